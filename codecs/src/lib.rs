@@ -1,0 +1,41 @@
+//! # msgwire: pure, zero-copy codecs for four message protocols
+//!
+//! `msgwire` encodes and decodes AMQP 0-9-1 frames (as RabbitMQ speaks them), JSON-RPC 2.0,
+//! XML-RPC and MessagePack-RPC. It does no I/O and needs no async runtime: you hand it bytes,
+//! it hands back borrowed views of them, and you decide where the bytes come from.
+//!
+//! ## One vocabulary
+//! Every codec follows the same shape, so that one learned is four learned:
+//! - **Three outcomes.** A streaming decoder returns `Ok(Decoded::Complete { value, used })`,
+//!   `Ok(Decoded::NeedMore { at_least })` or `Err(error)`. Needing more bytes is never an error.
+//! - **Borrowed views.** Decoded values borrow from the input (`Frame<'a>`, `Cow<'a, str>`,
+//!   `&'a [u8]`); every borrowed type has `into_owned()` returning its `'static` twin.
+//! - **Limits before work.** Declared lengths are checked against what remains and against a
+//!   configurable `Limits` before anything is sliced or buffered.
+//! - **Typed errors** with the byte offset, what was expected, and the protocol's own code
+//!   (`reply_code()` for AMQP, `jsonrpc_code()`, fault codes for XML-RPC).
+//!
+//! ## Features
+//! | feature       | module          | default |
+//! |---------------|-----------------|---------|
+//! | `amqp`        | [`amqp`]        | yes     |
+//! | `jsonrpc`     | `jsonrpc`       | yes     |
+//! | `xmlrpc`      | `xmlrpc`        | yes     |
+//! | `msgpack-rpc` | `msgpack_rpc`   | yes     |
+//! | `tokio`       | tokio-util `Decoder`/`Encoder` impls for the streaming codecs | no |
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+mod decoded;
+pub mod reader;
+
+pub use decoded::Decoded;
+
+#[cfg(feature = "amqp")]
+pub mod amqp;
+#[cfg(feature = "jsonrpc")]
+pub mod jsonrpc;
+#[cfg(feature = "msgpack-rpc")]
+pub mod msgpack_rpc;
+#[cfg(feature = "xmlrpc")]
+pub mod xmlrpc;

@@ -1,0 +1,105 @@
+//! Canonical JSON forms: one lossless, readable JSON document per frame or message.
+//!
+//! Every protocol module here offers the same three items, so runners and the CLI dispatch on
+//! the protocol name alone:
+//! - `PROFILES: &[&str]`: the decoder profiles, first the default (e.g. `["strict", "lenient"]`);
+//! - `decode(input, profile) -> Decoding`: bytes → canonical documents (and the error that
+//!   stopped decoding, if any, after the documents decoded before it);
+//! - `encode(docs) -> Result<Vec<u8>, FormError>`: canonical documents → the exact bytes.
+//!
+//! The forms are documented per protocol in `docs/forms/<protocol>.md`.
+
+use serde_json::Value;
+
+#[cfg(feature = "amqp")]
+pub mod amqp;
+#[cfg(feature = "jsonrpc")]
+pub mod jsonrpc;
+#[cfg(feature = "msgpack-rpc")]
+pub mod msgpack_rpc;
+#[cfg(feature = "xmlrpc")]
+pub mod xmlrpc;
+
+/// Why decoding (or encoding from JSON) stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}{}: {message}", code.map(|c| format!(" ({c})")).unwrap_or_default())]
+pub struct FormError {
+    /// Kebab-case error kind, as vectors name it (`frame-end`, `parse-error`, ...).
+    pub kind: String,
+    /// The code a peer would answer, where the protocol defines one.
+    pub code: Option<i64>,
+    /// Byte offset in the input, where known.
+    pub offset: Option<usize>,
+    /// Human-readable detail.
+    pub message: String,
+}
+
+/// The result of decoding an input to canonical documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoding {
+    /// Documents decoded, in stream order.
+    pub docs: Vec<Value>,
+    /// The error that stopped decoding, if any.
+    pub error: Option<FormError>,
+}
+
+/// The protocols this build knows, by the names vectors and the CLI use.
+pub fn protocols() -> Vec<&'static str> {
+    let mut out = Vec::new();
+    #[cfg(feature = "amqp")]
+    out.push("amqp");
+    #[cfg(feature = "jsonrpc")]
+    out.push("jsonrpc");
+    #[cfg(feature = "xmlrpc")]
+    out.push("xmlrpc");
+    #[cfg(feature = "msgpack-rpc")]
+    out.push("msgpack-rpc");
+    out
+}
+
+/// Profiles of `protocol` (first is the default), or `None` for an unknown protocol.
+pub fn profiles(protocol: &str) -> Option<&'static [&'static str]> {
+    match protocol {
+        #[cfg(feature = "amqp")]
+        "amqp" => Some(amqp::PROFILES),
+        #[cfg(feature = "jsonrpc")]
+        "jsonrpc" => Some(jsonrpc::PROFILES),
+        #[cfg(feature = "xmlrpc")]
+        "xmlrpc" => Some(xmlrpc::PROFILES),
+        #[cfg(feature = "msgpack-rpc")]
+        "msgpack-rpc" => Some(msgpack_rpc::PROFILES),
+        _ => None,
+    }
+}
+
+/// Decodes `input` of `protocol` under `profile` to canonical documents.
+pub fn decode(protocol: &str, input: &[u8], profile: &str) -> Option<Decoding> {
+    let _ = (input, profile);
+    match protocol {
+        #[cfg(feature = "amqp")]
+        "amqp" => Some(amqp::decode(input, profile)),
+        #[cfg(feature = "jsonrpc")]
+        "jsonrpc" => Some(jsonrpc::decode(input, profile)),
+        #[cfg(feature = "xmlrpc")]
+        "xmlrpc" => Some(xmlrpc::decode(input, profile)),
+        #[cfg(feature = "msgpack-rpc")]
+        "msgpack-rpc" => Some(msgpack_rpc::decode(input, profile)),
+        _ => None,
+    }
+}
+
+/// Encodes canonical documents of `protocol` to bytes.
+pub fn encode(protocol: &str, docs: &[Value]) -> Option<Result<Vec<u8>, FormError>> {
+    let _ = docs;
+    match protocol {
+        #[cfg(feature = "amqp")]
+        "amqp" => Some(amqp::encode(docs)),
+        #[cfg(feature = "jsonrpc")]
+        "jsonrpc" => Some(jsonrpc::encode(docs)),
+        #[cfg(feature = "xmlrpc")]
+        "xmlrpc" => Some(xmlrpc::encode(docs)),
+        #[cfg(feature = "msgpack-rpc")]
+        "msgpack-rpc" => Some(msgpack_rpc::encode(docs)),
+        _ => None,
+    }
+}

@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("msgwire: not yet");
+    std::process::exit(2);
+}
