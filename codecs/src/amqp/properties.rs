@@ -1,0 +1,199 @@
+//! Content header frames and the 14 basic properties.
+//!
+//! Spec §4.2.6.1: the header payload is `class-id (short) weight (short, must be 0)
+//! body-size (longlong) property-flags property-list`. "The property flags are an array of bits
+//! that indicate the presence or absence of each property value in sequence. The bits are
+//! ordered from most high to low - bit 15 indicates the first property." and "If the last bit
+//! (0) is set, this indicates that a further property flags field follows."
+
+use bytes::BufMut;
+
+use super::error::{Error, ErrorKind};
+use super::field::{Field, FieldReader, FieldRef, FieldVal, FieldWriter, LenCounter, OwnedField};
+use super::spec::ClassId;
+use super::Domain;
+
+macro_rules! basic_properties {
+    ($($bit:literal $field:ident ($name:literal): $domain:ident,)*) => {
+        /// The `basic` class's content properties; `None` = flag clear.
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        pub struct BasicProperties<'a> {
+            $(
+                #[doc = concat!("`", $name, "` (", stringify!($domain), "), flag bit ", stringify!($bit))]
+                pub $field: Option<domain_type!($domain)>,
+            )*
+        }
+
+        impl<'a> BasicProperties<'a> {
+            /// Every property: name (as in the canonical form), flag bit, domain.
+            pub const ALL: &'static [(&'static str, u8, Domain)] =
+                &[$(($name, $bit, domain_value!($domain)),)*];
+
+            /// The first property-flags word for the properties present (continuation bit clear).
+            pub fn flags(&self) -> u16 {
+                let mut flags = 0u16;
+                $(if self.$field.is_some() { flags |= 1 << $bit; })*
+                flags
+            }
+
+            fn read_list(flags: u16, r: &mut FieldReader<'a>) -> Result<Self, Error> {
+                Ok(BasicProperties {
+                    $($field: if flags & (1 << $bit) != 0 { Some(Field::read(r)?) } else { None },)*
+                })
+            }
+
+            fn count_list(&self, l: &mut LenCounter) {
+                $(if let Some(v) = &self.$field { v.count(l); })*
+            }
+
+            fn write_list<B: BufMut>(&self, w: &mut FieldWriter<'_, B>) {
+                $(if let Some(v) = &self.$field { v.write(w); })*
+            }
+
+            /// Calls `f` with each present property's name and value, in flag order.
+            pub fn visit(&self, f: &mut dyn FnMut(&'static str, FieldRef<'_>)) {
+                $(if let Some(v) = &self.$field { f($name, v.as_ref()); })*
+            }
+
+            /// Builds properties from values that `get` supplies by name (`None` = absent).
+            pub fn from_fields(
+                get: &mut dyn FnMut(&'static str, Domain) -> Result<Option<FieldVal<'a>>, String>,
+            ) -> Result<Self, String> {
+                Ok(BasicProperties {
+                    $($field: match get($name, domain_value!($domain))? {
+                        None => None,
+                        Some(v) => Some(Field::from_val(v).ok_or_else(|| {
+                            format!("property {}: expected a {:?} value", $name, domain_value!($domain))
+                        })?),
+                    },)*
+                })
+            }
+
+            /// The same properties, owning their data.
+            pub fn into_owned(self) -> BasicProperties<'static> {
+                BasicProperties { $($field: self.$field.map(OwnedField::into_owned_field),)* }
+            }
+        }
+    };
+}
+
+basic_properties! {
+    15 content_type ("content_type"): shortstr,
+    14 content_encoding ("content_encoding"): shortstr,
+    13 headers ("headers"): table,
+    12 delivery_mode ("delivery_mode"): octet,
+    11 priority ("priority"): octet,
+    10 correlation_id ("correlation_id"): shortstr,
+    9 reply_to ("reply_to"): shortstr,
+    8 expiration ("expiration"): shortstr,
+    7 message_id ("message_id"): shortstr,
+    6 timestamp ("timestamp"): timestamp,
+    5 kind ("type"): shortstr,
+    4 user_id ("user_id"): shortstr,
+    3 app_id ("app_id"): shortstr,
+    2 cluster_id ("cluster_id"): shortstr,
+}
+
+/// Bits of the first flags word that no basic property uses (bit 1), besides continuation.
+const UNUSED_FLAG_BITS: u16 = 0b10;
+const CONTINUATION: u16 = 1;
+
+/// A content header frame's payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentHeader<'a> {
+    /// The content class (60 = basic).
+    pub class_id: ClassId,
+    /// Spec: "The weight field is unused and must be zero." Kept as received; the
+    /// [assembler](super::Assembler) rejects a non-zero weight as RabbitMQ does.
+    pub weight: u16,
+    /// Total size of the content body that follows, in octets.
+    pub body_size: u64,
+    /// The properties.
+    pub properties: BasicProperties<'a>,
+    /// Number of property-flags words on the wire (1 unless the sender added superfluous
+    /// all-zero continuation words; kept so that re-encoding reproduces them).
+    pub flag_words: u32,
+}
+
+impl<'a> ContentHeader<'a> {
+    /// A basic-class header with weight 0 and one flags word.
+    pub fn new(body_size: u64, properties: BasicProperties<'a>) -> Self {
+        ContentHeader {
+            class_id: ClassId::BASIC,
+            weight: 0,
+            body_size,
+            properties,
+            flag_words: 1,
+        }
+    }
+
+    pub(crate) fn read(r: &mut FieldReader<'a>) -> Result<Self, Error> {
+        let class_at = r.r.offset();
+        let class_id = r.r.u16("class id")?;
+        if class_id != ClassId::BASIC.0 {
+            return Err(Error::new(class_at, ErrorKind::UnknownContentClass(class_id)));
+        }
+        let weight = r.r.u16("weight")?;
+        let body_size = r.r.u64("body size")?;
+        let flags_at = r.r.offset();
+        let flags = r.r.u16("property flags")?;
+        if flags & UNUSED_FLAG_BITS != 0 {
+            return Err(Error::new(flags_at, ErrorKind::UnknownPropertyFlag(flags)));
+        }
+        let mut flag_words = 1u32;
+        let mut more = flags & CONTINUATION != 0;
+        while more {
+            // Basic has 14 properties: every further word may only say "another follows".
+            let at = r.r.offset();
+            let word = r.r.u16("property flags")?;
+            if word & !CONTINUATION != 0 {
+                return Err(Error::new(at, ErrorKind::UnknownPropertyFlag(word)));
+            }
+            flag_words += 1;
+            more = word & CONTINUATION != 0;
+        }
+        let properties = BasicProperties::read_list(flags & !CONTINUATION, r)?;
+        r.finish()?;
+        Ok(ContentHeader {
+            class_id: ClassId(class_id),
+            weight,
+            body_size,
+            properties,
+            flag_words,
+        })
+    }
+
+    /// Length of the header payload.
+    pub fn encoded_len(&self) -> usize {
+        let mut l = LenCounter::default();
+        self.properties.count_list(&mut l);
+        2 + 2 + 8 + 2 * self.flag_words.max(1) as usize + l.len
+    }
+
+    /// Writes the header payload.
+    pub fn write_to<B: BufMut>(&self, buf: &mut B) {
+        buf.put_u16(self.class_id.0);
+        buf.put_u16(self.weight);
+        buf.put_u64(self.body_size);
+        let words = self.flag_words.max(1);
+        let first = self.properties.flags() | if words > 1 { CONTINUATION } else { 0 };
+        buf.put_u16(first);
+        for i in 1..words {
+            buf.put_u16(if i + 1 < words { CONTINUATION } else { 0 });
+        }
+        let mut w = FieldWriter::new(buf);
+        self.properties.write_list(&mut w);
+        w.finish();
+    }
+
+    /// The same header, owning its data.
+    pub fn into_owned(self) -> ContentHeader<'static> {
+        ContentHeader {
+            class_id: self.class_id,
+            weight: self.weight,
+            body_size: self.body_size,
+            properties: self.properties.into_owned(),
+            flag_words: self.flag_words,
+        }
+    }
+}

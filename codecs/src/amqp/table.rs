@@ -1,0 +1,589 @@
+//! Field tables and arrays: validated once at decode, then walked lazily without allocating.
+//!
+//! A [`FieldTable`] keeps its wire bytes. Decoding checks every length, tag and nesting level
+//! once; iterating afterwards cannot fail and copies nothing, and re-encoding writes the very
+//! same bytes (so key order, duplicate keys, the spec's `U`/`L` tags and odd booleans survive).
+//!
+//! Tags follow RabbitMQ's errata (the set it writes): `t b B s u I i l f d D S A T F V x`, where
+//! `s` is a signed 16-bit integer and `l` a signed 64-bit integer (the 0-9-1 spec's `s` is a
+//! short string, which no broker sends). Decoding also accepts the spec's `U` (i16) and `L` (i64).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::BufMut;
+
+use super::error::{Error, ErrorKind};
+use super::field::{LongStr, ShortStr, TooLong};
+use super::Limits;
+use crate::reader::Reader;
+
+/// A decimal value: the raw scale octet and the raw 32-bit value (RabbitMQ reads the value as
+/// signed; [`Decimal::signed_value`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    /// Number of decimal digits after the point.
+    pub scale: u8,
+    /// The unscaled value, as on the wire.
+    pub value: u32,
+}
+
+impl Decimal {
+    /// The unscaled value read as a two's-complement i32, as RabbitMQ does.
+    pub fn signed_value(&self) -> i32 {
+        self.value as i32
+    }
+}
+
+/// One value in a field table or array.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue<'a> {
+    /// `t`: boolean (any non-zero octet is true).
+    Bool(bool),
+    /// `b`: signed 8-bit.
+    I8(i8),
+    /// `B`: unsigned 8-bit.
+    U8(u8),
+    /// `s`: signed 16-bit (RabbitMQ's tag).
+    I16(i16),
+    /// `U`: signed 16-bit (the spec's tag; decoded, written only if asked for).
+    SpecI16(i16),
+    /// `u`: unsigned 16-bit.
+    U16(u16),
+    /// `I`: signed 32-bit.
+    I32(i32),
+    /// `i`: unsigned 32-bit.
+    U32(u32),
+    /// `l`: signed 64-bit (RabbitMQ's tag).
+    I64(i64),
+    /// `L`: signed 64-bit (the spec's tag; decoded, written only if asked for).
+    SpecI64(i64),
+    /// `f`: IEEE-754 single.
+    F32(f32),
+    /// `d`: IEEE-754 double.
+    F64(f64),
+    /// `D`: decimal.
+    Decimal(Decimal),
+    /// `S`: long string.
+    LongStr(LongStr<'a>),
+    /// `x`: byte array (RabbitMQ).
+    Bytes(LongStr<'a>),
+    /// `A`: array.
+    Array(FieldArray<'a>),
+    /// `T`: timestamp, seconds since the epoch.
+    Timestamp(u64),
+    /// `F`: nested table.
+    Table(FieldTable<'a>),
+    /// `V`: no value.
+    Void,
+}
+
+impl<'a> FieldValue<'a> {
+    /// The wire tag of this value.
+    pub fn tag(&self) -> u8 {
+        use FieldValue::*;
+        match self {
+            Bool(_) => b't',
+            I8(_) => b'b',
+            U8(_) => b'B',
+            I16(_) => b's',
+            SpecI16(_) => b'U',
+            U16(_) => b'u',
+            I32(_) => b'I',
+            U32(_) => b'i',
+            I64(_) => b'l',
+            SpecI64(_) => b'L',
+            F32(_) => b'f',
+            F64(_) => b'd',
+            Decimal(_) => b'D',
+            LongStr(_) => b'S',
+            Bytes(_) => b'x',
+            Array(_) => b'A',
+            Timestamp(_) => b'T',
+            Table(_) => b'F',
+            Void => b'V',
+        }
+    }
+
+    /// Reads the value of type `tag`. With `validate`, nested tables and arrays are validated
+    /// (at the given depth); without, the bytes are known valid and nested containers are just
+    /// delimited.
+    fn read(r: &mut Reader<'a>, tag: u8, validate: Option<(usize, &Limits)>) -> Result<Self, Error> {
+        use FieldValue::*;
+        Ok(match tag {
+            b't' => Bool(r.u8("boolean")? != 0),
+            b'b' => I8(r.u8("i8")? as i8),
+            b'B' => U8(r.u8("u8")?),
+            b's' => I16(r.u16("i16")? as i16),
+            b'U' => SpecI16(r.u16("i16")? as i16),
+            b'u' => U16(r.u16("u16")?),
+            b'I' => I32(r.u32("i32")? as i32),
+            b'i' => U32(r.u32("u32")?),
+            b'l' => I64(r.u64("i64")? as i64),
+            b'L' => SpecI64(r.u64("i64")? as i64),
+            b'f' => F32(f32::from_bits(r.u32("f32")?)),
+            b'd' => F64(f64::from_bits(r.u64("f64")?)),
+            b'D' => Decimal(self::Decimal {
+                scale: r.u8("decimal scale")?,
+                value: r.u32("decimal value")?,
+            }),
+            b'S' | b'x' => {
+                let len = r.u32("long string length")?;
+                let s = self::LongStr::new(r.take(len as usize, "long string")?)
+                    .expect("u32 length fits LongStr");
+                if tag == b'S' {
+                    LongStr(s)
+                } else {
+                    Bytes(s)
+                }
+            }
+            b'A' => Array(FieldArray::read_at(r, validate)?),
+            b'T' => Timestamp(r.u64("timestamp")?),
+            b'F' => Table(FieldTable::read_at(r, validate)?),
+            b'V' => Void,
+            other => {
+                return Err(Error::new(
+                    r.offset() - 1,
+                    ErrorKind::UnknownFieldType(other),
+                ))
+            }
+        })
+    }
+
+    /// Encoded length, tag included.
+    pub fn encoded_len(&self) -> usize {
+        use FieldValue::*;
+        1 + match self {
+            Bool(_) | I8(_) | U8(_) => 1,
+            I16(_) | SpecI16(_) | U16(_) => 2,
+            I32(_) | U32(_) | F32(_) => 4,
+            I64(_) | SpecI64(_) | F64(_) | Timestamp(_) => 8,
+            Decimal(_) => 5,
+            LongStr(s) | Bytes(s) => 4 + s.len(),
+            Array(a) => a.encoded_len(),
+            Table(t) => t.encoded_len(),
+            Void => 0,
+        }
+    }
+
+    /// Writes the tag and the value.
+    pub fn write_to<B: BufMut>(&self, buf: &mut B) {
+        use FieldValue::*;
+        buf.put_u8(self.tag());
+        match self {
+            Bool(b) => buf.put_u8(*b as u8),
+            I8(v) => buf.put_i8(*v),
+            U8(v) => buf.put_u8(*v),
+            I16(v) | SpecI16(v) => buf.put_i16(*v),
+            U16(v) => buf.put_u16(*v),
+            I32(v) => buf.put_i32(*v),
+            U32(v) => buf.put_u32(*v),
+            I64(v) | SpecI64(v) => buf.put_i64(*v),
+            F32(v) => buf.put_u32(v.to_bits()),
+            F64(v) => buf.put_u64(v.to_bits()),
+            Decimal(d) => {
+                buf.put_u8(d.scale);
+                buf.put_u32(d.value);
+            }
+            LongStr(s) | Bytes(s) => {
+                buf.put_u32(s.len() as u32);
+                buf.put_slice(s.as_bytes());
+            }
+            Array(a) => a.write_to(buf),
+            Table(t) => t.write_to(buf),
+            Timestamp(v) => buf.put_u64(*v),
+            Void => {}
+        }
+    }
+
+    /// The same value, owning its data.
+    pub fn into_owned(self) -> FieldValue<'static> {
+        use FieldValue::*;
+        match self {
+            Bool(v) => Bool(v),
+            I8(v) => I8(v),
+            U8(v) => U8(v),
+            I16(v) => I16(v),
+            SpecI16(v) => SpecI16(v),
+            U16(v) => U16(v),
+            I32(v) => I32(v),
+            U32(v) => U32(v),
+            I64(v) => I64(v),
+            SpecI64(v) => SpecI64(v),
+            F32(v) => F32(v),
+            F64(v) => F64(v),
+            Decimal(v) => Decimal(v),
+            LongStr(s) => LongStr(s.into_owned()),
+            Bytes(s) => Bytes(s.into_owned()),
+            Array(a) => Array(a.into_owned()),
+            Timestamp(v) => Timestamp(v),
+            Table(t) => Table(t.into_owned()),
+            Void => Void,
+        }
+    }
+}
+
+macro_rules! container {
+    ($(#[$doc:meta])* $name:ident, $item:ty, $iter:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, Default)]
+        pub struct $name<'a> {
+            /// The entries' wire bytes, without the 32-bit length prefix; always valid.
+            raw: Cow<'a, [u8]>,
+        }
+
+        impl<'a> $name<'a> {
+            /// Reads and validates a length-prefixed container at nesting depth 1.
+            #[allow(dead_code)]
+            pub(crate) fn read(r: &mut Reader<'a>, limits: &Limits) -> Result<Self, Error> {
+                Self::read_at(r, Some((0, limits)))
+            }
+
+            fn read_at(r: &mut Reader<'a>, validate: Option<(usize, &Limits)>) -> Result<Self, Error> {
+                let len = r.u32(concat!(stringify!($name), " length"))?;
+                let mut body = r.sub(len as usize, stringify!($name))?;
+                let raw = body.clone().rest();
+                if let Some((depth, limits)) = validate {
+                    let depth = depth + 1;
+                    if depth > limits.table_depth {
+                        return Err(Error::new(
+                            body.offset(),
+                            ErrorKind::TableTooDeep(limits.table_depth),
+                        ));
+                    }
+                    while body.any_left() {
+                        Self::read_entry(&mut body, Some((depth, limits)))?;
+                    }
+                }
+                Ok($name { raw: Cow::Borrowed(raw) })
+            }
+
+            /// Validates `bytes` (the entries, without the length prefix) as a container.
+            pub fn from_entries(bytes: &'a [u8], limits: &Limits) -> Result<Self, Error> {
+                let mut r = Reader::new(bytes, 0);
+                if 1 > limits.table_depth {
+                    return Err(Error::new(0, ErrorKind::TableTooDeep(limits.table_depth)));
+                }
+                while r.any_left() {
+                    Self::read_entry(&mut r, Some((1, limits)))?;
+                }
+                Ok($name { raw: Cow::Borrowed(bytes) })
+            }
+
+            /// The entries' wire bytes (without the length prefix).
+            pub fn as_bytes(&self) -> &[u8] {
+                &self.raw
+            }
+
+            /// Iterates over the entries, without allocating.
+            pub fn iter(&self) -> $iter<'_> {
+                $iter { r: Reader::new(&self.raw, 0) }
+            }
+
+            /// Number of entries (walks the container).
+            pub fn len(&self) -> usize {
+                self.iter().count()
+            }
+
+            /// Whether there are no entries.
+            pub fn is_empty(&self) -> bool {
+                self.raw.is_empty()
+            }
+
+            /// Encoded length, with the 32-bit length prefix.
+            pub fn encoded_len(&self) -> usize {
+                4 + self.raw.len()
+            }
+
+            /// Writes the length prefix and the entries.
+            pub fn write_to<B: BufMut>(&self, buf: &mut B) {
+                buf.put_u32(self.raw.len() as u32);
+                buf.put_slice(&self.raw);
+            }
+
+            /// The same container, owning its bytes.
+            pub fn into_owned(self) -> $name<'static> {
+                $name { raw: Cow::Owned(self.raw.into_owned()) }
+            }
+        }
+
+        /// Iterator over a validated container's entries.
+        #[derive(Debug, Clone)]
+        pub struct $iter<'r> {
+            r: Reader<'r>,
+        }
+
+        impl<'r> Iterator for $iter<'r> {
+            type Item = $item;
+            fn next(&mut self) -> Option<Self::Item> {
+                if !self.r.any_left() {
+                    return None;
+                }
+                // The bytes were validated when the container was made, so this cannot fail;
+                // should it ever, the walk ends instead of panicking.
+                $name::read_entry(&mut self.r, None).ok()
+            }
+        }
+
+        impl<'r> IntoIterator for &'r $name<'_> {
+            type Item = $item;
+            type IntoIter = $iter<'r>;
+            fn into_iter(self) -> $iter<'r> {
+                self.iter()
+            }
+        }
+
+        impl fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list().entries(self.iter()).finish()
+            }
+        }
+    };
+}
+
+container!(
+    /// A field table: ordered `(name, value)` entries; duplicates are kept.
+    FieldTable,
+    (ShortStr<'r>, FieldValue<'r>),
+    TableIter
+);
+container!(
+    /// A field array: ordered values.
+    FieldArray,
+    FieldValue<'r>,
+    ArrayIter
+);
+
+impl<'a> FieldTable<'a> {
+    fn read_entry(
+        r: &mut Reader<'a>,
+        validate: Option<(usize, &Limits)>,
+    ) -> Result<(ShortStr<'a>, FieldValue<'a>), Error> {
+        let len = r.u8("field name length")?;
+        let name = ShortStr::new(r.take(len as usize, "field name")?).expect("u8 length");
+        let tag = r.u8("field value type")?;
+        Ok((name, FieldValue::read(r, tag, validate)?))
+    }
+
+    /// The first value named `name`.
+    pub fn get(&self, name: &str) -> Option<FieldValue<'_>> {
+        self.iter()
+            .find(|(k, _)| k.as_bytes() == name.as_bytes())
+            .map(|(_, v)| v)
+    }
+
+    /// A builder for a new table.
+    pub fn builder() -> TableBuilder {
+        TableBuilder::default()
+    }
+}
+
+impl<'a> FieldArray<'a> {
+    fn read_entry(
+        r: &mut Reader<'a>,
+        validate: Option<(usize, &Limits)>,
+    ) -> Result<FieldValue<'a>, Error> {
+        let tag = r.u8("field value type")?;
+        FieldValue::read(r, tag, validate)
+    }
+
+    /// An array of `values`.
+    pub fn from_values<'v>(values: impl IntoIterator<Item = FieldValue<'v>>) -> FieldArray<'static> {
+        let mut raw = Vec::new();
+        for v in values {
+            v.write_to(&mut raw);
+        }
+        FieldArray {
+            raw: Cow::Owned(raw),
+        }
+    }
+}
+
+/// Builds a table entry by entry (in order; duplicates allowed).
+#[derive(Debug, Default, Clone)]
+pub struct TableBuilder {
+    raw: Vec<u8>,
+}
+
+impl TableBuilder {
+    /// Appends an entry; the name must fit a short string.
+    pub fn insert(&mut self, name: impl AsRef<[u8]>, value: FieldValue<'_>) -> Result<&mut Self, TooLong> {
+        let name = name.as_ref();
+        if name.len() > ShortStr::MAX_LEN {
+            return Err(TooLong {
+                len: name.len(),
+                max: ShortStr::MAX_LEN,
+            });
+        }
+        self.raw.put_u8(name.len() as u8);
+        self.raw.put_slice(name);
+        value.write_to(&mut self.raw);
+        Ok(self)
+    }
+
+    /// The table.
+    pub fn build(self) -> FieldTable<'static> {
+        FieldTable {
+            raw: Cow::Owned(self.raw),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_type() -> FieldTable<'static> {
+        let nested = {
+            let mut b = FieldTable::builder();
+            b.insert("inner", FieldValue::I32(-5)).unwrap();
+            b.build()
+        };
+        let mut b = FieldTable::builder();
+        b.insert("t", FieldValue::Bool(true)).unwrap();
+        b.insert("b", FieldValue::I8(-1)).unwrap();
+        b.insert("B", FieldValue::U8(255)).unwrap();
+        b.insert("s", FieldValue::I16(-300)).unwrap();
+        b.insert("U", FieldValue::SpecI16(-301)).unwrap();
+        b.insert("u", FieldValue::U16(65535)).unwrap();
+        b.insert("I", FieldValue::I32(i32::MIN)).unwrap();
+        b.insert("i", FieldValue::U32(u32::MAX)).unwrap();
+        b.insert("l", FieldValue::I64(i64::MIN)).unwrap();
+        b.insert("L", FieldValue::SpecI64(-2)).unwrap();
+        b.insert("f", FieldValue::F32(1.5)).unwrap();
+        b.insert("d", FieldValue::F64(-2.25)).unwrap();
+        b.insert(
+            "D",
+            FieldValue::Decimal(Decimal {
+                scale: 2,
+                value: (-12345i32) as u32,
+            }),
+        )
+        .unwrap();
+        b.insert("S", FieldValue::LongStr(LongStr::from_str("héllo").unwrap()))
+            .unwrap();
+        b.insert("x", FieldValue::Bytes(LongStr::new(&[0u8, 0xff][..]).unwrap()))
+            .unwrap();
+        b.insert(
+            "A",
+            FieldValue::Array(FieldArray::from_values([FieldValue::Void, FieldValue::U8(1)])),
+        )
+        .unwrap();
+        b.insert("T", FieldValue::Timestamp(1_700_000_000)).unwrap();
+        b.insert("F", FieldValue::Table(nested)).unwrap();
+        b.insert("V", FieldValue::Void).unwrap();
+        b.insert("t", FieldValue::Bool(false)).unwrap(); // a duplicate key
+        b.build()
+    }
+
+    #[test]
+    fn every_tag_round_trips_in_order_with_duplicates() {
+        let table = every_type();
+        let mut wire = Vec::new();
+        table.write_to(&mut wire);
+        assert_eq!(wire.len(), table.encoded_len());
+
+        let mut r = Reader::new(&wire, 0);
+        let decoded = FieldTable::read(&mut r, &Limits::default()).unwrap();
+        assert!(!r.any_left());
+        assert_eq!(decoded, table);
+        let tags: Vec<u8> = decoded.iter().map(|(_, v)| v.tag()).collect();
+        assert_eq!(tags, b"tbBsUuIilLfdDSxATFVt");
+        let names: Vec<String> = decoded
+            .iter()
+            .map(|(k, _)| k.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(names.first().map(String::as_str), Some("t"));
+        assert_eq!(names.last().map(String::as_str), Some("t"));
+        match decoded.get("D").unwrap() {
+            FieldValue::Decimal(d) => assert_eq!(d.signed_value(), -12345),
+            other => panic!("{other:?}"),
+        }
+        match decoded.get("F").unwrap() {
+            FieldValue::Table(t) => assert_eq!(t.get("inner"), Some(FieldValue::I32(-5))),
+            other => panic!("{other:?}"),
+        }
+        // Each value's encoded length agrees with what it writes.
+        for (_, v) in decoded.iter() {
+            let mut out = Vec::new();
+            v.write_to(&mut out);
+            assert_eq!(out.len(), v.encoded_len(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn decoded_values_borrow_from_the_input() {
+        let table = every_type();
+        let mut wire = Vec::new();
+        table.write_to(&mut wire);
+        let mut r = Reader::new(&wire, 0);
+        let decoded = FieldTable::read(&mut r, &Limits::default()).unwrap();
+        let range = wire.as_ptr_range();
+        assert!(range.contains(&decoded.as_bytes().as_ptr()));
+        match decoded.get("S").unwrap() {
+            FieldValue::LongStr(s) => assert!(range.contains(&s.as_bytes().as_ptr())),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_tag_is_a_typed_error_at_its_offset() {
+        // table length 3: name "k", tag 'Z'
+        let wire = [0, 0, 0, 3, 1, b'k', b'Z'];
+        let err = FieldTable::read(&mut Reader::new(&wire, 0), &Limits::default()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::UnknownFieldType(b'Z'));
+        assert_eq!(err.offset, 6);
+        assert_eq!(err.reply_code().0, 502);
+    }
+
+    #[test]
+    fn spec_short_string_tag_is_read_as_rabbitmq_i16() {
+        // 's' followed by two bytes: RabbitMQ's signed 16-bit, not the spec's short string.
+        let wire = [0, 0, 0, 5, 1, b'k', b's', 0xff, 0xfe];
+        let t = FieldTable::read(&mut Reader::new(&wire, 0), &Limits::default()).unwrap();
+        assert_eq!(t.get("k"), Some(FieldValue::I16(-2)));
+    }
+
+    #[test]
+    fn value_length_beyond_the_table_is_truncated() {
+        // table of 7 bytes whose long string declares 1000 bytes
+        let wire = [0, 0, 0, 7, 1, b'k', b'S', 0, 0, 3, 0xe8];
+        let err = FieldTable::read(&mut Reader::new(&wire, 0), &Limits::default()).unwrap_err();
+        assert_eq!(
+            err.kind,
+            ErrorKind::Truncated {
+                expected: "long string"
+            }
+        );
+        // Table length beyond the input.
+        let wire = [0, 0, 0, 9, 1, b'k'];
+        let err = FieldTable::read(&mut Reader::new(&wire, 0), &Limits::default()).unwrap_err();
+        assert_eq!(err.offset, 4);
+        assert_eq!(err.kind_name(), "truncated");
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_rejected_without_recursing_further() {
+        fn nest(levels: usize) -> Vec<u8> {
+            // A table holding `levels` nested tables {"a": {"a": ...}}; each level is 7 bytes.
+            let mut out = ((7 * levels) as u32).to_be_bytes().to_vec();
+            for inner in (0..levels).rev() {
+                out.extend_from_slice(&[1, b'a', b'F']);
+                out.extend_from_slice(&((7 * inner) as u32).to_be_bytes());
+            }
+            out
+        }
+        let limits = Limits {
+            table_depth: 4,
+            ..Limits::default()
+        };
+        // 3 nested tables inside the top one: depth 4, allowed.
+        assert!(FieldTable::read(&mut Reader::new(&nest(3), 0), &limits).is_ok());
+        let err = FieldTable::read(&mut Reader::new(&nest(4), 0), &limits).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::TableTooDeep(4));
+        // Far deeper than any stack could take, still a plain error.
+        let err =
+            FieldTable::read(&mut Reader::new(&nest(100_000), 0), &Limits::default()).unwrap_err();
+        assert_eq!(err.kind_name(), "table-too-deep");
+    }
+}
