@@ -181,9 +181,16 @@ fn payload_errors_carry_offset_kind_and_reply_code() {
     let mut h = vec![0, 60, 0, 0];
     h.extend_from_slice(&0u64.to_be_bytes());
     h.extend_from_slice(&[0, 0b10]);
-    let e = err(&frame(&h, 2));
+    let wire = frame(&h, 2);
+    let e = err(&wire);
     assert_eq!(e.kind, ErrorKind::UnknownPropertyFlag(2));
     assert_eq!(e.offset, 7 + 12);
+    // RabbitMQ ignores that bit, and so does its profile.
+    let rabbit = FrameDecoder {
+        profile: Profile::RabbitMq,
+        ..Default::default()
+    };
+    assert!(matches!(rabbit.decode(&wire), Ok(Decoded::Complete { .. })));
 
     // A header of class 61.
     let mut h = vec![0, 61, 0, 0];
@@ -240,6 +247,16 @@ fn frame_max_counts_the_framing_octets() {
             size: 4097,
             frame_max: 4096
         }
+    );
+    // RabbitMQ's profile tolerates 8 octets over, as the broker does, and no more.
+    let rabbit = FrameDecoder {
+        profile: Profile::RabbitMq,
+        ..decoder
+    };
+    assert!(rabbit.decode(&head(3, 1, 4096)).unwrap().is_need_more());
+    assert_eq!(
+        rabbit.decode(&head(3, 1, 4097)).unwrap_err().kind_name(),
+        "frame-too-large"
     );
 }
 

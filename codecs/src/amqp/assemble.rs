@@ -5,7 +5,9 @@
 //! body frames" follow the method on the same channel, and nothing else may come on that channel
 //! in between. What a broker answers when that is broken follows RabbitMQ's
 //! `rabbit_command_assembler`: an out-of-place frame, a header of another class or a non-zero
-//! weight is 505 (unexpected-frame); more body than declared is 501 (frame-error).
+//! weight is 505 (unexpected-frame), and so is more body than declared (RabbitMQ 3.10 answers
+//! 505 there, not the 501 frame-error one might expect); a non-connection method on channel 0
+//! is 504 (channel-error).
 
 use std::collections::HashMap;
 
@@ -87,6 +89,10 @@ impl Assembler {
             Frame::Method { channel, method } => {
                 if self.channels.remove(&channel).is_some() {
                     return unexpected("method frame inside a content sequence");
+                }
+                // RabbitMQ: "CHANNEL_ERROR - unexpected method in connection state running".
+                if channel == 0 && method.id().class_id != super::ClassId::CONNECTION.0 {
+                    return Err(Error::new(0, ErrorKind::ChannelError(method.name())));
                 }
                 if method.has_content() {
                     self.channels
@@ -270,7 +276,13 @@ mod tests {
         a.push(header(2)).unwrap();
         let e = a.push(body(b"abc")).unwrap_err();
         assert_eq!(e.kind, ErrorKind::BodyTooLarge(1));
-        assert_eq!(e.reply_code().0, 501);
+        assert_eq!(e.reply_code().0, 505);
+
+        let e = a.push(Frame::method(0, BasicQos::default())).unwrap_err();
+        assert_eq!((e.kind_name(), e.reply_code().0), ("channel-error", 504));
+        assert!(a
+            .push(Frame::method(0, ConnectionCloseOk::default()))
+            .is_ok());
 
         let mut a = Assembler::new(Limits {
             max_body_size: 10,

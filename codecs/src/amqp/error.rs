@@ -177,6 +177,9 @@ pub enum ErrorKind {
         /// Class of the content-bearing method.
         method: u16,
     },
+    /// Content assembly: a method of a class other than `connection` on channel 0.
+    #[error("{0} on channel 0, which only carries connection methods")]
+    ChannelError(&'static str),
     /// Content assembly: declared body larger than the configured message limit.
     #[error("declared body size {size} exceeds the limit {limit}")]
     BodyLimit {
@@ -204,7 +207,13 @@ impl ErrorKind {
             // RabbitMQ decodes method fields with one binary pattern; a short or long payload
             // does not match and is a frame error.
             Truncated { .. } | TrailingData(_) => ReplyCode::FRAME_ERROR,
+            // RabbitMQ 3.10 has no answer here: its connection process crashes on an unknown
+            // method id and the socket closes without connection.close. 540 is the spec's
+            // "not-implemented".
             UnknownMethod { .. } | UnknownContentClass(_) => ReplyCode::NOT_IMPLEMENTED,
+            // RabbitMQ 3.10 crashes on an unknown field-table tag (541 internal-error or a bare
+            // close) and on any continuation flags word; the spec's 502 "syntax-error" is what
+            // a correct peer sends for an illegal field value.
             UnknownFieldType(_) | UnknownPropertyFlag(_) | ReservedBits(_) => {
                 ReplyCode::SYNTAX_ERROR
             }
@@ -212,7 +221,10 @@ impl ErrorKind {
             UnexpectedFrame(_) | HeaderWeight(_) | ClassMismatch { .. } => {
                 ReplyCode::UNEXPECTED_FRAME
             }
-            BodyTooLarge(_) => ReplyCode::FRAME_ERROR,
+            // RabbitMQ 3.10 answers 505 "expected content body, got non content body frame"
+            // (vectors/amqp/rabbitmq-verdicts.json, body-too-large).
+            BodyTooLarge(_) => ReplyCode::UNEXPECTED_FRAME,
+            ChannelError(_) => ReplyCode::CHANNEL_ERROR,
             BodyLimit { .. } => ReplyCode::CONTENT_TOO_LARGE,
         }
     }
@@ -240,6 +252,7 @@ impl ErrorKind {
             BodyTooLarge(_) => "body-too-large",
             ClassMismatch { .. } => "class-mismatch",
             BodyLimit { .. } => "body-limit",
+            ChannelError(_) => "channel-error",
         }
     }
 }

@@ -228,7 +228,13 @@ impl FrameDecoder {
         // frame header and end-byte". Checked before a single payload byte is waited for.
         let total = size as u64 + FRAME_OVERHEAD as u64;
         let frame_max = self.limits.frame_max;
-        if frame_max != 0 && total > frame_max as u64 {
+        // RabbitMQ tolerates frames up to 8 octets over frame-max (`FRAME_SIZE_FUDGE` in
+        // rabbit_reader: clients "get it wrong - off-by 1 or 8"), so its profile does too.
+        let tolerated = match self.profile {
+            Profile::Strict => frame_max as u64,
+            Profile::RabbitMq => frame_max as u64 + FRAME_OVERHEAD as u64,
+        };
+        if frame_max != 0 && total > tolerated {
             return Err(Error::new(
                 3,
                 ErrorKind::FrameTooLarge {

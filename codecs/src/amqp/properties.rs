@@ -11,7 +11,7 @@ use bytes::BufMut;
 use super::error::{Error, ErrorKind};
 use super::field::{Field, FieldReader, FieldRef, FieldVal, FieldWriter, LenCounter, OwnedField};
 use super::spec::ClassId;
-use super::Domain;
+use super::{Domain, Profile};
 
 macro_rules! basic_properties {
     ($($bit:literal $field:ident ($name:literal): $domain:ident,)*) => {
@@ -137,7 +137,8 @@ impl<'a> ContentHeader<'a> {
         let body_size = r.r.u64("body size")?;
         let flags_at = r.r.offset();
         let flags = r.r.u16("property flags")?;
-        if flags & UNUSED_FLAG_BITS != 0 {
+        // RabbitMQ ignores bit 1 (vectors/amqp/rabbitmq-verdicts.json, property-flag-bit-1).
+        if flags & UNUSED_FLAG_BITS != 0 && r.profile == Profile::Strict {
             return Err(Error::new(flags_at, ErrorKind::UnknownPropertyFlag(flags)));
         }
         let mut flag_words = 1u32;
@@ -152,7 +153,7 @@ impl<'a> ContentHeader<'a> {
             flag_words += 1;
             more = word & CONTINUATION != 0;
         }
-        let properties = BasicProperties::read_list(flags & !CONTINUATION, r)?;
+        let properties = BasicProperties::read_list(flags & !(CONTINUATION | UNUSED_FLAG_BITS), r)?;
         r.finish()?;
         Ok(ContentHeader {
             class_id: ClassId(class_id),

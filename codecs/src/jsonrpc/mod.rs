@@ -1,1 +1,129 @@
-//! (in progress)
+//! # JSON-RPC 2.0
+//!
+//! A strict, zero-copy codec for [JSON-RPC 2.0](https://www.jsonrpc.org/specification) on
+//! serde_json, plus the answer a server owes for any input and the framings JSON-RPC travels in.
+//!
+//! - [`decode`] turns one JSON text into a [`Payload`]: one [`Message`] or a [`Batch`]. Method
+//!   names and string ids borrow from the input when they hold no escapes; `params`, `result`
+//!   and `error.data` stay [`RawValue`](serde_json::value::RawValue) slices until you ask for a
+//!   type (`params_as::<T>()`). Ids keep their exact text (`1.0`, `18446744073709551616`).
+//! - [`serve`] is the server side of the spec as a pure function: parse errors, invalid requests,
+//!   empty and broken batches, notifications, each answered as §5–§6 require; [`Correlator`] is
+//!   the client's mirror (match responses to outstanding ids).
+//! - [`framing`] finds message boundaries in newline-delimited streams and in LSP-style
+//!   `Content-Length:` framing (with tokio-util codecs behind the `tokio` feature).
+//!
+//! ## What the spec leaves open, decided
+//! | point | `Strict` (default) | `Lenient` |
+//! |---|---|---|
+//! | members the spec does not define | `-32600` `extra-member` | ignored |
+//! | duplicate member names (RFC 8259 §4: "SHOULD be unique") | `-32600` `duplicate-member` | last one wins, like `JSON.parse` |
+//! | fractional / exponent ids (§4: "SHOULD NOT contain fractional parts") | `-32600` `fractional-id` | accepted, echoed verbatim |
+//! | `params: null` (§4.2: "MUST be provided as a Structured value") | `-32600` `params-null` | accepted as given |
+//! | `rpc.`-prefixed methods (§4: reserved for extensions) | accepted, see [`Request::is_reserved_method`] | same |
+//! | `id: null` in a request (§4: "discouraged") | accepted: a request, not a notification | same |
+//! | id of an invalid request whose `id` member is itself valid | echoed in the `-32600` reply | same |
+//!
+//! Whatever the profile, `jsonrpc` must be exactly `"2.0"`, `method` a string, `params` (when
+//! present) an array or object, a response has exactly one of `result`/`error` and an id, and an
+//! error object has an integer `code` and a string `message`.
+
+use serde_json::value::RawValue;
+
+mod batch;
+mod error;
+pub mod framing;
+mod id;
+mod message;
+mod text;
+
+pub use batch::{serve, BatchPlan, Correlator, Incoming, Item, ReplyBuilder, Resolution};
+pub use error::{
+    Error, Problem, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR,
+};
+pub use id::{Id, IdKind};
+pub use message::{Batch, ErrorObject, Message, Outcome, Payload, Raw, Request, Response};
+
+/// Which of the spec's open points are enforced (see the module table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Profile {
+    /// Everything the spec says SHOULD (NOT) is enforced; extra and duplicate members rejected.
+    #[default]
+    Strict,
+    /// What deployed peers accept: extra members ignored, duplicates last-wins, fractional ids
+    /// and `params: null` accepted.
+    Lenient,
+}
+
+/// Size limits, checked before the work they bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest JSON text (and largest frame body) accepted, in bytes. Default 16 MiB: framing
+    /// buffers a whole message before decoding it, so this bounds the memory one peer can
+    /// make us hold; LSP payloads (whole documents) stay well below it.
+    pub max_message: usize,
+    /// Deepest nesting of arrays/objects, counting the message object itself. Default 128:
+    /// serde_json's own recursion limit for typed values, so that anything accepted here can
+    /// also be turned into a `serde_json::Value` by `params_as`.
+    pub max_depth: usize,
+    /// Most items in one batch. Default 4096: each item costs a list slot now and a reply
+    /// later; the spec sets no bound and real clients batch tens of calls.
+    pub max_batch: usize,
+    /// Longest `Content-Length` header section, in bytes. Default 4096: LSP sends two short
+    /// headers; this bounds the scan for the blank line.
+    pub max_header: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message: 16 << 20,
+            max_depth: 128,
+            max_batch: 4096,
+            max_header: 4096,
+        }
+    }
+}
+
+/// A configured decoder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decoder {
+    /// Limits enforced while decoding.
+    pub limits: Limits,
+    /// Profile applied to each message.
+    pub profile: Profile,
+}
+
+impl Decoder {
+    /// A decoder with `profile` and default limits.
+    pub fn new(profile: Profile) -> Self {
+        Decoder {
+            limits: Limits::default(),
+            profile,
+        }
+    }
+
+    /// Decodes one JSON text (one message or a batch). Leading and trailing JSON whitespace
+    /// is allowed; anything else after the value is a parse error.
+    pub fn decode<'a>(&self, input: &'a [u8]) -> Result<Payload<'a>, Error> {
+        message::decode_payload(input, &self.limits, self.profile)
+    }
+
+    /// What a conforming server must do with `input` (see [`serve`]).
+    pub fn serve<'a>(&self, input: &'a [u8]) -> Incoming<'a> {
+        batch::serve_with(self, input)
+    }
+}
+
+/// Decodes one JSON text with the strict profile and default limits.
+pub fn decode(input: &[u8]) -> Result<Payload<'_>, Error> {
+    Decoder::default().decode(input)
+}
+
+/// `null`, for building replies.
+pub fn null() -> &'static RawValue {
+    RawValue::NULL
+}
+
+#[cfg(test)]
+mod tests;

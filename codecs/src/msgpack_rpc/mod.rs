@@ -1,1 +1,93 @@
-//! (in progress)
+//! # MessagePack-RPC
+//!
+//! A zero-copy codec for [MessagePack](https://github.com/msgpack/msgpack/blob/master/spec.md)
+//! values and the [MessagePack-RPC](https://github.com/msgpack-rpc/msgpack-rpc/blob/master/spec.md)
+//! messages built from them, with a Neovim profile.
+//!
+//! Design:
+//! - **Validate once, walk for free.** [`scan`] walks one value iteratively (no recursion, so
+//!   no input can overflow the stack), checks every limit and every rule of the profile, and
+//!   returns how many bytes it spans — or [`Decoded::NeedMore`] with a safe lower bound. The
+//!   views built on top ([`ValueRef`], [`ArrayRef`], [`MapRef`], [`Message`]) then read the
+//!   validated bytes lazily: walking them never fails and never allocates.
+//! - **Never trust a declared count.** A header declaring 2^32 elements in 5 bytes is checked
+//!   against [`Limits`] and the remaining input (every element takes at least one byte); nothing
+//!   is ever preallocated from a declared length.
+//! - **Smallest form out.** Non-minimal encodings are accepted on decode; the encoders write the
+//!   smallest form of every value (so `encode(decode(x)) == x` exactly when `x` is minimal).
+//! - The wire markers come from `rmp`'s low-level [`rmp::Marker`]; reading goes through the
+//!   crate's bounded cursor, writing through [`bytes::BufMut`].
+
+mod de;
+mod error;
+mod message;
+pub mod neovim;
+mod scan;
+mod stream;
+mod value;
+
+pub use de::{from_value, DeError};
+pub use error::Error;
+pub use message::{Message, Method, OwnedMessage};
+pub use scan::scan;
+pub use stream::Splitter;
+#[cfg(feature = "tokio")]
+pub use stream::MessageCodec;
+pub use value::{ArrayIter, ArrayRef, Int, MapIter, MapRef, Timestamp, Value, ValueRef};
+
+#[cfg(doc)]
+use crate::Decoded;
+
+/// Decoder limits, checked before any byte is sliced or buffered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest message (or top-level value) in bytes. Default 64 MiB: a stream decoder buffers a
+    /// whole message before handing it out, so this caps the memory a peer can make us hold;
+    /// 64 MiB still carries a large Neovim buffer in one `nvim_buf_get_lines` reply.
+    pub max_message_size: usize,
+    /// Deepest nesting of arrays and maps (a top-level array is depth 1). Default 128, as in
+    /// serde_json: consumers (serde, `into_owned`, user code) recurse once per level. Values
+    /// above [`Limits::HARD_MAX_DEPTH`] are treated as that ceiling.
+    pub max_depth: usize,
+    /// Largest declared element count of one array or map (pairs, for a map). Default 2^24:
+    /// every element takes at least one byte, so `max_message_size` already bounds it; this
+    /// separate cap lets a server refuse huge collections before iterating them.
+    pub max_elements: u32,
+}
+
+impl Limits {
+    /// The ceiling on nesting depth: the scanner keeps one counter per level on the stack.
+    pub const HARD_MAX_DEPTH: usize = 256;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_size: 64 << 20,
+            max_depth: 128,
+            max_elements: 1 << 24,
+        }
+    }
+}
+
+/// Which deviations from the specs the decoder tolerates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// The specs as written: str must be UTF-8, timestamps well-formed, method a str, a
+    /// response may not carry both an error and a result.
+    #[default]
+    Strict,
+    /// What deployed peers send: str with invalid UTF-8 keeps its raw bytes, a malformed
+    /// timestamp (ext -1) stays a plain ext, method may be a bin, a response may carry both.
+    Lenient,
+    /// [`Profile::Lenient`] (Vim strings are byte strings, so Neovim sends invalid UTF-8 as
+    /// str), plus typed Buffer/Window/Tabpage handles: see [`neovim`].
+    Neovim,
+}
+
+impl Profile {
+    /// Whether rules of the strict profile are enforced.
+    pub fn is_strict(self) -> bool {
+        self == Profile::Strict
+    }
+}

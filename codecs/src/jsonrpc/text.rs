@@ -1,0 +1,210 @@
+//! JSON text helpers: string escaping (exact length known up front), unquoting that borrows
+//! when it can, and the nesting-depth pre-scan that runs before serde_json sees the input.
+
+use std::borrow::Cow;
+
+use super::error::Error;
+
+/// Bytes `write_str` will write for `s`, quotes included.
+pub(crate) fn str_len(s: &str) -> usize {
+    2 + s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
+/// Writes `s` as a JSON string: RFC 8259 §7 requires escaping `"`, `\` and U+0000..U+001F;
+/// everything else is written as is (the short forms match serde_json and `JSON.stringify`).
+pub(crate) fn write_str(dst: &mut impl bytes::BufMut, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    dst.put_u8(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        dst.put_slice(&bytes[start..i]);
+        if short.is_empty() {
+            dst.put_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 15) as usize],
+            ]);
+        } else {
+            dst.put_slice(short);
+        }
+        start = i + 1;
+    }
+    dst.put_slice(&bytes[start..]);
+    dst.put_u8(b'"');
+}
+
+/// The value of a validated JSON string literal (`raw` includes the quotes): borrowed when it
+/// has no escapes, else unescaped into a new `String`.
+pub(crate) fn unquote(raw: &str) -> Cow<'_, str> {
+    let inner = &raw[1..raw.len() - 1];
+    if !inner.contains('\\') {
+        return Cow::Borrowed(inner);
+    }
+    // Escapes: let serde_json resolve them (the literal was validated when it was read; a
+    // lone surrogate escape, which serde_json refuses to turn into a `String`, becomes U+FFFD).
+    match serde_json::from_str::<String>(raw) {
+        Ok(s) => Cow::Owned(s),
+        Err(_) => Cow::Owned(lossy_unescape(inner)),
+    }
+}
+
+/// Unescapes a JSON string body, replacing escapes of unpaired surrogates with U+FFFD.
+fn lossy_unescape(inner: &str) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut units: Vec<u16> = Vec::new();
+    let mut chars = inner.chars();
+    let flush = |units: &mut Vec<u16>, out: &mut String| {
+        out.extend(char::decode_utf16(units.drain(..)).map(|r| r.unwrap_or('\u{fffd}')));
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            flush(&mut units, &mut out);
+            out.push(c);
+            continue;
+        }
+        let e = chars.next().unwrap_or('\\');
+        if e == 'u' {
+            let hex: String = chars.by_ref().take(4).collect();
+            units.push(u16::from_str_radix(&hex, 16).unwrap_or(0xfffd));
+            continue;
+        }
+        flush(&mut units, &mut out);
+        out.push(match e {
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            other => other,
+        });
+    }
+    flush(&mut units, &mut out);
+    out
+}
+
+/// Rejects input nested deeper than `max` arrays/objects, in one linear pass that tracks only
+/// whether it is inside a string.
+///
+/// serde_json bounds recursion at 128 for typed values, but skips a `RawValue` (our `params`,
+/// `result`, `data`) with an explicit stack and no depth bound; this pass makes the limit
+/// configurable and applies it everywhere, before any parsing work.
+pub(crate) fn check_depth(input: &[u8], max: usize) -> Result<(), Error> {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, &b) in input.iter().enumerate() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Err(Error::TooDeep {
+                        offset: i,
+                        limit: max,
+                    });
+                }
+            }
+            // Unbalanced closers are the JSON parser's to report.
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Byte offset of serde_json's (1-based) line and column in `input`.
+pub(crate) fn offset_of(input: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    if line > 1 {
+        let mut seen = 1;
+        for (i, &b) in input.iter().enumerate() {
+            if b == b'\n' {
+                seen += 1;
+                if seen == line {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    (start + column.saturating_sub(1)).min(input.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_matches_serde_json_and_length_is_exact() {
+        for s in ["", "plain", "q\"b\\", "\n\r\t\u{8}\u{c}", "\u{1}\u{1f}", "é✓😀", "\u{7f}"] {
+            let mut out = Vec::new();
+            write_str(&mut out, s);
+            assert_eq!(out.len(), str_len(s), "{s:?}");
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());
+        }
+    }
+
+    #[test]
+    fn unquote_borrows_without_escapes() {
+        assert!(matches!(unquote("\"abc\""), Cow::Borrowed("abc")));
+        assert_eq!(unquote("\"a\\u0041\\n\""), "aA\n");
+        assert!(matches!(unquote("\"a\\u0041\""), Cow::Owned(_)));
+        assert_eq!(unquote("\"\\ud800x\""), "\u{fffd}x");
+    }
+
+    #[test]
+    fn depth_ignores_brackets_in_strings() {
+        assert!(check_depth(b"[[\"[[[[\"]]", 2).is_ok());
+        assert!(check_depth(b"[\"\\\"[[[\"]", 1).is_ok());
+        assert_eq!(
+            check_depth(b"[[[1]]]", 2),
+            Err(Error::TooDeep {
+                offset: 2,
+                limit: 2
+            })
+        );
+        let deep = vec![b'['; 100_000];
+        assert!(matches!(
+            check_depth(&deep, 128),
+            Err(Error::TooDeep { offset: 128, .. })
+        ));
+    }
+
+    #[test]
+    fn offsets_from_line_and_column() {
+        assert_eq!(offset_of(b"abc", 1, 2), 1);
+        assert_eq!(offset_of(b"a\nbc", 2, 2), 3);
+    }
+}

@@ -1,0 +1,524 @@
+//! MessagePack-RPC messages: request, response, notification.
+//!
+//! Spec (msgpack-rpc/spec.md): "Request message: `[type, msgid, method, params]`", "Response
+//! message: `[type, msgid, error, result]`", "Notification message: `[type, method, params]`",
+//! with type 0, 1 and 2. A [`Message`] borrows from validated bytes (params stay a lazy
+//! [`ArrayRef`]); [`OwnedMessage`] is its owned twin, and what a client builds to send.
+
+use super::scan::{head, Head};
+use super::value::{put_array_header, put_bin, put_str, read, str_header_len};
+use super::{scan, ArrayRef, Error, Int, Limits, Profile, Value, ValueRef};
+use crate::Decoded;
+use bytes::BufMut;
+use std::borrow::Cow;
+
+/// A method name: a str, or what lenient profiles also accept.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Method<'a> {
+    /// A str (spec: "method: a string which represents the method name").
+    Str(Cow<'a, str>),
+    /// A str whose bytes are not UTF-8 (lenient profiles).
+    RawStr(Cow<'a, [u8]>),
+    /// A bin, as some peers (old msgpack encoders without str8) send (lenient profiles).
+    Bin(Cow<'a, [u8]>),
+}
+
+impl<'a> Method<'a> {
+    /// The name as text, if it is valid UTF-8 (a bin method counts, if its bytes are).
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Method::Str(s) => Some(s),
+            Method::RawStr(b) | Method::Bin(b) => std::str::from_utf8(b).ok(),
+        }
+    }
+
+    /// The name's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Method::Str(s) => s.as_bytes(),
+            Method::RawStr(b) | Method::Bin(b) => b,
+        }
+    }
+
+    /// The owned twin.
+    pub fn into_owned(self) -> Method<'static> {
+        match self {
+            Method::Str(s) => Method::Str(Cow::Owned(s.into_owned())),
+            Method::RawStr(b) => Method::RawStr(Cow::Owned(b.into_owned())),
+            Method::Bin(b) => Method::Bin(Cow::Owned(b.into_owned())),
+        }
+    }
+
+    fn encoded_len(&self) -> usize {
+        let n = self.as_bytes().len();
+        match self {
+            Method::Bin(_) => super::value::bin_header_len(n) + n,
+            _ => str_header_len(n) + n,
+        }
+    }
+
+    fn encode(&self, buf: &mut impl BufMut) {
+        match self {
+            Method::Bin(b) => put_bin(buf, b),
+            _ => put_str(buf, self.as_bytes()),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Method<'a> {
+    fn from(s: &'a str) -> Self {
+        Method::Str(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Method<'static> {
+    fn from(s: String) -> Self {
+        Method::Str(Cow::Owned(s))
+    }
+}
+
+/// A MessagePack-RPC message, borrowing from the bytes it was decoded from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Message<'a> {
+    /// `[0, msgid, method, params]`.
+    Request {
+        msgid: u32,
+        method: Method<'a>,
+        params: ArrayRef<'a>,
+    },
+    /// `[1, msgid, error, result]`.
+    Response {
+        msgid: u32,
+        error: ValueRef<'a>,
+        result: ValueRef<'a>,
+    },
+    /// `[2, method, params]`.
+    Notification {
+        method: Method<'a>,
+        params: ArrayRef<'a>,
+    },
+}
+
+const REQUEST: u64 = 0;
+const RESPONSE: u64 = 1;
+const NOTIFICATION: u64 = 2;
+
+impl<'a> Message<'a> {
+    /// Decodes the message at the start of `buf` (default limits, strict profile).
+    pub fn decode(buf: &'a [u8]) -> Result<Decoded<Message<'a>>, Error> {
+        Self::decode_with(buf, &Limits::default(), Profile::Strict)
+    }
+
+    /// Decodes the message at the start of `buf`: complete, need-more (a safe lower bound),
+    /// or the first rule it breaks. The whole message is validated before it is interpreted.
+    pub fn decode_with(
+        buf: &'a [u8],
+        limits: &Limits,
+        profile: Profile,
+    ) -> Result<Decoded<Message<'a>>, Error> {
+        match scan(buf, limits, profile)? {
+            Decoded::NeedMore { at_least } => Ok(Decoded::NeedMore { at_least }),
+            Decoded::Complete { used, .. } => {
+                let value = Self::interpret(&buf[..used], profile)?;
+                Ok(Decoded::Complete { value, used })
+            }
+        }
+    }
+
+    /// Decodes `buf` as exactly one message ([`Error::Truncated`] / [`Error::TrailingBytes`]).
+    pub fn from_slice_with(
+        buf: &'a [u8],
+        limits: &Limits,
+        profile: Profile,
+    ) -> Result<Message<'a>, Error> {
+        match Self::decode_with(buf, limits, profile)? {
+            Decoded::Complete { value, used } if used == buf.len() => Ok(value),
+            Decoded::Complete { used, .. } => Err(Error::TrailingBytes {
+                offset: used,
+                count: buf.len() - used,
+            }),
+            Decoded::NeedMore { at_least } => Err(Error::Truncated {
+                offset: buf.len(),
+                missing: at_least,
+            }),
+        }
+    }
+
+    /// [`Message::from_slice_with`] under the default limits, strict profile.
+    pub fn from_slice(buf: &'a [u8]) -> Result<Message<'a>, Error> {
+        Self::from_slice_with(buf, &Limits::default(), Profile::Strict)
+    }
+
+    /// Interprets one validated value as a message.
+    fn interpret(buf: &'a [u8], profile: Profile) -> Result<Message<'a>, Error> {
+        let (h, hlen) = head(buf, 0).map_err(|missing| Error::Truncated {
+            offset: 0,
+            missing,
+        })?;
+        let Head::Array(len) = h else {
+            return Err(Error::MessageNotArray {
+                offset: 0,
+                found: h.type_name(),
+            });
+        };
+        // Elements with their offsets.
+        let mut pos = hlen;
+        let mut next = || -> Option<(usize, ValueRef<'a>)> {
+            let (v, used) = read(&buf[pos..])?;
+            let at = pos;
+            pos += used;
+            Some((at, v))
+        };
+        let truncated = || Error::Truncated {
+            offset: buf.len(),
+            missing: 1,
+        };
+        let Some((at, kind)) = next() else {
+            return Err(Error::MessageType {
+                offset: hlen,
+                found: "missing (empty array)",
+            });
+        };
+        let kind = match kind {
+            ValueRef::Int(i) => match i.as_u64() {
+                Some(k @ (REQUEST | RESPONSE | NOTIFICATION)) => k,
+                _ => {
+                    return Err(Error::MessageType {
+                        offset: at,
+                        found: "an int other than 0, 1, 2",
+                    })
+                }
+            },
+            other => {
+                return Err(Error::MessageType {
+                    offset: at,
+                    found: other.type_name(),
+                })
+            }
+        };
+        let (message, expected) = match kind {
+            REQUEST => ("request", 4),
+            RESPONSE => ("response", 4),
+            _ => ("notification", 3),
+        };
+        if len != expected {
+            return Err(Error::MessageLength {
+                offset: 0,
+                message,
+                expected,
+                found: len,
+            });
+        }
+        let msgid = |(at, v): (usize, ValueRef<'a>)| -> Result<u32, Error> {
+            match v {
+                ValueRef::Int(i) => i
+                    .as_u64()
+                    .and_then(|v| u32::try_from(v).ok())
+                    .ok_or(Error::MsgId {
+                        offset: at,
+                        found: if i.is_negative() {
+                            "a negative int"
+                        } else {
+                            "an int above 2^32 - 1"
+                        },
+                    }),
+                other => Err(Error::MsgId {
+                    offset: at,
+                    found: other.type_name(),
+                }),
+            }
+        };
+        let method = |(at, v): (usize, ValueRef<'a>)| -> Result<Method<'a>, Error> {
+            match v {
+                ValueRef::Str(s) => Ok(Method::Str(Cow::Borrowed(s))),
+                ValueRef::RawStr(b) => Ok(Method::RawStr(Cow::Borrowed(b))),
+                ValueRef::Bin(b) if !profile.is_strict() => Ok(Method::Bin(Cow::Borrowed(b))),
+                other => Err(Error::Method {
+                    offset: at,
+                    found: other.type_name(),
+                }),
+            }
+        };
+        let params = |(at, v): (usize, ValueRef<'a>)| -> Result<ArrayRef<'a>, Error> {
+            match v {
+                ValueRef::Array(a) => Ok(a),
+                other => Err(Error::Params {
+                    offset: at,
+                    found: other.type_name(),
+                }),
+            }
+        };
+        match kind {
+            REQUEST => {
+                let msgid = msgid(next().ok_or_else(truncated)?)?;
+                let method = method(next().ok_or_else(truncated)?)?;
+                let params = params(next().ok_or_else(truncated)?)?;
+                Ok(Message::Request {
+                    msgid,
+                    method,
+                    params,
+                })
+            }
+            RESPONSE => {
+                let msgid = msgid(next().ok_or_else(truncated)?)?;
+                let (_, error) = next().ok_or_else(truncated)?;
+                let (_, result) = next().ok_or_else(truncated)?;
+                // Spec: "If an error occurred at the method, error is set ... result is
+                // nil" and "If the method is executed correctly, error is nil".
+                if profile.is_strict() && !error.is_nil() && !result.is_nil() {
+                    return Err(Error::ErrorAndResult { offset: 0 });
+                }
+                Ok(Message::Response {
+                    msgid,
+                    error,
+                    result,
+                })
+            }
+            _ => {
+                let method = method(next().ok_or_else(truncated)?)?;
+                let params = params(next().ok_or_else(truncated)?)?;
+                Ok(Message::Notification { method, params })
+            }
+        }
+    }
+
+    /// The msgid of a request or response.
+    pub fn msgid(&self) -> Option<u32> {
+        match self {
+            Message::Request { msgid, .. } | Message::Response { msgid, .. } => Some(*msgid),
+            Message::Notification { .. } => None,
+        }
+    }
+
+    /// The owned twin.
+    pub fn into_owned(self) -> OwnedMessage {
+        match self {
+            Message::Request {
+                msgid,
+                method,
+                params,
+            } => OwnedMessage::Request {
+                msgid,
+                method: method.into_owned(),
+                params: params.iter().map(ValueRef::into_owned).collect(),
+            },
+            Message::Response {
+                msgid,
+                error,
+                result,
+            } => OwnedMessage::Response {
+                msgid,
+                error: error.into_owned(),
+                result: result.into_owned(),
+            },
+            Message::Notification { method, params } => OwnedMessage::Notification {
+                method: method.into_owned(),
+                params: params.iter().map(ValueRef::into_owned).collect(),
+            },
+        }
+    }
+
+    /// Bytes of the smallest encoding.
+    pub fn encoded_len(&self) -> usize {
+        let params_len = |p: &ArrayRef<'_>| {
+            ValueRef::Array(*p).encoded_len() // header + elements
+        };
+        1 + match self {
+            Message::Request {
+                msgid,
+                method,
+                params,
+            } => 1 + Int::from(*msgid).encoded_len() + method.encoded_len() + params_len(params),
+            Message::Response {
+                msgid,
+                error,
+                result,
+            } => 1 + Int::from(*msgid).encoded_len() + error.encoded_len() + result.encoded_len(),
+            Message::Notification { method, params } => {
+                1 + method.encoded_len() + params_len(params)
+            }
+        }
+    }
+
+    /// Writes the smallest encoding.
+    pub fn encode(&self, buf: &mut impl BufMut) {
+        match self {
+            Message::Request {
+                msgid,
+                method,
+                params,
+            } => {
+                put_array_header(buf, 4);
+                Int::from(REQUEST).encode(buf);
+                Int::from(*msgid).encode(buf);
+                method.encode(buf);
+                ValueRef::Array(*params).encode(buf);
+            }
+            Message::Response {
+                msgid,
+                error,
+                result,
+            } => {
+                put_array_header(buf, 4);
+                Int::from(RESPONSE).encode(buf);
+                Int::from(*msgid).encode(buf);
+                error.encode(buf);
+                result.encode(buf);
+            }
+            Message::Notification { method, params } => {
+                put_array_header(buf, 3);
+                Int::from(NOTIFICATION).encode(buf);
+                method.encode(buf);
+                ValueRef::Array(*params).encode(buf);
+            }
+        }
+    }
+
+    /// The smallest encoding, in a vector of exactly [`Message::encoded_len`] bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
+}
+
+/// An owned MessagePack-RPC message: what [`Message::into_owned`] returns, and what a client
+/// or server builds to send.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OwnedMessage {
+    /// `[0, msgid, method, params]`.
+    Request {
+        msgid: u32,
+        method: Method<'static>,
+        params: Vec<Value>,
+    },
+    /// `[1, msgid, error, result]`.
+    Response {
+        msgid: u32,
+        error: Value,
+        result: Value,
+    },
+    /// `[2, method, params]`.
+    Notification {
+        method: Method<'static>,
+        params: Vec<Value>,
+    },
+}
+
+impl OwnedMessage {
+    /// A request.
+    pub fn request(msgid: u32, method: impl Into<String>, params: Vec<Value>) -> Self {
+        OwnedMessage::Request {
+            msgid,
+            method: Method::from(method.into()),
+            params,
+        }
+    }
+
+    /// A successful response (error nil).
+    pub fn result(msgid: u32, result: Value) -> Self {
+        OwnedMessage::Response {
+            msgid,
+            error: Value::Nil,
+            result,
+        }
+    }
+
+    /// An error response (result nil).
+    pub fn error(msgid: u32, error: Value) -> Self {
+        OwnedMessage::Response {
+            msgid,
+            error,
+            result: Value::Nil,
+        }
+    }
+
+    /// A notification.
+    pub fn notification(method: impl Into<String>, params: Vec<Value>) -> Self {
+        OwnedMessage::Notification {
+            method: Method::from(method.into()),
+            params,
+        }
+    }
+
+    /// The msgid of a request or response.
+    pub fn msgid(&self) -> Option<u32> {
+        match self {
+            OwnedMessage::Request { msgid, .. } | OwnedMessage::Response { msgid, .. } => {
+                Some(*msgid)
+            }
+            OwnedMessage::Notification { .. } => None,
+        }
+    }
+
+    /// Bytes of the smallest encoding.
+    pub fn encoded_len(&self) -> usize {
+        let params_len =
+            |p: &[Value]| super::value::array_header_len(p.len()) + p.iter().map(Value::encoded_len).sum::<usize>();
+        1 + match self {
+            OwnedMessage::Request {
+                msgid,
+                method,
+                params,
+            } => 1 + Int::from(*msgid).encoded_len() + method.encoded_len() + params_len(params),
+            OwnedMessage::Response {
+                msgid,
+                error,
+                result,
+            } => 1 + Int::from(*msgid).encoded_len() + error.encoded_len() + result.encoded_len(),
+            OwnedMessage::Notification { method, params } => {
+                1 + method.encoded_len() + params_len(params)
+            }
+        }
+    }
+
+    /// Writes the smallest encoding.
+    ///
+    /// # Panics
+    /// If a value is longer than MessagePack can declare (2^32 - 1 bytes or elements).
+    pub fn encode(&self, buf: &mut impl BufMut) {
+        let put_params = |buf: &mut _, p: &[Value]| {
+            put_array_header(buf, p.len());
+            for v in p {
+                v.encode(buf);
+            }
+        };
+        match self {
+            OwnedMessage::Request {
+                msgid,
+                method,
+                params,
+            } => {
+                put_array_header(buf, 4);
+                Int::from(REQUEST).encode(buf);
+                Int::from(*msgid).encode(buf);
+                method.encode(buf);
+                put_params(buf, params);
+            }
+            OwnedMessage::Response {
+                msgid,
+                error,
+                result,
+            } => {
+                put_array_header(buf, 4);
+                Int::from(RESPONSE).encode(buf);
+                Int::from(*msgid).encode(buf);
+                error.encode(buf);
+                result.encode(buf);
+            }
+            OwnedMessage::Notification { method, params } => {
+                put_array_header(buf, 3);
+                Int::from(NOTIFICATION).encode(buf);
+                method.encode(buf);
+                put_params(buf, params);
+            }
+        }
+    }
+
+    /// The smallest encoding, in a vector of exactly [`OwnedMessage::encoded_len`] bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
+}

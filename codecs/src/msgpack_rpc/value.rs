@@ -1,0 +1,1005 @@
+//! The MessagePack value model: [`ValueRef`] borrows from validated bytes, [`Value`] owns.
+//!
+//! Strings and binaries borrow. Arrays and maps are lazy views ([`ArrayRef`], [`MapRef`]) over
+//! bytes that [`scan`](super::scan) validated: iterating them decodes one element at a time,
+//! never fails and never allocates; [`ArrayRef::to_vec`] and [`ValueRef::into_owned`] collect
+//! only when asked. Walking an element skips the bytes of the one before it, so iterating one
+//! level costs its bytes once, and a full walk costs bytes × depth (depth is limited).
+//!
+//! Integers are kept by value, not by wire width ([`Int`]), and written back in their smallest
+//! form; f32 and f64 stay apart (they are different values in most languages).
+
+use super::scan::{head, scan, skip, timestamp_problem, Head, TIMESTAMP_TYPE};
+use super::{Error, Limits, Profile};
+use crate::Decoded;
+use bytes::BufMut;
+use rmp::Marker;
+use std::fmt;
+
+/// A MessagePack integer, by value: any of u64 or i64 (the formats' union).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Int(IntRepr);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum IntRepr {
+    /// Always negative.
+    Neg(i64),
+    Pos(u64),
+}
+
+impl Int {
+    /// The value as u64, if it is not negative.
+    pub fn as_u64(self) -> Option<u64> {
+        match self.0 {
+            IntRepr::Pos(v) => Some(v),
+            IntRepr::Neg(_) => None,
+        }
+    }
+
+    /// The value as i64, if it fits.
+    pub fn as_i64(self) -> Option<i64> {
+        match self.0 {
+            IntRepr::Pos(v) => i64::try_from(v).ok(),
+            IntRepr::Neg(v) => Some(v),
+        }
+    }
+
+    /// The value as i128 (always exact).
+    pub fn as_i128(self) -> i128 {
+        match self.0 {
+            IntRepr::Pos(v) => i128::from(v),
+            IntRepr::Neg(v) => i128::from(v),
+        }
+    }
+
+    /// Whether the value is below zero.
+    pub fn is_negative(self) -> bool {
+        matches!(self.0, IntRepr::Neg(_))
+    }
+
+    /// Bytes of the smallest encoding.
+    pub fn encoded_len(self) -> usize {
+        match self.0 {
+            IntRepr::Pos(v) if v < 128 => 1,
+            IntRepr::Pos(v) if v <= 0xff => 2,
+            IntRepr::Pos(v) if v <= 0xffff => 3,
+            IntRepr::Pos(v) if v <= 0xffff_ffff => 5,
+            IntRepr::Pos(_) => 9,
+            IntRepr::Neg(v) if v >= -32 => 1,
+            IntRepr::Neg(v) if v >= i64::from(i8::MIN) => 2,
+            IntRepr::Neg(v) if v >= i64::from(i16::MIN) => 3,
+            IntRepr::Neg(v) if v >= i64::from(i32::MIN) => 5,
+            IntRepr::Neg(_) => 9,
+        }
+    }
+
+    /// Writes the smallest encoding: positive fixint/uint for values ≥ 0, negative fixint/int
+    /// otherwise.
+    pub fn encode(self, buf: &mut impl BufMut) {
+        match self.0 {
+            IntRepr::Pos(v) if v < 128 => buf.put_u8(Marker::FixPos(v as u8).to_u8()),
+            IntRepr::Pos(v) if v <= 0xff => {
+                buf.put_u8(Marker::U8.to_u8());
+                buf.put_u8(v as u8);
+            }
+            IntRepr::Pos(v) if v <= 0xffff => {
+                buf.put_u8(Marker::U16.to_u8());
+                buf.put_u16(v as u16);
+            }
+            IntRepr::Pos(v) if v <= 0xffff_ffff => {
+                buf.put_u8(Marker::U32.to_u8());
+                buf.put_u32(v as u32);
+            }
+            IntRepr::Pos(v) => {
+                buf.put_u8(Marker::U64.to_u8());
+                buf.put_u64(v);
+            }
+            IntRepr::Neg(v) if v >= -32 => buf.put_u8(Marker::FixNeg(v as i8).to_u8()),
+            IntRepr::Neg(v) if v >= i64::from(i8::MIN) => {
+                buf.put_u8(Marker::I8.to_u8());
+                buf.put_i8(v as i8);
+            }
+            IntRepr::Neg(v) if v >= i64::from(i16::MIN) => {
+                buf.put_u8(Marker::I16.to_u8());
+                buf.put_i16(v as i16);
+            }
+            IntRepr::Neg(v) if v >= i64::from(i32::MIN) => {
+                buf.put_u8(Marker::I32.to_u8());
+                buf.put_i32(v as i32);
+            }
+            IntRepr::Neg(v) => {
+                buf.put_u8(Marker::I64.to_u8());
+                buf.put_i64(v);
+            }
+        }
+    }
+}
+
+impl From<u64> for Int {
+    fn from(v: u64) -> Self {
+        Int(IntRepr::Pos(v))
+    }
+}
+
+impl From<i64> for Int {
+    fn from(v: i64) -> Self {
+        if v < 0 {
+            Int(IntRepr::Neg(v))
+        } else {
+            Int(IntRepr::Pos(v as u64))
+        }
+    }
+}
+
+macro_rules! int_from {
+    ($via:ty: $($t:ty),*) => {$(
+        impl From<$t> for Int {
+            fn from(v: $t) -> Self {
+                Int::from(v as $via)
+            }
+        }
+    )*};
+}
+int_from!(u64: u8, u16, u32, usize);
+int_from!(i64: i8, i16, i32, isize);
+
+impl TryFrom<i128> for Int {
+    type Error = std::num::TryFromIntError;
+    fn try_from(v: i128) -> Result<Self, Self::Error> {
+        if v < 0 {
+            Ok(Int::from(i64::try_from(v)?))
+        } else {
+            Ok(Int::from(u64::try_from(v)?))
+        }
+    }
+}
+
+impl fmt::Debug for Int {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Int {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            IntRepr::Pos(v) => v.fmt(f),
+            IntRepr::Neg(v) => v.fmt(f),
+        }
+    }
+}
+
+/// A point in time: the timestamp extension (type -1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp {
+    seconds: i64,
+    nanos: u32,
+}
+
+impl Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z and nanoseconds (≤ 999 999 999, else `None`).
+    pub fn new(seconds: i64, nanos: u32) -> Option<Self> {
+        (nanos <= 999_999_999).then_some(Timestamp { seconds, nanos })
+    }
+
+    /// Seconds since the epoch (negative before 1970).
+    pub fn seconds(self) -> i64 {
+        self.seconds
+    }
+
+    /// Nanoseconds within the second.
+    pub fn nanos(self) -> u32 {
+        self.nanos
+    }
+
+    /// Reads the payload of an ext of type -1 (4, 8 or 12 bytes).
+    pub fn from_ext_data(data: &[u8]) -> Option<Self> {
+        if timestamp_problem(data).is_some() {
+            return None;
+        }
+        let be = |b: &[u8]| b.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x));
+        match data.len() {
+            4 => Timestamp::new(be(data) as i64, 0),
+            8 => {
+                let v = be(data);
+                Timestamp::new((v & 0x3_ffff_ffff) as i64, (v >> 34) as u32)
+            }
+            _ => Timestamp::new(be(&data[4..]) as i64, be(&data[..4]) as u32),
+        }
+    }
+
+    /// Payload length of the smallest form: 4 (seconds in u32, no nanoseconds), 8 (seconds in
+    /// 34 bits) or 12. Spec: "timestamp 96 ... stores ... 64-bit signed int", the only form
+    /// for negative seconds.
+    pub fn data_len(self) -> usize {
+        if self.seconds >= 0 && self.seconds >> 34 == 0 {
+            if self.nanos == 0 && self.seconds >> 32 == 0 {
+                4
+            } else {
+                8
+            }
+        } else {
+            12
+        }
+    }
+
+    fn put_data(self, buf: &mut impl BufMut) {
+        match self.data_len() {
+            4 => buf.put_u32(self.seconds as u32),
+            8 => buf.put_u64((u64::from(self.nanos) << 34) | self.seconds as u64),
+            _ => {
+                buf.put_u32(self.nanos);
+                buf.put_i64(self.seconds);
+            }
+        }
+    }
+}
+
+/// A borrowed MessagePack value over bytes validated by [`scan`](super::scan).
+#[derive(Clone, Copy, Debug)]
+pub enum ValueRef<'a> {
+    /// nil.
+    Nil,
+    /// true / false.
+    Bool(bool),
+    /// Any integer format.
+    Int(Int),
+    /// float 32.
+    F32(f32),
+    /// float 64.
+    F64(f64),
+    /// A str (UTF-8).
+    Str(&'a str),
+    /// A str whose bytes are not UTF-8 (only under lenient profiles).
+    RawStr(&'a [u8]),
+    /// A bin.
+    Bin(&'a [u8]),
+    /// An array, walked lazily.
+    Array(ArrayRef<'a>),
+    /// A map, walked lazily; key order and duplicate keys are kept.
+    Map(MapRef<'a>),
+    /// An ext other than a well-formed timestamp: type id and payload.
+    Ext(i8, &'a [u8]),
+    /// The timestamp extension (type -1).
+    Timestamp(Timestamp),
+}
+
+impl PartialEq for ValueRef<'_> {
+    /// Equality by value: a non-minimal encoding equals the minimal one.
+    fn eq(&self, other: &Self) -> bool {
+        use ValueRef::*;
+        match (self, other) {
+            (Nil, Nil) => true,
+            (Bool(a), Bool(b)) => a == b,
+            (Int(a), Int(b)) => a == b,
+            (F32(a), F32(b)) => a == b,
+            (F64(a), F64(b)) => a == b,
+            (Str(a), Str(b)) => a == b,
+            (RawStr(a), RawStr(b)) | (Bin(a), Bin(b)) => a == b,
+            (Array(a), Array(b)) => a == b,
+            (Map(a), Map(b)) => a == b,
+            (Ext(t, a), Ext(u, b)) => t == u && a == b,
+            (Timestamp(a), Timestamp(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Reads the value at the start of validated bytes: the value and its length.
+pub(crate) fn read(buf: &[u8]) -> Option<(ValueRef<'_>, usize)> {
+    let (h, hlen) = head(buf, 0).ok()?;
+    let data = |len: u32| buf.get(hlen..hlen + len as usize);
+    let v = match h {
+        Head::Nil => (ValueRef::Nil, hlen),
+        Head::Bool(b) => (ValueRef::Bool(b), hlen),
+        Head::Uint(v) => (ValueRef::Int(Int::from(v)), hlen),
+        Head::Sint(v) => (ValueRef::Int(Int::from(v)), hlen),
+        Head::F32(v) => (ValueRef::F32(v), hlen),
+        Head::F64(v) => (ValueRef::F64(v), hlen),
+        Head::Str(len) => {
+            let d = data(len)?;
+            let v = match std::str::from_utf8(d) {
+                Ok(s) => ValueRef::Str(s),
+                Err(_) => ValueRef::RawStr(d),
+            };
+            (v, hlen + d.len())
+        }
+        Head::Bin(len) => (ValueRef::Bin(data(len)?), hlen + len as usize),
+        Head::Ext(t, len) => {
+            let d = data(len)?;
+            let v = match Timestamp::from_ext_data(d) {
+                Some(ts) if t == TIMESTAMP_TYPE => ValueRef::Timestamp(ts),
+                _ => ValueRef::Ext(t, d),
+            };
+            (v, hlen + d.len())
+        }
+        Head::Array(len) => {
+            let end = skip(buf, 0)?;
+            let bytes = &buf[hlen..end];
+            (ValueRef::Array(ArrayRef { bytes, len }), end)
+        }
+        Head::Map(len) => {
+            let end = skip(buf, 0)?;
+            let bytes = &buf[hlen..end];
+            (ValueRef::Map(MapRef { bytes, len }), end)
+        }
+        Head::Reserved => return None,
+    };
+    Some(v)
+}
+
+/// The error for views over bytes that did not validate: never reached through this module.
+fn unvalidated() -> Error {
+    Error::Truncated {
+        offset: 0,
+        missing: 1,
+    }
+}
+
+impl<'a> ValueRef<'a> {
+    /// Decodes the value at the start of `buf` under the default limits, strict profile.
+    pub fn decode(buf: &'a [u8]) -> Result<Decoded<ValueRef<'a>>, Error> {
+        Self::decode_with(buf, &Limits::default(), Profile::Strict)
+    }
+
+    /// Decodes the value at the start of `buf`: complete, need-more (a lower bound) or error.
+    pub fn decode_with(
+        buf: &'a [u8],
+        limits: &Limits,
+        profile: Profile,
+    ) -> Result<Decoded<ValueRef<'a>>, Error> {
+        match scan(buf, limits, profile)? {
+            Decoded::Complete { used, .. } => {
+                let (value, _) = read(&buf[..used]).ok_or_else(unvalidated)?;
+                Ok(Decoded::Complete { value, used })
+            }
+            Decoded::NeedMore { at_least } => Ok(Decoded::NeedMore { at_least }),
+        }
+    }
+
+    /// Decodes `buf` as exactly one value: a short input is [`Error::Truncated`], extra bytes
+    /// are [`Error::TrailingBytes`].
+    pub fn from_slice_with(
+        buf: &'a [u8],
+        limits: &Limits,
+        profile: Profile,
+    ) -> Result<ValueRef<'a>, Error> {
+        match Self::decode_with(buf, limits, profile)? {
+            Decoded::Complete { value, used } if used == buf.len() => Ok(value),
+            Decoded::Complete { used, .. } => Err(Error::TrailingBytes {
+                offset: used,
+                count: buf.len() - used,
+            }),
+            Decoded::NeedMore { at_least } => Err(Error::Truncated {
+                offset: buf.len(),
+                missing: at_least,
+            }),
+        }
+    }
+
+    /// [`ValueRef::from_slice_with`] under the default limits, strict profile.
+    pub fn from_slice(buf: &'a [u8]) -> Result<ValueRef<'a>, Error> {
+        Self::from_slice_with(buf, &Limits::default(), Profile::Strict)
+    }
+
+    /// The MessagePack family name: nil, bool, int, float, str, bin, array, map, ext, timestamp.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ValueRef::Nil => "nil",
+            ValueRef::Bool(_) => "bool",
+            ValueRef::Int(_) => "int",
+            ValueRef::F32(_) | ValueRef::F64(_) => "float",
+            ValueRef::Str(_) | ValueRef::RawStr(_) => "str",
+            ValueRef::Bin(_) => "bin",
+            ValueRef::Array(_) => "array",
+            ValueRef::Map(_) => "map",
+            ValueRef::Ext(..) => "ext",
+            ValueRef::Timestamp(_) => "timestamp",
+        }
+    }
+
+    /// Whether this is nil.
+    pub fn is_nil(&self) -> bool {
+        matches!(self, ValueRef::Nil)
+    }
+
+    /// The str, if this is a valid UTF-8 str.
+    pub fn as_str(&self) -> Option<&'a str> {
+        match *self {
+            ValueRef::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is one.
+    pub fn as_int(&self) -> Option<Int> {
+        match *self {
+            ValueRef::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The array, if this is one.
+    pub fn as_array(&self) -> Option<ArrayRef<'a>> {
+        match *self {
+            ValueRef::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The map, if this is one.
+    pub fn as_map(&self) -> Option<MapRef<'a>> {
+        match *self {
+            ValueRef::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Copies into an owned [`Value`].
+    pub fn into_owned(self) -> Value {
+        match self {
+            ValueRef::Nil => Value::Nil,
+            ValueRef::Bool(b) => Value::Bool(b),
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::F32(v) => Value::F32(v),
+            ValueRef::F64(v) => Value::F64(v),
+            ValueRef::Str(s) => Value::Str(s.to_owned()),
+            ValueRef::RawStr(b) => Value::RawStr(b.to_vec()),
+            ValueRef::Bin(b) => Value::Bin(b.to_vec()),
+            ValueRef::Array(a) => Value::Array(a.iter().map(ValueRef::into_owned).collect()),
+            ValueRef::Map(m) => Value::Map(
+                m.iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            ),
+            ValueRef::Ext(t, d) => Value::Ext(t, d.to_vec()),
+            ValueRef::Timestamp(t) => Value::Timestamp(t),
+        }
+    }
+
+    /// Bytes of the smallest encoding.
+    pub fn encoded_len(&self) -> usize {
+        match self {
+            ValueRef::Nil | ValueRef::Bool(_) => 1,
+            ValueRef::Int(i) => i.encoded_len(),
+            ValueRef::F32(_) => 5,
+            ValueRef::F64(_) => 9,
+            ValueRef::Str(s) => str_header_len(s.len()) + s.len(),
+            ValueRef::RawStr(b) => str_header_len(b.len()) + b.len(),
+            ValueRef::Bin(b) => bin_header_len(b.len()) + b.len(),
+            ValueRef::Array(a) => {
+                array_header_len(a.len()) + a.iter().map(|v| v.encoded_len()).sum::<usize>()
+            }
+            ValueRef::Map(m) => {
+                array_header_len(m.len())
+                    + m.iter()
+                        .map(|(k, v)| k.encoded_len() + v.encoded_len())
+                        .sum::<usize>()
+            }
+            ValueRef::Ext(_, d) => ext_header_len(d.len()) + d.len(),
+            ValueRef::Timestamp(t) => ext_header_len(t.data_len()) + t.data_len(),
+        }
+    }
+
+    /// Writes the smallest encoding.
+    pub fn encode(&self, buf: &mut impl BufMut) {
+        match self {
+            ValueRef::Nil => buf.put_u8(Marker::Null.to_u8()),
+            ValueRef::Bool(b) => put_bool(buf, *b),
+            ValueRef::Int(i) => i.encode(buf),
+            ValueRef::F32(v) => {
+                buf.put_u8(Marker::F32.to_u8());
+                buf.put_f32(*v);
+            }
+            ValueRef::F64(v) => {
+                buf.put_u8(Marker::F64.to_u8());
+                buf.put_f64(*v);
+            }
+            ValueRef::Str(s) => put_str(buf, s.as_bytes()),
+            ValueRef::RawStr(b) => put_str(buf, b),
+            ValueRef::Bin(b) => put_bin(buf, b),
+            ValueRef::Array(a) => {
+                put_array_header(buf, a.len());
+                for v in a.iter() {
+                    v.encode(buf);
+                }
+            }
+            ValueRef::Map(m) => {
+                put_map_header(buf, m.len());
+                for (k, v) in m.iter() {
+                    k.encode(buf);
+                    v.encode(buf);
+                }
+            }
+            ValueRef::Ext(t, d) => put_ext(buf, *t, d),
+            ValueRef::Timestamp(t) => put_timestamp(buf, *t),
+        }
+    }
+
+    /// The smallest encoding, in a vector of exactly [`ValueRef::encoded_len`] bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
+}
+
+/// A lazy array view over validated bytes.
+#[derive(Clone, Copy)]
+pub struct ArrayRef<'a> {
+    /// The elements' bytes, exactly.
+    bytes: &'a [u8],
+    len: u32,
+}
+
+impl<'a> ArrayRef<'a> {
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The elements, decoded one at a time.
+    pub fn iter(&self) -> ArrayIter<'a> {
+        ArrayIter {
+            rest: self.bytes,
+            left: self.len,
+        }
+    }
+
+    /// Element `i` (walks the elements before it).
+    pub fn get(&self, i: usize) -> Option<ValueRef<'a>> {
+        self.iter().nth(i)
+    }
+
+    /// The elements, collected (borrowing still).
+    pub fn to_vec(&self) -> Vec<ValueRef<'a>> {
+        self.iter().collect()
+    }
+
+    /// The encoded elements, as they came on the wire (without the array header).
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+}
+
+impl fmt::Debug for ArrayRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for ArrayRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl<'a> IntoIterator for ArrayRef<'a> {
+    type Item = ValueRef<'a>;
+    type IntoIter = ArrayIter<'a>;
+    fn into_iter(self) -> ArrayIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over an [`ArrayRef`].
+#[derive(Debug, Clone)]
+pub struct ArrayIter<'a> {
+    rest: &'a [u8],
+    left: u32,
+}
+
+impl<'a> Iterator for ArrayIter<'a> {
+    type Item = ValueRef<'a>;
+
+    fn next(&mut self) -> Option<ValueRef<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        match read(self.rest) {
+            Some((v, used)) => {
+                self.rest = &self.rest[used..];
+                self.left -= 1;
+                Some(v)
+            }
+            None => {
+                self.left = 0;
+                None
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+/// A lazy map view over validated bytes; pairs in wire order, duplicates kept.
+#[derive(Clone, Copy)]
+pub struct MapRef<'a> {
+    /// The keys' and values' bytes, exactly.
+    bytes: &'a [u8],
+    len: u32,
+}
+
+impl<'a> MapRef<'a> {
+    /// Number of key/value pairs.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The pairs, decoded one at a time.
+    pub fn iter(&self) -> MapIter<'a> {
+        MapIter {
+            inner: ArrayIter {
+                rest: self.bytes,
+                left: self.len.saturating_mul(2),
+            },
+        }
+    }
+
+    /// The value of the first pair whose key is the str `key` (a linear walk).
+    pub fn get(&self, key: &str) -> Option<ValueRef<'a>> {
+        self.iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// The encoded pairs, as they came on the wire (without the map header).
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+}
+
+impl fmt::Debug for MapRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for MapRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl<'a> IntoIterator for MapRef<'a> {
+    type Item = (ValueRef<'a>, ValueRef<'a>);
+    type IntoIter = MapIter<'a>;
+    fn into_iter(self) -> MapIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over the pairs of a [`MapRef`].
+#[derive(Debug, Clone)]
+pub struct MapIter<'a> {
+    inner: ArrayIter<'a>,
+}
+
+impl<'a> Iterator for MapIter<'a> {
+    type Item = (ValueRef<'a>, ValueRef<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let k = self.inner.next()?;
+        let v = self.inner.next()?;
+        Some((k, v))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.inner.left as usize / 2;
+        (n, Some(n))
+    }
+}
+
+/// An owned MessagePack value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// nil.
+    Nil,
+    /// true / false.
+    Bool(bool),
+    /// Any integer.
+    Int(Int),
+    /// float 32.
+    F32(f32),
+    /// float 64.
+    F64(f64),
+    /// A str.
+    Str(String),
+    /// A str whose bytes are not UTF-8 (kept by lenient profiles).
+    RawStr(Vec<u8>),
+    /// A bin.
+    Bin(Vec<u8>),
+    /// An array.
+    Array(Vec<Value>),
+    /// A map, as ordered pairs.
+    Map(Vec<(Value, Value)>),
+    /// An ext: type id and payload.
+    Ext(i8, Vec<u8>),
+    /// The timestamp extension.
+    Timestamp(Timestamp),
+}
+
+impl Value {
+    /// Decodes exactly one value from `buf` (default limits, strict profile) and copies it.
+    pub fn from_slice(buf: &[u8]) -> Result<Value, Error> {
+        ValueRef::from_slice(buf).map(ValueRef::into_owned)
+    }
+
+    /// The str, if this is a valid UTF-8 str.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Bytes of the smallest encoding.
+    pub fn encoded_len(&self) -> usize {
+        match self {
+            Value::Nil | Value::Bool(_) => 1,
+            Value::Int(i) => i.encoded_len(),
+            Value::F32(_) => 5,
+            Value::F64(_) => 9,
+            Value::Str(s) => str_header_len(s.len()) + s.len(),
+            Value::RawStr(b) => str_header_len(b.len()) + b.len(),
+            Value::Bin(b) => bin_header_len(b.len()) + b.len(),
+            Value::Array(a) => {
+                array_header_len(a.len()) + a.iter().map(Value::encoded_len).sum::<usize>()
+            }
+            Value::Map(m) => {
+                array_header_len(m.len())
+                    + m.iter()
+                        .map(|(k, v)| k.encoded_len() + v.encoded_len())
+                        .sum::<usize>()
+            }
+            Value::Ext(_, d) => ext_header_len(d.len()) + d.len(),
+            Value::Timestamp(t) => ext_header_len(t.data_len()) + t.data_len(),
+        }
+    }
+
+    /// Writes the smallest encoding.
+    ///
+    /// # Panics
+    /// If a str, bin, ext, array or map is longer than MessagePack can declare (2^32 - 1).
+    pub fn encode(&self, buf: &mut impl BufMut) {
+        match self {
+            Value::Nil => buf.put_u8(Marker::Null.to_u8()),
+            Value::Bool(b) => put_bool(buf, *b),
+            Value::Int(i) => i.encode(buf),
+            Value::F32(v) => {
+                buf.put_u8(Marker::F32.to_u8());
+                buf.put_f32(*v);
+            }
+            Value::F64(v) => {
+                buf.put_u8(Marker::F64.to_u8());
+                buf.put_f64(*v);
+            }
+            Value::Str(s) => put_str(buf, s.as_bytes()),
+            Value::RawStr(b) => put_str(buf, b),
+            Value::Bin(b) => put_bin(buf, b),
+            Value::Array(a) => {
+                put_array_header(buf, a.len());
+                for v in a {
+                    v.encode(buf);
+                }
+            }
+            Value::Map(m) => {
+                put_map_header(buf, m.len());
+                for (k, v) in m {
+                    k.encode(buf);
+                    v.encode(buf);
+                }
+            }
+            Value::Ext(t, d) => put_ext(buf, *t, d),
+            Value::Timestamp(t) => put_timestamp(buf, *t),
+        }
+    }
+
+    /// The smallest encoding, in a vector of exactly [`Value::encoded_len`] bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Str(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Str(s)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::F64(v)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Self {
+        Value::Array(v)
+    }
+}
+
+macro_rules! value_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Value::Int(Int::from(v))
+            }
+        }
+    )*};
+}
+value_from_int!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+// ---- writers: the smallest header for each length ----
+
+fn len32(len: usize) -> u32 {
+    u32::try_from(len).expect("MessagePack lengths are at most 2^32 - 1")
+}
+
+pub(crate) fn put_bool(buf: &mut impl BufMut, b: bool) {
+    buf.put_u8(if b { Marker::True } else { Marker::False }.to_u8());
+}
+
+pub(crate) fn str_header_len(len: usize) -> usize {
+    match len {
+        0..=31 => 1,
+        32..=0xff => 2,
+        0x100..=0xffff => 3,
+        _ => 5,
+    }
+}
+
+pub(crate) fn put_str(buf: &mut impl BufMut, s: &[u8]) {
+    let len = len32(s.len());
+    match len {
+        0..=31 => buf.put_u8(Marker::FixStr(len as u8).to_u8()),
+        32..=0xff => {
+            buf.put_u8(Marker::Str8.to_u8());
+            buf.put_u8(len as u8);
+        }
+        0x100..=0xffff => {
+            buf.put_u8(Marker::Str16.to_u8());
+            buf.put_u16(len as u16);
+        }
+        _ => {
+            buf.put_u8(Marker::Str32.to_u8());
+            buf.put_u32(len);
+        }
+    }
+    buf.put_slice(s);
+}
+
+pub(crate) fn bin_header_len(len: usize) -> usize {
+    match len {
+        0..=0xff => 2,
+        0x100..=0xffff => 3,
+        _ => 5,
+    }
+}
+
+pub(crate) fn put_bin(buf: &mut impl BufMut, b: &[u8]) {
+    let len = len32(b.len());
+    match len {
+        0..=0xff => {
+            buf.put_u8(Marker::Bin8.to_u8());
+            buf.put_u8(len as u8);
+        }
+        0x100..=0xffff => {
+            buf.put_u8(Marker::Bin16.to_u8());
+            buf.put_u16(len as u16);
+        }
+        _ => {
+            buf.put_u8(Marker::Bin32.to_u8());
+            buf.put_u32(len);
+        }
+    }
+    buf.put_slice(b);
+}
+
+/// Header length of an array or a map of `len` elements (pairs).
+pub(crate) fn array_header_len(len: usize) -> usize {
+    match len {
+        0..=15 => 1,
+        16..=0xffff => 3,
+        _ => 5,
+    }
+}
+
+pub(crate) fn put_array_header(buf: &mut impl BufMut, len: usize) {
+    let len = len32(len);
+    match len {
+        0..=15 => buf.put_u8(Marker::FixArray(len as u8).to_u8()),
+        16..=0xffff => {
+            buf.put_u8(Marker::Array16.to_u8());
+            buf.put_u16(len as u16);
+        }
+        _ => {
+            buf.put_u8(Marker::Array32.to_u8());
+            buf.put_u32(len);
+        }
+    }
+}
+
+pub(crate) fn put_map_header(buf: &mut impl BufMut, len: usize) {
+    let len = len32(len);
+    match len {
+        0..=15 => buf.put_u8(Marker::FixMap(len as u8).to_u8()),
+        16..=0xffff => {
+            buf.put_u8(Marker::Map16.to_u8());
+            buf.put_u16(len as u16);
+        }
+        _ => {
+            buf.put_u8(Marker::Map32.to_u8());
+            buf.put_u32(len);
+        }
+    }
+}
+
+pub(crate) fn ext_header_len(len: usize) -> usize {
+    match len {
+        1 | 2 | 4 | 8 | 16 => 2,
+        0..=0xff => 3,
+        0x100..=0xffff => 4,
+        _ => 6,
+    }
+}
+
+fn put_ext_header(buf: &mut impl BufMut, t: i8, len: usize) {
+    let len = len32(len);
+    match len {
+        1 => buf.put_u8(Marker::FixExt1.to_u8()),
+        2 => buf.put_u8(Marker::FixExt2.to_u8()),
+        4 => buf.put_u8(Marker::FixExt4.to_u8()),
+        8 => buf.put_u8(Marker::FixExt8.to_u8()),
+        16 => buf.put_u8(Marker::FixExt16.to_u8()),
+        0..=0xff => {
+            buf.put_u8(Marker::Ext8.to_u8());
+            buf.put_u8(len as u8);
+        }
+        0x100..=0xffff => {
+            buf.put_u8(Marker::Ext16.to_u8());
+            buf.put_u16(len as u16);
+        }
+        _ => {
+            buf.put_u8(Marker::Ext32.to_u8());
+            buf.put_u32(len);
+        }
+    }
+    buf.put_i8(t);
+}
+
+pub(crate) fn put_ext(buf: &mut impl BufMut, t: i8, data: &[u8]) {
+    put_ext_header(buf, t, data.len());
+    buf.put_slice(data);
+}
+
+pub(crate) fn put_timestamp(buf: &mut impl BufMut, t: Timestamp) {
+    put_ext_header(buf, TIMESTAMP_TYPE, t.data_len());
+    t.put_data(buf);
+}

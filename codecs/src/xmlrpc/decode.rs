@@ -1,0 +1,1025 @@
+//! The decoder: quick-xml events → a validated [`Message`] borrowing from the input.
+//!
+//! Design: one pass. The input is checked once for size, UTF-8 and XML 1.0 characters; then a
+//! small lexer over quick-xml joins text, CDATA and entity/character references into one text
+//! token (borrowed when it is a single plain run) and skips comments and processing
+//! instructions; a recursive-descent parser walks the XML-RPC grammar, one function per
+//! element. Recursion happens only for arrays and structs and is bounded by `Limits::max_depth`
+//! before it happens, so a 100 000-deep document costs 128 frames and an error.
+//!
+//! Security: a DOCTYPE is an error as soon as the reader reports it, so no entity is ever
+//! defined, expanded or fetched (billion laughs, XXE); only the five predefined entities and
+//! character references are resolved. quick-xml reads each byte a bounded number of times and
+//! every check here is a single scan, so decoding is linear in the input.
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesDecl, BytesStart, Event};
+use quick_xml::Reader;
+
+use super::datetime;
+use super::value::{Base64, DateTime, Fault, Member, Message, MethodCall, MethodResponse, Value};
+use super::{Error, Limits, Profile};
+
+/// Decodes one whole document with the default profile ([`Profile::Strict`]) and limits.
+pub fn decode(input: &[u8]) -> Result<Message<'_>, Error> {
+    decode_with(input, Profile::Strict, &Limits::default())
+}
+
+/// Decodes one whole document under `profile` and `limits`.
+pub fn decode_with<'a>(
+    input: &'a [u8],
+    profile: Profile,
+    limits: &Limits,
+) -> Result<Message<'a>, Error> {
+    if input.len() > limits.max_document_size {
+        return Err(Error::TooLarge {
+            len: input.len(),
+            limit: limits.max_document_size,
+        });
+    }
+    let text = std::str::from_utf8(input).map_err(|e| Error::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    check_chars(text)?;
+    // A UTF-8 byte order mark is allowed before the document (XML 1.0 §4.3.3, Appendix F).
+    let (base, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (3, rest),
+        None => (0, text),
+    };
+    let mut parser = Parser::new(body, base, profile, limits);
+    parser.document()
+}
+
+/// XML 1.0 §2.2: "Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]".
+/// Surrogates cannot occur in a `str`; what is left to reject are C0 controls and U+FFFE/U+FFFF.
+fn check_chars(text: &str) -> Result<(), Error> {
+    let b = text.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        let bad = match c {
+            b'\t' | b'\n' | b'\r' => None,
+            0..=0x1f => Some(u32::from(c)),
+            // U+FFFE is EF BF BE, U+FFFF is EF BF BF.
+            0xef if b.get(i + 1) == Some(&0xbf) && matches!(b.get(i + 2), Some(0xbe | 0xbf)) => {
+                Some(0xfffe + u32::from(b[i + 2] - 0xbe))
+            }
+            _ => None,
+        };
+        if let Some(ch) = bad {
+            return Err(Error::InvalidChar { offset: i, ch });
+        }
+    }
+    Ok(())
+}
+
+fn legal_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// XML 1.0 §2.11: a literal CR, or CR LF, reaches the application as LF.
+fn normalize_newlines(s: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'\r', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// The elements the grammar knows, classified once per start tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    MethodCall,
+    MethodResponse,
+    MethodName,
+    Params,
+    Param,
+    Fault,
+    Value,
+    Data,
+    Member,
+    Name,
+    Ty(Ty),
+    Unknown,
+}
+
+/// Value type elements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Int,
+    I4,
+    I8,
+    Boolean,
+    String,
+    Double,
+    DateTime,
+    Base64,
+    Array,
+    Struct,
+    Nil,
+    ExNil,
+    ExI1,
+    ExI2,
+    ExI8,
+    ExFloat,
+}
+
+impl Ty {
+    fn name(self) -> &'static str {
+        match self {
+            Ty::Int => "int",
+            Ty::I4 => "i4",
+            Ty::I8 => "i8",
+            Ty::Boolean => "boolean",
+            Ty::String => "string",
+            Ty::Double => "double",
+            Ty::DateTime => "dateTime.iso8601",
+            Ty::Base64 => "base64",
+            Ty::Array => "array",
+            Ty::Struct => "struct",
+            Ty::Nil => "nil",
+            Ty::ExNil => "ex:nil",
+            Ty::ExI1 => "ex:i1",
+            Ty::ExI2 => "ex:i2",
+            Ty::ExI8 => "ex:i8",
+            Ty::ExFloat => "ex:float",
+        }
+    }
+}
+
+fn classify(name: &[u8], profile: Profile) -> Tag {
+    let plain = |n: &[u8]| -> Tag {
+        match n {
+            b"methodCall" => Tag::MethodCall,
+            b"methodResponse" => Tag::MethodResponse,
+            b"methodName" => Tag::MethodName,
+            b"params" => Tag::Params,
+            b"param" => Tag::Param,
+            b"fault" => Tag::Fault,
+            b"value" => Tag::Value,
+            b"data" => Tag::Data,
+            b"member" => Tag::Member,
+            b"name" => Tag::Name,
+            b"int" => Tag::Ty(Ty::Int),
+            b"i4" => Tag::Ty(Ty::I4),
+            b"i8" => Tag::Ty(Ty::I8),
+            b"boolean" => Tag::Ty(Ty::Boolean),
+            b"string" => Tag::Ty(Ty::String),
+            b"double" => Tag::Ty(Ty::Double),
+            b"dateTime.iso8601" => Tag::Ty(Ty::DateTime),
+            b"base64" => Tag::Ty(Ty::Base64),
+            b"array" => Tag::Ty(Ty::Array),
+            b"struct" => Tag::Ty(Ty::Struct),
+            b"nil" => Tag::Ty(Ty::Nil),
+            _ => Tag::Unknown,
+        }
+    };
+    let ex = |n: &[u8]| -> Tag {
+        match n {
+            b"nil" => Tag::Ty(Ty::ExNil),
+            b"i1" => Tag::Ty(Ty::ExI1),
+            b"i2" => Tag::Ty(Ty::ExI2),
+            b"i8" => Tag::Ty(Ty::ExI8),
+            b"float" => Tag::Ty(Ty::ExFloat),
+            _ => Tag::Unknown,
+        }
+    };
+    match (memchr::memrchr(b':', name), profile) {
+        (None, Profile::Lenient) => match plain(name) {
+            Tag::Unknown => ex(name),
+            t => t,
+        },
+        (None, _) => plain(name),
+        (Some(_), Profile::Strict) => Tag::Unknown,
+        (Some(i), Profile::ApacheExtensions) if &name[..i] == b"ex" => ex(&name[i + 1..]),
+        (Some(_), Profile::ApacheExtensions) => Tag::Unknown,
+        // Python strips any namespace prefix ("tag.split(':')[-1]") and knows i1, i2, float.
+        (Some(i), _) => {
+            let local = &name[i + 1..];
+            match plain(local) {
+                Tag::Ty(Ty::Nil) | Tag::Ty(Ty::I8) if &name[..i] == b"ex" => ex(local),
+                Tag::Unknown => ex(local),
+                t => t,
+            }
+        }
+    }
+}
+
+/// A lexer token: text runs are joined, comments and PIs are gone.
+#[derive(Debug)]
+enum Tok<'a> {
+    Start {
+        tag: Tag,
+        empty: bool,
+        offset: usize,
+        name_len: usize,
+    },
+    End {
+        offset: usize,
+    },
+    Text {
+        text: Cow<'a, str>,
+        offset: usize,
+    },
+    Eof {
+        offset: usize,
+    },
+}
+
+struct Parser<'a, 'l> {
+    reader: Reader<&'a [u8]>,
+    input: &'a str,
+    base: usize,
+    profile: Profile,
+    limits: &'l Limits,
+    peeked: Option<(Event<'a>, usize)>,
+}
+
+fn xml_error(offset: usize, e: impl std::fmt::Display) -> Error {
+    Error::Xml {
+        offset,
+        message: e.to_string(),
+    }
+}
+
+impl<'a, 'l> Parser<'a, 'l> {
+    fn new(input: &'a str, base: usize, profile: Profile, limits: &'l Limits) -> Self {
+        let mut reader = Reader::from_str(input);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.expand_empty_elements = false;
+        config.allow_dangling_amp = false;
+        config.allow_unmatched_ends = false;
+        Parser {
+            reader,
+            input,
+            base,
+            profile,
+            limits,
+            peeked: None,
+        }
+    }
+
+    /// Offset in the whole input of the next unread byte.
+    fn pos(&self) -> usize {
+        self.base + self.reader.buffer_position() as usize
+    }
+
+    /// The next quick-xml event and the offset where it starts.
+    fn raw(&mut self) -> Result<(Event<'a>, usize), Error> {
+        if let Some(ev) = self.peeked.take() {
+            return Ok(ev);
+        }
+        let offset = self.pos();
+        match self.reader.read_event() {
+            Ok(Event::DocType(_)) => Err(Error::Doctype { offset }),
+            Ok(ev) => Ok((ev, offset)),
+            Err(e) => {
+                let at = self.base + self.reader.error_position() as usize;
+                Err(match e {
+                    quick_xml::Error::Syntax(_) => {
+                        // An unclosed construct at the end of input.
+                        if self.reader.buffer_position() as usize >= self.input.len() {
+                            Error::UnexpectedEof {
+                                offset: self.base + self.input.len(),
+                                expected: "the rest of the document",
+                            }
+                        } else {
+                            xml_error(at, e)
+                        }
+                    }
+                    quick_xml::Error::IllFormed(
+                        quick_xml::errors::IllFormedError::MissingEndTag(_),
+                    ) => Error::UnexpectedEof {
+                        offset: self.base + self.input.len(),
+                        expected: "end tags",
+                    },
+                    _ => xml_error(at, e),
+                })
+            }
+        }
+    }
+
+    fn name_at(&self, offset: usize, name_len: usize) -> String {
+        let start = offset - self.base + 1;
+        self.input
+            .get(start..start + name_len)
+            .unwrap_or("?")
+            .to_owned()
+    }
+
+    /// Classifies a start tag and checks its attributes.
+    fn start(&self, e: &BytesStart<'_>, empty: bool, offset: usize) -> Result<Tok<'a>, Error> {
+        let name = e.name();
+        let name = name.as_ref();
+        for attr in e.attributes().with_checks(true) {
+            let attr = attr.map_err(|err| xml_error(offset, err))?;
+            let key = attr.key.as_ref();
+            let allowed = match self.profile {
+                Profile::Lenient => true,
+                Profile::ApacheExtensions => key == b"xmlns" || key.starts_with(b"xmlns:"),
+                _ => false,
+            };
+            if !allowed {
+                return Err(Error::UnexpectedAttribute {
+                    offset,
+                    element: String::from_utf8_lossy(name).into_owned(),
+                });
+            }
+        }
+        Ok(Tok::Start {
+            tag: classify(name, self.profile),
+            empty,
+            offset,
+            name_len: name.len(),
+        })
+    }
+
+    /// Appends one piece of text to a run.
+    fn push(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+        match acc {
+            None => *acc = Some(piece),
+            Some(run) => run.to_mut().push_str(&piece),
+        }
+    }
+
+    fn resolve_ref(&self, name: &[u8], offset: usize) -> Result<char, Error> {
+        let c = match name {
+            b"amp" => '&',
+            b"lt" => '<',
+            b"gt" => '>',
+            b"quot" => '"',
+            b"apos" => '\'',
+            [b'#', rest @ ..] => {
+                let (digits, radix) = match rest {
+                    [b'x', hex @ ..] => (hex, 16),
+                    dec => (dec, 10),
+                };
+                let bad = || xml_error(offset, "invalid character reference");
+                let digits = std::str::from_utf8(digits).map_err(|_| bad())?;
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(bad());
+                }
+                let n = u32::from_str_radix(digits, radix).map_err(|_| bad())?;
+                let c = char::from_u32(n).filter(|&c| c != '\0').ok_or_else(bad)?;
+                // WFC: Legal Char. Lenient takes what XML 1.1 allows (Python's expat does not).
+                if !legal_char(c) && !self.profile.lenient() {
+                    return Err(Error::InvalidChar { offset, ch: n });
+                }
+                c
+            }
+            _ => {
+                return Err(Error::UnknownEntity {
+                    offset,
+                    name: String::from_utf8_lossy(name).into_owned(),
+                })
+            }
+        };
+        Ok(c)
+    }
+
+    /// The next token, joining text, CDATA and references, skipping comments and PIs.
+    fn tok(&mut self) -> Result<Tok<'a>, Error> {
+        let mut run: Option<Cow<'a, str>> = None;
+        let mut run_offset = 0;
+        loop {
+            let (ev, offset) = self.raw()?;
+            if run.is_none() {
+                run_offset = offset;
+            }
+            let piece: Cow<'a, str> = match ev {
+                Event::Text(t) => match t.into_inner() {
+                    Cow::Borrowed(b) => normalize_newlines(utf8(b, offset)?),
+                    Cow::Owned(b) => Cow::Owned(normalize_newlines(utf8(&b, offset)?).into_owned()),
+                },
+                Event::CData(t) => match t.into_inner() {
+                    Cow::Borrowed(b) => normalize_newlines(utf8(b, offset)?),
+                    Cow::Owned(b) => Cow::Owned(normalize_newlines(utf8(&b, offset)?).into_owned()),
+                },
+                Event::GeneralRef(r) => {
+                    let c = self.resolve_ref(&r, offset)?;
+                    Cow::Owned(c.to_string())
+                }
+                Event::Comment(_) | Event::PI(_) => continue,
+                other => {
+                    if let Some(text) = run {
+                        self.peeked = Some((other, offset));
+                        return Ok(Tok::Text {
+                            text,
+                            offset: run_offset,
+                        });
+                    }
+                    return match other {
+                        Event::Start(e) => self.start(&e, false, offset),
+                        Event::Empty(e) => self.start(&e, true, offset),
+                        Event::End(_) => Ok(Tok::End { offset }),
+                        Event::Eof => Ok(Tok::Eof { offset }),
+                        Event::Decl(_) => {
+                            Err(xml_error(offset, "XML declaration not at the start"))
+                        }
+                        _ => Err(xml_error(offset, "unexpected markup")),
+                    };
+                }
+            };
+            Self::push(&mut run, piece);
+        }
+    }
+
+    /// The next token that is not blank text; other text is an error.
+    fn sig(&mut self, expected: &'static str) -> Result<Tok<'a>, Error> {
+        loop {
+            match self.tok()? {
+                Tok::Text { text, offset } => {
+                    if !is_blank(&text) {
+                        return Err(Error::UnexpectedText { offset, expected });
+                    }
+                }
+                Tok::Eof { offset } => return Err(Error::UnexpectedEof { offset, expected }),
+                t => return Ok(t),
+            }
+        }
+    }
+
+    fn unexpected(&self, tok: Tok<'a>, expected: &'static str) -> Error {
+        match tok {
+            Tok::Start {
+                offset, name_len, ..
+            } => Error::UnexpectedElement {
+                offset,
+                found: self.name_at(offset, name_len),
+                expected,
+            },
+            Tok::End { offset } => Error::UnexpectedElement {
+                offset,
+                found: "end tag".into(),
+                expected,
+            },
+            Tok::Text { offset, .. } => Error::UnexpectedText { offset, expected },
+            Tok::Eof { offset } => Error::UnexpectedEof { offset, expected },
+        }
+    }
+
+    fn expect_end(&mut self, expected: &'static str) -> Result<(), Error> {
+        match self.sig(expected)? {
+            Tok::End { .. } => Ok(()),
+            t => Err(self.unexpected(t, expected)),
+        }
+    }
+
+    /// The text content of a leaf element whose start tag was just read.
+    fn leaf_text(&mut self, empty: bool, expected: &'static str) -> Result<Cow<'a, str>, Error> {
+        if empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        match self.tok()? {
+            Tok::End { .. } => Ok(Cow::Borrowed("")),
+            Tok::Text { text, .. } => match self.tok()? {
+                Tok::End { .. } => Ok(text),
+                t => Err(self.unexpected(t, expected)),
+            },
+            t => Err(self.unexpected(t, expected)),
+        }
+    }
+
+    fn document(&mut self) -> Result<Message<'a>, Error> {
+        let mut first = true;
+        let root = loop {
+            let (ev, offset) = self.raw()?;
+            match ev {
+                Event::Decl(d) if first && offset == self.base => self.decl(&d, offset)?,
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if is_blank(utf8(&t, offset)?) => {}
+                Event::Start(e) => break self.start(&e, false, offset)?,
+                Event::Empty(e) => {
+                    let t = self.start(&e, true, offset)?;
+                    return Err(self.unexpected(t, "<methodCall> or <methodResponse> with content"));
+                }
+                Event::Eof => {
+                    return Err(Error::UnexpectedEof {
+                        offset,
+                        expected: "<methodCall> or <methodResponse>",
+                    })
+                }
+                Event::Decl(_) => {
+                    return Err(xml_error(offset, "XML declaration not at the start"))
+                }
+                _ => {
+                    return Err(Error::UnexpectedText {
+                        offset,
+                        expected: "the root element",
+                    })
+                }
+            }
+            first = false;
+        };
+        let message = match root {
+            Tok::Start {
+                tag: Tag::MethodCall,
+                ..
+            } => self.method_call()?,
+            Tok::Start {
+                tag: Tag::MethodResponse,
+                offset,
+                ..
+            } => self.method_response(offset)?,
+            t => return Err(self.unexpected(t, "<methodCall> or <methodResponse>")),
+        };
+        // "Misc*" after the root: comments, PIs, whitespace.
+        loop {
+            let (ev, offset) = self.raw()?;
+            match ev {
+                Event::Eof => return Ok(message),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if is_blank(utf8(&t, offset)?) => {}
+                _ => return Err(Error::TrailingContent { offset }),
+            }
+        }
+    }
+
+    /// `<?xml version="1.0" encoding="..."?>`: we read UTF-8 only.
+    fn decl(&self, d: &BytesDecl<'_>, offset: usize) -> Result<(), Error> {
+        let version = d.version().map_err(|e| xml_error(offset, e))?;
+        let version_ok = match &*version {
+            b"1.0" => true,
+            v => self.profile.lenient() && v.starts_with(b"1."),
+        };
+        if !version_ok {
+            return Err(xml_error(offset, "XML version must be 1.0"));
+        }
+        if let Some(enc) = d.encoding() {
+            let enc = enc.map_err(|e| xml_error(offset, e))?;
+            let name = String::from_utf8_lossy(&enc).to_ascii_lowercase();
+            let ascii_only = self.input.is_ascii();
+            let ok = match name.as_str() {
+                "utf-8" | "utf8" => true,
+                "us-ascii" | "ascii" => ascii_only,
+                // Python writes `encoding='iso-8859-1'` when asked; harmless for ASCII content.
+                "iso-8859-1" | "latin-1" | "latin1" | "windows-1252" => {
+                    self.profile.lenient() && ascii_only
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(Error::UnsupportedEncoding {
+                    offset,
+                    encoding: name,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn method_call(&mut self) -> Result<Message<'a>, Error> {
+        let (empty, offset) = match self.sig("<methodName>")? {
+            Tok::Start {
+                tag: Tag::MethodName,
+                empty,
+                offset,
+                ..
+            } => (empty, offset),
+            t => return Err(self.unexpected(t, "<methodName>")),
+        };
+        let method = self.leaf_text(empty, "the method name text")?;
+        // Spec: "The string may only contain identifier characters, upper and lower-case A-Z,
+        // the numeric characters, 0-9, underscore, dot, colon and slash."
+        let name_ok = method
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'/'));
+        if !self.profile.lenient() && (method.is_empty() || !name_ok) {
+            return Err(Error::InvalidMethodName { offset });
+        }
+        let params = match self.sig("<params> or </methodCall>")? {
+            Tok::End { .. } => {
+                return Ok(Message::Call(MethodCall {
+                    method,
+                    params: vec![],
+                }))
+            }
+            Tok::Start {
+                tag: Tag::Params,
+                empty,
+                ..
+            } => self.params(empty)?,
+            t => return Err(self.unexpected(t, "<params> or </methodCall>")),
+        };
+        self.expect_end("</methodCall>")?;
+        Ok(Message::Call(MethodCall { method, params }))
+    }
+
+    fn params(&mut self, empty: bool) -> Result<Vec<Value<'a>>, Error> {
+        let mut out = Vec::new();
+        if empty {
+            return Ok(out);
+        }
+        loop {
+            match self.sig("<param> or </params>")? {
+                Tok::End { .. } => return Ok(out),
+                Tok::Start {
+                    tag: Tag::Param,
+                    empty,
+                    offset,
+                    ..
+                } => out.push(self.param(empty, offset)?),
+                t => return Err(self.unexpected(t, "<param> or </params>")),
+            }
+        }
+    }
+
+    /// Spec: "a <params> ... can contain any number of <param>s, each of which has a <value>."
+    fn param(&mut self, empty: bool, offset: usize) -> Result<Value<'a>, Error> {
+        if empty {
+            return Err(Error::ParamShape { offset });
+        }
+        let value = match self.sig("<value>")? {
+            Tok::Start {
+                tag: Tag::Value,
+                empty,
+                ..
+            } => self.value(empty, 0)?,
+            Tok::End { .. } => return Err(Error::ParamShape { offset }),
+            t => return Err(self.unexpected(t, "<value>")),
+        };
+        match self.sig("</param>")? {
+            Tok::End { .. } => Ok(value),
+            Tok::Start {
+                tag: Tag::Value, ..
+            } => Err(Error::ParamShape { offset }),
+            t => Err(self.unexpected(t, "</param>")),
+        }
+    }
+
+    fn method_response(&mut self, root: usize) -> Result<Message<'a>, Error> {
+        const EXPECTED: &str = "<params> or <fault>";
+        let message = match self.sig(EXPECTED)? {
+            Tok::Start {
+                tag: Tag::Params,
+                empty,
+                offset,
+                ..
+            } => {
+                let params = self.params(empty)?;
+                // Spec: "The body of the response ... contains a single <params> which contains
+                // a single <param> which contains a single <value>."
+                if params.len() != 1 && !self.profile.lenient() {
+                    return Err(Error::ResponseShape {
+                        offset,
+                        reason: "a response carries exactly one param",
+                    });
+                }
+                Message::Response(MethodResponse { params })
+            }
+            Tok::Start {
+                tag: Tag::Fault,
+                empty: false,
+                offset,
+                ..
+            } => {
+                let value = match self.sig("<value>")? {
+                    Tok::Start {
+                        tag: Tag::Value,
+                        empty,
+                        ..
+                    } => self.value(empty, 0)?,
+                    t => return Err(self.unexpected(t, "<value>")),
+                };
+                self.expect_end("</fault>")?;
+                let fault = Fault::from_value(value, self.profile.lenient())
+                    .map_err(|reason| Error::FaultShape { offset, reason })?;
+                Message::Fault(fault)
+            }
+            Tok::End { .. } => {
+                return Err(Error::ResponseShape {
+                    offset: root,
+                    reason: "neither params nor fault",
+                })
+            }
+            t => return Err(self.unexpected(t, EXPECTED)),
+        };
+        // Spec: "The body of the response ... could also contain a <fault>" -- not both.
+        match self.sig("</methodResponse>")? {
+            Tok::End { .. } => Ok(message),
+            Tok::Start {
+                tag: Tag::Params | Tag::Fault,
+                offset,
+                ..
+            } => Err(Error::ResponseShape {
+                offset,
+                reason: "a response holds params or a fault, not both",
+            }),
+            t => Err(self.unexpected(t, "</methodResponse>")),
+        }
+    }
+
+    /// A `<value>` whose start tag was just read. `depth` counts enclosing arrays and structs.
+    fn value(&mut self, empty: bool, depth: usize) -> Result<Value<'a>, Error> {
+        if empty {
+            return Ok(Value::Untyped(Cow::Borrowed("")));
+        }
+        const EXPECTED: &str = "text or one type element in <value>";
+        let (tag, empty, offset, name_len) = match self.tok()? {
+            Tok::End { .. } => return Ok(Value::Untyped(Cow::Borrowed(""))),
+            Tok::Text { text, offset } => match self.tok()? {
+                // Spec: "If no type is indicated, the type is string."
+                Tok::End { .. } => return Ok(Value::Untyped(text)),
+                Tok::Start {
+                    tag,
+                    empty,
+                    offset,
+                    name_len,
+                } if is_blank(&text) => (tag, empty, offset, name_len),
+                Tok::Start { .. } => {
+                    return Err(Error::UnexpectedText {
+                        offset,
+                        expected: EXPECTED,
+                    })
+                }
+                t => return Err(self.unexpected(t, "</value>")),
+            },
+            Tok::Start {
+                tag,
+                empty,
+                offset,
+                name_len,
+            } => (tag, empty, offset, name_len),
+            t => return Err(self.unexpected(t, EXPECTED)),
+        };
+        let Tag::Ty(ty) = tag else {
+            return Err(Error::UnknownType {
+                offset,
+                tag: self.name_at(offset, name_len),
+            });
+        };
+        let value = self.typed(ty, empty, offset, depth)?;
+        match self.sig("</value>")? {
+            Tok::End { .. } => Ok(value),
+            t => Err(self.unexpected(t, "</value> (one type element per value)")),
+        }
+    }
+
+    fn typed(
+        &mut self,
+        ty: Ty,
+        empty: bool,
+        offset: usize,
+        depth: usize,
+    ) -> Result<Value<'a>, Error> {
+        let lenient = self.profile.lenient();
+        match ty {
+            Ty::Int | Ty::I4 | Ty::I8 | Ty::ExI1 | Ty::ExI2 | Ty::ExI8 => {
+                let text = self.leaf_text(empty, "integer text")?;
+                int(&text, ty, lenient, offset)
+            }
+            Ty::Boolean => {
+                // Spec: "boolean: 0 (false) or 1 (true)". Python's unmarshaller agrees exactly.
+                match &*self.leaf_text(empty, "0 or 1")? {
+                    "0" => Ok(Value::Boolean(false)),
+                    "1" => Ok(Value::Boolean(true)),
+                    _ => Err(Error::InvalidBoolean { offset }),
+                }
+            }
+            Ty::String => Ok(Value::String(self.leaf_text(empty, "string text")?)),
+            Ty::Double | Ty::ExFloat => {
+                let text = self.leaf_text(empty, "double text")?;
+                double(&text, ty, lenient, offset)
+            }
+            Ty::DateTime => {
+                let text = self.leaf_text(empty, "dateTime text")?;
+                if !lenient && !datetime::is_strict(&text) {
+                    return Err(Error::InvalidDateTime { offset });
+                }
+                Ok(Value::DateTime(DateTime::from_text(text)))
+            }
+            Ty::Base64 => {
+                let b = Base64::from_text(self.leaf_text(empty, "base64 text")?);
+                b.validate(lenient)
+                    .map_err(|_| Error::InvalidBase64 { offset })?;
+                Ok(Value::Base64(b))
+            }
+            Ty::Nil | Ty::ExNil => {
+                if !self.leaf_text(empty, "nothing in <nil>")?.is_empty() {
+                    return Err(Error::UnexpectedText {
+                        offset,
+                        expected: "nothing in <nil>",
+                    });
+                }
+                Ok(if ty == Ty::Nil {
+                    Value::Nil
+                } else {
+                    Value::ExNil
+                })
+            }
+            Ty::Array => {
+                let depth = self.deeper(depth, offset)?;
+                if empty {
+                    return if lenient {
+                        Ok(Value::Array(vec![]))
+                    } else {
+                        Err(Error::UnexpectedElement {
+                            offset,
+                            found: "array/".into(),
+                            expected: "<array><data>",
+                        })
+                    };
+                }
+                // Spec: "An <array> contains a single <data> element, which can contain any
+                // number of <value>s."
+                let data_empty = match self.sig("<data>")? {
+                    Tok::Start {
+                        tag: Tag::Data,
+                        empty,
+                        ..
+                    } => empty,
+                    t => return Err(self.unexpected(t, "<data>")),
+                };
+                let mut items = Vec::new();
+                if !data_empty {
+                    loop {
+                        match self.sig("<value> or </data>")? {
+                            Tok::End { .. } => break,
+                            Tok::Start {
+                                tag: Tag::Value,
+                                empty,
+                                ..
+                            } => items.push(self.value(empty, depth)?),
+                            t => return Err(self.unexpected(t, "<value> or </data>")),
+                        }
+                    }
+                }
+                self.expect_end("</array>")?;
+                Ok(Value::Array(items))
+            }
+            Ty::Struct => {
+                let depth = self.deeper(depth, offset)?;
+                let mut members = Vec::new();
+                if empty {
+                    return Ok(Value::Struct(members));
+                }
+                loop {
+                    match self.sig("<member> or </struct>")? {
+                        Tok::End { .. } => return Ok(Value::Struct(members)),
+                        Tok::Start {
+                            tag: Tag::Member,
+                            empty,
+                            offset,
+                            ..
+                        } => members.push(self.member(empty, offset, depth)?),
+                        t => return Err(self.unexpected(t, "<member> or </struct>")),
+                    }
+                }
+            }
+        }
+    }
+
+    fn deeper(&self, depth: usize, offset: usize) -> Result<usize, Error> {
+        if depth >= self.limits.max_depth {
+            return Err(Error::TooDeep {
+                offset,
+                limit: self.limits.max_depth,
+            });
+        }
+        Ok(depth + 1)
+    }
+
+    /// Spec: "A <struct> contains <member>s and each <member> contains a <name> and a <value>."
+    fn member(&mut self, empty: bool, offset: usize, depth: usize) -> Result<Member<'a>, Error> {
+        if empty {
+            return Err(Error::MemberShape { offset });
+        }
+        let name = match self.sig("<name>")? {
+            Tok::Start {
+                tag: Tag::Name,
+                empty,
+                ..
+            } => self.leaf_text(empty, "the member name")?,
+            Tok::Start {
+                tag: Tag::Value, ..
+            }
+            | Tok::End { .. } => return Err(Error::MemberShape { offset }),
+            t => return Err(self.unexpected(t, "<name>")),
+        };
+        let value = match self.sig("<value>")? {
+            Tok::Start {
+                tag: Tag::Value,
+                empty,
+                ..
+            } => self.value(empty, depth)?,
+            Tok::Start { tag: Tag::Name, .. } | Tok::End { .. } => {
+                return Err(Error::MemberShape { offset })
+            }
+            t => return Err(self.unexpected(t, "<value>")),
+        };
+        match self.sig("</member>")? {
+            Tok::End { .. } => Ok(Member { name, value }),
+            Tok::Start {
+                tag: Tag::Name | Tag::Value,
+                ..
+            } => Err(Error::MemberShape { offset }),
+            t => Err(self.unexpected(t, "</member>")),
+        }
+    }
+}
+
+fn utf8(b: &[u8], offset: usize) -> Result<&str, Error> {
+    // The whole input was checked; a slice of it at markup boundaries is still UTF-8.
+    std::str::from_utf8(b).map_err(|e| Error::InvalidUtf8 {
+        offset: offset + e.valid_up_to(),
+    })
+}
+
+/// Integers. Spec: "int: four-byte signed integer"; "Integers may have a leading plus or minus
+/// sign; no other characters are allowed" (1999 spec clarification: "You can include a plus or
+/// minus at the beginning of a string of numeric characters"). Lenient follows Python's
+/// `int()`: surrounding whitespace and `_` between digits, any magnitude that fits 64 bits
+/// (an out-of-range `int`/`i4` becomes `I8`).
+fn int<'a>(text: &str, ty: Ty, lenient: bool, offset: usize) -> Result<Value<'a>, Error> {
+    let tag = ty.name();
+    let invalid = || Error::InvalidInt { offset, tag };
+    let s = if lenient {
+        text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    } else {
+        text
+    };
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let db = digits.as_bytes();
+    if db.is_empty() || !db[0].is_ascii_digit() || !db[db.len() - 1].is_ascii_digit() {
+        return Err(invalid());
+    }
+    let mut n: i128 = 0;
+    let mut prev_underscore = false;
+    for &c in db {
+        match c {
+            b'0'..=b'9' => {
+                // Saturate: anything past i64 is out of range for every tag.
+                n = (n * 10 + i128::from(c - b'0')).min(i128::from(u64::MAX));
+                prev_underscore = false;
+            }
+            b'_' if lenient && !prev_underscore => prev_underscore = true,
+            _ => return Err(invalid()),
+        }
+    }
+    let n = if neg { -n } else { n };
+    let out_of_range = || Error::IntOutOfRange { offset, tag };
+    Ok(match ty {
+        Ty::Int | Ty::I4 => match i32::try_from(n) {
+            Ok(v) if ty == Ty::Int => Value::Int(v),
+            Ok(v) => Value::I4(v),
+            Err(_) if lenient => Value::I8(i64::try_from(n).map_err(|_| out_of_range())?),
+            Err(_) => return Err(out_of_range()),
+        },
+        Ty::I8 => Value::I8(i64::try_from(n).map_err(|_| out_of_range())?),
+        Ty::ExI8 => Value::ExI8(i64::try_from(n).map_err(|_| out_of_range())?),
+        Ty::ExI1 => Value::ExI1(i8::try_from(n).map_err(|_| out_of_range())?),
+        _ => Value::ExI2(i16::try_from(n).map_err(|_| out_of_range())?),
+    })
+}
+
+/// Doubles. Spec: "At this time, only decimal point notation is allowed, a plus or a minus,
+/// followed by any number of numeric characters, followed by a period and any number of
+/// numeric characters. Whitespace is not allowed." and "There is no representation for
+/// infinity or negative infinity or 'not a number'". Lenient follows Python's `float()`:
+/// whitespace, exponents, `inf`, `nan`.
+fn double<'a>(text: &str, ty: Ty, lenient: bool, offset: usize) -> Result<Value<'a>, Error> {
+    let invalid = || Error::InvalidDouble { offset };
+    let s = if lenient {
+        text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    } else {
+        let body = s_strip_sign(text);
+        let mut dots = 0;
+        let mut digits = 0;
+        for c in body.bytes() {
+            match c {
+                b'0'..=b'9' => digits += 1,
+                b'.' => dots += 1,
+                _ => return Err(invalid()),
+            }
+        }
+        if digits == 0 || dots > 1 {
+            return Err(invalid());
+        }
+        text
+    };
+    if ty == Ty::ExFloat {
+        let f: f32 = s.parse().map_err(|_| invalid())?;
+        if !lenient && !f.is_finite() {
+            return Err(invalid());
+        }
+        return Ok(Value::ExFloat(f));
+    }
+    let f: f64 = s.parse().map_err(|_| invalid())?;
+    if !lenient && !f.is_finite() {
+        return Err(invalid());
+    }
+    Ok(Value::Double(f))
+}
+
+fn s_strip_sign(s: &str) -> &str {
+    s.strip_prefix(['+', '-']).unwrap_or(s)
+}
