@@ -183,7 +183,7 @@ fn every_type_table() -> FieldTable<'static> {
 }
 
 #[test]
-#[ignore = "needs RabbitMQ: run by .ci/peers/amqp.sh"]
+#[ignore = "needs RabbitMQ: run by .ci/peers/rabbitmq.sh test"]
 fn publish_and_get_every_property_and_field_type() {
     let mut c = Conn::connect();
     let tune = c.handshake();
@@ -303,7 +303,7 @@ fn publish_and_get_every_property_and_field_type() {
 }
 
 #[test]
-#[ignore = "needs RabbitMQ: run by .ci/peers/amqp.sh"]
+#[ignore = "needs RabbitMQ: run by .ci/peers/rabbitmq.sh test"]
 fn a_frame_over_frame_max_gets_connection_close_501() {
     let mut c = Conn::connect();
     let tune = c.handshake();
@@ -338,7 +338,7 @@ fn a_frame_over_frame_max_gets_connection_close_501() {
 }
 
 #[test]
-#[ignore = "needs RabbitMQ: run by .ci/peers/amqp.sh"]
+#[ignore = "needs RabbitMQ: run by .ci/peers/rabbitmq.sh test"]
 fn heartbeat_on_channel_1_gets_505_like_the_codec_says() {
     let mut c = Conn::connect();
     c.handshake();
