@@ -17,9 +17,9 @@ fn sample_method(info: &MethodInfo, seed: u64) -> Method<'static> {
             Domain::Short => FieldVal::Short(0xff00 | i as u16),
             Domain::Long => FieldVal::Long(0xdead_0000 | i as u32),
             Domain::LongLong | Domain::Timestamp => FieldVal::LongLong(u64::MAX - i),
-            Domain::ShortStr => FieldVal::ShortStr(
-                ShortStr::new(format!("{name}-é-{i}").into_bytes()).unwrap(),
-            ),
+            Domain::ShortStr => {
+                FieldVal::ShortStr(ShortStr::new(format!("{name}-é-{i}").into_bytes()).unwrap())
+            }
             Domain::LongStr => FieldVal::LongStr(LongStr::new(vec![0xff, b'x', i as u8]).unwrap()),
             Domain::Table => {
                 let mut t = FieldTable::builder();
@@ -92,7 +92,12 @@ fn the_table_has_rabbitmq_extensions_with_their_ids() {
         .collect();
     assert_eq!(
         content,
-        ["basic.publish", "basic.return", "basic.deliver", "basic.get-ok"]
+        [
+            "basic.publish",
+            "basic.return",
+            "basic.deliver",
+            "basic.get-ok"
+        ]
     );
 }
 
@@ -100,7 +105,7 @@ fn the_table_has_rabbitmq_extensions_with_their_ids() {
 fn bits_are_packed_per_the_spec() {
     // queue.declare: passive, durable, exclusive, auto_delete, no_wait are one octet, LSB first.
     let m = QueueDeclare {
-        queue: ShortStr::from_str("q").unwrap(),
+        queue: ShortStr::try_from("q").unwrap(),
         durable: true,
         no_wait: true,
         ..Default::default()
@@ -125,7 +130,10 @@ fn err(bytes: &[u8]) -> Error {
 #[test]
 fn frame_level_errors_carry_offset_kind_and_reply_code() {
     let e = err(&[4, 0, 0]);
-    assert_eq!((e.offset, e.kind_name(), e.reply_code().0), (0, "unknown-frame-type", 501));
+    assert_eq!(
+        (e.offset, e.kind_name(), e.reply_code().0),
+        (0, "unknown-frame-type", 501)
+    );
 
     let mut bad_end = Frame::Heartbeat.to_vec();
     bad_end[7] = 0xcd;
@@ -159,7 +167,12 @@ fn payload_errors_carry_offset_kind_and_reply_code() {
     };
     // basic.ack cut short: delivery_tag needs 8 bytes.
     let e = err(&frame(&[0, 60, 0, 80, 0, 0, 1], 1));
-    assert_eq!(e.kind, ErrorKind::Truncated { expected: "longlong" });
+    assert_eq!(
+        e.kind,
+        ErrorKind::Truncated {
+            expected: "longlong"
+        }
+    );
     assert_eq!((e.offset, e.reply_code().0), (11, 501));
 
     // basic.qos-ok with a byte after its (empty) field list.
@@ -265,7 +278,10 @@ fn sample_stream() -> Vec<u8> {
     headers
         .insert("x-retries", FieldValue::I32(3))
         .unwrap()
-        .insert("x-name", FieldValue::LongStr(LongStr::from_str("ünïcode").unwrap()))
+        .insert(
+            "x-name",
+            FieldValue::LongStr(LongStr::try_from("ünïcode").unwrap()),
+        )
         .unwrap();
     let frames = [
         Frame::ProtocolHeader(ProtocolHeader::AMQP_0_9_1),
@@ -275,11 +291,11 @@ fn sample_stream() -> Vec<u8> {
             header: ContentHeader::new(
                 5,
                 BasicProperties {
-                    content_type: Some(ShortStr::from_str("text/plain").unwrap()),
+                    content_type: Some(ShortStr::try_from("text/plain").unwrap()),
                     headers: Some(headers.build()),
                     delivery_mode: Some(2),
                     timestamp: Some(1_700_000_000),
-                    kind: Some(ShortStr::from_str("t").unwrap()),
+                    kind: Some(ShortStr::try_from("t").unwrap()),
                     cluster_id: Some(ShortStr::default()),
                     ..Default::default()
                 },
@@ -294,7 +310,10 @@ fn sample_stream() -> Vec<u8> {
             payload: Payload::Borrowed(b"lo"),
         },
         Frame::Heartbeat,
-        Frame::method(0, sample_method(MethodId::CONNECTION_CLOSE.info().unwrap(), 0)),
+        Frame::method(
+            0,
+            sample_method(MethodId::CONNECTION_CLOSE.info().unwrap(), 0),
+        ),
     ];
     let mut wire = Vec::new();
     for f in &frames {
@@ -336,14 +355,9 @@ fn any_chunking_yields_the_same_frames() {
         let mut got = Vec::new();
         for piece in wire.chunks(chunk) {
             buf.extend_from_slice(piece);
-            loop {
-                match decode(&buf).unwrap() {
-                    Decoded::Complete { value, used } => {
-                        got.push(value.into_owned());
-                        buf.drain(..used);
-                    }
-                    Decoded::NeedMore { .. } => break,
-                }
+            while let Decoded::Complete { value, used } = decode(&buf).unwrap() {
+                got.push(value.into_owned());
+                buf.drain(..used);
             }
         }
         assert!(buf.is_empty());
@@ -403,14 +417,16 @@ fn decoded_frames_borrow_and_shared_bodies_outlive_the_buffer() {
     assert!(range.contains(&headers.as_bytes().as_ptr()));
     assert_eq!(
         headers.get("x-name"),
-        Some(FieldValue::LongStr(LongStr::from_str("ünïcode").unwrap()))
+        Some(FieldValue::LongStr(LongStr::try_from("ünïcode").unwrap()))
     );
 
-    let shared = Bytes::from(Frame::Body {
-        channel: 3,
-        payload: Payload::Borrowed(b"abc"),
-    }
-    .to_vec());
+    let shared = Bytes::from(
+        Frame::Body {
+            channel: 3,
+            payload: Payload::Borrowed(b"abc"),
+        }
+        .to_vec(),
+    );
     let Decoded::Complete {
         value: Frame::Body { payload, .. },
         ..

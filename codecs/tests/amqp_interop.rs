@@ -47,7 +47,11 @@ impl Conn {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             assert!(Instant::now() < deadline, "no frame within {TIMEOUT:?}");
-            match self.decoder.decode(&self.buf).expect("broker sent a bad frame") {
+            match self
+                .decoder
+                .decode(&self.buf)
+                .expect("broker sent a bad frame")
+            {
                 Decoded::Complete { value, used } => {
                     let frame = value.into_owned();
                     self.buf.drain(..used);
@@ -84,26 +88,37 @@ impl Conn {
             panic!("{start:?}")
         };
         assert_eq!((start.version_major, start.version_minor), (0, 9));
-        assert!(start.mechanisms.as_str().unwrap().split(' ').any(|m| m == "PLAIN"));
+        assert!(start
+            .mechanisms
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .any(|m| m == "PLAIN"));
         assert_eq!(
             start.server_properties.get("product"),
-            Some(FieldValue::LongStr(LongStr::from_str("RabbitMQ").unwrap()))
+            Some(FieldValue::LongStr(LongStr::try_from("RabbitMQ").unwrap()))
         );
         let mut caps = FieldTable::builder();
-        caps.insert("publisher_confirms", FieldValue::Bool(true)).unwrap();
+        caps.insert("publisher_confirms", FieldValue::Bool(true))
+            .unwrap();
         caps.insert("basic.nack", FieldValue::Bool(true)).unwrap();
         let mut props = FieldTable::builder();
         props
-            .insert("product", FieldValue::LongStr(LongStr::from_str("msgwire").unwrap()))
+            .insert(
+                "product",
+                FieldValue::LongStr(LongStr::try_from("msgwire").unwrap()),
+            )
             .unwrap();
-        props.insert("capabilities", FieldValue::Table(caps.build())).unwrap();
+        props
+            .insert("capabilities", FieldValue::Table(caps.build()))
+            .unwrap();
         self.send(&Frame::method(
             0,
             ConnectionStartOk {
                 client_properties: props.build(),
-                mechanism: ShortStr::from_str("PLAIN").unwrap(),
+                mechanism: ShortStr::try_from("PLAIN").unwrap(),
                 response: LongStr::new(&b"\0guest\0guest"[..]).unwrap(),
-                locale: ShortStr::from_str("en_US").unwrap(),
+                locale: ShortStr::try_from("en_US").unwrap(),
             },
         ));
         let (_, tune) = self.recv_method();
@@ -123,7 +138,7 @@ impl Conn {
         self.send(&Frame::method(
             0,
             ConnectionOpen {
-                virtual_host: ShortStr::from_str("/").unwrap(),
+                virtual_host: ShortStr::try_from("/").unwrap(),
                 ..Default::default()
             },
         ));
@@ -144,7 +159,7 @@ impl Conn {
             0,
             ConnectionClose {
                 reply_code: 200,
-                reply_text: ShortStr::from_str("bye").unwrap(),
+                reply_text: ShortStr::try_from("bye").unwrap(),
                 ..Default::default()
             },
         ));
@@ -168,13 +183,31 @@ fn every_type_table() -> FieldTable<'static> {
         ("l", FieldValue::I64(-5_000_000_000)),
         ("f", FieldValue::F32(1.5)),
         ("d", FieldValue::F64(-2.75)),
-        ("D", FieldValue::Decimal(Decimal { scale: 3, value: (-12345i32) as u32 })),
-        ("S", FieldValue::LongStr(LongStr::from_str("ünïcödé").unwrap())),
-        ("A", FieldValue::Array(FieldArray::from_values([FieldValue::I32(1), FieldValue::LongStr(LongStr::from_str("two").unwrap())]))),
+        (
+            "D",
+            FieldValue::Decimal(Decimal {
+                scale: 3,
+                value: (-12345i32) as u32,
+            }),
+        ),
+        (
+            "S",
+            FieldValue::LongStr(LongStr::try_from("ünïcödé").unwrap()),
+        ),
+        (
+            "A",
+            FieldValue::Array(FieldArray::from_values([
+                FieldValue::I32(1),
+                FieldValue::LongStr(LongStr::try_from("two").unwrap()),
+            ])),
+        ),
         ("T", FieldValue::Timestamp(1_700_000_000)),
         ("F", FieldValue::Table(nested.build())),
         ("V", FieldValue::Void),
-        ("x", FieldValue::Bytes(LongStr::new(&[0u8, 1, 0xfe, 0xff][..]).unwrap())),
+        (
+            "x",
+            FieldValue::Bytes(LongStr::new(&[0u8, 1, 0xfe, 0xff][..]).unwrap()),
+        ),
     ];
     for (k, v) in entries {
         t.insert(k, v).unwrap();
@@ -206,23 +239,25 @@ fn publish_and_get_every_property_and_field_type() {
     let queue = declared.queue.clone();
 
     let properties = BasicProperties {
-        content_type: Some(ShortStr::from_str("application/octet-stream").unwrap()),
-        content_encoding: Some(ShortStr::from_str("identity").unwrap()),
+        content_type: Some(ShortStr::try_from("application/octet-stream").unwrap()),
+        content_encoding: Some(ShortStr::try_from("identity").unwrap()),
         headers: Some(every_type_table()),
         delivery_mode: Some(2),
         priority: Some(7),
-        correlation_id: Some(ShortStr::from_str("corr-1").unwrap()),
-        reply_to: Some(ShortStr::from_str("replies").unwrap()),
-        expiration: Some(ShortStr::from_str("60000").unwrap()),
-        message_id: Some(ShortStr::from_str("msg-1").unwrap()),
+        correlation_id: Some(ShortStr::try_from("corr-1").unwrap()),
+        reply_to: Some(ShortStr::try_from("replies").unwrap()),
+        expiration: Some(ShortStr::try_from("60000").unwrap()),
+        message_id: Some(ShortStr::try_from("msg-1").unwrap()),
         timestamp: Some(1_700_000_000),
-        kind: Some(ShortStr::from_str("test.kind").unwrap()),
-        user_id: Some(ShortStr::from_str("guest").unwrap()),
-        app_id: Some(ShortStr::from_str("msgwire").unwrap()),
-        cluster_id: Some(ShortStr::from_str("cluster").unwrap()),
+        kind: Some(ShortStr::try_from("test.kind").unwrap()),
+        user_id: Some(ShortStr::try_from("guest").unwrap()),
+        app_id: Some(ShortStr::try_from("msgwire").unwrap()),
+        cluster_id: Some(ShortStr::try_from("cluster").unwrap()),
     };
     // A body bigger than a frame: split at frame-max.
-    let body: Vec<u8> = (0..(tune.frame_max as usize * 2 + 1000)).map(|i| (i % 251) as u8).collect();
+    let body: Vec<u8> = (0..(tune.frame_max as usize * 2 + 1000))
+        .map(|i| (i % 251) as u8)
+        .collect();
     c.send(&Frame::method(
         1,
         BasicPublish {
@@ -269,8 +304,16 @@ fn publish_and_get_every_property_and_field_type() {
     assert_eq!(message.header.body_size, body.len() as u64);
     // Everything RabbitMQ hands back is what we sent, field for field, tag for tag.
     let got = &message.header.properties;
-    assert_eq!(got.headers.as_ref().map(|t| t.iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect::<Vec<_>>()),
-        properties.headers.as_ref().map(|t| t.iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect::<Vec<_>>()));
+    assert_eq!(
+        got.headers.as_ref().map(|t| t
+            .iter()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect::<Vec<_>>()),
+        properties.headers.as_ref().map(|t| t
+            .iter()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect::<Vec<_>>())
+    );
     assert_eq!(got, &properties);
 
     c.send(&Frame::method(
@@ -321,7 +364,15 @@ fn a_frame_over_frame_max_gets_connection_close_501() {
         panic!("{close:?}")
     };
     assert_eq!(ReplyCode(close.reply_code), ReplyCode::FRAME_ERROR);
-    assert!(close.reply_text.as_str().unwrap().starts_with("FRAME_ERROR"), "{:?}", close.reply_text);
+    assert!(
+        close
+            .reply_text
+            .as_str()
+            .unwrap()
+            .starts_with("FRAME_ERROR"),
+        "{:?}",
+        close.reply_text
+    );
     // The codec agrees in both profiles: the same head is rejected with the same code.
     for profile in [Profile::Strict, Profile::RabbitMq] {
         let decoder = FrameDecoder {

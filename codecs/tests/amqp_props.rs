@@ -107,7 +107,8 @@ fn arb_properties() -> impl Strategy<Value = BasicProperties<'static>> {
 fn arb_frame() -> impl Strategy<Value = Frame<'static>> {
     prop_oneof![
         any::<[u8; 4]>().prop_map(|octets| Frame::ProtocolHeader(ProtocolHeader { octets })),
-        (any::<u16>(), arb_method()).prop_map(|(channel, method)| Frame::Method { channel, method }),
+        (any::<u16>(), arb_method())
+            .prop_map(|(channel, method)| Frame::Method { channel, method }),
         (any::<u16>(), any::<u64>(), arb_properties(), 1u32..4).prop_map(
             |(channel, size, props, words)| {
                 let mut header = ContentHeader::new(size, props);

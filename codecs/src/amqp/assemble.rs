@@ -45,12 +45,15 @@ pub enum Assembled<'a> {
 #[derive(Debug)]
 enum State {
     AwaitHeader(Method<'static>),
-    AwaitBody {
-        method: Method<'static>,
-        header: ContentHeader<'static>,
-        remaining: u64,
-        parts: Vec<Bytes>,
-    },
+    AwaitBody(Box<Pending>),
+}
+
+#[derive(Debug)]
+struct Pending {
+    method: Method<'static>,
+    header: ContentHeader<'static>,
+    remaining: u64,
+    parts: Vec<Bytes>,
 }
 
 /// Tracks content sequences per channel.
@@ -139,43 +142,38 @@ impl Assembler {
                 let remaining = header.body_size;
                 self.channels.insert(
                     channel,
-                    State::AwaitBody {
+                    State::AwaitBody(Box::new(Pending {
                         method,
                         header,
                         remaining,
                         parts: Vec::new(),
-                    },
+                    })),
                 );
                 Ok(None)
             }
             Frame::Body { payload, .. } => {
-                let Some(State::AwaitBody {
-                    method,
-                    header,
-                    remaining,
-                    mut parts,
-                }) = self.channels.remove(&channel)
-                else {
+                let Some(State::AwaitBody(mut pending)) = self.channels.remove(&channel) else {
                     return unexpected("body frame without a content header");
                 };
                 let len = payload.len() as u64;
-                if len > remaining {
-                    return Err(Error::new(0, ErrorKind::BodyTooLarge(len - remaining)));
+                if len > pending.remaining {
+                    return Err(Error::new(
+                        0,
+                        ErrorKind::BodyTooLarge(len - pending.remaining),
+                    ));
                 }
-                parts.push(Payload::into_bytes(payload));
-                let remaining = remaining - len;
-                if remaining > 0 {
-                    self.channels.insert(
-                        channel,
-                        State::AwaitBody {
-                            method,
-                            header,
-                            remaining,
-                            parts,
-                        },
-                    );
+                pending.parts.push(Payload::into_bytes(payload));
+                pending.remaining -= len;
+                if pending.remaining > 0 {
+                    self.channels.insert(channel, State::AwaitBody(pending));
                     return Ok(None);
                 }
+                let Pending {
+                    method,
+                    header,
+                    mut parts,
+                    ..
+                } = *pending;
                 let body = if parts.len() == 1 {
                     parts.pop().unwrap_or_default()
                 } else {

@@ -51,11 +51,6 @@ macro_rules! string_type {
                 Ok($name(bytes))
             }
 
-            /// A borrowed string from a `&str`, checked against the length limit.
-            pub fn from_str(s: &'a str) -> Result<Self, TooLong> {
-                Self::new(s.as_bytes())
-            }
-
             /// The raw octets.
             pub fn as_bytes(&self) -> &[u8] {
                 &self.0
@@ -84,6 +79,14 @@ macro_rules! string_type {
             /// A short-lived borrowed view of this string.
             pub fn as_borrowed(&self) -> $name<'_> {
                 $name(Cow::Borrowed(&self.0))
+            }
+        }
+
+        impl<'a> TryFrom<&'a str> for $name<'a> {
+            type Error = TooLong;
+            /// A borrowed string from a `&str`, checked against the length limit.
+            fn try_from(s: &'a str) -> Result<Self, TooLong> {
+                Self::new(s.as_bytes())
             }
         }
 

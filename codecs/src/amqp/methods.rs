@@ -65,20 +65,42 @@ macro_rules! domain_type {
 }
 
 macro_rules! domain_value {
-    (bit) => { $crate::amqp::Domain::Bit };
-    (octet) => { $crate::amqp::Domain::Octet };
-    (short) => { $crate::amqp::Domain::Short };
-    (long) => { $crate::amqp::Domain::Long };
-    (longlong) => { $crate::amqp::Domain::LongLong };
-    (timestamp) => { $crate::amqp::Domain::Timestamp };
-    (shortstr) => { $crate::amqp::Domain::ShortStr };
-    (longstr) => { $crate::amqp::Domain::LongStr };
-    (table) => { $crate::amqp::Domain::Table };
+    (bit) => {
+        $crate::amqp::Domain::Bit
+    };
+    (octet) => {
+        $crate::amqp::Domain::Octet
+    };
+    (short) => {
+        $crate::amqp::Domain::Short
+    };
+    (long) => {
+        $crate::amqp::Domain::Long
+    };
+    (longlong) => {
+        $crate::amqp::Domain::LongLong
+    };
+    (timestamp) => {
+        $crate::amqp::Domain::Timestamp
+    };
+    (shortstr) => {
+        $crate::amqp::Domain::ShortStr
+    };
+    (longstr) => {
+        $crate::amqp::Domain::LongStr
+    };
+    (table) => {
+        $crate::amqp::Domain::Table
+    };
 }
 
 macro_rules! field_name {
-    (r#type) => { "type" };
-    ($field:ident) => { stringify!($field) };
+    (r#type) => {
+        "type"
+    };
+    ($field:ident) => {
+        stringify!($field)
+    };
 }
 
 macro_rules! static_type {
@@ -87,8 +109,12 @@ macro_rules! static_type {
 }
 
 macro_rules! has_content {
-    () => { false };
-    (content) => { true };
+    () => {
+        false
+    };
+    (content) => {
+        true
+    };
 }
 
 /// Generates everything from the method table. Each row:

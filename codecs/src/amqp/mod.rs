@@ -24,13 +24,13 @@
 //! // Encode a publish: method, header, body.
 //! let frames = [
 //!     Frame::method(1, BasicPublish {
-//!         routing_key: ShortStr::from_str("jobs").unwrap(),
+//!         routing_key: ShortStr::try_from("jobs").unwrap(),
 //!         ..Default::default()
 //!     }),
 //!     Frame::Header {
 //!         channel: 1,
 //!         header: ContentHeader::new(5, BasicProperties {
-//!             content_type: Some(ShortStr::from_str("text/plain").unwrap()),
+//!             content_type: Some(ShortStr::try_from("text/plain").unwrap()),
 //!             delivery_mode: Some(2),
 //!             ..Default::default()
 //!         }),
@@ -78,9 +78,7 @@ pub use head::{
 pub use methods::{FieldsError, MethodId, MethodInfo};
 pub use properties::{BasicProperties, ContentHeader};
 pub use spec::*;
-pub use table::{
-    ArrayIter, Decimal, FieldArray, FieldTable, FieldValue, TableBuilder, TableIter,
-};
+pub use table::{ArrayIter, Decimal, FieldArray, FieldTable, FieldValue, TableBuilder, TableIter};
 
 /// Limits enforced before anything is buffered or walked. Every default says why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -131,7 +131,10 @@ impl<'a> ContentHeader<'a> {
         let class_at = r.r.offset();
         let class_id = r.r.u16("class id")?;
         if class_id != ClassId::BASIC.0 {
-            return Err(Error::new(class_at, ErrorKind::UnknownContentClass(class_id)));
+            return Err(Error::new(
+                class_at,
+                ErrorKind::UnknownContentClass(class_id),
+            ));
         }
         let weight = r.r.u16("weight")?;
         let body_size = r.r.u64("body size")?;

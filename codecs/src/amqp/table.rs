@@ -108,7 +108,11 @@ impl<'a> FieldValue<'a> {
     /// Reads the value of type `tag`. With `validate`, nested tables and arrays are validated
     /// (at the given depth); without, the bytes are known valid and nested containers are just
     /// delimited.
-    fn read(r: &mut Reader<'a>, tag: u8, validate: Option<(usize, &Limits)>) -> Result<Self, Error> {
+    fn read(
+        r: &mut Reader<'a>,
+        tag: u8,
+        validate: Option<(usize, &Limits)>,
+    ) -> Result<Self, Error> {
         use FieldValue::*;
         Ok(match tag {
             b't' => Bool(r.u8("boolean")? != 0),
@@ -388,7 +392,9 @@ impl<'a> FieldArray<'a> {
     }
 
     /// An array of `values`.
-    pub fn from_values<'v>(values: impl IntoIterator<Item = FieldValue<'v>>) -> FieldArray<'static> {
+    pub fn from_values<'v>(
+        values: impl IntoIterator<Item = FieldValue<'v>>,
+    ) -> FieldArray<'static> {
         let mut raw = Vec::new();
         for v in values {
             v.write_to(&mut raw);
@@ -407,7 +413,11 @@ pub struct TableBuilder {
 
 impl TableBuilder {
     /// Appends an entry; the name must fit a short string.
-    pub fn insert(&mut self, name: impl AsRef<[u8]>, value: FieldValue<'_>) -> Result<&mut Self, TooLong> {
+    pub fn insert(
+        &mut self,
+        name: impl AsRef<[u8]>,
+        value: FieldValue<'_>,
+    ) -> Result<&mut Self, TooLong> {
         let name = name.as_ref();
         if name.len() > ShortStr::MAX_LEN {
             return Err(TooLong {
@@ -460,13 +470,22 @@ mod tests {
             }),
         )
         .unwrap();
-        b.insert("S", FieldValue::LongStr(LongStr::from_str("héllo").unwrap()))
-            .unwrap();
-        b.insert("x", FieldValue::Bytes(LongStr::new(&[0u8, 0xff][..]).unwrap()))
-            .unwrap();
+        b.insert(
+            "S",
+            FieldValue::LongStr(LongStr::try_from("héllo").unwrap()),
+        )
+        .unwrap();
+        b.insert(
+            "x",
+            FieldValue::Bytes(LongStr::new(&[0u8, 0xff][..]).unwrap()),
+        )
+        .unwrap();
         b.insert(
             "A",
-            FieldValue::Array(FieldArray::from_values([FieldValue::Void, FieldValue::U8(1)])),
+            FieldValue::Array(FieldArray::from_values([
+                FieldValue::Void,
+                FieldValue::U8(1),
+            ])),
         )
         .unwrap();
         b.insert("T", FieldValue::Timestamp(1_700_000_000)).unwrap();

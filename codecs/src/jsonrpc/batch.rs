@@ -13,7 +13,7 @@ use bytes::BufMut;
 
 use super::error::{Error, Problem, INVALID_REQUEST, PARSE_ERROR};
 use super::id::{Id, IdKind};
-use super::message::{Raw, Batch, ErrorObject, Message, Outcome, Payload, Request, Response};
+use super::message::{Batch, ErrorObject, Message, Outcome, Payload, Raw, Request, Response};
 use super::Decoder;
 
 /// What a server must do with one received JSON text.
@@ -68,10 +68,7 @@ pub fn error_reply(e: &Error) -> Response<'static> {
     };
     Response::error(
         id,
-        ErrorObject::new(
-            e.jsonrpc_code().unwrap_or(PARSE_ERROR),
-            e.jsonrpc_message(),
-        ),
+        ErrorObject::new(e.jsonrpc_code().unwrap_or(PARSE_ERROR), e.jsonrpc_message()),
     )
 }
 

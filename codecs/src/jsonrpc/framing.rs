@@ -150,9 +150,9 @@ fn content_length(head: &[u8]) -> Result<Option<usize>, Error> {
                 detail: "Content-Length is not a decimal number",
             });
         }
-        let n = digits
-            .iter()
-            .fold(0usize, |n, d| n.saturating_mul(10).saturating_add((d - b'0') as usize));
+        let n = digits.iter().fold(0usize, |n, d| {
+            n.saturating_mul(10).saturating_add((d - b'0') as usize)
+        });
         if found.is_some_and(|f| f != n) {
             return Err(Error::Header {
                 offset: line_at,

@@ -229,9 +229,8 @@ impl<'a> ErrorObject<'a> {
     }
 
     fn encoded_len(&self) -> usize {
-        let mut n = r#"{"code":,"message":}"#.len()
-            + itoa_len(self.code)
-            + text::str_len(&self.message);
+        let mut n =
+            r#"{"code":,"message":}"#.len() + itoa_len(self.code) + text::str_len(&self.message);
         if let Some(d) = &self.data {
             n += r#","data":"#.len() + d.get().len();
         }
@@ -361,7 +360,9 @@ impl<'a> Message<'a> {
 
 impl<'a> Batch<'a> {
     /// A batch of messages (for encoding).
-    pub fn from_messages<'m>(messages: impl IntoIterator<Item = &'m Message<'m>>) -> Batch<'static> {
+    pub fn from_messages<'m>(
+        messages: impl IntoIterator<Item = &'m Message<'m>>,
+    ) -> Batch<'static> {
         let items = messages
             .into_iter()
             .map(|m| {
@@ -412,7 +413,8 @@ impl<'a> Batch<'a> {
 
     /// Exact length of [`encode`](Self::encode)'s output.
     pub fn encoded_len(&self) -> usize {
-        2 + self.items.len().saturating_sub(1) + self.items.iter().map(|(_, r)| r.get().len()).sum::<usize>()
+        2 + self.items.len().saturating_sub(1)
+            + self.items.iter().map(|(_, r)| r.get().len()).sum::<usize>()
     }
 
     /// Writes `[item,item,...]` with each item's text as held.
@@ -506,7 +508,11 @@ fn invalid(offset: usize, problem: Problem, id: Option<&Id<'_>>) -> Error {
     }
 }
 
-fn decode_batch<'a>(input: &'a [u8], limits: &Limits, profile: Profile) -> Result<Payload<'a>, Error> {
+fn decode_batch<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+    profile: Profile,
+) -> Result<Payload<'a>, Error> {
     struct Items {
         max: usize,
     }
@@ -555,7 +561,11 @@ fn decode_batch<'a>(input: &'a [u8], limits: &Limits, profile: Profile) -> Resul
     Ok(Payload::Batch(Batch { items, profile }))
 }
 
-fn decode_item<'a>(raw: &'a RawValue, offset: usize, profile: Profile) -> Result<Message<'a>, Error> {
+fn decode_item<'a>(
+    raw: &'a RawValue,
+    offset: usize,
+    profile: Profile,
+) -> Result<Message<'a>, Error> {
     if raw.get().starts_with('{') {
         decode_object(raw.get().as_bytes(), offset, profile)
     } else {

@@ -27,7 +27,12 @@ fn dispatch(req: &Request<'_>) -> Outcome<'static> {
                 Outcome::Error(ErrorObject::new(INVALID_PARAMS, "Invalid params"))
             }
         }
-        "sum" => ok(req.params_as::<Vec<i64>>().unwrap().iter().sum::<i64>().into()),
+        "sum" => ok(req
+            .params_as::<Vec<i64>>()
+            .unwrap()
+            .iter()
+            .sum::<i64>()
+            .into()),
         "get_data" => ok(serde_json::json!(["hello", 5])),
         "update" | "notify_hello" | "notify_sum" => ok(serde_json::Value::Null),
         _ => Outcome::Error(ErrorObject::new(METHOD_NOT_FOUND, "Method not found")),
@@ -40,7 +45,8 @@ fn reply(input: &str) -> Option<String> {
         .map(|b| String::from_utf8(b).unwrap())
 }
 
-const PARSE: &str = r#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#;
+const PARSE: &str =
+    r#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#;
 const INVALID: &str =
     r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":null}"#;
 
@@ -70,7 +76,10 @@ fn spec_named_params() {
 
 #[test]
 fn spec_notifications_get_no_reply() {
-    assert_eq!(reply(r#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#), None);
+    assert_eq!(
+        reply(r#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#),
+        None
+    );
     assert_eq!(reply(r#"{"jsonrpc": "2.0", "method": "foobar"}"#), None);
     let Incoming::Call(req) = serve(br#"{"jsonrpc": "2.0", "method": "foobar"}"#) else {
         panic!("a notification is a call")
@@ -149,7 +158,9 @@ fn spec_invalid_batch_of_three() {
     };
     let errs: Vec<_> = b.iter().map(|m| m.unwrap_err()).collect();
     assert_eq!(
-        errs.iter().map(|e| (e.kind(), e.offset())).collect::<Vec<_>>(),
+        errs.iter()
+            .map(|e| (e.kind(), e.offset()))
+            .collect::<Vec<_>>(),
         [
             ("not-an-object", Some(1)),
             ("not-an-object", Some(3)),
@@ -183,7 +194,10 @@ fn spec_mixed_batch() {
         panic!()
     };
     let methods: Vec<_> = plan.calls().map(|r| r.method.into_owned()).collect();
-    assert_eq!(methods, ["sum", "notify_hello", "subtract", "foo.get", "get_data"]);
+    assert_eq!(
+        methods,
+        ["sum", "notify_hello", "subtract", "foo.get", "get_data"]
+    );
     let builder = plan.reply();
     assert_eq!(builder.len(), 1);
     assert_eq!(
@@ -219,24 +233,66 @@ fn every_invalid_request_kind() {
         (r#"{"jsonrpc":2.0,"method":"m"}"#, "bad-version"),
         (r#"{"jsonrpc":"2.0"}"#, "missing-member"),
         (r#"{"jsonrpc":"2.0","result":1}"#, "missing-member"),
-        (r#"{"jsonrpc":"2.0","method":"m","params":1}"#, "member-type"),
-        (r#"{"jsonrpc":"2.0","method":"m","params":"a"}"#, "member-type"),
+        (
+            r#"{"jsonrpc":"2.0","method":"m","params":1}"#,
+            "member-type",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"m","params":"a"}"#,
+            "member-type",
+        ),
         (r#"{"jsonrpc":"2.0","method":"m","id":true}"#, "member-type"),
         (r#"{"jsonrpc":"2.0","method":"m","id":[1]}"#, "member-type"),
         (r#"{"jsonrpc":"2.0","method":"m","x":1}"#, "extra-member"),
-        (r#"{"jsonrpc":"2.0","method":"m","method":"n"}"#, "duplicate-member"),
-        (r#"{"jsonrpc":"2.0","method":"m","id":1.0}"#, "fractional-id"),
-        (r#"{"jsonrpc":"2.0","method":"m","id":1e2}"#, "fractional-id"),
-        (r#"{"jsonrpc":"2.0","method":"m","params":null}"#, "params-null"),
-        (r#"{"jsonrpc":"2.0","result":1,"error":{"code":1,"message":""},"id":1}"#, "result-and-error"),
-        (r#"{"jsonrpc":"2.0","method":"m","result":1,"id":1}"#, "request-and-response"),
-        (r#"{"jsonrpc":"2.0","error":{"code":1.5,"message":""},"id":1}"#, "member-type"),
-        (r#"{"jsonrpc":"2.0","error":{"code":"1","message":""},"id":1}"#, "member-type"),
-        (r#"{"jsonrpc":"2.0","error":{"code":99999999999999999999,"message":""},"id":1}"#, "member-type"),
-        (r#"{"jsonrpc":"2.0","error":{"code":1,"message":2},"id":1}"#, "member-type"),
-        (r#"{"jsonrpc":"2.0","error":{"message":""},"id":1}"#, "missing-member"),
+        (
+            r#"{"jsonrpc":"2.0","method":"m","method":"n"}"#,
+            "duplicate-member",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"m","id":1.0}"#,
+            "fractional-id",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"m","id":1e2}"#,
+            "fractional-id",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"m","params":null}"#,
+            "params-null",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","result":1,"error":{"code":1,"message":""},"id":1}"#,
+            "result-and-error",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"m","result":1,"id":1}"#,
+            "request-and-response",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","error":{"code":1.5,"message":""},"id":1}"#,
+            "member-type",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","error":{"code":"1","message":""},"id":1}"#,
+            "member-type",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","error":{"code":99999999999999999999,"message":""},"id":1}"#,
+            "member-type",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","error":{"code":1,"message":2},"id":1}"#,
+            "member-type",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","error":{"message":""},"id":1}"#,
+            "missing-member",
+        ),
         (r#"{"jsonrpc":"2.0","error":"bad","id":1}"#, "member-type"),
-        (r#"{"jsonrpc":"2.0","error":{"code":1,"message":"","x":0},"id":1}"#, "extra-member"),
+        (
+            r#"{"jsonrpc":"2.0","error":{"code":1,"message":"","x":0},"id":1}"#,
+            "extra-member",
+        ),
     ];
     for (input, want) in cases {
         let err = problem(input, Profile::Strict).unwrap_err();
@@ -258,9 +314,10 @@ fn lenient_profile_accepts_what_peers_send() {
         assert!(problem(input, Profile::Lenient).is_ok(), "{input}");
     }
     // Duplicates: the last one wins.
-    let Ok(Payload::Single(Message::Request(r))) =
-        problem(r#"{"jsonrpc":"2.0","method":"m","method":"n"}"#, Profile::Lenient)
-    else {
+    let Ok(Payload::Single(Message::Request(r))) = problem(
+        r#"{"jsonrpc":"2.0","method":"m","method":"n"}"#,
+        Profile::Lenient,
+    ) else {
         panic!()
     };
     assert_eq!(r.method, "n");
@@ -283,7 +340,12 @@ fn parse_errors_have_offsets() {
     let err = decode(b"{\"a\":\n  tru}").unwrap_err();
     assert!(matches!(err, Error::Parse { offset: 11, .. }), "{err:?}");
     // Invalid UTF-8 inside a string is a parse error, not a panic.
-    assert_eq!(decode(b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\"}").unwrap_err().kind(), "parse-error");
+    assert_eq!(
+        decode(b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\"}")
+            .unwrap_err()
+            .kind(),
+        "parse-error"
+    );
     // A batch item's parse error (the whole text is invalid) is reported at its offset.
     let err = decode(b"[{\"a\":1},{\"b\"}]").unwrap_err();
     assert_eq!(err.kind(), "parse-error");
@@ -296,7 +358,10 @@ fn invalid_request_echoes_a_readable_id() {
         r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":"x"}"#
     );
     // An unreadable id (a fraction, under strict) is answered with null.
-    assert_eq!(reply(r#"{"jsonrpc":"2.0","method":"m","id":1.5}"#).unwrap(), INVALID);
+    assert_eq!(
+        reply(r#"{"jsonrpc":"2.0","method":"m","id":1.5}"#).unwrap(),
+        INVALID
+    );
     // A response sent to a server is not a request.
     assert_eq!(
         reply(r#"{"jsonrpc":"2.0","result":1,"id":7}"#).unwrap(),
@@ -306,7 +371,16 @@ fn invalid_request_echoes_a_readable_id() {
 
 #[test]
 fn ids_survive_exactly() {
-    for id in ["1", "-0", "18446744073709551616", "1.0", "1e3", r#""a\u0041""#, r#""""#, "null"] {
+    for id in [
+        "1",
+        "-0",
+        "18446744073709551616",
+        "1.0",
+        "1e3",
+        r#""a\u0041""#,
+        r#""""#,
+        "null",
+    ] {
         let input = format!(r#"{{"jsonrpc":"2.0","method":"subtract","params":[2,1],"id":{id}}}"#);
         let out = Decoder::new(Profile::Lenient)
             .serve(input.as_bytes())
@@ -320,7 +394,10 @@ fn ids_survive_exactly() {
     let big = Id::from_json("18446744073709551616").unwrap();
     assert_eq!((big.as_u64(), big.as_i64()), (None, None));
     assert_eq!(Id::from_json("42").unwrap().as_u64(), Some(42));
-    assert_eq!(Id::from_json(r#""a\u0041""#).unwrap().as_str().unwrap(), "aA");
+    assert_eq!(
+        Id::from_json(r#""a\u0041""#).unwrap().as_str().unwrap(),
+        "aA"
+    );
     assert_eq!(Id::string("q\"").raw(), r#""q\"""#);
     assert_eq!(Id::number(-3).raw(), "-3");
 }
@@ -407,7 +484,13 @@ fn limits_are_enforced_before_work() {
     let deep = "[".repeat(100_000);
     let t = std::time::Instant::now();
     let err = decode(deep.as_bytes()).unwrap_err();
-    assert_eq!(err, Error::TooDeep { offset: 128, limit: 128 });
+    assert_eq!(
+        err,
+        Error::TooDeep {
+            offset: 128,
+            limit: 128
+        }
+    );
     assert_eq!(err.jsonrpc_code(), Some(PARSE_ERROR));
     assert!(t.elapsed() < std::time::Duration::from_secs(1));
     assert_eq!(reply(&deep).unwrap(), PARSE);
@@ -426,7 +509,10 @@ fn limits_are_enforced_before_work() {
         },
         profile: Profile::Strict,
     };
-    assert_eq!(small.decode(b"[1,2,3]").unwrap_err(), Error::BatchTooLong { limit: 2 });
+    assert_eq!(
+        small.decode(b"[1,2,3]").unwrap_err(),
+        Error::BatchTooLong { limit: 2 }
+    );
     assert_eq!(small.decode(b"[1,2,3,}").unwrap_err().kind(), "parse-error");
     assert!(small.decode(b"[1,2]").is_ok());
     assert_eq!(
@@ -437,7 +523,9 @@ fn limits_are_enforced_before_work() {
 
 #[test]
 fn reserved_methods_are_flagged_not_rejected() {
-    let Ok(Payload::Single(Message::Request(r))) = decode(br#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#) else {
+    let Ok(Payload::Single(Message::Request(r))) =
+        decode(br#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#)
+    else {
         panic!()
     };
     assert!(r.is_reserved_method());

@@ -168,11 +168,22 @@ mod tests {
 
     #[test]
     fn escaping_matches_serde_json_and_length_is_exact() {
-        for s in ["", "plain", "q\"b\\", "\n\r\t\u{8}\u{c}", "\u{1}\u{1f}", "é✓😀", "\u{7f}"] {
+        for s in [
+            "",
+            "plain",
+            "q\"b\\",
+            "\n\r\t\u{8}\u{c}",
+            "\u{1}\u{1f}",
+            "é✓😀",
+            "\u{7f}",
+        ] {
             let mut out = Vec::new();
             write_str(&mut out, s);
             assert_eq!(out.len(), str_len(s), "{s:?}");
-            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
         }
     }
 

@@ -151,10 +151,7 @@ impl<'a> Message<'a> {
 
     /// Interprets one validated value as a message.
     fn interpret(buf: &'a [u8], profile: Profile) -> Result<Message<'a>, Error> {
-        let (h, hlen) = head(buf, 0).map_err(|missing| Error::Truncated {
-            offset: 0,
-            missing,
-        })?;
+        let (h, hlen) = head(buf, 0).map_err(|missing| Error::Truncated { offset: 0, missing })?;
         let Head::Array(len) = h else {
             return Err(Error::MessageNotArray {
                 offset: 0,
@@ -211,17 +208,18 @@ impl<'a> Message<'a> {
         }
         let msgid = |(at, v): (usize, ValueRef<'a>)| -> Result<u32, Error> {
             match v {
-                ValueRef::Int(i) => i
-                    .as_u64()
-                    .and_then(|v| u32::try_from(v).ok())
-                    .ok_or(Error::MsgId {
-                        offset: at,
-                        found: if i.is_negative() {
-                            "a negative int"
-                        } else {
-                            "an int above 2^32 - 1"
-                        },
-                    }),
+                ValueRef::Int(i) => {
+                    i.as_u64()
+                        .and_then(|v| u32::try_from(v).ok())
+                        .ok_or(Error::MsgId {
+                            offset: at,
+                            found: if i.is_negative() {
+                                "a negative int"
+                            } else {
+                                "an int above 2^32 - 1"
+                            },
+                        })
+                }
                 other => Err(Error::MsgId {
                     offset: at,
                     found: other.type_name(),
@@ -453,8 +451,10 @@ impl OwnedMessage {
 
     /// Bytes of the smallest encoding.
     pub fn encoded_len(&self) -> usize {
-        let params_len =
-            |p: &[Value]| super::value::array_header_len(p.len()) + p.iter().map(Value::encoded_len).sum::<usize>();
+        let params_len = |p: &[Value]| {
+            super::value::array_header_len(p.len())
+                + p.iter().map(Value::encoded_len).sum::<usize>()
+        };
         1 + match self {
             OwnedMessage::Request {
                 msgid,

@@ -30,9 +30,9 @@ pub use de::{from_value, DeError};
 pub use error::Error;
 pub use message::{Message, Method, OwnedMessage};
 pub use scan::scan;
-pub use stream::Splitter;
 #[cfg(feature = "tokio")]
 pub use stream::MessageCodec;
+pub use stream::Splitter;
 pub use value::{ArrayIter, ArrayRef, Int, MapIter, MapRef, Timestamp, Value, ValueRef};
 
 #[cfg(doc)]
@@ -91,3 +91,6 @@ impl Profile {
         self == Profile::Strict
     }
 }
+
+#[cfg(test)]
+mod tests;

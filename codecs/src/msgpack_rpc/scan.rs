@@ -290,7 +290,10 @@ pub(crate) fn scan_from(
             st.depth -= 1;
         }
         if st.depth == 0 {
-            return Ok(Decoded::Complete { value: end, used: end });
+            return Ok(Decoded::Complete {
+                value: end,
+                used: end,
+            });
         }
     }
 }

@@ -139,7 +139,11 @@ impl tokio_util::codec::Decoder for MessageCodec {
 impl tokio_util::codec::Encoder<&super::OwnedMessage> for MessageCodec {
     type Error = std::io::Error;
 
-    fn encode(&mut self, item: &super::OwnedMessage, dst: &mut BytesMut) -> Result<(), std::io::Error> {
+    fn encode(
+        &mut self,
+        item: &super::OwnedMessage,
+        dst: &mut BytesMut,
+    ) -> Result<(), std::io::Error> {
         dst.reserve(item.encoded_len());
         item.encode(dst);
         Ok(())

@@ -43,7 +43,9 @@ pub fn decode(input: &[u8], profile: &str) -> Decoding {
                         kind: "incomplete".into(),
                         code: None,
                         offset: Some(input.len()),
-                        message: format!("input ends inside a frame; {at_least} more bytes needed at least"),
+                        message: format!(
+                            "input ends inside a frame; {at_least} more bytes needed at least"
+                        ),
                     }),
                 }
             }
@@ -183,8 +185,18 @@ fn value_json(v: &FieldValue<'_>) -> Value {
         I32(n) => (*n).into(),
         U32(n) => (*n).into(),
         I64(n) | SpecI64(n) => (*n).into(),
-        F32(f) => float_json(json_float_repr(f.to_string()), f.is_finite(), f.is_nan(), *f < 0.0),
-        F64(f) => float_json(json_float_repr(f.to_string()), f.is_finite(), f.is_nan(), *f < 0.0),
+        F32(f) => float_json(
+            json_float_repr(f.to_string()),
+            f.is_finite(),
+            f.is_nan(),
+            *f < 0.0,
+        ),
+        F64(f) => float_json(
+            json_float_repr(f.to_string()),
+            f.is_finite(),
+            f.is_nan(),
+            *f < 0.0,
+        ),
         Decimal(d) => json!({"scale": d.scale, "value": d.value}),
         LongStr(s) => bytes_json(s.as_bytes()),
         Bytes(s) => hex_json(s.as_bytes()),
@@ -234,7 +246,9 @@ pub fn bytes_from_json(v: &Value) -> R<Vec<u8>> {
             let clean: String = h.chars().filter(|c| !c.is_whitespace()).collect();
             hex::decode(clean).map_err(|e| format!("bad hex: {e}"))
         }
-        other => Err(format!("expected a string or {{\"hex\": ...}}, got {other}")),
+        other => Err(format!(
+            "expected a string or {{\"hex\": ...}}, got {other}"
+        )),
     }
 }
 
@@ -266,14 +280,17 @@ fn float32(v: &Value) -> R<f32> {
 
 /// `[[key, tag, value], ...]` → a table.
 pub fn table_from_json(v: &Value) -> R<FieldTable<'static>> {
-    let entries = v.as_array().ok_or("a table is a list of [key, tag, value]")?;
+    let entries = v
+        .as_array()
+        .ok_or("a table is a list of [key, tag, value]")?;
     let mut b = FieldTable::builder();
     for e in entries {
         let [k, tag, val] = e.as_array().map(Vec::as_slice).unwrap_or_default() else {
             return Err(format!("table entry must be [key, tag, value], got {e}"));
         };
         let value = value_from_json(tag, val)?;
-        b.insert(bytes_from_json(k)?, value).map_err(|e| e.to_string())?;
+        b.insert(bytes_from_json(k)?, value)
+            .map_err(|e| e.to_string())?;
     }
     Ok(b.build())
 }
@@ -322,7 +339,10 @@ fn value_from_json(tag: &Value, v: &Value) -> R<FieldValue<'static>> {
 
 fn field_val(v: &Value, domain: Domain, what: &str) -> R<FieldVal<'static>> {
     Ok(match domain {
-        Domain::Bit => FieldVal::Bit(v.as_bool().ok_or_else(|| format!("{what}: expected a boolean"))?),
+        Domain::Bit => FieldVal::Bit(
+            v.as_bool()
+                .ok_or_else(|| format!("{what}: expected a boolean"))?,
+        ),
         Domain::Octet => FieldVal::Octet(uint(v, u8::MAX.into(), what)? as u8),
         Domain::Short => FieldVal::Short(uint(v, u16::MAX.into(), what)? as u16),
         Domain::Long => FieldVal::Long(uint(v, u32::MAX.into(), what)? as u32),
@@ -347,10 +367,16 @@ fn channel(doc: &Value) -> R<u16> {
 /// One canonical document → a frame.
 pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
     let obj = doc.as_object().ok_or("a frame document is an object")?;
-    let ty = get(doc, "type")?.as_str().ok_or("`type` must be a string")?;
+    let ty = get(doc, "type")?
+        .as_str()
+        .ok_or("`type` must be a string")?;
     match ty {
         "protocol-header" => {
-            check_keys(obj, &["type", "protocol_id", "major", "minor", "revision"], ty)?;
+            check_keys(
+                obj,
+                &["type", "protocol_id", "major", "minor", "revision"],
+                ty,
+            )?;
             let o = |k| uint(get(doc, k)?, 255, k).map(|n| n as u8);
             Ok(Frame::ProtocolHeader(ProtocolHeader {
                 octets: [o("protocol_id")?, o("major")?, o("minor")?, o("revision")?],
@@ -365,7 +391,10 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
             let payload = bytes_from_json(get(doc, "payload")?)?;
             if let Some(size) = doc.get("size") {
                 if size.as_u64() != Some(payload.len() as u64) {
-                    return Err(format!("size {size} differs from the payload's {}", payload.len()));
+                    return Err(format!(
+                        "size {size} differs from the payload's {}",
+                        payload.len()
+                    ));
                 }
             }
             Ok(Frame::Body {
@@ -374,14 +403,27 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
             })
         }
         "method" => {
-            check_keys(obj, &["type", "channel", "class_id", "method_id", "method", "fields"], ty)?;
+            check_keys(
+                obj,
+                &[
+                    "type",
+                    "channel",
+                    "class_id",
+                    "method_id",
+                    "method",
+                    "fields",
+                ],
+                ty,
+            )?;
             let id = match (doc.get("class_id"), doc.get("method_id")) {
                 (Some(c), Some(m)) => MethodId {
                     class_id: uint(c, u16::MAX.into(), "class_id")? as u16,
                     method_id: uint(m, u16::MAX.into(), "method_id")? as u16,
                 },
                 _ => {
-                    let name = get(doc, "method")?.as_str().ok_or("`method` must be a string")?;
+                    let name = get(doc, "method")?
+                        .as_str()
+                        .ok_or("`method` must be a string")?;
                     METHODS
                         .iter()
                         .find(|m| m.name == name)
@@ -403,7 +445,9 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
             let names: Vec<&str> = info.fields.iter().map(|(n, _)| *n).collect();
             check_keys(fields, &names, "fields")?;
             let method = Method::from_fields(id, &mut |name, domain| {
-                let v = fields.get(name).ok_or_else(|| format!("missing field `{name}`"))?;
+                let v = fields
+                    .get(name)
+                    .ok_or_else(|| format!("missing field `{name}`"))?;
                 field_val(v, domain, name)
             })
             .map_err(|e| e.to_string())?;
@@ -415,7 +459,15 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
         "header" => {
             check_keys(
                 obj,
-                &["type", "channel", "class_id", "weight", "body_size", "properties", "flag_words"],
+                &[
+                    "type",
+                    "channel",
+                    "class_id",
+                    "weight",
+                    "body_size",
+                    "properties",
+                    "flag_words",
+                ],
                 ty,
             )?;
             let props = get(doc, "properties")?
@@ -424,9 +476,15 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
             let names: Vec<&str> = BasicProperties::ALL.iter().map(|(n, _, _)| *n).collect();
             check_keys(props, &names, "properties")?;
             let properties = BasicProperties::from_fields(&mut |name, domain| {
-                props.get(name).map(|v| field_val(v, domain, name)).transpose()
+                props
+                    .get(name)
+                    .map(|v| field_val(v, domain, name))
+                    .transpose()
             })?;
-            let mut header = ContentHeader::new(uint(get(doc, "body_size")?, u64::MAX, "body_size")?, properties);
+            let mut header = ContentHeader::new(
+                uint(get(doc, "body_size")?, u64::MAX, "body_size")?,
+                properties,
+            );
             header.class_id.0 = uint(get(doc, "class_id")?, u16::MAX.into(), "class_id")? as u16;
             header.weight = uint(get(doc, "weight")?, u16::MAX.into(), "weight")? as u16;
             if let Some(w) = doc.get("flag_words") {
@@ -481,13 +539,18 @@ mod tests {
         let d = decode(&bytes, "strict");
         assert_eq!(d.docs.len(), 1);
         let e = d.error.unwrap();
-        assert_eq!((e.kind.as_str(), e.code, e.offset), ("heartbeat-channel", Some(505), Some(9)));
+        assert_eq!(
+            (e.kind.as_str(), e.code, e.offset),
+            ("heartbeat-channel", Some(505), Some(9))
+        );
     }
 
     #[test]
     fn bad_documents_are_refused_with_the_reason() {
-        let e = encode(&[json!({"type":"method","channel":1,"method":"basic.ack","fields":{"delivery_tag":1}})])
-            .unwrap_err();
+        let e = encode(&[
+            json!({"type":"method","channel":1,"method":"basic.ack","fields":{"delivery_tag":1}}),
+        ])
+        .unwrap_err();
         assert!(e.message.contains("missing field `multiple`"), "{e}");
         let e = encode(&[json!({"type":"method","channel":1,"method":"basic.ack","fields":{"delivery_tag":1,"multiple":false,"extra":1}})])
             .unwrap_err();

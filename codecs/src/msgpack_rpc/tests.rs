@@ -1,0 +1,550 @@
+//! Unit tests: formats, limits and typed errors, message shapes, streaming, serde, Neovim.
+
+use super::neovim::{Calls, ExtTypes, Handle, HandleKind, NvimError};
+use super::*;
+use crate::Decoded;
+
+fn h(s: &str) -> Vec<u8> {
+    hex::decode(s.replace([' ', '-'], "")).unwrap()
+}
+
+fn strict(bytes: &[u8]) -> Result<ValueRef<'_>, Error> {
+    ValueRef::from_slice(bytes)
+}
+
+fn lenient(bytes: &[u8]) -> Result<ValueRef<'_>, Error> {
+    ValueRef::from_slice_with(bytes, &Limits::default(), Profile::Lenient)
+}
+
+#[test]
+fn every_int_width_decodes_by_value_and_encodes_smallest() {
+    for enc in [
+        "01",
+        "cc01",
+        "cd0001",
+        "ce00000001",
+        "cf0000000000000001",
+        "d001",
+        "d10001",
+        "d200000001",
+        "d30000000000000001",
+    ] {
+        let bytes = h(enc);
+        let v = strict(&bytes).unwrap();
+        assert_eq!(v, ValueRef::Int(Int::from(1u8)), "{enc}");
+        assert_eq!(v.to_vec(), [1], "{enc}");
+    }
+    let cases: &[(i128, &str)] = &[
+        (0, "00"),
+        (127, "7f"),
+        (128, "cc80"),
+        (255, "ccff"),
+        (256, "cd0100"),
+        (65535, "cdffff"),
+        (65536, "ce00010000"),
+        (4294967295, "ceffffffff"),
+        (4294967296, "cf0000000100000000"),
+        (u64::MAX as i128, "cfffffffffffffffff"),
+        (-1, "ff"),
+        (-32, "e0"),
+        (-33, "d0df"),
+        (-128, "d080"),
+        (-129, "d1ff7f"),
+        (-32768, "d18000"),
+        (-32769, "d2ffff7fff"),
+        (i32::MIN as i128, "d280000000"),
+        (i32::MIN as i128 - 1, "d3ffffffff7fffffff"),
+        (i64::MIN as i128, "d38000000000000000"),
+    ];
+    for &(n, enc) in cases {
+        let int = Int::try_from(n).unwrap();
+        let v = ValueRef::Int(int);
+        assert_eq!(hex::encode(v.to_vec()), enc, "{n}");
+        assert_eq!(v.encoded_len(), enc.len() / 2);
+        let bytes = h(enc);
+        assert_eq!(strict(&bytes).unwrap().as_int().unwrap().as_i128(), n);
+    }
+}
+
+#[test]
+fn floats_keep_their_width() {
+    let b = h("ca3f000000");
+    assert_eq!(strict(&b).unwrap(), ValueRef::F32(0.5));
+    assert_eq!(strict(&b).unwrap().to_vec(), b);
+    let b = h("cbbfe0000000000000");
+    assert_eq!(strict(&b).unwrap(), ValueRef::F64(-0.5));
+    assert_eq!(strict(&b).unwrap().to_vec(), b);
+}
+
+#[test]
+fn strings_and_binaries_borrow_from_the_input() {
+    for (len, head) in [
+        (0usize, "a0"),
+        (31, "bf"),
+        (32, "d920"),
+        (255, "d9ff"),
+        (256, "da0100"),
+        (65536, "db00010000"),
+    ] {
+        let mut bytes = h(head);
+        bytes.extend(std::iter::repeat_n(b'x', len));
+        let v = strict(&bytes).unwrap();
+        let s = v.as_str().unwrap();
+        assert_eq!(s.len(), len);
+        // Borrowed: the str points into the input.
+        assert_eq!(s.as_ptr(), bytes[head.len() / 2..].as_ptr());
+        assert_eq!(v.to_vec(), bytes, "minimal header for {len}");
+    }
+    let bytes = h("c403010203");
+    match strict(&bytes).unwrap() {
+        ValueRef::Bin(b) => {
+            assert_eq!(b, [1, 2, 3]);
+            assert_eq!(b.as_ptr(), bytes[2..].as_ptr());
+        }
+        other => panic!("{other:?}"),
+    }
+    // Non-minimal bin16 / str8 are accepted and re-encoded in the smallest form.
+    assert_eq!(strict(&h("c5000101")).unwrap().to_vec(), h("c40101"));
+    assert_eq!(strict(&h("d90161")).unwrap().to_vec(), h("a161"));
+}
+
+#[test]
+fn invalid_utf8_is_an_error_when_strict_and_raw_bytes_when_lenient() {
+    let bytes = h("92 01 a2c328");
+    assert_eq!(strict(&bytes), Err(Error::InvalidUtf8 { offset: 2 }));
+    assert_eq!(strict(&bytes).unwrap_err().kind(), "invalid-utf8");
+    let v = lenient(&bytes).unwrap();
+    let items = v.as_array().unwrap().to_vec();
+    assert_eq!(items[1], ValueRef::RawStr(&[0xc3, 0x28]));
+    assert_eq!(v.to_vec(), bytes, "raw str re-encodes as str");
+}
+
+#[test]
+fn reserved_byte_is_reported_where_it_is() {
+    let bytes = h("93 01 02 c1");
+    assert_eq!(strict(&bytes), Err(Error::ReservedByte { offset: 3 }));
+    assert_eq!(lenient(&bytes).unwrap_err().kind(), "reserved-byte");
+}
+
+#[test]
+fn timestamps_in_all_three_forms() {
+    let cases: &[(&str, i64, u32)] = &[
+        ("d6ff5a4af6a5", 1514862245, 0),
+        ("d7ffa1dcd7c85a4af6a5", 1514862245, 678901234),
+        ("d7ff0000000100000000", 4294967296, 0),
+        ("c70cff000000000000000400000000", 17179869184, 0),
+        ("c70cff00000000ffffffffffffffff", -1, 0),
+        ("c70cff3b9ac9ffffffffffffffffff", -1, 999999999),
+    ];
+    for &(enc, s, n) in cases {
+        let bytes = h(enc);
+        let ts = Timestamp::new(s, n).unwrap();
+        assert_eq!(strict(&bytes).unwrap(), ValueRef::Timestamp(ts), "{enc}");
+        assert_eq!(hex::encode(ValueRef::Timestamp(ts).to_vec()), enc);
+    }
+    // 96-bit form of a time that fits 32 bits: accepted, written back in 32 bits.
+    let wide = h("c70cff000000000000000000000001");
+    assert_eq!(strict(&wide).unwrap().to_vec(), h("d6ff00000001"));
+    assert_eq!(Timestamp::new(0, 1_000_000_000), None);
+}
+
+#[test]
+fn malformed_timestamps_are_errors_when_strict_and_plain_ext_when_lenient() {
+    // timestamp 64 with nanoseconds = 1_000_000_000 (0x3b9aca00 << 2 in the top 30 bits).
+    let bad_nanos = h("d7ff eee6b280 00000000");
+    let e = strict(&bad_nanos).unwrap_err();
+    assert_eq!(e.kind(), "invalid-timestamp");
+    assert!(matches!(
+        e,
+        Error::InvalidTimestamp {
+            offset: 0,
+            reason: "nanoseconds larger than 999999999"
+        }
+    ));
+    assert!(matches!(lenient(&bad_nanos).unwrap(), ValueRef::Ext(-1, d) if d.len() == 8));
+    let bad_len = h("d5ff0000");
+    assert!(matches!(
+        strict(&bad_len),
+        Err(Error::InvalidTimestamp {
+            reason: "length is not 4, 8 or 12",
+            ..
+        })
+    ));
+    // Other ext types are opaque.
+    assert_eq!(strict(&h("d40501")).unwrap(), ValueRef::Ext(5, &[1]));
+    assert_eq!(strict(&h("c7010501")).unwrap().to_vec(), h("d40501"));
+}
+
+#[test]
+fn maps_keep_order_and_duplicates_and_walk_lazily() {
+    let bytes = h("83 a161 01 01 a162 a161 03");
+    let m = strict(&bytes).unwrap().as_map().unwrap();
+    let pairs: Vec<_> = m.iter().collect();
+    assert_eq!(pairs.len(), 3);
+    assert_eq!(pairs[1].0, ValueRef::Int(Int::from(1u8)));
+    assert_eq!(pairs[2].0, ValueRef::Str("a"));
+    assert_eq!(m.get("a"), Some(ValueRef::Int(Int::from(1u8))));
+    assert_eq!(ValueRef::Map(m).to_vec(), bytes);
+}
+
+#[test]
+fn need_more_is_a_safe_lower_bound_on_every_prefix() {
+    let whole = h("94 00 ce000000ff a3616263 92 cb3ff8000000000000 c403010203");
+    for cut in 0..whole.len() {
+        match scan(&whole[..cut], &Limits::default(), Profile::Strict).unwrap() {
+            Decoded::NeedMore { at_least } => {
+                assert!(at_least >= 1, "cut {cut}");
+                assert!(at_least <= whole.len() - cut, "cut {cut}: {at_least}");
+            }
+            other => panic!("cut {cut}: {other:?}"),
+        }
+    }
+    assert_eq!(
+        scan(&whole, &Limits::default(), Profile::Strict).unwrap(),
+        Decoded::Complete {
+            value: whole.len(),
+            used: whole.len()
+        }
+    );
+}
+
+#[test]
+fn adversarial_declared_counts_cost_nothing() {
+    // array32 declaring 2^32 - 1 elements in 5 bytes.
+    let bytes = h("ddffffffff");
+    assert_eq!(
+        strict(&bytes),
+        Err(Error::ElementLimit {
+            offset: 0,
+            declared: u32::MAX,
+            limit: 1 << 24
+        })
+    );
+    let no_count_limit = Limits {
+        max_elements: u32::MAX,
+        ..Limits::default()
+    };
+    let e = scan(&bytes, &no_count_limit, Profile::Strict).unwrap_err();
+    assert_eq!(e.kind(), "size-limit");
+    // With no limit at all, it is a need-more for at least one byte per element.
+    let unlimited = Limits {
+        max_elements: u32::MAX,
+        max_message_size: usize::MAX,
+        ..Limits::default()
+    };
+    assert_eq!(
+        scan(&bytes, &unlimited, Profile::Strict).unwrap(),
+        Decoded::NeedMore {
+            at_least: u32::MAX as usize
+        }
+    );
+    // A str32 declaring 4 GiB is refused from its 5-byte header.
+    assert!(matches!(
+        strict(&h("dbffffffff")),
+        Err(Error::SizeLimit { offset: 0, .. })
+    ));
+    // map32 of 2^31 pairs: 2^32 items.
+    let small = Limits {
+        max_message_size: 1000,
+        max_elements: u32::MAX,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        scan(&h("df80000000"), &small, Profile::Strict),
+        Err(Error::SizeLimit {
+            at_least: 4294967301,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn depth_is_limited_without_recursion() {
+    let deep = vec![0x91u8; 100_000];
+    assert_eq!(
+        strict(&deep),
+        Err(Error::DepthLimit {
+            offset: 128,
+            limit: 128
+        })
+    );
+    let mut ok = vec![0x91u8; 127];
+    ok.push(0x90);
+    assert!(strict(&ok).is_ok());
+    let limits = Limits {
+        max_depth: 1_000_000,
+        ..Limits::default()
+    };
+    let e = ValueRef::from_slice_with(&deep, &limits, Profile::Strict).unwrap_err();
+    assert_eq!(
+        e,
+        Error::DepthLimit {
+            offset: Limits::HARD_MAX_DEPTH,
+            limit: Limits::HARD_MAX_DEPTH
+        }
+    );
+}
+
+#[test]
+fn whole_input_errors() {
+    assert_eq!(
+        strict(&h("92 01")),
+        Err(Error::Truncated {
+            offset: 2,
+            missing: 1
+        })
+    );
+    assert_eq!(
+        strict(&h("01 02")),
+        Err(Error::TrailingBytes {
+            offset: 1,
+            count: 1
+        })
+    );
+}
+
+fn msg(bytes: &[u8]) -> Result<Message<'_>, Error> {
+    Message::from_slice(bytes)
+}
+
+#[test]
+fn the_three_message_types() {
+    let req = h("94 00 01 a3616464 92 01 02");
+    match msg(&req).unwrap() {
+        Message::Request {
+            msgid,
+            method,
+            params,
+        } => {
+            assert_eq!(msgid, 1);
+            assert_eq!(method.as_str(), Some("add"));
+            assert_eq!(params.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(msg(&req).unwrap().to_vec(), req);
+    assert_eq!(msg(&req).unwrap().encoded_len(), req.len());
+
+    let res = h("94 01 ceffffffff c0 03");
+    let m = msg(&res).unwrap();
+    assert_eq!(m.msgid(), Some(u32::MAX));
+    assert!(matches!(
+        m,
+        Message::Response {
+            error: ValueRef::Nil,
+            result: ValueRef::Int(_),
+            ..
+        }
+    ));
+    assert_eq!(m.to_vec(), res);
+
+    let note = h("93 02 a46e6f7465 90");
+    let m = msg(&note).unwrap();
+    assert!(
+        matches!(&m, Message::Notification { method, params } if method.as_str() == Some("note") && params.is_empty())
+    );
+    let owned = m.clone().into_owned();
+    assert_eq!(owned.to_vec(), note);
+    assert_eq!(owned.encoded_len(), note.len());
+    assert_eq!(owned, OwnedMessage::notification("note", vec![]));
+}
+
+#[test]
+fn message_shape_errors_are_typed() {
+    let cases: &[(&str, &str, usize)] = &[
+        ("01", "message-not-array", 0),
+        ("90", "message-type", 1),
+        ("94 03 01 a161 90", "message-type", 1),
+        ("94 a161 01 a161 90", "message-type", 1),
+        ("93 00 01 a161", "message-length", 0),
+        ("95 01 01 c0 c0 c0", "message-length", 0),
+        ("94 00 ff a161 90", "msgid", 2),
+        ("94 00 cf0000000100000000 a161 90", "msgid", 2),
+        ("94 00 a131 a161 90", "msgid", 2),
+        ("94 00 01 01 90", "method", 3),
+        ("94 00 01 c40161 90", "method", 3),
+        ("94 00 01 a161 80", "params", 5),
+        ("93 02 a161 c0", "params", 4),
+        ("94 01 01 01 01", "error-and-result", 0),
+    ];
+    for &(input, kind, offset) in cases {
+        let bytes = h(input);
+        let e = msg(&bytes).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (kind, offset), "{input}: {e}");
+    }
+}
+
+#[test]
+fn lenient_profile_accepts_what_peers_send() {
+    let lenient_msg = |b: &[u8]| {
+        Message::from_slice_with(b, &Limits::default(), Profile::Lenient).map(|m| m.to_vec())
+    };
+    let bin_method = h("94 00 01 c40161 90");
+    assert_eq!(lenient_msg(&bin_method).unwrap(), bin_method);
+    let both = h("94 01 01 01 01");
+    assert_eq!(lenient_msg(&both).unwrap(), both);
+}
+
+#[test]
+fn splitter_is_chunking_invariant_and_refuses_oversize_early() {
+    let a = OwnedMessage::request(7, "nvim_eval", vec![Value::from("[1, -2, 3.5]")]).to_vec();
+    let b =
+        OwnedMessage::notification("redraw", vec![Value::Array(vec![Value::Bin(vec![0; 300])])])
+            .to_vec();
+    let stream = [a.clone(), b.clone()].concat();
+    for chunk in [1, 2, 3, 7, 64, stream.len()] {
+        let mut s = Splitter::default();
+        let mut out = Vec::new();
+        for piece in stream.chunks(chunk) {
+            s.push(piece);
+            while let Some(f) = s.next_frame().unwrap() {
+                out.push(f.to_vec());
+            }
+        }
+        assert_eq!(out, vec![a.clone(), b.clone()], "chunk {chunk}");
+        assert_eq!(s.buffered(), 0);
+    }
+    let mut s = Splitter::new(
+        Limits {
+            max_message_size: 100,
+            ..Limits::default()
+        },
+        Profile::Strict,
+    );
+    s.push(&h("93 02 a161 91 c5ffff")); // a 64 KiB bin header: refused before its body
+    assert_eq!(s.next_frame().unwrap_err().kind(), "size-limit");
+    assert_eq!(
+        s.next_frame().unwrap_err().kind(),
+        "size-limit",
+        "stays broken"
+    );
+}
+
+#[test]
+fn splitter_hands_out_messages() {
+    let mut s = Splitter::default();
+    s.push(&h("94 01 05 c0 a26f6b 93"));
+    let m = s.next_message().unwrap().unwrap();
+    assert_eq!(m, OwnedMessage::result(5, Value::from("ok")));
+    assert_eq!(s.next_message().unwrap(), None);
+    assert!(s.at_least() >= 1);
+}
+
+#[test]
+fn typed_params_via_serde_borrow() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Opts<'a> {
+        name: &'a str,
+        #[serde(default)]
+        count: Option<u32>,
+    }
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    enum Mode {
+        Fast,
+        Size(u8),
+    }
+    let bytes = h("94 00 01 a3727563 94 a568656c6c6f 93 01 ff cb3ff8000000000000 82 a46e616d65 a178 a5636f756e74 c0 a446617374");
+    let Message::Request { params, .. } = msg(&bytes).unwrap() else {
+        panic!()
+    };
+    type P<'a> = (&'a str, Vec<f64>, Opts<'a>, Mode);
+    let (_, _, _, mode): P<'_> = from_value(ValueRef::Array(params)).unwrap();
+    assert_eq!(mode, Mode::Fast);
+    // Four params, three asked: the extra one is an error, not silently dropped.
+    assert!(from_value::<(&str, Vec<f64>, Opts<'_>)>(ValueRef::Array(params)).is_err());
+    let bytes2 = h("94 a568656c6c6f 93 01 ff cb3ff8000000000000 82 a46e616d65 a178 a5636f756e74 c0 81 a453697a65 07");
+    let v = ValueRef::from_slice(&bytes2).unwrap();
+    let (s, nums, opts, mode): P<'_> = from_value(v).unwrap();
+    assert_eq!(s, "hello");
+    assert_eq!(s.as_ptr(), bytes2[2..].as_ptr(), "borrowed");
+    assert_eq!(nums, vec![1.0, -1.0, 1.5]);
+    assert_eq!(
+        opts,
+        Opts {
+            name: "x",
+            count: None
+        }
+    );
+    assert_eq!(mode, Mode::Size(7));
+    let e = from_value::<u8>(ValueRef::Str("x")).unwrap_err();
+    assert_eq!(e.kind(), "type-mismatch");
+}
+
+#[test]
+fn neovim_handles_errors_and_out_of_order_calls() {
+    let types = ExtTypes::default();
+    let buf = h("d40001");
+    let v = ValueRef::from_slice_with(&buf, &Limits::default(), Profile::Neovim).unwrap();
+    let handle = types.handle(&v).unwrap();
+    assert_eq!(
+        handle,
+        Handle {
+            kind: HandleKind::Buffer,
+            id: 1
+        }
+    );
+    assert_eq!(types.to_value(handle).to_vec(), buf);
+    let big = Handle {
+        kind: HandleKind::Window,
+        id: 1000,
+    };
+    let mut out = Vec::new();
+    types.encode(big, &mut out);
+    assert_eq!(out, h("c70301cd03e8"));
+    assert_eq!(
+        types.handle(&ValueRef::from_slice(&out).unwrap()),
+        Some(big)
+    );
+    assert_eq!(types.handle(&ValueRef::Ext(9, &[1])), None);
+
+    // api-info metadata naming other ids.
+    let info = Value::Array(vec![
+        Value::from(3u8),
+        Value::Map(vec![(
+            Value::from("types"),
+            Value::Map(
+                [("Buffer", 10), ("Window", 11), ("Tabpage", 12)]
+                    .into_iter()
+                    .map(|(n, id)| {
+                        (
+                            Value::from(n),
+                            Value::Map(vec![(Value::from("id"), Value::from(id))]),
+                        )
+                    })
+                    .collect(),
+            ),
+        )]),
+    ])
+    .to_vec();
+    let types = ExtTypes::from_api_info(&ValueRef::from_slice(&info).unwrap()).unwrap();
+    assert_eq!((types.buffer, types.window, types.tabpage), (10, 11, 12));
+
+    let err = Value::Array(vec![Value::from(1u8), Value::from("Invalid method: x")]).to_vec();
+    let e = NvimError::from_value(&ValueRef::from_slice(&err).unwrap()).unwrap();
+    assert_eq!(
+        (e.kind, e.message),
+        (NvimError::VALIDATION, "Invalid method: x")
+    );
+
+    let mut calls = Calls::starting_at(u32::MAX, 8);
+    let a = calls.start("a").unwrap();
+    let b = calls.start("b").unwrap();
+    assert_eq!((a, b), (u32::MAX, 0), "msgids wrap");
+    assert_eq!(calls.finish(b), Some("b"));
+    assert_eq!(calls.finish(a), Some("a"));
+    assert_eq!(calls.finish(a), None);
+    let mut full = Calls::new(1);
+    full.start(()).unwrap();
+    assert_eq!(full.start(()), Err(()));
+}
+
+#[test]
+fn owned_and_borrowed_encode_the_same() {
+    let bytes = h("86 a161 c0 a162 c3 a163 cb4009000000000000 c40100 93 d6ff00000001 d40102 c2 a164 80 a165 a0");
+    let v = strict(&bytes).unwrap();
+    let owned = v.into_owned();
+    assert_eq!(owned.to_vec(), bytes);
+    assert_eq!(owned.encoded_len(), bytes.len());
+    assert_eq!(v.encoded_len(), bytes.len());
+    assert_eq!(Value::from_slice(&bytes).unwrap(), owned);
+}
