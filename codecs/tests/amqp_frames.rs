@@ -386,7 +386,18 @@ fn protocol_headers_are_typed_and_never_frames() {
     assert_eq!(v(b"AMQP\x01\x01\x08\x00"), ProtocolVersion::Other);
     assert_eq!(decode(b"AMQ").unwrap(), Decoded::NeedMore { at_least: 5 });
     let e = err(b"AMQX\x00\x00\x09\x01");
-    assert_eq!(e.kind, ErrorKind::BadProtocolHeader(*b"AMQX"));
+    assert_eq!(
+        (e.offset, e.kind.clone()),
+        (3, ErrorKind::BadProtocolHeader(b'X'))
+    );
+    // Found by the amqp_stream fuzz target: the error must not depend on how much of the
+    // header has arrived.
+    let whole = err(b"A\x00\x3c\x01");
+    assert_eq!(err(b"A\x00"), whole);
+    assert_eq!(
+        (whole.offset, whole.kind),
+        (1, ErrorKind::BadProtocolHeader(0))
+    );
     let e = err(b"HTTP/1.1");
     assert_eq!(e.kind, ErrorKind::UnknownFrameType(b'H'));
     assert_eq!(

@@ -28,7 +28,10 @@ fn ndjson_splits_lines_and_skips_blank_ones() {
         decode_line(b"{\"c\"", &Limits::default()),
         Ok(Decoded::NeedMore { at_least: 1 })
     );
-    assert_eq!(decode_line(b"", &Limits::default()), Ok(Decoded::NeedMore { at_least: 1 }));
+    assert_eq!(
+        decode_line(b"", &Limits::default()),
+        Ok(Decoded::NeedMore { at_least: 1 })
+    );
 }
 
 #[test]
@@ -41,7 +44,10 @@ fn ndjson_line_limit_fails_before_buffering_more() {
         decode_line(b"123456789", &limits),
         Err(Error::TooLarge { len: 9, limit: 8 })
     );
-    assert_eq!(decode_line(b"12345678", &limits), Ok(Decoded::NeedMore { at_least: 1 }));
+    assert_eq!(
+        decode_line(b"12345678", &limits),
+        Ok(Decoded::NeedMore { at_least: 1 })
+    );
     assert_eq!(
         decode_line(b"123456789\n", &limits).unwrap_err().kind(),
         "too-large"
@@ -62,7 +68,9 @@ fn ndjson_encoder_keeps_one_message_per_line() {
 fn content_length_frames() {
     let mut stream = Vec::new();
     encode_content_length(b"{\"x\":1}", &mut stream);
-    stream.extend_from_slice(b"content-length: 2\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n[]");
+    stream.extend_from_slice(
+        b"content-length: 2\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n[]",
+    );
     assert!(stream.starts_with(b"Content-Length: 7\r\n\r\n{\"x\":1}"));
     let l = Limits::default();
     let Decoded::Complete { value, used } = decode_content_length(&stream, &l).unwrap() else {
@@ -88,21 +96,57 @@ fn content_length_need_more_counts_body_bytes() {
         decode_content_length(b"Content-Length: 10\r\n", &l),
         Ok(Decoded::NeedMore { at_least: 1 })
     );
-    assert_eq!(decode_content_length(b"Cont", &l), Ok(Decoded::NeedMore { at_least: 1 }));
+    assert_eq!(
+        decode_content_length(b"Cont", &l),
+        Ok(Decoded::NeedMore { at_least: 1 })
+    );
 }
 
 #[test]
 fn content_length_header_errors() {
     let l = Limits::default();
     let kind = |b: &[u8]| decode_content_length(b, &l).unwrap_err();
-    assert!(matches!(kind(b"Content-Type: x\r\n\r\n{}"), Error::Header { detail: "missing Content-Length", .. }));
-    assert!(matches!(kind(b"Content-Length: -1\r\n\r\n"), Error::Header { offset: 15, .. }));
-    assert!(matches!(kind(b"Content-Length: 1x\r\n\r\n"), Error::Header { .. }));
-    assert!(matches!(kind(b"Content-Length: \r\n\r\n"), Error::Header { .. }));
-    assert!(matches!(kind(b"Content-Length: 99999999999999999999\r\n\r\n"), Error::Header { .. }));
-    assert!(matches!(kind(b"Content-Length: 1\r\nContent-Length: 2\r\n\r\n"), Error::Header { detail: "conflicting Content-Length headers", .. }));
-    assert!(matches!(kind(b"garbage\r\n"), Error::Header { detail: "header field without ':'", .. }));
-    assert!(matches!(kind(b"Content-Length: 1\nX: y\r\n"), Error::Header { .. }));
+    assert!(matches!(
+        kind(b"Content-Type: x\r\n\r\n{}"),
+        Error::Header {
+            detail: "missing Content-Length",
+            ..
+        }
+    ));
+    assert!(matches!(
+        kind(b"Content-Length: -1\r\n\r\n"),
+        Error::Header { offset: 15, .. }
+    ));
+    assert!(matches!(
+        kind(b"Content-Length: 1x\r\n\r\n"),
+        Error::Header { .. }
+    ));
+    assert!(matches!(
+        kind(b"Content-Length: \r\n\r\n"),
+        Error::Header { .. }
+    ));
+    assert!(matches!(
+        kind(b"Content-Length: 99999999999999999999\r\n\r\n"),
+        Error::Header { .. }
+    ));
+    assert!(matches!(
+        kind(b"Content-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+        Error::Header {
+            detail: "conflicting Content-Length headers",
+            ..
+        }
+    ));
+    assert!(matches!(
+        kind(b"garbage\r\n"),
+        Error::Header {
+            detail: "header field without ':'",
+            ..
+        }
+    ));
+    assert!(matches!(
+        kind(b"Content-Length: 1\nX: y\r\n"),
+        Error::Header { .. }
+    ));
     assert_eq!(kind(b"garbage\r\n").kind(), "frame-header");
     assert_eq!(kind(b"garbage\r\n").jsonrpc_code(), None);
     // A declared body above the limit fails at the header, before any body byte arrives.
@@ -112,11 +156,17 @@ fn content_length_header_errors() {
     };
     assert_eq!(
         decode_content_length(b"Content-Length: 101\r\n\r\n", &small),
-        Err(Error::TooLarge { len: 101, limit: 100 })
+        Err(Error::TooLarge {
+            len: 101,
+            limit: 100
+        })
     );
     // An endless header section fails at the header limit.
     let endless = vec![b'a'; 5000];
-    assert!(matches!(decode_content_length(&endless, &l), Err(Error::Header { .. })));
+    assert!(matches!(
+        decode_content_length(&endless, &l),
+        Err(Error::Header { .. })
+    ));
 }
 
 #[cfg(feature = "tokio")]

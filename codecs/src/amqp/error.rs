@@ -102,9 +102,10 @@ impl From<crate::reader::Short> for Error {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ErrorKind {
-    /// Starts like a protocol header (`A`) but is not `AMQP`.
-    #[error("bad protocol header {0:02x?}")]
-    BadProtocolHeader([u8; 4]),
+    /// Starts like a protocol header (`A`) but is not `AMQP`: the first octet that differs
+    /// (the error's offset says where).
+    #[error("bad protocol header: octet {0:#04x} where \"AMQP\" was expected")]
+    BadProtocolHeader(u8),
     /// A frame type other than 1, 2, 3, 8.
     #[error("unknown frame type {0}")]
     UnknownFrameType(u8),

@@ -302,11 +302,11 @@ impl FrameDecoder {
 }
 
 fn decode_protocol_header<'a>(buf: &'a [u8]) -> Result<Decoded<Frame<'a>>, Error> {
-    let magic_seen = buf.len().min(PROTOCOL_MAGIC.len());
-    if buf[..magic_seen] != PROTOCOL_MAGIC[..magic_seen] {
-        let mut got = [0u8; 4];
-        got[..magic_seen].copy_from_slice(&buf[..magic_seen]);
-        return Err(Error::new(0, ErrorKind::BadProtocolHeader(got)));
+    // The first differing octet, so that the error is the same however the input is chunked.
+    if let Some(at) =
+        (0..buf.len().min(PROTOCOL_MAGIC.len())).find(|&i| buf[i] != PROTOCOL_MAGIC[i])
+    {
+        return Err(Error::new(at, ErrorKind::BadProtocolHeader(buf[at])));
     }
     if buf.len() < 8 {
         return Ok(Decoded::NeedMore {

@@ -53,28 +53,27 @@ pub fn serve(input: &[u8]) -> Incoming<'_> {
 pub(crate) fn serve_with<'a>(decoder: &Decoder, input: &'a [u8]) -> Incoming<'a> {
     match decoder.decode(input) {
         Ok(Payload::Single(Message::Request(r))) => Incoming::Call(r),
-        Ok(Payload::Single(Message::Response(r))) => Incoming::Reject(not_a_request(&r.id)),
+        Ok(Payload::Single(Message::Response(_))) => Incoming::Reject(not_a_request()),
         Ok(Payload::Batch(batch)) => Incoming::Batch(BatchPlan { batch }),
         Err(e) => Incoming::Reject(error_reply(&e)),
     }
 }
 
 /// The error response a server sends for a decoding error: `-32700` or `-32600` with the
-/// spec's message, `id` null unless the invalid object had a readable id.
+/// spec's message and `id: null`. §5: "If there was an error in detecting the id in the Request
+/// object (e.g. Parse error/Invalid Request), it MUST be Null." (The id of an invalid object,
+/// when readable, is still in [`Error::Invalid`] for logging.)
 pub fn error_reply(e: &Error) -> Response<'static> {
-    let id = match e {
-        Error::Invalid { id: Some(id), .. } => id.clone(),
-        _ => Id::NULL,
-    };
     Response::error(
-        id,
+        Id::NULL,
         ErrorObject::new(e.jsonrpc_code().unwrap_or(PARSE_ERROR), e.jsonrpc_message()),
     )
 }
 
-fn not_a_request(id: &Id<'_>) -> Response<'static> {
+/// A response object sent to a server is an Invalid Request too.
+fn not_a_request() -> Response<'static> {
     Response::error(
-        id.clone().into_owned(),
+        Id::NULL,
         ErrorObject::new(INVALID_REQUEST, "Invalid Request"),
     )
 }
@@ -133,7 +132,7 @@ impl<'a> BatchPlan<'a> {
     pub fn items(&self) -> impl Iterator<Item = Item<'_>> + '_ {
         self.batch.iter().map(|m| match m {
             Ok(Message::Request(r)) => Item::Call(r),
-            Ok(Message::Response(r)) => Item::Invalid(not_a_request(&r.id)),
+            Ok(Message::Response(_)) => Item::Invalid(not_a_request()),
             Err(e) => Item::Invalid(error_reply(&e)),
         })
     }

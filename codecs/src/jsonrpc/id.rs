@@ -46,6 +46,13 @@ impl<'a> Id<'a> {
         })
     }
 
+    /// An id from its JSON text, validated: a JSON string, number or null (any spelling, kept
+    /// exactly; surrounding whitespace is dropped).
+    pub fn parse(text: &'a str) -> Option<Self> {
+        let raw: &'a serde_json::value::RawValue = serde_json::from_str(text).ok()?;
+        Id::from_json(raw.get())
+    }
+
     /// An integer id.
     pub fn number(n: i64) -> Id<'static> {
         Id {

@@ -716,6 +716,12 @@ fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message
     };
     let fail = |problem| Err(invalid(offset, problem, id.as_ref()));
 
+    // §4: "jsonrpc: A String specifying the version of the JSON-RPC protocol. MUST be exactly "2.0"."
+    match s.jsonrpc {
+        Some(v) if v.get() == r#""2.0""# => {}
+        Some(v) if v.get().starts_with('"') && text::unquote(v.get()) == "2.0" => {}
+        _ => return fail(Problem::Version),
+    }
     if strict {
         if let Some(name) = s.duplicate {
             return fail(Problem::Duplicate(name));
@@ -723,12 +729,6 @@ fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message
         if s.extra {
             return fail(Problem::Extra);
         }
-    }
-    // §4: "jsonrpc: A String specifying the version of the JSON-RPC protocol. MUST be exactly "2.0"."
-    match s.jsonrpc {
-        Some(v) if v.get() == r#""2.0""# => {}
-        Some(v) if v.get().starts_with('"') && text::unquote(v.get()) == "2.0" => {}
-        _ => return fail(Problem::Version),
     }
 
     if let Some(method) = s.method {

@@ -22,7 +22,55 @@
 //! | `params: null` (§4.2: "MUST be provided as a Structured value") | `-32600` `params-null` | accepted as given |
 //! | `rpc.`-prefixed methods (§4: reserved for extensions) | accepted, see [`Request::is_reserved_method`] | same |
 //! | `id: null` in a request (§4: "discouraged") | accepted: a request, not a notification | same |
-//! | id of an invalid request whose `id` member is itself valid | echoed in the `-32600` reply | same |
+//! | id in the reply to an invalid request whose `id` member was readable | `null` (§5: "e.g. Parse error/Invalid Request") | same |
+//!
+//! ## A server loop
+//! Read a frame, ask [`serve`] what the spec requires, dispatch, write the reply (if any):
+//! ```
+//! use msgwire::jsonrpc::{self, framing, ErrorObject, Limits, Outcome, Raw, Request};
+//! use msgwire::Decoded;
+//!
+//! fn dispatch(req: &Request<'_>) -> Outcome<'static> {
+//!     match &*req.method {
+//!         "subtract" => match req.params_as::<(i64, i64)>() {
+//!             Ok((a, b)) => Outcome::Result(Raw::from(serde_json::value::to_raw_value(&(a - b)).unwrap())),
+//!             Err(_) => Outcome::Error(ErrorObject::new(jsonrpc::INVALID_PARAMS, "Invalid params")),
+//!         },
+//!         _ => Outcome::Error(ErrorObject::new(jsonrpc::METHOD_NOT_FOUND, "Method not found")),
+//!     }
+//! }
+//!
+//! // Bytes as they arrived from a pipe or socket, in LSP-style framing.
+//! let mut inbox = Vec::new();
+//! framing::encode_content_length(br#"{"jsonrpc":"2.0","method":"subtract","params":[42,23],"id":1}"#, &mut inbox);
+//! framing::encode_content_length(br#"[{"jsonrpc":"2.0","method":"log"},{"jsonrpc":"2.0","method":"x","id":2}]"#, &mut inbox);
+//! framing::encode_content_length(b"[]", &mut inbox);
+//! let mut outbox = Vec::new();
+//! loop {
+//!     match framing::decode_content_length(&inbox, &Limits::default()) {
+//!         Ok(Decoded::Complete { value, used }) => {
+//!             // Parse errors, invalid requests, batches and notifications, as the spec says.
+//!             if let Some(reply) = jsonrpc::serve(value).respond(dispatch) {
+//!                 framing::encode_content_length(&reply, &mut outbox);
+//!             }
+//!             inbox.drain(..used);
+//!         }
+//!         Ok(Decoded::NeedMore { .. }) => break, // read more bytes, then go round again
+//!         Err(e) => panic!("cannot frame the stream, close it: {e}"),
+//!     }
+//! }
+//! let mut replies = Vec::new();
+//! let mut rest = &outbox[..];
+//! while let Ok(Decoded::Complete { value, used }) = framing::decode_content_length(rest, &Limits::default()) {
+//!     replies.push(std::str::from_utf8(value).unwrap());
+//!     rest = &rest[used..];
+//! }
+//! assert_eq!(replies, [
+//!     r#"{"jsonrpc":"2.0","result":19,"id":1}"#,
+//!     r#"[{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":2}]"#,
+//!     r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":null}"#,
+//! ]);
+//! ```
 //!
 //! Whatever the profile, `jsonrpc` must be exactly `"2.0"`, `method` a string, `params` (when
 //! present) an array or object, a response has exactly one of `result`/`error` and an id, and an
@@ -37,7 +85,9 @@ mod id;
 mod message;
 mod text;
 
-pub use batch::{serve, BatchPlan, Correlator, Incoming, Item, ReplyBuilder, Resolution};
+pub use batch::{
+    error_reply, serve, BatchPlan, Correlator, Incoming, Item, ReplyBuilder, Resolution,
+};
 pub use error::{
     Error, Problem, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR,
 };

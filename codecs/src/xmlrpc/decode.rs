@@ -316,9 +316,15 @@ impl<'a, 'l> Parser<'a, 'l> {
     fn start(&self, e: &BytesStart<'_>, empty: bool, offset: usize) -> Result<Tok<'a>, Error> {
         let name = e.name();
         let name = name.as_ref();
-        for attr in e.attributes().with_checks(true) {
+        // quick-xml's own duplicate check compares each key with every earlier one (quadratic in
+        // the attribute count); a hash set keeps it linear (WFC: Unique Att Spec).
+        let mut seen = std::collections::HashSet::new();
+        for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| xml_error(offset, err))?;
-            let key = attr.key.as_ref();
+            let key = attr.key.into_inner();
+            if !seen.insert(key) {
+                return Err(xml_error(offset, "duplicate attribute"));
+            }
             let allowed = match self.profile {
                 Profile::Lenient => true,
                 Profile::ApacheExtensions => key == b"xmlns" || key.starts_with(b"xmlns:"),
@@ -392,17 +398,30 @@ impl<'a, 'l> Parser<'a, 'l> {
                 run_offset = offset;
             }
             let piece: Cow<'a, str> = match ev {
-                Event::Text(t) => match t.into_inner() {
-                    Cow::Borrowed(b) => normalize_newlines(utf8(b, offset)?),
-                    Cow::Owned(b) => Cow::Owned(normalize_newlines(utf8(&b, offset)?).into_owned()),
-                },
+                Event::Text(t) => {
+                    // XML 1.0 §2.4: "The right angle bracket (>) ... MUST ... be escaped ... when it
+                    // appears in the string ']]>' in content".
+                    if let Some(at) = memchr::memmem::find(&t, b"]]>") {
+                        return Err(xml_error(offset + at, "']]>' in text"));
+                    }
+                    match t.into_inner() {
+                        Cow::Borrowed(b) => normalize_newlines(utf8(b, offset)?),
+                        Cow::Owned(b) => {
+                            Cow::Owned(normalize_newlines(utf8(&b, offset)?).into_owned())
+                        }
+                    }
+                }
                 Event::CData(t) => match t.into_inner() {
                     Cow::Borrowed(b) => normalize_newlines(utf8(b, offset)?),
                     Cow::Owned(b) => Cow::Owned(normalize_newlines(utf8(&b, offset)?).into_owned()),
                 },
                 Event::GeneralRef(r) => {
                     let c = self.resolve_ref(&r, offset)?;
-                    Cow::Owned(c.to_string())
+                    match &mut run {
+                        None => run = Some(Cow::Owned(c.to_string())),
+                        Some(text) => text.to_mut().push(c),
+                    }
+                    continue;
                 }
                 Event::Comment(_) | Event::PI(_) => continue,
                 other => {
@@ -629,7 +648,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         }
     }
 
-    /// Spec: "a <params> ... can contain any number of <param>s, each of which has a <value>."
+    /// Spec: "a `<params>` ... can contain any number of `<param>`s, each of which has a `<value>`."
     fn param(&mut self, empty: bool, offset: usize) -> Result<Value<'a>, Error> {
         if empty {
             return Err(Error::ParamShape { offset });
@@ -884,7 +903,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         Ok(depth + 1)
     }
 
-    /// Spec: "A <struct> contains <member>s and each <member> contains a <name> and a <value>."
+    /// Spec: "A `<struct>` contains `<member>`s and each `<member>` contains a `<name>` and a `<value>`."
     fn member(&mut self, empty: bool, offset: usize, depth: usize) -> Result<Member<'a>, Error> {
         if empty {
             return Err(Error::MemberShape { offset });

@@ -156,7 +156,8 @@ impl Error {
         }
     }
 
-    /// Byte offset in the input where the problem was found (the length for `TooLarge`).
+    /// Byte offset in the input where the problem was found (for `TooLarge`, the limit: the
+    /// first byte that did not fit).
     pub fn offset(&self) -> usize {
         match self {
             Error::TooLarge { limit, .. } => *limit,

@@ -2,7 +2,7 @@
 //!
 //! Decoding and encoding of XML-RPC documents (<http://xmlrpc.com/spec.md>): `methodCall`,
 //! `methodResponse` with params, and faults. Documents arrive whole (an HTTP body), so
-//! [`decode`] takes the whole document and returns the message or an error; there is no
+//! [`decode()`] takes the whole document and returns the message or an error; there is no
 //! need-more outcome.
 //!
 //! - **Zero-copy**: strings, member names, method names, dateTime and base64 text borrow from

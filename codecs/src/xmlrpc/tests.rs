@@ -283,6 +283,10 @@ fn base64_rules() {
         panic!()
     };
     assert_eq!(b.to_bytes().unwrap(), vec![7u8; 5000]);
+    // Padding that ends exactly at a stack chunk (1024 characters) is still mid-text.
+    let at_boundary = format!("<base64>{}AA==AAAA</base64>", "A".repeat(1020));
+    assert_eq!(kind(strict(&at_boundary)), "invalid-base64");
+    assert_eq!(kind(lenient(&at_boundary)), "invalid-base64");
     let bad = format!("<base64>{}=AAA</base64>", &long.text()[..2000]);
     assert_eq!(kind(strict(&bad)), "invalid-base64");
 }
@@ -469,6 +473,9 @@ fn depth_limit_is_exact() {
             "</value></data></array>".repeat(n)
         ))
     };
+    // The default limit, reached exactly, in a debug build on a test thread's stack.
+    assert!(decode(nest(128).as_bytes()).is_ok());
+    assert_eq!(kind(decode(nest(129).as_bytes())), "too-deep");
     let limits = Limits {
         max_depth: 3,
         ..Limits::default()
@@ -612,4 +619,67 @@ fn into_owned_outlives_the_input() {
     };
     let Message::Call(c) = owned else { panic!() };
     assert_eq!(c.params[0].as_str(), Some("temp"));
+}
+
+#[test]
+fn errors_carry_offsets_and_names() {
+    let doc = one("<foo>1</foo>");
+    let at = doc.find("<foo>").unwrap();
+    assert_eq!(
+        decode(doc.as_bytes()).unwrap_err(),
+        Error::UnknownType {
+            offset: at,
+            tag: "foo".into()
+        }
+    );
+    let doc = one("<int>12a</int>");
+    let at = doc.find("<int>").unwrap();
+    assert_eq!(
+        decode(doc.as_bytes()).unwrap_err(),
+        Error::InvalidInt {
+            offset: at,
+            tag: "int"
+        }
+    );
+    let doc = one("<string>a]]>b</string>");
+    let e = decode(doc.as_bytes()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset()),
+        ("xml-syntax", doc.find("]]>").unwrap())
+    );
+    let doc = format!("{}<x/>", one("1"));
+    assert_eq!(
+        decode(doc.as_bytes()).unwrap_err(),
+        Error::TrailingContent {
+            offset: doc.len() - 4
+        }
+    );
+    let e = decode(b"\xef\xbb\xbf<foo/>").unwrap_err();
+    assert_eq!(
+        e,
+        Error::UnexpectedElement {
+            offset: 3,
+            found: "foo".into(),
+            expected: "<methodCall> or <methodResponse> with content"
+        }
+    );
+}
+
+#[test]
+fn attributes_are_unique_and_cheap_in_lenient() {
+    let dup = b"<methodCall a=\"1\" a=\"2\"><methodName>m</methodName></methodCall>";
+    assert_eq!(
+        kind(decode_with(dup, Profile::Lenient, &Limits::default())),
+        "xml-syntax"
+    );
+    // 50 000 attributes: linear (a quadratic duplicate check would take seconds).
+    let attrs: String = (0..50_000).map(|i| format!(" a{i}=\"\"")).collect();
+    let doc = format!("<methodCall{attrs}><methodName>m</methodName></methodCall>");
+    let t = std::time::Instant::now();
+    assert!(decode_with(doc.as_bytes(), Profile::Lenient, &Limits::default()).is_ok());
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        t.elapsed()
+    );
 }

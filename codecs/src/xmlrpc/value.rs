@@ -297,6 +297,10 @@ impl<'a> Base64<'a> {
                 continue;
             }
             if n == B64_CHUNK {
+                // More follows, so this chunk may not end in padding.
+                if chars[n - 1] == b'=' {
+                    return Err(base64::DecodeError::InvalidPadding);
+                }
                 let len = engine
                     .decode_slice(&chars[..n], &mut bytes)
                     .map_err(slice_error)?;
@@ -394,9 +398,9 @@ impl<'a> Fault<'a> {
     /// Validates a fault value: a struct of exactly `faultCode` (an `int`/`i4`; lenient also
     /// any integer type that fits 32 bits) and `faultString` (a string), in either order.
     ///
-    /// Spec: "The <methodResponse> could also contain a <fault> which contains a <value> which
-    /// is a <struct> containing two elements, one named <faultCode>, an <int> and one named
-    /// <faultString>, a <string>."
+    /// Spec: "The `<methodResponse>` could also contain a `<fault>` which contains a `<value>`
+    /// which is a `<struct>` containing two elements, one named `<faultCode>`, an `<int>` and one
+    /// named `<faultString>`, a `<string>`."
     pub fn from_value(value: Value<'a>, lenient: bool) -> Result<Self, &'static str> {
         let Value::Struct(members) = &value else {
             return Err("the fault value is not a struct");
