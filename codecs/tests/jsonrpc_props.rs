@@ -128,6 +128,37 @@ proptest! {
     }
 
     #[test]
+    fn a_batch_reply_has_one_object_per_request_and_invalid_item(
+        items in prop::collection::vec(
+            prop_oneof![
+                message().prop_map(|m| String::from_utf8(m.to_vec()).unwrap()),
+                Just("1".to_string()),
+                Just(r#"{"foo":"boo"}"#.to_string()),
+                Just(r#"{"jsonrpc":"2.0","method":7,"id":3}"#.to_string()),
+            ],
+            1..8,
+        ),
+    ) {
+        let text = format!("[{}]", items.join(","));
+        // Owed: one object per request with an id and per invalid item (responses sent to a
+        // server are invalid requests); nothing per notification.
+        let owed = items
+            .iter()
+            .filter(|t| match jsonrpc::decode(t.as_bytes()) {
+                Ok(Payload::Single(Message::Request(r))) => r.id.is_some(),
+                _ => true,
+            })
+            .count();
+        match jsonrpc::serve(text.as_bytes()).respond(spec_server) {
+            None => prop_assert_eq!(owed, 0),
+            Some(reply) => {
+                let v: Value = serde_json::from_slice(&reply).unwrap();
+                prop_assert_eq!(v.as_array().map(Vec::len), Some(owed));
+            }
+        }
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         for profile in [Profile::Strict, Profile::Lenient] {
             let d = Decoder::new(profile);

@@ -265,20 +265,20 @@ impl Correlator {
         payload: &'p Payload<'_>,
     ) -> Vec<Result<(Resolution, Response<'p>), Error>> {
         let mut out = Vec::new();
-        let mut take = |m: Result<Message<'p>, Error>, this: &mut Self| match m {
+        let mut take = |m: Result<Message<'p>, Error>, offset: usize, this: &mut Self| match m {
             Ok(Message::Response(r)) => out.push(Ok((this.resolve(&r), r))),
             Ok(Message::Request(_)) => out.push(Err(Error::Invalid {
-                offset: 0,
+                offset,
                 problem: Problem::NotAResponse,
                 id: None,
             })),
             Err(e) => out.push(Err(e)),
         };
         match payload {
-            Payload::Single(m) => take(Ok(borrow_message(m)), self),
+            Payload::Single(m) => take(Ok(borrow_message(m)), 0, self),
             Payload::Batch(b) => {
-                for m in b.iter() {
-                    take(m, self);
+                for ((offset, _), m) in b.raw_items().zip(b.iter()) {
+                    take(m, offset, self);
                 }
             }
         }

@@ -46,8 +46,6 @@ pub enum Problem {
     ResultAndError,
     /// An object carries both `method` and `result`/`error`.
     RequestAndResponse,
-    /// An object that is a valid response was sent where a request was expected.
-    NotARequest,
     /// An object that is a valid request arrived where a response was expected.
     NotAResponse,
 }
@@ -66,7 +64,6 @@ impl Problem {
             Problem::ParamsNull => "params-null",
             Problem::ResultAndError => "result-and-error",
             Problem::RequestAndResponse => "request-and-response",
-            Problem::NotARequest => "not-a-request",
             Problem::NotAResponse => "not-a-response",
         }
     }
@@ -85,7 +82,6 @@ impl core::fmt::Display for Problem {
             Problem::ParamsNull => f.write_str("`params` is null (omit it instead)"),
             Problem::ResultAndError => f.write_str("both `result` and `error`"),
             Problem::RequestAndResponse => f.write_str("both `method` and `result`/`error`"),
-            Problem::NotARequest => f.write_str("a response object where a request was expected"),
             Problem::NotAResponse => f.write_str("a request object where a response was expected"),
         }
     }

@@ -167,7 +167,7 @@ fn content_length(head: &[u8]) -> Result<Option<usize>, Error> {
 /// Writes `Content-Length: N\r\n\r\n` and the body.
 pub fn encode_content_length(body: &[u8], dst: &mut impl BufMut) {
     dst.put_slice(b"Content-Length: ");
-    dst.put_slice(body.len().to_string().as_bytes());
+    super::text::write_uint(dst, body.len() as u64);
     dst.put_slice(b"\r\n\r\n");
     dst.put_slice(body);
 }

@@ -18,6 +18,17 @@ pub enum IdKind {
     String,
 }
 
+impl IdKind {
+    /// The JSON type's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            IdKind::Null => "null",
+            IdKind::Number => "number",
+            IdKind::String => "string",
+        }
+    }
+}
+
 /// A request id: its exact JSON text and its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Id<'a> {

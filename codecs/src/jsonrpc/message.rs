@@ -13,7 +13,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::value::RawValue;
 
 use super::error::{Error, Problem};
-use super::id::{Id, IdKind};
+use super::id::Id;
 use super::text;
 use super::{Limits, Profile};
 
@@ -239,7 +239,7 @@ impl<'a> ErrorObject<'a> {
 
     fn encode(&self, dst: &mut impl BufMut) {
         dst.put_slice(br#"{"code":"#);
-        dst.put_slice(self.code.to_string().as_bytes());
+        text::write_int(dst, self.code);
         dst.put_slice(br#","message":"#);
         text::write_str(dst, &self.message);
         if let Some(d) = &self.data {
@@ -819,15 +819,4 @@ fn decode_error_object(raw: &RawValue, strict: bool) -> Result<ErrorObject<'_>, 
         message: text::unquote(message),
         data: s.data.map(borrowed),
     })
-}
-
-impl IdKind {
-    /// Name used in the canonical form and messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            IdKind::Null => "null",
-            IdKind::Number => "number",
-            IdKind::String => "string",
-        }
-    }
 }

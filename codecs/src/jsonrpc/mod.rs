@@ -76,8 +76,6 @@
 //! present) an array or object, a response has exactly one of `result`/`error` and an id, and an
 //! error object has an integer `code` and a string `message`.
 
-use serde_json::value::RawValue;
-
 mod batch;
 mod error;
 pub mod framing;
@@ -168,11 +166,6 @@ impl Decoder {
 /// Decodes one JSON text with the strict profile and default limits.
 pub fn decode(input: &[u8]) -> Result<Payload<'_>, Error> {
     Decoder::default().decode(input)
-}
-
-/// `null`, for building replies.
-pub fn null() -> &'static RawValue {
-    RawValue::NULL
 }
 
 #[cfg(test)]

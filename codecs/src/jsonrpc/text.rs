@@ -5,6 +5,29 @@ use std::borrow::Cow;
 
 use super::error::Error;
 
+/// Writes `n` in decimal without allocating.
+pub(crate) fn write_int(dst: &mut impl bytes::BufMut, n: i64) {
+    if n < 0 {
+        dst.put_u8(b'-');
+    }
+    write_uint(dst, n.unsigned_abs());
+}
+
+/// Writes `n` in decimal without allocating.
+pub(crate) fn write_uint(dst: &mut impl bytes::BufMut, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    dst.put_slice(&digits[at..]);
+}
+
 /// Bytes `write_str` will write for `s`, quotes included.
 pub(crate) fn str_len(s: &str) -> usize {
     2 + s
@@ -185,6 +208,18 @@ mod tests {
                 serde_json::to_string(s).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn integers_are_written_like_to_string() {
+        for n in [0, 7, -7, 10, 99, i64::MIN, i64::MAX] {
+            let mut out = Vec::new();
+            write_int(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+        let mut out = Vec::new();
+        write_uint(&mut out, u64::MAX);
+        assert_eq!(out, u64::MAX.to_string().as_bytes());
     }
 
     #[test]
