@@ -35,8 +35,8 @@ fn sample_method(info: &MethodInfo, seed: u64) -> Method<'static> {
 
 #[test]
 fn every_method_round_trips_byte_exact() {
-    // connection 14, channel 6, exchange 8, queue 10, basic 18, confirm 2, tx 6
-    assert_eq!(METHODS.len(), 64);
+    // connection 14, channel 6, access 2 (legacy), exchange 8, queue 10, basic 18, confirm 2, tx 6
+    assert_eq!(METHODS.len(), 66);
     for info in METHODS {
         for seed in [0, 1] {
             let method = sample_method(info, seed);
@@ -46,7 +46,15 @@ fn every_method_round_trips_byte_exact() {
             let frame = Frame::method(7, method);
             let wire = frame.to_vec();
             assert_eq!(wire.len(), frame.encoded_len(), "{}", info.name);
-            let Decoded::Complete { value, used } = decode(&wire).unwrap() else {
+            let decoder = FrameDecoder {
+                profile: if info.legacy {
+                    Profile::RabbitMq
+                } else {
+                    Profile::Strict
+                },
+                ..Default::default()
+            };
+            let Decoded::Complete { value, used } = decoder.decode(&wire).unwrap() else {
                 panic!("{}: incomplete", info.name)
             };
             assert_eq!(used, wire.len());
@@ -211,6 +219,25 @@ fn payload_errors_carry_offset_kind_and_reply_code() {
     h.extend_from_slice(&[0, 0]);
     let e = err(&frame(&h, 2));
     assert_eq!(e.kind, ErrorKind::UnknownContentClass(61));
+    assert_eq!(e.reply_code(), ReplyCode::UNEXPECTED_FRAME);
+
+    // The 0-8 access class: RabbitMQ's profile only.
+    let access = frame(&[0, 30, 0, 11, 0, 1], 1);
+    assert_eq!(err(&access).kind_name(), "unknown-method");
+    let rabbit = FrameDecoder {
+        profile: Profile::RabbitMq,
+        ..Default::default()
+    };
+    assert!(matches!(
+        rabbit.decode(&access),
+        Ok(Decoded::Complete {
+            value: Frame::Method {
+                method: Method::AccessRequestOk(AccessRequestOk { reserved_1: 1 }),
+                ..
+            },
+            ..
+        })
+    ));
 
     // basic.ack with bit 1 set in the bit octet (only bit 0, `multiple`, is used).
     let mut ack = vec![0, 60, 0, 80];

@@ -9,7 +9,7 @@
 //! 505 there, not the 501 frame-error one might expect); a non-connection method on channel 0
 //! is 504 (channel-error).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use bytes::{Bytes, BytesMut};
 
@@ -56,11 +56,13 @@ struct Pending {
     parts: Vec<Bytes>,
 }
 
-/// Tracks content sequences per channel.
+/// Tracks content sequences per channel (and, if asked, which channels are open).
 #[derive(Debug, Default)]
 pub struct Assembler {
     limits: Limits,
     channels: HashMap<u16, State>,
+    /// `Some`: the channels opened by channel.open and not yet closed.
+    open: Option<HashSet<u16>>,
 }
 
 impl Assembler {
@@ -69,6 +71,45 @@ impl Assembler {
         Assembler {
             limits,
             channels: HashMap::new(),
+            open: None,
+        }
+    }
+
+    /// Also checks channel state as a broker does: a method on a channel that channel.open
+    /// did not open, or a second channel.open, is 504 (channel-error).
+    pub fn track_channels(mut self) -> Self {
+        self.open = Some(HashSet::new());
+        self
+    }
+
+    fn check_channel_state(&mut self, channel: u16, method: &Method<'_>) -> Result<(), Error> {
+        let Some(open) = &mut self.open else {
+            return Ok(());
+        };
+        if channel == 0 {
+            return Ok(());
+        }
+        let is_open = open.contains(&channel);
+        match method {
+            // RabbitMQ: "CHANNEL_ERROR - second 'channel.open' seen".
+            Method::ChannelOpen(_) if is_open => Err(Error::new(
+                0,
+                ErrorKind::ChannelError("second channel.open"),
+            )),
+            Method::ChannelOpen(_) => {
+                open.insert(channel);
+                Ok(())
+            }
+            Method::ChannelCloseOk(_) => {
+                open.remove(&channel);
+                Ok(())
+            }
+            // RabbitMQ: "CHANNEL_ERROR - expected 'channel.open'".
+            _ if !is_open => Err(Error::new(
+                0,
+                ErrorKind::ChannelError("method on a channel that is not open"),
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -95,8 +136,12 @@ impl Assembler {
                 }
                 // RabbitMQ: "CHANNEL_ERROR - unexpected method in connection state running".
                 if channel == 0 && method.id().class_id != super::ClassId::CONNECTION.0 {
-                    return Err(Error::new(0, ErrorKind::ChannelError(method.name())));
+                    return Err(Error::new(
+                        0,
+                        ErrorKind::ChannelError("method of a class other than connection"),
+                    ));
                 }
+                self.check_channel_state(channel, &method)?;
                 if method.has_content() {
                     self.channels
                         .insert(channel, State::AwaitHeader(method.into_owned()));
@@ -290,6 +335,25 @@ mod tests {
         let e = a.push(header(11)).unwrap_err();
         assert_eq!(e.kind_name(), "body-limit");
         assert_eq!(e.reply_code(), ReplyCode::CONTENT_TOO_LARGE);
+    }
+
+    #[test]
+    fn channel_tracking_reports_what_rabbitmq_reports() {
+        let mut a = Assembler::default().track_channels();
+        let e = a.push(Frame::method(2, BasicQos::default())).unwrap_err();
+        assert_eq!((e.kind_name(), e.reply_code().0), ("channel-error", 504));
+        a.push(Frame::method(2, ChannelOpen::default())).unwrap();
+        a.push(Frame::method(2, BasicQos::default())).unwrap();
+        let e = a
+            .push(Frame::method(2, ChannelOpen::default()))
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::ChannelError("second channel.open"));
+        a.push(Frame::method(2, ChannelCloseOk::default())).unwrap();
+        assert!(a.push(Frame::method(2, BasicQos::default())).is_err());
+        // Without tracking, channel state is not the assembler's business.
+        assert!(Assembler::default()
+            .push(Frame::method(2, BasicQos::default()))
+            .is_ok());
     }
 
     #[test]

@@ -178,8 +178,9 @@ pub enum ErrorKind {
         /// Class of the content-bearing method.
         method: u16,
     },
-    /// Content assembly: a method of a class other than `connection` on channel 0.
-    #[error("{0} on channel 0, which only carries connection methods")]
+    /// Channel state (assembler): a non-connection method on channel 0, a method on a channel
+    /// not opened, a second channel.open.
+    #[error("channel error: {0}")]
     ChannelError(&'static str),
     /// Content assembly: declared body larger than the configured message limit.
     #[error("declared body size {size} exceeds the limit {limit}")]
@@ -211,7 +212,9 @@ impl ErrorKind {
             // RabbitMQ 3.10 has no answer here: its connection process crashes on an unknown
             // method id and the socket closes without connection.close. 540 is the spec's
             // "not-implemented".
-            UnknownMethod { .. } | UnknownContentClass(_) => ReplyCode::NOT_IMPLEMENTED,
+            UnknownMethod { .. } => ReplyCode::NOT_IMPLEMENTED,
+            // RabbitMQ: "expected content header for class 60, got one for class 50 instead".
+            UnknownContentClass(_) => ReplyCode::UNEXPECTED_FRAME,
             // RabbitMQ 3.10 crashes on an unknown field-table tag (541 internal-error or a bare
             // close) and on any continuation flags word; the spec's 502 "syntax-error" is what
             // a correct peer sends for an illegal field value.

@@ -33,6 +33,9 @@ pub struct MethodInfo {
     pub has_content: bool,
     /// Its fields in wire order: name (hyphens as underscores) and domain.
     pub fields: &'static [(&'static str, super::Domain)],
+    /// Not in 0-9-1 but still spoken by RabbitMQ (the 0-8 `access` class): decoded only by
+    /// the [`RabbitMq`](super::Profile::RabbitMq) profile.
+    pub legacy: bool,
 }
 
 /// Why a method could not be built from generic field values.
@@ -115,10 +118,25 @@ macro_rules! has_content {
     (content) => {
         true
     };
+    (legacy) => {
+        false
+    };
+}
+
+macro_rules! is_legacy {
+    () => {
+        false
+    };
+    (content) => {
+        false
+    };
+    (legacy) => {
+        true
+    };
 }
 
 /// Generates everything from the method table. Each row:
-/// `(class_id, method_id, CONST_NAME, "class.method" [, content]) Struct[<'a>] { field: domain, ... }`
+/// `(class_id, method_id, CONST_NAME, "class.method" [, content | legacy]) Struct[<'a>] { field: domain, ... }`
 macro_rules! amqp_methods {
     ($(
         $(#[$doc:meta])*
@@ -173,6 +191,7 @@ macro_rules! amqp_methods {
                 id: MethodId::$konst,
                 name: $name,
                 has_content: has_content!($($content)?),
+                legacy: is_legacy!($($content)?),
                 fields: &[$((field_name!($field), domain_value!($domain))),*],
             },)*
         ];
@@ -210,7 +229,7 @@ macro_rules! amqp_methods {
                 #[allow(unused_imports)]
                 use $crate::amqp::field::Field;
                 match (id.class_id, id.method_id) {
-                    $(($class, $method) => Ok(Method::$ty($ty {
+                    $(($class, $method) if !is_legacy!($($content)?) || r.profile == $crate::amqp::Profile::RabbitMq => Ok(Method::$ty($ty {
                         $($field: Field::read(r)?,)*
                     })),)*
                     (class_id, method_id) => Err($crate::amqp::Error::new(

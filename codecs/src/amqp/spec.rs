@@ -19,6 +19,8 @@ impl ClassId {
     pub const CONNECTION: ClassId = ClassId(10);
     /// `channel`
     pub const CHANNEL: ClassId = ClassId(20);
+    /// `access` (0-8; RabbitMQ still answers it)
+    pub const ACCESS: ClassId = ClassId(30);
     /// `exchange`
     pub const EXCHANGE: ClassId = ClassId(40);
     /// `queue`
@@ -60,6 +62,13 @@ amqp_methods! {
     ConnectionUpdateSecret<'a> { new_secret: longstr, reason: shortstr }
     (10, 71, CONNECTION_UPDATE_SECRET_OK, "connection.update-secret-ok")
     ConnectionUpdateSecretOk {}
+
+    // The 0-8 access class: gone from 0-9-1 (its tickets became `reserved_1`), still answered
+    // by RabbitMQ (access.request → access.request-ok). RabbitMq profile only.
+    (30, 10, ACCESS_REQUEST, "access.request", legacy)
+    AccessRequest<'a> { realm: shortstr, exclusive: bit, passive: bit, active: bit, write: bit, read: bit }
+    (30, 11, ACCESS_REQUEST_OK, "access.request-ok", legacy)
+    AccessRequestOk { reserved_1: short }
 
     (20, 10, CHANNEL_OPEN, "channel.open")
     ChannelOpen<'a> { reserved_1: shortstr }

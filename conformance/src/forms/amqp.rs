@@ -3,37 +3,84 @@
 use serde_json::{json, Map, Number, Value};
 
 use msgwire::amqp::{
-    BasicProperties, ContentHeader, Decimal, Domain, FieldArray, FieldRef, FieldTable, FieldVal,
-    FieldValue, Frame, FrameDecoder, Limits, LongStr, Method, MethodId, Payload, Profile,
-    ProtocolHeader, ShortStr, METHODS,
+    Assembler, BasicProperties, ContentHeader, Decimal, Domain, FieldArray, FieldRef, FieldTable,
+    FieldVal, FieldValue, Frame, FrameDecoder, Limits, LongStr, Method, MethodId, Payload, Profile,
+    ProtocolHeader, ProtocolVersion, ShortStr, METHODS,
 };
 use msgwire::Decoded;
 
 use super::{Decoding, FormError};
 
-/// Decoder profiles, the default first.
-pub const PROFILES: &[&str] = &["strict", "rabbitmq"];
+/// Decoder profiles, the default first. `session` reads the input as the inbound stream of a
+/// broker's connection: frames as `rabbitmq` reads them, then content assembly and channel
+/// state ([`Assembler`] with channel tracking), and a protocol header must ask for 0-9-1.
+pub const PROFILES: &[&str] = &["strict", "rabbitmq", "session"];
+
+/// Profiles run only for cases that name them.
+pub const OPT_IN_PROFILES: &[&str] = &["session"];
 
 /// The decoder a profile names.
 pub fn decoder(profile: &str) -> FrameDecoder {
     FrameDecoder {
         limits: Limits::default(),
         profile: match profile {
-            "rabbitmq" => Profile::RabbitMq,
+            "rabbitmq" | "session" => Profile::RabbitMq,
             _ => Profile::Strict,
         },
     }
 }
 
+fn form_error(e: &msgwire::amqp::Error, at: usize) -> FormError {
+    FormError {
+        kind: e.kind_name().into(),
+        code: Some(e.reply_code().0 as i64),
+        offset: Some(at + e.offset),
+        message: e.kind.to_string(),
+    }
+}
+
+/// What a broker checks beyond single frames (the `session` profile).
+fn session_check(assembler: &mut Assembler, frame: Frame<'_>, at: usize) -> Result<(), FormError> {
+    if let Frame::ProtocolHeader(h) = &frame {
+        // Spec §4.2.2: a server that does not speak the asked-for version answers with its own
+        // header and closes; there is no reply code.
+        if h.version() != ProtocolVersion::Amqp091 {
+            return Err(FormError {
+                kind: "bad-protocol-header".into(),
+                code: None,
+                offset: Some(at + 4),
+                message: format!(
+                    "protocol header {:?}: this broker speaks only 0-9-1",
+                    h.octets
+                ),
+            });
+        }
+    }
+    assembler
+        .push(frame)
+        .map(drop)
+        .map_err(|e| form_error(&e, at))
+}
+
 /// Bytes → one document per frame.
 pub fn decode(input: &[u8], profile: &str) -> Decoding {
     let decoder = decoder(profile);
+    let mut session = (profile == "session").then(|| Assembler::default().track_channels());
     let mut docs = Vec::new();
     let mut pos = 0;
     while pos < input.len() {
         match decoder.decode(&input[pos..]) {
             Ok(Decoded::Complete { value, used }) => {
                 docs.push(frame_to_json(&value));
+                if let Some(assembler) = &mut session {
+                    if let Err(e) = session_check(assembler, value, pos) {
+                        docs.pop();
+                        return Decoding {
+                            docs,
+                            error: Some(e),
+                        };
+                    }
+                }
                 pos += used;
             }
             Ok(Decoded::NeedMore { at_least }) => {
@@ -52,12 +99,7 @@ pub fn decode(input: &[u8], profile: &str) -> Decoding {
             Err(e) => {
                 return Decoding {
                     docs,
-                    error: Some(FormError {
-                        kind: e.kind_name().into(),
-                        code: Some(e.reply_code().0 as i64),
-                        offset: Some(pos + e.offset),
-                        message: e.kind.to_string(),
-                    }),
+                    error: Some(form_error(&e, pos)),
                 }
             }
         }

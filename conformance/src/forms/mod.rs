@@ -45,16 +45,29 @@ pub struct Decoding {
 
 /// The protocols this build knows, by the names vectors and the CLI use.
 pub fn protocols() -> Vec<&'static str> {
-    let mut out = Vec::new();
-    #[cfg(feature = "amqp")]
-    out.push("amqp");
-    #[cfg(feature = "jsonrpc")]
-    out.push("jsonrpc");
-    #[cfg(feature = "xmlrpc")]
-    out.push("xmlrpc");
-    #[cfg(feature = "msgpack-rpc")]
-    out.push("msgpack-rpc");
-    out
+    [
+        ("amqp", cfg!(feature = "amqp")),
+        ("jsonrpc", cfg!(feature = "jsonrpc")),
+        ("xmlrpc", cfg!(feature = "xmlrpc")),
+        ("msgpack-rpc", cfg!(feature = "msgpack-rpc")),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect()
+}
+
+/// Whether `profile` of `protocol` is opt-in: listed in `PROFILES`, but run only for cases
+/// whose verdict names it (AMQP's `session`, which checks a whole inbound connection stream
+/// and so does not apply to a lone frame).
+pub fn is_opt_in(protocol: &str, profile: &str) -> bool {
+    match protocol {
+        #[cfg(feature = "amqp")]
+        "amqp" => amqp::OPT_IN_PROFILES.contains(&profile),
+        _ => {
+            let _ = profile;
+            false
+        }
+    }
 }
 
 /// Profiles of `protocol` (first is the default), or `None` for an unknown protocol.

@@ -275,6 +275,17 @@ def content(ch, hdr_kwargs=None, data=b"hello", exchange="", weight=0, class_id=
 # needs to see that too, so their vectors start with the channel.open (the frame-level cases are
 # the malformed frame alone).
 OPEN_1 = method(1, 20, 10, shortstr(""))
+# Errors a broker finds only across frames (content sequences, channel state): a frame codec
+# accepts each frame, so these cases name only the AMQP form's opt-in `session` profile.
+SESSION_ONLY = {
+    "header-without-method", "body-without-header", "method-instead-of-header", "header-weight",
+    "body-too-large", "basic-on-channel-0", "method-on-unopened-channel", "header-on-channel-0",
+    "channel-open-twice",
+}
+
+# A header of a class without content is already wrong as a frame; RabbitMQ says 505.
+KIND_OVERRIDE = {"class-mismatch": "unknown-content-class"}
+
 WITH_CHANNEL_OPEN = {
     "unknown-field-type-headers", "unknown-field-type-headers-exchange", "property-flag-bit-1",
     "property-flag-continuation", "header-without-method", "body-without-header",
@@ -587,6 +598,10 @@ def main():
             vc["error"]["code"] = v["code"]
         if case.get("verdict"):
             vc["verdict"] = case["verdict"]
+        if case["name"] in SESSION_ONLY:
+            vc["verdict"] = {"session": "n"}
+        if case["name"] in KIND_OVERRIDE:
+            vc["error"]["kind"] = KIND_OVERRIDE[case["name"]]
         if count_frames(case["input"]) > 1:
             vc["stream"] = True
         finding = None
@@ -627,6 +642,13 @@ def main():
             "input": {"hex": data.hex()},
             "error": {"kind": "bad-protocol-header"},
         }
+        if data[:4] == b"AMQP":
+            # A frame codec parses any AMQP header as a typed value; refusing the version is
+            # the broker's part (the `session` profile).
+            vc["verdict"] = {"session": "n"}
+        else:
+            # Neither `A` nor a frame type: to a codec, an unknown frame type.
+            vc["error"]["kind"] = "unknown-frame-type"
         if raw[:1] == b"\x01":
             vc["findings"] = [
                 {
