@@ -2,56 +2,24 @@
 //! allocates nothing; a batch allocates only its item list; the server's decision for a single
 //! request allocates nothing either.
 //!
-//! A counting global allocator needs `unsafe impl GlobalAlloc`; it lives only in this test
-//! crate (the library stays `#![forbid(unsafe_code)]`) and delegates every call to `System`.
+//! Counted with dhat's global allocator (one test in this binary: dhat allows one profiler
+//! per process), so no `unsafe` is needed anywhere in the repository.
 #![cfg(feature = "jsonrpc")]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
 use msgwire::jsonrpc::{self, Incoming, Message, Payload};
 
-struct Counting;
-
-thread_local! {
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn bump() {
-    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
-// `GlobalAlloc` contract holds exactly as it does for `System`; the only addition is a
-// thread-local counter whose access does not allocate (const-initialized `Cell`).
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        bump();
-        // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System` via the methods above, with this `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        bump();
-        // SAFETY: forwarded unchanged; `ptr` came from `System`.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static ALLOC: dhat::Alloc = dhat::Alloc;
 
 fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = ALLOCS.with(Cell::get);
+    let before = dhat::HeapStats::get().total_blocks;
     let out = f();
-    (out, ALLOCS.with(Cell::get) - before)
+    (out, (dhat::HeapStats::get().total_blocks - before) as usize)
 }
 
 #[test]
 fn decoding_allocates_only_what_the_data_forces() {
+    let _profiler = dhat::Profiler::builder().testing().build();
     let request = br#"{"jsonrpc":"2.0","method":"subtract","params":[42,23],"id":"abc"}"#;
     let (p, n) = allocations(|| jsonrpc::decode(request));
     assert!(matches!(p, Ok(Payload::Single(Message::Request(_)))));
