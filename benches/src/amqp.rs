@@ -11,11 +11,15 @@ pub const FRAME_MAX: u32 = 131_072;
 fn headers() -> FieldTable<'static> {
     let mut t = FieldTable::builder();
     t.insert("x-retries", FieldValue::I32(3)).unwrap();
-    t.insert("x-origin", FieldValue::LongStr(LongStr::try_from("billing-service").unwrap()))
-        .unwrap();
+    t.insert(
+        "x-origin",
+        FieldValue::LongStr(LongStr::try_from("billing-service").unwrap()),
+    )
+    .unwrap();
     t.insert("x-ratio", FieldValue::F64(0.25)).unwrap();
     t.insert("x-flag", FieldValue::Bool(true)).unwrap();
-    t.insert("x-when", FieldValue::Timestamp(1_700_000_000)).unwrap();
+    t.insert("x-when", FieldValue::Timestamp(1_700_000_000))
+        .unwrap();
     t.insert(
         "x-trace",
         FieldValue::Array(FieldArray::from_values([
@@ -85,7 +89,11 @@ pub fn msgwire_decode(decoder: &FrameDecoder, wire: &[u8]) -> usize {
     let mut n = 0;
     while let Ok(Decoded::Complete { value, used }) = decoder.decode(&wire[pos..]) {
         if let Frame::Header { header, .. } = &value {
-            n += header.properties.headers.as_ref().map_or(0, |t| t.iter().count());
+            n += header
+                .properties
+                .headers
+                .as_ref()
+                .map_or(0, |t| t.iter().count());
         }
         pos += used;
         n += 1;
@@ -109,7 +117,11 @@ pub fn peer_decode(wire: &[u8]) -> usize {
     while !rest.is_empty() {
         let (tail, frame) = parse_frame(rest).expect("amq-protocol parses the input");
         if let AMQPFrame::Header(_, h) = &frame {
-            n += h.properties.headers().as_ref().map_or(0, |t| t.inner().len());
+            n += h
+                .properties
+                .headers()
+                .as_ref()
+                .map_or(0, |t| t.inner().len());
         }
         rest = tail;
         n += 1;
@@ -137,6 +149,28 @@ pub fn peer_encode(frames: &[AMQPFrame]) -> Vec<u8> {
         out = buf;
     }
     out
+}
+
+/// Allocation counts of every AMQP operation the benches time.
+pub fn count_allocations(report: crate::Report<'_>) {
+    use crate::count;
+    let decoder = FrameDecoder::default();
+    for (name, wire) in [
+        ("triple", triple()),
+        ("stream-1000", stream_1000()),
+        ("body-128k", body_128k()),
+    ] {
+        let group = format!("amqp/decode/{name}");
+        report(&group, "msgwire", count(|| msgwire_decode(&decoder, &wire)));
+        report(&group, "amq-protocol", count(|| peer_decode(&wire)));
+        report(&group, "memcpy", count(|| wire.to_vec()));
+
+        let ours: Vec<Frame<'_>> = Frames::new(decoder, &wire).map(Result::unwrap).collect();
+        let theirs = peer_frames(&wire);
+        let group = format!("amqp/encode/{name}");
+        report(&group, "msgwire", count(|| msgwire_encode(&ours)));
+        report(&group, "amq-protocol", count(|| peer_encode(&theirs)));
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every bench in a bounded time, counts allocations, and writes benches/RESULTS.md.
+#   benches/run.sh              all protocols
+#   benches/run.sh amqp jsonrpc only these bench targets
+# BENCH_SECONDS (default 2) is criterion's measurement time per benchmark.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${BENCH_SECONDS:-2}
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=()
+    for f in benches/benches/*.rs; do targets+=("$(basename "$f" .rs)"); done
+fi
+for t in "${targets[@]}"; do
+    cargo bench -p msgwire-benches --bench "$t" -- --warm-up-time 1 --measurement-time "$secs" --noplot
+done
+cargo run -q --release -p msgwire-benches --bin allocs >target/criterion/allocs.jsonl
+python3 benches/report.py target/criterion benches/RESULTS.md
+echo "wrote benches/RESULTS.md"
