@@ -225,9 +225,10 @@ impl ErrorKind {
             UnexpectedFrame(_) | HeaderWeight(_) | ClassMismatch { .. } => {
                 ReplyCode::UNEXPECTED_FRAME
             }
-            // RabbitMQ 3.10 answers 505 "expected content body, got non content body frame"
-            // (vectors/amqp/rabbitmq-verdicts.json, body-too-large).
-            BodyTooLarge(_) => ReplyCode::UNEXPECTED_FRAME,
+            // A body frame that overruns body-size is malformed framing (501). RabbitMQ 3.10 does
+            // not notice the overrun itself: it keeps waiting for body and closes with 505
+            // only when the next non-body frame comes (docs/findings.md).
+            BodyTooLarge(_) => ReplyCode::FRAME_ERROR,
             ChannelError(_) => ReplyCode::CHANNEL_ERROR,
             BodyLimit { .. } => ReplyCode::CONTENT_TOO_LARGE,
         }

@@ -1,0 +1,342 @@
+//! Live conformance: check a running implementation against the spec, case by case, the way
+//! h2spec checks HTTP/2 servers.
+//!
+//! A [`Case`] has a stable id tied to a spec section, the requirement it checks (quoted), a
+//! level, and the outcomes it accepts. Running it gives a [`Verdict`]: passed, failed,
+//! non-strict (allowed, but not what the spec prefers), informational, or unimplemented (the
+//! target does not offer what the case needs). Every case is bounded by the target's timeout:
+//! a silent, slow, closing or garbage-sending target gets a verdict, never a hang.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+#[cfg(feature = "amqp")]
+pub mod amqp;
+
+/// How binding the requirement is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Level {
+    /// The spec says MUST: a failure fails the run.
+    Must,
+    /// The spec says SHOULD: run only with `--strict`.
+    Should,
+}
+
+/// The verdict of one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The target did what the requirement asks.
+    Passed,
+    /// It did not.
+    Failed,
+    /// It did something the case accepts but the spec does not prefer (e.g. another reply code
+    /// that deployed brokers use).
+    NonStrict,
+    /// Nothing to judge: the case reports what the target does.
+    Informational,
+    /// The target does not offer what the case needs (a method, an extension).
+    Unimplemented,
+}
+
+/// What a case's check concluded, with what was observed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// As required.
+    Pass(String),
+    /// Accepted, but not the spec's preference.
+    NonStrict(String),
+    /// Not as required.
+    Fail(String),
+    /// Reported, not judged.
+    Info(String),
+    /// The target lacks the feature.
+    Unimplemented(String),
+}
+
+/// One direction of the wire, for `--trace`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceLine {
+    /// Milliseconds since the case started.
+    pub at_ms: u64,
+    /// `>` sent, `<` received, `!` an event (timeout, close).
+    pub dir: &'static str,
+    /// The bytes (hex, the first 256 at most).
+    pub hex: String,
+    /// What they decode to.
+    pub decoded: String,
+}
+
+/// The wire log of one case.
+#[derive(Debug)]
+pub struct Trace {
+    started: Instant,
+    /// Lines in order.
+    pub lines: Vec<TraceLine>,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        Trace {
+            started: Instant::now(),
+            lines: Vec::new(),
+        }
+    }
+}
+
+impl Trace {
+    /// Records bytes sent (`>`), received (`<`) or an event (`!`).
+    pub fn log(&mut self, dir: &'static str, bytes: &[u8], decoded: impl Into<String>) {
+        const MAX: usize = 256;
+        let mut hex = hex::encode(&bytes[..bytes.len().min(MAX)]);
+        if bytes.len() > MAX {
+            hex.push_str(&format!("… ({} bytes)", bytes.len()));
+        }
+        self.lines.push(TraceLine {
+            at_ms: self.started.elapsed().as_millis() as u64,
+            dir,
+            hex,
+            decoded: decoded.into(),
+        });
+    }
+}
+
+/// A live case against a target of type `T`.
+pub struct Case<T> {
+    /// Stable id (`amqp-broker/frame/over-frame-max`).
+    pub id: &'static str,
+    /// The spec section.
+    pub section: &'static str,
+    /// The requirement, quoted from the spec (or from the broker's documented behaviour).
+    pub requirement: &'static str,
+    /// MUST or SHOULD.
+    pub level: Level,
+    /// The outcomes it accepts, in words.
+    pub accepts: &'static str,
+    /// The check.
+    pub run: fn(&T, &mut Trace) -> Outcome,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    /// Case id.
+    pub id: &'static str,
+    /// Spec section.
+    pub section: &'static str,
+    /// The requirement.
+    pub requirement: &'static str,
+    /// Its level.
+    pub level: Level,
+    /// What it accepts.
+    pub accepts: &'static str,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// What was observed.
+    pub observed: String,
+    /// How long it took.
+    pub millis: u64,
+    /// The wire log.
+    pub trace: Vec<TraceLine>,
+}
+
+/// Which cases to run.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only ids matching one of these globs (`*` any run of characters); empty = all.
+    pub only: Vec<String>,
+    /// Skip ids matching one of these.
+    pub skip: Vec<String>,
+    /// Include SHOULD-level cases.
+    pub strict: bool,
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    // Iterative matcher with one backtrack point: linear in practice, no recursion.
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            pi += 1;
+            mark = ti;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+impl Selection {
+    fn selects<T>(&self, case: &Case<T>) -> bool {
+        (self.strict || case.level == Level::Must)
+            && (self.only.is_empty() || self.only.iter().any(|g| glob_match(g, case.id)))
+            && !self.skip.iter().any(|g| glob_match(g, case.id))
+    }
+}
+
+/// Runs the selected cases one after another. A panicking case fails; nothing escapes.
+pub fn run<T>(cases: &[Case<T>], target: &T, sel: &Selection) -> Vec<CaseResult> {
+    let mut out = Vec::new();
+    for case in cases.iter().filter(|c| sel.selects(c)) {
+        let started = Instant::now();
+        let mut trace = Trace::default();
+        let outcome = catch_unwind(AssertUnwindSafe(|| (case.run)(target, &mut trace)))
+            .unwrap_or_else(|p| {
+                let msg = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                Outcome::Fail(format!("the check panicked: {msg}"))
+            });
+        let (verdict, observed) = match outcome {
+            Outcome::Pass(s) => (Verdict::Passed, s),
+            Outcome::NonStrict(s) => (Verdict::NonStrict, s),
+            Outcome::Fail(s) => (Verdict::Failed, s),
+            Outcome::Info(s) => (Verdict::Informational, s),
+            Outcome::Unimplemented(s) => (Verdict::Unimplemented, s),
+        };
+        out.push(CaseResult {
+            id: case.id,
+            section: case.section,
+            requirement: case.requirement,
+            level: case.level,
+            accepts: case.accepts,
+            verdict,
+            observed,
+            millis: started.elapsed().as_millis() as u64,
+            trace: trace.lines,
+        });
+    }
+    out
+}
+
+/// Whether the run failed: a MUST case failed (a SHOULD case failed under `--strict`).
+pub fn failed(results: &[CaseResult]) -> bool {
+    results.iter().any(|r| r.verdict == Verdict::Failed)
+}
+
+/// A terminal report: one line per case, the trace of failures (or of all with `trace`), and
+/// a summary line `N passed, N failed`.
+pub fn terminal_report(results: &[CaseResult], trace: bool) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for r in results {
+        let mark = match r.verdict {
+            Verdict::Passed => "✓",
+            Verdict::Failed => "✗",
+            Verdict::NonStrict => "~",
+            Verdict::Informational => "i",
+            Verdict::Unimplemented => "-",
+        };
+        let _ = writeln!(
+            s,
+            "{mark} {} [{:?}] {} ({} ms)\n    {}",
+            r.id, r.level, r.section, r.millis, r.observed
+        );
+        if trace || r.verdict == Verdict::Failed {
+            let _ = writeln!(s, "    requirement: {}", r.requirement);
+            let _ = writeln!(s, "    accepts: {}", r.accepts);
+            for l in &r.trace {
+                let _ = writeln!(
+                    s,
+                    "    {:>6} ms {} {}  {}",
+                    l.at_ms, l.dir, l.decoded, l.hex
+                );
+            }
+        }
+    }
+    let count = |v| results.iter().filter(|r| r.verdict == v).count();
+    let _ = writeln!(
+        s,
+        "{} passed, {} failed, {} non-strict, {} informational, {} unimplemented",
+        count(Verdict::Passed),
+        count(Verdict::Failed),
+        count(Verdict::NonStrict),
+        count(Verdict::Informational),
+        count(Verdict::Unimplemented)
+    );
+    s
+}
+
+/// Deadline helper: the time left until `deadline`, at least 1 ms (socket timeouts reject 0).
+pub fn left(deadline: Instant) -> Duration {
+    deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_ids() {
+        assert!(glob_match(
+            "amqp-broker/frame/*",
+            "amqp-broker/frame/bad-end"
+        ));
+        assert!(glob_match("*bad*", "amqp-broker/frame/bad-end"));
+        assert!(!glob_match(
+            "amqp-broker/queue/*",
+            "amqp-broker/frame/bad-end"
+        ));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("a*b", "a"));
+    }
+
+    #[test]
+    fn panics_and_levels_become_verdicts() {
+        let cases: [Case<()>; 3] = [
+            Case {
+                id: "x/pass",
+                section: "s",
+                requirement: "r",
+                level: Level::Must,
+                accepts: "a",
+                run: |_, _| Outcome::Pass("ok".into()),
+            },
+            Case {
+                id: "x/panic",
+                section: "s",
+                requirement: "r",
+                level: Level::Must,
+                accepts: "a",
+                run: |_, _| panic!("boom"),
+            },
+            Case {
+                id: "x/should",
+                section: "s",
+                requirement: "r",
+                level: Level::Should,
+                accepts: "a",
+                run: |_, _| Outcome::Fail("no".into()),
+            },
+        ];
+        let r = run(&cases, &(), &Selection::default());
+        assert_eq!(r.len(), 2, "SHOULD cases only with strict");
+        assert_eq!(r[1].verdict, Verdict::Failed);
+        assert!(r[1].observed.contains("boom"));
+        assert!(failed(&r));
+        let strict = Selection {
+            strict: true,
+            only: vec!["x/should".into()],
+            ..Default::default()
+        };
+        assert_eq!(run(&cases, &(), &strict)[0].verdict, Verdict::Failed);
+        assert!(terminal_report(&r, false)
+            .ends_with("1 passed, 1 failed, 0 non-strict, 0 informational, 0 unimplemented\n"));
+    }
+}
