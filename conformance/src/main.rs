@@ -1,4 +1,292 @@
+//! The `msgwire` CLI: argument parsing only; every command is a function of
+//! `msgwire_conformance::cli`. Exit status: 0 ok, 1 invalid input or failing must-case,
+//! 2 usage, 3 protocol form not implemented in this build.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use msgwire_conformance::cli::{self, CheckOptions};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const PROTOCOLS: [&str; 4] = ["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc"];
+
+#[derive(Parser)]
+#[command(
+    name = "msgwire",
+    version,
+    about = "Decode, encode and check AMQP 0-9-1, JSON-RPC 2.0, XML-RPC and MessagePack-RPC against the msgwire vectors"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Bytes (stdin or FILE) → one canonical JSON document per frame/message (JSON Lines).
+    Decode(Codec),
+    /// Canonical JSON Lines (stdin or FILE) → bytes on stdout.
+    Encode(Codec),
+    /// The vector corpus.
+    Vectors {
+        #[command(subcommand)]
+        command: VectorsCommand,
+    },
+    /// Check a codec against the corpus.
+    Check {
+        #[command(subcommand)]
+        command: CheckCommand,
+    },
+    /// Combine JSON reports.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Args)]
+struct Codec {
+    /// Protocol.
+    #[arg(value_parser = PROTOCOLS)]
+    protocol: String,
+    /// Input file (default: stdin).
+    file: Option<PathBuf>,
+    /// decode: the input is hex text (whitespace allowed); encode: write hex, not bytes.
+    #[arg(long)]
+    hex: bool,
+    /// Decoder profile (default: $MSGWIRE_PROFILE, else the protocol's first, `strict`).
+    #[arg(long)]
+    profile: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum VectorsCommand {
+    /// One line per case: id, verdict, spec section.
+    List {
+        /// Only this protocol.
+        #[arg(long, value_parser = PROTOCOLS)]
+        protocol: Option<String>,
+        /// Corpus root (default: $MSGWIRE_VECTORS, else the repository's vectors/).
+        #[arg(long)]
+        vectors: Option<PathBuf>,
+    },
+    /// A case as written, with its file and input.
+    Show {
+        /// Case id, e.g. amqp/field-table/decimal-negative.
+        id: String,
+        /// Corpus root.
+        #[arg(long)]
+        vectors: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum CheckCommand {
+    /// Run the corpus against our codecs (or, with --adapter, any implementation).
+    Codec(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Only this protocol (repeatable).
+    #[arg(long, value_parser = PROTOCOLS)]
+    protocol: Vec<String>,
+    /// Only case ids matching this glob (`*` any characters, `?` one; repeatable).
+    #[arg(long)]
+    only: Vec<String>,
+    /// Skip case ids matching this glob (repeatable).
+    #[arg(long)]
+    skip: Vec<String>,
+    /// Only this profile (default: every profile; adapters: the protocol's default).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Also fail on skipped trials (unimplemented forms) and stale baseline entries.
+    #[arg(long)]
+    strict: bool,
+    /// Corpus root (default: $MSGWIRE_VECTORS, else the repository's vectors/).
+    #[arg(long)]
+    vectors: Option<PathBuf>,
+    /// Write a JSON report.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write a JUnit XML report (one testsuite per spec section).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write a self-contained HTML report.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Known failures (`id` or `id@profile` per line): they do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write this run's failures as a baseline file.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Check this program through the adapter contract (see conformance/README.md).
+    #[arg(long, value_name = "CMD")]
+    adapter: Option<String>,
+    /// Drive the adapter as one `CMD serve` process (JSON Lines requests and answers).
+    #[arg(long, requires = "adapter")]
+    persistent: bool,
+    /// Seconds one decode/encode may take.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// The implementation's name in reports.
+    #[arg(long)]
+    name: Option<String>,
+    /// Colours in the summary.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// JSON reports → the peer matrix (Markdown, and optionally HTML).
+    Matrix {
+        /// JSON reports written by `check codec --json`, one per implementation (row).
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        /// Write the Markdown here (default: stdout).
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// Also write one HTML page.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Path from the Markdown file to vectors/, for links to failing cases.
+        #[arg(long, default_value = "../vectors")]
+        vectors_link: String,
+        /// A file whose text goes before the matrix.
+        #[arg(long, value_name = "FILE")]
+        preamble: Option<PathBuf>,
+    },
+}
+
+fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::new();
+    match file {
+        Some(p) => buf = std::fs::read(p).map_err(|e| format!("msgwire: {}: {e}", p.display()))?,
+        None => {
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| format!("msgwire: stdin: {e}"))?;
+        }
+    }
+    Ok(buf)
+}
+
 fn main() {
-    eprintln!("msgwire: not yet");
-    std::process::exit(2);
+    let cli = Cli::parse();
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+    let code = match cli.command {
+        Command::Decode(c) => match read_input(c.file.as_ref()) {
+            Ok(input) => cli::decode(
+                &c.protocol,
+                &input,
+                c.hex,
+                c.profile.as_deref(),
+                &mut out,
+                &mut err,
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                cli::EXIT_USAGE
+            }
+        },
+        Command::Encode(c) => match read_input(c.file.as_ref()) {
+            Ok(input) => cli::encode(
+                &c.protocol,
+                &input,
+                c.hex,
+                c.profile.as_deref(),
+                &mut out,
+                &mut err,
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                cli::EXIT_USAGE
+            }
+        },
+        Command::Vectors {
+            command: VectorsCommand::List { protocol, vectors },
+        } => {
+            let dir = vectors.unwrap_or_else(cli::default_vectors_dir);
+            cli::vectors_list(&dir, protocol.as_deref(), &mut out, &mut err)
+        }
+        Command::Vectors {
+            command: VectorsCommand::Show { id, vectors },
+        } => {
+            let dir = vectors.unwrap_or_else(cli::default_vectors_dir);
+            cli::vectors_show(&dir, &id, &mut out, &mut err)
+        }
+        Command::Check {
+            command: CheckCommand::Codec(a),
+        } => {
+            if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 3600.0) {
+                eprintln!("msgwire: --timeout is a number of seconds in (0, 3600]");
+                std::process::exit(cli::EXIT_USAGE);
+            }
+            let tty = std::io::stdout().is_terminal();
+            let color = match a.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => tty && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let o = CheckOptions {
+                vectors: a.vectors,
+                protocols: a.protocol,
+                only: a.only,
+                skip: a.skip,
+                profile: a.profile,
+                strict: a.strict,
+                baseline: a.baseline,
+                write_baseline: a.write_baseline,
+                json: a.json,
+                junit: a.junit,
+                html: a.html,
+                adapter: a.adapter,
+                persistent: a.persistent,
+                timeout: Some(Duration::from_secs_f64(a.timeout)),
+                name: a.name,
+                color,
+                progress: std::io::stderr().is_terminal(),
+            };
+            // Panics inside a codec are caught and reported as crashes; keep the terminal clean.
+            std::panic::set_hook(Box::new(|_| {}));
+            cli::check_codec(&o, &mut out, &mut err)
+        }
+        Command::Report {
+            command:
+                ReportCommand::Matrix {
+                    reports,
+                    markdown,
+                    html,
+                    vectors_link,
+                    preamble,
+                },
+        } => {
+            let pre = match preamble.map(std::fs::read_to_string).transpose() {
+                Ok(p) => p.unwrap_or_default(),
+                Err(e) => {
+                    eprintln!("msgwire: --preamble: {e}");
+                    std::process::exit(cli::EXIT_USAGE);
+                }
+            };
+            cli::report_matrix(
+                &reports,
+                markdown.as_deref(),
+                html.as_deref(),
+                &vectors_link,
+                &pre,
+                &mut out,
+                &mut err,
+            )
+        }
+    };
+    std::process::exit(code);
 }

@@ -1,0 +1,480 @@
+//! What the `msgwire` commands do; `main.rs` only parses arguments and calls these.
+//!
+//! Every command writes to the streams it is given and returns the process exit status:
+//! 0 success; 1 invalid input (decode/encode) or a failing must-case (check); 2 usage errors
+//! (unknown protocol or profile, unreadable files, an invalid corpus); 3 the protocol's
+//! canonical form is not implemented in this build (the adapter contract's "unsupported").
+
+use crate::forms::{self, FormError};
+use crate::glob::Glob;
+use crate::report;
+use crate::runner::adapter::{Adapter, Mode, EXIT_UNSUPPORTED};
+use crate::runner::codec::{Ours, UNIMPLEMENTED};
+use crate::runner::{self, Baseline, Implementation, Run, Selection};
+use crate::vectors::{Corpus, InputSource, PROTOCOLS};
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Success.
+pub const EXIT_OK: i32 = 0;
+/// Invalid input, or a failing must-case.
+pub const EXIT_FAIL: i32 = 1;
+/// Usage error.
+pub const EXIT_USAGE: i32 = 2;
+
+/// The corpus used when none is named: `$MSGWIRE_VECTORS`, else the repository's `vectors/`
+/// (found from this crate's manifest directory at build time).
+pub fn default_vectors_dir() -> PathBuf {
+    match std::env::var_os("MSGWIRE_VECTORS") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => {
+            let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors");
+            d.canonicalize().unwrap_or(d)
+        }
+    }
+}
+
+fn resolve_profile(
+    protocol: &str,
+    profile: Option<&str>,
+    err: &mut dyn Write,
+) -> Result<String, i32> {
+    let Some(known) = forms::profiles(protocol) else {
+        let _ = writeln!(
+            err,
+            "msgwire: unknown protocol {protocol:?} (known: {})",
+            forms::protocols().join(", ")
+        );
+        return Err(EXIT_USAGE);
+    };
+    let env = std::env::var("MSGWIRE_PROFILE")
+        .ok()
+        .filter(|p| !p.is_empty());
+    match profile.map(str::to_string).or(env) {
+        None => Ok(known.first().copied().unwrap_or("strict").to_string()),
+        Some(p) if known.contains(&p.as_str()) => Ok(p),
+        Some(p) => {
+            let _ = writeln!(
+                err,
+                "msgwire: {protocol} has no profile {p:?} (known: {})",
+                known.join(", ")
+            );
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+/// The one-line error of `decode`/`encode`: byte offset, kind, code, detail.
+pub fn error_line(protocol: &str, e: &FormError) -> String {
+    let mut s = format!("msgwire: {protocol}: invalid input");
+    if let Some(o) = e.offset {
+        s.push_str(&format!(" at byte {o}"));
+    }
+    s.push_str(&format!(": {}", e.kind));
+    if let Some(c) = e.code {
+        s.push_str(&format!(" (code {c})"));
+    }
+    if !e.message.is_empty() {
+        s.push_str(&format!(": {}", e.message.replace('\n', " ")));
+    }
+    s
+}
+
+/// `msgwire decode`: bytes (or hex text with `hex`) → JSON Lines on `out`.
+pub fn decode(
+    protocol: &str,
+    input: &[u8],
+    hex: bool,
+    profile: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let profile = match resolve_profile(protocol, profile, err) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let bytes;
+    let input = if hex {
+        match std::str::from_utf8(input)
+            .map_err(|e| e.to_string())
+            .and_then(crate::vectors::parse_hex)
+        {
+            Ok(b) => {
+                bytes = b;
+                &bytes[..]
+            }
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: --hex input: {e}");
+                return EXIT_FAIL;
+            }
+        }
+    } else {
+        input
+    };
+    let d = forms::decode(protocol, input, &profile).expect("protocol checked");
+    if let Some(e) = d.error.as_ref().filter(|e| e.kind == UNIMPLEMENTED) {
+        let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
+        return EXIT_UNSUPPORTED;
+    }
+    for doc in &d.docs {
+        if writeln!(out, "{doc}").is_err() {
+            return EXIT_FAIL;
+        }
+    }
+    let _ = out.flush();
+    match d.error {
+        None => EXIT_OK,
+        Some(e) => {
+            if std::env::var_os("MSGWIRE_ADAPTER").is_some_and(|v| v == "1") {
+                // Run as an adapter (conformance/README.md): the error as a last JSON line.
+                let line = serde_json::json!({"error": {
+                    "kind": e.kind, "code": e.code, "offset": e.offset, "message": e.message,
+                }});
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = writeln!(err, "{}", error_line(protocol, &e));
+            EXIT_FAIL
+        }
+    }
+}
+
+/// `msgwire encode`: JSON Lines → bytes (or lower-case hex with `hex`) on `out`.
+pub fn encode(
+    protocol: &str,
+    input: &[u8],
+    hex: bool,
+    profile: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    if let Err(code) = resolve_profile(protocol, profile, err) {
+        return code;
+    }
+    let Ok(text) = std::str::from_utf8(input) else {
+        let _ = writeln!(err, "msgwire: encode: input is not UTF-8 JSON Lines");
+        return EXIT_FAIL;
+    };
+    let mut docs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(v) => docs.push(v),
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: encode: line {}: not JSON: {e}", i + 1);
+                return EXIT_FAIL;
+            }
+        }
+    }
+    match forms::encode(protocol, &docs).expect("protocol checked") {
+        Ok(bytes) => {
+            let written = if hex {
+                writeln!(out, "{}", ::hex::encode(&bytes))
+            } else {
+                out.write_all(&bytes)
+            };
+            if written.and_then(|_| out.flush()).is_err() {
+                return EXIT_FAIL;
+            }
+            EXIT_OK
+        }
+        Err(e) if e.kind == UNIMPLEMENTED => {
+            let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
+            EXIT_UNSUPPORTED
+        }
+        Err(e) => {
+            let mut line = error_line(protocol, &e);
+            line = line.replacen("invalid input", "cannot encode", 1);
+            let _ = writeln!(err, "{line}");
+            EXIT_FAIL
+        }
+    }
+}
+
+fn load(dir: &Path, err: &mut dyn Write) -> Result<Corpus, i32> {
+    match Corpus::load(dir) {
+        Ok(c) => Ok(c),
+        Err(e) => {
+            let _ = write!(err, "msgwire: {}: {e}", dir.display());
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+/// `msgwire vectors list`: one line per case: id, verdict, spec.
+pub fn vectors_list(
+    dir: &Path,
+    protocol: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let corpus = match load(dir, err) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    for (_, c) in corpus
+        .cases()
+        .filter(|(_, c)| protocol.is_none_or(|p| c.protocol == p))
+    {
+        let _ = writeln!(out, "{}\t{}\t{}", c.id, c.verdict.to_json(), c.spec);
+    }
+    EXIT_OK
+}
+
+/// `msgwire vectors show ID`: the case as written, with its file and its input as hex.
+pub fn vectors_show(dir: &Path, id: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let corpus = match load(dir, err) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Some(c) = corpus.case(id) else {
+        let _ = writeln!(err, "msgwire: no case {id:?} in {}", dir.display());
+        return EXIT_USAGE;
+    };
+    let _ = writeln!(out, "# {}#{}", c.file.display(), c.pointer);
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&c.raw).unwrap_or_default()
+    );
+    if let InputSource::File(_) | InputSource::Text = c.input_source {
+        let _ = writeln!(
+            out,
+            "# input ({} bytes): {}",
+            c.input.len(),
+            hex::encode(&c.input)
+        );
+    }
+    EXIT_OK
+}
+
+/// Options of `msgwire check codec`.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Corpus root (default: [`default_vectors_dir`]).
+    pub vectors: Option<PathBuf>,
+    /// Only these protocols.
+    pub protocols: Vec<String>,
+    /// Only ids matching these globs.
+    pub only: Vec<String>,
+    /// Not ids matching these globs.
+    pub skip: Vec<String>,
+    /// Only this profile.
+    pub profile: Option<String>,
+    /// Also fail on skipped trials and stale baseline entries.
+    pub strict: bool,
+    /// Known failures.
+    pub baseline: Option<PathBuf>,
+    /// Write every failure of this run as a baseline.
+    pub write_baseline: Option<PathBuf>,
+    /// Reports.
+    pub json: Option<PathBuf>,
+    /// JUnit report.
+    pub junit: Option<PathBuf>,
+    /// HTML report.
+    pub html: Option<PathBuf>,
+    /// Run an adapter instead of our codecs.
+    pub adapter: Option<String>,
+    /// Drive the adapter in persistent mode.
+    pub persistent: bool,
+    /// Per-request timeout.
+    pub timeout: Option<Duration>,
+    /// Name the implementation in reports (default: derived from the command).
+    pub name: Option<String>,
+    /// Colours in the summary.
+    pub color: bool,
+    /// Progress on stderr.
+    pub progress: bool,
+}
+
+struct Named<'a> {
+    inner: &'a mut dyn Implementation,
+    name: String,
+}
+
+impl Implementation for Named<'_> {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn profiles(&self, p: &str) -> Option<Vec<String>> {
+        self.inner.profiles(p)
+    }
+    fn decode(&mut self, p: &str, prof: &str, input: &[u8]) -> runner::Attempt {
+        self.inner.decode(p, prof, input)
+    }
+    fn encode(&mut self, p: &str, prof: &str, docs: &[Value]) -> runner::EncodeAttempt {
+        self.inner.encode(p, prof, docs)
+    }
+    fn checks_error_kind(&self) -> bool {
+        self.inner.checks_error_kind()
+    }
+    fn must_encode(&self) -> bool {
+        self.inner.must_encode()
+    }
+    fn reference_decode(&mut self, p: &str, prof: &str, input: &[u8]) -> runner::Attempt {
+        self.inner.reference_decode(p, prof, input)
+    }
+}
+
+/// `msgwire check codec`: runs the corpus, writes the reports, returns the exit status.
+pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let dir = o.vectors.clone().unwrap_or_else(default_vectors_dir);
+    let corpus = match load(&dir, err) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    for p in &o.protocols {
+        if !PROTOCOLS.contains(&p.as_str()) {
+            let _ = writeln!(
+                err,
+                "msgwire: unknown protocol {p:?} (known: {})",
+                PROTOCOLS.join(", ")
+            );
+            return EXIT_USAGE;
+        }
+    }
+    let baseline = match &o.baseline {
+        None => Baseline::default(),
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) => Baseline::parse(&t),
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: baseline {}: {e}", p.display());
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let sel = Selection {
+        protocols: o.protocols.clone(),
+        only: o.only.iter().map(|g| Glob::new(g)).collect(),
+        skip: o.skip.iter().map(|g| Glob::new(g)).collect(),
+        profile: o.profile.clone(),
+    };
+    let mut ours = Ours::default();
+    let mut adapter;
+    let imp: &mut dyn Implementation = match &o.adapter {
+        None => {
+            if let Err(e) = corpus.check_profiles(forms::profiles) {
+                let _ = write!(err, "msgwire: {}: {e}", dir.display());
+                return EXIT_USAGE;
+            }
+            if let Some(t) = o.timeout {
+                ours.timeout = t;
+            }
+            &mut ours
+        }
+        Some(cmd) => {
+            let mode = if o.persistent {
+                Mode::Persistent
+            } else {
+                Mode::OneShot
+            };
+            let timeout = o.timeout.unwrap_or(Duration::from_secs(10));
+            adapter = match Adapter::new(cmd, mode, timeout, o.profile.clone()) {
+                Ok(a) => a,
+                Err(e) => {
+                    let _ = writeln!(err, "msgwire: --adapter: {e}");
+                    return EXIT_USAGE;
+                }
+            };
+            &mut adapter
+        }
+    };
+    let name = o.name.clone().unwrap_or_else(|| imp.name());
+    let mut named = Named { inner: imp, name };
+    let show_progress = o.progress;
+    let mut progress = |done: usize, total: usize| {
+        if show_progress && (done % 16 == 0 || done == total) {
+            eprint!("\r[{done}/{total}]");
+            if done == total {
+                eprint!("\r{}\r", " ".repeat(24));
+            }
+        }
+    };
+    let run = runner::run(&corpus, &sel, &mut named, &baseline, &mut progress);
+    let _ = write!(
+        out,
+        "{}",
+        report::terminal::render(&run, report::terminal::Style { color: o.color }, o.strict)
+    );
+    if let Err(code) = write_reports(&run, o, err) {
+        return code;
+    }
+    if run.failed(o.strict) {
+        EXIT_FAIL
+    } else {
+        EXIT_OK
+    }
+}
+
+fn write_file(path: &Path, text: &str, err: &mut dyn Write) -> Result<(), i32> {
+    std::fs::write(path, text).map_err(|e| {
+        let _ = writeln!(err, "msgwire: cannot write {}: {e}", path.display());
+        EXIT_USAGE
+    })
+}
+
+fn write_reports(run: &Run, o: &CheckOptions, err: &mut dyn Write) -> Result<(), i32> {
+    if let Some(p) = &o.json {
+        let text = serde_json::to_string_pretty(&report::json::render(run)).unwrap_or_default();
+        write_file(p, &(text + "\n"), err)?;
+    }
+    if let Some(p) = &o.junit {
+        write_file(p, &report::junit::render(run), err)?;
+    }
+    if let Some(p) = &o.html {
+        write_file(p, &report::html::render(std::slice::from_ref(run)), err)?;
+    }
+    if let Some(p) = &o.write_baseline {
+        write_file(p, &Baseline::text_of(&run.results), err)?;
+    }
+    Ok(())
+}
+
+/// `msgwire report matrix`: JSON reports (from `--json`) → the peer matrix as Markdown and/or
+/// one HTML page. `preamble` is put before the Markdown matrix.
+pub fn report_matrix(
+    reports: &[PathBuf],
+    markdown: Option<&Path>,
+    html: Option<&Path>,
+    vectors_link: &str,
+    preamble: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let mut runs = Vec::new();
+    for p in reports {
+        let run = std::fs::read(p)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice::<Run>(&b).map_err(|e| e.to_string()));
+        match run {
+            Ok(r) => runs.push(r),
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: report {}: {e}", p.display());
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let md = format!(
+        "{preamble}{}",
+        report::matrix::markdown(&runs, vectors_link)
+    );
+    match markdown {
+        Some(p) => {
+            if let Err(code) = write_file(p, &md, err) {
+                return code;
+            }
+        }
+        None => {
+            let _ = write!(out, "{md}");
+        }
+    }
+    if let Some(p) = html {
+        if let Err(code) = write_file(p, &report::html::render(&runs), err) {
+            return code;
+        }
+    }
+    EXIT_OK
+}

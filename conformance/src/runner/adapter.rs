@@ -1,0 +1,662 @@
+//! Any implementation as an [`Implementation`], through a subprocess (the adapter contract).
+//!
+//! The contract is documented in `conformance/README.md`; in short, for `--adapter 'CMD ...'`:
+//! - one-shot (default): per case, `CMD ... decode <protocol>` with the input on stdin and the
+//!   profile in `MSGWIRE_PROFILE`. Exit 0 + canonical JSON Lines on stdout = accepted; exit 1 =
+//!   rejected (stdout may end with `{"error": {"kind", "code", "message"}}`); exit 3 = this
+//!   protocol/direction is not supported (skipped); anything else, or a timeout, = crash.
+//!   `CMD ... encode <protocol>` reads JSON Lines and writes the bytes (same exit codes).
+//! - persistent (`--persistent`): one `CMD ... serve` process; one JSON request per line on
+//!   its stdin, one JSON answer per line on its stdout.
+//!
+//! Every wait is bounded: a child that does not answer in time is killed (its whole process
+//! group, on Unix), and in persistent mode restarted for the next request.
+
+use super::{Attempt, EncodeAttempt, Implementation};
+use crate::forms::{Decoding, FormError};
+use crate::vectors::PROTOCOLS;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// Exit status meaning "not supported" (skipped, not failed).
+pub const EXIT_UNSUPPORTED: i32 = 3;
+
+/// Most stdout kept from one answer; more is a contract breach (and bounds our memory).
+const MAX_OUTPUT: u64 = 256 * 1024 * 1024;
+/// Most stderr kept for a crash report.
+const MAX_STDERR: u64 = 64 * 1024;
+/// Deepest JSON nesting accepted in an answer. serde_json's own limit (128) is below what a
+/// peer may legitimately answer (a 129-deep MessagePack array is 258 JSON levels); this bound
+/// keeps the recursive parser well inside the runner's stack.
+const MAX_ANSWER_DEPTH: usize = 2048;
+
+/// Parses one JSON text of an adapter's answer, nested at most [`MAX_ANSWER_DEPTH`] deep.
+fn parse_answer(text: &str) -> Result<Value, String> {
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        match (in_str, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_str = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_str = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if max > MAX_ANSWER_DEPTH {
+        return Err(format!("nested {max} deep (at most {MAX_ANSWER_DEPTH})"));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let v = <Value as serde::Deserialize>::deserialize(&mut de).map_err(|e| e.to_string())?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(v)
+}
+
+/// How the adapter process is driven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One process per request.
+    OneShot,
+    /// One `serve` process, JSON Lines requests and answers.
+    Persistent,
+}
+
+/// An adapter subprocess.
+#[derive(Debug)]
+pub struct Adapter {
+    argv: Vec<String>,
+    mode: Mode,
+    timeout: Duration,
+    /// The one profile to run (`--profile`); `None`: every profile of ours.
+    profile: Option<String>,
+    server: Option<Server>,
+}
+
+#[derive(Debug)]
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<std::io::Result<String>>,
+}
+
+impl Drop for Adapter {
+    fn drop(&mut self) {
+        if let Some(mut s) = self.server.take() {
+            kill(&mut s.child);
+        }
+    }
+}
+
+/// Splits a command line into words: whitespace separates; `'...'` and `"..."` quote; `\`
+/// escapes the next character outside single quotes.
+pub fn split_command(cmd: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = cmd.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => cur.push(c),
+                        None => return Err("unclosed single quote".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c) => cur.push(c),
+                            None => return Err("trailing backslash".into()),
+                        },
+                        Some(c) => cur.push(c),
+                        None => return Err("unclosed double quote".into()),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                cur.push(chars.next().ok_or("trailing backslash")?);
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    if words.is_empty() {
+        return Err("empty adapter command".into());
+    }
+    Ok(words)
+}
+
+impl Adapter {
+    /// An adapter running `command` (split like a shell would, without expansions).
+    pub fn new(
+        command: &str,
+        mode: Mode,
+        timeout: Duration,
+        profile: Option<String>,
+    ) -> Result<Adapter, String> {
+        Ok(Adapter {
+            argv: split_command(command)?,
+            mode,
+            timeout,
+            profile,
+            server: None,
+        })
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.argv[0]);
+        // Tells the child it runs under the contract (`msgwire decode` then also writes its error
+        // as the JSON line the contract allows).
+        c.args(&self.argv[1..])
+            .args(args)
+            .env("MSGWIRE_ADAPTER", "1");
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            // Its own process group, so that a timeout kills the adapter's children too.
+            c.process_group(0);
+        }
+        c
+    }
+
+    fn one_shot(&self, args: &[&str], profile: &str, stdin: Vec<u8>) -> Result<Finished, Attempt> {
+        let mut cmd = self.command(args);
+        cmd.env("MSGWIRE_PROFILE", profile);
+        run_child(cmd, stdin, self.timeout)
+    }
+
+    fn request(&mut self, req: &Value) -> Result<Value, Attempt> {
+        if self.server.is_none() {
+            let mut cmd = self.command(&["serve"]);
+            cmd.stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null());
+            let mut child = cmd.spawn().map_err(|e| {
+                Attempt::Crash(format!("cannot start {:?}: {e}", self.argv.join(" ")))
+            })?;
+            let stdin = child.stdin.take().expect("piped");
+            let stdout = child.stdout.take().expect("piped");
+            let (tx, lines) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout.take(u64::MAX)).lines() {
+                    let stop = line.is_err();
+                    if tx.send(line).is_err() || stop {
+                        break;
+                    }
+                }
+            });
+            self.server = Some(Server {
+                child,
+                stdin,
+                lines,
+            });
+        }
+        let server = self.server.as_mut().expect("started");
+        let mut line = req.to_string();
+        line.push('\n');
+        let answer = match server
+            .stdin
+            .write_all(line.as_bytes())
+            .and_then(|_| server.stdin.flush())
+        {
+            Err(e) => Err(Attempt::Crash(format!("adapter closed its input: {e}"))),
+            Ok(()) => match server.lines.recv_timeout(self.timeout) {
+                Ok(Ok(l)) => parse_answer(&l).map_err(|e| {
+                    Attempt::Crash(format!(
+                        "answer is not JSON ({e}): {}",
+                        crate::compare::shorten(&l, 120)
+                    ))
+                }),
+                Ok(Err(e)) => Err(Attempt::Crash(format!("reading the answer: {e}"))),
+                Err(RecvTimeoutError::Timeout) => Err(Attempt::Timeout(self.timeout)),
+                Err(RecvTimeoutError::Disconnected) => {
+                    Err(Attempt::Crash("adapter exited (end of its output)".into()))
+                }
+            },
+        };
+        if answer.is_err() {
+            // Start afresh for the next request.
+            if let Some(mut s) = self.server.take() {
+                kill(&mut s.child);
+            }
+        }
+        answer
+    }
+}
+
+struct Finished {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+fn kill(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        // The whole process group (see `process_group(0)`), so no grandchild keeps running.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", child.id())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Runs a child to completion with `stdin` as its input, within `timeout`.
+fn run_child(mut cmd: Command, stdin: Vec<u8>, timeout: Duration) -> Result<Finished, Attempt> {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| Attempt::Crash(format!("cannot start the adapter: {e}")))?;
+    let mut input = child.stdin.take().expect("piped");
+    // A child that exits without reading its input is fine: ignore the broken pipe.
+    std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let collect = |r: Box<dyn Read + Send>, cap: u64| {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.take(cap + 1).read_to_end(&mut buf);
+            let _ = tx.send(buf);
+        });
+        rx
+    };
+    let out = collect(Box::new(child.stdout.take().expect("piped")), MAX_OUTPUT);
+    let err = collect(Box::new(child.stderr.take().expect("piped")), MAX_STDERR);
+    let deadline = Instant::now() + timeout;
+    let mut pause = Duration::from_micros(200);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) if Instant::now() >= deadline => {
+                kill(&mut child);
+                return Err(Attempt::Timeout(timeout));
+            }
+            Ok(None) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(20));
+            }
+            Err(e) => {
+                kill(&mut child);
+                return Err(Attempt::Crash(format!("waiting for the adapter: {e}")));
+            }
+        }
+    };
+    // A grandchild may still hold the pipes open: wait for them only until the deadline.
+    let rest = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(100));
+    let stdout = out
+        .recv_timeout(rest)
+        .map_err(|_| Attempt::Timeout(timeout))?;
+    let stderr = err
+        .recv_timeout(Duration::from_millis(100))
+        .unwrap_or_default();
+    if stdout.len() as u64 > MAX_OUTPUT {
+        return Err(Attempt::Crash(format!(
+            "more than {MAX_OUTPUT} bytes of output"
+        )));
+    }
+    Ok(Finished {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+fn stderr_tail(stderr: &[u8]) -> String {
+    let s = String::from_utf8_lossy(stderr);
+    let last = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    crate::compare::shorten(last.trim(), 200)
+}
+
+fn exit_crash(f: &Finished) -> String {
+    let tail = stderr_tail(&f.stderr);
+    match f.status.code() {
+        Some(c) => format!(
+            "exit status {c}{}{tail}",
+            if tail.is_empty() { "" } else { ": " }
+        ),
+        None => format!(
+            "killed by a signal{}{tail}",
+            if tail.is_empty() { "" } else { ": " }
+        ),
+    }
+}
+
+/// Parses an error object `{"kind", "code", "message"}` as a peer reports it.
+fn peer_error(v: Option<&Value>, fallback: &str) -> FormError {
+    let o = v.and_then(Value::as_object);
+    let get = |k: &str| o.and_then(|o| o.get(k));
+    FormError {
+        kind: get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("rejected")
+            .to_string(),
+        code: get("code").and_then(Value::as_i64),
+        offset: get("offset")
+            .and_then(Value::as_u64)
+            .and_then(|o| usize::try_from(o).ok()),
+        message: get("message")
+            .and_then(Value::as_str)
+            .unwrap_or(fallback)
+            .to_string(),
+    }
+}
+
+/// Parses JSON Lines; blank lines are ignored.
+fn json_lines(out: &[u8]) -> Result<Vec<Value>, String> {
+    let text = std::str::from_utf8(out).map_err(|e| format!("output is not UTF-8: {e}"))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            parse_answer(l).map_err(|e| {
+                format!(
+                    "output line is not JSON ({e}): {}",
+                    crate::compare::shorten(l, 120)
+                )
+            })
+        })
+        .collect()
+}
+
+impl Implementation for Adapter {
+    fn name(&self) -> String {
+        format!("adapter: {}", self.argv.join(" "))
+    }
+
+    /// Every profile of ours (the adapter answers "unsupported" for those it does not model),
+    /// or the one chosen with `--profile`.
+    fn profiles(&self, protocol: &str) -> Option<Vec<String>> {
+        if !PROTOCOLS.contains(&protocol) {
+            return None;
+        }
+        Some(match (&self.profile, crate::forms::profiles(protocol)) {
+            (Some(p), _) => vec![p.clone()],
+            (None, Some(all)) => all.iter().map(|s| s.to_string()).collect(),
+            (None, None) => vec!["strict".to_string()],
+        })
+    }
+
+    fn decode(&mut self, protocol: &str, profile: &str, input: &[u8]) -> Attempt {
+        match self.mode {
+            Mode::OneShot => {
+                let f = match self.one_shot(&["decode", protocol], profile, input.to_vec()) {
+                    Ok(f) => f,
+                    Err(a) => return a,
+                };
+                match f.status.code() {
+                    Some(0) => match json_lines(&f.stdout) {
+                        Ok(docs) => Attempt::Decoded(Decoding { docs, error: None }),
+                        Err(e) => Attempt::Crash(e),
+                    },
+                    Some(1) => {
+                        let mut docs = json_lines(&f.stdout).unwrap_or_default();
+                        let err = match docs.last() {
+                            Some(Value::Object(o)) if o.len() == 1 && o.contains_key("error") => {
+                                docs.pop()
+                                    .and_then(|mut v| v.get_mut("error").map(Value::take))
+                            }
+                            _ => None,
+                        };
+                        let error = peer_error(err.as_ref(), &stderr_tail(&f.stderr));
+                        Attempt::Decoded(Decoding {
+                            docs,
+                            error: Some(error),
+                        })
+                    }
+                    Some(EXIT_UNSUPPORTED) => Attempt::Unsupported(stderr_tail(&f.stderr)),
+                    _ => Attempt::Crash(exit_crash(&f)),
+                }
+            }
+            Mode::Persistent => {
+                let req = json!({"op": "decode", "protocol": protocol, "profile": profile,
+                                 "input": hex::encode(input)});
+                let v = match self.request(&req) {
+                    Ok(v) => v,
+                    Err(a) => return a,
+                };
+                if let Some(why) = v.get("unsupported") {
+                    return Attempt::Unsupported(why.as_str().unwrap_or("").to_string());
+                }
+                let docs = match v.get("docs") {
+                    Some(Value::Array(d)) => d.clone(),
+                    None if v.get("error").is_some() => Vec::new(),
+                    _ => {
+                        return Attempt::Crash(format!(
+                            "answer has no \"docs\" array: {}",
+                            crate::compare::shorten(&v.to_string(), 120)
+                        ))
+                    }
+                };
+                let error = v
+                    .get("error")
+                    .filter(|e| !e.is_null())
+                    .map(|e| peer_error(Some(e), ""));
+                Attempt::Decoded(Decoding { docs, error })
+            }
+        }
+    }
+
+    fn encode(&mut self, protocol: &str, profile: &str, docs: &[Value]) -> EncodeAttempt {
+        let crash = |a: Attempt| match a {
+            Attempt::Timeout(t) => EncodeAttempt::Timeout(t),
+            Attempt::Unsupported(m) => EncodeAttempt::Unsupported(m),
+            Attempt::Crash(m) => EncodeAttempt::Crash(m),
+            Attempt::Decoded(_) => EncodeAttempt::Crash("unexpected answer".into()),
+        };
+        match self.mode {
+            Mode::OneShot => {
+                let mut input = Vec::new();
+                for d in docs {
+                    input.extend_from_slice(d.to_string().as_bytes());
+                    input.push(b'\n');
+                }
+                let f = match self.one_shot(&["encode", protocol], profile, input) {
+                    Ok(f) => f,
+                    Err(a) => return crash(a),
+                };
+                match f.status.code() {
+                    Some(0) => EncodeAttempt::Encoded(Ok(f.stdout)),
+                    Some(1) => {
+                        EncodeAttempt::Encoded(Err(peer_error(None, &stderr_tail(&f.stderr))))
+                    }
+                    Some(EXIT_UNSUPPORTED) => EncodeAttempt::Unsupported(stderr_tail(&f.stderr)),
+                    _ => EncodeAttempt::Crash(exit_crash(&f)),
+                }
+            }
+            Mode::Persistent => {
+                let req =
+                    json!({"op": "encode", "protocol": protocol, "profile": profile, "docs": docs});
+                let v = match self.request(&req) {
+                    Ok(v) => v,
+                    Err(a) => return crash(a),
+                };
+                if let Some(why) = v.get("unsupported") {
+                    return EncodeAttempt::Unsupported(why.as_str().unwrap_or("").to_string());
+                }
+                if let Some(e) = v.get("error").filter(|e| !e.is_null()) {
+                    return EncodeAttempt::Encoded(Err(peer_error(Some(e), "")));
+                }
+                match v
+                    .get("output")
+                    .and_then(Value::as_str)
+                    .map(crate::vectors::parse_hex)
+                {
+                    Some(Ok(b)) => EncodeAttempt::Encoded(Ok(b)),
+                    _ => EncodeAttempt::Crash("answer has no hex \"output\"".into()),
+                }
+            }
+        }
+    }
+
+    fn checks_error_kind(&self) -> bool {
+        false
+    }
+
+    fn must_encode(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_may_nest_deeper_than_serde_default() {
+        let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        assert!(parse_answer(&deep).is_ok());
+        let too_deep = format!(
+            "{}{}",
+            "[".repeat(MAX_ANSWER_DEPTH + 1),
+            "]".repeat(MAX_ANSWER_DEPTH + 1)
+        );
+        assert!(parse_answer(&too_deep)
+            .unwrap_err()
+            .contains("nested 2049 deep"));
+        // Brackets inside strings (and escaped quotes) do not count.
+        let s = format!(r#"["{}\"{}"]"#, "[".repeat(3000), "{".repeat(3000));
+        assert_eq!(parse_answer(&s).unwrap().as_array().unwrap().len(), 1);
+        assert!(parse_answer("[1] x").is_err());
+    }
+
+    #[test]
+    fn splits_like_a_shell() {
+        assert_eq!(split_command("python3 a.py").unwrap(), ["python3", "a.py"]);
+        assert_eq!(
+            split_command(r#"node 'my dir/a.js' "x \"y\"" a\ b ''"#).unwrap(),
+            ["node", "my dir/a.js", "x \"y\"", "a b", ""]
+        );
+        assert!(split_command("a 'b").is_err());
+        assert!(split_command("   ").is_err());
+    }
+
+    #[cfg(unix)]
+    fn sh(script: &str, mode: Mode) -> Adapter {
+        let cmd = format!("sh -c '{script}' adapter");
+        Adapter::new(&cmd, mode, Duration::from_millis(1500), None).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn one_shot_exit_codes() {
+        let mut a = sh(r#"cat >/dev/null; echo "{\"n\": 1}""#, Mode::OneShot);
+        assert_eq!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Decoded(Decoding {
+                docs: vec![json!({"n": 1})],
+                error: None
+            })
+        );
+        let mut a = sh(
+            r#"echo "{\"error\": {\"kind\": \"bad\", \"code\": -32700}}"; exit 1"#,
+            Mode::OneShot,
+        );
+        let Attempt::Decoded(d) = a.decode("jsonrpc", "strict", b"x") else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                d.docs.len(),
+                d.error.as_ref().map(|e| (e.kind.as_str(), e.code))
+            ),
+            (0, Some(("bad", Some(-32700))))
+        );
+        let mut a = sh("echo no >&2; exit 3", Mode::OneShot);
+        assert_eq!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Unsupported("no".into())
+        );
+        let mut a = sh("echo oops >&2; exit 7", Mode::OneShot);
+        assert_eq!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Crash("exit status 7: oops".into())
+        );
+        let mut a = sh("echo not-json", Mode::OneShot);
+        assert!(matches!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Crash(_)
+        ));
+        let t0 = Instant::now();
+        let mut a = sh("sleep 30", Mode::OneShot);
+        assert!(matches!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Timeout(_)
+        ));
+        assert!(t0.elapsed() < Duration::from_secs(10));
+        // The arguments and the profile reach the adapter; encode returns stdout's bytes.
+        let mut a = sh(
+            r#"printf "%s %s %s" "$1" "$2" "$MSGWIRE_PROFILE""#,
+            Mode::OneShot,
+        );
+        assert_eq!(
+            a.encode("amqp", "lenient", &[json!(1)]),
+            EncodeAttempt::Encoded(Ok(b"encode amqp lenient".to_vec()))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn persistent_mode_restarts_after_a_failure() {
+        // Answers each request line; a request containing "hang" makes it stop answering.
+        let script = r#"while read -r l; do case "$l" in *hang*) sleep 30;; *encode*) echo "{\"output\": \"6869\"}";; *) echo "{\"docs\": [1]}";; esac; done"#;
+        let mut a = sh(script, Mode::Persistent);
+        assert_eq!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Decoded(Decoding {
+                docs: vec![json!(1)],
+                error: None
+            })
+        );
+        assert_eq!(
+            a.encode("jsonrpc", "strict", &[json!(1)]),
+            EncodeAttempt::Encoded(Ok(b"hi".to_vec()))
+        );
+        // hex of "hang" is 68616e67: make the profile carry the word instead.
+        assert!(matches!(
+            a.decode("jsonrpc", "hang", b"x"),
+            Attempt::Timeout(_)
+        ));
+        assert_eq!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Decoded(Decoding {
+                docs: vec![json!(1)],
+                error: None
+            })
+        );
+    }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The peer matrix: runs the vector corpus against our codecs and against every peer adapter in
+# conformance/adapters/, then writes docs/compliance.md (one row per implementation, one column
+# per vector group, counts, links to each failing case).
+#
+#   bash scripts/compliance.sh [OUT.md]        (default: docs/compliance.md)
+#
+# Peers are installed from the registries (pinned: conformance/adapters/python/requirements.txt,
+# conformance/adapters/node/package.json) into $MSGWIRE_PEERS_DIR (default
+# /tmp/msgwire-compliance-peers), never into the repository. Runs as root on a fresh Debian
+# machine; idempotent; every step is bounded in time; no network beyond the package registries.
+# Exits non-zero when our own codecs' row is not all-pass (`check codec --strict`); a peer's
+# failures are the matrix's content, not an error.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${1:-$REPO/docs/compliance.md}
+PEERS=${MSGWIRE_PEERS_DIR:-/tmp/msgwire-compliance-peers}
+CASE_TIMEOUT=${MSGWIRE_CASE_TIMEOUT:-10}
+ADAPTERS=$REPO/conformance/adapters
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+APT_UPDATED=0
+
+apt_install() {
+    export DEBIAN_FRONTEND=noninteractive
+    if [ "$APT_UPDATED" = 0 ]; then
+        timeout 600 apt-get update -q
+        APT_UPDATED=1
+    fi
+    timeout 900 apt-get install -y -q --no-install-recommends "$@"
+}
+
+command -v cargo >/dev/null || { echo "compliance.sh: cargo is required" >&2; exit 2; }
+command -v python3 >/dev/null || apt_install python3
+python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+
+echo "== peers into $PEERS"
+mkdir -p "$PEERS/node"
+if [ ! -x "$PEERS/venv/bin/python" ]; then
+    timeout 300 python3 -m venv "$PEERS/venv"
+fi
+timeout 600 "$PEERS/venv/bin/pip" install -q --disable-pip-version-check -r "$ADAPTERS/python/requirements.txt"
+cp "$ADAPTERS/node/package.json" "$PEERS/node/package.json"
+(cd "$PEERS/node" && timeout 600 npm install -q --no-audit --no-fund --omit=dev >/dev/null)
+export NODE_PATH=$PEERS/node/node_modules
+PY=$PEERS/venv/bin/python
+pyver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))"; }
+nodever() { node -p "require('$PEERS/node/node_modules/$1/package.json').version"; }
+
+echo "== build msgwire"
+(cd "$REPO" && timeout 1800 cargo build -q -p msgwire-conformance --bin msgwire)
+MSGWIRE=$(cd "$REPO" && cargo metadata -q --format-version 1 --no-deps \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/msgwire
+
+echo "== our codecs"
+ours=0
+timeout 1800 "$MSGWIRE" check codec --strict --color never --name "msgwire (ours)" \
+    --json "$WORK/0-ours.json" --timeout "$CASE_TIMEOUT" || ours=$?
+
+# name | protocol | adapter command
+ADAPTER_LIST=(
+    "pika $(pyver pika)|amqp|$PY $ADAPTERS/python/pika_adapter.py"
+    "amqplib $(nodever amqplib)|amqp|node $ADAPTERS/node/amqplib_adapter.js"
+    "msgpack-python $(pyver msgpack)|msgpack-rpc|$PY $ADAPTERS/python/msgpack_adapter.py"
+    "@msgpack/msgpack $(nodever @msgpack/msgpack)|msgpack-rpc|node $ADAPTERS/node/msgpack_adapter.js"
+    "Python $("$PY" -c 'import platform; print(platform.python_version())') xmlrpc.client|xmlrpc|$PY $ADAPTERS/python/xmlrpc_adapter.py"
+    "xmlrpc (npm) $(nodever xmlrpc)|xmlrpc|node $ADAPTERS/node/xmlrpc_adapter.js"
+    "json-rpc $(pyver json-rpc)|jsonrpc|$PY $ADAPTERS/python/jsonrpc_adapter.py"
+    "jsonrpcserver $(pyver jsonrpcserver)|jsonrpc|$PY $ADAPTERS/python/jsonrpcserver_adapter.py"
+    "jayson $(nodever jayson)|jsonrpc|node $ADAPTERS/node/jayson_adapter.js"
+)
+i=1
+for entry in "${ADAPTER_LIST[@]}"; do
+    IFS='|' read -r name protocol cmd <<<"$entry"
+    echo "== $name ($protocol)"
+    rc=0
+    timeout 1800 "$MSGWIRE" check codec --protocol "$protocol" --adapter "$cmd" --persistent \
+        --timeout "$CASE_TIMEOUT" --color never --name "$name" --json "$WORK/$i-peer.json" >/dev/null || rc=$?
+    if [ "$rc" -gt 1 ] || [ ! -s "$WORK/$i-peer.json" ]; then
+        echo "compliance.sh: the $name adapter run failed (exit $rc)" >&2
+        exit 2
+    fi
+    i=$((i + 1))
+done
+
+{
+    echo "# Compliance: the peer matrix"
+    echo
+    echo "Made by \`scripts/compliance.sh\` on $(date -u +%Y-%m-%d) from the vector corpus in \`vectors/\`;"
+    echo "do not edit by hand. Each row is one implementation run over the corpus (our codecs"
+    echo "in-process; peers through the adapters in \`conformance/adapters/\`, see"
+    echo "\`conformance/README.md\`). Peers run under the profiles their adapter models (usually"
+    echo "\`strict\`); what a peer's API does not keep (a wire type, key order) shows as"
+    echo "\`wrong-value\`: see each adapter's header for what it reports in that case."
+    echo
+} >"$WORK/preamble.md"
+mkdir -p "$(dirname "$OUT")"
+"$MSGWIRE" report matrix "$WORK"/*.json --preamble "$WORK/preamble.md" \
+    --vectors-link "$(python3 -c 'import os,sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$REPO/vectors" "$(dirname "$OUT")")" \
+    --markdown "$OUT"
+echo "wrote $OUT"
+
+if [ "$ours" != 0 ]; then
+    echo "compliance.sh: our codecs' row is not all-pass (check codec --strict exit $ours)" >&2
+    exit 1
+fi
