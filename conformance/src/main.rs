@@ -91,6 +91,41 @@ enum Color {
 enum CheckCommand {
     /// Run the corpus against our codecs (or, with --adapter, any implementation).
     Codec(CheckArgs),
+    /// Check a live AMQP 0-9-1 broker against the spec: amqp://user:pass@host:port/vhost.
+    AmqpBroker(LiveArgs),
+}
+
+#[derive(Args)]
+struct LiveArgs {
+    /// The target (amqp://user:pass@host:port/vhost).
+    url: Option<String>,
+    /// List the cases (id, level, section) and exit.
+    #[arg(long)]
+    list: bool,
+    /// Only case ids matching this glob (`*` any characters; repeatable).
+    #[arg(long)]
+    only: Vec<String>,
+    /// Skip case ids matching this glob (repeatable).
+    #[arg(long)]
+    skip: Vec<String>,
+    /// Also run SHOULD-level cases.
+    #[arg(long)]
+    strict: bool,
+    /// Seconds any one wait may take.
+    #[arg(long, default_value_t = 5.0)]
+    timeout: f64,
+    /// Print every case's wire log (hex and decoded), not only failures'.
+    #[arg(long)]
+    trace: bool,
+    /// Write a JSON report.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write a JUnit XML report (one testsuite, one testcase per case).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Known failures (one case id per line, `#` comments): they do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -223,6 +258,33 @@ fn main() {
         } => {
             let dir = vectors.unwrap_or_else(cli::default_vectors_dir);
             cli::vectors_show(&dir, &id, &mut out, &mut err)
+        }
+        Command::Check {
+            command: CheckCommand::AmqpBroker(a),
+        } => {
+            if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 600.0) {
+                eprintln!("msgwire: --timeout is a number of seconds in (0, 600]");
+                std::process::exit(cli::EXIT_USAGE);
+            }
+            let opts = msgwire_conformance::live::LiveOptions {
+                list: a.list,
+                selection: msgwire_conformance::live::Selection {
+                    only: a.only,
+                    skip: a.skip,
+                    strict: a.strict,
+                },
+                timeout: Duration::from_secs_f64(a.timeout),
+                trace: a.trace,
+                json: a.json,
+                junit: a.junit,
+                baseline: a.baseline,
+            };
+            msgwire_conformance::live::check_amqp_broker(
+                a.url.as_deref(),
+                &opts,
+                &mut out,
+                &mut err,
+            )
         }
         Command::Check {
             command: CheckCommand::Codec(a),

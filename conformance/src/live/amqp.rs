@@ -63,8 +63,9 @@ impl Target {
     }
 }
 
-/// What came (or did not come) from the broker.
+/// What came (or did not come) from the broker. Short-lived, one at a time: its size is fine.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 enum Got {
     Frame(Frame<'static>),
     /// The socket closed (EOF or reset).

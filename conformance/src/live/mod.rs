@@ -271,6 +271,160 @@ pub fn terminal_report(results: &[CaseResult], trace: bool) -> String {
     s
 }
 
+/// What `msgwire check <live target>` was asked.
+#[derive(Debug, Clone, Default)]
+pub struct LiveOptions {
+    /// List the cases and exit.
+    pub list: bool,
+    /// Which cases.
+    pub selection: Selection,
+    /// Bound on each wait.
+    pub timeout: Duration,
+    /// Print every trace.
+    pub trace: bool,
+    /// JSON report path.
+    pub json: Option<std::path::PathBuf>,
+    /// JUnit report path.
+    pub junit: Option<std::path::PathBuf>,
+    /// Known failures.
+    pub baseline: Option<std::path::PathBuf>,
+}
+
+/// The JSON report: target, then every result with its trace.
+pub fn json_report(target: &str, results: &[CaseResult]) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({ "target": target, "results": results }))
+        .unwrap_or_default()
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A JUnit report: one testsuite, one testcase per case; failures carry what was observed.
+pub fn junit_report(suite: &str, results: &[CaseResult]) -> String {
+    use std::fmt::Write;
+    let failures = results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Failed)
+        .count();
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\">\n",
+        xml_escape(suite),
+        results.len()
+    );
+    for r in results {
+        let _ = write!(
+            s,
+            "  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">",
+            xml_escape(r.section),
+            xml_escape(r.id),
+            r.millis as f64 / 1000.0
+        );
+        match r.verdict {
+            Verdict::Failed => {
+                let _ = write!(s, "<failure message=\"{}\"/>", xml_escape(&r.observed));
+            }
+            Verdict::Unimplemented => {
+                let _ = write!(s, "<skipped message=\"{}\"/>", xml_escape(&r.observed));
+            }
+            _ => {}
+        }
+        s.push_str("</testcase>\n");
+    }
+    s.push_str("</testsuite>\n");
+    s
+}
+
+/// `msgwire check amqp-broker URL`: runs the cases, prints the report, writes the files.
+/// Exit status: 0 when no MUST case (SHOULD under `--strict`) failed outside the baseline,
+/// 1 when one did, 2 on usage errors.
+#[cfg(feature = "amqp")]
+pub fn check_amqp_broker(
+    url: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let cases = amqp::cases();
+    if o.list {
+        for c in cases.iter().filter(|c| o.selection.selects(c)) {
+            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
+        }
+        return 0;
+    }
+    let Some(url) = url else {
+        let _ = writeln!(
+            err,
+            "msgwire: check amqp-broker needs a URL (amqp://user:pass@host:port/vhost)"
+        );
+        return 2;
+    };
+    let target = match amqp::Target::from_url(url, o.timeout) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "msgwire: {e}");
+            return 2;
+        }
+    };
+    let results = run(&cases, &target, &o.selection);
+    finish(
+        &format!("amqp-broker {}", target.addr),
+        &results,
+        o,
+        out,
+        err,
+    )
+}
+
+/// Prints and writes the reports; the exit status.
+pub fn finish(
+    target: &str,
+    results: &[CaseResult],
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let _ = write!(out, "{}", terminal_report(results, o.trace));
+    let writes = [
+        (o.json.as_ref(), json_report(target, results)),
+        (o.junit.as_ref(), junit_report(target, results)),
+    ];
+    for (path, text) in writes {
+        if let Some(path) = path {
+            if let Err(e) = std::fs::write(path, text) {
+                let _ = writeln!(err, "msgwire: {}: {e}", path.display());
+                return 2;
+            }
+        }
+    }
+    let known: Vec<String> = match &o.baseline {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) => t
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect(),
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: {}: {e}", p.display());
+                return 2;
+            }
+        },
+        None => Vec::new(),
+    };
+    let regressions: Vec<_> = results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Failed && !known.iter().any(|k| k == r.id))
+        .collect();
+    if regressions.is_empty() {
+        0
+    } else {
+        1
+    }
+}
+
 /// Deadline helper: the time left until `deadline`, at least 1 ms (socket timeouts reject 0).
 pub fn left(deadline: Instant) -> Duration {
     deadline
