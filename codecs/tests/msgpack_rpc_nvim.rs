@@ -72,7 +72,10 @@ impl Nvim {
                 return (f, reads);
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            let chunk = self.chunks.recv_timeout(left).expect("nvim answered in time");
+            let chunk = self
+                .chunks
+                .recv_timeout(left)
+                .expect("nvim answered in time");
             reads += 1;
             self.reads += 1;
             self.splitter.push(&chunk);
@@ -145,7 +148,12 @@ fn neovim_over_stdio() {
     let (f, _) = nvim.call(3, "nvim_buf_set_lines", set);
     let (error, _) = response(&f);
     assert!(error.is_nil(), "{error:?}");
-    let get = vec![types.to_value(handle), Value::from(0), Value::from(-1), Value::from(false)];
+    let get = vec![
+        types.to_value(handle),
+        Value::from(0),
+        Value::from(-1),
+        Value::from(false),
+    ];
     let (f, _) = nvim.call(4, "nvim_buf_get_lines", get);
     assert_eq!(strs(response(&f).1), lines);
 
@@ -158,14 +166,35 @@ fn neovim_over_stdio() {
     let int = |i: usize| items[i].as_int().unwrap().as_i128();
     assert_eq!(
         (int(0), int(1), int(2), int(3), int(4), int(5)),
-        (1, -2, 4294967296, -9007199254740993, i64::MAX as i128, i64::MIN as i128)
+        (
+            1,
+            -2,
+            4294967296,
+            -9007199254740993,
+            i64::MAX as i128,
+            i64::MIN as i128
+        )
     );
     assert_eq!(items[6], ValueRef::F64(1.5));
     assert_eq!(items[7], ValueRef::F64(-0.25));
     assert_eq!(items[8], ValueRef::F64(1.0e300));
     let nested = items[9].as_array().unwrap().to_vec();
     assert_eq!(nested[0].as_array().unwrap().len(), 0);
-    assert_eq!(nested[1].as_map().unwrap().get("k").unwrap().as_array().unwrap().get(0).unwrap().as_int().unwrap().as_i64(), Some(-1));
+    assert_eq!(
+        nested[1]
+            .as_map()
+            .unwrap()
+            .get("k")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .as_int()
+            .unwrap()
+            .as_i64(),
+        Some(-1)
+    );
 
     // An unknown method: an error response, and Neovim is still there.
     let (f, _) = nvim.call(6, "no_such_method", vec![]);
@@ -184,7 +213,12 @@ fn neovim_over_stdio() {
 
     // The largest msgid.
     let (f, _) = nvim.call(u32::MAX, "nvim_eval", vec![Value::from("1+1")]);
-    assert_eq!(Message::from_slice_with(&f, &Limits::default(), Profile::Neovim).unwrap().msgid(), Some(u32::MAX));
+    assert_eq!(
+        Message::from_slice_with(&f, &Limits::default(), Profile::Neovim)
+            .unwrap()
+            .msgid(),
+        Some(u32::MAX)
+    );
 
     // A reply of more than 64 KiB, arriving in pieces.
     let (f, reads) = nvim.call(9, "nvim_eval", vec![Value::from("repeat('ä', 150000)")]);
@@ -196,12 +230,18 @@ fn neovim_over_stdio() {
     let mut calls = Calls::starting_at(100, 16);
     for n in 0..5 {
         let id = calls.start(n).unwrap();
-        nvim.send(&OwnedMessage::request(id, "nvim_eval", vec![Value::from(format!("{n}*{n}"))]));
+        nvim.send(&OwnedMessage::request(
+            id,
+            "nvim_eval",
+            vec![Value::from(format!("{n}*{n}"))],
+        ));
     }
     for _ in 0..5 {
         let (f, _) = nvim.frame();
         let m = Message::from_slice_with(&f, &Limits::default(), Profile::Neovim).unwrap();
-        let Message::Response { msgid, result, .. } = m else { continue };
+        let Message::Response { msgid, result, .. } = m else {
+            continue;
+        };
         let n: i64 = calls.finish(msgid).expect("a request in flight");
         assert_eq!(result.as_int().unwrap().as_i64(), Some(n * n));
     }

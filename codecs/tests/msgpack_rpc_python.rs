@@ -44,7 +44,11 @@ impl Drop for Server {
 fn start_server() -> (Server, u16) {
     let python = std::env::var("MSGWIRE_MPRPC_PYTHON").unwrap_or_else(|_| "python3".into());
     // An ephemeral port: bind, note it, release it for the server.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = Command::new(python)
         .args(["-c", SERVER, &port.to_string()])
         .stdout(Stdio::piped())
@@ -101,7 +105,11 @@ impl Client {
     fn call(&mut self, msgid: u32, method: &str, params: Vec<Value>) -> (Value, Value) {
         self.send(&OwnedMessage::request(msgid, method, params));
         match self.recv().unwrap() {
-            OwnedMessage::Response { msgid: id, error, result } => {
+            OwnedMessage::Response {
+                msgid: id,
+                error,
+                result,
+            } => {
                 assert_eq!(id, msgid);
                 (error, result)
             }
@@ -117,31 +125,58 @@ fn msgpack_rpc_python_server() {
     let mut c = Client::connect(port, Profile::Strict);
 
     // Call.
-    assert_eq!(c.call(1, "add", vec![Value::from(1), Value::from(2)]), (Value::Nil, Value::from(3)));
-    let big = c.call(2, "add", vec![Value::from(u64::MAX - 1), Value::from(1)]).1;
+    assert_eq!(
+        c.call(1, "add", vec![Value::from(1), Value::from(2)]),
+        (Value::Nil, Value::from(3))
+    );
+    let big = c
+        .call(2, "add", vec![Value::from(u64::MAX - 1), Value::from(1)])
+        .1;
     assert_eq!(big, Value::Int(Int::from(u64::MAX)));
     let text = "héllo wörld ✓ 日本語";
-    assert_eq!(c.call(3, "echo", vec![Value::from(text)]).1, Value::from(text));
+    assert_eq!(
+        c.call(3, "echo", vec![Value::from(text)]).1,
+        Value::from(text)
+    );
     let nested = Value::Array(vec![
         Value::from(-129),
         Value::from(i64::MIN),
         Value::F64(-0.25),
-        Value::Map(vec![(Value::from("k"), Value::Array(vec![Value::Nil, Value::from(true)]))]),
+        Value::Map(vec![(
+            Value::from("k"),
+            Value::Array(vec![Value::Nil, Value::from(true)]),
+        )]),
     ]);
     assert_eq!(c.call(4, "echo", vec![nested.clone()]).1, nested);
-    assert_eq!(c.call(u32::MAX, "add", vec![Value::from(2), Value::from(2)]).1, Value::from(4));
+    assert_eq!(
+        c.call(u32::MAX, "add", vec![Value::from(2), Value::from(2)])
+            .1,
+        Value::from(4)
+    );
 
     // Errors: an exception in the method, and an unknown method.
     let (error, result) = c.call(5, "fail", vec![]);
     assert_eq!(result, Value::Nil);
-    assert!(error.as_str().is_some_and(|e| e.contains("boom")), "{error:?}");
+    assert!(
+        error.as_str().is_some_and(|e| e.contains("boom")),
+        "{error:?}"
+    );
     let (error, result) = c.call(6, "no_such_method", vec![]);
     assert_eq!(result, Value::Nil);
-    assert!(error.as_str().is_some_and(|e| e.contains("not found")), "{error:?}");
+    assert!(
+        error.as_str().is_some_and(|e| e.contains("not found")),
+        "{error:?}"
+    );
 
     // Notify: no response; its effect shows in the next call's answer.
-    c.send(&OwnedMessage::notification("note", vec![Value::from("first")]));
-    c.send(&OwnedMessage::notification("note", vec![Value::from("second")]));
+    c.send(&OwnedMessage::notification(
+        "note",
+        vec![Value::from("first")],
+    ));
+    c.send(&OwnedMessage::notification(
+        "note",
+        vec![Value::from("second")],
+    ));
     assert_eq!(
         c.call(7, "notes_seen", vec![]).1,
         Value::Array(vec![Value::from("first"), Value::from("second")])
@@ -151,7 +186,11 @@ fn msgpack_rpc_python_server() {
     let mut calls = Calls::starting_at(1000, 8);
     for n in 0..6i64 {
         let id = calls.start(n).unwrap();
-        c.send(&OwnedMessage::request(id, "add", vec![Value::from(n), Value::from(n)]));
+        c.send(&OwnedMessage::request(
+            id,
+            "add",
+            vec![Value::from(n), Value::from(n)],
+        ));
     }
     for _ in 0..6 {
         let OwnedMessage::Response { msgid, result, .. } = c.recv().unwrap() else {
@@ -171,7 +210,11 @@ fn msgpack_rpc_python_turns_bin_into_str() {
     // back as a str that is not UTF-8. Strict refuses it; lenient keeps the bytes.
     let (_server, port) = start_server();
     let mut strict = Client::connect(port, Profile::Strict);
-    strict.send(&OwnedMessage::request(1, "echo", vec![Value::Bin(vec![0xff, 0xfe, 0x00])]));
+    strict.send(&OwnedMessage::request(
+        1,
+        "echo",
+        vec![Value::Bin(vec![0xff, 0xfe, 0x00])],
+    ));
     assert_eq!(strict.recv().unwrap_err().kind(), "invalid-utf8");
 
     let mut lenient = Client::connect(port, Profile::Lenient);

@@ -7,9 +7,10 @@
 
 use super::scan::{head, Head};
 use super::value::{put_array_header, put_bin, put_str, read, str_header_len};
-use super::{scan, ArrayRef, Error, Int, Limits, Profile, Value, ValueRef};
+use super::{from_value, scan, ArrayRef, DeError, Error, Int, Limits, Profile, Value, ValueRef};
 use crate::Decoded;
 use bytes::BufMut;
+use serde::de;
 use std::borrow::Cow;
 
 /// A method name: a str, or what lenient profiles also accept.
@@ -285,6 +286,32 @@ impl<'a> Message<'a> {
         match self {
             Message::Request { msgid, .. } | Message::Response { msgid, .. } => Some(*msgid),
             Message::Notification { .. } => None,
+        }
+    }
+
+    /// The params of a request or notification as `T` (serde; borrowing where `T` does).
+    pub fn params_as<T: serde::Deserialize<'a>>(&self) -> Result<T, DeError> {
+        match self {
+            Message::Request { params, .. } | Message::Notification { params, .. } => {
+                from_value(ValueRef::Array(*params))
+            }
+            Message::Response { .. } => Err(de::Error::custom("a response has no params")),
+        }
+    }
+
+    /// The result of a response as `T` (whatever the error slot holds).
+    pub fn result_as<T: serde::Deserialize<'a>>(&self) -> Result<T, DeError> {
+        match self {
+            Message::Response { result, .. } => from_value(*result),
+            _ => Err(de::Error::custom("only a response has a result")),
+        }
+    }
+
+    /// The error of a response as `T` (e.g. `(i64, &str)` for Neovim's `[type, message]`).
+    pub fn error_as<T: serde::Deserialize<'a>>(&self) -> Result<T, DeError> {
+        match self {
+            Message::Response { error, .. } => from_value(*error),
+            _ => Err(de::Error::custom("only a response has an error")),
         }
     }
 

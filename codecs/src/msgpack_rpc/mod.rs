@@ -15,14 +15,39 @@
 //!   is ever preallocated from a declared length.
 //! - **Smallest form out.** Non-minimal encodings are accepted on decode; the encoders write the
 //!   smallest form of every value (so `encode(decode(x)) == x` exactly when `x` is minimal).
-//! - The wire markers come from `rmp`'s low-level [`rmp::Marker`]; reading goes through the
-//!   crate's bounded cursor, writing through [`bytes::BufMut`].
+//! - The wire markers come from `rmp`'s low-level [`rmp::Marker`]; reading and writing are
+//!   bounds-checked slices and [`bytes::BufMut`].
+//!
+//! ```
+//! use msgwire::msgpack_rpc::{from_value, Limits, Message, OwnedMessage, Profile, Splitter, Value};
+//!
+//! // A client writes a request...
+//! let wire = OwnedMessage::request(7, "add", vec![Value::from(1), Value::from("two")]).to_vec();
+//!
+//! // ...a server splits the stream into messages, however it arrives, and reads them in place.
+//! let mut stream = Splitter::new(Limits::default(), Profile::Strict);
+//! for piece in wire.chunks(3) {
+//!     stream.push(piece);
+//! }
+//! let frame = stream.next_frame()?.expect("a whole message");
+//! let msg = Message::from_slice(&frame)?;
+//! let Message::Request { msgid, method, params } = msg else { unreachable!() };
+//! assert_eq!((msgid, method.as_str()), (7, Some("add")));
+//! let (a, b): (i64, &str) = from_value(params.into())?; // typed, borrowing "two"
+//! assert_eq!((a, b), (1, "two"));
+//!
+//! // ...and answers.
+//! let reply = OwnedMessage::result(msgid, Value::from(3)).to_vec();
+//! assert_eq!(reply, [0x94, 0x01, 0x07, 0xc0, 0x03]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod de;
 mod error;
 mod message;
 pub mod neovim;
 mod scan;
+mod ser;
 mod stream;
 mod value;
 
@@ -30,6 +55,7 @@ pub use de::{from_value, DeError};
 pub use error::Error;
 pub use message::{Message, Method, OwnedMessage};
 pub use scan::scan;
+pub use ser::{to_value, SerError};
 #[cfg(feature = "tokio")]
 pub use stream::MessageCodec;
 pub use stream::Splitter;

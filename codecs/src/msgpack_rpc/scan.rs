@@ -307,7 +307,9 @@ pub(crate) fn skip(buf: &[u8], mut pos: usize) -> Option<usize> {
         pending -= 1;
         pos += hlen;
         match h {
-            Head::Str(len) | Head::Bin(len) | Head::Ext(_, len) => pos += len as usize,
+            Head::Str(len) | Head::Bin(len) | Head::Ext(_, len) => {
+                pos = pos.checked_add(len as usize)?;
+            }
             Head::Array(n) => pending += u64::from(n),
             Head::Map(n) => pending += 2 * u64::from(n),
             Head::Reserved => return None,

@@ -466,8 +466,61 @@ fn typed_params_via_serde_borrow() {
         }
     );
     assert_eq!(mode, Mode::Size(7));
+    let req = msg(&bytes).unwrap();
+    let (s, _, _, _): P<'_> = req.params_as().unwrap();
+    assert_eq!(s, "hello");
+    assert!(req.result_as::<u8>().is_err());
+    let res = h("94 01 09 92 01 a3626164 c0");
+    let res = msg(&res).unwrap();
+    assert_eq!(res.error_as::<(i64, &str)>().unwrap(), (1, "bad"));
+    assert_eq!(res.result_as::<Option<u8>>().unwrap(), None);
     let e = from_value::<u8>(ValueRef::Str("x")).unwrap_err();
     assert_eq!(e.kind(), "type-mismatch");
+}
+
+#[test]
+fn typed_values_serialize_and_come_back() {
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    enum Shape {
+        Point,
+        Circle(f64),
+        Rect { w: u32, h: u32 },
+        Pair(i8, String),
+    }
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Call {
+        name: String,
+        big: u64,
+        neg: i64,
+        ratio: f32,
+        tags: Vec<String>,
+        shapes: Vec<Shape>,
+        maybe: Option<bool>,
+    }
+    let call = Call {
+        name: "grüß".into(),
+        big: u64::MAX,
+        neg: i64::MIN,
+        ratio: 0.5,
+        tags: vec!["a".into(), String::new()],
+        shapes: vec![
+            Shape::Point,
+            Shape::Circle(1.5),
+            Shape::Rect { w: 2, h: 3 },
+            Shape::Pair(-1, "x".into()),
+        ],
+        maybe: None,
+    };
+    let v = to_value(&call).unwrap();
+    let bytes = v.to_vec();
+    let back: Call = from_value(ValueRef::from_slice(&bytes).unwrap()).unwrap();
+    assert_eq!(back, call);
+    // Structs are maps keyed by field name; unit variants are their name.
+    let Value::Map(pairs) = &v else { panic!() };
+    assert_eq!(pairs[0], (Value::from("name"), Value::from("grüß")));
+    assert_eq!(to_value(&Shape::Point).unwrap(), Value::from("Point"));
+    assert_eq!(to_value(&(1u8, -1i8)).unwrap().to_vec(), h("92 01 ff"));
+    assert!(to_value(&u128::MAX).is_err());
 }
 
 #[test]
@@ -547,4 +600,29 @@ fn owned_and_borrowed_encode_the_same() {
     assert_eq!(owned.encoded_len(), bytes.len());
     assert_eq!(v.encoded_len(), bytes.len());
     assert_eq!(Value::from_slice(&bytes).unwrap(), owned);
+}
+
+#[cfg(feature = "tokio")]
+#[test]
+fn tokio_codec_frames_a_stream() {
+    use bytes::BytesMut;
+    use tokio_util::codec::{Decoder, Encoder};
+    let mut codec = MessageCodec::default();
+    let a = OwnedMessage::request(1, "a", vec![Value::from(-1)]);
+    let b = OwnedMessage::notification("b", vec![]);
+    let mut out = BytesMut::new();
+    codec.encode(&a, &mut out).unwrap();
+    codec.encode(&b, &mut out).unwrap();
+    let whole = out.freeze();
+    let mut src = BytesMut::from(&whole[..3]);
+    assert_eq!(codec.decode(&mut src).unwrap(), None);
+    src.extend_from_slice(&whole[3..]);
+    let f = codec.decode(&mut src).unwrap().unwrap();
+    assert_eq!(Message::from_slice(&f).unwrap().into_owned(), a);
+    let f = codec.decode(&mut src).unwrap().unwrap();
+    assert_eq!(Message::from_slice(&f).unwrap().into_owned(), b);
+    assert_eq!(codec.decode(&mut src).unwrap(), None);
+    let mut bad = BytesMut::from(&[0xc1u8][..]);
+    let e = codec.decode(&mut bad).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
 }

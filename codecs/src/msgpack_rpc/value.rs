@@ -288,7 +288,7 @@ impl PartialEq for ValueRef<'_> {
 /// Reads the value at the start of validated bytes: the value and its length.
 pub(crate) fn read(buf: &[u8]) -> Option<(ValueRef<'_>, usize)> {
     let (h, hlen) = head(buf, 0).ok()?;
-    let data = |len: u32| buf.get(hlen..hlen + len as usize);
+    let data = |len: u32| buf.get(hlen..hlen.checked_add(len as usize)?);
     let v = match h {
         Head::Nil => (ValueRef::Nil, hlen),
         Head::Bool(b) => (ValueRef::Bool(b), hlen),
@@ -576,6 +576,18 @@ impl fmt::Debug for ArrayRef<'_> {
 impl PartialEq for ArrayRef<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl<'a> From<ArrayRef<'a>> for ValueRef<'a> {
+    fn from(a: ArrayRef<'a>) -> Self {
+        ValueRef::Array(a)
+    }
+}
+
+impl<'a> From<MapRef<'a>> for ValueRef<'a> {
+    fn from(m: MapRef<'a>) -> Self {
+        ValueRef::Map(m)
     }
 }
 
