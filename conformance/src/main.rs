@@ -279,12 +279,20 @@ fn main() {
                 junit: a.junit,
                 baseline: a.baseline,
             };
-            msgwire_conformance::live::check_amqp_broker(
+            #[cfg(feature = "amqp")]
+            let code = msgwire_conformance::live::check_amqp_broker(
                 a.url.as_deref(),
                 &opts,
                 &mut out,
                 &mut err,
-            )
+            );
+            #[cfg(not(feature = "amqp"))]
+            let code = {
+                let _ = opts;
+                eprintln!("msgwire: this build has no AMQP support (feature `amqp`)");
+                cli::EXIT_USAGE
+            };
+            code
         }
         Command::Check {
             command: CheckCommand::Codec(a),
