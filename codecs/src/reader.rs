@@ -25,26 +25,31 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// A cursor over `buf`, whose first byte is at `base` in the whole input.
+    #[inline]
     pub fn new(buf: &'a [u8], base: usize) -> Self {
         Reader { buf, pos: 0, base }
     }
 
     /// Offset of the next byte in the whole input.
+    #[inline]
     pub fn offset(&self) -> usize {
         self.base + self.pos
     }
 
     /// Bytes not yet read.
+    #[inline]
     pub fn remaining(&self) -> usize {
         self.buf.len() - self.pos
     }
 
     /// Whether any byte is left.
+    #[inline]
     pub fn any_left(&self) -> bool {
         self.pos < self.buf.len()
     }
 
     /// The unread rest, consuming it.
+    #[inline]
     pub fn rest(&mut self) -> &'a [u8] {
         let rest = &self.buf[self.pos..];
         self.pos = self.buf.len();
@@ -52,6 +57,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes `len` bytes; `len` is checked against what remains before anything is sliced.
+    #[inline]
     pub fn take(&mut self, len: usize, expected: &'static str) -> Result<&'a [u8], Short> {
         let remaining = self.remaining();
         if len > remaining {
@@ -67,6 +73,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes exactly `N` bytes as an array.
+    #[inline]
     pub fn take_array<const N: usize>(&mut self, expected: &'static str) -> Result<[u8; N], Short> {
         let bytes = self.take(N, expected)?;
         let mut out = [0u8; N];
@@ -75,6 +82,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A bounded sub-reader over the next `len` bytes.
+    #[inline]
     pub fn sub(&mut self, len: usize, expected: &'static str) -> Result<Reader<'a>, Short> {
         let base = self.offset();
         let bytes = self.take(len, expected)?;
@@ -82,21 +90,25 @@ impl<'a> Reader<'a> {
     }
 
     /// One octet.
+    #[inline]
     pub fn u8(&mut self, expected: &'static str) -> Result<u8, Short> {
         Ok(self.take_array::<1>(expected)?[0])
     }
 
     /// Big-endian u16.
+    #[inline]
     pub fn u16(&mut self, expected: &'static str) -> Result<u16, Short> {
         Ok(u16::from_be_bytes(self.take_array(expected)?))
     }
 
     /// Big-endian u32.
+    #[inline]
     pub fn u32(&mut self, expected: &'static str) -> Result<u32, Short> {
         Ok(u32::from_be_bytes(self.take_array(expected)?))
     }
 
     /// Big-endian u64.
+    #[inline]
     pub fn u64(&mut self, expected: &'static str) -> Result<u64, Short> {
         Ok(u64::from_be_bytes(self.take_array(expected)?))
     }

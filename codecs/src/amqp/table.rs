@@ -154,6 +154,40 @@ impl<'a> FieldValue<'a> {
         })
     }
 
+    /// Validates the value of type `tag` at nesting `depth` without building it: lengths and
+    /// tags are checked, nested containers validated, nothing is copied or constructed.
+    fn skip(r: &mut Reader<'a>, tag: u8, depth: usize, limits: &Limits) -> Result<(), Error> {
+        let (len, what) = match tag {
+            b't' => (1, "boolean"),
+            b'b' => (1, "i8"),
+            b'B' => (1, "u8"),
+            b's' | b'U' => (2, "i16"),
+            b'u' => (2, "u16"),
+            b'I' => (4, "i32"),
+            b'i' => (4, "u32"),
+            b'f' => (4, "f32"),
+            b'l' | b'L' => (8, "i64"),
+            b'd' => (8, "f64"),
+            b'T' => (8, "timestamp"),
+            b'D' => (5, "decimal"),
+            b'V' => (0, "void"),
+            b'S' | b'x' => {
+                let len = r.u32("long string length")?;
+                (len as usize, "long string")
+            }
+            b'A' => return FieldArray::read_at(r, Some((depth, limits))).map(drop),
+            b'F' => return FieldTable::read_at(r, Some((depth, limits))).map(drop),
+            other => {
+                return Err(Error::new(
+                    r.offset() - 1,
+                    ErrorKind::UnknownFieldType(other),
+                ))
+            }
+        };
+        r.take(len, what)?;
+        Ok(())
+    }
+
     /// Encoded length, tag included.
     pub fn encoded_len(&self) -> usize {
         use FieldValue::*;
@@ -256,7 +290,7 @@ macro_rules! container {
                         ));
                     }
                     while body.any_left() {
-                        Self::read_entry(&mut body, Some((depth, limits)))?;
+                        Self::validate_entry(&mut body, depth, limits)?;
                     }
                 }
                 Ok($name { raw: Cow::Borrowed(raw) })
@@ -269,7 +303,7 @@ macro_rules! container {
                     return Err(Error::new(0, ErrorKind::TableTooDeep(limits.table_depth)));
                 }
                 while r.any_left() {
-                    Self::read_entry(&mut r, Some((1, limits)))?;
+                    Self::validate_entry(&mut r, 1, limits)?;
                 }
                 Ok($name { raw: Cow::Borrowed(bytes) })
             }
@@ -369,6 +403,13 @@ impl<'a> FieldTable<'a> {
         Ok((name, FieldValue::read(r, tag, validate)?))
     }
 
+    fn validate_entry(r: &mut Reader<'a>, depth: usize, limits: &Limits) -> Result<(), Error> {
+        let len = r.u8("field name length")?;
+        r.take(len as usize, "field name")?;
+        let tag = r.u8("field value type")?;
+        FieldValue::skip(r, tag, depth, limits)
+    }
+
     /// The first value named `name`.
     pub fn get(&self, name: &str) -> Option<FieldValue<'_>> {
         self.iter()
@@ -389,6 +430,11 @@ impl<'a> FieldArray<'a> {
     ) -> Result<FieldValue<'a>, Error> {
         let tag = r.u8("field value type")?;
         FieldValue::read(r, tag, validate)
+    }
+
+    fn validate_entry(r: &mut Reader<'a>, depth: usize, limits: &Limits) -> Result<(), Error> {
+        let tag = r.u8("field value type")?;
+        FieldValue::skip(r, tag, depth, limits)
     }
 
     /// An array of `values`.
