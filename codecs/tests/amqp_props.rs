@@ -124,11 +124,15 @@ fn arb_frame() -> impl Strategy<Value = Frame<'static>> {
     ]
 }
 
+/// No frame-max, and RabbitMQ's profile so that the legacy access class decodes too.
 fn unlimited() -> FrameDecoder {
-    FrameDecoder::new(Limits {
-        frame_max: 0,
-        ..Limits::default()
-    })
+    FrameDecoder {
+        limits: Limits {
+            frame_max: 0,
+            ..Limits::default()
+        },
+        profile: Profile::RabbitMq,
+    }
 }
 
 proptest! {

@@ -1,7 +1,7 @@
 //! Structured frames: encode → decode → equal, and the encoded length is exact.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::amqp::{FrameDecoder, Limits};
+use msgwire::amqp::{FrameDecoder, Limits, Profile};
 use msgwire::Decoded;
 use msgwire_fuzz::amqp::ArbFrame;
 
@@ -9,7 +9,11 @@ fuzz_target!(|frame: ArbFrame| {
     let frame = frame.0;
     let wire = frame.to_vec();
     assert_eq!(wire.len(), frame.encoded_len());
-    let decoder = FrameDecoder::new(Limits { frame_max: 0, ..Limits::default() });
+    // RabbitMQ's profile: the generated frames include the legacy access class.
+    let decoder = FrameDecoder {
+        limits: Limits { frame_max: 0, ..Limits::default() },
+        profile: Profile::RabbitMq,
+    };
     match decoder.decode(&wire) {
         Ok(Decoded::Complete { value, used }) => {
             assert_eq!(used, wire.len());
