@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 
 pub mod amqp;
+pub mod msgpack_rpc;
+pub mod jsonrpc;
+pub mod xmlrpc;
 
 /// Splits `data` into chunks whose sizes come from `sizes` (each 1..=256, cycling), so a target
 /// can feed a stream decoder the way a socket would.
