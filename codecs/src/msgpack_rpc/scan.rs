@@ -155,11 +155,18 @@ pub(crate) struct ScanState {
     pos: usize,
     /// Open arrays/maps.
     depth: usize,
-    /// Sum of `open[..depth]`.
+    /// Sum of the open counts.
     pending: u64,
-    /// Elements not yet started, per open array/map (a map counts keys and values).
-    open: [u64; Limits::HARD_MAX_DEPTH],
+    /// Elements not yet started, per open array/map (a map counts keys and values): the first
+    /// levels inline, deeper ones in `spill`. Zeroing all [`Limits::HARD_MAX_DEPTH`] levels for
+    /// every scan cost more than the scan of a typical message; a `Vec` that stays empty does
+    /// not allocate, so only data nested deeper than `INLINE_DEPTH` allocates.
+    open: [u64; INLINE_DEPTH],
+    spill: Vec<u64>,
 }
+
+/// Nesting levels kept without allocating (real messages nest a few levels).
+const INLINE_DEPTH: usize = 32;
 
 impl ScanState {
     pub(crate) fn new() -> Self {
@@ -167,7 +174,28 @@ impl ScanState {
             pos: 0,
             depth: 0,
             pending: 0,
-            open: [0; Limits::HARD_MAX_DEPTH],
+            open: [0; INLINE_DEPTH],
+            spill: Vec::new(),
+        }
+    }
+
+    fn open_mut(&mut self, level: usize) -> &mut u64 {
+        if level < INLINE_DEPTH {
+            &mut self.open[level]
+        } else {
+            let i = level - INLINE_DEPTH;
+            if self.spill.len() <= i {
+                self.spill.resize(i + 1, 0);
+            }
+            &mut self.spill[i]
+        }
+    }
+
+    fn open_at(&self, level: usize) -> u64 {
+        if level < INLINE_DEPTH {
+            self.open[level]
+        } else {
+            self.spill.get(level - INLINE_DEPTH).copied().unwrap_or(0)
         }
     }
 }
@@ -176,7 +204,7 @@ impl std::fmt::Debug for ScanState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScanState")
             .field("pos", &self.pos)
-            .field("open", &&self.open[..self.depth])
+            .field("depth", &self.depth)
             .finish()
     }
 }
@@ -275,18 +303,18 @@ pub(crate) fn scan_from(
         };
         // The item's header (and payload) are here: commit it.
         if st.depth > 0 {
-            st.open[st.depth - 1] -= 1;
+            *st.open_mut(st.depth - 1) -= 1;
             st.pending -= 1;
         }
         st.pos = end;
         if push > 0 {
-            st.open[st.depth] = push;
+            *st.open_mut(st.depth) = push;
             st.depth += 1;
             st.pending += push;
             continue;
         }
         // One item is complete: close every container whose last element it was.
-        while st.depth > 0 && st.open[st.depth - 1] == 0 {
+        while st.depth > 0 && st.open_at(st.depth - 1) == 0 {
             st.depth -= 1;
         }
         if st.depth == 0 {

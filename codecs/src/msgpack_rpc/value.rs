@@ -467,15 +467,8 @@ impl<'a> ValueRef<'a> {
             ValueRef::Str(s) => str_header_len(s.len()) + s.len(),
             ValueRef::RawStr(b) => str_header_len(b.len()) + b.len(),
             ValueRef::Bin(b) => bin_header_len(b.len()) + b.len(),
-            ValueRef::Array(a) => {
-                array_header_len(a.len()) + a.iter().map(|v| v.encoded_len()).sum::<usize>()
-            }
-            ValueRef::Map(m) => {
-                array_header_len(m.len())
-                    + m.iter()
-                        .map(|(k, v)| k.encoded_len() + v.encoded_len())
-                        .sum::<usize>()
-            }
+            ValueRef::Array(a) => array_header_len(a.len()) + canonical(a.bytes, None),
+            ValueRef::Map(m) => array_header_len(m.len()) + canonical(m.bytes, None),
             ValueRef::Ext(_, d) => ext_header_len(d.len()) + d.len(),
             ValueRef::Timestamp(t) => ext_header_len(t.data_len()) + t.data_len(),
         }
@@ -500,16 +493,11 @@ impl<'a> ValueRef<'a> {
             ValueRef::Bin(b) => put_bin(buf, b),
             ValueRef::Array(a) => {
                 put_array_header(buf, a.len());
-                for v in a.iter() {
-                    v.encode(buf);
-                }
+                canonical(a.bytes, Some(buf));
             }
             ValueRef::Map(m) => {
                 put_map_header(buf, m.len());
-                for (k, v) in m.iter() {
-                    k.encode(buf);
-                    v.encode(buf);
-                }
+                canonical(m.bytes, Some(buf));
             }
             ValueRef::Ext(t, d) => put_ext(buf, *t, d),
             ValueRef::Timestamp(t) => put_timestamp(buf, *t),
@@ -521,6 +509,112 @@ impl<'a> ValueRef<'a> {
         let mut out = Vec::with_capacity(self.encoded_len());
         self.encode(&mut out);
         out
+    }
+}
+
+/// Re-encodes a run of validated values in their smallest form, walking headers only (no
+/// values built, no UTF-8 re-checked, no recursion): writes into `out` if given, and returns
+/// the length either way. This is what encoding a borrowed array or map does.
+fn canonical(bytes: &[u8], mut out: Option<&mut dyn BufMutDyn>) -> usize {
+    let mut pos = 0;
+    let mut len = 0;
+    while pos < bytes.len() {
+        // Validated bytes: a failure here means a bug, and ends the walk instead of panicking.
+        let Ok((h, hlen)) = head(bytes, pos) else {
+            break;
+        };
+        let payload = |n: u32| {
+            bytes
+                .get(pos + hlen..pos + hlen + n as usize)
+                .unwrap_or(&[])
+        };
+        let v = match h {
+            // Containers: the smallest header; their elements follow in this same walk.
+            Head::Array(n) => {
+                len += array_header_len(n as usize);
+                if let Some(o) = out.as_deref_mut() {
+                    o.array_header(n as usize);
+                }
+                pos += hlen;
+                continue;
+            }
+            Head::Map(n) => {
+                len += array_header_len(n as usize);
+                if let Some(o) = out.as_deref_mut() {
+                    o.map_header(n as usize);
+                }
+                pos += hlen;
+                continue;
+            }
+            Head::Str(n) => {
+                let d = payload(n);
+                pos += hlen + d.len();
+                ValueRef::RawStr(d)
+            }
+            Head::Bin(n) => {
+                let d = payload(n);
+                pos += hlen + d.len();
+                ValueRef::Bin(d)
+            }
+            Head::Ext(t, n) => {
+                let d = payload(n);
+                pos += hlen + d.len();
+                match Timestamp::from_ext_data(d) {
+                    Some(ts) if t == TIMESTAMP_TYPE => ValueRef::Timestamp(ts),
+                    _ => ValueRef::Ext(t, d),
+                }
+            }
+            Head::Nil => {
+                pos += hlen;
+                ValueRef::Nil
+            }
+            Head::Bool(b) => {
+                pos += hlen;
+                ValueRef::Bool(b)
+            }
+            Head::Uint(v) => {
+                pos += hlen;
+                ValueRef::Int(Int::from(v))
+            }
+            Head::Sint(v) => {
+                pos += hlen;
+                ValueRef::Int(Int::from(v))
+            }
+            Head::F32(v) => {
+                pos += hlen;
+                ValueRef::F32(v)
+            }
+            Head::F64(v) => {
+                pos += hlen;
+                ValueRef::F64(v)
+            }
+            Head::Reserved => break,
+        };
+        // A scalar (never a container here): its own smallest form.
+        len += v.encoded_len();
+        if let Some(o) = out.as_deref_mut() {
+            o.value(&v);
+        }
+    }
+    len
+}
+
+/// `BufMut` behind `dyn`, for [`canonical`] (whose walk is not generic over the buffer).
+trait BufMutDyn {
+    fn array_header(&mut self, n: usize);
+    fn map_header(&mut self, n: usize);
+    fn value(&mut self, v: &ValueRef<'_>);
+}
+
+impl<B: BufMut> BufMutDyn for B {
+    fn array_header(&mut self, n: usize) {
+        put_array_header(self, n)
+    }
+    fn map_header(&mut self, n: usize) {
+        put_map_header(self, n)
+    }
+    fn value(&mut self, v: &ValueRef<'_>) {
+        v.encode(self)
     }
 }
 
