@@ -47,6 +47,8 @@ run_tests() {
     export MSGWIRE_MPRPC_PYTHON=$VENV_RPC/bin/python
     timeout 1800 cargo test -p msgwire --no-default-features --features msgpack-rpc \
         --test msgpack_rpc_nvim --test msgpack_rpc_python -- --ignored
+    # The live suite (msgwire check msgpack-rpc-server) against Neovim and msgpack-rpc-python.
+    timeout 600 cargo test -p msgwire-conformance --test live_msgpack_rpc -- --include-ignored --nocapture
 }
 
 generate() {

@@ -1,0 +1,468 @@
+//! Live checks of a MessagePack-RPC server, over TCP (`tcp://host:port`) or a child process's
+//! stdio (`--command 'nvim --clean --embed --headless'`), using only msgwire's codec.
+//!
+//! Spec (msgpack-rpc/spec.md): a response is `[1, msgid, error, result]` with the request's
+//! msgid; "If an error occurred, error is non-nil and result is nil"; a notification gets no
+//! response; responses may come in any order.
+
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use msgwire::msgpack_rpc::{Int, Limits, OwnedMessage, Profile, Splitter, Value};
+
+use super::{left, Case, Level, Outcome, Trace};
+
+/// The server to check.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `host:port`, or
+    pub addr: Option<String>,
+    /// a command whose stdio speaks MessagePack-RPC (split on whitespace).
+    pub command: Option<String>,
+    /// A method that returns its single argument, for the round-trip case.
+    pub echo_method: Option<String>,
+    /// Bound on every wait.
+    pub timeout: Duration,
+}
+
+impl Target {
+    /// `tcp://host:port`, or a command.
+    pub fn new(
+        url: Option<&str>,
+        command: Option<&str>,
+        echo_method: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Target, String> {
+        let addr = match (url, command) {
+            (Some(u), None) => Some(
+                u.strip_prefix("tcp://")
+                    .ok_or_else(|| format!("not a tcp:// URL: {u}"))?
+                    .trim_end_matches('/')
+                    .to_string(),
+            ),
+            (None, Some(_)) => None,
+            _ => return Err("give either tcp://host:port or --command".into()),
+        };
+        Ok(Target {
+            addr,
+            command: command.map(str::to_string),
+            echo_method: echo_method.map(str::to_string),
+            timeout,
+        })
+    }
+}
+
+/// A connection: bytes come from a reader thread, so every wait has a deadline (pipes have
+/// no read timeout).
+struct Conn<'t> {
+    writer: Box<dyn Write>,
+    incoming: Receiver<Vec<u8>>,
+    splitter: Splitter,
+    child: Option<Child>,
+    trace: &'t mut Trace,
+    timeout: Duration,
+}
+
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn reader_thread(mut source: impl Read + Send + 'static) -> Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; 65536];
+        loop {
+            match source.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if tx.send(buf[..n].to_vec()).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    rx
+}
+
+enum Got {
+    Message(OwnedMessage),
+    Closed,
+    Timeout,
+    Bad(String),
+}
+
+impl<'t> Conn<'t> {
+    fn open(t: &Target, trace: &'t mut Trace) -> Result<Conn<'t>, String> {
+        let (writer, incoming, child): (Box<dyn Write>, _, _) = if let Some(addr) = &t.addr {
+            let sa = addr
+                .to_socket_addrs()
+                .map_err(|e| format!("resolve {addr}: {e}"))?
+                .next()
+                .ok_or_else(|| format!("no address for {addr}"))?;
+            let s = TcpStream::connect_timeout(&sa, t.timeout)
+                .map_err(|e| format!("connect {addr}: {e}"))?;
+            s.set_write_timeout(Some(t.timeout)).ok();
+            let r = s.try_clone().map_err(|e| e.to_string())?;
+            (Box::new(s), reader_thread(r), None)
+        } else {
+            let cmd = t.command.as_deref().unwrap_or_default();
+            let mut parts = cmd.split_whitespace();
+            let program = parts.next().ok_or("empty --command")?;
+            let mut child = Command::new(program)
+                .args(parts)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("start {cmd}: {e}"))?;
+            let stdin = child.stdin.take().ok_or("no stdin")?;
+            let stdout = child.stdout.take().ok_or("no stdout")?;
+            (Box::new(stdin), reader_thread(stdout), Some(child))
+        };
+        Ok(Conn {
+            writer,
+            incoming,
+            splitter: Splitter::new(Limits::default(), Profile::Lenient),
+            child,
+            trace,
+            timeout: t.timeout,
+        })
+    }
+
+    fn send(&mut self, m: &OwnedMessage, what: &str) -> Result<(), String> {
+        self.send_raw(&m.to_vec(), what)
+    }
+
+    fn send_raw(&mut self, bytes: &[u8], what: &str) -> Result<(), String> {
+        self.trace.log(">", bytes, what);
+        self.writer
+            .write_all(bytes)
+            .and_then(|_| self.writer.flush())
+            .map_err(|e| format!("write: {e}"))
+    }
+
+    fn recv_within(&mut self, wait: Duration) -> Got {
+        let deadline = Instant::now() + wait;
+        loop {
+            match self.splitter.next_frame() {
+                Ok(Some(frame)) => {
+                    return match msgwire::msgpack_rpc::Message::from_slice_with(
+                        &frame,
+                        &Limits::default(),
+                        Profile::Lenient,
+                    ) {
+                        Ok(m) => {
+                            let m = m.into_owned();
+                            self.trace.log("<", &frame, describe(&m));
+                            Got::Message(m)
+                        }
+                        Err(e) => {
+                            self.trace.log("<", &frame, format!("not a message: {e}"));
+                            Got::Bad(format!("the server sent a value that is no message: {e}"))
+                        }
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    self.trace.log("!", &[], format!("undecodable: {e}"));
+                    return Got::Bad(format!("the server sent bytes msgwire rejects: {e}"));
+                }
+            }
+            if Instant::now() >= deadline {
+                self.trace.log("!", &[], "timeout");
+                return Got::Timeout;
+            }
+            match self.incoming.recv_timeout(left(deadline)) {
+                Ok(chunk) => self.splitter.push(&chunk),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    self.trace.log("!", &[], "timeout");
+                    return Got::Timeout;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    self.trace.log("!", &[], "closed by the server");
+                    return Got::Closed;
+                }
+            }
+        }
+    }
+
+    /// The next response (notifications the server sends on its own are skipped).
+    fn response(&mut self) -> Result<(u32, Value, Value), String> {
+        for _ in 0..64 {
+            match self.recv_within(self.timeout) {
+                Got::Message(OwnedMessage::Response {
+                    msgid,
+                    error,
+                    result,
+                }) => return Ok((msgid, error, result)),
+                Got::Message(_) => continue,
+                Got::Closed => return Err("the server closed the connection".into()),
+                Got::Timeout => return Err(format!("no response within {:?}", self.timeout)),
+                Got::Bad(e) => return Err(e),
+            }
+        }
+        Err("no response after 64 messages".into())
+    }
+
+    fn call(
+        &mut self,
+        msgid: u32,
+        method: &str,
+        params: Vec<Value>,
+    ) -> Result<(u32, Value, Value), String> {
+        self.send(
+            &OwnedMessage::request(msgid, method, params),
+            &format!("request {msgid} {method:?}"),
+        )?;
+        self.response()
+    }
+}
+
+fn describe(m: &OwnedMessage) -> String {
+    match m {
+        OwnedMessage::Request { msgid, method, .. } => format!("request {msgid} {method:?}"),
+        OwnedMessage::Response { msgid, error, .. } if *error == Value::Nil => {
+            format!("response {msgid} ok")
+        }
+        OwnedMessage::Response { msgid, error, .. } => format!("response {msgid} error {error:?}"),
+        OwnedMessage::Notification { method, .. } => format!("notification {method:?}"),
+    }
+}
+
+const NO_SUCH_METHOD: &str = "msgwire.check.no-such-method";
+
+macro_rules! open_or_fail {
+    ($t:expr, $tr:expr) => {
+        match Conn::open($t, $tr) {
+            Ok(c) => c,
+            Err(e) => return Outcome::Fail(format!("set-up failed: {e}")),
+        }
+    };
+}
+
+fn msgid_echo(t: &Target, tr: &mut Trace, msgid: u32) -> Outcome {
+    let mut c = open_or_fail!(t, tr);
+    match c.call(msgid, NO_SUCH_METHOD, vec![]) {
+        Ok((got, _, _)) if got == msgid => Outcome::Pass(format!("response carries msgid {msgid}")),
+        Ok((got, _, _)) => Outcome::Fail(format!(
+            "response carries msgid {got}, the request had {msgid}"
+        )),
+        Err(e) => Outcome::Fail(e),
+    }
+}
+
+/// After `bad`, the server must still answer a request (on this connection, or a new one).
+fn survives(t: &Target, tr: &mut Trace, bad: &[u8], what: &str) -> Outcome {
+    let mut c = open_or_fail!(t, tr);
+    if let Err(e) = c.send_raw(bad, what) {
+        return Outcome::Fail(e);
+    }
+    // Whatever it answers to the bad message (an error response, nothing, a close) is its
+    // business; it must not die.
+    let refused = matches!(
+        c.recv_within(t.timeout / 4),
+        Got::Message(OwnedMessage::Response { ref error, .. }) if *error != Value::Nil
+    );
+    if c.call(99, NO_SUCH_METHOD, vec![]).is_ok() {
+        return Outcome::Pass("still answers on the same connection".into());
+    }
+    if refused && t.addr.is_none() {
+        return Outcome::NonStrict(
+            "answered with an error response, then closed the channel (and the process ended)"
+                .into(),
+        );
+    }
+    if t.addr.is_some() {
+        drop(c);
+        let mut again = Trace::default();
+        let mut c2 = match Conn::open(t, &mut again) {
+            Ok(c) => c,
+            Err(e) => return Outcome::Fail(format!("the server is gone: {e}")),
+        };
+        return match c2.call(99, NO_SUCH_METHOD, vec![]) {
+            Ok(_) => Outcome::NonStrict("closed that connection, but answers on a new one".into()),
+            Err(e) => Outcome::Fail(format!("no answer on a new connection: {e}")),
+        };
+    }
+    Outcome::Fail("the process stopped answering".into())
+}
+
+/// Every MessagePack-RPC server case.
+pub fn cases() -> Vec<Case<Target>> {
+    vec![
+        Case {
+            id: "msgpack-rpc-server/response/msgid-echoed",
+            section: "MessagePack-RPC spec: Response Message",
+            requirement: "msgid: the msgid of the request message this response answers.",
+            level: Level::Must,
+            accepts: "a response with msgid 1",
+            run: |t, tr| msgid_echo(t, tr, 1),
+        },
+        Case {
+            id: "msgpack-rpc-server/response/msgid-zero",
+            section: "MessagePack-RPC spec: Request Message",
+            requirement: "The msgid is a 32-bit unsigned integer: 0 is one.",
+            level: Level::Must,
+            accepts: "a response with msgid 0",
+            run: |t, tr| msgid_echo(t, tr, 0),
+        },
+        Case {
+            id: "msgpack-rpc-server/response/msgid-max",
+            section: "MessagePack-RPC spec: Request Message",
+            requirement: "The msgid is a 32-bit unsigned integer: 4294967295 is one.",
+            level: Level::Must,
+            accepts: "a response with msgid 4294967295",
+            run: |t, tr| msgid_echo(t, tr, u32::MAX),
+        },
+        Case {
+            id: "msgpack-rpc-server/response/unknown-method",
+            section: "MessagePack-RPC spec: Response Message",
+            requirement: "If an error occurred at the request, error is non-nil and result is nil.",
+            level: Level::Must,
+            accepts: "error non-nil, result nil",
+            run: |t, tr| {
+                let mut c = open_or_fail!(t, tr);
+                match c.call(5, NO_SUCH_METHOD, vec![]) {
+                    Ok((_, error, result)) if error != Value::Nil && result == Value::Nil => {
+                        Outcome::Pass(format!("error {error:?}"))
+                    }
+                    Ok((_, error, result)) => Outcome::Fail(format!("error {error:?}, result {result:?}")),
+                    Err(e) => Outcome::Fail(e),
+                }
+            },
+        },
+        Case {
+            id: "msgpack-rpc-server/notification/no-response",
+            section: "MessagePack-RPC spec: Notification Message",
+            requirement: "A notification is a request that gets no response.",
+            level: Level::Must,
+            accepts: "the next response answers the request sent after the notification",
+            run: |t, tr| {
+                let mut c = open_or_fail!(t, tr);
+                if let Err(e) = c.send(&OwnedMessage::notification(NO_SUCH_METHOD, vec![]), "notification") {
+                    return Outcome::Fail(e);
+                }
+                match c.call(7, NO_SUCH_METHOD, vec![]) {
+                    Ok((7, _, _)) => Outcome::Pass("no response to the notification".into()),
+                    Ok((other, _, _)) => Outcome::Fail(format!("a response with msgid {other} came first")),
+                    Err(e) => Outcome::Fail(e),
+                }
+            },
+        },
+        Case {
+            id: "msgpack-rpc-server/pipelining/any-order",
+            section: "MessagePack-RPC spec: Request Message (msgid)",
+            requirement: "Requests sent back to back are each answered once; the msgid matches responses to requests, in any order.",
+            level: Level::Must,
+            accepts: "ten responses, msgids 10..=19 each once",
+            run: |t, tr| {
+                let mut c = open_or_fail!(t, tr);
+                let mut batch = Vec::new();
+                for id in 10..20u32 {
+                    batch.extend(OwnedMessage::request(id, NO_SUCH_METHOD, vec![Value::Int(Int::from(id as u64))]).to_vec());
+                }
+                if let Err(e) = c.send_raw(&batch, "ten requests, msgids 10..=19") {
+                    return Outcome::Fail(e);
+                }
+                let mut seen = Vec::new();
+                for _ in 0..10 {
+                    match c.response() {
+                        Ok((id, _, _)) => seen.push(id),
+                        Err(e) => return Outcome::Fail(format!("after {seen:?}: {e}")),
+                    }
+                }
+                let in_order = seen.windows(2).all(|w| w[0] < w[1]);
+                seen.sort_unstable();
+                if seen == (10..20).collect::<Vec<_>>() {
+                    Outcome::Pass(format!("all answered{}", if in_order { " (in order)" } else { " (out of order)" }))
+                } else {
+                    Outcome::Fail(format!("msgids {seen:?}"))
+                }
+            },
+        },
+        Case {
+            id: "msgpack-rpc-server/robustness/invalid-type",
+            section: "MessagePack-RPC spec: message types 0, 1, 2",
+            requirement: "A message of an unknown type is refused without the server dying.",
+            level: Level::Should,
+            accepts: "the server answers a request afterwards",
+            run: |t, tr| {
+                let bad = OwnedMessage::notification("x", vec![]).to_vec();
+                // [2, "x", []] → [3, "x", []]
+                let mut bad = bad;
+                bad[1] = 3;
+                survives(t, tr, &bad, "[3, \"x\", []]: message type 3")
+            },
+        },
+        Case {
+            id: "msgpack-rpc-server/robustness/wrong-arity",
+            section: "MessagePack-RPC spec: Request Message",
+            requirement: "A request with three elements instead of four is refused without the server dying.",
+            level: Level::Should,
+            accepts: "the server answers a request afterwards",
+            run: |t, tr| survives(t, tr, &[0x93, 0x00, 0x01, 0xa1, b'x'], "[0, 1, \"x\"]: a request without params"),
+        },
+        Case {
+            id: "msgpack-rpc-server/echo/every-type",
+            section: "MessagePack spec: type system",
+            requirement: "Every MessagePack type survives a round trip through the server's echo method.",
+            level: Level::Must,
+            accepts: "the result equals the argument (needs --echo-method)",
+            run: |t, tr| {
+                let Some(echo) = t.echo_method.clone() else {
+                    return Outcome::Unimplemented("no --echo-method given".into());
+                };
+                let arg = Value::Array(vec![
+                    Value::Nil,
+                    Value::Bool(true),
+                    Value::Int(Int::from(-1i64)),
+                    Value::Int(Int::from(u64::MAX)),
+                    Value::Int(Int::from(i64::MIN)),
+                    Value::F64(1.5),
+                    Value::from("ünïcödé"),
+                    Value::Bin(vec![0, 255]),
+                    Value::Map(vec![(Value::from("k"), Value::Array(vec![]))]),
+                ]);
+                let mut c = open_or_fail!(t, tr);
+                match c.call(3, &echo, vec![arg.clone()]) {
+                    Ok((_, Value::Nil, result)) if result == arg => Outcome::Pass("every type came back".into()),
+                    Ok((_, Value::Nil, result)) => Outcome::Fail(format!("sent {arg:?}, got {result:?}")),
+                    Ok((_, error, _)) => Outcome::Fail(format!("error {error:?}")),
+                    Err(e) => Outcome::Fail(e),
+                }
+            },
+        },
+    ]
+}
+
+/// `msgwire check msgpack-rpc-server tcp://host:port | --command CMD`.
+pub fn check(
+    target: &Target,
+    o: &super::LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let cases = cases();
+    if o.list {
+        for c in cases.iter().filter(|c| o.selection.selects(c)) {
+            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
+        }
+        return 0;
+    }
+    let results = super::run(&cases, target, &o.selection);
+    let name = match (&target.addr, &target.command) {
+        (Some(a), _) => format!("msgpack-rpc-server tcp://{a}"),
+        (None, Some(c)) => format!("msgpack-rpc-server `{c}`"),
+        _ => "msgpack-rpc-server".into(),
+    };
+    super::finish(&name, &results, o, out, err)
+}
