@@ -93,6 +93,59 @@ enum CheckCommand {
     Codec(CheckArgs),
     /// Check a live AMQP 0-9-1 broker against the spec: amqp://user:pass@host:port/vhost.
     AmqpBroker(LiveArgs),
+    /// Check a live JSON-RPC 2.0 server: http://host:port/path, tcp://host:port (NDJSON), or --command.
+    JsonrpcServer(JsonrpcArgs),
+    /// Check a live XML-RPC server: http://host:port/path.
+    XmlrpcServer(XmlrpcArgs),
+}
+
+#[derive(Args)]
+#[command(mut_arg("url", |a| a.help("The server: http://host:port/path, or tcp://host:port (or use --command)")))]
+struct JsonrpcArgs {
+    #[command(flatten)]
+    live: LiveArgs,
+    /// Run this program (through `sh -c`) and talk to it over stdin/stdout, one process per case.
+    #[arg(long, value_name = "CMD", conflicts_with = "url")]
+    command: Option<String>,
+    /// Message framing on a stream (tcp:// or --command): ndjson (default) or content-length.
+    #[arg(long, value_parser = ["ndjson", "content-length"])]
+    framing: Option<String>,
+    /// A method that returns its positional params as an array (cases that need a callable
+    /// method are unimplemented without it).
+    #[arg(long, value_name = "NAME")]
+    echo_method: Option<String>,
+}
+
+#[derive(Args)]
+#[command(mut_arg("url", |a| a.help("The server: http://host:port/path")))]
+struct XmlrpcArgs {
+    #[command(flatten)]
+    live: LiveArgs,
+    /// A method that returns its params (as an array, or the one param itself).
+    #[arg(long, value_name = "NAME")]
+    echo_method: Option<String>,
+}
+
+/// LiveArgs → LiveOptions; exits with a usage error on a bad --timeout.
+fn live_options(a: LiveArgs) -> (Option<String>, msgwire_conformance::live::LiveOptions) {
+    if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 600.0) {
+        eprintln!("msgwire: --timeout is a number of seconds in (0, 600]");
+        std::process::exit(cli::EXIT_USAGE);
+    }
+    let opts = msgwire_conformance::live::LiveOptions {
+        list: a.list,
+        selection: msgwire_conformance::live::Selection {
+            only: a.only,
+            skip: a.skip,
+            strict: a.strict,
+        },
+        timeout: Duration::from_secs_f64(a.timeout),
+        trace: a.trace,
+        json: a.json,
+        junit: a.junit,
+        baseline: a.baseline,
+    };
+    (a.url, opts)
 }
 
 #[derive(Args)]
@@ -290,6 +343,48 @@ fn main() {
             let code = {
                 let _ = opts;
                 eprintln!("msgwire: this build has no AMQP support (feature `amqp`)");
+                cli::EXIT_USAGE
+            };
+            code
+        }
+        Command::Check {
+            command: CheckCommand::JsonrpcServer(a),
+        } => {
+            let (url, opts) = live_options(a.live);
+            #[cfg(feature = "jsonrpc")]
+            let code = msgwire_conformance::live::check_jsonrpc_server(
+                url.as_deref(),
+                a.command.as_deref(),
+                a.framing.as_deref(),
+                a.echo_method.as_deref(),
+                &opts,
+                &mut out,
+                &mut err,
+            );
+            #[cfg(not(feature = "jsonrpc"))]
+            let code = {
+                let _ = (url, opts, a.command, a.framing, a.echo_method);
+                eprintln!("msgwire: this build has no JSON-RPC support (feature `jsonrpc`)");
+                cli::EXIT_USAGE
+            };
+            code
+        }
+        Command::Check {
+            command: CheckCommand::XmlrpcServer(a),
+        } => {
+            let (url, opts) = live_options(a.live);
+            #[cfg(feature = "xmlrpc")]
+            let code = msgwire_conformance::live::check_xmlrpc_server(
+                url.as_deref(),
+                a.echo_method.as_deref(),
+                &opts,
+                &mut out,
+                &mut err,
+            );
+            #[cfg(not(feature = "xmlrpc"))]
+            let code = {
+                let _ = (url, opts, a.echo_method);
+                eprintln!("msgwire: this build has no XML-RPC support (feature `xmlrpc`)");
                 cli::EXIT_USAGE
             };
             code

@@ -14,6 +14,14 @@ use serde::Serialize;
 
 #[cfg(feature = "amqp")]
 pub mod amqp;
+#[cfg(any(feature = "jsonrpc", feature = "xmlrpc"))]
+pub mod http;
+#[cfg(feature = "jsonrpc")]
+pub mod jsonrpc;
+#[cfg(feature = "msgpack-rpc")]
+pub mod msgpack_rpc;
+#[cfg(feature = "xmlrpc")]
+pub mod xmlrpc;
 
 /// How binding the requirement is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -179,7 +187,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 }
 
 impl Selection {
-    fn selects<T>(&self, case: &Case<T>) -> bool {
+    pub(crate) fn selects<T>(&self, case: &Case<T>) -> bool {
         (self.strict || case.level == Level::Must)
             && (self.only.is_empty() || self.only.iter().any(|g| glob_match(g, case.id)))
             && !self.skip.iter().any(|g| glob_match(g, case.id))
@@ -372,6 +380,84 @@ pub fn check_amqp_broker(
     let results = run(&cases, &target, &o.selection);
     finish(
         &format!("amqp-broker {}", target.addr),
+        &results,
+        o,
+        out,
+        err,
+    )
+}
+
+/// `msgwire check jsonrpc-server URL | --command CMD`: like [`check_amqp_broker`]. `framing`
+/// is `ndjson` (default) or `content-length` for streams; `echo` names a method that returns
+/// its positional params as an array.
+#[cfg(feature = "jsonrpc")]
+pub fn check_jsonrpc_server(
+    url: Option<&str>,
+    command: Option<&str>,
+    framing: Option<&str>,
+    echo: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let cases = jsonrpc::cases();
+    if o.list {
+        for c in cases.iter().filter(|c| o.selection.selects(c)) {
+            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
+        }
+        return 0;
+    }
+    let target = match jsonrpc::Target::new(url, command, framing, echo, o.timeout) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "msgwire: {e}");
+            return 2;
+        }
+    };
+    let results = run(&cases, &target, &o.selection);
+    finish(
+        &format!("jsonrpc-server {}", target.describe()),
+        &results,
+        o,
+        out,
+        err,
+    )
+}
+
+/// `msgwire check xmlrpc-server http://host:port/path`: like [`check_amqp_broker`]. `echo`
+/// names a method that returns its params (as an array, or the one param itself).
+#[cfg(feature = "xmlrpc")]
+pub fn check_xmlrpc_server(
+    url: Option<&str>,
+    echo: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let cases = xmlrpc::cases();
+    if o.list {
+        for c in cases.iter().filter(|c| o.selection.selects(c)) {
+            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
+        }
+        return 0;
+    }
+    let Some(url) = url else {
+        let _ = writeln!(
+            err,
+            "msgwire: check xmlrpc-server needs a URL (http://host:port/path)"
+        );
+        return 2;
+    };
+    let target = match xmlrpc::Target::new(url, echo, o.timeout) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "msgwire: {e}");
+            return 2;
+        }
+    };
+    let results = run(&cases, &target, &o.selection);
+    finish(
+        &format!("xmlrpc-server {}", target.describe()),
         &results,
         o,
         out,

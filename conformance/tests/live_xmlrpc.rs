@@ -1,0 +1,408 @@
+//! The XML-RPC live suite against in-process fake servers on loopback (misbehaving ones, and
+//! one built on msgwire's own codec that must pass every case it can), and, ignored unless
+//! they run, against the real peers started by `.ci/peers/live-servers.sh`.
+#![cfg(feature = "xmlrpc")]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use msgwire::xmlrpc::{self, Fault, Message, MethodResponse, Value};
+use msgwire_conformance::live::{self, xmlrpc as live_xmlrpc, CaseResult, Selection, Verdict};
+
+const TIMEOUT: Duration = Duration::from_millis(800);
+
+/// Reads one HTTP request (head + Content-Length body); `None` if the client went away.
+fn read_request(s: &mut TcpStream) -> Option<Vec<u8>> {
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 65536];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                return Some(buf[end + 4..end + 4 + len].to_vec());
+            }
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+fn fake(behave: fn(TcpStream)) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    thread::spawn(move || {
+        for stream in listener.incoming().take(128).flatten() {
+            thread::spawn(move || behave(stream));
+        }
+    });
+    addr
+}
+
+fn respond(s: &mut TcpStream, status: &str, body: &[u8]) {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let _ = s.write_all(head.as_bytes()).and_then(|_| s.write_all(body));
+}
+
+/// A server on msgwire's codec: `echo` returns its params as an array, every other call and
+/// every undecodable document gets a fault (so introspection is "not offered").
+fn conforming(mut s: TcpStream) {
+    let Some(body) = read_request(&mut s) else {
+        return;
+    };
+    let reply = match xmlrpc::decode(&body) {
+        Ok(Message::Call(c)) if c.method == "echo" => {
+            Message::Response(MethodResponse::new(Value::Array(c.params)))
+        }
+        Ok(Message::Call(c)) => Message::Fault(Fault::new(
+            -32601,
+            format!("server error. requested method {} not found", c.method),
+        )),
+        Ok(_) => Message::Fault(Fault::new(-32600, "server error. invalid xml-rpc")),
+        Err(e) => Message::Fault(Fault::new(e.fault_code(), e.to_string())),
+    };
+    respond(&mut s, "200 OK", &reply.to_vec());
+}
+
+fn target(addr: &str, echo: Option<&str>) -> live_xmlrpc::Target {
+    live_xmlrpc::Target::new(&format!("http://{addr}/RPC2"), echo, TIMEOUT).unwrap()
+}
+
+fn run_all(t: &live_xmlrpc::Target) -> Vec<CaseResult> {
+    live::run(
+        &live_xmlrpc::cases(),
+        t,
+        &Selection {
+            strict: true,
+            ..Default::default()
+        },
+    )
+}
+
+fn run_one(t: &live_xmlrpc::Target, only: &str) -> CaseResult {
+    let started = Instant::now();
+    let mut r = live::run(
+        &live_xmlrpc::cases(),
+        t,
+        &Selection {
+            only: vec![only.into()],
+            strict: true,
+            ..Default::default()
+        },
+    );
+    // A case makes at most three requests, each bounded by the timeout.
+    assert!(
+        started.elapsed() < TIMEOUT * 4,
+        "{only} took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(r.len(), 1);
+    r.remove(0)
+}
+
+#[test]
+fn a_conforming_server_passes_what_it_offers() {
+    let addr = fake(conforming);
+    let results = run_all(&target(&addr, Some("echo")));
+    let report = live::terminal_report(&results, false);
+    for r in &results {
+        let want = if r.id.contains("/introspection/") || r.id.contains("/validator1/") {
+            Verdict::Unimplemented
+        } else {
+            Verdict::Passed
+        };
+        assert_eq!(r.verdict, want, "{}: {}\n{report}", r.id, r.observed);
+    }
+    assert!(!live::failed(&results));
+}
+
+#[test]
+fn without_an_echo_method_echo_cases_are_unimplemented() {
+    let addr = fake(conforming);
+    let t = target(&addr, None);
+    let r = run_one(&t, "xmlrpc-server/echo/struct");
+    assert_eq!(r.verdict, Verdict::Unimplemented);
+    // The entity case then reads the fault: our codec refuses any DOCTYPE.
+    let r = run_one(&t, "xmlrpc-server/security/doctype-entity");
+    assert_eq!(r.verdict, Verdict::Passed, "{}", r.observed);
+}
+
+#[test]
+fn a_server_that_expands_entities_or_mangles_values_fails() {
+    // Answers every call with a string holding the expanded entity text and 32-bit overflow.
+    let addr = fake(|mut s| {
+        if read_request(&mut s).is_some() {
+            let body = b"<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>\
+<value><string>msgwire-expanded-entity lollollol</string></value></data></array></value></param></params></methodResponse>";
+            respond(&mut s, "200 OK", body);
+        }
+    });
+    let t = target(&addr, Some("echo"));
+    for id in [
+        "xmlrpc-server/security/doctype-entity",
+        "xmlrpc-server/security/billion-laughs",
+        "xmlrpc-server/echo/int",
+        "xmlrpc-server/fault/unknown-method",
+        "xmlrpc-server/fault/malformed-xml",
+    ] {
+        let r = run_one(&t, id);
+        assert_eq!(r.verdict, Verdict::Failed, "{id}: {}", r.observed);
+    }
+}
+
+#[test]
+fn a_fault_in_the_wrong_shape_fails_the_fault_case() {
+    // faultCode as a string: only the lenient decoder would read it.
+    let addr = fake(|mut s| {
+        if read_request(&mut s).is_some() {
+            let body = b"<?xml version=\"1.0\"?><methodResponse><fault><value><struct>\
+<member><name>faultCode</name><value><string>1</string></value></member>\
+<member><name>faultString</name><value><string>no</string></value></member>\
+</struct></value></fault></methodResponse>";
+            respond(&mut s, "200 OK", body);
+        }
+    });
+    let r = run_one(&target(&addr, None), "xmlrpc-server/fault/unknown-method");
+    assert_eq!(r.verdict, Verdict::Failed, "{}", r.observed);
+}
+
+#[test]
+fn a_silent_server_gets_a_verdict_within_the_timeout() {
+    let addr = fake(|s| {
+        thread::sleep(Duration::from_secs(5));
+        drop(s)
+    });
+    let r = run_one(&target(&addr, None), "xmlrpc-server/fault/unknown-method");
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert!(r.observed.contains("nothing came"), "{}", r.observed);
+    let r = run_one(
+        &target(&addr, None),
+        "xmlrpc-server/security/billion-laughs",
+    );
+    assert_eq!(r.verdict, Verdict::Failed);
+}
+
+#[test]
+fn a_server_closing_mid_response_fails_cleanly() {
+    let addr = fake(|mut s| {
+        if read_request(&mut s).is_some() {
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n<?xml",
+            );
+        }
+    });
+    let r = run_one(&target(&addr, None), "xmlrpc-server/fault/unknown-method");
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert!(r.observed.contains("closed mid-response"), "{}", r.observed);
+}
+
+#[test]
+fn garbage_and_huge_responses_are_reported_not_buffered() {
+    let addr = fake(|mut s| {
+        if read_request(&mut s).is_some() {
+            let _ = s.write_all(b"SSH-2.0-OpenSSH\r\n\r\n");
+            thread::sleep(Duration::from_millis(300));
+        }
+    });
+    let r = run_one(&target(&addr, None), "xmlrpc-server/http/response-headers");
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert!(
+        r.observed.contains("not a valid HTTP response"),
+        "{}",
+        r.observed
+    );
+
+    // A 200 whose body is no XML-RPC document.
+    let addr = fake(|mut s| {
+        if read_request(&mut s).is_some() {
+            respond(&mut s, "200 OK", b"<html>hello</html>");
+        }
+    });
+    let r = run_one(&target(&addr, None), "xmlrpc-server/fault/unknown-method");
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert!(
+        r.observed.contains("not an XML-RPC response"),
+        "{}",
+        r.observed
+    );
+
+    // A chunked body declaring a 16 EiB chunk: refused at the chunk head.
+    let addr = fake(|mut s| {
+        if read_request(&mut s).is_some() {
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\n<?xml",
+            );
+            thread::sleep(Duration::from_secs(3));
+        }
+    });
+    let r = run_one(&target(&addr, None), "xmlrpc-server/fault/unknown-method");
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert!(r.observed.contains("over the limit"), "{}", r.observed);
+}
+
+#[test]
+fn a_slow_drip_server_is_bounded_by_the_timeout() {
+    let addr = fake(|mut s| {
+        if read_request(&mut s).is_none() {
+            return;
+        }
+        let body = xmlrpc::Message::Fault(Fault::new(1, "slow")).to_vec();
+        let mut all = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        all.extend_from_slice(&body);
+        for b in all {
+            if s.write_all(&[b]).is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let r = run_one(&target(&addr, None), "xmlrpc-server/fault/unknown-method");
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert!(
+        r.observed.contains("no complete response"),
+        "{}",
+        r.observed
+    );
+}
+
+#[test]
+fn the_cli_checks_and_lists() {
+    let addr = fake(conforming);
+    let url = format!("http://{addr}/RPC2");
+    let opts = live::LiveOptions {
+        timeout: TIMEOUT,
+        ..Default::default()
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = live::check_xmlrpc_server(Some(&url), Some("echo"), &opts, &mut out, &mut err);
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains(" 0 failed"), "{text}");
+    let list = live::LiveOptions {
+        list: true,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    assert_eq!(
+        live::check_xmlrpc_server(None, None, &list, &mut out, &mut err),
+        0
+    );
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("xmlrpc-server/validator1/nestedStructTest\tMust"));
+    assert_eq!(
+        live::check_xmlrpc_server(None, None, &opts, &mut out, &mut err),
+        2
+    );
+}
+
+fn peer(var: &str, expected_failures: &[&str]) {
+    let Ok(url) = std::env::var(var) else {
+        panic!("{var} is not set: run .ci/peers/live-servers.sh");
+    };
+    let t = live_xmlrpc::Target::new(&url, Some("echo"), Duration::from_secs(5)).unwrap();
+    let results = run_all(&t);
+    println!("{}", live::terminal_report(&results, false));
+    let failed: Vec<_> = results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Failed)
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(failed, expected_failures, "see docs/findings.md");
+}
+
+#[test]
+#[ignore = "needs python3: run by .ci/peers/live-servers.sh"]
+fn python_simplexmlrpcserver() {
+    peer(
+        "MSGWIRE_LIVE_XMLRPC_PY",
+        &[
+            "xmlrpc-server/echo/i8",
+            "xmlrpc-server/security/doctype-entity",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs node xmlrpc: run by .ci/peers/live-servers.sh"]
+fn npm_xmlrpc() {
+    peer(
+        "MSGWIRE_LIVE_XMLRPC_NPM",
+        &[
+            "xmlrpc-server/fault/unknown-method",
+            "xmlrpc-server/http/response-headers",
+            "xmlrpc-server/echo/double",
+            "xmlrpc-server/echo/i8",
+        ],
+    );
+}
+
+#[test]
+fn the_binary_runs_the_suite_and_writes_reports() {
+    let addr = fake(conforming);
+    let dir = std::env::temp_dir().join(format!("msgwire-live-xmlrpc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, junit) = (dir.join("r.json"), dir.join("r.xml"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_msgwire"))
+        .args(["check", "xmlrpc-server", &format!("http://{addr}/RPC2")])
+        .args([
+            "--echo-method",
+            "echo",
+            "--only",
+            "xmlrpc-server/echo/*",
+            "--timeout",
+            "2",
+        ])
+        .arg("--json")
+        .arg(&json)
+        .arg("--junit")
+        .arg(&junit)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("12 passed, 0 failed"), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["results"].as_array().unwrap().len(), 12);
+    assert!(std::fs::read_to_string(&junit)
+        .unwrap()
+        .contains("<testsuite name=\"xmlrpc-server http://"));
+    let _ = std::fs::remove_dir_all(&dir);
+    // A failing MUST case: exit 1, unless the baseline names it.
+    let addr = fake(|mut s| {
+        if read_request(&mut s).is_some() {
+            let _ = s.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let url = format!("http://{addr}/");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_msgwire"))
+            .args(["check", "xmlrpc-server", &url, "--only", "*/unknown-method"])
+            .args(extra)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run(&[]), Some(1));
+    let baseline = std::env::temp_dir().join(format!("msgwire-live-bl-{}", std::process::id()));
+    std::fs::write(&baseline, "xmlrpc-server/fault/unknown-method  # known\n").unwrap();
+    assert_eq!(run(&["--baseline", baseline.to_str().unwrap()]), Some(0));
+    let _ = std::fs::remove_file(&baseline);
+}
