@@ -97,6 +97,22 @@ enum CheckCommand {
     JsonrpcServer(JsonrpcArgs),
     /// Check a live XML-RPC server: http://host:port/path.
     XmlrpcServer(XmlrpcArgs),
+    /// Check a live MessagePack-RPC server: tcp://host:port, or --command (stdio).
+    MsgpackRpcServer(MsgpackArgs),
+}
+
+#[derive(Args)]
+#[command(mut_arg("url", |a| a.help("The server: tcp://host:port (or use --command)")))]
+struct MsgpackArgs {
+    #[command(flatten)]
+    live: LiveArgs,
+    /// Run this program and talk MessagePack-RPC over its stdin/stdout, one process per case
+    /// (e.g. 'nvim --clean --embed --headless').
+    #[arg(long, value_name = "CMD", conflicts_with = "url")]
+    command: Option<String>,
+    /// A method that returns its single argument (the round-trip case needs it).
+    #[arg(long, value_name = "NAME")]
+    echo_method: Option<String>,
 }
 
 #[derive(Args)]
@@ -315,34 +331,41 @@ fn main() {
         Command::Check {
             command: CheckCommand::AmqpBroker(a),
         } => {
-            if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 600.0) {
-                eprintln!("msgwire: --timeout is a number of seconds in (0, 600]");
-                std::process::exit(cli::EXIT_USAGE);
-            }
-            let opts = msgwire_conformance::live::LiveOptions {
-                list: a.list,
-                selection: msgwire_conformance::live::Selection {
-                    only: a.only,
-                    skip: a.skip,
-                    strict: a.strict,
-                },
-                timeout: Duration::from_secs_f64(a.timeout),
-                trace: a.trace,
-                json: a.json,
-                junit: a.junit,
-                baseline: a.baseline,
-            };
+            let (url, opts) = live_options(a);
             #[cfg(feature = "amqp")]
             let code = msgwire_conformance::live::check_amqp_broker(
-                a.url.as_deref(),
+                url.as_deref(),
                 &opts,
                 &mut out,
                 &mut err,
             );
             #[cfg(not(feature = "amqp"))]
             let code = {
-                let _ = opts;
+                let _ = (url, opts);
                 eprintln!("msgwire: this build has no AMQP support (feature `amqp`)");
+                cli::EXIT_USAGE
+            };
+            code
+        }
+        Command::Check {
+            command: CheckCommand::MsgpackRpcServer(a),
+        } => {
+            let (url, opts) = live_options(a.live);
+            #[cfg(feature = "msgpack-rpc")]
+            let code = msgwire_conformance::live::check_msgpack_rpc_server(
+                url.as_deref(),
+                a.command.as_deref(),
+                a.echo_method.as_deref(),
+                &opts,
+                &mut out,
+                &mut err,
+            );
+            #[cfg(not(feature = "msgpack-rpc"))]
+            let code = {
+                let _ = (url, opts, a.command, a.echo_method);
+                eprintln!(
+                    "msgwire: this build has no MessagePack-RPC support (feature `msgpack-rpc`)"
+                );
                 cli::EXIT_USAGE
             };
             code

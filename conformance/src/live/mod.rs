@@ -346,9 +346,34 @@ pub fn junit_report(suite: &str, results: &[CaseResult]) -> String {
     s
 }
 
-/// `msgwire check amqp-broker URL`: runs the cases, prints the report, writes the files.
-/// Exit status: 0 when no MUST case (SHOULD under `--strict`) failed outside the baseline,
-/// 1 when one did, 2 on usage errors.
+/// The body of every `msgwire check <live target>`: `--list`, or make the target, run the
+/// selected cases, print and write the reports. Exit status: 0 when no MUST case (SHOULD under
+/// `--strict`) failed outside the baseline, 1 when one did, 2 on usage errors.
+pub fn check<T>(
+    cases: &[Case<T>],
+    target: impl FnOnce() -> Result<(T, String), String>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    if o.list {
+        for c in cases.iter().filter(|c| o.selection.selects(c)) {
+            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
+        }
+        return 0;
+    }
+    let (target, name) = match target() {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "msgwire: {e}");
+            return 2;
+        }
+    };
+    let results = run(cases, &target, &o.selection);
+    finish(&name, &results, o, out, err)
+}
+
+/// `msgwire check amqp-broker amqp://user:pass@host:port/vhost`.
 #[cfg(feature = "amqp")]
 pub fn check_amqp_broker(
     url: Option<&str>,
@@ -356,40 +381,18 @@ pub fn check_amqp_broker(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
-    let cases = amqp::cases();
-    if o.list {
-        for c in cases.iter().filter(|c| o.selection.selects(c)) {
-            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
-        }
-        return 0;
-    }
-    let Some(url) = url else {
-        let _ = writeln!(
-            err,
-            "msgwire: check amqp-broker needs a URL (amqp://user:pass@host:port/vhost)"
-        );
-        return 2;
+    let target = || {
+        let url = url.ok_or("check amqp-broker needs a URL (amqp://user:pass@host:port/vhost)")?;
+        let t = amqp::Target::from_url(url, o.timeout)?;
+        let name = format!("amqp-broker {}", t.addr);
+        Ok((t, name))
     };
-    let target = match amqp::Target::from_url(url, o.timeout) {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = writeln!(err, "msgwire: {e}");
-            return 2;
-        }
-    };
-    let results = run(&cases, &target, &o.selection);
-    finish(
-        &format!("amqp-broker {}", target.addr),
-        &results,
-        o,
-        out,
-        err,
-    )
+    check(&amqp::cases(), target, o, out, err)
 }
 
-/// `msgwire check jsonrpc-server URL | --command CMD`: like [`check_amqp_broker`]. `framing`
-/// is `ndjson` (default) or `content-length` for streams; `echo` names a method that returns
-/// its positional params as an array.
+/// `msgwire check jsonrpc-server URL | --command CMD`. `framing` is `ndjson` (default) or
+/// `content-length` for streams; `echo` names a method that returns its positional params as
+/// an array.
 #[cfg(feature = "jsonrpc")]
 pub fn check_jsonrpc_server(
     url: Option<&str>,
@@ -400,32 +403,16 @@ pub fn check_jsonrpc_server(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
-    let cases = jsonrpc::cases();
-    if o.list {
-        for c in cases.iter().filter(|c| o.selection.selects(c)) {
-            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
-        }
-        return 0;
-    }
-    let target = match jsonrpc::Target::new(url, command, framing, echo, o.timeout) {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = writeln!(err, "msgwire: {e}");
-            return 2;
-        }
+    let target = || {
+        let t = jsonrpc::Target::new(url, command, framing, echo, o.timeout)?;
+        let name = format!("jsonrpc-server {}", t.describe());
+        Ok((t, name))
     };
-    let results = run(&cases, &target, &o.selection);
-    finish(
-        &format!("jsonrpc-server {}", target.describe()),
-        &results,
-        o,
-        out,
-        err,
-    )
+    check(&jsonrpc::cases(), target, o, out, err)
 }
 
-/// `msgwire check xmlrpc-server http://host:port/path`: like [`check_amqp_broker`]. `echo`
-/// names a method that returns its params (as an array, or the one param itself).
+/// `msgwire check xmlrpc-server http://host:port/path`. `echo` names a method that returns its
+/// params (as an array, or the one param itself).
 #[cfg(feature = "xmlrpc")]
 pub fn check_xmlrpc_server(
     url: Option<&str>,
@@ -434,35 +421,35 @@ pub fn check_xmlrpc_server(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
-    let cases = xmlrpc::cases();
-    if o.list {
-        for c in cases.iter().filter(|c| o.selection.selects(c)) {
-            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
-        }
-        return 0;
-    }
-    let Some(url) = url else {
-        let _ = writeln!(
-            err,
-            "msgwire: check xmlrpc-server needs a URL (http://host:port/path)"
-        );
-        return 2;
+    let target = || {
+        let url = url.ok_or("check xmlrpc-server needs a URL (http://host:port/path)")?;
+        let t = xmlrpc::Target::new(url, echo, o.timeout)?;
+        let name = format!("xmlrpc-server {}", t.describe());
+        Ok((t, name))
     };
-    let target = match xmlrpc::Target::new(url, echo, o.timeout) {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = writeln!(err, "msgwire: {e}");
-            return 2;
-        }
+    check(&xmlrpc::cases(), target, o, out, err)
+}
+
+/// `msgwire check msgpack-rpc-server tcp://host:port | --command CMD`. `echo` names a method
+/// that returns its single argument.
+#[cfg(feature = "msgpack-rpc")]
+pub fn check_msgpack_rpc_server(
+    url: Option<&str>,
+    command: Option<&str>,
+    echo: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let target = || {
+        let t = msgpack_rpc::Target::new(url, command, echo, o.timeout)?;
+        let name = match (url, command) {
+            (Some(u), _) => format!("msgpack-rpc-server {u}"),
+            (None, c) => format!("msgpack-rpc-server `{}`", c.unwrap_or_default()),
+        };
+        Ok((t, name))
     };
-    let results = run(&cases, &target, &o.selection);
-    finish(
-        &format!("xmlrpc-server {}", target.describe()),
-        &results,
-        o,
-        out,
-        err,
-    )
+    check(&msgpack_rpc::cases(), target, o, out, err)
 }
 
 /// Prints and writes the reports; the exit status.

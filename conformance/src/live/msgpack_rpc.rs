@@ -443,26 +443,3 @@ pub fn cases() -> Vec<Case<Target>> {
         },
     ]
 }
-
-/// `msgwire check msgpack-rpc-server tcp://host:port | --command CMD`.
-pub fn check(
-    target: &Target,
-    o: &super::LiveOptions,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-) -> i32 {
-    let cases = cases();
-    if o.list {
-        for c in cases.iter().filter(|c| o.selection.selects(c)) {
-            let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
-        }
-        return 0;
-    }
-    let results = super::run(&cases, target, &o.selection);
-    let name = match (&target.addr, &target.command) {
-        (Some(a), _) => format!("msgpack-rpc-server tcp://{a}"),
-        (None, Some(c)) => format!("msgpack-rpc-server `{c}`"),
-        _ => "msgpack-rpc-server".into(),
-    };
-    super::finish(&name, &results, o, out, err)
-}
