@@ -210,8 +210,7 @@ pub fn rmp_serde_ignored(wire: &[u8]) -> usize {
     let mut de = rmp_serde::Deserializer::new(std::io::Cursor::new(wire));
     let mut n = 0;
     while (de.position() as usize) < wire.len() {
-        let _: serde::de::IgnoredAny =
-            serde::Deserialize::deserialize(&mut de).expect("rmp-serde");
+        let _: serde::de::IgnoredAny = serde::Deserialize::deserialize(&mut de).expect("rmp-serde");
         n += 1;
     }
     n
