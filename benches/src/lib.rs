@@ -3,6 +3,9 @@
 #![forbid(unsafe_code)]
 
 pub mod amqp;
+pub mod jsonrpc;
+pub mod msgpack_rpc;
+pub mod xmlrpc;
 
 /// Heap blocks and bytes allocated while `f` runs (its result dropped after counting). Counts
 /// only in a binary whose global allocator is `dhat::Alloc` with a profiler running

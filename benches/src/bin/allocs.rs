@@ -16,4 +16,7 @@ fn main() {
         );
     };
     msgwire_benches::amqp::count_allocations(&mut report);
+    msgwire_benches::msgpack_rpc::count_allocations(&mut report);
+    msgwire_benches::jsonrpc::count_allocations(&mut report);
+    msgwire_benches::xmlrpc::count_allocations(&mut report);
 }
