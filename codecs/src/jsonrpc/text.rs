@@ -134,22 +134,38 @@ fn lossy_unescape(inner: &str) -> String {
 /// `result`, `data`) with an explicit stack and no depth bound; this pass makes the limit
 /// configurable and applies it everywhere, before any parsing work.
 pub(crate) fn check_depth(input: &[u8], max: usize) -> Result<(), Error> {
+    // Depth never exceeds the number of `[`/`{` bytes (in strings or not): most messages
+    // have fewer than `max`, and this count is a vectorized pass.
+    let openers: usize = input
+        .chunks(64)
+        .map(|c| {
+            c.iter()
+                .map(|&b| u8::from(b == b'[') + u8::from(b == b'{'))
+                .sum::<u8>() as usize
+        })
+        .sum();
+    if openers <= max {
+        return Ok(());
+    }
     let mut depth = 0usize;
-    let mut in_str = false;
-    let mut escaped = false;
-    for (i, &b) in input.iter().enumerate() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_str = false;
-            }
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&b) = input.get(i) {
         match b {
-            b'"' => in_str = true,
+            b'"' => {
+                // Jump to the closing quote, over escapes.
+                i += 1;
+                loop {
+                    let Some(k) = input.get(i..).and_then(|r| memchr::memchr2(b'"', b'\\', r))
+                    else {
+                        return Ok(()); // unterminated: the parser reports it
+                    };
+                    i += k;
+                    if input[i] == b'"' {
+                        break;
+                    }
+                    i += 2;
+                }
+            }
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
@@ -163,6 +179,7 @@ pub(crate) fn check_depth(input: &[u8], max: usize) -> Result<(), Error> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     Ok(())
 }

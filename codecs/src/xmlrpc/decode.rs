@@ -55,6 +55,19 @@ pub fn decode_with<'a>(
 /// Surrogates cannot occur in a `str`; what is left to reject are C0 controls and U+FFFE/U+FFFF.
 fn check_chars(text: &str) -> Result<(), Error> {
     let b = text.as_bytes();
+    // Fast path, vectorized: no C0 control but tab/LF/CR and no 0xEF lead byte at all.
+    let suspicious = |c: &[u8]| {
+        c.iter().fold(0u8, |acc, &x| {
+            acc | (u8::from(x < 0x20)
+                & u8::from(x != b'\t')
+                & u8::from(x != b'\n')
+                & u8::from(x != b'\r'))
+                | u8::from(x == 0xef)
+        }) != 0
+    };
+    if !b.chunks(64).any(suspicious) {
+        return Ok(());
+    }
     for (i, &c) in b.iter().enumerate() {
         let bad = match c {
             b'\t' | b'\n' | b'\r' => None,
@@ -405,7 +418,16 @@ impl<'a, 'l> Parser<'a, 'l> {
                         return Err(xml_error(offset + at, "']]>' in text"));
                     }
                     match t.into_inner() {
-                        Cow::Borrowed(b) => normalize_newlines(utf8(b, offset)?),
+                        Cow::Borrowed(b) => {
+                            // A slice of the (already checked) input: re-slice the str rather
+                            // than check its UTF-8 again; anything else is checked as before.
+                            let start =
+                                (b.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+                            match self.input.get(start..start.saturating_add(b.len())) {
+                                Some(s) if s.as_bytes() == b => normalize_newlines(s),
+                                _ => normalize_newlines(utf8(b, offset)?),
+                            }
+                        }
                         Cow::Owned(b) => {
                             Cow::Owned(normalize_newlines(utf8(&b, offset)?).into_owned())
                         }
