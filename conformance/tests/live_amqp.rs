@@ -2,6 +2,9 @@
 //! real RabbitMQ (ignored unless one runs: `.ci/peers/rabbitmq.sh start`).
 #![cfg(feature = "amqp")]
 
+mod common;
+use common::fake;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::thread;
@@ -9,18 +12,6 @@ use std::time::{Duration, Instant};
 
 use msgwire::amqp::{ConnectionStart, Frame, LongStr};
 use msgwire_conformance::live::{self, amqp, Selection, Verdict};
-
-/// A broker that does `behave` with each accepted socket (at most `conns` of them).
-fn fake(conns: usize, behave: fn(std::net::TcpStream)) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || {
-        for stream in listener.incoming().take(conns).flatten() {
-            thread::spawn(move || behave(stream));
-        }
-    });
-    addr
-}
 
 fn start_frame() -> Vec<u8> {
     Frame::method(

@@ -4,8 +4,11 @@
 //! `.ci/peers/live-servers.sh`.
 #![cfg(feature = "jsonrpc")]
 
+mod common;
+use common::{fake, read_request};
+
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -14,42 +17,6 @@ use msgwire::Decoded;
 use msgwire_conformance::live::{self, jsonrpc as live_jsonrpc, CaseResult, Selection, Verdict};
 
 const TIMEOUT: Duration = Duration::from_millis(800);
-
-/// Reads one HTTP request (head + Content-Length body); `None` if the client went away.
-fn read_request(s: &mut TcpStream) -> Option<Vec<u8>> {
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 65536];
-    loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let len: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return Some(buf[end + 4..end + 4 + len].to_vec());
-            }
-        }
-        match s.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
-/// A server that does `behave` with each accepted socket (up to 64 of them).
-fn fake(behave: fn(TcpStream)) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || {
-        for stream in listener.incoming().take(64).flatten() {
-            thread::spawn(move || behave(stream));
-        }
-    });
-    addr
-}
 
 fn dispatch(req: &Request<'_>) -> Outcome<'static> {
     if req.method == "echo" {
@@ -170,7 +137,7 @@ fn assert_all_pass(results: &[CaseResult]) {
 
 #[test]
 fn a_conforming_http_server_passes_every_case() {
-    let addr = fake(conforming_http);
+    let addr = fake(64, conforming_http);
     let results = run_all(&target(Some(&format!("http://{addr}/rpc")), None));
     assert_eq!(results.len(), live_jsonrpc::cases().len());
     assert_all_pass(&results);
@@ -178,14 +145,14 @@ fn a_conforming_http_server_passes_every_case() {
 
 #[test]
 fn a_conforming_ndjson_server_passes_every_case() {
-    let addr = fake(conforming_ndjson);
+    let addr = fake(64, conforming_ndjson);
     let results = run_all(&target(Some(&format!("tcp://{addr}")), None));
     assert_all_pass(&results);
 }
 
 #[test]
 fn a_conforming_content_length_server_passes_every_case() {
-    let addr = fake(|s| conforming_stream(s, true));
+    let addr = fake(64, |s| conforming_stream(s, true));
     let t = live_jsonrpc::Target::new(
         Some(&format!("tcp://{addr}")),
         None,
@@ -199,7 +166,7 @@ fn a_conforming_content_length_server_passes_every_case() {
 
 #[test]
 fn without_an_echo_method_the_cases_needing_one_are_unimplemented() {
-    let addr = fake(conforming_http);
+    let addr = fake(64, conforming_http);
     let t = live_jsonrpc::Target::new(Some(&format!("http://{addr}/")), None, None, None, TIMEOUT)
         .unwrap();
     let r = run_one(&t, "jsonrpc-server/echo/types");
@@ -211,7 +178,7 @@ fn without_an_echo_method_the_cases_needing_one_are_unimplemented() {
 
 #[test]
 fn a_server_that_answers_everything_with_an_empty_array_fails_where_it_should() {
-    let addr = fake(|mut s| {
+    let addr = fake(64, |mut s| {
         if read_request(&mut s).is_some() {
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]");
         }
@@ -227,7 +194,7 @@ fn a_server_that_answers_everything_with_an_empty_array_fails_where_it_should() 
 
 #[test]
 fn a_silent_server_gets_a_verdict_within_the_timeout() {
-    let addr = fake(|s| {
+    let addr = fake(64, |s| {
         thread::sleep(Duration::from_secs(5));
         drop(s)
     });
@@ -246,7 +213,7 @@ fn a_silent_server_gets_a_verdict_within_the_timeout() {
 
 #[test]
 fn a_server_closing_mid_response_fails_cleanly() {
-    let addr = fake(|mut s| {
+    let addr = fake(64, |mut s| {
         if read_request(&mut s).is_some() {
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\":");
         }
@@ -262,7 +229,7 @@ fn a_server_closing_mid_response_fails_cleanly() {
 
 #[test]
 fn garbage_and_huge_responses_are_reported_not_buffered() {
-    let addr = fake(|mut s| {
+    let addr = fake(64, |mut s| {
         if read_request(&mut s).is_some() {
             let _ = s.write_all(b"\x00\x01garbage, not HTTP\r\n\r\n");
             thread::sleep(Duration::from_millis(300));
@@ -280,7 +247,7 @@ fn garbage_and_huge_responses_are_reported_not_buffered() {
     );
 
     // 64 GiB declared: refused at the head, nothing waited for or allocated.
-    let addr = fake(|mut s| {
+    let addr = fake(64, |mut s| {
         if read_request(&mut s).is_some() {
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 68719476736\r\n\r\n[[[[");
             thread::sleep(Duration::from_secs(3));
@@ -294,7 +261,7 @@ fn garbage_and_huge_responses_are_reported_not_buffered() {
     assert!(r.observed.contains("over the limit"), "{}", r.observed);
 
     // A stream that floods bytes without a newline: bounded by the timeout (or the limit).
-    let addr = fake(|mut s| {
+    let addr = fake(64, |mut s| {
         let block = vec![b'['; 1 << 20];
         for _ in 0..64 {
             if s.write_all(&block).is_err() {
@@ -311,7 +278,7 @@ fn garbage_and_huge_responses_are_reported_not_buffered() {
 
 #[test]
 fn a_slow_drip_server_is_bounded_by_the_timeout() {
-    let addr = fake(|mut s| {
+    let addr = fake(64, |mut s| {
         if read_request(&mut s).is_none() {
             return;
         }
@@ -340,7 +307,7 @@ fn a_slow_drip_server_is_bounded_by_the_timeout() {
 
 #[test]
 fn notifications_from_the_server_are_skipped_on_streams() {
-    let addr = fake(|mut s| {
+    let addr = fake(64, |mut s| {
         let _ = s.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"log\",\"params\":[\"hello\"]}\n");
         conforming_ndjson(s)
     });
@@ -382,7 +349,7 @@ fn child_processes_are_bounded_and_judged() {
 
 #[test]
 fn the_cli_lists_and_checks() {
-    let addr = fake(conforming_http);
+    let addr = fake(64, conforming_http);
     let opts = live::LiveOptions {
         timeout: TIMEOUT,
         selection: Selection {
@@ -494,7 +461,7 @@ fn the_binary_lists_and_checks() {
         !text.contains("id-not-scalar"),
         "SHOULD cases need --strict: {text}"
     );
-    let addr = fake(conforming_ndjson);
+    let addr = fake(64, conforming_ndjson);
     let out = std::process::Command::new(bin)
         .args(["check", "jsonrpc-server", &format!("tcp://{addr}")])
         .args(["--echo-method", "echo", "--strict", "--timeout", "2"])

@@ -2,6 +2,9 @@
 //! real Neovim (ignored unless `nvim` is installed: `.ci/peers/msgpack-rpc.sh`).
 #![cfg(feature = "msgpack-rpc")]
 
+mod common;
+use common::fake;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::thread;
@@ -12,20 +15,9 @@ use msgwire_conformance::live::{self, msgpack_rpc, Selection, Verdict};
 
 const TIMEOUT: Duration = Duration::from_millis(800);
 
-/// A server that does `behave` with each accepted socket (at most `conns`).
-fn fake(conns: usize, behave: fn(std::net::TcpStream)) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = format!("tcp://{}", listener.local_addr().unwrap());
-    thread::spawn(move || {
-        for s in listener.incoming().take(conns).flatten() {
-            thread::spawn(move || behave(s));
-        }
-    });
-    addr
-}
-
 fn run(url: &str, only: &str) -> live::CaseResult {
-    let target = msgpack_rpc::Target::new(Some(url), None, None, TIMEOUT).unwrap();
+    let target =
+        msgpack_rpc::Target::new(Some(&format!("tcp://{url}")), None, None, TIMEOUT).unwrap();
     let started = Instant::now();
     let mut r = live::run(
         &msgpack_rpc::cases(),
@@ -118,7 +110,9 @@ fn a_correct_echo_server_passes() {
             }
         }
     });
-    let target = msgpack_rpc::Target::new(Some(&good), None, Some("echo"), TIMEOUT).unwrap();
+    let target =
+        msgpack_rpc::Target::new(Some(&format!("tcp://{good}")), None, Some("echo"), TIMEOUT)
+            .unwrap();
     let results = live::run(&msgpack_rpc::cases(), &target, &Selection::default());
     for r in &results {
         assert_eq!(r.verdict, Verdict::Passed, "{}: {}", r.id, r.observed);

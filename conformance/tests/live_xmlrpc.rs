@@ -3,8 +3,11 @@
 //! they run, against the real peers started by `.ci/peers/live-servers.sh`.
 #![cfg(feature = "xmlrpc")]
 
+mod common;
+use common::{fake, read_request};
+
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -12,41 +15,6 @@ use msgwire::xmlrpc::{self, Fault, Message, MethodResponse, Value};
 use msgwire_conformance::live::{self, xmlrpc as live_xmlrpc, CaseResult, Selection, Verdict};
 
 const TIMEOUT: Duration = Duration::from_millis(800);
-
-/// Reads one HTTP request (head + Content-Length body); `None` if the client went away.
-fn read_request(s: &mut TcpStream) -> Option<Vec<u8>> {
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 65536];
-    loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let len: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return Some(buf[end + 4..end + 4 + len].to_vec());
-            }
-        }
-        match s.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
-fn fake(behave: fn(TcpStream)) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || {
-        for stream in listener.incoming().take(128).flatten() {
-            thread::spawn(move || behave(stream));
-        }
-    });
-    addr
-}
 
 fn respond(s: &mut TcpStream, status: &str, body: &[u8]) {
     let head = format!(
@@ -114,7 +82,7 @@ fn run_one(t: &live_xmlrpc::Target, only: &str) -> CaseResult {
 
 #[test]
 fn a_conforming_server_passes_what_it_offers() {
-    let addr = fake(conforming);
+    let addr = fake(128, conforming);
     let results = run_all(&target(&addr, Some("echo")));
     let report = live::terminal_report(&results, false);
     for r in &results {
@@ -130,7 +98,7 @@ fn a_conforming_server_passes_what_it_offers() {
 
 #[test]
 fn without_an_echo_method_echo_cases_are_unimplemented() {
-    let addr = fake(conforming);
+    let addr = fake(128, conforming);
     let t = target(&addr, None);
     let r = run_one(&t, "xmlrpc-server/echo/struct");
     assert_eq!(r.verdict, Verdict::Unimplemented);
@@ -142,7 +110,7 @@ fn without_an_echo_method_echo_cases_are_unimplemented() {
 #[test]
 fn a_server_that_expands_entities_or_mangles_values_fails() {
     // Answers every call with a string holding the expanded entity text and 32-bit overflow.
-    let addr = fake(|mut s| {
+    let addr = fake(128, |mut s| {
         if read_request(&mut s).is_some() {
             let body = b"<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>\
 <value><string>msgwire-expanded-entity lollollol</string></value></data></array></value></param></params></methodResponse>";
@@ -165,7 +133,7 @@ fn a_server_that_expands_entities_or_mangles_values_fails() {
 #[test]
 fn a_fault_in_the_wrong_shape_fails_the_fault_case() {
     // faultCode as a string: only the lenient decoder would read it.
-    let addr = fake(|mut s| {
+    let addr = fake(128, |mut s| {
         if read_request(&mut s).is_some() {
             let body = b"<?xml version=\"1.0\"?><methodResponse><fault><value><struct>\
 <member><name>faultCode</name><value><string>1</string></value></member>\
@@ -180,7 +148,7 @@ fn a_fault_in_the_wrong_shape_fails_the_fault_case() {
 
 #[test]
 fn a_silent_server_gets_a_verdict_within_the_timeout() {
-    let addr = fake(|s| {
+    let addr = fake(128, |s| {
         thread::sleep(Duration::from_secs(5));
         drop(s)
     });
@@ -196,7 +164,7 @@ fn a_silent_server_gets_a_verdict_within_the_timeout() {
 
 #[test]
 fn a_server_closing_mid_response_fails_cleanly() {
-    let addr = fake(|mut s| {
+    let addr = fake(128, |mut s| {
         if read_request(&mut s).is_some() {
             let _ = s.write_all(
                 b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n<?xml",
@@ -210,7 +178,7 @@ fn a_server_closing_mid_response_fails_cleanly() {
 
 #[test]
 fn garbage_and_huge_responses_are_reported_not_buffered() {
-    let addr = fake(|mut s| {
+    let addr = fake(128, |mut s| {
         if read_request(&mut s).is_some() {
             let _ = s.write_all(b"SSH-2.0-OpenSSH\r\n\r\n");
             thread::sleep(Duration::from_millis(300));
@@ -225,7 +193,7 @@ fn garbage_and_huge_responses_are_reported_not_buffered() {
     );
 
     // A 200 whose body is no XML-RPC document.
-    let addr = fake(|mut s| {
+    let addr = fake(128, |mut s| {
         if read_request(&mut s).is_some() {
             respond(&mut s, "200 OK", b"<html>hello</html>");
         }
@@ -239,7 +207,7 @@ fn garbage_and_huge_responses_are_reported_not_buffered() {
     );
 
     // A chunked body declaring a 16 EiB chunk: refused at the chunk head.
-    let addr = fake(|mut s| {
+    let addr = fake(128, |mut s| {
         if read_request(&mut s).is_some() {
             let _ = s.write_all(
                 b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\n<?xml",
@@ -254,7 +222,7 @@ fn garbage_and_huge_responses_are_reported_not_buffered() {
 
 #[test]
 fn a_slow_drip_server_is_bounded_by_the_timeout() {
-    let addr = fake(|mut s| {
+    let addr = fake(128, |mut s| {
         if read_request(&mut s).is_none() {
             return;
         }
@@ -283,7 +251,7 @@ fn a_slow_drip_server_is_bounded_by_the_timeout() {
 
 #[test]
 fn the_cli_checks_and_lists() {
-    let addr = fake(conforming);
+    let addr = fake(128, conforming);
     let url = format!("http://{addr}/RPC2");
     let opts = live::LiveOptions {
         timeout: TIMEOUT,
@@ -354,7 +322,7 @@ fn npm_xmlrpc() {
 
 #[test]
 fn the_binary_runs_the_suite_and_writes_reports() {
-    let addr = fake(conforming);
+    let addr = fake(128, conforming);
     let dir = std::env::temp_dir().join(format!("msgwire-live-xmlrpc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (json, junit) = (dir.join("r.json"), dir.join("r.xml"));
@@ -385,7 +353,7 @@ fn the_binary_runs_the_suite_and_writes_reports() {
         .contains("<testsuite name=\"xmlrpc-server http://"));
     let _ = std::fs::remove_dir_all(&dir);
     // A failing MUST case: exit 1, unless the baseline names it.
-    let addr = fake(|mut s| {
+    let addr = fake(128, |mut s| {
         if read_request(&mut s).is_some() {
             let _ = s.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
         }
