@@ -6,7 +6,6 @@ mod common;
 use common::fake;
 
 use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::thread;
 use std::time::{Duration, Instant};
 
