@@ -6,7 +6,7 @@
 mod common;
 use common::{fake, read_request};
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
