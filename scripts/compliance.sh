@@ -62,6 +62,7 @@ timeout 1800 "$MSGWIRE" check codec --strict --color never --name "msgwire (ours
 # name | protocol | adapter command
 ADAPTER_LIST=(
     "pika $(pyver pika)|amqp|$PY $ADAPTERS/python/pika_adapter.py"
+    "py-amqp $(pyver amqp)|amqp|$PY $ADAPTERS/python/py_amqp_adapter.py"
     "amqplib $(nodever amqplib)|amqp|node $ADAPTERS/node/amqplib_adapter.js"
     "msgpack-python $(pyver msgpack)|msgpack-rpc|$PY $ADAPTERS/python/msgpack_adapter.py"
     "@msgpack/msgpack $(nodever @msgpack/msgpack)|msgpack-rpc|node $ADAPTERS/node/msgpack_adapter.js"
@@ -71,7 +72,7 @@ ADAPTER_LIST=(
     "jsonrpcserver $(pyver jsonrpcserver)|jsonrpc|$PY $ADAPTERS/python/jsonrpcserver_adapter.py"
     "jayson $(nodever jayson)|jsonrpc|node $ADAPTERS/node/jayson_adapter.js"
 )
-i=1
+i=10 # two digits, so that the report files sort in list order (after 0-ours.json)
 for entry in "${ADAPTER_LIST[@]}"; do
     IFS='|' read -r name protocol cmd <<<"$entry"
     echo "== $name ($protocol)"
