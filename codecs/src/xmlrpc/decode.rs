@@ -424,7 +424,7 @@ impl<'a, 'l> Parser<'a, 'l> {
                             let start =
                                 (b.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
                             match self.input.get(start..start.saturating_add(b.len())) {
-                                Some(s) if s.as_bytes() == b => normalize_newlines(s),
+                                Some(s) if s.as_ptr() == b.as_ptr() => normalize_newlines(s),
                                 _ => normalize_newlines(utf8(b, offset)?),
                             }
                         }
