@@ -478,6 +478,16 @@ pub(crate) fn decode_payload<'a>(
             limit: limits.max_message,
         });
     }
+    // RFC 8259 §8.1: "JSON text exchanged between systems that are not part of a closed
+    // ecosystem MUST be encoded using UTF-8". serde_json skips the values of members we ignore
+    // (IgnoredAny) without looking at their bytes, so the whole text is checked once here
+    // (found by the jsonrpc_differential fuzz target).
+    if let Err(e) = std::str::from_utf8(input) {
+        return Err(Error::Parse {
+            offset: e.valid_up_to(),
+            detail: "invalid UTF-8".into(),
+        });
+    }
     text::check_depth(input, limits.max_depth)?;
     let start = input
         .iter()
