@@ -10,7 +10,7 @@ use common::{fake, read_request};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use msgwire::jsonrpc::{self, framing, ErrorObject, Limits, Outcome, Raw, Request};
 use msgwire::Decoded;
@@ -104,24 +104,8 @@ fn run_all(t: &live_jsonrpc::Target) -> Vec<CaseResult> {
 }
 
 fn run_one(t: &live_jsonrpc::Target, only: &str) -> CaseResult {
-    let started = Instant::now();
-    let mut r = live::run(
-        &live_jsonrpc::cases(),
-        t,
-        &Selection {
-            only: vec![only.into()],
-            strict: true,
-            ..Default::default()
-        },
-    );
     // A case waits for a reply and at most one probe, each bounded by the timeout.
-    assert!(
-        started.elapsed() < TIMEOUT * 4,
-        "{only} took {:?}",
-        started.elapsed()
-    );
-    assert_eq!(r.len(), 1);
-    r.remove(0)
+    common::run_one(&live_jsonrpc::cases(), t, only, TIMEOUT * 4)
 }
 
 fn assert_all_pass(results: &[CaseResult]) {

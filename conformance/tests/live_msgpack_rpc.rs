@@ -18,23 +18,7 @@ const TIMEOUT: Duration = Duration::from_millis(800);
 fn run(url: &str, only: &str) -> live::CaseResult {
     let target =
         msgpack_rpc::Target::new(Some(&format!("tcp://{url}")), None, None, TIMEOUT).unwrap();
-    let started = Instant::now();
-    let mut r = live::run(
-        &msgpack_rpc::cases(),
-        &target,
-        &Selection {
-            only: vec![only.into()],
-            strict: true,
-            ..Default::default()
-        },
-    );
-    assert!(
-        started.elapsed() < TIMEOUT * 8,
-        "{only}: {:?}",
-        started.elapsed()
-    );
-    assert_eq!(r.len(), 1);
-    r.remove(0)
+    common::run_one(&msgpack_rpc::cases(), &target, only, TIMEOUT * 8)
 }
 
 #[test]

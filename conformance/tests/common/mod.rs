@@ -42,3 +42,30 @@ pub fn read_request(s: &mut TcpStream) -> Option<Vec<u8>> {
         }
     }
 }
+
+/// Runs the one case `only` (SHOULD cases included) and checks that it came back within
+/// `bound`: a live case's every wait is bounded by the target's timeout.
+pub fn run_one<T>(
+    cases: &[msgwire_conformance::live::Case<T>],
+    target: &T,
+    only: &str,
+    bound: Duration,
+) -> msgwire_conformance::live::CaseResult {
+    let started = std::time::Instant::now();
+    let mut results = msgwire_conformance::live::run(
+        cases,
+        target,
+        &msgwire_conformance::live::Selection {
+            only: vec![only.into()],
+            strict: true,
+            ..Default::default()
+        },
+    );
+    assert!(
+        started.elapsed() < bound,
+        "{only} took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(results.len(), 1, "{only} selects one case");
+    results.remove(0)
+}
