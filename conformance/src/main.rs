@@ -159,6 +159,7 @@ fn live_options(a: LiveArgs) -> (Option<String>, msgwire_conformance::live::Live
         trace: a.trace,
         json: a.json,
         junit: a.junit,
+        html: a.html,
         baseline: a.baseline,
     };
     (a.url, opts)
@@ -192,6 +193,9 @@ struct LiveArgs {
     /// Write a JUnit XML report (one testsuite, one testcase per case).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Write one self-contained HTML page (every case, its verdict, requirement and wire log).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Known failures (one case id per line, `#` comments): they do not fail the run.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,

@@ -294,6 +294,8 @@ pub struct LiveOptions {
     pub json: Option<std::path::PathBuf>,
     /// JUnit report path.
     pub junit: Option<std::path::PathBuf>,
+    /// HTML report path.
+    pub html: Option<std::path::PathBuf>,
     /// Known failures.
     pub baseline: Option<std::path::PathBuf>,
 }
@@ -309,6 +311,54 @@ fn xml_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// One self-contained HTML page: a summary, then every case with its verdict, requirement,
+/// what was observed and (folded) its wire log.
+pub fn html_report(target: &str, results: &[CaseResult]) -> String {
+    use std::fmt::Write;
+    let count = |v| results.iter().filter(|r| r.verdict == v).count();
+    let mut s = format!(
+        "<!doctype html><meta charset=\"utf-8\"><title>msgwire check {t}</title>\
+         <style>body{{font:14px system-ui,sans-serif;margin:2em}}table{{border-collapse:collapse}}\
+         td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}\
+         .passed{{background:#dfd}}.failed{{background:#fdd}}.non-strict{{background:#ffd}}\
+         .informational,.unimplemented{{background:#eee}}pre{{margin:0;font-size:12px}}</style>\
+         <h1>msgwire check {t}</h1><p>{} passed, {} failed, {} non-strict, {} informational, \
+         {} unimplemented</p><table><tr><th>case</th><th>level</th><th>verdict</th>\
+         <th>requirement / observed</th></tr>",
+        count(Verdict::Passed),
+        count(Verdict::Failed),
+        count(Verdict::NonStrict),
+        count(Verdict::Informational),
+        count(Verdict::Unimplemented),
+        t = xml_escape(target),
+    );
+    for r in results {
+        let verdict = serde_json::to_value(r.verdict)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let trace: String = r
+            .trace
+            .iter()
+            .map(|l| format!("{:>6} ms {} {}  {}\n", l.at_ms, l.dir, l.decoded, l.hex))
+            .collect();
+        let _ = write!(
+            s,
+            "<tr class=\"{verdict}\"><td>{}<br><small>{}</small></td><td>{:?}</td><td>{verdict}</td>\
+             <td>{}<br><b>{}</b><details><summary>wire log ({} ms)</summary><pre>{}</pre></details></td></tr>",
+            xml_escape(r.id),
+            xml_escape(r.section),
+            r.level,
+            xml_escape(r.requirement),
+            xml_escape(&r.observed),
+            r.millis,
+            xml_escape(&trace),
+        );
+    }
+    s.push_str("</table>\n");
+    s
 }
 
 /// A JUnit report: one testsuite, one testcase per case; failures carry what was observed.
@@ -464,6 +514,7 @@ pub fn finish(
     let writes = [
         (o.json.as_ref(), json_report(target, results)),
         (o.junit.as_ref(), junit_report(target, results)),
+        (o.html.as_ref(), html_report(target, results)),
     ];
     for (path, text) in writes {
         if let Some(path) = path {
@@ -508,6 +559,31 @@ pub fn left(deadline: Instant) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_report_lists_every_case_escaped() {
+        let r = CaseResult {
+            id: "x/<case>",
+            section: "s",
+            requirement: "must & shall",
+            level: Level::Must,
+            accepts: "a",
+            verdict: Verdict::NonStrict,
+            observed: "got <505>".into(),
+            millis: 3,
+            trace: vec![TraceLine {
+                at_ms: 1,
+                dir: ">",
+                hex: "ce".into(),
+                decoded: "frame".into(),
+            }],
+        };
+        let page = html_report("target", &[r.clone(), r]);
+        assert_eq!(page.matches("<tr class=\"non-strict\">").count(), 2);
+        assert!(page.contains("x/&lt;case&gt;") && page.contains("must &amp; shall"));
+        assert!(page.contains("0 passed, 0 failed, 2 non-strict"));
+        assert!(!page.contains("<case>"));
+    }
 
     #[test]
     fn globs_match_ids() {
