@@ -132,17 +132,7 @@ impl<'a> Message<'a> {
         limits: &Limits,
         profile: Profile,
     ) -> Result<Message<'a>, Error> {
-        match Self::decode_with(buf, limits, profile)? {
-            Decoded::Complete { value, used } if used == buf.len() => Ok(value),
-            Decoded::Complete { used, .. } => Err(Error::TrailingBytes {
-                offset: used,
-                count: buf.len() - used,
-            }),
-            Decoded::NeedMore { at_least } => Err(Error::Truncated {
-                offset: buf.len(),
-                missing: at_least,
-            }),
-        }
+        super::scan::exactly_one(buf.len(), Self::decode_with(buf, limits, profile)?)
     }
 
     /// [`Message::from_slice_with`] under the default limits, strict profile.

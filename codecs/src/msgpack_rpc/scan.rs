@@ -137,6 +137,22 @@ pub(crate) fn timestamp_problem(data: &[u8]) -> Option<&'static str> {
     (nanos > 999_999_999).then_some("nanoseconds larger than 999999999")
 }
 
+/// The value of a decode that had to take the whole input of `len` bytes: a short input is
+/// [`Error::Truncated`], extra bytes are [`Error::TrailingBytes`].
+pub(crate) fn exactly_one<T>(len: usize, decoded: Decoded<T>) -> Result<T, Error> {
+    match decoded {
+        Decoded::Complete { value, used } if used == len => Ok(value),
+        Decoded::Complete { used, .. } => Err(Error::TrailingBytes {
+            offset: used,
+            count: len - used,
+        }),
+        Decoded::NeedMore { at_least } => Err(Error::Truncated {
+            offset: len,
+            missing: at_least,
+        }),
+    }
+}
+
 /// Finds where the one MessagePack value at the start of `buf` ends, validating it.
 ///
 /// `Ok(Complete { value: len, used: len })` when `buf[..len]` is one whole valid value,
