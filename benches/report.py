@@ -37,6 +37,8 @@ def main(root, out):
             impl = bench.get("function_id") or bench.get("value_str") or "?"
             if bench.get("value_str") and bench.get("function_id") and group.endswith("body-frame"):
                 impl = f"{bench['function_id']} ({bench['value_str']} B)"
+            if group.startswith("growth/"):
+                impl = int(bench["value_str"])
             tp = bench.get("throughput") or {}
             nbytes = tp.get("Bytes") or tp.get("BytesDecimal")
             rows[group][impl] = {"median_ns": est["median"]["point_estimate"], "bytes": nbytes}
@@ -53,7 +55,10 @@ def main(root, out):
         "(above 1: slower than msgwire).",
         "",
     ]
-    for group in sorted(rows):
+    growth = sorted(g for g in rows if g.startswith("growth/"))
+    if growth:
+        lines += growth_table(rows, growth)
+    for group in sorted(g for g in rows if not g.startswith("growth/")):
         impls = rows[group]
         base = impls.get("msgwire", {}).get("median_ns")
         lines += [f"## {group}", "", "| implementation | median | MiB/s | allocations | ratio to msgwire |",
@@ -67,6 +72,26 @@ def main(root, out):
             lines.append(f"| {impl} | {t} | {mibs} | {allocs} | {ratio} |")
         lines.append("")
     open(out, "w").write("\n".join(lines))
+
+
+def growth_table(rows, groups):
+    """Nanoseconds per input byte at each size; linear work keeps them level. The last column
+    is the largest size's ns/byte over the smallest's: about 1 is linear, 8 would be quadratic
+    over these sizes (they are eight times apart)."""
+    sizes = sorted({s for g in groups for s in rows[g]})
+    out = ["## growth (work against input size)", "",
+           "Made by `benches/benches/growth.rs`: each family at three sizes. ns/B = median time per "
+           "input byte. Growth = ns/B at the largest size / ns/B at the smallest; above 2 is "
+           "flagged.", "",
+           "| family | " + " | ".join(f"ns/B at {s // 1024} KiB" for s in sizes) + " | growth |",
+           "|---|" + "---|" * (len(sizes) + 1)]
+    for g in groups:
+        per = {s: r["median_ns"] / r["bytes"] for s, r in rows[g].items() if r.get("bytes")}
+        cells = [f"{per[s]:.3f}" if s in per else "-" for s in sizes]
+        ratio = per[max(per)] / per[min(per)] if per else float("nan")
+        flag = " **superlinear**" if ratio > 2 else ""
+        out.append(f"| {g[len('growth/'):]} | " + " | ".join(cells) + f" | {ratio:.2f}{flag} |")
+    return out + [""]
 
 
 if __name__ == "__main__":

@@ -63,7 +63,8 @@ pub fn stream_1000() -> Vec<u8> {
     request().repeat(1000)
 }
 
-fn walk(v: ValueRef<'_>) -> usize {
+/// Nodes plus string/bin bytes of `v`, walking every nested view.
+pub fn walk(v: ValueRef<'_>) -> usize {
     match v {
         ValueRef::Str(s) => 1 + s.len(),
         ValueRef::Bin(b) | ValueRef::RawStr(b) => 1 + b.len(),

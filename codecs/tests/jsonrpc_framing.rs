@@ -2,7 +2,7 @@
 #![cfg(feature = "jsonrpc")]
 
 use msgwire::jsonrpc::framing::{
-    decode_content_length, decode_line, encode_content_length, encode_line,
+    decode_content_length, decode_line, encode_content_length, encode_line, LineDecoder,
 };
 use msgwire::jsonrpc::{Error, Limits};
 use msgwire::Decoded;
@@ -31,6 +31,61 @@ fn ndjson_splits_lines_and_skips_blank_ones() {
     assert_eq!(
         decode_line(b"", &Limits::default()),
         Ok(Decoded::NeedMore { at_least: 1 })
+    );
+}
+
+#[test]
+fn line_decoder_answers_like_decode_line_and_does_not_look_back() {
+    let limits = Limits::default();
+    let mut lines = LineDecoder::default();
+    // Blank lines, then a line arriving in pieces: the same answers as `decode_line`.
+    let mut buf = b"\n \r\n".to_vec();
+    for piece in [&b"{\"a\""[..], b":1", b"}\r", b"\n{"] {
+        assert_eq!(
+            lines.decode(&buf, &limits),
+            decode_line(&buf, &limits),
+            "{buf:?}"
+        );
+        buf.extend_from_slice(piece);
+    }
+    assert_eq!(
+        lines.decode(&buf, &limits),
+        Ok(Decoded::Complete {
+            value: &b"{\"a\":1}"[..],
+            used: 13
+        })
+    );
+    // After `Complete` the search starts over on what the caller kept.
+    buf.drain(..13);
+    assert_eq!(
+        lines.decode(&buf, &limits),
+        Ok(Decoded::NeedMore { at_least: 1 })
+    );
+    // Bytes already searched are not searched again: a newline planted behind the search
+    // position (which the contract forbids) goes unseen, where `decode_line` finds it. This is
+    // what keeps a line fed in small reads linear.
+    buf.extend_from_slice(b"xy");
+    assert_eq!(
+        lines.decode(&buf, &limits),
+        Ok(Decoded::NeedMore { at_least: 1 })
+    );
+    buf[1] = b'\n';
+    buf.push(b'z');
+    assert_eq!(
+        lines.decode(&buf, &limits),
+        Ok(Decoded::NeedMore { at_least: 1 })
+    );
+    assert!(matches!(
+        decode_line(&buf, &limits),
+        Ok(Decoded::Complete { .. })
+    ));
+    // A buffer shorter than what was searched (the contract broken the other way) starts over.
+    assert_eq!(
+        lines.decode(b"{}\n", &limits),
+        Ok(Decoded::Complete {
+            value: &b"{}"[..],
+            used: 3
+        })
     );
 }
 

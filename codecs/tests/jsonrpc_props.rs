@@ -4,7 +4,7 @@
 #![cfg(feature = "jsonrpc")]
 
 use msgwire::jsonrpc::framing::{
-    decode_content_length, decode_line, encode_content_length, encode_line,
+    decode_content_length, decode_line, encode_content_length, encode_line, LineDecoder,
 };
 use msgwire::jsonrpc::{
     self, Batch, Decoder, ErrorObject, Id, Limits, Message, Outcome, Payload, Profile, Raw,
@@ -197,6 +197,7 @@ proptest! {
         ms in prop::collection::vec(message(), 1..5),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..8),
         lsp in any::<bool>(),
+        resumable in any::<bool>(),
     ) {
         let bodies: Vec<Vec<u8>> = ms.iter().map(Message::to_vec).collect();
         let mut stream = Vec::new();
@@ -207,12 +208,15 @@ proptest! {
         points.push(stream.len());
         points.sort_unstable();
         let (mut buf, mut frames, mut fed) = (Vec::new(), Vec::new(), 0);
+        let mut lines = LineDecoder::default();
         for p in points {
             buf.extend_from_slice(&stream[fed..p]);
             fed = p;
             loop {
                 let found = if lsp {
                     decode_content_length(&buf, &Limits::default())
+                } else if resumable {
+                    lines.decode(&buf, &Limits::default())
                 } else {
                     decode_line(&buf, &Limits::default())
                 };

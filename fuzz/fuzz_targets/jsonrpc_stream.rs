@@ -1,9 +1,10 @@
 //! Framed streams (NDJSON and `Content-Length`) fed in fuzzer-chosen chunks must yield exactly
 //! the frames (and the error kind) the whole input yields, and each frame decodes the same;
 //! `NeedMore { at_least }` is a true lower bound: with fewer new bytes the answer stays NeedMore.
+//! NDJSON is fed through the stateless `decode_line` or the resumable `LineDecoder`.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::jsonrpc::framing::{decode_content_length, decode_line};
+use msgwire::jsonrpc::framing::{decode_content_length, decode_line, LineDecoder};
 use msgwire::jsonrpc::{Decoder, Error, Limits};
 use msgwire::Decoded;
 
@@ -56,6 +57,8 @@ fuzz_target!(|input: (u8, Vec<u8>, Vec<u8>)| {
         }
     }
 
+    // The chunked feed: the same framer, or for NDJSON (when bit 2 is set) the resumable one.
+    let mut lines = (mode & 5 == 4).then(LineDecoder::default);
     let mut buf = Vec::new();
     let mut got = Vec::new();
     let mut error = None;
@@ -66,7 +69,10 @@ fuzz_target!(|input: (u8, Vec<u8>, Vec<u8>)| {
         buf.extend_from_slice(chunk);
         added += chunk.len();
         loop {
-            let result = framer(&buf, &limits);
+            let result = match &mut lines {
+                Some(lines) => lines.decode(&buf, &limits),
+                None => framer(&buf, &limits),
+            };
             if added < owed {
                 assert!(
                     matches!(result, Ok(Decoded::NeedMore { .. })),

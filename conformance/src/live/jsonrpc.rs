@@ -164,6 +164,8 @@ struct Stream<'t> {
     pipe: Pipe,
     framing: Framing,
     buf: Vec<u8>,
+    /// Resumes the newline search across reads (a slow server stays linear).
+    lines: framing::LineDecoder,
     eof: bool,
     trace: &'t mut Trace,
     timeout: Duration,
@@ -230,6 +232,7 @@ impl<'t> Stream<'t> {
             pipe,
             framing,
             buf: Vec::new(),
+            lines: framing::LineDecoder::default(),
             eof: false,
             trace,
             timeout: t.timeout,
@@ -267,7 +270,7 @@ impl<'t> Stream<'t> {
         let limits = Limits::default();
         loop {
             let r = match self.framing {
-                Framing::Ndjson => framing::decode_line(&self.buf, &limits),
+                Framing::Ndjson => self.lines.decode(&self.buf, &limits),
                 Framing::ContentLength => framing::decode_content_length(&self.buf, &limits),
             };
             match r {
