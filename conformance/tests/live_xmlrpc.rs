@@ -114,6 +114,93 @@ fn a_server_that_expands_entities_or_mangles_values_fails() {
     }
 }
 
+/// A server with an XXE hole: it fetches every `SYSTEM "http://..."` URL the request names
+/// (over loopback, bounded by a read timeout) and answers with what it got.
+fn resolves_external_entities(mut s: TcpStream) {
+    use std::io::Read;
+    let Some(body) = read_request(&mut s) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let mut got = String::new();
+    for part in text.split("SYSTEM \"http://").skip(1) {
+        let url = part.split('"').next().unwrap_or("");
+        let (host, path) = url.split_once('/').unwrap_or((url, ""));
+        if let Ok(mut c) = TcpStream::connect(host) {
+            c.set_read_timeout(Some(Duration::from_millis(500))).ok();
+            let _ = c.write_all(format!("GET /{path} HTTP/1.0\r\n\r\n").as_bytes());
+            let _ = c.read_to_string(&mut got);
+        }
+    }
+    let body = format!(
+        "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>{}</string></value></param></params></methodResponse>",
+        got.rsplit("\r\n\r\n").next().unwrap_or("")
+    );
+    respond(&mut s, "200 OK", body.as_bytes());
+}
+
+#[test]
+fn a_server_that_fetches_external_entities_fails_and_one_that_refuses_passes() {
+    let id = "xmlrpc-server/security/external-entity";
+    for echo in [Some("echo"), None] {
+        let r = run_one(&target(&fake(8, resolves_external_entities), echo), id);
+        assert_eq!(r.verdict, Verdict::Failed, "{}", r.observed);
+        assert!(r.observed.contains("fetched"), "{}", r.observed);
+        assert!(
+            r.observed.contains("msgwire-general-entity"),
+            "{}",
+            r.observed
+        );
+
+        // Our codec refuses any DOCTYPE, with a fault.
+        let r = run_one(&target(&fake(8, conforming), echo), id);
+        assert_eq!(r.verdict, Verdict::Passed, "{}", r.observed);
+    }
+    // A server that ignores the DTD and echoes the unexpanded reference fetches nothing, but
+    // accepted a document XML-RPC does not allow.
+    let addr = fake(8, |mut s| {
+        if read_request(&mut s).is_some() {
+            let body = b"<?xml version=\"1.0\"?><methodResponse><params><param><value><string>&amp;xxe;</string></value></param></params></methodResponse>";
+            respond(&mut s, "200 OK", body);
+        }
+    });
+    let r = run_one(&target(&addr, Some("echo")), id);
+    assert_eq!(r.verdict, Verdict::NonStrict, "{}", r.observed);
+}
+
+#[test]
+fn method_signatures_are_arrays_of_type_name_arrays_or_a_non_array() {
+    let id = "xmlrpc-server/introspection/method-signature";
+    let answering = |value: &'static str| {
+        move |mut s: TcpStream| {
+            if read_request(&mut s).is_some() {
+                let body = format!("<?xml version=\"1.0\"?><methodResponse><params><param><value>{value}</value></param></params></methodResponse>");
+                respond(&mut s, "200 OK", body.as_bytes());
+            }
+        }
+    };
+    for (value, want) in [
+        ("<array><data><value><array><data><value>array</value></data></array></value></data></array>", Verdict::Passed),
+        ("<string>signatures not supported</string>", Verdict::Passed),
+        ("<array><data><value><int>1</int></value></data></array>", Verdict::Failed),
+        ("<array><data><value><array><data></data></array></value></data></array>", Verdict::Failed),
+    ] {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let serve = answering(value);
+        thread::spawn(move || {
+            for stream in listener.incoming().take(4).flatten() {
+                serve(stream);
+            }
+        });
+        let r = run_one(&target(&addr, None), id);
+        assert_eq!(r.verdict, want, "{value}: {}", r.observed);
+    }
+    // A fault from a server without system.listMethods: not offered.
+    let r = run_one(&target(&fake(8, conforming), None), id);
+    assert_eq!(r.verdict, Verdict::Unimplemented, "{}", r.observed);
+}
+
 #[test]
 fn a_fault_in_the_wrong_shape_fails_the_fault_case() {
     // faultCode as a string: only the lenient decoder would read it.

@@ -405,6 +405,171 @@ fn validator(t: &Target, tr: &mut Trace, name: &str) -> Outcome {
     expect_value(t, tr, &method, params, want)
 }
 
+/// What a loopback listener answers to anything fetched from it, so an expansion is visible.
+const CANARY_TEXT: &str = "msgwire-external-entity-fetched";
+
+/// A loopback HTTP listener standing in for an attacker's URL: it records every request made
+/// to it and answers each with [`CANARY_TEXT`]. Out-of-band detection: a server that resolves
+/// an external entity fetches from here even when its reply shows nothing (this needs the
+/// server on this machine; a remote one is judged by its reply alone).
+struct Canary {
+    port: u16,
+    fetched: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Canary {
+    /// Listens until dropped, or for `life` at most; answers at most 16 requests.
+    fn start(life: std::time::Duration) -> std::io::Result<Canary> {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        let fetched = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (log, done) = (fetched.clone(), stop.clone());
+        let deadline = std::time::Instant::now() + life;
+        let thread = std::thread::spawn(move || {
+            let mut served = 0;
+            while !done.load(Ordering::Relaxed)
+                && std::time::Instant::now() < deadline
+                && served < 16
+            {
+                let Ok((mut conn, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                served += 1;
+                conn.set_nonblocking(false).ok();
+                conn.set_read_timeout(Some(std::time::Duration::from_millis(500)))
+                    .ok();
+                let mut head = [0u8; 1024];
+                let n = conn.read(&mut head).unwrap_or(0);
+                let line = String::from_utf8_lossy(&head[..n])
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                log.lock().map(|mut l| l.push(line)).ok();
+                let reply = format!(
+                    "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{CANARY_TEXT}",
+                    CANARY_TEXT.len()
+                );
+                conn.write_all(reply.as_bytes()).ok();
+            }
+        });
+        Ok(Canary {
+            port,
+            fetched,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    fn url(&self, what: &str) -> String {
+        format!("http://127.0.0.1:{}/{what}", self.port)
+    }
+
+    /// The request lines received so far.
+    fn fetched(&self) -> Vec<String> {
+        self.fetched.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for Canary {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            t.join().ok();
+        }
+    }
+}
+
+/// A request naming an external parameter entity and an external general entity, both on the
+/// canary: the server must refuse it and fetch neither.
+fn external_entity(t: &Target, tr: &mut Trace) -> Outcome {
+    let canary = match Canary::start(t.timeout * 2) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Fail(format!("internal: cannot listen on loopback: {e}")),
+    };
+    let (method, param) = match &t.echo {
+        Some(e) => (e.clone(), "&xxe;"),
+        None => (UNKNOWN.to_string(), "1"),
+    };
+    let doc = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE methodCall [\n<!ENTITY % dtd SYSTEM \"{}\">\n%dtd;\n<!ENTITY xxe SYSTEM \"{}\">\n]>\n<methodCall><methodName>{method}</methodName><params><param><value><string>{param}</string></value></param></params></methodCall>",
+        canary.url("msgwire-parameter-entity.dtd"),
+        canary.url("msgwire-general-entity")
+    );
+    let reply = send(t, tr, doc.as_bytes());
+    // A fetch happens while the request is parsed, before the reply; a short grace for a
+    // server that answers first and resolves later.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let fetched = canary.fetched();
+    if !fetched.is_empty() {
+        return Outcome::Fail(format!(
+            "the server fetched the external entity URL(s): {} (XXE: it reads files and URLs a request names)",
+            fetched.join("; ")
+        ));
+    }
+    match reply {
+        Reply::Value(v, ..) if show(&v).contains(CANARY_TEXT) => {
+            Outcome::Fail(format!("the external entity was expanded: {}", show(&v)))
+        }
+        Reply::Value(v, ..) if t.echo.is_some() => Outcome::NonStrict(format!(
+            "nothing fetched, but the document was not refused either: {}",
+            show(&v)
+        )),
+        Reply::Value(v, ..) => Outcome::Fail(format!("the document was accepted: {}", show(&v))),
+        Reply::Fault(code, text, ..) if text.contains(CANARY_TEXT) => Outcome::Fail(format!(
+            "the external entity was expanded (the fault shows it): {code} {text:?}"
+        )),
+        Reply::Fault(code, text, ..) => {
+            Outcome::Pass(format!("refused, nothing fetched: fault {code} {text:?}"))
+        }
+        Reply::Status(s, _) if (400..500).contains(&s) => {
+            Outcome::Pass(format!("refused with HTTP {s}, nothing fetched"))
+        }
+        Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
+        Reply::Broken(e) => Outcome::Fail(e),
+    }
+}
+
+/// `system.methodSignature("system.listMethods")`: an array of signatures (arrays of type
+/// names, the return type first), or any non-array value for "no signature defined".
+fn method_signature(t: &Target, tr: &mut Trace) -> Outcome {
+    const M: &str = "system.methodSignature";
+    match call(t, tr, M, vec![s("system.listMethods")]) {
+        Reply::Value(Norm::Array(sigs), note) => {
+            let well_formed = sigs.iter().all(|sig| {
+                matches!(sig, Norm::Array(types) if !types.is_empty()
+                    && types.iter().all(|ty| matches!(ty, Norm::Str(name) if !name.is_empty())))
+            });
+            if well_formed {
+                with_note(
+                    format!("{} signature(s): {}", sigs.len(), show(&Norm::Array(sigs))),
+                    note,
+                )
+            } else {
+                Outcome::Fail(format!(
+                    "an array, but not of signatures (non-empty arrays of type names): {}",
+                    show(&Norm::Array(sigs))
+                ))
+            }
+        }
+        Reply::Value(v, note) => with_note(
+            format!("no signature defined (a non-array value: {})", show(&v)),
+            note,
+        ),
+        Reply::Fault(code, text, ..) => fault_of_needed(t, tr, M, code, &text),
+        Reply::Status(404, _) => not_found(M),
+        Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
+        Reply::Broken(e) => Outcome::Fail(e),
+    }
+}
+
 /// Ten levels of ten references: 10^9 copies of "lol" if expanded.
 fn billion_laughs(method: &str) -> Vec<u8> {
     let mut d =
@@ -575,6 +740,14 @@ pub fn cases() -> Vec<Case<Target>> {
             },
         },
         Case {
+            id: "xmlrpc-server/introspection/method-signature",
+            section: INTROSPECTION,
+            requirement: "system.methodSignature takes the name of a method and returns an array of possible signatures for it. A signature is an array of types; the first is the return type, the rest are parameters. If no signature is defined for the method, a non-array value is returned.",
+            level: Level::Should,
+            accepts: "an array of non-empty arrays of type names, or a non-array value; a fault from a server that does not list the method: unimplemented",
+            run: method_signature,
+        },
+        Case {
             id: "xmlrpc-server/introspection/multicall",
             section: MULTICALL,
             requirement: "system.multicall takes an array of {methodName, params} structs and returns an array with, for each call, either a one-element array holding its result or a fault struct {faultCode, faultString}.",
@@ -670,6 +843,14 @@ pub fn cases() -> Vec<Case<Target>> {
                     Reply::Broken(e) => Outcome::Fail(e),
                 }
             },
+        },
+        Case {
+            id: "xmlrpc-server/security/external-entity",
+            section: "XML 1.0 §4.2.2 (external entities); OWASP XXE Prevention",
+            requirement: "A request whose DOCTYPE declares external entities (a parameter entity and a general entity with SYSTEM URLs) is refused, and neither URL is fetched: a server that resolves them reads files and URLs named by whoever sends it a request.",
+            level: Level::Must,
+            accepts: "a fault or HTTP 4xx, with no fetch seen by the loopback listener the URLs name; nothing fetched but the document answered: non-strict",
+            run: external_entity,
         },
         Case {
             id: "xmlrpc-server/limits/deep-nesting",
