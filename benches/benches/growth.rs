@@ -230,6 +230,24 @@ fn cases() -> Vec<Case> {
             },
             msgpack_walk,
         ),
+        // MessagePack: that array under 100 levels of one-element arrays, walked through the
+        // views (each level's iterator steps over its element) and copied with `into_owned`.
+        (
+            "msgpack/array-items-100-deep-walk",
+            deep_items,
+            msgpack_walk,
+        ),
+        (
+            "msgpack/array-items-100-deep-into-owned",
+            deep_items,
+            |w| match ValueRef::decode(w) {
+                Ok(Decoded::Complete { value, .. }) => match value.into_owned() {
+                    msgwire::msgpack_rpc::Value::Array(a) => a.len(),
+                    _ => 1,
+                },
+                _ => 0,
+            },
+        ),
         // MessagePack: arrays nested far past the depth limit (rejected).
         ("msgpack/deep-arrays", |n| vec![0x91; n], msgpack_walk),
         // MessagePack: one bin32 value arriving in 1 KiB reads through the Splitter.
@@ -267,6 +285,16 @@ fn line(n: usize) -> Vec<u8> {
         "\"]}\n",
         n,
     )
+}
+
+/// `[[[...[1, nil, 1, nil, ...]...]]]`: 100 one-element arrays around about `n` bytes of items.
+fn deep_items(n: usize) -> Vec<u8> {
+    let count = (n / 2) as u32;
+    let mut w = vec![0x91; 100];
+    w.push(0xdd);
+    w.extend_from_slice(&count.to_be_bytes());
+    w.extend(std::iter::repeat_n([0x01u8, 0xc0], count as usize).flatten());
+    w
 }
 
 fn xml_decode(w: &[u8]) -> usize {

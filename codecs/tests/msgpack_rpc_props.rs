@@ -1,6 +1,7 @@
 //! Properties of the MessagePack-RPC codec: values and messages round-trip, arbitrary bytes
 //! never panic, the stream splitter does not care how the stream is chunked, and adversarial
-//! declared lengths are refused (or waited for) without buffering.
+//! declared lengths are refused (or waited for) without buffering; `into_owned` and serde (one
+//! pass over the bytes) agree with a walk through the views.
 #![cfg(feature = "msgpack-rpc")]
 
 use msgwire::msgpack_rpc::{
@@ -78,6 +79,97 @@ fn walk(v: ValueRef<'_>) -> usize {
     }
 }
 
+/// `into_owned` as a recursive walk through the views (the reference the one-pass copy must match).
+fn owned_by_views(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Array(a) => Value::Array(a.iter().map(owned_by_views).collect()),
+        ValueRef::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| (owned_by_views(k), owned_by_views(v)))
+                .collect(),
+        ),
+        other => other.into_owned(),
+    }
+}
+
+/// What serde's data model makes of a value (`deserialize_any`): ext and timestamps are
+/// two-element sequences, str holding invalid UTF-8 is bytes.
+fn serde_view(v: &Value) -> Value {
+    match v {
+        Value::Array(a) => Value::Array(a.iter().map(serde_view).collect()),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| (serde_view(k), serde_view(v)))
+                .collect(),
+        ),
+        Value::Ext(t, d) => Value::Array(vec![
+            Value::Int(Int::from(i64::from(*t))),
+            Value::Bin(d.clone()),
+        ]),
+        Value::Timestamp(ts) => Value::Array(vec![
+            Value::Int(Int::from(ts.seconds())),
+            Value::Int(Int::from(u64::from(ts.nanos()))),
+        ]),
+        Value::RawStr(b) => Value::Bin(b.clone()),
+        other => other.clone(),
+    }
+}
+
+/// A `Value` rebuilt through serde's visitor interface.
+struct Mirror(Value);
+
+impl<'de> serde::Deserialize<'de> for Mirror {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Mirror;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any MessagePack value")
+            }
+            fn visit_unit<E>(self) -> Result<Mirror, E> {
+                Ok(Mirror(Value::Nil))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Mirror, E> {
+                Ok(Mirror(Value::Bool(b)))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Mirror, E> {
+                Ok(Mirror(Value::Int(Int::from(n))))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Mirror, E> {
+                Ok(Mirror(Value::Int(Int::from(n))))
+            }
+            fn visit_f32<E>(self, n: f32) -> Result<Mirror, E> {
+                Ok(Mirror(Value::F32(n)))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Mirror, E> {
+                Ok(Mirror(Value::F64(n)))
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Mirror, E> {
+                Ok(Mirror(Value::Str(s.to_string())))
+            }
+            fn visit_borrowed_bytes<E>(self, b: &'de [u8]) -> Result<Mirror, E> {
+                Ok(Mirror(Value::Bin(b.to_vec())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Mirror, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Mirror(v)) = a.next_element()? {
+                    items.push(v);
+                }
+                Ok(Mirror(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Mirror, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some((Mirror(k), Mirror(v))) = a.next_entry()? {
+                    pairs.push((k, v));
+                }
+                Ok(Mirror(Value::Map(pairs)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 const PROFILES: [Profile; 3] = [Profile::Strict, Profile::Lenient, Profile::Neovim];
 
 proptest! {
@@ -91,6 +183,15 @@ proptest! {
         prop_assert_eq!(back.encoded_len(), bytes.len());
         prop_assert_eq!(back.to_vec(), bytes.clone());
         prop_assert_eq!(back.into_owned(), v);
+    }
+
+    #[test]
+    fn one_pass_copies_agree_with_the_views(v in value()) {
+        let bytes = v.to_vec();
+        let view = ValueRef::from_slice(&bytes).unwrap();
+        prop_assert_eq!(view.into_owned(), owned_by_views(view));
+        let Mirror(back) = msgwire::msgpack_rpc::from_value::<Mirror>(view).unwrap();
+        prop_assert_eq!(back, serde_view(&v));
     }
 
     #[test]

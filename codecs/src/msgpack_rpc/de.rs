@@ -4,8 +4,12 @@
 //! Mapping: nil → unit / `None`; array → sequence, tuple, struct (by position); map → map,
 //! struct (by name); str → string or unit enum variant; a one-pair map `{variant: value}` →
 //! enum variant with data; ext → the tuple `(type_id, bytes)`; timestamp → `(seconds, nanos)`.
+//!
+//! Arrays and maps are read with one forward cursor (never by stepping over nested containers),
+//! so deserializing costs one pass over the bytes however deep they nest.
 
-use super::{ArrayIter, MapIter, ValueRef};
+use super::value::{Cursor, Step};
+use super::ValueRef;
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
     VariantAccess, Visitor,
@@ -51,18 +55,8 @@ impl<'de> Deserializer<'de> for ValueRef<'de> {
             ValueRef::F64(v) => visitor.visit_f64(v),
             ValueRef::Str(s) => visitor.visit_borrowed_str(s),
             ValueRef::RawStr(b) | ValueRef::Bin(b) => visitor.visit_borrowed_bytes(b),
-            ValueRef::Array(a) => visit_seq(a.iter(), visitor),
-            ValueRef::Map(m) => {
-                let mut access = Pairs {
-                    it: m.iter(),
-                    value: None,
-                };
-                let out = visitor.visit_map(&mut access)?;
-                if access.it.next().is_some() {
-                    return Err(de::Error::invalid_length(m.len(), &"fewer map entries"));
-                }
-                Ok(out)
-            }
+            ValueRef::Array(a) => visit_array(&mut a.cursor(), a.len() as u32, visitor),
+            ValueRef::Map(m) => visit_map(&mut m.cursor(), m.len() as u32, visitor),
             ValueRef::Ext(t, d) => visitor.visit_seq(Tuple2 {
                 a: Some(i64::from(t)),
                 b: Some(Either::Bytes(d)),
@@ -97,13 +91,9 @@ impl<'de> Deserializer<'de> for ValueRef<'de> {
     ) -> Result<V::Value, DeError> {
         match self {
             ValueRef::Str(s) => visitor.visit_enum(s.into_deserializer()),
-            ValueRef::Map(m) if m.len() == 1 => {
-                let mut it = m.iter();
-                let (variant, value) = it
-                    .next()
-                    .ok_or_else(|| de::Error::custom("empty map for an enum"))?;
-                visitor.visit_enum(Variant { variant, value })
-            }
+            ValueRef::Map(m) if m.len() == 1 => visitor.visit_enum(Variant {
+                cursor: &mut m.cursor(),
+            }),
             other => Err(de::Error::invalid_type(
                 unexpected(&other),
                 &"a str or a one-pair map",
@@ -135,62 +125,159 @@ fn unexpected<'a>(v: &ValueRef<'a>) -> de::Unexpected<'a> {
     }
 }
 
-fn visit_seq<'de, V: Visitor<'de>>(it: ArrayIter<'de>, visitor: V) -> Result<V::Value, DeError> {
-    let len = it.size_hint().0;
-    let mut access = Elements { it };
+/// An array's elements under `cursor`, for `visitor`; all of them must be taken.
+fn visit_array<'de, V: Visitor<'de>>(
+    cursor: &mut Cursor<'de>,
+    len: u32,
+    visitor: V,
+) -> Result<V::Value, DeError> {
+    let mut access = Elements { cursor, left: len };
     let out = visitor.visit_seq(&mut access)?;
-    if access.it.next().is_some() {
-        return Err(de::Error::invalid_length(len, &"fewer elements"));
+    if access.left > 0 {
+        return Err(de::Error::invalid_length(len as usize, &"fewer elements"));
     }
     Ok(out)
 }
 
-struct Elements<'de> {
-    it: ArrayIter<'de>,
+/// A map's pairs under `cursor`, for `visitor`; all of them must be taken.
+fn visit_map<'de, V: Visitor<'de>>(
+    cursor: &mut Cursor<'de>,
+    len: u32,
+    visitor: V,
+) -> Result<V::Value, DeError> {
+    let mut access = Pairs {
+        cursor,
+        left: len,
+        value_next: false,
+    };
+    let out = visitor.visit_map(&mut access)?;
+    if access.left > 0 || access.value_next {
+        return Err(de::Error::invalid_length(
+            len as usize,
+            &"fewer map entries",
+        ));
+    }
+    Ok(out)
 }
 
-impl<'de> SeqAccess<'de> for Elements<'de> {
+fn not_validated() -> DeError {
+    de::Error::custom("bytes that were not validated")
+}
+
+/// The next value under a cursor, as a deserializer.
+impl<'de> Deserializer<'de> for &mut Cursor<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self.step().ok_or_else(not_validated)? {
+            Step::Scalar(v) => v.deserialize_any(visitor),
+            Step::Array(n) => visit_array(self, n, visitor),
+            Step::Map(n) => visit_map(self, n, visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if self.at_nil() {
+            self.step();
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match self.step().ok_or_else(not_validated)? {
+            Step::Scalar(v) => v.deserialize_enum(name, variants, visitor),
+            Step::Map(1) => visitor.visit_enum(Variant { cursor: self }),
+            Step::Map(_) => Err(de::Error::invalid_type(
+                de::Unexpected::Map,
+                &"a str or a one-pair map",
+            )),
+            Step::Array(_) => Err(de::Error::invalid_type(
+                de::Unexpected::Seq,
+                &"a str or a one-pair map",
+            )),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+struct Elements<'c, 'de> {
+    cursor: &'c mut Cursor<'de>,
+    left: u32,
+}
+
+impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
     type Error = DeError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, DeError> {
-        self.it.next().map(|v| seed.deserialize(v)).transpose()
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(&mut *self.cursor).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.it.size_hint().0)
+        Some(self.left as usize)
     }
 }
 
-struct Pairs<'de> {
-    it: MapIter<'de>,
-    value: Option<ValueRef<'de>>,
+struct Pairs<'c, 'de> {
+    cursor: &'c mut Cursor<'de>,
+    left: u32,
+    /// A key was read; its value comes next.
+    value_next: bool,
 }
 
-impl<'de> MapAccess<'de> for Pairs<'de> {
+impl<'de> MapAccess<'de> for Pairs<'_, 'de> {
     type Error = DeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DeError> {
-        match self.it.next() {
-            Some((k, v)) => {
-                self.value = Some(v);
-                seed.deserialize(k).map(Some)
-            }
-            None => Ok(None),
+        if self.value_next {
+            return Err(de::Error::custom("key asked before the value"));
         }
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        self.value_next = true;
+        seed.deserialize(&mut *self.cursor).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let v = self
-            .value
-            .take()
-            .ok_or_else(|| de::Error::custom("value asked before key"))?;
-        seed.deserialize(v)
+        if !self.value_next {
+            return Err(de::Error::custom("value asked before key"));
+        }
+        self.value_next = false;
+        seed.deserialize(&mut *self.cursor)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left as usize)
     }
 }
 
@@ -225,20 +312,46 @@ impl<'de> SeqAccess<'de> for Tuple2<'de> {
     }
 }
 
-struct Variant<'de> {
-    variant: ValueRef<'de>,
-    value: ValueRef<'de>,
+/// The one pair of an enum's map: the variant name, then its value, under a cursor.
+struct Variant<'c, 'de> {
+    cursor: &'c mut Cursor<'de>,
 }
 
-impl<'de> EnumAccess<'de> for Variant<'de> {
+impl<'c, 'de> EnumAccess<'de> for Variant<'c, 'de> {
     type Error = DeError;
-    type Variant = ValueRef<'de>;
+    type Variant = Self;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), DeError> {
+        Ok((seed.deserialize(&mut *self.cursor)?, self))
+    }
+}
+
+impl<'de> VariantAccess<'de> for Variant<'_, 'de> {
+    type Error = DeError;
+
+    fn unit_variant(self) -> Result<(), DeError> {
+        match self.cursor.step().ok_or_else(not_validated)? {
+            Step::Scalar(ValueRef::Nil) => Ok(()),
+            Step::Scalar(other) => Err(de::Error::invalid_type(unexpected(&other), &"nil")),
+            Step::Array(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &"nil")),
+            Step::Map(_) => Err(de::Error::invalid_type(de::Unexpected::Map, &"nil")),
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DeError> {
+        seed.deserialize(self.cursor)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+        self.cursor.deserialize_any(visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
         self,
-        seed: V,
-    ) -> Result<(V::Value, ValueRef<'de>), DeError> {
-        Ok((seed.deserialize(self.variant)?, self.value))
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.cursor.deserialize_any(visitor)
     }
 }
 
