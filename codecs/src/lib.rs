@@ -39,3 +39,29 @@ pub mod jsonrpc;
 pub mod msgpack_rpc;
 #[cfg(feature = "xmlrpc")]
 pub mod xmlrpc;
+
+/// The README's Rust examples, compiled and run as doctests so that they stay true.
+#[cfg(all(
+    doctest,
+    feature = "amqp",
+    feature = "jsonrpc",
+    feature = "xmlrpc",
+    feature = "msgpack-rpc"
+))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
+
+/// The Rust examples of docs/jsonrpc.md, compiled and run as doctests.
+#[cfg(all(doctest, feature = "jsonrpc"))]
+#[doc = include_str!("../../docs/jsonrpc.md")]
+pub struct JsonRpcDocExamples;
+
+/// The Rust examples of docs/xmlrpc.md, compiled and run as doctests.
+#[cfg(all(doctest, feature = "xmlrpc"))]
+#[doc = include_str!("../../docs/xmlrpc.md")]
+pub struct XmlRpcDocExamples;
+
+/// The Rust examples of docs/msgpack-rpc.md, compiled and run as doctests.
+#[cfg(all(doctest, feature = "msgpack-rpc"))]
+#[doc = include_str!("../../docs/msgpack-rpc.md")]
+pub struct MsgpackRpcDocExamples;
