@@ -101,7 +101,7 @@ fn a_correct_echo_server_passes() {
     for r in &results {
         assert_eq!(r.verdict, Verdict::Passed, "{}: {}", r.id, r.observed);
     }
-    assert_eq!(results.len(), 7);
+    assert_eq!(results.len(), 9);
 }
 
 #[test]
@@ -184,4 +184,41 @@ fn msgpack_rpc_python_passes_the_suite() {
         .map(|r| r.id)
         .collect();
     assert_eq!(failed, ["msgpack-rpc-server/echo/every-type"]);
+}
+
+/// Answers a request only when it arrives in one read (no stream reassembly), with an error;
+/// closes the connection on bytes that are no MessagePack.
+fn one_read_one_message(mut s: std::net::TcpStream) {
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(5);
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok();
+    while Instant::now() < deadline {
+        let n = match s.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        match msgwire::msgpack_rpc::ValueRef::decode(&buf[..n]) {
+            Err(_) => return,                                  // undecodable: close
+            Ok(msgwire::Decoded::NeedMore { .. }) => continue, // a piece: dropped
+            Ok(msgwire::Decoded::Complete { .. }) => {}
+        }
+        if let Ok(Message::Request { msgid, .. }) = Message::from_slice(&buf[..n]) {
+            let reply = OwnedMessage::error(msgid, Value::from("no such method"));
+            let _ = s.write_all(&reply.to_vec());
+        }
+    }
+}
+
+#[test]
+fn a_server_that_needs_whole_messages_per_read_fails_split_writes() {
+    let addr = fake(16, one_read_one_message);
+    let r = run(&addr, "msgpack-rpc-server/stream/split-writes");
+    assert_eq!(r.verdict, Verdict::Failed, "{}", r.observed);
+    assert!(r.observed.contains("no response"), "{}", r.observed);
+    // Closing the connection on undecodable bytes, then serving a new one, is right.
+    let r = run(&addr, "msgpack-rpc-server/robustness/undecodable-bytes");
+    assert_eq!(r.verdict, Verdict::Passed, "{}", r.observed);
+    // Two connections, each answered on its own.
+    let r = run(&addr, "msgpack-rpc-server/stream/two-connections");
+    assert_eq!(r.verdict, Verdict::Passed, "{}", r.observed);
 }

@@ -111,6 +111,8 @@ impl<'t> Conn<'t> {
             let s = TcpStream::connect_timeout(&sa, t.timeout)
                 .map_err(|e| format!("connect {addr}: {e}"))?;
             s.set_write_timeout(Some(t.timeout)).ok();
+            // Small writes go out as written (the split-writes case depends on it).
+            s.set_nodelay(true).ok();
             let r = s.try_clone().map_err(|e| e.to_string())?;
             (Box::new(s), reader_thread(r), None)
         } else {
@@ -296,6 +298,91 @@ fn survives(t: &Target, tr: &mut Trace, bad: &[u8], what: &str) -> Outcome {
     Outcome::Fail("the process stopped answering".into())
 }
 
+/// Bytes the server cannot decode: it may answer with an error, ignore them, or close the
+/// connection (the stream cannot be resynchronised), but must keep serving.
+fn undecodable_then_serves(t: &Target, tr: &mut Trace, bad: &[u8], what: &str) -> Outcome {
+    let mut c = open_or_fail!(t, tr);
+    if let Err(e) = c.send_raw(bad, what) {
+        return Outcome::Fail(e);
+    }
+    let closed = matches!(c.recv_within(t.timeout / 4), Got::Closed);
+    if !closed && c.call(98, NO_SUCH_METHOD, vec![]).is_ok() {
+        return Outcome::Pass("still answers on the same connection".into());
+    }
+    if t.addr.is_none() {
+        return if closed {
+            Outcome::Pass("closed the channel (the process ended)".into())
+        } else {
+            Outcome::Fail("the process stopped answering but kept the channel open".into())
+        };
+    }
+    drop(c);
+    let mut again = Trace::default();
+    match Conn::open(t, &mut again).and_then(|mut c| c.call(99, NO_SUCH_METHOD, vec![])) {
+        Ok(_) if closed => Outcome::Pass("closed that connection, answers on a new one".into()),
+        Ok(_) => Outcome::NonStrict(
+            "went silent on that connection without closing it; answers on a new one".into(),
+        ),
+        Err(e) => Outcome::Fail(format!("the server is gone: {e}")),
+    }
+}
+
+/// A request written one byte at a time, each byte flushed on its own.
+fn split_writes(t: &Target, tr: &mut Trace) -> Outcome {
+    let mut c = open_or_fail!(t, tr);
+    let wire = OwnedMessage::request(21, NO_SUCH_METHOD, vec![Value::from("split")]).to_vec();
+    c.trace
+        .log(">", &wire, "request 21, written one byte at a time");
+    for b in &wire {
+        if let Err(e) = c.writer.write_all(&[*b]).and_then(|_| c.writer.flush()) {
+            return Outcome::Fail(format!("write: {e}"));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    match c.response() {
+        Ok((21, ..)) => Outcome::Pass(format!(
+            "answered a request that arrived in {} writes",
+            wire.len()
+        )),
+        Ok((other, ..)) => {
+            Outcome::Fail(format!("a response with msgid {other}, the request had 21"))
+        }
+        Err(e) => Outcome::Fail(e),
+    }
+}
+
+/// Requests on two connections at once, each answered on its own connection.
+fn two_connections(t: &Target, tr: &mut Trace) -> Outcome {
+    if t.addr.is_none() {
+        return Outcome::Unimplemented("a stdio server has one channel".into());
+    }
+    let mut a = open_or_fail!(t, tr);
+    let mut other = Trace::default();
+    let mut b = match Conn::open(t, &mut other) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Fail(format!("a second connection: {e}")),
+    };
+    let req = |id: u32| OwnedMessage::request(id, NO_SUCH_METHOD, vec![]);
+    if let Err(e) = a
+        .send(&req(31), "request 31 on connection A")
+        .and_then(|_| b.send(&req(32), "request 32 on connection B"))
+    {
+        return Outcome::Fail(e);
+    }
+    let on_b = b.response();
+    let on_a = a.response();
+    match (on_a, on_b) {
+        (Ok((31, ..)), Ok((32, ..))) => {
+            Outcome::Pass("each connection got its own response".into())
+        }
+        (a, b) => Outcome::Fail(format!(
+            "connection A got {:?}, connection B got {:?}",
+            a.map(|r| r.0),
+            b.map(|r| r.0)
+        )),
+    }
+}
+
 /// Every MessagePack-RPC server case.
 pub fn cases() -> Vec<Case<Target>> {
     vec![
@@ -412,6 +499,61 @@ pub fn cases() -> Vec<Case<Target>> {
             run: |t, tr| survives(t, tr, &[0x93, 0x00, 0x01, 0xa1, b'x'], "[0, 1, \"x\"]: a request without params"),
         },
         Case {
+            id: "msgpack-rpc-server/stream/split-writes",
+            section: "MessagePack-RPC spec: transports (a byte stream)",
+            requirement: "Messages travel on a byte stream: a request that arrives in many small reads is one request, answered once.",
+            level: Level::Must,
+            accepts: "a response with the request's msgid",
+            run: split_writes,
+        },
+        Case {
+            id: "msgpack-rpc-server/stream/two-connections",
+            section: "MessagePack-RPC spec: Response Message (msgid)",
+            requirement: "A response goes back on the connection its request came from: the same msgid on two connections is two requests.",
+            level: Level::Must,
+            accepts: "each connection gets its own response (TCP; a stdio server: unimplemented)",
+            run: two_connections,
+        },
+        Case {
+            id: "msgpack-rpc-server/robustness/large-request",
+            section: "MessagePack spec: bin 32",
+            requirement: "A request carrying 1 MiB of binary is read whole and answered.",
+            level: Level::Should,
+            accepts: "a response with the request's msgid",
+            run: |t, tr| {
+                let mut c = open_or_fail!(t, tr);
+                match c.call(41, NO_SUCH_METHOD, vec![Value::Bin(vec![0x5a; 1 << 20])]) {
+                    Ok((41, ..)) => Outcome::Pass("answered".into()),
+                    Ok((other, ..)) => Outcome::Fail(format!("a response with msgid {other}, the request had 41")),
+                    Err(e) => Outcome::Fail(e),
+                }
+            },
+        },
+        Case {
+            id: "msgpack-rpc-server/robustness/params-not-array",
+            section: "MessagePack-RPC spec: Request Message",
+            requirement: "params is an array: a request whose params is an integer is refused without the server dying.",
+            level: Level::Should,
+            accepts: "the server answers a request afterwards",
+            run: |t, tr| survives(t, tr, &[0x94, 0x00, 0x01, 0xa1, b'x', 0x05], "[0, 1, \"x\", 5]: params not an array"),
+        },
+        Case {
+            id: "msgpack-rpc-server/robustness/msgid-out-of-range",
+            section: "MessagePack-RPC spec: Request Message",
+            requirement: "The msgid is a 32-bit unsigned integer: a request with msgid 2^32 is refused without the server dying.",
+            level: Level::Should,
+            accepts: "the server answers a request afterwards",
+            run: |t, tr| survives(t, tr, &[0x94, 0x00, 0xcf, 0, 0, 0, 1, 0, 0, 0, 0, 0xa1, b'x', 0x90], "[0, 4294967296, \"x\", []]: msgid beyond 32 bits"),
+        },
+        Case {
+            id: "msgpack-rpc-server/robustness/undecodable-bytes",
+            section: "MessagePack spec: 0xc1 is never used",
+            requirement: "Bytes that are no MessagePack (the reserved byte 0xc1) do not bring the server down.",
+            level: Level::Should,
+            accepts: "an error, silence or closing that connection, then a request answered (on a new connection if it closed)",
+            run: |t, tr| undecodable_then_serves(t, tr, &[0xc1], "0xc1: the reserved byte"),
+        },
+        Case {
             id: "msgpack-rpc-server/echo/every-type",
             section: "MessagePack spec: type system",
             requirement: "Every MessagePack type survives a round trip through the server's echo method.",
@@ -431,6 +573,7 @@ pub fn cases() -> Vec<Case<Target>> {
                     Value::from("ünïcödé"),
                     Value::Bin(vec![0, 255]),
                     Value::Map(vec![(Value::from("k"), Value::Array(vec![]))]),
+                    Value::Ext(5, vec![1, 2, 3]),
                 ]);
                 let mut c = open_or_fail!(t, tr);
                 match c.call(3, &echo, vec![arg.clone()]) {
