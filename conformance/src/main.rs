@@ -336,50 +336,26 @@ fn main() {
             command: CheckCommand::AmqpBroker(a),
         } => {
             let (url, opts) = live_options(a);
-            #[cfg(feature = "amqp")]
-            let code = msgwire_conformance::live::check_amqp_broker(
-                url.as_deref(),
-                &opts,
-                &mut out,
-                &mut err,
-            );
-            #[cfg(not(feature = "amqp"))]
-            let code = {
-                let _ = (url, opts);
-                eprintln!("msgwire: this build has no AMQP support (feature `amqp`)");
-                cli::EXIT_USAGE
-            };
-            code
+            msgwire_conformance::live::check_amqp_broker(url.as_deref(), &opts, &mut out, &mut err)
         }
         Command::Check {
             command: CheckCommand::MsgpackRpcServer(a),
         } => {
             let (url, opts) = live_options(a.live);
-            #[cfg(feature = "msgpack-rpc")]
-            let code = msgwire_conformance::live::check_msgpack_rpc_server(
+            msgwire_conformance::live::check_msgpack_rpc_server(
                 url.as_deref(),
                 a.command.as_deref(),
                 a.echo_method.as_deref(),
                 &opts,
                 &mut out,
                 &mut err,
-            );
-            #[cfg(not(feature = "msgpack-rpc"))]
-            let code = {
-                let _ = (url, opts, a.command, a.echo_method);
-                eprintln!(
-                    "msgwire: this build has no MessagePack-RPC support (feature `msgpack-rpc`)"
-                );
-                cli::EXIT_USAGE
-            };
-            code
+            )
         }
         Command::Check {
             command: CheckCommand::JsonrpcServer(a),
         } => {
             let (url, opts) = live_options(a.live);
-            #[cfg(feature = "jsonrpc")]
-            let code = msgwire_conformance::live::check_jsonrpc_server(
+            msgwire_conformance::live::check_jsonrpc_server(
                 url.as_deref(),
                 a.command.as_deref(),
                 a.framing.as_deref(),
@@ -387,34 +363,19 @@ fn main() {
                 &opts,
                 &mut out,
                 &mut err,
-            );
-            #[cfg(not(feature = "jsonrpc"))]
-            let code = {
-                let _ = (url, opts, a.command, a.framing, a.echo_method);
-                eprintln!("msgwire: this build has no JSON-RPC support (feature `jsonrpc`)");
-                cli::EXIT_USAGE
-            };
-            code
+            )
         }
         Command::Check {
             command: CheckCommand::XmlrpcServer(a),
         } => {
             let (url, opts) = live_options(a.live);
-            #[cfg(feature = "xmlrpc")]
-            let code = msgwire_conformance::live::check_xmlrpc_server(
+            msgwire_conformance::live::check_xmlrpc_server(
                 url.as_deref(),
                 a.echo_method.as_deref(),
                 &opts,
                 &mut out,
                 &mut err,
-            );
-            #[cfg(not(feature = "xmlrpc"))]
-            let code = {
-                let _ = (url, opts, a.echo_method);
-                eprintln!("msgwire: this build has no XML-RPC support (feature `xmlrpc`)");
-                cli::EXIT_USAGE
-            };
-            code
+            )
         }
         Command::Check {
             command: CheckCommand::Codec(a),
