@@ -22,13 +22,17 @@
 //! | `jsonrpc`     | `jsonrpc`       | yes     |
 //! | `xmlrpc`      | `xmlrpc`        | yes     |
 //! | `msgpack-rpc` | `msgpack_rpc`   | yes     |
-//! | `tokio`       | tokio-util `Decoder`/`Encoder` impls for the streaming codecs | no |
+//! | `tokio`       | tokio-util `Decoder`/`Encoder` impls for the streaming codecs, failing with [`CodecError`]`<E>` (I/O, or the protocol's own error) | no |
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+#[cfg(feature = "tokio")]
+mod codec_error;
 mod decoded;
 pub mod reader;
 
+#[cfg(feature = "tokio")]
+pub use codec_error::CodecError;
 pub use decoded::Decoded;
 
 #[cfg(feature = "amqp")]

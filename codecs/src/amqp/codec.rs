@@ -16,17 +16,9 @@ pub struct AmqpCodec {
     pub decoder: FrameDecoder,
 }
 
-/// An I/O error or a frame the decoder rejected.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CodecError {
-    /// Reading or writing failed.
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-    /// A frame the peer must be told about (see [`Error::reply_code`]).
-    #[error(transparent)]
-    Frame(#[from] Error),
-}
+/// An I/O error or a frame the decoder rejected (see [`Error::reply_code`] for what to tell
+/// the peer).
+pub type CodecError = crate::CodecError<Error>;
 
 impl Decoder for AmqpCodec {
     type Item = Frame<'static>;

@@ -233,16 +233,7 @@ mod codec {
     use crate::Decoded;
 
     /// An I/O error or a framing error.
-    #[derive(Debug, thiserror::Error)]
-    #[non_exhaustive]
-    pub enum CodecError {
-        /// From the transport.
-        #[error(transparent)]
-        Io(#[from] std::io::Error),
-        /// From the framing.
-        #[error(transparent)]
-        Frame(#[from] Error),
-    }
+    pub type CodecError = crate::CodecError<Error>;
 
     /// Where a frame body lies in the buffer, so the borrow ends before the buffer is split.
     fn span(

@@ -57,7 +57,7 @@ pub use message::{Message, Method, OwnedMessage};
 pub use scan::scan;
 pub use ser::{to_value, SerError};
 #[cfg(feature = "tokio")]
-pub use stream::MessageCodec;
+pub use stream::{CodecError, MessageCodec};
 pub use stream::Splitter;
 pub use value::{ArrayIter, ArrayRef, Int, MapIter, MapRef, Timestamp, Value, ValueRef};
 

@@ -105,6 +105,10 @@ impl Splitter {
     }
 }
 
+/// An I/O error, or bytes the splitter rejected (the stream cannot continue).
+#[cfg(feature = "tokio")]
+pub type CodecError = crate::CodecError<Error>;
+
 /// A `tokio_util::codec` decoder and encoder for a MessagePack-RPC stream: frames are the
 /// validated bytes of one message each (decode them with [`Message::from_slice_with`]).
 #[cfg(feature = "tokio")]
@@ -126,28 +130,22 @@ impl MessageCodec {
 #[cfg(feature = "tokio")]
 impl tokio_util::codec::Decoder for MessageCodec {
     type Item = Bytes;
-    type Error = std::io::Error;
+    type Error = CodecError;
 
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>, std::io::Error> {
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>, CodecError> {
         if !src.is_empty() {
             let chunk = src.split();
             self.splitter.push(&chunk);
         }
-        self.splitter
-            .next_frame()
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        Ok(self.splitter.next_frame()?)
     }
 }
 
 #[cfg(feature = "tokio")]
 impl tokio_util::codec::Encoder<&super::OwnedMessage> for MessageCodec {
-    type Error = std::io::Error;
+    type Error = CodecError;
 
-    fn encode(
-        &mut self,
-        item: &super::OwnedMessage,
-        dst: &mut BytesMut,
-    ) -> Result<(), std::io::Error> {
+    fn encode(&mut self, item: &super::OwnedMessage, dst: &mut BytesMut) -> Result<(), CodecError> {
         dst.reserve(item.encoded_len());
         item.encode(dst);
         Ok(())

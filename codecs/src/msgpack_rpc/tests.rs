@@ -623,6 +623,8 @@ fn tokio_codec_frames_a_stream() {
     assert_eq!(Message::from_slice(&f).unwrap().into_owned(), b);
     assert_eq!(codec.decode(&mut src).unwrap(), None);
     let mut bad = BytesMut::from(&[0xc1u8][..]);
-    let e = codec.decode(&mut bad).unwrap_err();
-    assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+    match codec.decode(&mut bad).unwrap_err() {
+        crate::CodecError::Frame(e) => assert_eq!(e.kind(), "reserved-byte"),
+        other => panic!("not a frame error: {other}"),
+    }
 }
