@@ -22,7 +22,7 @@
 //! | `jsonrpc`     | `jsonrpc`       | yes     |
 //! | `xmlrpc`      | `xmlrpc`        | yes     |
 //! | `msgpack-rpc` | `msgpack_rpc`   | yes     |
-//! | `tokio`       | tokio-util `Decoder`/`Encoder` impls for the streaming codecs, failing with [`CodecError`]`<E>` (I/O, or the protocol's own error) | no |
+//! | `tokio`       | tokio-util `Decoder`/`Encoder` impls for the streaming codecs, failing with `CodecError<E>` (I/O, or the protocol's own error) | no |
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 

@@ -35,7 +35,7 @@ pub enum Incoming<'a> {
 pub enum Item<'a> {
     /// A valid request or notification to dispatch.
     Call(Request<'a>),
-    /// An invalid item, and the error response it is owed (§6: "[1,2,3]" gets three).
+    /// An invalid item, and the error response it is owed (§6: `[1,2,3]` gets three).
     Invalid(Response<'static>),
 }
 
