@@ -15,7 +15,7 @@
 //!   constants, [`METHODS`], encode, decode and generic field access.
 //! - [`Assembler`] turns method + header + body frames into whole messages per channel and
 //!   reports the content-sequence errors a broker reports.
-//! - With the `tokio` feature, [`codec::AmqpCodec`] is a tokio-util `Decoder`/`Encoder`.
+//! - With the `tokio` feature, `codec::AmqpCodec` is a tokio-util `Decoder`/`Encoder`.
 //!
 //! ```
 //! use msgwire::amqp::{self, BasicProperties, BasicPublish, ContentHeader, Frame, Payload, ShortStr};
