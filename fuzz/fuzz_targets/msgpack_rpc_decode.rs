@@ -1,5 +1,6 @@
 //! Raw bytes as a value and as a message, every profile: never a panic; a decoded value
-//! re-encodes (smallest form) to bytes that decode to an equal value.
+//! re-encodes (smallest form) to bytes that decode to an equal value; the one-pass `into_owned`
+//! encodes to the same bytes as the borrowed value.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use msgwire::msgpack_rpc::{scan, Limits, Message, Profile, ValueRef};
@@ -20,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(used, again.len());
                 // NaN != NaN: compare re-encodings instead.
                 assert_eq!(back.to_vec(), again);
+                assert_eq!(value.into_owned().to_vec(), again);
             }
             Ok(Decoded::NeedMore { at_least }) => assert!(at_least >= 1),
             Err(_) => {}
