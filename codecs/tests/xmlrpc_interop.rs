@@ -337,3 +337,53 @@ fn python_simplexmlrpcserver() {
     };
     assert!(f.string().contains("ExpatError"), "{}", f.string());
 }
+
+/// Documents Python's `xmlrpc.client.dumps` writes in other encodings (what
+/// `SimpleXMLRPCServer(encoding=...)` and `ServerProxy(encoding=...)` send): read through
+/// `to_utf8`, they decode to the values Python wrote.
+#[test]
+#[ignore = "needs python3: run by .ci/peers/xmlrpc.sh"]
+fn python_documents_in_other_encodings() {
+    use msgwire::xmlrpc::to_utf8;
+    const SCRIPT: &str = r#"
+import xmlrpc.client as x
+for enc in ("iso-8859-1", "utf-16", "utf-16-le", "utf-16-be", "utf-8"):
+    body = x.dumps(("caf\u00e9 \u00fc \u20ac", [1, "\u00ff"]), methodname="m", encoding=enc)
+    print(enc, body.encode(enc, "xmlcharrefreplace").hex())
+"#;
+    let out = Command::new("python3")
+        .args(["-c", SCRIPT])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut seen = 0;
+    for line in text.lines() {
+        let (enc, hex) = line.split_once(' ').unwrap();
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        let utf8 = to_utf8(&bytes, &Limits::default()).unwrap_or_else(|e| panic!("{enc}: {e}"));
+        let msg = decode_with(&utf8, Profile::Strict, &Limits::default())
+            .unwrap_or_else(|e| panic!("{enc}: {e}"));
+        let Message::Call(call) = msg else {
+            panic!("{enc}: not a call")
+        };
+        assert_eq!(call.method, "m", "{enc}");
+        assert_eq!(
+            call.params,
+            vec![
+                Value::string("caf\u{e9} \u{fc} \u{20ac}"),
+                Value::Array(vec![Value::Int(1), Value::string("\u{ff}")]),
+            ],
+            "{enc}"
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 5);
+}

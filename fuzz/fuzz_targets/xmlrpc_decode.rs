@@ -2,9 +2,10 @@
 //! an offset inside the input and a fault code; whatever decodes re-encodes (compact and
 //! pretty) to a document that decodes under the same profile to the same thing and
 //! re-encodes to itself. Whatever the strict profile accepts, the others accept identically.
+//! `to_utf8` never panics, borrows what it leaves alone, and its output decodes without one.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::xmlrpc::{decode_with, Limits, Profile};
+use msgwire::xmlrpc::{decode_with, to_utf8, Limits, Profile};
 use msgwire_fuzz::xmlrpc::{check_reencode, message_has_nan, PROFILES};
 
 fuzz_target!(|data: &[u8]| {
@@ -38,5 +39,17 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
         }
+    }
+    match to_utf8(data, &limits) {
+        Ok(std::borrow::Cow::Borrowed(b)) => assert_eq!(b, data),
+        Ok(std::borrow::Cow::Owned(text)) => {
+            assert!(std::str::from_utf8(&text).is_ok(), "transcoded to invalid UTF-8");
+            for profile in PROFILES {
+                if let Ok(m) = decode_with(&text, profile, &limits) {
+                    check_reencode(&m, profile);
+                }
+            }
+        }
+        Err(e) => assert!(e.offset() <= data.len().max(limits.max_document_size)),
     }
 });

@@ -56,9 +56,9 @@ pub use error::Error;
 pub use message::{Message, Method, OwnedMessage};
 pub use scan::scan;
 pub use ser::{to_value, SerError};
+pub use stream::Splitter;
 #[cfg(feature = "tokio")]
 pub use stream::{CodecError, MessageCodec};
-pub use stream::Splitter;
 pub use value::{ArrayIter, ArrayRef, Int, MapIter, MapRef, Timestamp, Value, ValueRef};
 
 #[cfg(doc)]

@@ -27,6 +27,13 @@ pub enum Error {
     /// A character that XML 1.0 does not allow (control characters, U+FFFE, U+FFFF).
     #[error("character U+{ch:04X} not allowed in XML 1.0 at byte {offset}")]
     InvalidChar { offset: usize, ch: u32 },
+    /// Bytes that are not valid in the document's encoding (UTF-16 with a lone surrogate or an
+    /// odd length, a byte above 0x7F in US-ASCII), found by [`to_utf8`](super::to_utf8).
+    #[error("invalid {encoding} at byte {offset}")]
+    InvalidEncoding {
+        offset: usize,
+        encoding: &'static str,
+    },
     /// The XML declaration names an encoding other than UTF-8.
     #[error("unsupported encoding {encoding:?} at byte {offset}")]
     UnsupportedEncoding { offset: usize, encoding: String },
@@ -112,6 +119,7 @@ impl Error {
             Error::TooLarge { .. } => "too-large",
             Error::InvalidUtf8 { .. } => "invalid-utf8",
             Error::InvalidChar { .. } => "invalid-char",
+            Error::InvalidEncoding { .. } => "invalid-encoding",
             Error::UnsupportedEncoding { .. } => "unsupported-encoding",
             Error::Doctype { .. } => "doctype",
             Error::UnknownEntity { .. } => "unknown-entity",
@@ -151,7 +159,7 @@ impl Error {
             | Error::TrailingContent { .. }
             | Error::TooDeep { .. } => PARSE_ERROR,
             Error::UnsupportedEncoding { .. } => UNSUPPORTED_ENCODING,
-            Error::InvalidChar { .. } => INVALID_CHARACTER,
+            Error::InvalidChar { .. } | Error::InvalidEncoding { .. } => INVALID_CHARACTER,
             _ => INVALID_XMLRPC,
         }
     }
@@ -164,6 +172,7 @@ impl Error {
             Error::InvalidUtf8 { offset }
             | Error::InvalidChar { offset, .. }
             | Error::UnsupportedEncoding { offset, .. }
+            | Error::InvalidEncoding { offset, .. }
             | Error::Doctype { offset }
             | Error::UnknownEntity { offset, .. }
             | Error::Xml { offset, .. }

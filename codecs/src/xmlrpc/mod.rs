@@ -28,6 +28,7 @@ mod decode;
 mod encode;
 mod error;
 mod profile;
+mod transcode;
 mod value;
 
 pub use datetime::DateTimeParts;
@@ -35,6 +36,7 @@ pub use decode::{decode, decode_with};
 pub use encode::Layout;
 pub use error::{Error, INVALID_CHARACTER, INVALID_XMLRPC, PARSE_ERROR, UNSUPPORTED_ENCODING};
 pub use profile::{Limits, Profile};
+pub use transcode::to_utf8;
 pub use value::{Base64, DateTime, Fault, Member, Message, MethodCall, MethodResponse, Value};
 
 #[cfg(test)]
