@@ -36,6 +36,8 @@ pub fn to_utf8<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, [u8]>, Er
         [0xFF, 0xFE, rest @ ..] => utf16(rest, 2, u16::from_le_bytes)?,
         [0x00, b'<', 0x00, b'?', ..] => utf16(input, 0, u16::from_be_bytes)?,
         [b'<', 0x00, b'?', 0x00, ..] => utf16(input, 0, u16::from_le_bytes)?,
+        // A UTF-8 byte order mark says UTF-8, whatever a declaration claims: the decoder judges.
+        [0xEF, 0xBB, 0xBF, ..] => return Ok(Cow::Borrowed(input)),
         _ => match declared_encoding(input).map(|e| e.to_ascii_lowercase()) {
             Some(e) if !input.is_ascii() && LATIN1.contains(&e.as_str()) => {
                 input.iter().map(|&b| char::from(b)).collect()
@@ -227,6 +229,12 @@ mod tests {
         ] {
             assert!(matches!(to_utf8(doc.as_bytes(), &Limits::default()), Ok(Cow::Borrowed(_))));
         }
+        // A UTF-8 BOM wins over a Latin-1 declaration: nothing is transcoded.
+        let bom_latin1 = b"\xEF\xBB\xBF<?xml version='1.0' encoding='latin1'?><a>\xe9</a>";
+        assert!(matches!(
+            to_utf8(bom_latin1, &Limits::default()),
+            Ok(Cow::Borrowed(_))
+        ));
         // Declared US-ASCII with a byte above 0x7F.
         let e = to_utf8(
             b"<?xml version='1.0' encoding='us-ascii'?><a>\xe9</a>",
