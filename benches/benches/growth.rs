@@ -209,25 +209,13 @@ fn cases() -> Vec<Case> {
         // MessagePack: an array of many small values, walked.
         (
             "msgpack/array-items",
-            |n| {
-                let count = (n / 2) as u32;
-                let mut w = vec![0xdd];
-                w.extend_from_slice(&count.to_be_bytes());
-                w.extend(std::iter::repeat_n([0x01u8, 0xc0], count as usize).flatten());
-                w
-            },
+            |n| counted(0xdd, &[0x01, 0xc0], n),
             msgpack_walk,
         ),
         // MessagePack: a map of many pairs, walked.
         (
             "msgpack/map-pairs",
-            |n| {
-                let count = (n / 3) as u32;
-                let mut w = vec![0xdf];
-                w.extend_from_slice(&count.to_be_bytes());
-                w.extend(std::iter::repeat_n([0xa1u8, b'k', 0x07], count as usize).flatten());
-                w
-            },
+            |n| counted(0xdf, &[0xa1, b'k', 0x07], n),
             msgpack_walk,
         ),
         // MessagePack: that array under 100 levels of one-element arrays, walked through the
@@ -289,11 +277,18 @@ fn line(n: usize) -> Vec<u8> {
 
 /// `[[[...[1, nil, 1, nil, ...]...]]]`: 100 one-element arrays around about `n` bytes of items.
 fn deep_items(n: usize) -> Vec<u8> {
-    let count = (n / 2) as u32;
     let mut w = vec![0x91; 100];
-    w.push(0xdd);
-    w.extend_from_slice(&count.to_be_bytes());
-    w.extend(std::iter::repeat_n([0x01u8, 0xc0], count as usize).flatten());
+    w.extend(counted(0xdd, &[0x01, 0xc0], n));
+    w
+}
+
+/// An array 32 or map 32 (`marker`) of `unit` (one element, or one key/value pair) repeated to
+/// about `n` bytes.
+fn counted(marker: u8, unit: &[u8], n: usize) -> Vec<u8> {
+    let count = n / unit.len();
+    let mut w = vec![marker];
+    w.extend_from_slice(&(count as u32).to_be_bytes());
+    w.extend(unit.repeat(count));
     w
 }
 

@@ -102,22 +102,17 @@ fn declared_encoding(input: &[u8]) -> Option<&str> {
     std::str::from_utf8(&input[decl][value]).ok()
 }
 
-/// Where `<?xml ... ?>` lies, if the input starts with one (after a UTF-8 BOM).
+/// Where `<?xml ... ?>` lies, if the input starts with one ([`to_utf8`] has already returned
+/// for input with a UTF-8 BOM, and transcoded text has none).
 fn declaration(input: &[u8]) -> Option<std::ops::Range<usize>> {
-    let start = if input.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    let rest = &input[start..];
     // "<?xml" and then white space: not a processing instruction named xml-something.
-    if !(rest.starts_with(b"<?xml") && rest.get(5).is_some_and(u8::is_ascii_whitespace)) {
+    if !(input.starts_with(b"<?xml") && input.get(5).is_some_and(u8::is_ascii_whitespace)) {
         return None;
     }
     // A declaration is short; do not scan a large document for a missing `?>`.
-    let window = &rest[..rest.len().min(256)];
+    let window = &input[..input.len().min(256)];
     let end = window.windows(2).position(|w| w == b"?>")?;
-    Some(start..start + end + 2)
+    Some(0..end + 2)
 }
 
 /// The value span of `name="..."` or `name='...'` in a declaration.

@@ -253,10 +253,16 @@ macro_rules! open_or_fail {
 
 fn msgid_echo(t: &Target, tr: &mut Trace, msgid: u32) -> Outcome {
     let mut c = open_or_fail!(t, tr);
-    match c.call(msgid, NO_SUCH_METHOD, vec![]) {
-        Ok((got, _, _)) if got == msgid => Outcome::Pass(format!("response carries msgid {msgid}")),
-        Ok((got, _, _)) => Outcome::Fail(format!(
-            "response carries msgid {got}, the request had {msgid}"
+    let got = c.call(msgid, NO_SUCH_METHOD, vec![]);
+    answers(got, msgid, format!("response carries msgid {msgid}"))
+}
+
+/// Passes (with `pass`) when the response carries `msgid`.
+fn answers(got: Result<(u32, Value, Value), String>, msgid: u32, pass: String) -> Outcome {
+    match got {
+        Ok((id, ..)) if id == msgid => Outcome::Pass(pass),
+        Ok((id, ..)) => Outcome::Fail(format!(
+            "a response with msgid {id}, the request had {msgid}"
         )),
         Err(e) => Outcome::Fail(e),
     }
@@ -339,16 +345,8 @@ fn split_writes(t: &Target, tr: &mut Trace) -> Outcome {
         }
         std::thread::sleep(Duration::from_millis(2));
     }
-    match c.response() {
-        Ok((21, ..)) => Outcome::Pass(format!(
-            "answered a request that arrived in {} writes",
-            wire.len()
-        )),
-        Ok((other, ..)) => {
-            Outcome::Fail(format!("a response with msgid {other}, the request had 21"))
-        }
-        Err(e) => Outcome::Fail(e),
-    }
+    let pass = format!("answered a request that arrived in {} writes", wire.len());
+    answers(c.response(), 21, pass)
 }
 
 /// Requests on two connections at once, each answered on its own connection.
@@ -522,11 +520,8 @@ pub fn cases() -> Vec<Case<Target>> {
             accepts: "a response with the request's msgid",
             run: |t, tr| {
                 let mut c = open_or_fail!(t, tr);
-                match c.call(41, NO_SUCH_METHOD, vec![Value::Bin(vec![0x5a; 1 << 20])]) {
-                    Ok((41, ..)) => Outcome::Pass("answered".into()),
-                    Ok((other, ..)) => Outcome::Fail(format!("a response with msgid {other}, the request had 41")),
-                    Err(e) => Outcome::Fail(e),
-                }
+                let got = c.call(41, NO_SUCH_METHOD, vec![Value::Bin(vec![0x5a; 1 << 20])]);
+                answers(got, 41, "answered".into())
             },
         },
         Case {
