@@ -628,3 +628,31 @@ fn tokio_codec_frames_a_stream() {
         other => panic!("not a frame error: {other}"),
     }
 }
+
+#[test]
+fn serde_errors_inside_nested_containers_are_typed() {
+    // The one-pass cursor path (arrays and maps below the top level): wrong type, too few
+    // elements taken, an enum map of two pairs.
+    let nested =
+        Value::Array(vec![Value::Map(vec![(Value::from("a"), Value::from("x"))])]).to_vec();
+    let v = ValueRef::from_slice(&nested).unwrap();
+    let e = from_value::<Vec<std::collections::BTreeMap<String, u8>>>(v).unwrap_err();
+    assert_eq!(e.kind(), "type-mismatch");
+    assert!(e.to_string().contains("invalid type: string \"x\""), "{e}");
+
+    let three = Value::Array(vec![Value::Array(vec![1.into(), 2.into(), 3.into()])]).to_vec();
+    let e = from_value::<Vec<(u8, u8)>>(ValueRef::from_slice(&three).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("invalid length 3"), "{e}");
+
+    #[derive(serde::Deserialize, Debug)]
+    enum E {
+        A(u8),
+    }
+    let two_pairs = Value::Array(vec![Value::Map(vec![
+        (Value::from("A"), 1.into()),
+        (Value::from("A"), 2.into()),
+    ])])
+    .to_vec();
+    let e = from_value::<Vec<E>>(ValueRef::from_slice(&two_pairs).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("invalid type: map"), "{e}");
+}
