@@ -645,6 +645,7 @@ fn serde_errors_inside_nested_containers_are_typed() {
     assert!(e.to_string().contains("invalid length 3"), "{e}");
 
     #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)] // only its shape is deserialized
     enum E {
         A(u8),
     }
