@@ -154,6 +154,7 @@ fn live_options(a: LiveArgs) -> (Option<String>, msgwire_conformance::live::Live
             only: a.only,
             skip: a.skip,
             strict: a.strict,
+            accept: a.accept,
         },
         timeout: Duration::from_secs_f64(a.timeout),
         trace: a.trace,
@@ -181,6 +182,11 @@ struct LiveArgs {
     /// Also run SHOULD-level cases.
     #[arg(long)]
     strict: bool,
+    /// Accept a documented deviation from a MUST by name (an id listed in docs/live/README.md, or a
+    /// whole set such as `rabbitmq`); it is then graded non-strict instead of failed
+    /// (repeatable).
+    #[arg(long, value_name = "DEVIATION")]
+    accept: Vec<String>,
     /// Seconds any one wait may take.
     #[arg(long, default_value_t = 5.0)]
     timeout: f64,

@@ -27,10 +27,16 @@ pub mod xmlrpc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Level {
-    /// The spec says MUST: a failure fails the run.
+    /// The spec says MUST (or MUST NOT, SHALL, REQUIRED): a violation fails the run, with or
+    /// without `--strict`. A check may not grade a MUST case non-strict: [`run`] turns a
+    /// [`Outcome::NonStrict`] on a MUST case into a failure. The only way a MUST violation does
+    /// not fail the run is a named [`Outcome::Deviation`] that the user accepted with
+    /// `--accept`.
     Must,
-    /// The spec says SHOULD: run only with `--strict`.
+    /// The spec says SHOULD (or RECOMMENDED): run only with `--strict`.
     Should,
+    /// The spec says MAY (OPTIONAL): run only with `--strict`; what the target does is reported.
+    May,
 }
 
 /// The verdict of one case.
@@ -55,8 +61,15 @@ pub enum Verdict {
 pub enum Outcome {
     /// As required.
     Pass(String),
-    /// Accepted, but not the spec's preference.
+    /// Allowed, but not the spec's preference. Only meaningful on a SHOULD or MAY case: on a
+    /// MUST case [`run`] grades it [`Verdict::Failed`] (a MUST is met or violated; "our
+    /// lenient decoder could read it" is a violation).
     NonStrict(String),
+    /// A MUST violation that is a known, documented deviation of deployed peers, named by a
+    /// stable id from [`DEVIATIONS`] (`rabbitmq/frame-size-fudge`). It fails the run unless the
+    /// user accepted it by name with `--accept` (see [`Selection::accept`]); accepted, it is
+    /// graded [`Verdict::NonStrict`] and the report names the deviation.
+    Deviation(&'static str, String),
     /// Not as required.
     Fail(String),
     /// Reported, not judged.
@@ -151,6 +164,35 @@ pub struct CaseResult {
     pub trace: Vec<TraceLine>,
 }
 
+/// A documented deviation from a MUST that deployed peers share: a user may accept it by name
+/// (`--accept rabbitmq/frame-size-fudge`, or a whole set: `--accept rabbitmq`), and only then
+/// is it graded non-strict instead of failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deviation {
+    /// Stable id, `<set>/<name>`: the set is the peer family that deviates (`rabbitmq`).
+    pub id: &'static str,
+    /// What the deviation is, in one line.
+    pub what: &'static str,
+    /// Where it is recorded: a heading of docs/findings.md.
+    pub finding: &'static str,
+}
+
+/// Every deviation a live case may report with [`Outcome::Deviation`]. A case that names an id
+/// missing from this table fails (tested), so the table is the complete list users can accept.
+pub const DEVIATIONS: &[Deviation] = &[];
+
+/// Whether `--accept` patterns accept deviation `id`: a pattern is a glob over ids, or a bare
+/// set name (no `/`), which accepts every deviation of that set.
+pub fn accepts_deviation(accept: &[String], id: &str) -> bool {
+    accept.iter().any(|a| {
+        if a.contains('/') || a.contains('*') {
+            glob_match(a, id)
+        } else {
+            id.split_once('/').is_some_and(|(set, _)| set == a)
+        }
+    })
+}
+
 /// Which cases to run.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -158,8 +200,11 @@ pub struct Selection {
     pub only: Vec<String>,
     /// Skip ids matching one of these.
     pub skip: Vec<String>,
-    /// Include SHOULD-level cases.
+    /// Include SHOULD- and MAY-level cases.
     pub strict: bool,
+    /// Deviations the user accepts by name (`--accept`): ids or set names, see
+    /// [`accepts_deviation`].
+    pub accept: Vec<String>,
 }
 
 /// `*` matches any run of characters; everything else matches itself.
@@ -209,13 +254,7 @@ pub fn run<T>(cases: &[Case<T>], target: &T, sel: &Selection) -> Vec<CaseResult>
                     .unwrap_or_default();
                 Outcome::Fail(format!("the check panicked: {msg}"))
             });
-        let (verdict, observed) = match outcome {
-            Outcome::Pass(s) => (Verdict::Passed, s),
-            Outcome::NonStrict(s) => (Verdict::NonStrict, s),
-            Outcome::Fail(s) => (Verdict::Failed, s),
-            Outcome::Info(s) => (Verdict::Informational, s),
-            Outcome::Unimplemented(s) => (Verdict::Unimplemented, s),
-        };
+        let (verdict, observed) = grade(case.level, outcome, &sel.accept);
         out.push(CaseResult {
             id: case.id,
             section: case.section,
@@ -229,6 +268,40 @@ pub fn run<T>(cases: &[Case<T>], target: &T, sel: &Selection) -> Vec<CaseResult>
         });
     }
     out
+}
+
+/// The verdict of a case at `level` that concluded `outcome`: a MUST is met or violated (a
+/// non-strict outcome on a MUST case fails), and a deviation fails unless accepted by name.
+pub fn grade(level: Level, outcome: Outcome, accept: &[String]) -> (Verdict, String) {
+    match outcome {
+        Outcome::Pass(s) => (Verdict::Passed, s),
+        Outcome::NonStrict(s) if level == Level::Must => (
+            Verdict::Failed,
+            format!("MUST violated (a non-strict outcome does not meet a MUST): {s}"),
+        ),
+        Outcome::NonStrict(s) => (Verdict::NonStrict, s),
+        Outcome::Deviation(id, s) => match DEVIATIONS.iter().find(|d| d.id == id) {
+            None => (
+                Verdict::Failed,
+                format!("{s} (the check names deviation `{id}`, which is not in DEVIATIONS)"),
+            ),
+            Some(d) if accepts_deviation(accept, id) => (
+                Verdict::NonStrict,
+                format!("{s} [deviation {id} accepted by --accept: {}]", d.what),
+            ),
+            Some(d) => (
+                Verdict::Failed,
+                format!(
+                    "{s} [known deviation {id}: {}; see docs/findings.md \"{}\"; \
+                     accept it with --accept {id}]",
+                    d.what, d.finding
+                ),
+            ),
+        },
+        Outcome::Fail(s) => (Verdict::Failed, s),
+        Outcome::Info(s) => (Verdict::Informational, s),
+        Outcome::Unimplemented(s) => (Verdict::Unimplemented, s),
+    }
 }
 
 /// Whether the run failed: a MUST case failed (a SHOULD case failed under `--strict`).
@@ -622,6 +695,49 @@ mod tests {
         assert!(page.contains("x/&lt;case&gt;") && page.contains("must &amp; shall"));
         assert!(page.contains("0 passed, 0 failed, 2 non-strict"));
         assert!(!page.contains("<case>"));
+    }
+
+    #[test]
+    fn a_must_is_met_or_violated() {
+        let must = |o| grade(Level::Must, o, &[]).0;
+        assert_eq!(must(Outcome::Pass("ok".into())), Verdict::Passed);
+        assert_eq!(must(Outcome::NonStrict("read it".into())), Verdict::Failed);
+        assert_eq!(
+            grade(Level::Should, Outcome::NonStrict("x".into()), &[]).0,
+            Verdict::NonStrict
+        );
+        assert_eq!(
+            grade(Level::May, Outcome::NonStrict("x".into()), &[]).0,
+            Verdict::NonStrict
+        );
+        // A deviation that is not in the table fails even when "accepted".
+        let (v, why) = grade(
+            Level::Must,
+            Outcome::Deviation("nobody/made-up", "x".into()),
+            &["nobody".into()],
+        );
+        assert_eq!(v, Verdict::Failed);
+        assert!(why.contains("not in DEVIATIONS"));
+    }
+
+    #[test]
+    fn deviations_are_accepted_by_id_glob_or_set() {
+        let acc = |a: &[&str], id| {
+            accepts_deviation(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), id)
+        };
+        assert!(acc(&["rabbitmq"], "rabbitmq/frame-size-fudge"));
+        assert!(acc(
+            &["rabbitmq/frame-size-fudge"],
+            "rabbitmq/frame-size-fudge"
+        ));
+        assert!(acc(&["rabbitmq/*"], "rabbitmq/frame-size-fudge"));
+        assert!(!acc(&["rabbit"], "rabbitmq/frame-size-fudge"));
+        assert!(!acc(&["rabbitmq/other"], "rabbitmq/frame-size-fudge"));
+        assert!(!acc(&[], "rabbitmq/frame-size-fudge"));
+        for d in DEVIATIONS {
+            assert!(d.id.contains('/'), "{}: ids are <set>/<name>", d.id);
+            assert!(!d.finding.is_empty() && !d.what.is_empty());
+        }
     }
 
     #[test]
