@@ -170,7 +170,7 @@ fn live_options(a: LiveArgs) -> (Option<String>, msgwire_conformance::live::Live
 struct LiveArgs {
     /// The target (amqp://user:pass@host:port/vhost).
     url: Option<String>,
-    /// List the cases (id, level, section) and exit.
+    /// List the selected cases (id, level, section) and the named deviations, and exit.
     #[arg(long)]
     list: bool,
     /// Only case ids matching this glob (`*` any characters; repeatable).
@@ -202,7 +202,9 @@ struct LiveArgs {
     /// Write one self-contained HTML page (every case, its verdict, requirement and wire log).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    /// Known failures (one case id per line, `#` comments): they do not fail the run.
+    /// Known failures (one case id per line, `#` comments): they are marked `(baselined)` and do
+    /// not fail the run; stale entries (the case now passes, or no such case) are reported and
+    /// fail the run under --strict.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
 }

@@ -61,6 +61,25 @@ impl Target {
             timeout,
         })
     }
+
+    /// The connect probe `check` runs before any case: a TCP connection within the timeout
+    /// (closed again at once). An unreachable broker is then one error, not a failed set-up
+    /// per case.
+    pub fn probe(&self) -> Result<(), String> {
+        let addrs: Vec<_> = self
+            .addr
+            .to_socket_addrs()
+            .map_err(|e| format!("resolve {}: {e}", self.addr))?
+            .collect();
+        let mut last = format!("no address for {}", self.addr);
+        for addr in addrs {
+            match TcpStream::connect_timeout(&addr, self.timeout) {
+                Ok(_) => return Ok(()),
+                Err(e) => last = format!("connect {addr}: {e}"),
+            }
+        }
+        Err(last)
+    }
 }
 
 /// What came (or did not come) from the broker. Short-lived, one at a time: its size is fine.

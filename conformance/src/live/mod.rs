@@ -162,6 +162,9 @@ pub struct CaseResult {
     pub millis: u64,
     /// The wire log.
     pub trace: Vec<TraceLine>,
+    /// A failed case listed in the baseline (a known failure: it does not fail the run). Only
+    /// ever true on a [`Verdict::Failed`] result.
+    pub baselined: bool,
 }
 
 /// A documented deviation from a MUST that deployed peers share: a user may accept it by name
@@ -265,6 +268,7 @@ pub fn run<T>(cases: &[Case<T>], target: &T, sel: &Selection) -> Vec<CaseResult>
             observed,
             millis: started.elapsed().as_millis() as u64,
             trace: trace.lines,
+            baselined: false,
         });
     }
     out
@@ -304,9 +308,49 @@ pub fn grade(level: Level, outcome: Outcome, accept: &[String]) -> (Verdict, Str
     }
 }
 
-/// Whether the run failed: a MUST case failed (a SHOULD case failed under `--strict`).
+/// Whether the run failed: a case failed that the baseline does not list.
 pub fn failed(results: &[CaseResult]) -> bool {
-    results.iter().any(|r| r.verdict == Verdict::Failed)
+    results
+        .iter()
+        .any(|r| r.verdict == Verdict::Failed && !r.baselined)
+}
+
+/// Reads a baseline file: one case id a line, `#` starts a comment.
+pub fn read_baseline(path: &std::path::Path) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(parse_baseline(&text))
+}
+
+/// A baseline's entries: one case id a line, `#` starts a comment, blank lines ignored.
+pub fn parse_baseline(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Marks the failed results the baseline lists as [`CaseResult::baselined`] and returns the
+/// stale entries, each with why: an entry that names no case of the suite (`ids`), or a case
+/// that ran and did not fail. An entry for a case this run did not select is not stale.
+pub fn apply_baseline(results: &mut [CaseResult], entries: &[String], ids: &[&str]) -> Vec<String> {
+    for r in results.iter_mut() {
+        r.baselined = r.verdict == Verdict::Failed && entries.iter().any(|e| e == r.id);
+    }
+    let mut stale = Vec::new();
+    for e in entries {
+        if !ids.contains(&e.as_str()) {
+            stale.push(format!("baseline entry {e} names no case of this suite"));
+        } else if let Some(r) = results.iter().find(|r| r.id == e) {
+            if r.verdict != Verdict::Failed {
+                let v = serde_json::to_value(r.verdict)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                stale.push(format!("baseline entry {e} no longer fails (now {v})"));
+            }
+        }
+    }
+    stale
 }
 
 /// A terminal report: one line per case, the trace of failures (or of all with `trace`), and
@@ -322,9 +366,10 @@ pub fn terminal_report(results: &[CaseResult], trace: bool) -> String {
             Verdict::Informational => "i",
             Verdict::Unimplemented => "-",
         };
+        let known = if r.baselined { " (baselined)" } else { "" };
         let _ = writeln!(
             s,
-            "{mark} {} [{:?}] {} ({} ms)\n    {}",
+            "{mark} {}{known} [{:?}] {} ({} ms)\n    {}",
             r.id, r.level, r.section, r.millis, r.observed
         );
         if trace || r.verdict == Verdict::Failed {
@@ -340,11 +385,17 @@ pub fn terminal_report(results: &[CaseResult], trace: bool) -> String {
         }
     }
     let count = |v| results.iter().filter(|r| r.verdict == v).count();
+    let baselined = results.iter().filter(|r| r.baselined).count();
     let _ = writeln!(
         s,
-        "{} passed, {} failed, {} non-strict, {} informational, {} unimplemented",
+        "{} passed, {} failed{}, {} non-strict, {} informational, {} unimplemented",
         count(Verdict::Passed),
         count(Verdict::Failed),
+        if baselined > 0 {
+            format!(" ({baselined} baselined)")
+        } else {
+            String::new()
+        },
         count(Verdict::NonStrict),
         count(Verdict::Informational),
         count(Verdict::Unimplemented)
@@ -469,9 +520,8 @@ pub fn junit_report(suite: &str, results: &[CaseResult]) -> String {
     s
 }
 
-/// The body of every `msgwire check <live target>`: `--list`, or make the target, run the
-/// selected cases, print and write the reports. Exit status: 0 when no MUST case (SHOULD under
-/// `--strict`) failed outside the baseline, 1 when one did, 2 on usage errors.
+/// The body of every `msgwire check <live target>` whose target offers no connect probe: see
+/// [`check_probed`].
 pub fn check<T>(
     cases: &[Case<T>],
     target: impl FnOnce() -> Result<(T, String), String>,
@@ -479,12 +529,62 @@ pub fn check<T>(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
+    check_probed(cases, target, |_: &T| Ok(()), o, out, err)
+}
+
+/// The body of every `msgwire check <live target>`: `--list`, or make the target, probe it,
+/// run the selected cases, print and write the reports.
+///
+/// `probe` is the target's cheap "can I reach it at all" test (a TCP connect, a process
+/// spawn): when it fails, the run is one connection error and exit status 2, before any case
+/// runs, instead of every case failing its set-up. A protocol without one passes
+/// `|_| Ok(())` (that is what [`check`] does).
+///
+/// Exit status: 0 when no case failed outside the baseline (and, under `--strict`, no baseline
+/// entry is stale), 1 when one did, 2 when the run could check nothing: no case selected, the
+/// target could not be made or reached, a report or baseline could not be read or written.
+pub fn check_probed<T>(
+    cases: &[Case<T>],
+    target: impl FnOnce() -> Result<(T, String), String>,
+    probe: impl FnOnce(&T) -> Result<(), String>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let selected: Vec<&Case<T>> = cases.iter().filter(|c| o.selection.selects(c)).collect();
+    if selected.is_empty() {
+        let _ = writeln!(err, "msgwire: {}", nothing_selected(cases, &o.selection));
+        return 2;
+    }
     if o.list {
-        for c in cases.iter().filter(|c| o.selection.selects(c)) {
+        for c in &selected {
             let _ = writeln!(out, "{}\t{:?}\t{}", c.id, c.level, c.section);
+        }
+        if !DEVIATIONS.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nnamed deviations (graded non-strict only with --accept ID or --accept SET):"
+            );
+            for d in DEVIATIONS {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t(docs/findings.md: {})",
+                    d.id, d.what, d.finding
+                );
+            }
         }
         return 0;
     }
+    let baseline = match &o.baseline {
+        Some(p) => match read_baseline(p) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: baseline {e}");
+                return 2;
+            }
+        },
+        None => Vec::new(),
+    };
     let (target, name) = match target() {
         Ok(t) => t,
         Err(e) => {
@@ -492,8 +592,39 @@ pub fn check<T>(
             return 2;
         }
     };
-    let results = run(cases, &target, &o.selection);
-    finish(&name, &results, o, out, err)
+    if let Err(e) = probe(&target) {
+        let _ = writeln!(err, "msgwire: cannot reach {name}: {e} (no case was run)");
+        return 2;
+    }
+    let mut results = run(cases, &target, &o.selection);
+    let ids: Vec<&str> = cases.iter().map(|c| c.id).collect();
+    let stale = apply_baseline(&mut results, &baseline, &ids);
+    finish(&name, &results, &stale, o, out, err)
+}
+
+/// Why a selection selects no case, in one line naming the patterns.
+fn nothing_selected<T>(cases: &[Case<T>], sel: &Selection) -> String {
+    let mut why = format!("no case selected among {} cases", cases.len());
+    if !sel.only.is_empty() {
+        why.push_str(&format!(": --only {}", sel.only.join(", --only ")));
+    }
+    if !sel.skip.is_empty() {
+        why.push_str(&format!(
+            "{} --skip {}",
+            if sel.only.is_empty() { ":" } else { "," },
+            sel.skip.join(", --skip ")
+        ));
+    }
+    let unstrict = Selection {
+        strict: true,
+        ..sel.clone()
+    };
+    if !sel.strict && cases.iter().any(|c| unstrict.selects(c)) {
+        why.push_str(" (it matches only SHOULD/MAY cases: add --strict)");
+    } else if !sel.only.is_empty() {
+        why.push_str(" matches no case id (see --list)");
+    }
+    why
 }
 
 /// What a `check` for a protocol this build leaves out answers (exit status 2).
@@ -522,7 +653,7 @@ pub fn check_amqp_broker(
             let name = format!("amqp-broker {}", t.addr);
             Ok((t, name))
         };
-        check(&amqp::cases(), target, o, out, err)
+        check_probed(&amqp::cases(), target, amqp::Target::probe, o, out, err)
     }
     #[cfg(not(feature = "amqp"))]
     {
@@ -614,15 +745,29 @@ pub fn check_msgpack_rpc_server(
     }
 }
 
-/// Prints and writes the reports; the exit status.
+/// Prints and writes the reports; the exit status: 1 when a case failed that the baseline
+/// does not list, or (under `--strict`) a baseline entry is stale (`stale`, from
+/// [`apply_baseline`]); 2 when a report could not be written.
 pub fn finish(
     target: &str,
     results: &[CaseResult],
+    stale: &[String],
     o: &LiveOptions,
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
     let _ = write!(out, "{}", terminal_report(results, o.trace));
+    for s in stale {
+        let _ = writeln!(
+            out,
+            "stale: {s}{}",
+            if o.selection.strict {
+                " (fails the run under --strict)"
+            } else {
+                ""
+            }
+        );
+    }
     let writes = [
         (o.json.as_ref(), json_report(target, results)),
         (o.junit.as_ref(), junit_report(target, results)),
@@ -636,28 +781,10 @@ pub fn finish(
             }
         }
     }
-    let known: Vec<String> = match &o.baseline {
-        Some(p) => match std::fs::read_to_string(p) {
-            Ok(t) => t
-                .lines()
-                .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
-                .filter(|l| !l.is_empty())
-                .collect(),
-            Err(e) => {
-                let _ = writeln!(err, "msgwire: {}: {e}", p.display());
-                return 2;
-            }
-        },
-        None => Vec::new(),
-    };
-    let regressions: Vec<_> = results
-        .iter()
-        .filter(|r| r.verdict == Verdict::Failed && !known.iter().any(|k| k == r.id))
-        .collect();
-    if regressions.is_empty() {
-        0
-    } else {
+    if failed(results) || (o.selection.strict && !stale.is_empty()) {
         1
+    } else {
+        0
     }
 }
 
@@ -683,6 +810,7 @@ mod tests {
             verdict: Verdict::NonStrict,
             observed: "got <505>".into(),
             millis: 3,
+            baselined: false,
             trace: vec![TraceLine {
                 at_ms: 1,
                 dir: ">",
@@ -796,5 +924,181 @@ mod tests {
         assert_eq!(run(&cases, &(), &strict)[0].verdict, Verdict::Failed);
         assert!(terminal_report(&r, false)
             .ends_with("1 passed, 1 failed, 0 non-strict, 0 informational, 0 unimplemented\n"));
+    }
+
+    fn case(id: &'static str, level: Level, run: fn(&(), &mut Trace) -> Outcome) -> Case<()> {
+        Case {
+            id,
+            section: "s",
+            requirement: "r",
+            level,
+            accepts: "a",
+            run,
+        }
+    }
+
+    fn suite() -> Vec<Case<()>> {
+        vec![
+            case("x/pass", Level::Must, |_, _| Outcome::Pass("ok".into())),
+            case("x/fail", Level::Must, |_, _| Outcome::Fail("no".into())),
+            case("x/should", Level::Should, |_, _| Outcome::Pass("ok".into())),
+        ]
+    }
+
+    fn opts(f: impl FnOnce(&mut LiveOptions)) -> LiveOptions {
+        let mut o = LiveOptions {
+            timeout: Duration::from_secs(1),
+            ..Default::default()
+        };
+        f(&mut o);
+        o
+    }
+
+    /// Runs `check_probed` on [`suite`]; (exit status, stdout, stderr).
+    fn checked(o: &LiveOptions, probe: Result<(), String>) -> (i32, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = check_probed(
+            &suite(),
+            || Ok(((), "fake".into())),
+            |_| probe,
+            o,
+            &mut out,
+            &mut err,
+        );
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_run_that_selects_nothing_exits_2_naming_the_patterns() {
+        let (code, out, err) = checked(&opts(|o| o.selection.only = vec!["nope/*".into()]), Ok(()));
+        assert_eq!(code, 2);
+        assert!(out.is_empty(), "{out}");
+        assert!(
+            err.contains("--only nope/*") && err.contains("no case id"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        // A pattern that matches only SHOULD cases says --strict is missing.
+        let (code, _, err) = checked(
+            &opts(|o| o.selection.only = vec!["x/should".into()]),
+            Ok(()),
+        );
+        assert_eq!(code, 2);
+        assert!(err.contains("add --strict"), "{err}");
+        let (code, _, err) = checked(&opts(|o| o.selection.skip = vec!["x/*".into()]), Ok(()));
+        assert_eq!(code, 2);
+        assert!(err.contains("--skip x/*"), "{err}");
+        // --list with nothing selected is the same usage error.
+        let (code, _, _) = checked(
+            &opts(|o| {
+                o.list = true;
+                o.selection.only = vec!["nope".into()];
+            }),
+            Ok(()),
+        );
+        assert_eq!(code, 2);
+    }
+
+    #[test]
+    fn an_unreachable_target_is_one_error_and_exit_2_before_any_case() {
+        let (code, out, err) = checked(&opts(|_| {}), Err("connect 127.0.0.1:1: refused".into()));
+        assert_eq!(code, 2);
+        assert!(out.is_empty(), "no case ran: {out}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("cannot reach fake") && err.contains("refused"),
+            "{err}"
+        );
+        // A reachable target runs its cases (x/fail fails: exit 1).
+        let (code, out, _) = checked(&opts(|_| {}), Ok(()));
+        assert_eq!(code, 1);
+        assert!(
+            out.contains("x/fail") && out.contains("1 passed, 1 failed"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn baselined_failures_are_marked_and_stale_entries_reported() {
+        let dir =
+            std::env::temp_dir().join(format!("msgwire-live-baseline-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("b.baseline");
+        std::fs::write(&path, "x/fail  # known\n").unwrap();
+        let (code, out, _) = checked(&opts(|o| o.baseline = Some(path.clone())), Ok(()));
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("✗ x/fail (baselined)"), "{out}");
+        assert!(out.contains("1 failed (1 baselined)"), "{out}");
+        assert!(!out.contains("stale"), "{out}");
+
+        // Listed but passing, and listed but no such case: stale; only --strict fails on them.
+        std::fs::write(&path, "x/fail\nx/pass\nx/gone # renamed\n").unwrap();
+        let (code, out, _) = checked(&opts(|o| o.baseline = Some(path.clone())), Ok(()));
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("stale: baseline entry x/pass no longer fails (now passed)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("stale: baseline entry x/gone names no case"),
+            "{out}"
+        );
+        let (code, out, _) = checked(
+            &opts(|o| {
+                o.baseline = Some(path.clone());
+                o.selection.strict = true;
+            }),
+            Ok(()),
+        );
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("fails the run under --strict"), "{out}");
+
+        // An entry for a case this run did not select is not stale.
+        std::fs::write(&path, "x/fail\nx/pass\n").unwrap();
+        let (code, out, _) = checked(
+            &opts(|o| {
+                o.baseline = Some(path.clone());
+                o.selection.strict = true;
+                o.selection.skip = vec!["x/pass".into()];
+            }),
+            Ok(()),
+        );
+        assert_eq!((code, out.contains("x/pass")), (0, false), "{out}");
+
+        // A baseline that cannot be read: exit 2 before anything runs.
+        let (code, out, err) = checked(&opts(|o| o.baseline = Some(dir.join("missing"))), Ok(()));
+        assert_eq!((code, out.as_str()), (2, ""));
+        assert!(err.contains("missing"), "{err}");
+        // The JSON report carries the mark.
+        let mut r = run(&suite(), &(), &Selection::default());
+        apply_baseline(
+            &mut r,
+            &["x/fail".into(), "x/pass".into()],
+            &["x/pass", "x/fail"],
+        );
+        assert_eq!(
+            r.iter().map(|r| (r.id, r.baselined)).collect::<Vec<_>>(),
+            [("x/pass", false), ("x/fail", true)],
+            "only a failed case is baselined"
+        );
+        assert!(json_report("t", &r).contains("\"baselined\": true"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn list_prints_the_selected_cases_and_every_named_deviation() {
+        let (code, out, _) = checked(&opts(|o| o.list = true), Ok(()));
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("x/pass\tMust") && !out.contains("x/should"),
+            "{out}"
+        );
+        for d in DEVIATIONS {
+            assert!(out.contains(d.id) && out.contains(d.what), "{out}");
+        }
     }
 }
