@@ -287,8 +287,24 @@ pub struct CheckOptions {
     /// Colours in the summary.
     pub color: bool,
     /// Progress on stderr.
-    pub progress: bool,
+    pub progress: ProgressOutput,
 }
+
+/// How `check codec` shows its progress on stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProgressOutput {
+    /// None.
+    #[default]
+    Off,
+    /// One counter rewritten in place (stderr is a terminal).
+    Counter,
+    /// Lines (stderr is a log): one when a protocol's trials are done, and one every
+    /// [`PROGRESS_EVERY`] in between.
+    Lines,
+}
+
+/// Longest pause between two progress lines.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 
 struct Named<'a> {
     inner: &'a mut dyn Implementation,
@@ -317,6 +333,57 @@ impl Implementation for Named<'_> {
     fn reference_decode(&mut self, p: &str, prof: &str, input: &[u8]) -> runner::Attempt {
         self.inner.reference_decode(p, prof, input)
     }
+    fn startup_failure(&self) -> Option<String> {
+        self.inner.startup_failure()
+    }
+}
+
+/// Checks `--profile` against the selected protocols (all, without `--protocol`): a profile no
+/// selected protocol has is a usage error; without `--protocol`, the run is narrowed to the
+/// protocols that have it (and says so). Returns the protocols to run.
+fn protocols_for_profile(
+    profile: Option<&str>,
+    protocols: &[String],
+    err: &mut dyn Write,
+) -> Result<Vec<String>, i32> {
+    let Some(p) = profile else {
+        return Ok(protocols.to_vec());
+    };
+    let candidates: Vec<String> = if protocols.is_empty() {
+        PROTOCOLS.iter().map(|s| s.to_string()).collect()
+    } else {
+        protocols.to_vec()
+    };
+    let known = |q: &str| forms::profiles(q).unwrap_or(&["strict"]);
+    let listing = candidates
+        .iter()
+        .map(|q| format!("{q}: {}", known(q).join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let (have, lack): (Vec<String>, Vec<String>) = candidates
+        .iter()
+        .cloned()
+        .partition(|q| known(q).contains(&p));
+    if have.is_empty() || (!protocols.is_empty() && !lack.is_empty()) {
+        let _ = writeln!(
+            err,
+            "msgwire: --profile {p}: not a profile of {} (known: {listing})",
+            lack.join(", "),
+        );
+        return Err(EXIT_USAGE);
+    }
+    if lack.is_empty() {
+        return Ok(protocols.to_vec());
+    }
+    {
+        let _ = writeln!(
+            err,
+            "msgwire: --profile {p}: only {} (not {})",
+            have.join(", "),
+            lack.join(", ")
+        );
+    }
+    Ok(have)
 }
 
 /// `msgwire check codec`: runs the corpus, writes the reports, returns the exit status.
@@ -346,8 +413,12 @@ pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
             }
         },
     };
+    let protocols = match protocols_for_profile(o.profile.as_deref(), &o.protocols, err) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let sel = Selection {
-        protocols: o.protocols.clone(),
+        protocols,
         only: o.only.iter().map(|g| Glob::new(g)).collect(),
         skip: o.skip.iter().map(|g| Glob::new(g)).collect(),
         profile: o.profile.clone(),
@@ -384,24 +455,65 @@ pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
     };
     let name = o.name.clone().unwrap_or_else(|| imp.name());
     let mut named = Named { inner: imp, name };
-    let show_progress = o.progress;
-    let mut progress = |done: usize, total: usize| {
-        if show_progress && (done % 16 == 0 || done == total) {
-            eprint!("\r[{done}/{total}]");
-            if done == total {
-                eprint!("\r{}\r", " ".repeat(24));
+    let style = o.progress;
+    let mut last = std::time::Instant::now();
+    let run = {
+        let mut progress = |p: runner::Progress<'_>| match style {
+            ProgressOutput::Off => {}
+            ProgressOutput::Counter => {
+                if p.done % 16 == 0 || p.done == p.total {
+                    let _ = write!(err, "\r[{}/{}]", p.done, p.total);
+                    if p.done == p.total {
+                        let _ = write!(err, "\r{}\r", " ".repeat(24));
+                    }
+                }
             }
+            ProgressOutput::Lines => {
+                if p.protocol_done || last.elapsed() >= PROGRESS_EVERY {
+                    last = std::time::Instant::now();
+                    let _ = writeln!(
+                        err,
+                        "msgwire: check codec: {}: {}/{} trials, {} failure{}",
+                        p.protocol,
+                        p.done,
+                        p.total,
+                        p.failures,
+                        if p.failures == 1 { "" } else { "s" }
+                    );
+                }
+            }
+        };
+        runner::run(&corpus, &sel, &mut named, &baseline, &mut progress)
+    };
+    let run = match run {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "msgwire: check codec: {e}");
+            return EXIT_USAGE;
         }
     };
-    let run = runner::run(&corpus, &sel, &mut named, &baseline, &mut progress);
+    if let Err(code) = write_reports(&run, o, err) {
+        return code;
+    }
+    if run
+        .results
+        .iter()
+        .all(|r| r.class == runner::Class::Skipped)
+    {
+        // No summary: its "ok" would contradict the exit status.
+        let first = run.results.first().map(|r| r.detail.as_str()).unwrap_or("");
+        let _ = writeln!(
+            err,
+            "msgwire: check codec: nothing checked: all {} trials were skipped (the first: {first})",
+            run.results.len()
+        );
+        return EXIT_USAGE;
+    }
     let _ = write!(
         out,
         "{}",
         report::terminal::render(&run, report::terminal::Style { color: o.color }, o.strict)
     );
-    if let Err(code) = write_reports(&run, o, err) {
-        return code;
-    }
     if run.failed(o.strict) {
         EXIT_FAIL
     } else {

@@ -16,6 +16,11 @@ impl Glob {
         }
     }
 
+    /// The pattern as written.
+    pub fn as_str(&self) -> String {
+        self.pattern.iter().collect()
+    }
+
     /// Whether `text` matches the whole pattern.
     pub fn matches(&self, text: &str) -> bool {
         let t: Vec<char> = text.chars().collect();

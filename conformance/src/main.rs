@@ -3,7 +3,7 @@
 //! 2 usage, 3 protocol form not implemented in this build.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use msgwire_conformance::cli::{self, CheckOptions};
+use msgwire_conformance::cli::{self, CheckOptions, ProgressOutput};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -415,7 +415,11 @@ fn main() {
                 timeout: Some(Duration::from_secs_f64(a.timeout)),
                 name: a.name,
                 color,
-                progress: std::io::stderr().is_terminal(),
+                progress: if std::io::stderr().is_terminal() {
+                    ProgressOutput::Counter
+                } else {
+                    ProgressOutput::Lines
+                },
             };
             // Panics inside a codec are caught and reported as crashes; keep the terminal clean.
             std::panic::set_hook(Box::new(|_| {}));

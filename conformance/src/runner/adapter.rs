@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Exit status meaning "not supported" (skipped, not failed).
@@ -26,8 +27,14 @@ pub const EXIT_UNSUPPORTED: i32 = 3;
 
 /// Most stdout kept from one answer; more is a contract breach (and bounds our memory).
 const MAX_OUTPUT: u64 = 256 * 1024 * 1024;
-/// Most stderr kept for a crash report.
+/// Most stderr kept from one one-shot request.
 const MAX_STDERR: u64 = 64 * 1024;
+/// The tail of the adapter's stderr kept for a crash report (persistent mode keeps this much
+/// of the server's stderr as it runs; one-shot crashes quote this much of theirs).
+const STDERR_TAIL: usize = 4 * 1024;
+/// Requests that may fail (crash or time out) before the adapter has answered a single one;
+/// then the run stops as "cannot start" instead of reporting every trial as a crash.
+const STARTUP_TRIES: usize = 3;
 /// Deepest JSON nesting accepted in an answer. serde_json's own limit (128) is below what a
 /// peer may legitimately answer (a 129-deep MessagePack array is 258 JSON levels); this bound
 /// keeps the recursive parser well inside the runner's stack.
@@ -79,6 +86,20 @@ pub struct Adapter {
     /// The one profile to run (`--profile`); `None`: every profile of ours.
     profile: Option<String>,
     server: Option<Server>,
+    startup: Startup,
+}
+
+/// What is known about whether the adapter can run at all.
+#[derive(Debug, Default)]
+struct Startup {
+    /// Some request was answered within the contract.
+    answered: bool,
+    /// Requests that crashed or timed out before any answer.
+    failed: usize,
+    /// The first of those failures, and the stderr that came with it.
+    first: Option<(String, String)>,
+    /// The program could not be spawned.
+    spawn_error: Option<String>,
 }
 
 #[derive(Debug)]
@@ -86,6 +107,8 @@ struct Server {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<std::io::Result<String>>,
+    /// The last [`STDERR_TAIL`] bytes of the server's stderr.
+    stderr: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Drop for Adapter {
@@ -168,7 +191,22 @@ impl Adapter {
             timeout,
             profile,
             server: None,
+            startup: Startup::default(),
         })
+    }
+
+    /// Records whether a request was answered, for [`Implementation::startup_failure`].
+    fn note(&mut self, failed: Option<&str>, stderr: &str) {
+        let s = &mut self.startup;
+        match failed {
+            None => s.answered = true,
+            Some(_) if s.answered => {}
+            Some(detail) => {
+                s.failed += 1;
+                s.first
+                    .get_or_insert_with(|| (detail.to_string(), stderr.to_string()));
+            }
+        }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -187,23 +225,80 @@ impl Adapter {
         c
     }
 
-    fn one_shot(&self, args: &[&str], profile: &str, stdin: Vec<u8>) -> Result<Finished, Attempt> {
+    fn one_shot(
+        &mut self,
+        args: &[&str],
+        profile: &str,
+        stdin: Vec<u8>,
+    ) -> Result<Finished, Attempt> {
         let mut cmd = self.command(args);
         cmd.env("MSGWIRE_PROFILE", profile);
-        run_child(cmd, stdin, self.timeout)
+        let r = run_child(cmd, stdin, self.timeout);
+        match &r {
+            Err(Attempt::Crash(e)) if e.starts_with(CANNOT_START) => {
+                self.startup.spawn_error.get_or_insert_with(|| e.clone());
+            }
+            Err(Attempt::Crash(e)) => self.note(Some(e), ""),
+            Err(Attempt::Timeout(t)) => self.note(Some(&format!("no answer in {t:?}")), ""),
+            Err(_) => {}
+            Ok(f) => match f.status.code() {
+                Some(0 | 1 | EXIT_UNSUPPORTED) => self.note(None, ""),
+                _ => self.note(Some(&exit_crash(f)), &stderr_text(&f.stderr)),
+            },
+        }
+        r
     }
 
     fn request(&mut self, req: &Value) -> Result<Value, Attempt> {
+        let answer = self.request_once(req);
+        match &answer {
+            Ok(_) => self.note(None, ""),
+            Err(a) => {
+                let stderr = self
+                    .server
+                    .as_ref()
+                    .map(|s| stderr_text(&s.stderr.lock().unwrap_or_else(|p| p.into_inner())))
+                    .unwrap_or_default();
+                match a {
+                    Attempt::Crash(e) if e.starts_with(CANNOT_START) => {
+                        self.startup.spawn_error.get_or_insert_with(|| e.clone());
+                    }
+                    Attempt::Crash(e) => self.note(Some(e), &stderr),
+                    Attempt::Timeout(t) => self.note(Some(&format!("no answer in {t:?}")), &stderr),
+                    _ => {}
+                }
+                // Start afresh for the next request.
+                if let Some(mut s) = self.server.take() {
+                    kill(&mut s.child);
+                }
+            }
+        }
+        answer
+    }
+
+    fn request_once(&mut self, req: &Value) -> Result<Value, Attempt> {
         if self.server.is_none() {
             let mut cmd = self.command(&["serve"]);
             cmd.stdin(Stdio::piped())
                 .stdout(Stdio::piped())
-                .stderr(Stdio::null());
-            let mut child = cmd.spawn().map_err(|e| {
-                Attempt::Crash(format!("cannot start {:?}: {e}", self.argv.join(" ")))
-            })?;
+                .stderr(Stdio::piped());
+            let mut child = cmd
+                .spawn()
+                .map_err(|e| Attempt::Crash(format!("{CANNOT_START} {:?}: {e}", self.argv[0])))?;
             let stdin = child.stdin.take().expect("piped");
             let stdout = child.stdout.take().expect("piped");
+            let mut errout = child.stderr.take().expect("piped");
+            let stderr = Arc::new(Mutex::new(Vec::new()));
+            let tail = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                let mut chunk = [0u8; 4096];
+                while let Ok(n @ 1..) = errout.read(&mut chunk) {
+                    let mut t = tail.lock().unwrap_or_else(|p| p.into_inner());
+                    t.extend_from_slice(&chunk[..n]);
+                    let excess = t.len().saturating_sub(STDERR_TAIL);
+                    t.drain(..excess);
+                }
+            });
             let (tx, lines) = mpsc::channel();
             std::thread::spawn(move || {
                 for line in BufReader::new(stdout.take(u64::MAX)).lines() {
@@ -217,17 +312,20 @@ impl Adapter {
                 child,
                 stdin,
                 lines,
+                stderr,
             });
         }
         let server = self.server.as_mut().expect("started");
         let mut line = req.to_string();
         line.push('\n');
-        let answer = match server
+        match server
             .stdin
             .write_all(line.as_bytes())
             .and_then(|_| server.stdin.flush())
         {
-            Err(e) => Err(Attempt::Crash(format!("adapter closed its input: {e}"))),
+            Err(e) => Err(Attempt::Crash(
+                server.died(&format!("the adapter closed its input ({e})")),
+            )),
             Ok(()) => match server.lines.recv_timeout(self.timeout) {
                 Ok(Ok(l)) => parse_answer(&l).map_err(|e| {
                     Attempt::Crash(format!(
@@ -238,17 +336,39 @@ impl Adapter {
                 Ok(Err(e)) => Err(Attempt::Crash(format!("reading the answer: {e}"))),
                 Err(RecvTimeoutError::Timeout) => Err(Attempt::Timeout(self.timeout)),
                 Err(RecvTimeoutError::Disconnected) => {
-                    Err(Attempt::Crash("adapter exited (end of its output)".into()))
+                    Err(Attempt::Crash(server.died("the adapter ended its output")))
                 }
             },
-        };
-        if answer.is_err() {
-            // Start afresh for the next request.
-            if let Some(mut s) = self.server.take() {
-                kill(&mut s.child);
-            }
         }
-        answer
+    }
+}
+
+/// The first words of a crash detail meaning the program could not be spawned at all.
+const CANNOT_START: &str = "cannot start";
+
+impl Server {
+    /// A crash detail for a server that stopped answering: how it ended (waiting a moment for
+    /// its exit status), and the tail of its stderr.
+    fn died(&mut self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_millis(500);
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(s)) => break Some(s),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                _ => break None,
+            }
+        };
+        // The stderr reader may still be draining the pipe.
+        std::thread::sleep(Duration::from_millis(20));
+        let how = match status.map(|s| s.code()) {
+            Some(Some(c)) => format!(", exit status {c}"),
+            Some(None) => ", killed by a signal".into(),
+            None => String::new(),
+        };
+        let stderr = stderr_text(&self.stderr.lock().unwrap_or_else(|p| p.into_inner()));
+        with_stderr(&format!("{what}{how}"), &stderr)
     }
 }
 
@@ -277,9 +397,10 @@ fn run_child(mut cmd: Command, stdin: Vec<u8>, timeout: Duration) -> Result<Fini
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
         .spawn()
-        .map_err(|e| Attempt::Crash(format!("cannot start the adapter: {e}")))?;
+        .map_err(|e| Attempt::Crash(format!("{CANNOT_START} {program:?}: {e}")))?;
     let mut input = child.stdin.take().expect("piped");
     // A child that exits without reading its input is fine: ignore the broken pipe.
     std::thread::spawn(move || {
@@ -343,18 +464,34 @@ fn stderr_tail(stderr: &[u8]) -> String {
     crate::compare::shorten(last.trim(), 200)
 }
 
-fn exit_crash(f: &Finished) -> String {
-    let tail = stderr_tail(&f.stderr);
-    match f.status.code() {
-        Some(c) => format!(
-            "exit status {c}{}{tail}",
-            if tail.is_empty() { "" } else { ": " }
-        ),
-        None => format!(
-            "killed by a signal{}{tail}",
-            if tail.is_empty() { "" } else { ": " }
-        ),
+/// The last [`STDERR_TAIL`] bytes of a stderr, as text without trailing blank lines.
+fn stderr_text(stderr: &[u8]) -> String {
+    let from = stderr.len().saturating_sub(STDERR_TAIL);
+    String::from_utf8_lossy(&stderr[from..])
+        .trim_end()
+        .to_string()
+}
+
+/// `what`, then the stderr's non-blank lines on the same line, joined with ` | `.
+fn with_stderr(what: &str, stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if lines.is_empty() {
+        what.to_string()
+    } else {
+        format!("{what}: {}", lines.join(" | "))
     }
+}
+
+fn exit_crash(f: &Finished) -> String {
+    let how = match f.status.code() {
+        Some(c) => format!("exit status {c}"),
+        None => "killed by a signal".to_string(),
+    };
+    with_stderr(&how, &stderr_text(&f.stderr))
 }
 
 /// Parses an error object `{"kind", "code", "message"}` as a peer reports it.
@@ -530,6 +667,30 @@ impl Implementation for Adapter {
     fn must_encode(&self) -> bool {
         false
     }
+
+    fn startup_failure(&self) -> Option<String> {
+        let s = &self.startup;
+        if let Some(e) = &s.spawn_error {
+            return Some(format!("--adapter: {e}"));
+        }
+        if s.answered || s.failed < STARTUP_TRIES {
+            return None;
+        }
+        let (first, stderr) = s.first.clone().unwrap_or_default();
+        let mut m = format!(
+            "--adapter: the adapter failed each of its first {} requests without answering one \
+             (the first: {first})",
+            s.failed
+        );
+        if !stderr.is_empty() && !first.contains(stderr.lines().next().unwrap_or_default()) {
+            m.push_str("\nits stderr:");
+            for l in stderr.lines() {
+                m.push_str("\n  ");
+                m.push_str(l);
+            }
+        }
+        Some(m)
+    }
 }
 
 #[cfg(test)]
@@ -627,6 +788,63 @@ mod tests {
             a.encode("amqp", "lenient", &[json!(1)]),
             EncodeAttempt::Encoded(Ok(b"encode amqp lenient".to_vec()))
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dying_server_is_a_crash_with_its_stderr() {
+        // Answers one request, then writes to stderr and exits.
+        let script = r#"read -r l; echo "{\"docs\": [1]}"; read -r l; echo "out of cheese" >&2; echo "at line 42" >&2; exit 5"#;
+        let mut a = sh(script, Mode::Persistent);
+        assert!(matches!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Decoded(_)
+        ));
+        let Attempt::Crash(detail) = a.decode("jsonrpc", "strict", b"x") else {
+            panic!()
+        };
+        assert_eq!(
+            detail,
+            "the adapter ended its output, exit status 5: out of cheese | at line 42"
+        );
+        // It had answered before: a later death is a crash, not a start-up failure.
+        assert_eq!(a.startup_failure(), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_adapter_that_never_answers_is_a_startup_failure() {
+        for mode in [Mode::OneShot, Mode::Persistent] {
+            let mut a = sh("echo \"no module named peer\" >&2; exit 2", mode);
+            for i in 0..STARTUP_TRIES {
+                assert_eq!(a.startup_failure(), None, "{mode:?} after {i}");
+                assert!(matches!(
+                    a.decode("jsonrpc", "strict", b"x"),
+                    Attempt::Crash(_)
+                ));
+            }
+            let why = a.startup_failure().unwrap();
+            assert!(
+                why.contains("failed each of its first 3 requests")
+                    && why.contains("exit status 2: no module named peer"),
+                "{mode:?}: {why}"
+            );
+        }
+        let mut a = Adapter::new(
+            "/nonexistent/adapter",
+            Mode::OneShot,
+            Duration::from_secs(1),
+            None,
+        )
+        .unwrap();
+        assert!(matches!(
+            a.decode("jsonrpc", "strict", b"x"),
+            Attempt::Crash(_)
+        ));
+        assert!(a
+            .startup_failure()
+            .unwrap()
+            .starts_with("--adapter: cannot start \"/nonexistent/adapter\""));
     }
 
     #[cfg(unix)]

@@ -62,6 +62,14 @@ pub trait Implementation {
 
     /// The decoder that judges a non-canonical round trip (decode(encode(expect)) == expect):
     /// ours where its form is implemented, else the implementation's own.
+    /// Why this implementation cannot be run at all (a program that cannot be started, or that
+    /// failed every request so far without one answer), checked after each trial: the run
+    /// stops at once instead of reporting every trial as a crash. Our in-process codecs never
+    /// say so.
+    fn startup_failure(&self) -> Option<String> {
+        None
+    }
+
     fn reference_decode(&mut self, protocol: &str, profile: &str, input: &[u8]) -> Attempt {
         match crate::forms::decode(protocol, input, profile) {
             Some(d)
@@ -450,14 +458,27 @@ impl Baseline {
         self.entries.contains(id) || self.entries.contains(&format!("{id}@{profile}"))
     }
 
-    /// Baseline entries that match no failing result (stale: the case now passes or is gone).
-    pub fn stale(&self, results: &[CaseResult]) -> Vec<String> {
+    /// Stale entries: those naming no case of the corpus (`known_ids`: every case id), and those
+    /// whose trials all ran in this run and none failed (the case now passes). An entry whose
+    /// case was not selected, or whose trials were all skipped, is not judged.
+    pub fn stale<'a>(
+        &self,
+        known_ids: impl IntoIterator<Item = &'a str>,
+        results: &[CaseResult],
+    ) -> Vec<String> {
+        let known: BTreeSet<&str> = known_ids.into_iter().collect();
         self.entries
             .iter()
             .filter(|e| {
-                !results
+                let id = e.split_once('@').map_or(e.as_str(), |(id, _)| id);
+                if !known.contains(id) {
+                    return true;
+                }
+                let mut ran = results
                     .iter()
-                    .any(|r| r.class.is_failure() && (r.id == **e || r.key() == **e))
+                    .filter(|r| (r.id == **e || r.key() == **e) && r.class != Class::Skipped)
+                    .peekable();
+                ran.peek().is_some() && !ran.any(|r| r.class.is_failure())
             })
             .cloned()
             .collect()
@@ -507,18 +528,98 @@ impl Run {
     }
 }
 
-/// Runs the planned trials; `progress(done, total)` is called after each.
+/// Where a run is, for progress output: after each trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress<'a> {
+    /// Trials done.
+    pub done: usize,
+    /// Trials planned.
+    pub total: usize,
+    /// The protocol of the trial just done.
+    pub protocol: &'a str,
+    /// Whether the next trial is of another protocol (or this was the last).
+    pub protocol_done: bool,
+    /// Failures so far (baselined ones included).
+    pub failures: usize,
+}
+
+/// Why a run stopped before it could judge anything.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Stopped {
+    /// The selection planned no trial at all.
+    #[error("nothing to check: {0}")]
+    NothingSelected(String),
+    /// The implementation could not be run (see [`Implementation::startup_failure`]).
+    #[error("{0}")]
+    CannotStart(String),
+}
+
+/// Why a selection plans no trial: the first filter that matched nothing, named as the user
+/// wrote it. Also used to refuse `--only` patterns or protocols that match nothing even when
+/// others do (a typo would otherwise quietly check less).
+pub fn unmatched(corpus: &Corpus, sel: &Selection) -> Option<String> {
+    let root = corpus.root.display();
+    if corpus.cases().next().is_none() {
+        return Some(format!("the corpus {root} has no cases"));
+    }
+    for p in &sel.protocols {
+        if !corpus.cases().any(|(_, c)| &c.protocol == p) {
+            return Some(format!("--protocol {p}: the corpus {root} has no {p} case"));
+        }
+    }
+    let in_protocols = |c: &Case| sel.protocols.is_empty() || sel.protocols.contains(&c.protocol);
+    for g in &sel.only {
+        if !corpus
+            .cases()
+            .any(|(_, c)| in_protocols(c) && g.matches(&c.id))
+        {
+            // Name the groups, so a wrong group in the pattern is easy to see.
+            let pattern = g.as_str();
+            let prefix = pattern.split('/').next().unwrap_or("");
+            let mut groups: Vec<String> = corpus
+                .cases()
+                .filter(|(_, c)| in_protocols(c) && (c.protocol == prefix || prefix.contains('*')))
+                .map(|(_, c)| format!("{}/{}", c.protocol, c.group))
+                .collect();
+            groups.dedup();
+            let hint = if groups.is_empty() || groups.len() > 12 {
+                String::from(" (ids are <protocol>/<group>/<name>; see `msgwire vectors list`)")
+            } else {
+                format!(" (groups: {})", groups.join(", "))
+            };
+            return Some(format!("--only '{pattern}' matches no case id{hint}"));
+        }
+    }
+    if !corpus.cases().any(|(_, c)| sel.selects(c)) {
+        return Some("--skip leaves no case".into());
+    }
+    None
+}
+
+/// Runs the planned trials; `progress` is called after each. Stops early when the selection
+/// plans nothing, or when the implementation cannot be started.
 pub fn run(
     corpus: &Corpus,
     sel: &Selection,
     imp: &mut dyn Implementation,
     baseline: &Baseline,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Run {
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Run, Stopped> {
     let start = Instant::now();
+    if let Some(why) = unmatched(corpus, sel) {
+        return Err(Stopped::NothingSelected(why));
+    }
     let trials = plan(corpus, sel, imp);
+    if trials.is_empty() {
+        let why = match &sel.profile {
+            Some(p) => format!("no selected case has a verdict under the profile {p}"),
+            None => "no selected case has a verdict under any profile".into(),
+        };
+        return Err(Stopped::NothingSelected(why));
+    }
     let total = trials.len();
-    let mut results = Vec::with_capacity(total);
+    let mut results: Vec<CaseResult> = Vec::with_capacity(total);
+    let mut failures = 0;
     for (i, t) in trials.iter().enumerate() {
         let t0 = Instant::now();
         let (class, detail, accepted) = if imp.profiles(&t.case.protocol).is_none() {
@@ -541,19 +642,32 @@ pub fn run(
             class,
             detail,
             accepted,
-            known_failure: baseline.lists(&t.case.id, &t.profile),
+            // Only a failure is a known failure: a listed trial that passes is a stale entry.
+            known_failure: class.is_failure() && baseline.lists(&t.case.id, &t.profile),
             micros: t0.elapsed().as_micros().try_into().unwrap_or(u64::MAX),
         });
-        progress(i + 1, total);
+        if let Some(why) = imp.startup_failure() {
+            return Err(Stopped::CannotStart(why));
+        }
+        failures += usize::from(class.is_failure());
+        progress(Progress {
+            done: i + 1,
+            total,
+            protocol: &t.case.protocol,
+            protocol_done: trials
+                .get(i + 1)
+                .is_none_or(|n| n.case.protocol != t.case.protocol),
+            failures,
+        });
     }
-    let stale_baseline = baseline.stale(&results);
-    Run {
+    let stale_baseline = baseline.stale(corpus.cases().map(|(_, c)| c.id.as_str()), &results);
+    Ok(Run {
         implementation: imp.name(),
         corpus: corpus.root.display().to_string(),
         results,
         stale_baseline,
         millis: start.elapsed().as_millis().try_into().unwrap_or(u64::MAX),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -821,20 +935,62 @@ pub(crate) mod tests {
         assert_eq!(plan(&corpus, &sel, &f).len(), 2);
 
         let mut f = Fake { encode_bug: false };
-        let baseline = Baseline::parse("jsonrpc/g/c@strict # known\njsonrpc/g/zzz\n");
+        let baseline = Baseline::parse(
+            "jsonrpc/g/c@strict # known\njsonrpc/g/zzz\njsonrpc/g/a@strict\njsonrpc/g/b\n",
+        );
+        let mut lines = Vec::new();
         let run = run(
             &corpus,
             &Selection::default(),
             &mut f,
             &baseline,
-            &mut |_, _| {},
-        );
+            &mut |p| lines.push((p.done, p.total, p.failures, p.protocol_done)),
+        )
+        .unwrap();
         assert_eq!(run.count(Class::Passed), 3);
         assert_eq!(run.count(Class::ShouldHaveRejected), 2);
         let regressions: Vec<String> = run.regressions().map(|r| r.key()).collect();
         assert_eq!(regressions, ["jsonrpc/g/c@lenient"]);
-        assert_eq!(run.stale_baseline, ["jsonrpc/g/zzz"]);
+        // Only a failure is marked known; a listed trial that passes is stale, as is an id
+        // that is not in the corpus.
+        let known: Vec<String> = run
+            .results
+            .iter()
+            .filter(|r| r.known_failure)
+            .map(|r| r.key())
+            .collect();
+        assert_eq!(known, ["jsonrpc/g/c@strict"]);
+        assert_eq!(
+            run.stale_baseline,
+            ["jsonrpc/g/a@strict", "jsonrpc/g/b", "jsonrpc/g/zzz"]
+        );
         assert!(run.failed(false));
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[4], (5, 5, 2, true));
+        assert_eq!(lines[3], (4, 5, 1, false));
+        // An entry for a case this run did not select is not stale.
+        let only_a = Selection {
+            only: vec![Glob::new("*/a")],
+            ..Default::default()
+        };
+        let r = super::run(&corpus, &only_a, &mut f, &baseline, &mut |_| {}).unwrap();
+        assert_eq!(r.stale_baseline, ["jsonrpc/g/a@strict", "jsonrpc/g/zzz"]);
+        // Selections that match nothing stop the run, naming the filter.
+        let none = Selection {
+            only: vec![Glob::new("jsonrpc/nope/*")],
+            ..Default::default()
+        };
+        let e = super::run(&corpus, &none, &mut f, &baseline, &mut |_| {}).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "nothing to check: --only 'jsonrpc/nope/*' matches no case id (groups: jsonrpc/g)"
+        );
+        let none = Selection {
+            protocols: vec!["amqp".into()],
+            ..Default::default()
+        };
+        let e = super::run(&corpus, &none, &mut f, &baseline, &mut |_| {}).unwrap_err();
+        assert!(e.to_string().contains("--protocol amqp: the corpus"), "{e}");
         let text = Baseline::text_of(&run.results);
         let all = Baseline::parse(&text);
         assert!(all.lists("jsonrpc/g/c", "lenient") && all.lists("jsonrpc/g/c", "strict"));
