@@ -255,8 +255,8 @@ impl<'t> Conn<'t> {
         self.expect(channel, reply)
     }
 
-    /// Protocol header through connection.open-ok. Returns the broker's tune.
-    fn handshake(&mut self, target: &Target, heartbeat: u16) -> Result<ConnectionTune, String> {
+    /// Protocol header → connection.start (which must offer PLAIN).
+    fn hs_start(&mut self) -> Result<ConnectionStart<'static>, String> {
         self.send(&Frame::ProtocolHeader(ProtocolHeader::AMQP_0_9_1))?;
         let Method::ConnectionStart(start) = self.expect(0, "connection.start")? else {
             unreachable!()
@@ -273,6 +273,11 @@ impl<'t> Conn<'t> {
                 start.mechanisms
             ));
         }
+        Ok(start)
+    }
+
+    /// connection.start-ok with `mechanism` and a PLAIN response for `user`/`password`.
+    fn hs_start_ok(&mut self, mechanism: &str, user: &str, password: &str) -> Result<(), String> {
         let mut props = FieldTable::builder();
         props
             .insert(
@@ -293,35 +298,52 @@ impl<'t> Conn<'t> {
         props
             .insert("capabilities", FieldValue::Table(caps.build()))
             .ok();
-        let response = format!("\0{}\0{}", target.user, target.password).into_bytes();
+        let response = format!("\0{user}\0{password}").into_bytes();
         self.send(&Frame::method(
             0,
             ConnectionStartOk {
                 client_properties: props.build(),
-                mechanism: ShortStr::try_from("PLAIN").unwrap_or_default(),
+                mechanism: s(mechanism),
                 response: LongStr::new(response).map_err(|e| e.to_string())?,
                 locale: ShortStr::try_from("en_US").unwrap_or_default(),
             },
-        ))?;
-        let Method::ConnectionTune(tune) = self.expect(0, "connection.tune")? else {
-            unreachable!()
-        };
+        ))
+    }
+
+    /// connection.tune-ok with the given values, then connection.open for `vhost`.
+    fn hs_tune_ok_open(
+        &mut self,
+        channel_max: u16,
+        frame_max: u32,
+        heartbeat: u16,
+        vhost: &str,
+    ) -> Result<(), String> {
         self.send(&Frame::method(
             0,
             ConnectionTuneOk {
-                channel_max: tune.channel_max,
-                frame_max: tune.frame_max,
+                channel_max,
+                frame_max,
                 heartbeat,
             },
         ))?;
         self.send(&Frame::method(
             0,
             ConnectionOpen {
-                virtual_host: ShortStr::new(target.vhost.clone().into_bytes())
+                virtual_host: ShortStr::new(vhost.as_bytes().to_vec())
                     .map_err(|e| e.to_string())?,
                 ..Default::default()
             },
-        ))?;
+        ))
+    }
+
+    /// Protocol header through connection.open-ok, accepting the broker's tune. Returns it.
+    fn handshake(&mut self, target: &Target, heartbeat: u16) -> Result<ConnectionTune, String> {
+        self.hs_start()?;
+        self.hs_start_ok("PLAIN", &target.user, &target.password)?;
+        let Method::ConnectionTune(tune) = self.expect(0, "connection.tune")? else {
+            unreachable!()
+        };
+        self.hs_tune_ok_open(tune.channel_max, tune.frame_max, heartbeat, &target.vhost)?;
         self.expect(0, "connection.open-ok")?;
         Ok(tune)
     }
@@ -357,79 +379,262 @@ impl<'t> Conn<'t> {
         }
     }
 
-    /// Waits for the broker to close the connection (or channel) and reports how.
+    /// Waits for the broker to close the connection (or a channel), answers with close-ok,
+    /// and checks what follows: after connection.close-ok the broker closes the socket; after
+    /// channel.close-ok the channel can be opened again.
     fn await_close(&mut self) -> Closing {
+        match self.await_close_unless(|_| false) {
+            Err(closing) => closing,
+            Ok(f) => Closing::Garbage(format!("unexpected {}", describe(&f))),
+        }
+    }
+
+    /// [`Conn::await_close`], except that a frame `accept` takes ends the wait: `Ok(frame)`.
+    fn await_close_unless(
+        &mut self,
+        accept: impl Fn(&Frame<'_>) -> bool,
+    ) -> Result<Frame<'static>, Closing> {
+        let mut before = Vec::new();
         for _ in 0..64 {
-            match self.recv() {
+            let (connection, channel, code, text, ids) = match self.recv() {
                 Got::Frame(Frame::Method {
                     channel,
                     method: Method::ConnectionClose(c),
-                }) => {
-                    let _ = self.send(&Frame::method(channel, ConnectionCloseOk::default()));
-                    return Closing::Connection(
-                        c.reply_code,
-                        c.reply_text.as_str().unwrap_or("").to_string(),
-                    );
-                }
+                }) => (
+                    true,
+                    channel,
+                    c.reply_code,
+                    c.reply_text.as_str().unwrap_or("").to_string(),
+                    (c.class_id, c.method_id),
+                ),
                 Got::Frame(Frame::Method {
                     channel,
                     method: Method::ChannelClose(c),
-                }) => {
-                    let _ = self.send(&Frame::method(channel, ChannelCloseOk::default()));
-                    return Closing::Channel(
-                        c.reply_code,
-                        c.reply_text.as_str().unwrap_or("").to_string(),
-                    );
+                }) => (
+                    false,
+                    channel,
+                    c.reply_code,
+                    c.reply_text.as_str().unwrap_or("").to_string(),
+                    (c.class_id, c.method_id),
+                ),
+                Got::Frame(f) if accept(&f) => return Ok(f),
+                Got::Frame(f) => {
+                    before.push(describe(&f));
+                    continue;
                 }
-                Got::Frame(_) => continue,
-                Got::Closed => return Closing::Socket,
-                Got::Timeout => return Closing::Nothing,
-                Got::Bad(e) => return Closing::Garbage(e),
-            }
+                Got::Closed => return Err(Closing::Socket),
+                Got::Timeout => return Err(Closing::Nothing),
+                Got::Bad(e) => return Err(Closing::Garbage(e)),
+            };
+            let sequence = if connection {
+                self.after_connection_close(channel)
+            } else {
+                self.after_channel_close(channel)
+            };
+            return Err(Closing::Close(Close {
+                connection,
+                channel,
+                code,
+                text,
+                ids,
+                before,
+                sequence,
+            }));
         }
-        Closing::Nothing
+        Err(Closing::Nothing)
     }
-}
 
-#[derive(Debug)]
-enum Closing {
-    Connection(u16, String),
-    Channel(u16, String),
-    Socket,
-    Nothing,
-    Garbage(String),
+    fn after_connection_close(&mut self, channel: u16) -> Result<(), String> {
+        self.send(&Frame::method(channel, ConnectionCloseOk::default()))
+            .map_err(|e| format!("could not send connection.close-ok: {e}"))?;
+        match self.recv() {
+            Got::Closed => Ok(()),
+            Got::Frame(f) => Err(format!(
+                "sent {} after our connection.close-ok",
+                describe(&f)
+            )),
+            Got::Timeout => Err(format!(
+                "kept the socket open {:?} after our connection.close-ok",
+                self.timeout
+            )),
+            Got::Bad(e) => Err(format!("after our connection.close-ok: {e}")),
+        }
+    }
+
+    fn after_channel_close(&mut self, channel: u16) -> Result<(), String> {
+        self.send(&Frame::method(channel, ChannelCloseOk::default()))
+            .map_err(|e| format!("could not send channel.close-ok: {e}"))?;
+        self.call(channel, ChannelOpen::default(), "channel.open-ok")
+            .map(|_| ())
+            .map_err(|e| format!("after channel.close/close-ok the channel did not reopen: {e}"))
+    }
 }
 
 fn setup_failed(e: String) -> Outcome {
     Outcome::Fail(format!("set-up failed: {e}"))
 }
 
-/// Judges how the broker closed after a bad input: `codes` are what the spec wants, `also`
-/// what deployed brokers send instead (non-strict).
-fn judge_close(closing: Closing, connection: bool, codes: &[u16], also: &[u16]) -> Outcome {
-    let what = if connection { "connection" } else { "channel" };
-    match closing {
-        Closing::Connection(code, text) | Closing::Channel(code, text) if codes.contains(&code) => {
-            Outcome::Pass(format!("{what} closed with {code} {text:?}"))
+/// How the broker ended things after a bad input.
+#[derive(Debug)]
+enum Closing {
+    /// A connection.close or channel.close came.
+    Close(Close),
+    /// The socket closed without a close method.
+    Socket,
+    /// Nothing within the timeout.
+    Nothing,
+    /// Bytes msgwire cannot decode.
+    Garbage(String),
+}
+
+/// A close method the broker sent, and how the handshake after it went.
+#[derive(Debug)]
+struct Close {
+    /// connection.close (true) or channel.close (false).
+    connection: bool,
+    /// The channel it came on.
+    channel: u16,
+    code: u16,
+    text: String,
+    /// class-id and method-id.
+    ids: (u16, u16),
+    /// Frames (other than heartbeats) that came before the close, after the bad input.
+    before: Vec<String>,
+    /// The sequence after our close-ok: the socket closed (connection) or the channel could be
+    /// opened again (channel); `Err` says what happened instead.
+    sequence: Result<(), String>,
+}
+
+impl std::fmt::Display for Close {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ch{} {} {} {:?} (class-id {}, method-id {})",
+            self.channel,
+            if self.connection {
+                "connection.close"
+            } else {
+                "channel.close"
+            },
+            self.code,
+            self.text,
+            self.ids.0,
+            self.ids.1
+        )
+    }
+}
+
+impl std::fmt::Display for Closing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Closing::Close(c) => write!(f, "{c}"),
+            Closing::Socket => write!(f, "the socket closed without a close method"),
+            Closing::Nothing => write!(f, "nothing came within the timeout"),
+            Closing::Garbage(e) => write!(f, "{e}"),
         }
-        Closing::Connection(code, text) | Closing::Channel(code, text) if also.contains(&code) => {
-            Outcome::NonStrict(format!(
-                "closed with {code} {text:?}; the spec says {codes:?}"
+    }
+}
+
+/// The exception a case expects: its level, the reply codes the spec allows, and the
+/// class-id/method-id of the offending method where the spec fixes them ("When a close is due
+/// to an exception, the sender provides the class and method id of the method which caused
+/// the exception").
+#[derive(Debug, Clone, Copy)]
+struct Want {
+    /// A connection exception (connection.close on channel 0), or a channel exception
+    /// (channel.close on channel 1).
+    connection: bool,
+    codes: &'static [u16],
+    ids: Option<(u16, u16)>,
+}
+
+const fn conn(codes: &'static [u16]) -> Want {
+    Want {
+        connection: true,
+        codes,
+        ids: None,
+    }
+}
+
+/// Judges a close exactly: level, channel, reply code, class/method ids (where wanted), and
+/// the close/close-ok sequence.
+fn judge(closing: Closing, want: Want) -> Outcome {
+    let level = if want.connection {
+        "a connection exception (connection.close on channel 0)"
+    } else {
+        "a channel exception (channel.close on channel 1)"
+    };
+    let c = match closing {
+        Closing::Close(c) => c,
+        other => {
+            return Outcome::Fail(format!(
+                "{other}; expected {level} with reply code {:?}",
+                want.codes
             ))
         }
-        Closing::Connection(code, text) => Outcome::Fail(format!(
-            "connection.close {code} {text:?}, expected {codes:?}"
-        )),
-        Closing::Channel(code, text) => Outcome::Fail(format!(
-            "channel.close {code} {text:?}, expected {what} close with {codes:?}"
-        )),
-        Closing::Socket => Outcome::Fail(format!(
-            "the socket closed without a close method (expected {codes:?})"
-        )),
-        Closing::Nothing => {
-            Outcome::Fail(format!("no close within the timeout (expected {codes:?})"))
+    };
+    let mut wrong = Vec::new();
+    if c.connection != want.connection {
+        wrong.push(format!("expected {level}"));
+    } else if c.connection && c.channel != 0 {
+        wrong.push(
+            "connection.close must come on channel 0 (§4.2.3: connection-class methods are on channel 0)"
+                .to_string(),
+        );
+    } else if !c.connection && c.channel != 1 {
+        wrong.push("expected the channel.close on channel 1, where the error was".to_string());
+    }
+    if !want.codes.contains(&c.code) {
+        wrong.push(format!("reply code {}, expected {:?}", c.code, want.codes));
+    }
+    if let Some(ids) = want.ids {
+        if c.ids != ids {
+            wrong.push(format!(
+                "class-id/method-id {}/{}, expected {}/{} (the method that caused the exception)",
+                c.ids.0, c.ids.1, ids.0, ids.1
+            ));
         }
-        Closing::Garbage(e) => Outcome::Fail(e),
+    }
+    if let Err(e) = &c.sequence {
+        wrong.push(e.clone());
+    }
+    let before = if c.before.is_empty() {
+        String::new()
+    } else {
+        format!(" (after {})", c.before.join(", "))
+    };
+    let then = if c.connection {
+        "close-ok, then the socket closed"
+    } else {
+        "close-ok, then the channel reopened"
+    };
+    if wrong.is_empty() {
+        Outcome::Pass(format!("{c}{before}; {then}"))
+    } else {
+        Outcome::Fail(format!("{c}{before}: {}", wrong.join("; ")))
+    }
+}
+
+/// Judges "close the connection without sending any further data" (a socket close, no close
+/// method). A connection.close with one of `deviation`'s codes is that named deviation.
+fn judge_silent(closing: Closing, deviation: Option<(&'static str, &'static [u16])>) -> Outcome {
+    match closing {
+        Closing::Socket => Outcome::Pass("the socket closed with no further data".into()),
+        Closing::Close(c)
+            if c.connection && deviation.is_some_and(|(_, codes)| codes.contains(&c.code)) =>
+        {
+            let (id, _) = deviation.unwrap_or_default();
+            Outcome::Deviation(
+                id,
+                format!("{c}: a negotiated close, where the spec says to close the socket without sending further data"),
+            )
+        }
+        Closing::Close(c) => Outcome::Fail(format!(
+            "{c}: expected the socket closed without further data (no close method)"
+        )),
+        other => Outcome::Fail(format!(
+            "{other}; expected the socket closed without further data"
+        )),
     }
 }
 
@@ -442,28 +647,45 @@ fn frame_bytes(ty: u8, channel: u16, payload: &[u8], end: u8) -> Vec<u8> {
     v
 }
 
+/// A content header frame payload: class-id, weight, body-size, no properties.
+fn header_payload(class_id: u16, weight: u16, body_size: u64) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend_from_slice(&class_id.to_be_bytes());
+    v.extend_from_slice(&weight.to_be_bytes());
+    v.extend_from_slice(&body_size.to_be_bytes());
+    v.extend_from_slice(&[0, 0]);
+    v
+}
+
+/// basic.publish on channel 1 to the default exchange, routing key `msgwire.check.nowhere`.
+fn publish_frame() -> Vec<u8> {
+    Frame::method(
+        1,
+        BasicPublish {
+            routing_key: s("msgwire.check.nowhere"),
+            ..Default::default()
+        },
+    )
+    .to_vec()
+}
+
 fn s(text: &str) -> ShortStr<'static> {
     ShortStr::new(text.as_bytes().to_vec()).unwrap_or_default()
 }
 
-/// Sends `bad` after the handshake (channel 1 open) and judges the connection close.
-fn after_open(
-    t: &Target,
-    tr: &mut Trace,
-    bad: &[u8],
-    what: &str,
-    codes: &[u16],
-    also: &[u16],
-) -> Outcome {
-    let (mut c, _) = match Conn::open(t, tr) {
-        Ok(x) => x,
-        Err(e) => return setup_failed(e),
-    };
-    if let Err(e) = c.send_raw(bad, what) {
-        return Outcome::Fail(e);
+/// Sends `bad` after the handshake (channel 1 open) and waits for the broker's close.
+fn after_open(t: &Target, tr: &mut Trace, bad: &[u8], what: &str) -> Result<Closing, Outcome> {
+    let (mut c, _) = Conn::open(t, tr).map_err(setup_failed)?;
+    c.send_raw(bad, what).map_err(Outcome::Fail)?;
+    Ok(c.await_close())
+}
+
+/// [`after_open`], judged by [`judge`].
+fn after_open_judged(t: &Target, tr: &mut Trace, bad: &[u8], what: &str, want: Want) -> Outcome {
+    match after_open(t, tr, bad, what) {
+        Ok(closing) => judge(closing, want),
+        Err(o) => o,
     }
-    let closing = c.await_close();
-    judge_close(closing, true, codes, also)
 }
 
 fn declare_queue(c: &mut Conn<'_>) -> Result<ShortStr<'static>, String> {
@@ -488,6 +710,24 @@ fn publish(
     mandatory: bool,
     body: &[u8],
 ) -> Result<(), String> {
+    publish_with(
+        c,
+        exchange,
+        key,
+        mandatory,
+        BasicProperties::default(),
+        body,
+    )
+}
+
+fn publish_with(
+    c: &mut Conn<'_>,
+    exchange: &str,
+    key: &ShortStr<'_>,
+    mandatory: bool,
+    properties: BasicProperties<'_>,
+    body: &[u8],
+) -> Result<(), String> {
     c.send(&Frame::method(
         1,
         BasicPublish {
@@ -499,7 +739,7 @@ fn publish(
     ))?;
     c.send(&Frame::Header {
         channel: 1,
-        header: ContentHeader::new(body.len() as u64, BasicProperties::default()),
+        header: ContentHeader::new(body.len() as u64, properties),
     })?;
     if !body.is_empty() {
         c.send(&Frame::Body {
@@ -546,13 +786,270 @@ macro_rules! open_or_fail {
     };
 }
 
+macro_rules! or_outcome {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(o) => return o,
+        }
+    };
+}
+
+/// What a frame of `total` octets (header and end octet included) did to the broker.
+enum Sized {
+    /// The broker took it: a later basic.qos was answered and the message came back whole.
+    Accepted(String),
+    /// It closed.
+    Closed(Closing),
+}
+
+/// Opens a connection, declares a queue, and publishes to it one message whose one body frame
+/// is `total` octets long; the frames are written from a second thread, whole, while this one
+/// reads, so a broker that objects before reading the payload is still heard. Then a
+/// basic.qos: its qos-ok (and the message, got back) shows the frame was accepted.
+fn sized_body_frame(t: &Target, tr: &mut Trace, total: u32) -> Result<Sized, Outcome> {
+    let (mut c, _) = Conn::open(t, tr).map_err(setup_failed)?;
+    let q = declare_queue(&mut c).map_err(Outcome::Fail)?;
+    let payload = total.saturating_sub(8) as usize;
+    let mut bytes = Frame::method(
+        1,
+        BasicPublish {
+            routing_key: q.clone(),
+            ..Default::default()
+        },
+    )
+    .to_vec();
+    bytes.extend(
+        Frame::Header {
+            channel: 1,
+            header: ContentHeader::new(payload as u64, BasicProperties::default()),
+        }
+        .to_vec(),
+    );
+    let body_at = bytes.len();
+    bytes.extend(frame_bytes(3, 1, &vec![b'm'; payload], 0xCE));
+    bytes.extend(
+        Frame::method(
+            1,
+            BasicQos {
+                prefetch_count: 1,
+                ..Default::default()
+            },
+        )
+        .to_vec(),
+    );
+    c.trace.log(
+        ">",
+        &bytes[body_at..body_at + 7],
+        format!(
+            "basic.publish, content header, a body frame of {total} octets ({payload}-octet payload), basic.qos"
+        ),
+    );
+    let mut writer = c
+        .stream
+        .try_clone()
+        .map_err(|e| Outcome::Fail(format!("clone socket: {e}")))?;
+    std::thread::spawn(move || {
+        let _ = writer.write_all(&bytes);
+    });
+    match c.await_close_unless(|f| {
+        matches!(
+            f,
+            Frame::Method {
+                channel: 1,
+                method: Method::BasicQosOk(_)
+            }
+        )
+    }) {
+        Err(closing) => Ok(Sized::Closed(closing)),
+        Ok(_) => {
+            let got = c
+                .send(&Frame::method(
+                    1,
+                    BasicGet {
+                        queue: q,
+                        no_ack: true,
+                        ..Default::default()
+                    },
+                ))
+                .and_then(|_| read_message(&mut c));
+            c.close();
+            match got {
+                Ok(m) if m.body.len() == payload => Ok(Sized::Accepted(format!(
+                    "accepted a {total}-octet frame (basic.qos-ok; the {payload}-octet body came back)"
+                ))),
+                Ok(m) => Err(Outcome::Fail(format!(
+                    "accepted a {total}-octet frame, but the body came back with {} octets, not {payload}",
+                    m.body.len()
+                ))),
+                Err(e) => Ok(Sized::Accepted(format!(
+                    "accepted a {total}-octet frame (basic.qos-ok), but getting the message back failed: {e}"
+                ))),
+            }
+        }
+    }
+}
+
+/// Publishes a message whose headers table holds `v` (one entry, `v`) to a queue of its own,
+/// gets it back, and compares the table octet for octet.
+fn table_roundtrip(
+    t: &Target,
+    tr: &mut Trace,
+    value: FieldValue<'static>,
+) -> Result<String, (bool, String)> {
+    let (mut c, _) = Conn::open(t, tr).map_err(|e| (false, format!("set-up failed: {e}")))?;
+    let q = declare_queue(&mut c).map_err(|e| (false, e))?;
+    let mut table = FieldTable::builder();
+    table.insert("v", value).ok();
+    let table = table.build();
+    let props = BasicProperties {
+        headers: Some(table.clone()),
+        ..Default::default()
+    };
+    publish_with(&mut c, "", &q, false, props, b"t").map_err(|e| (false, e))?;
+    c.send(&Frame::method(
+        1,
+        BasicGet {
+            queue: q,
+            no_ack: true,
+            ..Default::default()
+        },
+    ))
+    .map_err(|e| (false, e))?;
+    let mut assembler = Assembler::default();
+    for _ in 0..8 {
+        let frame = match c.recv() {
+            Got::Frame(f) => f,
+            Got::Closed => {
+                return Err((
+                    true,
+                    "the socket closed after the publish, with no close method".into(),
+                ))
+            }
+            Got::Timeout => return Err((false, "no basic.get-ok within the timeout".into())),
+            Got::Bad(e) => return Err((false, e)),
+        };
+        if let Frame::Method {
+            method: Method::ConnectionClose(_) | Method::ChannelClose(_),
+            ..
+        } = &frame
+        {
+            return Err((
+                true,
+                format!("the broker refused the table: {}", describe(&frame)),
+            ));
+        }
+        match assembler.push(frame) {
+            Ok(Some(Assembled::Message(m))) => {
+                c.close();
+                let back = m.header.properties.headers.clone().unwrap_or_default();
+                return if back.as_bytes() == table.as_bytes() {
+                    Ok(format!(
+                        "the headers table came back octet for octet: {:?}",
+                        back.get("v")
+                    ))
+                } else {
+                    Err((
+                        false,
+                        format!(
+                            "the headers table came back changed: sent {}, got {}",
+                            hex::encode(table.as_bytes()),
+                            hex::encode(back.as_bytes())
+                        ),
+                    ))
+                };
+            }
+            Ok(Some(Assembled::Frame(f))) => {
+                return Err((
+                    false,
+                    format!("expected basic.get-ok, got {}", describe(&f)),
+                ))
+            }
+            Ok(None) => {}
+            Err(e) => return Err((false, e.to_string())),
+        }
+    }
+    Err((false, "no message after 8 frames".into()))
+}
+
+/// [`table_roundtrip`] as an outcome: a refusal (a close) is `deviation` when one is named.
+fn table_case(
+    t: &Target,
+    tr: &mut Trace,
+    value: FieldValue<'static>,
+    deviation: Option<&'static str>,
+) -> Outcome {
+    match (table_roundtrip(t, tr, value), deviation) {
+        (Ok(s), _) => Outcome::Pass(s),
+        (Err((true, s)), Some(id)) => Outcome::Deviation(id, s),
+        (Err((_, s)), _) => Outcome::Fail(s),
+    }
+}
+
+/// A handshake that goes wrong on purpose: `mechanism` and `password` in start-ok, then
+/// tune-ok values from `tune_ok` (given the broker's tune; `None`: the case cannot run, with
+/// why) and connection.open for `vhost`. Returns how the broker ended it, or the frame that
+/// shows it went on (connection.tune after a bad start-ok, connection.open-ok after open).
+fn bad_handshake(
+    c: &mut Conn<'_>,
+    t: &Target,
+    mechanism: &str,
+    password: &str,
+    tune_ok: impl FnOnce(&ConnectionTune) -> Result<(u16, u32), String>,
+    vhost: &str,
+) -> Result<Result<String, Closing>, Outcome> {
+    c.hs_start().map_err(setup_failed)?;
+    c.hs_start_ok(mechanism, &t.user, password)
+        .map_err(Outcome::Fail)?;
+    let tune = match c.await_close_unless(|f| {
+        matches!(
+            f,
+            Frame::Method {
+                method: Method::ConnectionTune(_),
+                ..
+            }
+        )
+    }) {
+        Ok(Frame::Method {
+            method: Method::ConnectionTune(tune),
+            ..
+        }) => tune,
+        Ok(f) => return Ok(Ok(describe(&f))),
+        Err(closing) => return Ok(Err(closing)),
+    };
+    if mechanism != "PLAIN" || password != t.password {
+        return Ok(Ok(format!(
+            "connection.tune (the start-ok was taken: tune {}/{}/{})",
+            tune.channel_max, tune.frame_max, tune.heartbeat
+        )));
+    }
+    let (channel_max, frame_max) = tune_ok(&tune).map_err(Outcome::Unimplemented)?;
+    c.hs_tune_ok_open(channel_max, frame_max, 0, vhost)
+        .map_err(Outcome::Fail)?;
+    match c.await_close_unless(|f| {
+        matches!(
+            f,
+            Frame::Method {
+                method: Method::ConnectionOpenOk(_),
+                ..
+            }
+        )
+    }) {
+        Ok(_) => Ok(Ok(format!(
+            "connection.open-ok (tune-ok channel-max {channel_max}, frame-max {frame_max}; the broker's tune {}/{})",
+            tune.channel_max, tune.frame_max
+        ))),
+        Err(closing) => Ok(Err(closing)),
+    }
+}
+
 /// Every AMQP broker case, in the order they run.
 pub fn cases() -> Vec<Case<Target>> {
     vec![
         Case {
             id: "amqp-broker/protocol-header/0-9-1",
             section: "AMQP 0-9-1 §4.2.2",
-            requirement: "The client opens with the protocol header; the server answers with connection.start (version 0-9).",
+            requirement: "\"The client opens a new socket connection to the AMQP server and sends the protocol header. The server either accepts or rejects the protocol header.\" Examples: \"AMQP%d0.0.9.1 → Connection.Start method\"",
             level: Level::Must,
             accepts: "connection.start with version-major 0, version-minor 9",
             run: |t, tr| {
@@ -574,23 +1071,39 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/protocol-header/unsupported-version",
             section: "AMQP 0-9-1 §4.2.2",
-            requirement: "If the server cannot support the protocol specified in the protocol header, it MUST respond with a valid protocol header and then close the socket connection.",
+            requirement: "\"If the server does not recognise the first 5 octets of data on the socket, or does not support the specific protocol version that the client requests, it MUST write a valid protocol header to the socket, then flush the socket (to ensure the client application will receive the data) and then close the socket connection.\" (connection.start, rule server-support: \"The server MUST provide a protocol version that is lower than or equal to that requested by the client in the protocol header.\")",
             level: Level::Must,
-            accepts: "a protocol header for a version it speaks, then the socket closed",
-            run: |t, tr| header_refused(t, tr, b"AMQP\x00\x01\x00\x00", "AMQP 1.0 header"),
+            accepts: "a protocol header AMQP 0 x y z with a version at most 1-0-0, then the socket closed",
+            run: |t, tr| header_refused(t, tr, b"AMQP\x00\x01\x00\x00", "AMQP 1.0 header", false),
+        },
+        Case {
+            id: "amqp-broker/protocol-header/0-9-2",
+            section: "AMQP 0-9-1 §4.2.2",
+            requirement: "\"Clients and servers that implement multiple versions of AMQP should use all eight octets of the protocol header to identify the protocol.\" and \"If the server ... does not support the specific protocol version that the client requests, it MUST write a valid protocol header to the socket ... and then close the socket connection.\"",
+            level: Level::Should,
+            accepts: "a protocol header with a version at most 0-9-2 (0-9-1), then the socket closed",
+            run: |t, tr| header_refused(t, tr, b"AMQP\x00\x00\x09\x02", "AMQP 0-9-2 header (no such revision)", false),
+        },
+        Case {
+            id: "amqp-broker/protocol-header/legacy-0-9",
+            section: "AMQP 0-9-1 §4.2.2; the 0-9 header format (class 1, instance 1, 0.9)",
+            requirement: "\"The server either accepts or rejects the protocol header. If it rejects the protocol header writes a valid protocol header to the socket and then closes the socket.\" (derived: the legacy `AMQP 1 1 0 9` header asks for AMQP 0-9; a broker that speaks 0-9 accepts it with connection.start 0-9, one that does not answers with its own header and closes)",
+            level: Level::Must,
+            accepts: "connection.start version 0-9, or a valid protocol header then the socket closed",
+            run: |t, tr| header_refused(t, tr, b"AMQP\x01\x01\x00\x09", "legacy AMQP 0-9 header (1 1 0 9)", true),
         },
         Case {
             id: "amqp-broker/protocol-header/garbage",
             section: "AMQP 0-9-1 §4.2.2",
-            requirement: "The server either accepts or rejects the protocol header; a rejection sends a valid protocol header and closes.",
-            level: Level::Should,
-            accepts: "a protocol header, then the socket closed",
-            run: |t, tr| header_refused(t, tr, b"GET / HTTP/1.1\r\n\r\n", "an HTTP request"),
+            requirement: "\"If the server does not recognise the first 5 octets of data on the socket ... it MUST write a valid protocol header to the socket, then flush the socket ... and then close the socket connection.\" and \"The server MAY accept non-AMQP protocols such as HTTP.\"",
+            level: Level::Must,
+            accepts: "a valid protocol header, then the socket closed (an HTTP answer: informational, the MAY)",
+            run: |t, tr| header_refused(t, tr, b"GET / HTTP/1.1\r\n\r\n", "an HTTP request", false),
         },
         Case {
             id: "amqp-broker/connection/handshake-plain",
             section: "AMQP 0-9-1 §2.2.4, connection class",
-            requirement: "start / start-ok (PLAIN) / tune / tune-ok / open / open-ok opens a connection.",
+            requirement: "connection.start / start-ok (PLAIN) / tune / tune-ok / open / open-ok opens a connection (derived: the connection class's methods, each marked `implement=\"MUST\"` for the server).",
             level: Level::Must,
             accepts: "connection.open-ok",
             run: |t, tr| {
@@ -608,8 +1121,8 @@ pub fn cases() -> Vec<Case<Target>> {
         },
         Case {
             id: "amqp-broker/connection/tune-frame-max",
-            section: "AMQP 0-9-1 connection.tune (frame-max)",
-            requirement: "frame-max: the largest frame size the server proposes; it must be at least frame-min-size (4096) or 0 (no limit).",
+            section: "AMQP 0-9-1 connection.tune frame-max, rule minimum",
+            requirement: "\"Until the frame-max has been negotiated, both peers MUST accept frames of up to frame-min-size octets large, and the minimum negotiated value for frame-max is also frame-min-size.\" (frame-min-size = 4096; \"Zero means that the server does not impose any specific limit\")",
             level: Level::Must,
             accepts: "frame-max 0 or >= 4096",
             run: |t, tr| {
@@ -624,132 +1137,428 @@ pub fn cases() -> Vec<Case<Target>> {
         },
         Case {
             id: "amqp-broker/connection/bad-credentials",
-            section: "AMQP 0-9-1 connection.start-ok; reply code 403",
-            requirement: "A server that rejects the client's credentials closes the connection (403 access-refused).",
+            section: "AMQP 0-9-1 reply code 403 access-refused; RabbitMQ capability authentication_failure_close",
+            requirement: "derived from reply code 403: \"access-refused: The client attempted to work with a server entity to which it has no access due to security settings.\" (msgwire announces the authentication_failure_close capability, under which RabbitMQ documents connection.close 403)",
             level: Level::Should,
-            accepts: "connection.close 403, or the socket closed",
+            accepts: "connection.close 403 on channel 0, close-ok, the socket closed (a bare socket close: non-strict)",
             run: |t, tr| {
-                let bad = Target {
-                    password: format!("{}-wrong", t.password),
-                    ..t.clone()
-                };
-                let mut c = match Conn::connect(&bad, tr) {
+                let mut c = match Conn::connect(t, tr) {
                     Ok(c) => c,
                     Err(e) => return setup_failed(e),
                 };
-                match c.handshake(&bad, 0) {
-                    Ok(_) => Outcome::Fail("a wrong password opened the connection".into()),
-                    Err(e) if e.contains("socket closed") => Outcome::NonStrict(format!("the socket closed without connection.close ({e})")),
-                    Err(_) => match c.await_close() {
-                        Closing::Connection(403, text) => Outcome::Pass(format!("connection.close 403 {text:?}")),
-                        other => Outcome::Pass(format!("refused: {other:?}")),
+                let wrong = format!("{}-wrong", t.password);
+                match or_outcome!(bad_handshake(&mut c, t, "PLAIN", &wrong, |_| Err(String::new()), &t.vhost)) {
+                    Ok(went_on) => Outcome::Fail(format!("a wrong password was not refused: {went_on}")),
+                    Err(Closing::Socket) => Outcome::NonStrict("the socket closed without connection.close 403".into()),
+                    Err(closing) => judge(closing, Want { connection: true, codes: &[403], ids: None }),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/connection/unknown-mechanism",
+            section: "AMQP 0-9-1 connection.start-ok mechanism, rule validity",
+            requirement: "\"If the mechanism field does not contain one of the security mechanisms proposed by the server in the Start method, the server MUST close the connection without sending any further data.\"",
+            level: Level::Must,
+            accepts: "the socket closed, no connection.close",
+            run: |t, tr| {
+                let mut c = match Conn::connect(t, tr) {
+                    Ok(c) => c,
+                    Err(e) => return setup_failed(e),
+                };
+                match or_outcome!(bad_handshake(&mut c, t, "MSGWIRE-NO-SUCH-MECHANISM", &t.password, |_| Err(String::new()), &t.vhost)) {
+                    Ok(went_on) => Outcome::Fail(format!("an unknown mechanism was not refused: {went_on}")),
+                    Err(closing) => judge_silent(closing, None),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/connection/unknown-vhost",
+            section: "AMQP 0-9-1 connection.open; reply code 402 invalid-path",
+            requirement: "derived from reply code 402 (a hard error, i.e. a connection exception): \"invalid-path: The client tried to work with an unknown virtual host.\" connection.close: \"When a close is due to an exception, the sender provides the class and method id of the method which caused the exception.\"",
+            level: Level::Must,
+            accepts: "connection.close 402 with class-id 10, method-id 40 (connection.open), close-ok, the socket closed",
+            run: |t, tr| {
+                let mut c = match Conn::connect(t, tr) {
+                    Ok(c) => c,
+                    Err(e) => return setup_failed(e),
+                };
+                match or_outcome!(bad_handshake(&mut c, t, "PLAIN", &t.password, |tune| Ok((tune.channel_max, tune.frame_max)), "msgwire.check.no-such-vhost")) {
+                    Ok(went_on) => Outcome::Fail(format!("an unknown virtual host was opened: {went_on}")),
+                    Err(Closing::Close(cl)) if cl.connection && cl.code == 530 && cl.sequence.is_ok() => Outcome::Deviation(
+                        "rabbitmq/unknown-vhost-530",
+                        format!("{cl}: 530 not-allowed, where the spec's code for an unknown virtual host is 402 invalid-path"),
+                    ),
+                    Err(closing) => judge(closing, Want { connection: true, codes: &[402], ids: Some((10, 40)) }),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/connection/tune-ok-channel-max-above",
+            section: "AMQP 0-9-1 connection.tune-ok channel-max, rule upper-limit",
+            requirement: "\"If the client specifies a channel max that is higher than the value provided by the server, the server MUST close the connection without attempting a negotiated close. The server may report the error in some fashion to assist implementors.\"",
+            level: Level::Must,
+            accepts: "the socket closed, no connection.close (unimplemented when the broker sets no channel limit)",
+            run: |t, tr| {
+                let mut c = match Conn::connect(t, tr) {
+                    Ok(c) => c,
+                    Err(e) => return setup_failed(e),
+                };
+                let over = |tune: &ConnectionTune| match tune.channel_max {
+                    0 | u16::MAX => Err(format!("the broker's channel-max {} leaves nothing above it", tune.channel_max)),
+                    m => Ok((m + 1, tune.frame_max)),
+                };
+                match or_outcome!(bad_handshake(&mut c, t, "PLAIN", &t.password, over, &t.vhost)) {
+                    Ok(went_on) => Outcome::Fail(format!("the connection opened: {went_on}")),
+                    Err(closing) => judge_silent(closing, None),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/connection/tune-ok-frame-max-above",
+            section: "AMQP 0-9-1 connection.tune-ok frame-max, rule upper-limit",
+            requirement: "\"If the client specifies a frame max that is higher than the value provided by the server, the server MUST close the connection without attempting a negotiated close. The server may report the error in some fashion to assist implementors.\"",
+            level: Level::Must,
+            accepts: "the socket closed, no connection.close (unimplemented when the broker sets no frame limit)",
+            run: |t, tr| {
+                let mut c = match Conn::connect(t, tr) {
+                    Ok(c) => c,
+                    Err(e) => return setup_failed(e),
+                };
+                let over = |tune: &ConnectionTune| match tune.frame_max {
+                    0 | u32::MAX => Err(format!("the broker's frame-max {} leaves nothing above it", tune.frame_max)),
+                    m => Ok((tune.channel_max, m + 1)),
+                };
+                match or_outcome!(bad_handshake(&mut c, t, "PLAIN", &t.password, over, &t.vhost)) {
+                    Ok(went_on) => Outcome::Fail(format!("the connection opened: {went_on}")),
+                    Err(closing) => judge_silent(closing, None),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/connection/tune-ok-frame-max-below-min",
+            section: "AMQP 0-9-1 connection.tune-ok frame-max, rule minimum",
+            requirement: "\"Until the frame-max has been negotiated, both peers MUST accept frames of up to frame-min-size octets large, and the minimum negotiated value for frame-max is also frame-min-size.\" (derived: a tune-ok with frame-max 4095 is refused)",
+            level: Level::Must,
+            accepts: "the connection refused: the socket closed, or connection.close with an error code",
+            run: |t, tr| {
+                let mut c = match Conn::connect(t, tr) {
+                    Ok(c) => c,
+                    Err(e) => return setup_failed(e),
+                };
+                match or_outcome!(bad_handshake(&mut c, t, "PLAIN", &t.password, |tune| Ok((tune.channel_max, 4095)), &t.vhost)) {
+                    Ok(went_on) => Outcome::Fail(format!("frame-max 4095 was accepted: {went_on}")),
+                    Err(Closing::Socket) => Outcome::Pass("refused: the socket closed".into()),
+                    Err(Closing::Close(cl)) if cl.connection && cl.channel == 0 && cl.code >= 300 => match &cl.sequence {
+                        Ok(()) => Outcome::Pass(format!("refused: {cl}; close-ok, then the socket closed")),
+                        Err(e) => Outcome::Fail(format!("{cl}: {e}")),
                     },
+                    Err(other) => Outcome::Fail(format!("{other}; expected the connection refused")),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/frame/at-frame-max",
+            section: "AMQP 0-9-1 connection.tune frame-max",
+            requirement: "frame-max: \"The largest frame size that the server proposes for the connection, including frame header and end-byte.\" (derived: a frame of exactly frame-max octets is accepted)",
+            level: Level::Must,
+            accepts: "basic.qos-ok after a body frame of frame-max octets, and the body back whole",
+            run: |t, tr| {
+                let fm = {
+                    let (c, tune) = open_or_fail!(t, tr);
+                    c.close();
+                    tune.frame_max
+                };
+                if fm == 0 {
+                    return Outcome::Unimplemented("the broker sets no frame-max".into());
+                }
+                match or_outcome!(sized_body_frame(t, tr, fm)) {
+                    Sized::Accepted(s) => Outcome::Pass(s),
+                    Sized::Closed(closing) => Outcome::Fail(format!("a frame of exactly frame-max ({fm}) octets was refused: {closing}")),
                 }
             },
         },
         Case {
             id: "amqp-broker/frame/over-frame-max",
             section: "AMQP 0-9-1 §4.2.3; connection.tune frame-max",
-            requirement: "A peer MUST NOT send frames larger than the agreed-upon size. A peer that receives an oversized frame MUST signal a connection exception with reply code 501 (frame error).",
+            requirement: "\"A peer MUST NOT send frames larger than the agreed-upon size. A peer that receives an oversized frame MUST signal a connection exception with reply code 501 (frame error).\"",
             level: Level::Must,
-            accepts: "connection.close 501",
+            accepts: "connection.close 501 for body frames of frame-max + 1, + 8 and + 9 octets (whole frames sent), each on its own connection",
             run: |t, tr| {
-                let (mut c, tune) = open_or_fail!(t, tr);
-                if tune.frame_max == 0 {
-                    return Outcome::Unimplemented("the broker sets no frame-max".into());
+                let fm = {
+                    let (c, tune) = open_or_fail!(t, tr);
+                    c.close();
+                    tune.frame_max
+                };
+                if fm == 0 || fm > u32::MAX - 9 {
+                    return Outcome::Unimplemented(format!("the broker's frame-max {fm} leaves nothing above it"));
                 }
-                // Only the 7-octet head: a payload the broker will not read would reset the socket.
-                let mut head = vec![1, 0, 1];
-                head.extend_from_slice(&(tune.frame_max + 1).to_be_bytes());
-                try_or_fail!(c.send_raw(&head, "method frame head, payload frame-max + 1"));
-                judge_close(c.await_close(), true, &[501], &[])
+                let mut seen = Vec::new();
+                let (mut wrong, mut within_fudge) = (Vec::new(), Vec::new());
+                for over in [1u32, 8, 9] {
+                    match or_outcome!(sized_body_frame(t, tr, fm + over)) {
+                        Sized::Accepted(s) => {
+                            seen.push(format!("+{over}: {s}"));
+                            if over <= 8 { within_fudge.push(over) } else { wrong.push(over) }
+                        }
+                        Sized::Closed(closing) => match judge(closing, conn(&[501])) {
+                            Outcome::Pass(s) => seen.push(format!("+{over}: {s}")),
+                            other => {
+                                seen.push(format!("+{over}: {other:?}"));
+                                wrong.push(over);
+                            }
+                        },
+                    }
+                }
+                let seen = seen.join("; ");
+                if wrong.is_empty() && within_fudge.is_empty() {
+                    Outcome::Pass(format!("frame-max {fm}: {seen}"))
+                } else if wrong.is_empty() {
+                    Outcome::Deviation("rabbitmq/frame-size-fudge", format!("frame-max {fm}: {seen}"))
+                } else {
+                    Outcome::Fail(format!("frame-max {fm}: {seen}"))
+                }
             },
         },
         Case {
             id: "amqp-broker/frame/bad-end-octet",
             section: "AMQP 0-9-1 §4.2.3",
-            requirement: "If a peer receives a frame with a bad frame-end octet it MUST treat this as a connection error (501 frame-error).",
+            requirement: "\"When a peer reads a frame it MUST check that the frame-end is valid before attempting to decode the frame. If the frame-end is not valid it MUST treat this as a fatal protocol error and close the connection without sending any further data on it.\"",
             level: Level::Must,
-            accepts: "connection.close 501",
-            run: |t, tr| after_open(t, tr, &frame_bytes(8, 0, &[], 0xCD), "heartbeat with end octet 0xcd", &[501], &[]),
+            accepts: "the socket closed, no connection.close",
+            run: |t, tr| match after_open(t, tr, &frame_bytes(8, 0, &[], 0xCD), "heartbeat with end octet 0xcd") {
+                Ok(closing) => judge_silent(closing, Some(("rabbitmq/fatal-frame-error-close", &[501]))),
+                Err(o) => o,
+            },
         },
         Case {
             id: "amqp-broker/frame/unknown-type",
             section: "AMQP 0-9-1 §4.2.3",
-            requirement: "A frame of an unknown type is a frame error (501).",
+            requirement: "\"If a peer receives a frame with a type that is not one of these defined types, it MUST treat this as a fatal protocol error and close the connection without sending any further data on it\"",
             level: Level::Must,
-            accepts: "connection.close 501",
-            run: |t, tr| after_open(t, tr, &frame_bytes(9, 0, &[], 0xCE), "frame type 9", &[501], &[]),
+            accepts: "the socket closed, no connection.close",
+            run: |t, tr| match after_open(t, tr, &frame_bytes(9, 0, &[], 0xCE), "frame type 9") {
+                Ok(closing) => judge_silent(closing, Some(("rabbitmq/fatal-frame-error-close", &[501]))),
+                Err(o) => o,
+            },
         },
         Case {
             id: "amqp-broker/frame/heartbeat-on-channel-1",
-            section: "AMQP 0-9-1 §4.2.7",
-            requirement: "Heartbeat frames MUST have a channel number of zero. A peer that receives an invalid heartbeat frame MUST raise a connection exception with reply code 501 (frame error).",
+            section: "AMQP 0-9-1 §4.2.7; §4.2.3",
+            requirement: "§4.2.7: \"Heartbeat frames MUST have a channel number of zero. A peer that receives an invalid heartbeat frame MUST raise a connection exception with reply code 501 (frame error).\" §4.2.3: \"The channel number MUST be zero for all heartbeat frames ... A peer that receives a non-zero channel number for one of these frames MUST signal a connection exception with reply code 503 (command invalid).\"",
             level: Level::Must,
-            accepts: "connection.close 501 (505 unexpected-frame: non-strict)",
-            run: |t, tr| after_open(t, tr, &frame_bytes(8, 1, &[], 0xCE), "heartbeat on channel 1", &[501], &[505]),
+            accepts: "connection.close 501 or 503 (the two sections disagree), close-ok, the socket closed",
+            run: |t, tr| match after_open(t, tr, &frame_bytes(8, 1, &[], 0xCE), "heartbeat on channel 1") {
+                Ok(Closing::Close(cl)) if cl.connection && cl.code == 505 && cl.sequence.is_ok() => Outcome::Deviation(
+                    "rabbitmq/heartbeat-channel-505",
+                    format!("{cl}: 505 unexpected-frame, where §4.2.7 says 501 and §4.2.3 says 503"),
+                ),
+                Ok(closing) => judge(closing, conn(&[501, 503])),
+                Err(o) => o,
+            },
+        },
+        Case {
+            id: "amqp-broker/frame/heartbeat-with-payload",
+            section: "AMQP 0-9-1 §4.2.7; §4.2.1 grammar",
+            requirement: "§4.2.7: \"A peer that receives an invalid heartbeat frame MUST raise a connection exception with reply code 501 (frame error).\" (derived: the grammar's `heartbeat = %d8 %d0 %d0 frame-end` has no payload, so one with a payload is invalid)",
+            level: Level::Must,
+            accepts: "connection.close 501, close-ok, the socket closed",
+            run: |t, tr| after_open_judged(t, tr, &frame_bytes(8, 0, b"hb", 0xCE), "heartbeat with a 2-octet payload", conn(&[501])),
+        },
+        Case {
+            id: "amqp-broker/frame/connection-method-on-channel-1",
+            section: "AMQP 0-9-1 §4.2.3",
+            requirement: "\"The channel number MUST be zero for all heartbeat frames, and for method, header and body frames that refer to the Connection class. A peer that receives a non-zero channel number for one of these frames MUST signal a connection exception with reply code 503 (command invalid).\"",
+            level: Level::Must,
+            accepts: "connection.close 503, close-ok, the socket closed",
+            run: |t, tr| {
+                let bad = Frame::method(1, ConnectionTuneOk { channel_max: 0, frame_max: 0, heartbeat: 0 }).to_vec();
+                after_open_judged(t, tr, &bad, "connection.tune-ok on channel 1", conn(&[503]))
+            },
         },
         Case {
             id: "amqp-broker/channel/unopened",
-            section: "AMQP 0-9-1 channel class; reply code 504",
-            requirement: "A method on a channel that is not open is a channel-error (504), a connection exception.",
+            section: "AMQP 0-9-1 channel class; reply code 504 channel-error",
+            requirement: "derived from reply code 504 (a hard error, i.e. a connection exception): \"channel-error: The client attempted to work with a channel that had not been correctly opened.\" connection.close: \"When a close is due to an exception, the sender provides the class and method id of the method which caused the exception.\"",
             level: Level::Must,
-            accepts: "connection.close 504",
+            accepts: "connection.close 504 with class-id 60, method-id 10 (basic.qos), close-ok, the socket closed",
             run: |t, tr| {
                 let bad = Frame::method(7, BasicQos { prefetch_count: 1, ..Default::default() }).to_vec();
-                after_open(t, tr, &bad, "basic.qos on channel 7 (not open)", &[504], &[])
+                after_open_judged(t, tr, &bad, "basic.qos on channel 7 (not open)", Want { connection: true, codes: &[504], ids: Some((60, 10)) })
+            },
+        },
+        Case {
+            id: "amqp-broker/channel/open-twice",
+            section: "AMQP 0-9-1 channel.open, rule state; reply code 504 channel-error",
+            requirement: "channel.open: \"The client MUST NOT use this method on an already-opened channel.\" (derived: the broker signals it with 504 channel-error, a connection exception, naming channel.open: class-id 20, method-id 10)",
+            level: Level::Must,
+            accepts: "connection.close 504 with class-id 20, method-id 10, close-ok, the socket closed",
+            run: |t, tr| {
+                let bad = Frame::method(1, ChannelOpen::default()).to_vec();
+                after_open_judged(t, tr, &bad, "channel.open on channel 1 (already open)", Want { connection: true, codes: &[504], ids: Some((20, 10)) })
             },
         },
         Case {
             id: "amqp-broker/method/unknown",
-            section: "AMQP 0-9-1 reply codes 503, 540",
-            requirement: "An unknown class or method is command-invalid (503) or not-implemented (540).",
+            section: "AMQP 0-9-1 §4.2.4; reply codes 503, 540",
+            requirement: "derived from reply codes 540 (\"not-implemented: The client tried to use functionality that is not implemented in the server.\") and 503 (\"command-invalid: The client sent an invalid sequence of frames, attempting to perform an operation that was considered invalid by the server.\"), both hard errors, i.e. connection exceptions",
             level: Level::Must,
-            accepts: "connection.close 540 or 503",
-            run: |t, tr| {
-                let bad = frame_bytes(1, 1, &[0, 60, 0, 255], 0xCE);
-                after_open(t, tr, &bad, "method 60.255", &[540, 503], &[])
-            },
+            accepts: "connection.close 540 or 503, close-ok, the socket closed",
+            run: |t, tr| after_open_judged(t, tr, &frame_bytes(1, 1, &[0, 60, 0, 255], 0xCE), "method 60.255 (basic has no method 255)", conn(&[540, 503])),
+        },
+        Case {
+            id: "amqp-broker/method/unknown-class",
+            section: "AMQP 0-9-1 §4.2.4; reply codes 503, 540",
+            requirement: "§4.2.4: \"The class-id and method-id are constants that are defined in the AMQP class and method specifications.\" (derived: an undefined class is 540 not-implemented or 503 command-invalid, as for an unknown method)",
+            level: Level::Must,
+            accepts: "connection.close 540 or 503, close-ok, the socket closed",
+            run: |t, tr| after_open_judged(t, tr, &frame_bytes(1, 1, &[0, 99, 0, 10], 0xCE), "method 99.10 (no class 99)", conn(&[540, 503])),
+        },
+        Case {
+            id: "amqp-broker/method/truncated-arguments",
+            section: "AMQP 0-9-1 §4.2.4; reply codes 501, 502",
+            requirement: "derived from §4.2.4 (\"Method frame bodies consist of an invariant list of data fields, called 'arguments'\") and reply code 501 (\"frame-error: The sender sent a malformed frame that the recipient could not decode.\"; 502 syntax-error also fits), both hard errors, i.e. connection exceptions",
+            level: Level::Must,
+            accepts: "connection.close 501 or 502, close-ok, the socket closed",
+            run: |t, tr| after_open_judged(t, tr, &frame_bytes(1, 1, &[0, 60, 0, 10, 0, 0, 0, 0], 0xCE), "basic.qos cut after prefetch-size", conn(&[501, 502])),
         },
         Case {
             id: "amqp-broker/content/header-without-method",
             section: "AMQP 0-9-1 §4.2.6",
-            requirement: "A content header must follow a content-bearing method; otherwise: unexpected-frame (505).",
+            requirement: "\"A peer that receives an incomplete or badly-formatted content MUST raise a connection exception with reply code 505 (unexpected frame). This includes missing content headers, wrong class IDs in content headers, missing content body frames, etc.\"",
             level: Level::Must,
-            accepts: "connection.close 505",
+            accepts: "connection.close 505, close-ok, the socket closed",
+            run: |t, tr| after_open_judged(t, tr, &frame_bytes(2, 1, &header_payload(60, 0, 0), 0xCE), "content header with no method", conn(&[505])),
+        },
+        Case {
+            id: "amqp-broker/content/method-interleaved",
+            section: "AMQP 0-9-1 §4.2.6",
+            requirement: "\"no two content frames from the same channel may be mixed or overlapped, nor may content frames for a single content be mixed with method frames on the same channel.\" and \"A peer that receives an incomplete or badly-formatted content MUST raise a connection exception with reply code 505 (unexpected frame). This includes ... missing content body frames, etc.\"",
+            level: Level::Must,
+            accepts: "connection.close 505, close-ok, the socket closed",
             run: |t, tr| {
-                let header = Frame::Header { channel: 1, header: ContentHeader::new(0, BasicProperties::default()) }.to_vec();
-                after_open(t, tr, &header, "content header with no method", &[505], &[])
+                let mut bad = publish_frame();
+                bad.extend(frame_bytes(2, 1, &header_payload(60, 0, 10), 0xCE));
+                bad.extend(Frame::method(1, BasicQos { prefetch_count: 1, ..Default::default() }).to_vec());
+                after_open_judged(t, tr, &bad, "basic.publish, header (body-size 10), basic.qos before the body", conn(&[505]))
+            },
+        },
+        Case {
+            id: "amqp-broker/content/header-weight",
+            section: "AMQP 0-9-1 §4.2.6.1; §4.2.6",
+            requirement: "§4.2.6.1: \"The weight field is unused and must be zero.\" (derived: a content header with weight 1 is badly formatted; §4.2.6: \"A peer that receives an incomplete or badly-formatted content MUST raise a connection exception with reply code 505 (unexpected frame).\")",
+            level: Level::Must,
+            accepts: "connection.close 505, close-ok, the socket closed",
+            run: |t, tr| {
+                let mut bad = publish_frame();
+                bad.extend(frame_bytes(2, 1, &header_payload(60, 1, 1), 0xCE));
+                bad.extend(frame_bytes(3, 1, b"w", 0xCE));
+                after_open_judged(t, tr, &bad, "basic.publish, header with weight 1, body", conn(&[505]))
+            },
+        },
+        Case {
+            id: "amqp-broker/content/header-class-mismatch",
+            section: "AMQP 0-9-1 §4.2.6.1; §4.2.6",
+            requirement: "§4.2.6.1: \"The class-id MUST match the method frame class id. The peer MUST respond to an invalid class-id by raising a connection exception with reply code 501 (frame error).\" §4.2.6: \"... MUST raise a connection exception with reply code 505 (unexpected frame). This includes ... wrong class IDs in content headers\"",
+            level: Level::Must,
+            accepts: "connection.close 501 or 505 (the two sections disagree), close-ok, the socket closed",
+            run: |t, tr| {
+                let mut bad = publish_frame();
+                bad.extend(frame_bytes(2, 1, &header_payload(50, 0, 1), 0xCE));
+                bad.extend(frame_bytes(3, 1, b"c", 0xCE));
+                after_open_judged(t, tr, &bad, "basic.publish, header with class-id 50, body", conn(&[501, 505]))
+            },
+        },
+        Case {
+            id: "amqp-broker/content/header-on-channel-0",
+            section: "AMQP 0-9-1 §4.2.6.1",
+            requirement: "\"The channel number in content frames MUST NOT be zero. A peer that receives a zero channel number in a content frame MUST signal a connection exception with reply code 504 (channel error).\"",
+            level: Level::Must,
+            accepts: "connection.close 504, close-ok, the socket closed",
+            run: |t, tr| match after_open(t, tr, &frame_bytes(2, 0, &header_payload(60, 0, 0), 0xCE), "content header on channel 0") {
+                Ok(Closing::Close(cl)) if cl.connection && cl.code == 505 && cl.sequence.is_ok() => Outcome::Deviation(
+                    "rabbitmq/content-channel-zero-505",
+                    format!("{cl}: 505 unexpected-frame, where §4.2.6.1 says 504"),
+                ),
+                Ok(closing) => judge(closing, conn(&[504])),
+                Err(o) => o,
             },
         },
         Case {
             id: "amqp-broker/content/body-longer-than-declared",
-            section: "AMQP 0-9-1 §4.2.6.2",
-            requirement: "The body frames carry exactly body-size octets; a body frame beyond that is a frame error (501).",
+            section: "AMQP 0-9-1 §4.2.6.1; §4.2.6",
+            requirement: "§4.2.6.1: \"The body size is a 64-bit value that defines the total size of the content body, that is, the sum of the body sizes for the following content body frames.\" (derived: a 3-octet body after body-size 2 is badly formatted content; §4.2.6: \"A peer that receives an incomplete or badly-formatted content MUST raise a connection exception with reply code 505 (unexpected frame).\")",
             level: Level::Must,
-            accepts: "connection.close 501 at the body frame (505 only at a later frame: non-strict)",
+            accepts: "connection.close 505 (at the body frame, or at the basic.qos after it), close-ok, the socket closed",
+            run: |t, tr| {
+                let mut bad = publish_frame();
+                bad.extend(frame_bytes(2, 1, &header_payload(60, 0, 2), 0xCE));
+                bad.extend(frame_bytes(3, 1, b"abc", 0xCE));
+                bad.extend(Frame::method(1, BasicQos { prefetch_count: 1, ..Default::default() }).to_vec());
+                after_open_judged(t, tr, &bad, "publish, body-size 2, a 3-octet body, basic.qos", conn(&[505]))
+            },
+        },
+        Case {
+            id: "amqp-broker/basic/publish-missing-exchange",
+            section: "AMQP 0-9-1 basic.publish exchange, rule must-exist; reply code 404",
+            requirement: "basic.publish exchange: \"If the exchange name is specified, and that exchange does not exist, the server will raise a channel exception.\" (derived: reply code 404, \"not-found: The client attempted to work with a server entity that does not exist.\", naming basic.publish: class-id 60, method-id 40)",
+            level: Level::Must,
+            accepts: "channel.close 404 with class-id 60, method-id 40 on channel 1, close-ok, the channel reopens",
             run: |t, tr| {
                 let (mut c, _) = open_or_fail!(t, tr);
-                let mut bad = Frame::method(1, BasicPublish { routing_key: s("msgwire.check.nowhere"), ..Default::default() }).to_vec();
-                bad.extend(Frame::Header { channel: 1, header: ContentHeader::new(2, BasicProperties::default()) }.to_vec());
-                bad.extend(Frame::Body { channel: 1, payload: Payload::Borrowed(b"abc") }.to_vec());
-                try_or_fail!(c.send_raw(&bad, "publish, body-size 2, a 3-byte body"));
-                // Give the broker a moment to object to the body frame itself.
-                match c.recv_within(t.timeout / 2) {
-                    Got::Frame(Frame::Method { method: Method::ConnectionClose(cl), .. }) if cl.reply_code == 501 => {
-                        return Outcome::Pass(format!("connection.close 501 {:?}", cl.reply_text));
-                    }
-                    Got::Timeout => {}
-                    other => return Outcome::Fail(format!("{other:?}")),
-                }
-                // Silence: a following method shows whether the overrun was noticed at all.
-                try_or_fail!(c.send(&Frame::method(1, BasicQos { prefetch_count: 1, ..Default::default() })));
-                match c.await_close() {
-                    Closing::Connection(code, text) => Outcome::NonStrict(format!(
-                        "the body frame was taken silently; connection.close {code} {text:?} came only at the next frame"
-                    )),
-                    other => Outcome::Fail(format!("the overrun was never rejected: {other:?}")),
-                }
+                try_or_fail!(publish(&mut c, "msgwire.check.no-such-exchange", &s("k"), false, b"x"));
+                let out = judge(c.await_close(), Want { connection: false, codes: &[404], ids: Some((60, 40)) });
+                c.close();
+                out
+            },
+        },
+        Case {
+            id: "amqp-broker/table/spec-short-int-U",
+            section: "AMQP 0-9-1 §4.2.5.5 field tables; §4.2.1 grammar (field-value 'U' short-int)",
+            requirement: "§4.2.1: \"field-value = 't' boolean / 'b' short-short-int / 'B' short-short-uint / 'U' short-int / 'u' short-uint / 'I' long-int / 'i' long-uint / 'L' long-long-int / 'l' long-long-uint / ... / 'A' field-array / 'F' field-table / 'V' ; no field\" (derived: a well-formed entry of a grammar type is accepted and delivered unchanged)",
+            level: Level::Must,
+            accepts: "the message back with its headers table octet for octet",
+            run: |t, tr| table_case(t, tr, FieldValue::SpecI16(-2), Some("rabbitmq/field-table-types")),
+        },
+        Case {
+            id: "amqp-broker/table/spec-long-long-int-L",
+            section: "AMQP 0-9-1 §4.2.5.5 field tables; §4.2.1 grammar (field-value 'L' long-long-int)",
+            requirement: "§4.2.1: \"field-value = ... / 'L' long-long-int / ...\" (derived: a well-formed entry of a grammar type is accepted and delivered unchanged)",
+            level: Level::Must,
+            accepts: "the message back with its headers table octet for octet",
+            run: |t, tr| table_case(t, tr, FieldValue::SpecI64(-3), None),
+        },
+        Case {
+            id: "amqp-broker/table/array-A",
+            section: "AMQP 0-9-1 §4.2.5.5 field tables; §4.2.1 grammar (field-value 'A' field-array)",
+            requirement: "§4.2.1: \"field-value = ... / 'A' field-array / ...\" and \"field-array = long-int *field-value ; array of values\" (derived: a well-formed entry of a grammar type is accepted and delivered unchanged)",
+            level: Level::Must,
+            accepts: "the message back with its headers table octet for octet",
+            run: |t, tr| {
+                let array = FieldArray::from_values([
+                    FieldValue::I32(1),
+                    FieldValue::LongStr(LongStr::try_from("a").unwrap_or_default()),
+                    FieldValue::Void,
+                ]);
+                table_case(t, tr, FieldValue::Array(array), None)
+            },
+        },
+        Case {
+            id: "amqp-broker/table/void-V",
+            section: "AMQP 0-9-1 §4.2.5.5 field tables; §4.2.1 grammar (field-value 'V')",
+            requirement: "§4.2.1: \"field-value = ... / 'V' ; no field\" (derived: a well-formed entry of a grammar type is accepted and delivered unchanged)",
+            level: Level::Must,
+            accepts: "the message back with its headers table octet for octet",
+            run: |t, tr| table_case(t, tr, FieldValue::Void, None),
+        },
+        Case {
+            id: "amqp-broker/table/byte-array-x",
+            section: "RabbitMQ field types (AMQP 0-9-1 errata: 'x' byte array)",
+            requirement: "derived: RabbitMQ's field-type table adds 'x' (byte array: a long-uint length and that many octets); a broker MAY accept it (it is not in the 0-9-1 grammar); what the broker does is reported",
+            level: Level::May,
+            accepts: "the message back with its headers table octet for octet (refusal: non-strict)",
+            run: |t, tr| match table_case(t, tr, FieldValue::Bytes(LongStr::new(vec![0u8, 1, 0xff]).unwrap_or_default()), None) {
+                Outcome::Fail(s) => Outcome::NonStrict(format!("not accepted (it is an extension): {s}")),
+                other => other,
             },
         },
         Case {
@@ -802,7 +1611,7 @@ pub fn cases() -> Vec<Case<Target>> {
             run: |t, tr| {
                 let (mut c, _) = open_or_fail!(t, tr);
                 try_or_fail!(c.send(&Frame::method(1, QueueDeclare { queue: s("msgwire.check.no-such-queue"), passive: true, ..Default::default() })));
-                let out = judge_close(c.await_close(), false, &[404], &[]);
+                let out = judge(c.await_close(), Want { connection: false, codes: &[404], ids: Some((50, 10)) });
                 c.close();
                 out
             },
@@ -818,7 +1627,7 @@ pub fn cases() -> Vec<Case<Target>> {
                 let q = s("msgwire.check.redeclare");
                 try_or_fail!(c.call(1, QueueDeclare { queue: q.clone(), exclusive: true, auto_delete: true, ..Default::default() }, "queue.declare-ok"));
                 try_or_fail!(c.send(&Frame::method(1, QueueDeclare { queue: q, exclusive: true, auto_delete: false, ..Default::default() })));
-                let out = judge_close(c.await_close(), false, &[406], &[]);
+                let out = judge(c.await_close(), Want { connection: false, codes: &[406], ids: Some((50, 10)) });
                 c.close();
                 out
             },
@@ -1063,21 +1872,70 @@ pub fn cases() -> Vec<Case<Target>> {
     ]
 }
 
-fn header_refused(t: &Target, tr: &mut Trace, header: &[u8], what: &str) -> Outcome {
+/// Sends `header` and judges the refusal: a valid protocol header (`AMQP` 0 and a version no
+/// higher than the one asked for, when the header asked for one), then the socket closed.
+/// With `may_accept`, connection.start 0-9 (accepting the legacy 0-9 header) passes too.
+fn header_refused(
+    t: &Target,
+    tr: &mut Trace,
+    header: &[u8],
+    what: &str,
+    may_accept: bool,
+) -> Outcome {
     let mut c = match Conn::connect(t, tr) {
         Ok(c) => c,
         Err(e) => return setup_failed(e),
     };
     try_or_fail!(c.send_raw(header, what));
+    let asked = (header.len() == 8 && header.starts_with(b"AMQP\0"))
+        .then(|| [header[5], header[6], header[7]]);
     match c.recv() {
-        Got::Frame(Frame::ProtocolHeader(h)) => match c.recv() {
-            Got::Closed => Outcome::Pass(format!("protocol header {:?}, then closed", h.octets)),
-            other => Outcome::Fail(format!(
-                "protocol header {:?}, then {other:?} instead of closing",
-                h.octets
-            )),
-        },
-        Got::Closed => Outcome::NonStrict("closed without sending a protocol header".into()),
+        Got::Frame(Frame::ProtocolHeader(h)) => {
+            if h.octets[0] != 0 {
+                return Outcome::Fail(format!(
+                    "answered with protocol header {:?}, whose protocol-id is not 0",
+                    h.octets
+                ));
+            }
+            let version = [h.octets[1], h.octets[2], h.octets[3]];
+            if asked.is_some_and(|a| version > a) {
+                return Outcome::Fail(format!(
+                    "answered with protocol header {:?}, a version above the {:?} asked for",
+                    h.octets,
+                    asked.unwrap_or_default()
+                ));
+            }
+            match c.recv() {
+                Got::Closed => Outcome::Pass(format!(
+                    "protocol header {:?}, then the socket closed",
+                    h.octets
+                )),
+                other => Outcome::Fail(format!(
+                    "protocol header {:?}, then {other:?} instead of closing",
+                    h.octets
+                )),
+            }
+        }
+        Got::Frame(Frame::Method {
+            channel: 0,
+            method: Method::ConnectionStart(st),
+        }) if may_accept => {
+            if (st.version_major, st.version_minor) == (0, 9) {
+                c.close();
+                Outcome::Pass("accepted: connection.start 0-9".into())
+            } else {
+                Outcome::Fail(format!(
+                    "connection.start {}-{} for a 0-9 header",
+                    st.version_major, st.version_minor
+                ))
+            }
+        }
+        Got::Bad(_) if c.buf.starts_with(b"HTTP/") => Outcome::Info(format!(
+            "answered HTTP (the spec's MAY): {:?}",
+            String::from_utf8_lossy(&c.buf[..c.buf.len().min(40)])
+        )),
+        Got::Closed => Outcome::Fail("the socket closed without a protocol header".into()),
+        Got::Frame(f) => Outcome::Fail(format!("expected a protocol header, got {}", describe(&f))),
         other => Outcome::Fail(format!("expected a protocol header, got {other:?}")),
     }
 }

@@ -182,7 +182,38 @@ pub struct Deviation {
 
 /// Every deviation a live case may report with [`Outcome::Deviation`]. A case that names an id
 /// missing from this table fails (tested), so the table is the complete list users can accept.
-pub const DEVIATIONS: &[Deviation] = &[];
+pub const DEVIATIONS: &[Deviation] = &[
+    Deviation {
+        id: "rabbitmq/content-channel-zero-505",
+        what: "a content frame on channel 0 gets connection.close 505 unexpected-frame; §4.2.6.1 says 504 channel-error",
+        finding: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3), AMQP 0-9-1",
+    },
+    Deviation {
+        id: "rabbitmq/fatal-frame-error-close",
+        what: "a bad frame-end octet or an unknown frame type gets connection.close 501; §4.2.3 says close the connection without sending any further data",
+        finding: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3), AMQP 0-9-1",
+    },
+    Deviation {
+        id: "rabbitmq/field-table-types",
+        what: "a field-table value of the 0-9-1 grammar's type 'U' (short-int) closes the connection with 541 internal-error: RabbitMQ's field types follow its errata, where a short-int is 's'",
+        finding: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3), AMQP 0-9-1",
+    },
+    Deviation {
+        id: "rabbitmq/frame-size-fudge",
+        what: "frames up to 8 octets over the negotiated frame-max are accepted (FRAME_SIZE_FUDGE); 501 only from frame-max + 9",
+        finding: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3), AMQP 0-9-1",
+    },
+    Deviation {
+        id: "rabbitmq/heartbeat-channel-505",
+        what: "a heartbeat on a non-zero channel gets connection.close 505 unexpected-frame; §4.2.7 says 501, §4.2.3 says 503",
+        finding: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3), AMQP 0-9-1",
+    },
+    Deviation {
+        id: "rabbitmq/unknown-vhost-530",
+        what: "connection.open to an unknown virtual host gets connection.close 530 not-allowed; the spec's code for it is 402 invalid-path",
+        finding: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3), AMQP 0-9-1",
+    },
+];
 
 /// Whether `--accept` patterns accept deviation `id`: a pattern is a glob over ids, or a bare
 /// set name (no `/`), which accepts every deviation of that set.
