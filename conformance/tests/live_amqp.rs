@@ -156,7 +156,10 @@ fn rabbitmq_passes_every_case_but_its_known_deviations() {
     // (accepted here, as in .ci/run).
     assert_eq!(
         failed,
-        ["amqp-broker/method/unknown", "amqp-broker/method/unknown-class"]
+        [
+            "amqp-broker/method/unknown",
+            "amqp-broker/method/unknown-class"
+        ]
     );
     let deviations: Vec<_> = results
         .iter()
