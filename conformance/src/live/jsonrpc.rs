@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use msgwire::jsonrpc::{
     self, framing, Decoder, ErrorObject, Id, Limits, Message, Outcome as RpcOutcome, Payload,
-    Profile, Raw, Request, Response, METHOD_NOT_FOUND,
+    Profile, Raw, Request, Response, METHOD_NOT_FOUND, PARSE_ERROR,
 };
 use msgwire::Decoded;
 
@@ -98,11 +98,32 @@ impl Target {
                 )
             }
         };
-        Ok(Target {
+        let t = Target {
             transport,
             echo: echo.map(str::to_string),
             timeout,
-        })
+        };
+        t.reachable()?;
+        Ok(t)
+    }
+
+    /// Whether a connection can be opened at all (HTTP and TCP): an unreachable target is one
+    /// error (exit 2), not every case "failed". A command is started per case: not probed.
+    pub fn reachable(&self) -> Result<(), String> {
+        let addr = match &self.transport {
+            Transport::Http(e) => &e.addr,
+            Transport::Tcp(a, _) => a,
+            Transport::Command(..) => return Ok(()),
+        };
+        let unreachable = |e: String| format!("cannot connect to {}: {e}", self.describe());
+        let sa = addr
+            .to_socket_addrs()
+            .map_err(|e| unreachable(e.to_string()))?
+            .next()
+            .ok_or_else(|| unreachable("no address".into()))?;
+        TcpStream::connect_timeout(&sa, self.timeout)
+            .map(drop)
+            .map_err(|e| unreachable(e.to_string()))
     }
 
     /// For reports.
@@ -508,6 +529,19 @@ fn expect_nothing(t: &Target, tr: &mut Trace, body: &[u8]) -> Outcome {
 // ---------------------------------------------------------------------------------------------
 // What the server owes, and comparing what came with it.
 
+/// Limits for everything the suite decodes (the owed reply, the server's reply): at least as
+/// generous as anything a case sends (params 100 000 levels deep, a 1 MiB string, a batch of
+/// 1000 calls), so that our own decoder never refuses a correct reply. Depth is checked in one
+/// linear pass and nested values are skipped with an explicit stack: nothing recurses.
+fn generous() -> Limits {
+    Limits {
+        max_message: MAX_REPLY,
+        max_depth: 1 << 20,
+        max_batch: 1 << 20,
+        ..Limits::default()
+    }
+}
+
 fn dispatch(t: &Target, req: &Request<'_>) -> RpcOutcome<'static> {
     if t.echo.as_deref() == Some(&*req.method) {
         let text = req.params.as_ref().map_or("[]", |p| p.get()).to_string();
@@ -518,17 +552,24 @@ fn dispatch(t: &Target, req: &Request<'_>) -> RpcOutcome<'static> {
     RpcOutcome::Error(ErrorObject::new(METHOD_NOT_FOUND, "Method not found"))
 }
 
-/// The exact bytes a conforming server sends for `input` (`None`: nothing).
+/// The exact bytes a conforming server sends for `input` (`None`: nothing), computed by the
+/// codec's server semantics under the strict profile and [`generous`] limits.
 fn owed(t: &Target, input: &[u8]) -> Option<Vec<u8>> {
-    jsonrpc::serve(input).respond(|r| dispatch(t, r))
+    Decoder {
+        limits: generous(),
+        profile: Profile::Strict,
+    }
+    .serve(input)
+    .respond(|r| dispatch(t, r))
 }
 
+/// Reads a reply. The lenient profile tolerates only what the spec leaves open for a response
+/// (members it does not define, duplicate names, fractional numbers); every MUST of §5 and
+/// §5.1 is still enforced: `jsonrpc` exactly "2.0", exactly one of `result` and `error`, `id`
+/// present, `error` an object with an integer `code` and a string `message`.
 fn lenient(body: &[u8]) -> Result<Payload<'_>, jsonrpc::Error> {
     Decoder {
-        limits: Limits {
-            max_depth: 1024,
-            ..Limits::default()
-        },
+        limits: generous(),
         profile: Profile::Lenient,
     }
     .decode(body)
@@ -570,24 +611,69 @@ fn summarize(body: &[u8]) -> String {
     }
 }
 
+/// Whether two JSON texts are the same value (numbers by value, objects as maps). Past
+/// serde_json's recursion limit (128 levels) the texts are compared with the whitespace
+/// outside strings removed: a deep echo is judged, never refused.
+fn same_json(a: &str, b: &str) -> bool {
+    use serde_json::Value;
+    match (
+        serde_json::from_str::<Value>(a),
+        serde_json::from_str::<Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => minify(a) == minify(b),
+    }
+}
+
+/// `text` without the JSON whitespace outside strings.
+fn minify(text: &str) -> String {
+    let (mut out, mut in_str, mut escaped) = (String::with_capacity(text.len()), false, false);
+    for c in text.chars() {
+        if in_str {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            in_str = c == '"';
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The ids a server could read in `input`: the `id` member of the object, or of each object
+/// of a batch, when it is a string, a number or null.
+fn readable_ids(input: &[u8]) -> Vec<Id<'static>> {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(input) else {
+        return Vec::new();
+    };
+    let objects: Vec<&serde_json::Value> = match &v {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    objects
+        .iter()
+        .filter_map(|o| o.get("id"))
+        .filter(|id| !id.is_object() && !id.is_array() && !id.is_boolean())
+        .filter_map(|id| Id::parse(&id.to_string()).map(Id::into_owned))
+        .collect()
+}
+
 enum Cmp {
-    Same,
-    NonStrict(String),
+    /// As owed (with a note when one of two readings of the spec was taken).
+    Same(Option<String>),
     Differ(String),
 }
 
-fn compare_response(owed: &Response<'_>, got: &Response<'_>) -> Cmp {
+fn compare_response(owed: &Response<'_>, got: &Response<'_>, readable: &[Id<'_>]) -> Cmp {
     let outcome = match (&owed.outcome, &got.outcome) {
         (RpcOutcome::Error(e), RpcOutcome::Error(g)) if e.code == g.code => None,
         (RpcOutcome::Result(e), RpcOutcome::Result(g)) => {
-            let same = match (
-                serde_json::from_str::<serde_json::Value>(e.get()),
-                serde_json::from_str::<serde_json::Value>(g.get()),
-            ) {
-                (Ok(a), Ok(b)) => a == b,
-                _ => e.get() == g.get(),
-            };
-            (!same).then(|| {
+            (!same_json(e.get(), g.get())).then(|| {
                 format!(
                     "{}, owed {}",
                     describe_response(got),
@@ -605,26 +691,34 @@ fn compare_response(owed: &Response<'_>, got: &Response<'_>) -> Cmp {
         return Cmp::Differ(d);
     }
     if owed.id.match_key() == got.id.match_key() {
-        return Cmp::Same;
+        return Cmp::Same(None);
     }
-    if owed.id == Id::NULL {
-        // §5: "If there was an error in detecting the id in the Request object (e.g. Parse
-        // error/Invalid Request), it MUST be Null." A server that read the id and echoed it is
-        // accepted, not preferred.
-        return Cmp::NonStrict(format!(
-            "{}: the id was echoed where §5 says null",
+    if owed.id == Id::NULL && readable.iter().any(|r| r.match_key() == got.id.match_key()) {
+        // §5 has two rules that meet on an invalid request whose id is readable: "It MUST be
+        // the same as the value of the id member in the Request Object" and "If there was an
+        // error in detecting the id in the Request object (e.g. Parse error/Invalid Request),
+        // it MUST be Null". The id was detected, so echoing it meets the first; null meets the
+        // second. Either passes; any other id fails.
+        return Cmp::Same(Some(format!(
+            "{}: the readable id echoed (§5 allows it or null)",
             describe_response(got)
-        ));
+        )));
     }
     Cmp::Differ(format!(
-        "id {} where the request's id was {}",
+        "id {} where the request's id was {} (§5: \"It MUST be the same as the value of the id member in the Request Object\"{})",
         got.id.raw(),
-        owed.id.raw()
+        owed.id.raw(),
+        if owed.id == Id::NULL {
+            "; an unreadable id \"MUST be Null\""
+        } else {
+            ""
+        }
     ))
 }
 
-/// Compares what came with what is owed (`owed` is our own encoding: strictly valid).
-fn judge(owed: &[u8], answer: Answer) -> Outcome {
+/// Compares what came for `input` with what is owed (`owed` is our own encoding: strictly
+/// valid): the whole reply, every response exactly once.
+fn judge(input: &[u8], owed: &[u8], answer: Answer) -> Outcome {
     let (body, status) = match answer {
         Answer::Reply(b, s) => (b, s),
         Answer::Empty(s) => {
@@ -651,24 +745,24 @@ fn judge(owed: &[u8], answer: Answer) -> Outcome {
             ))
         }
     };
-    let Ok(owed_p) = jsonrpc::decode(owed) else {
+    let Ok(owed_p) = lenient(owed) else {
         return Outcome::Fail("internal: the owed reply does not decode".into());
     };
+    let readable = readable_ids(input);
     let seen = summarize(&body);
     let cmp = match (&owed_p, &got) {
         (Payload::Single(Message::Response(o)), Payload::Single(Message::Response(g))) => {
-            compare_response(o, g)
+            compare_response(o, g, &readable)
         }
-        (Payload::Single(Message::Response(o)), Payload::Batch(b)) if b.len() == 1 => {
-            match b.iter().next() {
-                Some(Ok(Message::Response(g))) => match compare_response(o, &g) {
-                    Cmp::Differ(d) => Cmp::Differ(d),
-                    _ => Cmp::NonStrict("one response, but wrapped in an array".into()),
-                },
-                _ => Cmp::Differ(format!("{seen}; owed {}", summarize(owed))),
-            }
-        }
-        (Payload::Batch(o), Payload::Batch(g)) => compare_batches(o, g),
+        (Payload::Single(Message::Response(o)), Payload::Batch(_)) => Cmp::Differ(format!(
+            "an array came ({seen}) where one Response object is owed ({}): §5 \"The Response is expressed as a single JSON Object\"",
+            describe_response(o)
+        )),
+        (Payload::Batch(o), Payload::Batch(g)) => compare_batches(o, g, &readable),
+        (Payload::Batch(o), Payload::Single(Message::Response(_))) => Cmp::Differ(format!(
+            "one object came ({seen}) where an array of {} responses is owed",
+            o.len()
+        )),
         (_, Payload::Single(Message::Request(r))) => Cmp::Differ(format!(
             "the server sent a request ({:?}), not a response",
             r.method
@@ -676,13 +770,19 @@ fn judge(owed: &[u8], answer: Answer) -> Outcome {
         _ => Cmp::Differ(format!("{seen}; owed {}", summarize(owed))),
     };
     match cmp {
-        Cmp::Same => Outcome::Pass(format!("{seen}{http_note}")),
-        Cmp::NonStrict(n) => Outcome::NonStrict(format!("{n}{http_note}")),
+        Cmp::Same(None) => Outcome::Pass(format!("{seen}{http_note}")),
+        Cmp::Same(Some(n)) => Outcome::Pass(format!("{n}{http_note}")),
         Cmp::Differ(d) => Outcome::Fail(format!("{d}{http_note}")),
     }
 }
 
-fn compare_batches(owed: &jsonrpc::Batch<'_>, got: &jsonrpc::Batch<'_>) -> Cmp {
+/// Every owed response exactly once, in any order (§6 "MAY be returned in any order"), and
+/// nothing else.
+fn compare_batches(
+    owed: &jsonrpc::Batch<'_>,
+    got: &jsonrpc::Batch<'_>,
+    readable: &[Id<'_>],
+) -> Cmp {
     let owed: Vec<Response<'_>> = owed
         .iter()
         .filter_map(|m| match m {
@@ -691,6 +791,11 @@ fn compare_batches(owed: &jsonrpc::Batch<'_>, got: &jsonrpc::Batch<'_>) -> Cmp {
         })
         .collect();
     let mut used = vec![false; owed.len()];
+    // Owed responses by id, so that a 1000-item batch is matched in linear time.
+    let mut by_id: std::collections::HashMap<_, Vec<usize>> = std::collections::HashMap::new();
+    for (j, r) in owed.iter().enumerate() {
+        by_id.entry(r.id.match_key()).or_default().push(j);
+    }
     let mut notes = Vec::new();
     for (i, item) in got.iter().enumerate() {
         let g = match item {
@@ -698,23 +803,40 @@ fn compare_batches(owed: &jsonrpc::Batch<'_>, got: &jsonrpc::Batch<'_>) -> Cmp {
             Ok(Message::Request(_)) => return Cmp::Differ(format!("item {i} is a request")),
             Err(e) => return Cmp::Differ(format!("item {i} is no response: {e}")),
         };
-        // The same id first (responses may come in any order), then any null-id slot.
-        let pick = (0..owed.len())
+        // The same id first (responses may come in any order), then a null-id slot (an invalid
+        // item whose readable id was echoed).
+        let same_id = by_id.get(&g.id.match_key()).cloned().unwrap_or_default();
+        let nulls = by_id
+            .get(&Id::NULL.match_key())
+            .cloned()
+            .unwrap_or_default();
+        let pick = same_id
+            .into_iter()
+            .chain(nulls)
             .filter(|&j| !used[j])
-            .map(|j| (j, compare_response(&owed[j], &g)))
-            .find(|(_, c)| !matches!(c, Cmp::Differ(_)));
+            .map(|j| (j, compare_response(&owed[j], &g, readable)))
+            .find(|(_, c)| matches!(c, Cmp::Same(_)));
         match pick {
             Some((j, c)) => {
                 used[j] = true;
-                if let Cmp::NonStrict(n) = c {
+                if let Cmp::Same(Some(n)) = c {
                     notes.push(n);
                 }
             }
             None => {
+                let again = owed
+                    .iter()
+                    .zip(&used)
+                    .any(|(o, u)| *u && o.id.match_key() == g.id.match_key());
                 return Cmp::Differ(format!(
-                    "item {i} ({}) answers nothing that was owed",
-                    describe_response(&g)
-                ))
+                    "item {i} ({}) {}",
+                    describe_response(&g),
+                    if again {
+                        "answers a request a second time (one response per request id, exactly once)"
+                    } else {
+                        "answers nothing that was owed"
+                    }
+                ));
             }
         }
     }
@@ -725,24 +847,27 @@ fn compare_batches(owed: &jsonrpc::Batch<'_>, got: &jsonrpc::Batch<'_>) -> Cmp {
         .map(|(r, _)| describe_response(r))
         .collect();
     if !missing.is_empty() {
+        let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
         return Cmp::Differ(format!(
-            "{} of {} owed responses missing: {}",
+            "{} of {} owed responses missing (§5: \"When a rpc call is made, the Server MUST reply with a Response\"): {}{}",
             missing.len(),
             owed.len(),
-            missing.join("; ")
+            shown.join("; "),
+            if missing.len() > 5 { "; …" } else { "" }
         ));
     }
-    match notes.first() {
-        Some(n) => Cmp::NonStrict(format!("{n} ({} items)", notes.len())),
-        None => Cmp::Same,
-    }
+    Cmp::Same(
+        notes
+            .first()
+            .map(|n| format!("{n} ({} items)", notes.len())),
+    )
 }
 
 /// Sends `input` and compares the reply with what the codec's server semantics owe.
 fn owed_reply(t: &Target, tr: &mut Trace, input: &[u8]) -> Outcome {
     match owed(t, input) {
         None => expect_nothing(t, tr, input),
-        Some(o) => judge(&o, exchange(t, tr, input)),
+        Some(o) => judge(input, &o, exchange(t, tr, input)),
     }
 }
 
@@ -765,34 +890,64 @@ fn id_case(t: &Target, tr: &mut Trace, id: &str) -> Outcome {
     owed_reply(t, tr, input.as_bytes())
 }
 
-/// A large or deep input: any reply (or a refusal by HTTP status) is fine, silence, a dropped
-/// connection or a dead server are not.
-fn handled_or_refused(t: &Target, tr: &mut Trace, input: &[u8]) -> Outcome {
-    let owed_r = owed(t, input);
+/// A refusal the spec allows for a large or deep input, or `None`. `call_id`: the id of the one
+/// call sent (a batch has none to answer with). Allowed: `-32700` with id null (RFC 8259 §9:
+/// "An implementation may set limits on the size of texts that it accepts. An implementation
+/// may set limits on the maximum depth of nesting."; text over them is not read as JSON), and,
+/// for a single call, an error response with its id (the call was read; the spec fixes no
+/// code for a call a server will not run).
+fn allowed_refusal(body: &[u8], call_id: Option<&str>) -> Option<String> {
+    let Ok(Payload::Single(Message::Response(r))) = lenient(body) else {
+        return None;
+    };
+    let RpcOutcome::Error(e) = &r.outcome else {
+        return None;
+    };
+    let its_id = call_id
+        .and_then(Id::parse)
+        .is_some_and(|id| id.match_key() == r.id.match_key());
+    if (r.id == Id::NULL && e.code == PARSE_ERROR) || its_id {
+        Some(describe_response(&r))
+    } else {
+        None
+    }
+}
+
+/// A large or deep input (`call_id`: the id of the one call, `None` for a batch): the reply
+/// owed, or a refusal the spec allows ([`allowed_refusal`], or an HTTP 4xx without a
+/// JSON-RPC body: the text never reached the JSON-RPC layer); and then the server still
+/// answers a probe. Silence, a close, an HTTP 5xx, a wrong or partial answer fail.
+fn within_limits(t: &Target, tr: &mut Trace, input: &[u8], call_id: Option<&str>) -> Outcome {
+    let Some(owed_r) = owed(t, input) else {
+        return Outcome::Fail("internal: the input is owed no reply".into());
+    };
     let (a, probe) = exchange_then_probe(t, tr, input);
-    let verdict =
-        match a {
-            Answer::Reply(b, s) => match (lenient(&b), &owed_r) {
-                (Ok(_), Some(o)) => match judge(o, Answer::Reply(b.clone(), s)) {
-                    Outcome::Pass(p) => Outcome::Pass(format!("as owed: {p}")),
-                    _ => Outcome::Pass(format!("refused cleanly: {}", summarize(&b))),
-                },
-                (Ok(_), None) => Outcome::Pass(summarize(&b)),
-                (Err(_), _) if s.is_some_and(|s| (400..600).contains(&s)) => Outcome::Pass(
-                    format!("refused with HTTP {}: {}", s.unwrap_or(0), preview(&b)),
-                ),
-                (Err(e), _) => Outcome::Fail(format!(
-                    "the reply is not JSON-RPC 2.0 ({e}): {}",
-                    preview(&b)
-                )),
+    let transport_refusal = |s: u16| (400..500).contains(&s);
+    let verdict = match a {
+        Answer::Reply(b, s) => match judge(input, &owed_r, Answer::Reply(b.clone(), s)) {
+            Outcome::Pass(p) => Outcome::Pass(format!("as owed: {p}")),
+            Outcome::Fail(f) => match allowed_refusal(&b, call_id) {
+                Some(r) => Outcome::Pass(format!("refused: {r}")),
+                None if s.is_some_and(transport_refusal) && lenient(&b).is_err() => {
+                    Outcome::Pass(format!(
+                        "refused at the transport: HTTP {}: {}",
+                        s.unwrap_or(0),
+                        preview(&b)
+                    ))
+                }
+                None => Outcome::Fail(f),
             },
-            Answer::Status(s) if (400..600).contains(&s) => {
-                Outcome::Pass(format!("refused with HTTP {s}"))
-            }
-            Answer::Status(s) => Outcome::Fail(format!("HTTP {s}, no body")),
-            Answer::Empty(s) => Outcome::Fail(format!("HTTP {s} with an empty body for a request")),
-            Answer::Broken(e) => Outcome::Fail(e),
-        };
+            o => o,
+        },
+        Answer::Status(s) if transport_refusal(s) => {
+            Outcome::Pass(format!("refused at the transport: HTTP {s}"))
+        }
+        Answer::Status(s) => Outcome::Fail(format!(
+            "HTTP {s} and no Response (§5: \"When a rpc call is made, the Server MUST reply with a Response\")"
+        )),
+        Answer::Empty(s) => Outcome::Fail(format!("HTTP {s} with an empty body for a request")),
+        Answer::Broken(e) => Outcome::Fail(e),
+    };
     match (verdict, probe) {
         (v, Ok(())) => v,
         (Outcome::Fail(f), Err(p)) => Outcome::Fail(format!("{f}; then {p}")),
@@ -815,11 +970,22 @@ macro_rules! echo_or_return {
     };
 }
 
+const S3: &str = "JSON-RPC 2.0 §3";
 const S4: &str = "JSON-RPC 2.0 §4";
 const S41: &str = "JSON-RPC 2.0 §4.1";
+const S42: &str = "JSON-RPC 2.0 §4.2";
 const S5: &str = "JSON-RPC 2.0 §5";
 const S51: &str = "JSON-RPC 2.0 §5.1";
 const S6: &str = "JSON-RPC 2.0 §6";
+
+// The spec's sentences, verbatim (https://www.jsonrpc.org/specification). A requirement that
+// starts with "derived" says what it derives from and quotes it.
+/// §5, `id`.
+const Q_ID: &str = "id: This member is REQUIRED. It MUST be the same as the value of the id member in the Request Object. If there was an error in detecting the id in the Request object (e.g. Parse error/Invalid Request), it MUST be Null.";
+/// §4.1.
+const Q_NOTIFICATION: &str = "A Notification is a Request object without an \"id\" member. [...] The Server MUST NOT reply to a Notification, including those that are within a batch request.";
+/// §6.
+const Q_BATCH_SINGLE: &str = "If the batch rpc call itself fails to be recognized as an valid JSON or as an Array with at least one value, the response from the Server MUST be a single Response object.";
 
 /// Every case, in report order.
 pub fn cases() -> Vec<Case<Target>> {
@@ -827,7 +993,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/parse-error/invalid-json",
             section: S51,
-            requirement: "-32700 Parse error: Invalid JSON was received by the server. (§5: if there was an error in detecting the id, it MUST be Null.)",
+            requirement: "derived from §5.1's table: \"-32700 | Parse error | Invalid JSON was received by the server. An error occurred on the server while parsing the JSON text.\" and §5: \"If there was an error in detecting the id in the Request object (e.g. Parse error/Invalid Request), it MUST be Null.\" (the input is §7's \"rpc call with invalid JSON\")",
             level: Level::Must,
             accepts: "one error object, code -32700, id null",
             run: |t, tr| owed_reply(t, tr, br#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#),
@@ -835,7 +1001,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/parse-error/truncated",
             section: S51,
-            requirement: "-32700 Parse error: Invalid JSON was received by the server.",
+            requirement: "derived from §5.1's table: \"-32700 | Parse error | Invalid JSON was received by the server.\" and §5: \"If there was an error in detecting the id in the Request object (e.g. Parse error/Invalid Request), it MUST be Null.\"",
             level: Level::Must,
             accepts: "one error object, code -32700, id null",
             run: |t, tr| owed_reply(t, tr, br#"{"jsonrpc":"2.0","method":"msgwire.check.noSuchMethod","id":1"#),
@@ -843,7 +1009,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/parse-error/batch",
             section: S6,
-            requirement: "rpc call Batch, invalid JSON: <-- {\"jsonrpc\": \"2.0\", \"error\": {\"code\": -32700, \"message\": \"Parse error\"}, \"id\": null}",
+            requirement: Q_BATCH_SINGLE,
             level: Level::Must,
             accepts: "one error object (not an array), code -32700, id null",
             run: |t, tr| owed_reply(t, tr, br#"[{"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"}, {"jsonrpc": "2.0", "method" ]"#),
@@ -851,39 +1017,77 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/invalid-request/method-not-string",
             section: S51,
-            requirement: "-32600 Invalid Request: The JSON sent is not a valid Request object. (§4: method: A String containing the name of the method to be invoked.)",
+            requirement: "derived from §4: \"method: A String containing the name of the method to be invoked.\" and §5.1's table: \"-32600 | Invalid Request | The JSON sent is not a valid Request object.\" (the input is §7's \"rpc call with invalid Request object\")",
             level: Level::Must,
             accepts: "one error object, code -32600, id null",
             run: |t, tr| owed_reply(t, tr, br#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#),
         },
         Case {
-            id: "jsonrpc-server/invalid-request/no-jsonrpc-member",
-            section: S4,
-            requirement: "jsonrpc: A String specifying the version of the JSON-RPC protocol. MUST be exactly \"2.0\". A request without it is not a valid Request object (-32600).",
+            id: "jsonrpc-server/invalid-request/no-method",
+            section: S51,
+            requirement: "derived from §4: \"A rpc call is represented by sending a Request object to a Server. The Request object has the following members: jsonrpc [...] method [...]\" and §5.1's table: \"-32600 | Invalid Request | The JSON sent is not a valid Request object.\"",
             level: Level::Must,
-            accepts: "one error object, code -32600, id null (the id echoed: non-strict)",
+            accepts: "one error object, code -32600, id null (or the readable id 1)",
+            run: |t, tr| owed_reply(t, tr, br#"{"jsonrpc":"2.0","params":[],"id":1}"#),
+        },
+        Case {
+            id: "jsonrpc-server/invalid-request/response-object",
+            section: S51,
+            requirement: "derived from §5.1's table: \"-32600 | Invalid Request | The JSON sent is not a valid Request object.\" (a Response object is sent to the server)",
+            level: Level::Must,
+            accepts: "one error object, code -32600, id null (or the readable id 1)",
+            run: |t, tr| owed_reply(t, tr, br#"{"jsonrpc":"2.0","result":1,"id":1}"#),
+        },
+        Case {
+            id: "jsonrpc-server/invalid-request/no-jsonrpc-member",
+            section: S3,
+            requirement: "derived from §4: \"jsonrpc: A String specifying the version of the JSON-RPC protocol. MUST be exactly \\\"2.0\\\".\" and §3: \"it is easy to distinguish between the two versions as 2.0 always has a member named \\\"jsonrpc\\\" with a String value of \\\"2.0\\\" whereas 1.0 does not. Most 2.0 implementations should consider trying to handle 1.0 objects\": without the member the call is a 1.0 call, refused with -32600 or answered as 1.0",
+            level: Level::Must,
+            accepts: "one error object, code -32600, id null (or the readable id 1); or a 1.0 response (no jsonrpc member) with id 1",
             run: |t, tr| {
                 let input = format!(r#"{{"method":{},"params":[],"id":1}}"#, some_method(t));
-                owed_reply(t, tr, input.as_bytes())
+                let Some(owed_r) = owed(t, input.as_bytes()) else {
+                    return Outcome::Fail("internal: nothing owed".into());
+                };
+                let answer = exchange(t, tr, input.as_bytes());
+                let one_oh = match &answer {
+                    Answer::Reply(b, _) => answered_as_1_0(b, "1"),
+                    _ => None,
+                };
+                match (judge(input.as_bytes(), &owed_r, answer), one_oh) {
+                    (Outcome::Fail(_), Some(r)) => Outcome::Pass(format!("answered as a JSON-RPC 1.0 call (§3): {r}")),
+                    (o, _) => o,
+                }
             },
         },
         Case {
             id: "jsonrpc-server/invalid-request/wrong-version",
             section: S4,
-            requirement: "jsonrpc: A String specifying the version of the JSON-RPC protocol. MUST be exactly \"2.0\".",
+            requirement: "derived from §4: \"jsonrpc: A String specifying the version of the JSON-RPC protocol. MUST be exactly \\\"2.0\\\".\" and §5.1's table: \"-32600 | Invalid Request | The JSON sent is not a valid Request object.\" (`\"jsonrpc\": \"1.0\"` is neither a 2.0 nor a 1.0 object: 1.0 has no such member, §3)",
             level: Level::Must,
-            accepts: "one error object, code -32600, id null (the id echoed: non-strict)",
+            accepts: "one error object, code -32600, id null (or the readable id 1)",
             run: |t, tr| {
                 let input = format!(r#"{{"jsonrpc":"1.0","method":{},"params":[],"id":1}}"#, some_method(t));
                 owed_reply(t, tr, input.as_bytes())
             },
         },
         Case {
-            id: "jsonrpc-server/invalid-request/params-not-structured",
-            section: "JSON-RPC 2.0 §4.2",
-            requirement: "If present, parameters for the rpc call MUST be provided as a Structured value. Either by-position through an Array or by-name through an Object.",
+            id: "jsonrpc-server/invalid-request/version-number",
+            section: S4,
+            requirement: "derived from §4: \"jsonrpc: A String specifying the version of the JSON-RPC protocol. MUST be exactly \\\"2.0\\\".\" and §5.1's table: \"-32600 | Invalid Request | The JSON sent is not a valid Request object.\" (the number 2.0 is not the String \"2.0\")",
             level: Level::Must,
-            accepts: "one error object, code -32600, id null (the id echoed: non-strict)",
+            accepts: "one error object, code -32600, id null (or the readable id 1)",
+            run: |t, tr| {
+                let input = format!(r#"{{"jsonrpc":2.0,"method":{},"params":[],"id":1}}"#, some_method(t));
+                owed_reply(t, tr, input.as_bytes())
+            },
+        },
+        Case {
+            id: "jsonrpc-server/invalid-request/params-not-structured",
+            section: S42,
+            requirement: "derived from §4.2: \"If present, parameters for the rpc call MUST be provided as a Structured value. Either by-position through an Array or by-name through an Object.\" and §5.1's table: \"-32600 | Invalid Request | The JSON sent is not a valid Request object.\"",
+            level: Level::Must,
+            accepts: "one error object, code -32600, id null (or the readable id 1)",
             run: |t, tr| {
                 let input = format!(r#"{{"jsonrpc":"2.0","method":{},"params":"bar","id":1}}"#, some_method(t));
                 owed_reply(t, tr, input.as_bytes())
@@ -892,7 +1096,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/invalid-request/not-an-object",
             section: S51,
-            requirement: "-32600 Invalid Request: The JSON sent is not a valid Request object.",
+            requirement: "derived from §5.1's table: \"-32600 | Invalid Request | The JSON sent is not a valid Request object.\" and §5: \"If there was an error in detecting the id in the Request object (e.g. Parse error/Invalid Request), it MUST be Null.\"",
             level: Level::Must,
             accepts: "one error object, code -32600, id null",
             run: |t, tr| owed_reply(t, tr, b"1"),
@@ -900,8 +1104,8 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/invalid-request/id-not-scalar",
             section: S4,
-            requirement: "id: An identifier established by the Client that MUST contain a String, Number, or NULL value if included.",
-            level: Level::Should,
+            requirement: "derived from §4: \"id: An identifier established by the Client that MUST contain a String, Number, or NULL value if included.\", §5.1's table: \"-32600 | Invalid Request | The JSON sent is not a valid Request object.\" and §5: \"If there was an error in detecting the id in the Request object (e.g. Parse error/Invalid Request), it MUST be Null.\"",
+            level: Level::Must,
             accepts: "one error object, code -32600, id null",
             run: |t, tr| {
                 let input = format!(r#"{{"jsonrpc":"2.0","method":{},"params":[],"id":{{"a":1}}}}"#, some_method(t));
@@ -911,7 +1115,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/method/unknown",
             section: S51,
-            requirement: "-32601 Method not found: The method does not exist / is not available. (§5: id MUST be the same as the value of the id member in the Request Object.)",
+            requirement: "derived from §5.1: \"When a rpc call encounters an error, the Response Object MUST contain the error member\", its table: \"-32601 | Method not found | The method does not exist / is not available.\" and §5: \"It MUST be the same as the value of the id member in the Request Object.\"",
             level: Level::Must,
             accepts: "one error object, code -32601, the request's id",
             run: |t, tr| id_case(t, tr, r#""msgwire-1""#),
@@ -919,15 +1123,15 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/batch/empty",
             section: S6,
-            requirement: "rpc call with an empty Array: <-- {\"jsonrpc\": \"2.0\", \"error\": {\"code\": -32600, \"message\": \"Invalid Request\"}, \"id\": null}",
+            requirement: Q_BATCH_SINGLE,
             level: Level::Must,
-            accepts: "one error object (not an array), code -32600, id null; wrapped in an array: non-strict",
+            accepts: "one error object (not an array), code -32600, id null",
             run: |t, tr| owed_reply(t, tr, b"[]"),
         },
         Case {
             id: "jsonrpc-server/batch/one-invalid-item",
             section: S6,
-            requirement: "rpc call with an invalid Batch (but not empty): --> [1] <-- [{\"jsonrpc\": \"2.0\", \"error\": {\"code\": -32600, \"message\": \"Invalid Request\"}, \"id\": null}]",
+            requirement: "derived from §5: \"When a rpc call is made, the Server MUST reply with a Response\" and §7's example: \"rpc call with an invalid Batch (but not empty): --> [1] <-- [ {\\\"jsonrpc\\\": \\\"2.0\\\", \\\"error\\\": {\\\"code\\\": -32600, \\\"message\\\": \\\"Invalid Request\\\"}, \\\"id\\\": null} ]\"",
             level: Level::Must,
             accepts: "an array of one error object, code -32600, id null",
             run: |t, tr| owed_reply(t, tr, b"[1]"),
@@ -935,7 +1139,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/batch/invalid-items",
             section: S6,
-            requirement: "rpc call with invalid Batch: --> [1,2,3] <-- three error objects -32600, id null, in an array.",
+            requirement: "derived from §5: \"When a rpc call is made, the Server MUST reply with a Response\" and §7's example: \"rpc call with invalid Batch: --> [1,2,3] <--\" an array of three error objects, code -32600, id null",
             level: Level::Must,
             accepts: "an array of three error objects, code -32600, id null",
             run: |t, tr| owed_reply(t, tr, b"[1,2,3]"),
@@ -943,9 +1147,9 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/batch/mixed",
             section: S6,
-            requirement: "The Server should respond with an Array containing the corresponding Response objects, after all of the batch Request objects have been processed. A Response object SHOULD exist for each Request object, except that there SHOULD NOT be any Response objects for notifications.",
+            requirement: "derived from §5: \"When a rpc call is made, the Server MUST reply with a Response, except for in the case of Notifications.\", §4.1: \"The Server MUST NOT reply to a Notification, including those that are within a batch request.\" and §6: \"The Response objects being returned from a batch call MAY be returned in any order within the Array.\" (the input is §7's \"rpc call Batch\")",
             level: Level::Must,
-            accepts: "an array: the calls' responses by id (any order), -32600 for the invalid item, nothing for the notification",
+            accepts: "an array: each call's response exactly once (any order), -32600 for the invalid item, nothing for the notifications",
             run: |t, tr| {
                 let echo = t.echo.as_deref().map(|m| serde_json::to_string(m).unwrap_or_default());
                 let mut items = vec![
@@ -960,6 +1164,14 @@ pub fn cases() -> Vec<Case<Target>> {
                 }
                 owed_reply(t, tr, format!("[{}]", items.join(",")).as_bytes())
             },
+        },
+        Case {
+            id: "jsonrpc-server/batch/duplicate-ids",
+            section: S6,
+            requirement: "derived from §5: \"When a rpc call is made, the Server MUST reply with a Response\": two calls that share an id are two calls, each owed its response",
+            level: Level::Must,
+            accepts: "an array of two error objects, code -32601, both with id 7",
+            run: |t, tr| owed_reply(t, tr, format!(r#"[{{"jsonrpc":"2.0","method":"{UNKNOWN}","id":7}},{{"jsonrpc":"2.0","method":"{UNKNOWN}","id":7}}]"#).as_bytes()),
         },
         Case {
             id: "jsonrpc-server/batch/notifications-only",
@@ -980,7 +1192,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/notification/known-method",
             section: S41,
-            requirement: "The Server MUST NOT reply to a Notification.",
+            requirement: Q_NOTIFICATION,
             level: Level::Must,
             accepts: "nothing (HTTP: 204, or a 2xx with an empty body)",
             run: |t, tr| {
@@ -991,7 +1203,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/string",
             section: S5,
-            requirement: "id: This member is REQUIRED. It MUST be the same as the value of the id member in the Request Object.",
+            requirement: Q_ID,
             level: Level::Must,
             accepts: "error -32601 with id \"msgwire-7\"",
             run: |t, tr| id_case(t, tr, r#""msgwire-7""#),
@@ -999,7 +1211,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/string-escapes",
             section: S5,
-            requirement: "id: It MUST be the same as the value of the id member in the Request Object.",
+            requirement: Q_ID,
             level: Level::Must,
             accepts: "error -32601 with the same string id (escapes may differ)",
             run: |t, tr| id_case(t, tr, r#""q\"\\\/\u00e9\ud83d\ude00\n""#),
@@ -1007,7 +1219,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/empty-string",
             section: S5,
-            requirement: "id: It MUST be the same as the value of the id member in the Request Object.",
+            requirement: Q_ID,
             level: Level::Must,
             accepts: "error -32601 with id \"\"",
             run: |t, tr| id_case(t, tr, r#""""#),
@@ -1015,7 +1227,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/integer",
             section: S5,
-            requirement: "id: It MUST be the same as the value of the id member in the Request Object.",
+            requirement: Q_ID,
             level: Level::Must,
             accepts: "error -32601 with id 42",
             run: |t, tr| id_case(t, tr, "42"),
@@ -1023,7 +1235,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/zero",
             section: S5,
-            requirement: "id: It MUST be the same as the value of the id member in the Request Object.",
+            requirement: Q_ID,
             level: Level::Must,
             accepts: "error -32601 with id 0",
             run: |t, tr| id_case(t, tr, "0"),
@@ -1031,7 +1243,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/negative",
             section: S5,
-            requirement: "id: It MUST be the same as the value of the id member in the Request Object.",
+            requirement: Q_ID,
             level: Level::Must,
             accepts: "error -32601 with id -7",
             run: |t, tr| id_case(t, tr, "-7"),
@@ -1039,7 +1251,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/null",
             section: S4,
-            requirement: "id: MUST contain a String, Number, or NULL value if included. If it is not included it is assumed to be a notification. (A request with id null is a request, though discouraged, and is answered.)",
+            requirement: "derived from §4: \"id: An identifier established by the Client that MUST contain a String, Number, or NULL value if included. If it is not included it is assumed to be a notification.\", §4.1: \"A Notification is a Request object without an \\\"id\\\" member.\" and §5: \"When a rpc call is made, the Server MUST reply with a Response\": `\"id\": null` is a (discouraged) call, owed a response with id null",
             level: Level::Must,
             accepts: "error -32601 with id null",
             run: |t, tr| id_case(t, tr, "null"),
@@ -1047,7 +1259,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/beyond-2-53",
             section: S5,
-            requirement: "id: It MUST be the same as the value of the id member in the Request Object. (9007199254740993 is not exact in an IEEE double.)",
+            requirement: "derived from §4: \"The Server MUST reply with the same value in the Response object if included.\" and RFC 8259 §6: \"numbers that are integers and are in the range [-(2**53)+1, (2**53)-1] are interoperable in the sense that implementations will agree exactly on their numeric values\": 9007199254740993 is outside that range, so a JSON implementation may read it as another number (SHOULD)",
             level: Level::Should,
             accepts: "error -32601 with id 9007199254740993",
             run: |t, tr| id_case(t, tr, "9007199254740993"),
@@ -1055,22 +1267,31 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "jsonrpc-server/id/fractional",
             section: S4,
-            requirement: "Numbers SHOULD NOT contain fractional parts. (What the server does with id 1.5 is reported.)",
+            requirement: "derived from §4: \"The value SHOULD normally not be Null [1] and Numbers SHOULD NOT contain fractional parts [2]\" (a SHOULD on the client) and \"The Server MUST reply with the same value in the Response object if included.\"",
             level: Level::Should,
-            accepts: "anything: informational",
+            accepts: "error -32601 with id 1.5; -32600 with id null (the server enforces the client's SHOULD NOT): non-strict",
             run: |t, tr| {
                 let input = format!(r#"{{"jsonrpc":"2.0","method":"{UNKNOWN}","params":[],"id":1.5}}"#);
-                match exchange(t, tr, input.as_bytes()) {
-                    Answer::Reply(b, _) => Outcome::Info(summarize(&b)),
-                    Answer::Empty(s) | Answer::Status(s) => Outcome::Info(format!("HTTP {s}, no body")),
-                    Answer::Broken(e) => Outcome::Info(e),
+                let owed_r = Decoder { limits: generous(), profile: Profile::Lenient }
+                    .serve(input.as_bytes())
+                    .respond(|r| dispatch(t, r))
+                    .unwrap_or_default();
+                let answer = exchange(t, tr, input.as_bytes());
+                let refused = matches!(&answer, Answer::Reply(b, _) if matches!(
+                    lenient(b),
+                    Ok(Payload::Single(Message::Response(r)))
+                        if r.id == Id::NULL && matches!(&r.outcome, RpcOutcome::Error(e) if e.code == jsonrpc::INVALID_REQUEST)
+                ));
+                match judge(input.as_bytes(), &owed_r, answer) {
+                    Outcome::Fail(f) if refused => Outcome::NonStrict(format!("refused as an invalid request: {f}")),
+                    o => o,
                 }
             },
         },
         Case {
             id: "jsonrpc-server/echo/types",
-            section: "JSON-RPC 2.0 §4.2, §5",
-            requirement: "result: This member is REQUIRED on success. The value of this member is determined by the method invoked on the Server. (The echo method returns its params: every JSON type must survive.)",
+            section: S5,
+            requirement: "derived from §5: \"result: This member is REQUIRED on success. [...] The value of this member is determined by the method invoked on the Server.\" (the echo method returns its params: every JSON type must come back as the same value)",
             level: Level::Must,
             accepts: "the params array as the result, equal as JSON values",
             run: |t, tr| {
@@ -1082,23 +1303,23 @@ pub fn cases() -> Vec<Case<Target>> {
         },
         Case {
             id: "jsonrpc-server/limits/large-params",
-            section: "JSON-RPC 2.0 §4, §5.1",
-            requirement: "A large request (a 1 MiB string) is handled, or refused with an error object (-32600/-32603 or an implementation-defined code) or an HTTP error status; the server answers and survives.",
+            section: S5,
+            requirement: "derived from §5: \"When a rpc call is made, the Server MUST reply with a Response\" and RFC 8259 §9: \"An implementation may set limits on the size of texts that it accepts.\" (a call with a 1 MiB string)",
             level: Level::Must,
-            accepts: "the reply owed, an error object, or HTTP 4xx/5xx; then a probe is answered",
+            accepts: "the reply owed; or a refusal: an error object with the call's id, -32700 with id null, or HTTP 4xx; then a probe is answered",
             run: |t, tr| {
                 let big = "x".repeat(1 << 20);
                 let m = some_method(t);
                 let input = format!(r#"{{"jsonrpc":"2.0","method":{m},"params":["{big}"],"id":"big"}}"#);
-                handled_or_refused(t, tr, input.as_bytes())
+                within_limits(t, tr, input.as_bytes(), Some(r#""big""#))
             },
         },
         Case {
             id: "jsonrpc-server/limits/deep-nesting",
-            section: "JSON-RPC 2.0 §5.1; RFC 8259 §9",
-            requirement: "An implementation may set limits on the maximum depth of nesting (RFC 8259 §9). Params nested 100 000 deep are handled or refused with an error object or an HTTP error status; the server answers and survives.",
+            section: S5,
+            requirement: "derived from §5: \"When a rpc call is made, the Server MUST reply with a Response\" and RFC 8259 §9: \"An implementation may set limits on the maximum depth of nesting.\" (params nested 100 000 deep; an echo is judged in full)",
             level: Level::Must,
-            accepts: "a reply (any error object, or the result), or HTTP 4xx/5xx; then a probe is answered",
+            accepts: "the reply owed (the echo, judged in full); or a refusal: an error object with the call's id, -32700 with id null, or HTTP 4xx; then a probe is answered",
             run: |t, tr| {
                 let depth = 100_000;
                 let m = some_method(t);
@@ -1107,30 +1328,34 @@ pub fn cases() -> Vec<Case<Target>> {
                     "[".repeat(depth),
                     "]".repeat(depth)
                 );
-                handled_or_refused(t, tr, input.as_bytes())
+                within_limits(t, tr, input.as_bytes(), Some(r#""deep""#))
             },
         },
         Case {
             id: "jsonrpc-server/limits/large-batch",
             section: S6,
-            requirement: "A batch of 1000 calls gets 1000 responses, or is refused with an error object or an HTTP error status; the server survives.",
-            level: Level::Should,
-            accepts: "1000 responses matched by id; a refusal: non-strict",
+            requirement: "derived from §5: \"When a rpc call is made, the Server MUST reply with a Response\", §6: \"If the batch rpc call itself fails to be recognized as an valid JSON or as an Array with at least one value, the response from the Server MUST be a single Response object.\" and RFC 8259 §9: \"An implementation may set limits on the size of texts that it accepts.\" (a batch of 1000 calls: every call answered, or the text refused whole; a partial answer is never allowed)",
+            level: Level::Must,
+            accepts: "1000 responses, each id exactly once; or the whole batch refused: -32700 with id null, or HTTP 4xx; then a probe is answered",
             run: |t, tr| {
                 let items: Vec<String> = (0..1000)
                     .map(|i| format!(r#"{{"jsonrpc":"2.0","method":"{UNKNOWN}","id":{i}}}"#))
                     .collect();
                 let input = format!("[{}]", items.join(","));
-                match owed_reply(t, tr, input.as_bytes()) {
-                    Outcome::Fail(f) => match handled_or_refused(t, tr, input.as_bytes()) {
-                        Outcome::Pass(p) => Outcome::NonStrict(format!("{p} (not answered item by item: {f})")),
-                        o => o,
-                    },
-                    o => o,
-                }
+                within_limits(t, tr, input.as_bytes(), None)
             },
         },
     ]
+}
+
+/// A JSON-RPC 1.0 response (no `jsonrpc` member; `result` or `error`; the same id) for a call
+/// with id `id`, described; `None` if `body` is not one.
+fn answered_as_1_0(body: &[u8], id: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let o = v.as_object()?;
+    let same_id = o.get("id").map(|i| i.to_string()) == Some(id.to_string());
+    (!o.contains_key("jsonrpc") && same_id && (o.contains_key("result") || o.contains_key("error")))
+        .then(|| preview(body))
 }
 
 #[cfg(test)]
@@ -1138,20 +1363,19 @@ mod tests {
     use super::*;
 
     fn target(echo: Option<&str>) -> Target {
-        Target::new(
-            Some("tcp://127.0.0.1:1"),
-            None,
-            None,
-            echo,
-            Duration::from_secs(1),
-        )
-        .unwrap()
+        Target {
+            transport: Transport::Tcp("127.0.0.1:1".into(), Framing::Ndjson),
+            echo: echo.map(str::to_string),
+            timeout: Duration::from_secs(1),
+        }
     }
 
     #[test]
     fn targets_parse() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
         let t = Target::new(
-            Some("http://h:8/rpc"),
+            Some(&format!("http://{addr}/rpc")),
             None,
             None,
             None,
@@ -1174,6 +1398,17 @@ mod tests {
         assert!(Target::new(None, None, None, None, Duration::from_secs(1)).is_err());
         assert!(Target::new(Some("ftp://x"), None, None, None, Duration::from_secs(1)).is_err());
         assert!(Target::new(None, Some("x"), Some("xml"), None, Duration::from_secs(1)).is_err());
+        // Nothing listens: one error naming the target.
+        drop(listener);
+        let e = Target::new(
+            Some(&format!("tcp://{addr}")),
+            None,
+            None,
+            None,
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+        assert!(e.starts_with("cannot connect to tcp://"), "{e}");
     }
 
     #[test]
@@ -1192,38 +1427,114 @@ mod tests {
             .unwrap(),
             br#"{"jsonrpc":"2.0","result":[1,"a"],"id":3}"#
         );
+        // Deep params are owed their echo, not our default depth limit's -32700.
+        let deep = format!(
+            r#"{{"jsonrpc":"2.0","method":"echo","params":[{}{}],"id":1}}"#,
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        let o = owed(&t, deep.as_bytes()).unwrap();
+        assert!(o.starts_with(br#"{"jsonrpc":"2.0","result":[[[["#));
+        let echoed = String::from_utf8(o.clone()).unwrap().replace("[[", "[ \n[");
+        let reply = Answer::Reply(echoed.into_bytes(), None);
+        assert!(matches!(
+            judge(deep.as_bytes(), &o, reply),
+            Outcome::Pass(_)
+        ));
     }
 
     #[test]
     fn judging_compares_ids_codes_and_order() {
+        let input = br#"[{"jsonrpc":"2.0","method":"x","id":"1"},1]"#;
         let owed_b = br#"[{"jsonrpc":"2.0","error":{"code":-32601,"message":"m"},"id":"1"},{"jsonrpc":"2.0","error":{"code":-32600,"message":"m"},"id":null}]"#;
         let reply = |s: &str| Answer::Reply(s.as_bytes().to_vec(), None);
+        let judge_b = |got: &str| judge(input, owed_b, reply(got));
         // Any order, other messages.
         let got = r#"[{"jsonrpc":"2.0","error":{"code":-32600,"message":"x"},"id":null},{"jsonrpc":"2.0","error":{"code":-32601,"message":"y"},"id":"1"}]"#;
-        assert!(matches!(judge(owed_b, reply(got)), Outcome::Pass(_)));
+        assert!(matches!(judge_b(got), Outcome::Pass(_)));
         // One object where an array is owed.
         let got = r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"x"},"id":null}"#;
-        assert!(matches!(judge(owed_b, reply(got)), Outcome::Fail(_)));
+        assert!(matches!(judge_b(got), Outcome::Fail(_)));
         // A missing item.
         let got = r#"[{"jsonrpc":"2.0","error":{"code":-32601,"message":"y"},"id":"1"}]"#;
-        assert!(matches!(judge(owed_b, reply(got)), Outcome::Fail(f) if f.contains("missing")));
+        assert!(matches!(judge_b(got), Outcome::Fail(f) if f.contains("missing")));
+        // The same response twice.
+        let got = r#"[{"jsonrpc":"2.0","error":{"code":-32601,"message":"y"},"id":"1"},{"jsonrpc":"2.0","error":{"code":-32601,"message":"y"},"id":"1"},{"jsonrpc":"2.0","error":{"code":-32600,"message":"x"},"id":null}]"#;
+        assert!(matches!(judge_b(got), Outcome::Fail(f) if f.contains("second time")));
+        let single_in = br#"{"jsonrpc":"2.0","method":"x","id":9007199254740993}"#;
         let single =
             br#"{"jsonrpc":"2.0","error":{"code":-32601,"message":"m"},"id":9007199254740993}"#;
         let got =
             r#"{"jsonrpc":"2.0","error":{"code":-32601,"message":"m"},"id":9007199254740992}"#;
-        assert!(matches!(judge(single, reply(got)), Outcome::Fail(_)));
+        assert!(matches!(
+            judge(single_in, single, reply(got)),
+            Outcome::Fail(_)
+        ));
         let got =
             r#"{"jsonrpc":"2.0","error":{"code":-32603,"message":"m"},"id":9007199254740993}"#;
-        assert!(matches!(judge(single, reply(got)), Outcome::Fail(_)));
-        // An invalid request answered with its id echoed: non-strict.
+        assert!(matches!(
+            judge(single_in, single, reply(got)),
+            Outcome::Fail(_)
+        ));
+        // One response wrapped in an array: not the single Response object owed.
+        let got =
+            r#"[{"jsonrpc":"2.0","error":{"code":-32601,"message":"m"},"id":9007199254740993}]"#;
+        assert!(
+            matches!(judge(single_in, single, reply(got)), Outcome::Fail(f) if f.contains("single JSON Object"))
+        );
+        // An invalid request answered with its readable id echoed: §5 allows it (or null);
+        // an id the request did not carry fails.
+        let bad_in = br#"{"jsonrpc":"1.0","method":"x","id":1}"#;
         let null = br#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"m"},"id":null}"#;
         let got = r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"m"},"id":1}"#;
-        assert!(matches!(judge(null, reply(got)), Outcome::NonStrict(_)));
+        assert!(matches!(judge(bad_in, null, reply(got)), Outcome::Pass(_)));
+        let got = r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"m"},"id":2}"#;
+        assert!(matches!(judge(bad_in, null, reply(got)), Outcome::Fail(_)));
+        // A parse error has no readable id: only null.
+        let got = r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"m"},"id":1}"#;
+        assert!(matches!(
+            judge(b"{\"id\":1,", null, reply(got)),
+            Outcome::Fail(_)
+        ));
         // Escapes in a string id do not matter.
+        let s_in = br#"{"jsonrpc":"2.0","method":"x","id":"\u00e9"}"#;
         let s = br#"{"jsonrpc":"2.0","error":{"code":-32601,"message":"m"},"id":"\u00e9"}"#;
         let got =
             "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,\"message\":\"m\"},\"id\":\"\u{e9}\"}";
-        assert!(matches!(judge(s, reply(got)), Outcome::Pass(_)));
-        assert!(matches!(judge(s, Answer::Empty(204)), Outcome::Fail(_)));
+        assert!(matches!(judge(s_in, s, reply(got)), Outcome::Pass(_)));
+        assert!(matches!(
+            judge(s_in, s, Answer::Empty(204)),
+            Outcome::Fail(_)
+        ));
+        // MUSTs of the response object: no jsonrpc member, result and error together.
+        let got = r#"{"error":{"code":-32601,"message":"m"},"id":"\u00e9"}"#;
+        assert!(matches!(judge(s_in, s, reply(got)), Outcome::Fail(_)));
+        let got = r#"{"jsonrpc":"2.0","result":null,"error":{"code":-32601,"message":"m"},"id":"\u00e9"}"#;
+        assert!(matches!(judge(s_in, s, reply(got)), Outcome::Fail(_)));
+    }
+
+    #[test]
+    fn refusals_of_large_input_are_the_allowed_ones() {
+        let parse = br#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"m"},"id":null}"#;
+        let own = br#"{"jsonrpc":"2.0","error":{"code":-32000,"message":"m"},"id":"big"}"#;
+        let other = br#"{"jsonrpc":"2.0","error":{"code":-32603,"message":"m"},"id":null}"#;
+        assert!(allowed_refusal(parse, Some(r#""big""#)).is_some());
+        assert!(allowed_refusal(parse, None).is_some());
+        assert!(allowed_refusal(own, Some(r#""big""#)).is_some());
+        assert!(allowed_refusal(own, None).is_none());
+        assert!(allowed_refusal(other, Some(r#""big""#)).is_none());
+        assert!(answered_as_1_0(br#"{"result": [], "id": 1}"#, "1").is_some());
+        assert!(answered_as_1_0(br#"{"jsonrpc":"2.0","result": [], "id": 1}"#, "1").is_none());
+        assert!(same_json(
+            "[1, 2.50, {\"a\" : \"b c\"}]",
+            "[1,2.5,{\"a\":\"b c\"}]"
+        ));
+        assert!(!same_json("[\"a b\"]", "[\"ab\"]"));
+        let deep = |open: &str| format!("{}{}", open.repeat(300), "]".repeat(300));
+        assert!(same_json(&deep("["), &deep("[ ")));
+        assert!(!same_json(
+            &deep("["),
+            &format!("{}1{}", "[".repeat(300), "]".repeat(300))
+        ));
     }
 }
