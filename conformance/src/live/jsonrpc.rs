@@ -103,13 +103,13 @@ impl Target {
             echo: echo.map(str::to_string),
             timeout,
         };
-        t.reachable()?;
+        t.probe()?;
         Ok(t)
     }
 
     /// Whether a connection can be opened at all (HTTP and TCP): an unreachable target is one
     /// error (exit 2), not every case "failed". A command is started per case: not probed.
-    pub fn reachable(&self) -> Result<(), String> {
+    pub fn probe(&self) -> Result<(), String> {
         let addr = match &self.transport {
             Transport::Http(e) => &e.addr,
             Transport::Tcp(a, _) => a,
