@@ -5,6 +5,7 @@
 //! (unknown protocol or profile, unreadable files, an invalid corpus); 3 the protocol's
 //! canonical form is not implemented in this build (the adapter contract's "unsupported").
 
+use crate::corpus;
 use crate::forms::{self, FormError};
 use crate::glob::Glob;
 use crate::report;
@@ -23,18 +24,6 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAIL: i32 = 1;
 /// Usage error.
 pub const EXIT_USAGE: i32 = 2;
-
-/// The corpus used when none is named: `$MSGWIRE_VECTORS`, else the repository's `vectors/`
-/// (found from this crate's manifest directory at build time).
-pub fn default_vectors_dir() -> PathBuf {
-    match std::env::var_os("MSGWIRE_VECTORS") {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => {
-            let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors");
-            d.canonicalize().unwrap_or(d)
-        }
-    }
-}
 
 fn resolve_profile(
     protocol: &str,
@@ -194,11 +183,13 @@ pub fn encode(
     }
 }
 
-fn load(dir: &Path, err: &mut dyn Write) -> Result<Corpus, i32> {
-    match Corpus::load(dir) {
+/// The corpus of a command ([`corpus::open`]: `dir`, else `$MSGWIRE_VECTORS`, else the one
+/// embedded in this build).
+fn load(dir: Option<&Path>, err: &mut dyn Write) -> Result<Corpus, i32> {
+    match corpus::open(dir) {
         Ok(c) => Ok(c),
         Err(e) => {
-            let _ = write!(err, "msgwire: {}: {e}", dir.display());
+            let _ = write!(err, "msgwire: {}: {e}", corpus::origin(dir));
             Err(EXIT_USAGE)
         }
     }
@@ -206,7 +197,7 @@ fn load(dir: &Path, err: &mut dyn Write) -> Result<Corpus, i32> {
 
 /// `msgwire vectors list`: one line per case: id, verdict, spec.
 pub fn vectors_list(
-    dir: &Path,
+    dir: Option<&Path>,
     protocol: Option<&str>,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -225,13 +216,13 @@ pub fn vectors_list(
 }
 
 /// `msgwire vectors show ID`: the case as written, with its file and its input as hex.
-pub fn vectors_show(dir: &Path, id: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn vectors_show(dir: Option<&Path>, id: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let corpus = match load(dir, err) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let Some(c) = corpus.case(id) else {
-        let _ = writeln!(err, "msgwire: no case {id:?} in {}", dir.display());
+        let _ = writeln!(err, "msgwire: no case {id:?} in {}", corpus.origin);
         return EXIT_USAGE;
     };
     let _ = writeln!(out, "# {}#{}", c.file.display(), c.pointer);
@@ -254,7 +245,7 @@ pub fn vectors_show(dir: &Path, id: &str, out: &mut dyn Write, err: &mut dyn Wri
 /// Options of `msgwire check codec`.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
-    /// Corpus root (default: [`default_vectors_dir`]).
+    /// Corpus directory (default: `$MSGWIRE_VECTORS`, else the embedded corpus).
     pub vectors: Option<PathBuf>,
     /// Only these protocols.
     pub protocols: Vec<String>,
@@ -388,8 +379,7 @@ fn protocols_for_profile(
 
 /// `msgwire check codec`: runs the corpus, writes the reports, returns the exit status.
 pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let dir = o.vectors.clone().unwrap_or_else(default_vectors_dir);
-    let corpus = match load(&dir, err) {
+    let corpus = match load(o.vectors.as_deref(), err) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -428,7 +418,7 @@ pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
     let imp: &mut dyn Implementation = match &o.adapter {
         None => {
             if let Err(e) = corpus.check_profiles(forms::profiles) {
-                let _ = write!(err, "msgwire: {}: {e}", dir.display());
+                let _ = write!(err, "msgwire: {}: {e}", corpus.origin);
                 return EXIT_USAGE;
             }
             if let Some(t) = o.timeout {

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod compare;
+pub mod corpus;
 pub mod forms;
 pub mod glob;
 pub mod live;

@@ -13,7 +13,8 @@ const PROTOCOLS: [&str; 4] = ["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc"];
 #[derive(Parser)]
 #[command(
     name = "msgwire",
-    version,
+    version = msgwire_conformance::corpus::VERSION,
+    long_version = msgwire_conformance::corpus::LONG_VERSION,
     about = "Decode, encode and check AMQP 0-9-1, JSON-RPC 2.0, XML-RPC and MessagePack-RPC against the msgwire vectors"
 )]
 struct Cli {
@@ -66,7 +67,7 @@ enum VectorsCommand {
         /// Only this protocol.
         #[arg(long, value_parser = PROTOCOLS)]
         protocol: Option<String>,
-        /// Corpus root (default: $MSGWIRE_VECTORS, else the repository's vectors/).
+        /// Corpus directory (default: $MSGWIRE_VECTORS, else the corpus built into msgwire).
         #[arg(long)]
         vectors: Option<PathBuf>,
     },
@@ -74,7 +75,7 @@ enum VectorsCommand {
     Show {
         /// Case id, e.g. amqp/field-table/decimal-negative.
         id: String,
-        /// Corpus root.
+        /// Corpus directory (default: $MSGWIRE_VECTORS, else the corpus built into msgwire).
         #[arg(long)]
         vectors: Option<PathBuf>,
     },
@@ -226,7 +227,7 @@ struct CheckArgs {
     /// Also fail on skipped trials (unimplemented forms) and stale baseline entries.
     #[arg(long)]
     strict: bool,
-    /// Corpus root (default: $MSGWIRE_VECTORS, else the repository's vectors/).
+    /// Corpus directory (default: $MSGWIRE_VECTORS, else the corpus built into msgwire).
     #[arg(long)]
     vectors: Option<PathBuf>,
     /// Write a JSON report.
@@ -330,16 +331,10 @@ fn main() {
         },
         Command::Vectors {
             command: VectorsCommand::List { protocol, vectors },
-        } => {
-            let dir = vectors.unwrap_or_else(cli::default_vectors_dir);
-            cli::vectors_list(&dir, protocol.as_deref(), &mut out, &mut err)
-        }
+        } => cli::vectors_list(vectors.as_deref(), protocol.as_deref(), &mut out, &mut err),
         Command::Vectors {
             command: VectorsCommand::Show { id, vectors },
-        } => {
-            let dir = vectors.unwrap_or_else(cli::default_vectors_dir);
-            cli::vectors_show(&dir, &id, &mut out, &mut err)
-        }
+        } => cli::vectors_show(vectors.as_deref(), &id, &mut out, &mut err),
         Command::Check {
             command: CheckCommand::AmqpBroker(a),
         } => {

@@ -7,6 +7,7 @@
 //! file system. Profile names are checked syntactically here; whether a profile exists is a
 //! question for the codec under test (see [`Corpus::check_profiles`]).
 
+use crate::corpus::{self, pack, Origin, Revision};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -20,7 +21,7 @@ pub const PROTOCOLS: &[&str] = &["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc"];
 
 /// Largest input file a case may reference. Captures are small; this bounds memory when a
 /// corpus is loaded from an untrusted checkout.
-pub const MAX_INPUT_FILE: u64 = 64 * 1024 * 1024;
+pub const MAX_INPUT_FILE: u64 = pack::MAX_FILE;
 
 /// A schema problem: which file, where in it (JSON pointer), and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,15 +254,18 @@ pub struct VectorFile {
 /// A loaded, validated corpus.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Corpus {
-    /// The corpus root (the `vectors/` directory).
-    pub root: PathBuf,
+    /// Where it was read from (a directory, or the corpus embedded in this build).
+    pub origin: Origin,
+    /// Which corpus it is: case count and digest.
+    pub revision: Revision,
     /// Files, sorted by protocol then path.
     pub files: Vec<VectorFile>,
 }
 
 impl Corpus {
     /// Loads every `<root>/<protocol>/*.json` (protocol directories that do not exist are
-    /// empty). Other directories (`generate/`, `data/`, `example/`) are not part of the corpus.
+    /// empty). Other directories (`generate/`, `data/`, `example/`) are not part of the corpus
+    /// (files under `<protocol>/data/` are, as inputs).
     pub fn load(root: &Path) -> Result<Corpus, LoadErrors> {
         if !root.is_dir() {
             return Err(LoadErrors(vec![LoadError {
@@ -270,31 +274,48 @@ impl Corpus {
                 message: "not a directory".into(),
             }]));
         }
-        let mut errors = Vec::new();
+        let collected = pack::collect(root);
+        let errors = collected
+            .errors
+            .into_iter()
+            .map(|(file, message)| LoadError {
+                file: file.into(),
+                pointer: String::new(),
+                message,
+            })
+            .collect();
+        Corpus::parse(Origin::Dir(root.to_path_buf()), &collected.files, errors)
+    }
+
+    /// The corpus embedded in this build ([`crate::corpus`]).
+    pub fn embedded() -> Result<Corpus, LoadErrors> {
+        Corpus::parse(Origin::Embedded, corpus::embedded_files(), Vec::new())
+    }
+
+    /// Validates a corpus given as files (relative `/`-separated path → bytes, as
+    /// [`pack::collect`] reads them).
+    pub fn from_files(origin: Origin, files: &pack::Files) -> Result<Corpus, LoadErrors> {
+        Corpus::parse(origin, files, Vec::new())
+    }
+
+    fn parse(
+        origin: Origin,
+        all: &pack::Files,
+        mut errors: Vec<LoadError>,
+    ) -> Result<Corpus, LoadErrors> {
         let mut files = Vec::new();
         for protocol in PROTOCOLS {
-            let dir = root.join(protocol);
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            let mut paths: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
-                .collect();
-            paths.sort();
-            for path in paths {
-                let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                match std::fs::read(&path) {
-                    Err(e) => errors.push(LoadError {
-                        file: rel,
-                        pointer: String::new(),
-                        message: format!("cannot read: {e}"),
-                    }),
-                    Ok(bytes) => {
-                        if let Some(f) = parse_file(&bytes, &rel, protocol, &dir, &mut errors) {
-                            files.push(f);
-                        }
-                    }
+            let prefix = format!("{protocol}/");
+            for (key, bytes) in all.range(prefix.clone()..) {
+                if !key.starts_with(&prefix) {
+                    break;
+                }
+                if !pack::is_vector_file(key) {
+                    continue;
+                }
+                let rel = PathBuf::from(key);
+                if let Some(f) = parse_file(bytes, &rel, protocol, all, &mut errors) {
+                    files.push(f);
                 }
             }
         }
@@ -315,14 +336,25 @@ impl Corpus {
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(Corpus {
-                root: root.to_path_buf(),
-                files,
-            })
-        } else {
-            Err(LoadErrors(errors))
+        if !errors.is_empty() {
+            return Err(LoadErrors(errors));
         }
+        let cases = files.iter().map(|f| f.cases.len()).sum();
+        let revision = match origin {
+            // Computed by build.rs from the same files (a unit test holds them equal).
+            Origin::Embedded => Revision::embedded(),
+            Origin::Dir(_) => Revision {
+                cases,
+                files: all.len(),
+                bytes: pack::size(all),
+                digest: pack::digest(all),
+            },
+        };
+        Ok(Corpus {
+            origin,
+            revision,
+            files,
+        })
     }
 
     /// Every case, in corpus order.
@@ -483,7 +515,7 @@ fn parse_file(
     bytes: &[u8],
     rel: &Path,
     dir_protocol: &str,
-    protocol_dir: &Path,
+    all: &pack::Files,
     errors: &mut Vec<LoadError>,
 ) -> Option<VectorFile> {
     let mut cx = Ctx {
@@ -554,7 +586,7 @@ fn parse_file(
                     &protocol,
                     &group,
                     provenance.as_ref(),
-                    protocol_dir,
+                    all,
                 ) {
                     cases.push(c);
                 }
@@ -608,7 +640,7 @@ fn parse_case(
     protocol: &str,
     group: &str,
     file_provenance: Option<&Value>,
-    protocol_dir: &Path,
+    all: &pack::Files,
 ) -> Option<Case> {
     let Value::Object(o) = raw else {
         cx.err(ptr, format!("expected an object, found {}", type_name(raw)));
@@ -653,7 +685,7 @@ fn parse_case(
     let spec = cx.string(o, ptr, "spec", true).unwrap_or("").to_string();
     let verdict = parse_verdict(cx, o.get("verdict"), ptr);
 
-    let (input, input_source) = parse_input(cx, o.get("input"), ptr, protocol_dir);
+    let (input, input_source) = parse_input(cx, o.get("input"), ptr, protocol, all);
 
     let expect = match o.get("expect") {
         None => None,
@@ -840,7 +872,8 @@ fn parse_input(
     cx: &mut Ctx<'_>,
     v: Option<&Value>,
     ptr: &str,
-    protocol_dir: &Path,
+    protocol: &str,
+    all: &pack::Files,
 ) -> (Option<Vec<u8>>, Option<InputSource>) {
     let iptr = format!("{ptr}/input");
     let Some(v) = v else {
@@ -889,24 +922,18 @@ fn parse_input(
                 );
                 return (None, None);
             }
-            let full = protocol_dir.join(rel);
-            match std::fs::metadata(&full) {
-                Ok(m) if m.len() > MAX_INPUT_FILE => {
+            let mut key = protocol.to_string();
+            for c in rel.components() {
+                key.push('/');
+                key.push_str(&c.as_os_str().to_string_lossy());
+            }
+            match all.get(&key) {
+                Some(b) => (Some(b.clone()), Some(InputSource::File(rel.to_path_buf()))),
+                None => {
                     cx.err(
                         mptr,
-                        format!("{} is larger than {MAX_INPUT_FILE} bytes", full.display()),
+                        format!("cannot read {key}: no such file in the corpus"),
                     );
-                    (None, None)
-                }
-                Ok(_) => match std::fs::read(&full) {
-                    Ok(b) => (Some(b), Some(InputSource::File(rel.to_path_buf()))),
-                    Err(e) => {
-                        cx.err(mptr, format!("cannot read {}: {e}", full.display()));
-                        (None, None)
-                    }
-                },
-                Err(e) => {
-                    cx.err(mptr, format!("cannot read {}: {e}", full.display()));
                     (None, None)
                 }
             }

@@ -3,7 +3,7 @@
 //! every answer is known, so each result class is asserted exactly).
 
 use msgwire_conformance::forms;
-use msgwire_conformance::vectors::{Corpus, Verdict};
+use msgwire_conformance::vectors::Verdict;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -98,7 +98,7 @@ fn bad_hex_is_invalid_input() {
 #[test]
 fn decode_and_encode_agree_with_the_library() {
     // An invalid corpus is the `corpus` trial's failure (tests/vectors.rs), not this test's.
-    let Ok(corpus) = Corpus::load(&msgwire_conformance::cli::default_vectors_dir()) else {
+    let Ok(corpus) = msgwire_conformance::corpus::open(None) else {
         return;
     };
     let dir = scratch("roundtrip");
@@ -565,7 +565,7 @@ fn check_our_codecs_on_the_corpus() {
     let dir = scratch("ours");
     let json = dir.join("ours.json");
     let o = run(&["check", "codec", "--json", json.to_str().unwrap()], b"");
-    if let Err(e) = Corpus::load(&msgwire_conformance::cli::default_vectors_dir()) {
+    if let Err(e) = msgwire_conformance::corpus::open(None) {
         // An invalid corpus: usage error, naming the first problem's file and pointer.
         assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
         let first = &e.0[0];
@@ -610,7 +610,7 @@ fn check_our_codecs_on_the_corpus() {
 /// same result classes as the in-process run, on a spread sample of the corpus.
 #[test]
 fn msgwire_through_the_adapter_contract_agrees_with_in_process() {
-    let Ok(corpus) = Corpus::load(&msgwire_conformance::cli::default_vectors_dir()) else {
+    let Ok(corpus) = msgwire_conformance::corpus::open(None) else {
         return;
     };
     // Protocols built into this binary only (else `msgwire decode` is a usage error).

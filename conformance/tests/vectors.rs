@@ -6,10 +6,9 @@
 //! corpus that does not load is one failing trial, `corpus`, listing every schema problem.
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use msgwire_conformance::forms;
 use msgwire_conformance::runner::codec::{Ours, UNIMPLEMENTED};
 use msgwire_conformance::runner::{plan, run_case, Implementation, Selection};
-use msgwire_conformance::vectors::Corpus;
+use msgwire_conformance::{corpus, forms};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -23,12 +22,12 @@ fn stub(protocol: &str) -> bool {
 
 fn main() {
     let args = Arguments::from_args();
-    let dir = msgwire_conformance::cli::default_vectors_dir();
-    let corpus = Corpus::load(&dir).and_then(|c| c.check_profiles(forms::profiles).map(|()| c));
+    // The corpus the CLI uses: $MSGWIRE_VECTORS, else the one embedded in this build.
+    let corpus = corpus::open(None).and_then(|c| c.check_profiles(forms::profiles).map(|()| c));
     let corpus = match corpus {
         Ok(c) => Arc::new(c),
         Err(e) => {
-            let msg = format!("{}: {e}", dir.display());
+            let msg = format!("{}: {e}", corpus::origin(None));
             let t = Trial::test("corpus", move || Err(Failed::from(msg)));
             libtest_mimic::run(&args, vec![t]).exit();
         }

@@ -203,17 +203,9 @@ mod tests {
     //! Runs every case of `vectors/jsonrpc/*.json` through this form and the codec's server
     //! semantics (the `x-reply` member), until the shared runner covers them.
     use super::*;
-    use std::path::{Path, PathBuf};
 
-    fn vector_files() -> Vec<PathBuf> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/jsonrpc");
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        files
+    fn vector_files() -> Vec<(&'static str, &'static [u8])> {
+        crate::corpus::embedded_vector_files("jsonrpc")
     }
 
     fn input(case: &Value) -> Vec<u8> {
@@ -221,12 +213,7 @@ mod tests {
         if let Some(t) = i.get("text").and_then(Value::as_str) {
             t.as_bytes().to_vec()
         } else if let Some(f) = i.get("file").and_then(Value::as_str) {
-            std::fs::read(
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../vectors/jsonrpc")
-                    .join(f),
-            )
-            .unwrap()
+            crate::corpus::embedded_input("jsonrpc", f).to_vec()
         } else {
             hex::decode(i["hex"].as_str().unwrap().replace(char::is_whitespace, "")).unwrap()
         }
@@ -296,8 +283,8 @@ mod tests {
     #[test]
     fn vectors_pass() {
         let (mut checked, mut failures) = (0, Vec::new());
-        for file in vector_files() {
-            let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        for (_, bytes) in vector_files() {
+            let doc: Value = serde_json::from_slice(bytes).unwrap();
             for case in doc["cases"].as_array().unwrap() {
                 let id = case["id"].as_str().unwrap();
                 let bytes = input(case);

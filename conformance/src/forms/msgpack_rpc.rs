@@ -500,7 +500,7 @@ mod tests {
         }
     }
 
-    fn input_bytes(case: &Value, dir: &std::path::Path) -> Vec<u8> {
+    fn input_bytes(case: &Value) -> Vec<u8> {
         let input = &case["input"];
         if let Some(h) = input.get("hex").and_then(Value::as_str) {
             hx(&h.split_whitespace().collect::<String>())
@@ -508,7 +508,7 @@ mod tests {
             t.as_bytes().to_vec()
         } else {
             let f = input["file"].as_str().unwrap();
-            std::fs::read(dir.join(f)).unwrap()
+            crate::corpus::embedded_input("msgpack-rpc", f).to_vec()
         }
     }
 
@@ -523,16 +523,11 @@ mod tests {
 
     #[test]
     fn corpus_vectors_hold() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/msgpack-rpc");
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-        files.sort();
+        let files = crate::corpus::embedded_vector_files("msgpack-rpc");
         let mut checked = 0;
         let mut ids = BTreeSet::new();
-        for path in &files {
-            let file: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        for (path, bytes) in &files {
+            let file: Value = serde_json::from_slice(bytes).unwrap();
             assert_eq!(file["format"], "msgwire-vectors/1", "{path:?}");
             assert_eq!(file["protocol"], "msgpack-rpc", "{path:?}");
             // Inputs that re-encode exactly, by expected documents: our encoder's output must
@@ -542,7 +537,7 @@ mod tests {
                 let id = case["id"].as_str().unwrap();
                 assert!(ids.insert(id.to_owned()), "duplicate id {id}");
                 assert!(case.get("spec").is_some(), "{id}: no spec");
-                let input = input_bytes(case, &dir);
+                let input = input_bytes(case);
                 for profile in PROFILES {
                     let Some(v) = verdict(case, profile) else {
                         continue;

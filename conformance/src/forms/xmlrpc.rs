@@ -260,7 +260,6 @@ mod tests {
     //! (conformance/tests/vectors.rs) covers it.
 
     use super::*;
-    use std::path::Path;
 
     fn numbers_equal(a: &Value, b: &Value) -> bool {
         match (a, b) {
@@ -277,7 +276,7 @@ mod tests {
         }
     }
 
-    fn input_bytes(dir: &Path, input: &Value) -> Vec<u8> {
+    fn input_bytes(input: &Value) -> Vec<u8> {
         if let Some(t) = input.get("text").and_then(Value::as_str) {
             t.as_bytes().to_vec()
         } else if let Some(h) = input.get("hex").and_then(Value::as_str) {
@@ -285,7 +284,7 @@ mod tests {
             hex::decode(h).expect("hex input")
         } else {
             let f = input["file"].as_str().expect("input.file");
-            std::fs::read(dir.join(f)).expect("input file")
+            crate::corpus::embedded_input("xmlrpc", f).to_vec()
         }
     }
 
@@ -302,23 +301,17 @@ mod tests {
 
     #[test]
     fn vectors_pass() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/xmlrpc");
         let mut checked = 0;
         let mut failures = Vec::new();
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .expect("vectors/xmlrpc")
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
+        let files = crate::corpus::embedded_vector_files("xmlrpc");
         assert!(!files.is_empty(), "no vector files");
-        for file in files {
-            let group: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        for (_, bytes) in files {
+            let group: Value = serde_json::from_slice(bytes).unwrap();
             assert_eq!(group["format"], "msgwire-vectors/1");
             assert_eq!(group["protocol"], "xmlrpc");
             for case in group["cases"].as_array().unwrap() {
                 let id = case["id"].as_str().unwrap();
-                let input = input_bytes(&dir, &case["input"]);
+                let input = input_bytes(&case["input"]);
                 for &profile in PROFILES {
                     let Some(v) = verdict(case, profile) else {
                         continue;

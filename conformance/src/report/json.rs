@@ -19,6 +19,7 @@ pub fn render(run: &Run) -> Value {
         "format": FORMAT,
         "implementation": run.implementation,
         "corpus": run.corpus,
+        "corpus_revision": run.corpus_revision,
         "millis": run.millis,
         "total": t.total,
         "failed": t.failed,
@@ -42,5 +43,10 @@ mod tests {
         assert_eq!(v["results"][1]["class"], "wrong-value");
         assert_eq!(v["results"][1]["verdict"], "y");
         assert_eq!(v["results"][2]["known_failure"], true);
+        assert_eq!(v["corpus_revision"]["cases"], 4);
+        assert_eq!(
+            v["corpus_revision"]["digest"],
+            format!("sha256:{}", "ab".repeat(32))
+        );
     }
 }

@@ -128,6 +128,12 @@ pub(crate) mod tests {
         Run {
             implementation: "msgwire 0.1.0".into(),
             corpus: "vectors".into(),
+            corpus_revision: crate::corpus::Revision {
+                cases: 4,
+                files: 1,
+                bytes: 100,
+                digest: format!("sha256:{}", "ab".repeat(32)),
+            },
             results: vec![
                 r("amqp/frame/a", Class::Passed, "§4.2.3", false),
                 r("amqp/frame/b", Class::WrongValue, "§4.2.3", false),

@@ -499,8 +499,12 @@ impl Baseline {
 pub struct Run {
     /// The implementation's name.
     pub implementation: String,
-    /// The corpus root.
+    /// Where the corpus was read from: `embedded corpus` or its directory.
     pub corpus: String,
+    /// Which corpus judged the run (case count and digest); empty in reports written before
+    /// it was recorded.
+    #[serde(default)]
+    pub corpus_revision: crate::corpus::Revision,
     /// Every result, in corpus order.
     pub results: Vec<CaseResult>,
     /// Baseline entries that matched no failure.
@@ -663,7 +667,8 @@ pub fn run(
     let stale_baseline = baseline.stale(corpus.cases().map(|(_, c)| c.id.as_str()), &results);
     Ok(Run {
         implementation: imp.name(),
-        corpus: corpus.root.display().to_string(),
+        corpus: corpus.origin.to_string(),
+        corpus_revision: corpus.revision.clone(),
         results,
         stale_baseline,
         millis: start.elapsed().as_millis().try_into().unwrap_or(u64::MAX),
