@@ -529,7 +529,7 @@ fn progress_lines_off_a_terminal() {
 #[test]
 fn readme_examples_name_real_things() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let Ok(corpus) = Corpus::load(&msgwire_conformance::cli::default_vectors_dir()) else {
+    let Ok(corpus) = msgwire_conformance::corpus::open(None) else {
         return;
     };
     let mut adapters = 0;

@@ -562,13 +562,15 @@ pub enum Stopped {
 /// wrote it. Also used to refuse `--only` patterns or protocols that match nothing even when
 /// others do (a typo would otherwise quietly check less).
 pub fn unmatched(corpus: &Corpus, sel: &Selection) -> Option<String> {
-    let root = corpus.root.display();
+    let root = &corpus.origin;
     if corpus.cases().next().is_none() {
-        return Some(format!("the corpus {root} has no cases"));
+        return Some(format!("the corpus ({root}) has no cases"));
     }
     for p in &sel.protocols {
         if !corpus.cases().any(|(_, c)| &c.protocol == p) {
-            return Some(format!("--protocol {p}: the corpus {root} has no {p} case"));
+            return Some(format!(
+                "--protocol {p}: the corpus ({root}) has no {p} case"
+            ));
         }
     }
     let in_protocols = |c: &Case| sel.protocols.is_empty() || sel.protocols.contains(&c.protocol);
