@@ -58,7 +58,10 @@ impl Target {
 /// A value compared by meaning.
 #[derive(Debug, Clone, PartialEq)]
 enum Norm {
+    /// `int` / `i4`: the spec's one integer type (32 bits).
     Int(i64),
+    /// `i8` (extension) and Apache's `ex:` integers: not the spec's `int`.
+    I8(i64),
     Bool(bool),
     Str(String),
     Double(f64),
@@ -72,9 +75,9 @@ enum Norm {
 fn norm(v: &Value<'_>) -> Norm {
     match v {
         Value::Int(i) | Value::I4(i) => Norm::Int(i64::from(*i)),
-        Value::I8(i) | Value::ExI8(i) => Norm::Int(*i),
-        Value::ExI1(i) => Norm::Int(i64::from(*i)),
-        Value::ExI2(i) => Norm::Int(i64::from(*i)),
+        Value::I8(i) | Value::ExI8(i) => Norm::I8(*i),
+        Value::ExI1(i) => Norm::I8(i64::from(*i)),
+        Value::ExI2(i) => Norm::I8(i64::from(*i)),
         Value::Boolean(b) => Norm::Bool(*b),
         Value::String(s) | Value::Untyped(s) => Norm::Str(s.to_string()),
         Value::Double(d) => Norm::Double(*d),
@@ -113,14 +116,14 @@ fn show(n: &Norm) -> String {
 /// What one call got.
 #[derive(Debug)]
 enum Reply {
-    /// A successful response: its value, and the strict decoder's complaint if only the
-    /// lenient profile read it.
-    Value(Norm, Option<String>),
-    /// A fault: code, string, HTTP status, strict complaint.
-    Fault(i32, String, u16, Option<String>),
+    /// A successful response (exactly one param, strictly decoded): its value.
+    Value(Norm),
+    /// A fault in the spec's shape: code, string, HTTP status.
+    Fault(i32, String, u16),
     /// HTTP error status without an XML-RPC document.
     Status(u16, String),
-    /// No usable reply.
+    /// No usable reply, or one that breaks the response format (what only a lenient decoder
+    /// reads is a violation, never a pass).
     Broken(String),
 }
 
@@ -128,35 +131,44 @@ fn post(t: &Target, tr: &mut Trace, body: &[u8]) -> Result<http::Reply, String> 
     http::post(&t.endpoint, "text/xml", body, t.timeout, MAX_REPLY, tr).map_err(|e| e.to_string())
 }
 
-fn read_reply(r: &http::Reply) -> Reply {
-    let limits = Limits::default();
-    let (msg, note) = match decode_with(&r.body, Profile::Strict, &limits) {
-        Ok(m) => (m, None),
-        Err(strict) => match decode_with(&r.body, Profile::Lenient, &limits) {
-            Ok(m) => (m, Some(format!("strict decoding fails: {strict}"))),
-            Err(e) if (200..300).contains(&r.status) => {
-                return Reply::Broken(format!(
-                    "HTTP {}: not an XML-RPC response ({e}): {:?}",
+fn snippet(body: &[u8]) -> String {
+    String::from_utf8_lossy(&body[..body.len().min(160)]).into_owned()
+}
+
+/// Judges a reply under `limits`: the strict decoder (the spec, plus `<nil/>` and `<i8>`) must
+/// read it; a document only the lenient profile reads (two params, a double in exponent form,
+/// a fault struct with a third member, whitespace in an int, ...) breaks the response format.
+fn read_reply_with(r: &http::Reply, limits: &Limits) -> Reply {
+    let msg = match decode_with(&r.body, Profile::Strict, limits) {
+        Ok(m) => m,
+        Err(strict) if (200..300).contains(&r.status) => {
+            return Reply::Broken(match decode_with(&r.body, Profile::Lenient, limits) {
+                Ok(_) => format!(
+                    "HTTP {}: the response breaks the XML-RPC response format ({strict}); only a lenient decoder reads it: {:?}",
                     r.status,
-                    String::from_utf8_lossy(&r.body[..r.body.len().min(160)])
-                ))
-            }
-            Err(_) => {
-                return Reply::Status(
+                    snippet(&r.body)
+                ),
+                Err(_) => format!(
+                    "HTTP {}: not an XML-RPC response ({strict}): {:?}",
                     r.status,
-                    String::from_utf8_lossy(&r.body[..r.body.len().min(160)]).into_owned(),
-                )
-            }
-        },
+                    snippet(&r.body)
+                ),
+            })
+        }
+        Err(_) => return Reply::Status(r.status, snippet(&r.body)),
     };
     match msg {
         Message::Response(resp) => match resp.value() {
-            Some(v) => Reply::Value(norm(v), note),
+            Some(v) => Reply::Value(norm(v)),
             None => Reply::Broken("a response without a value".into()),
         },
-        Message::Fault(f) => Reply::Fault(f.code(), f.string().to_string(), r.status, note),
+        Message::Fault(f) => Reply::Fault(f.code(), f.string().to_string(), r.status),
         Message::Call(c) => Reply::Broken(format!("the server sent a methodCall ({:?})", c.method)),
     }
+}
+
+fn read_reply(r: &http::Reply) -> Reply {
+    read_reply_with(r, &Limits::default())
 }
 
 fn send(t: &Target, tr: &mut Trace, body: &[u8]) -> Reply {
@@ -174,7 +186,7 @@ fn call(t: &Target, tr: &mut Trace, method: &str, params: Vec<Value<'static>>) -
 /// Whether the server lists `method` (`None`: it offers no `system.listMethods`).
 fn listed(t: &Target, tr: &mut Trace, method: &str) -> Option<bool> {
     match call(t, tr, "system.listMethods", vec![]) {
-        Reply::Value(Norm::Array(names), ..) => {
+        Reply::Value(Norm::Array(names)) => {
             Some(names.contains(&Norm::Str(method.to_string())))
         }
         _ => None,
@@ -194,13 +206,6 @@ fn fault_of_needed(t: &Target, tr: &mut Trace, method: &str, code: i32, text: &s
     }
 }
 
-fn with_note(pass: String, note: Option<String>) -> Outcome {
-    match note {
-        None => Outcome::Pass(pass),
-        Some(n) => Outcome::NonStrict(format!("{pass}; {n}")),
-    }
-}
-
 /// Calls `method` (which the server may not offer) and compares the result with `want`.
 fn expect_value(
     t: &Target,
@@ -210,8 +215,8 @@ fn expect_value(
     want: Norm,
 ) -> Outcome {
     match call(t, tr, method, params) {
-        Reply::Value(got, note) if got == want => with_note(show(&got), note),
-        Reply::Value(got, ..) => Outcome::Fail(format!("got {}, want {}", show(&got), show(&want))),
+        Reply::Value(got) if got == want => Outcome::Pass(show(&got)),
+        Reply::Value(got) => Outcome::Fail(format!("got {}, want {}", show(&got), show(&want))),
         Reply::Fault(code, text, ..) => fault_of_needed(t, tr, method, code, &text),
         Reply::Status(404, _) => not_found(method),
         Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
@@ -236,9 +241,9 @@ fn echo_case(t: &Target, tr: &mut Trace, v: Value<'static>) -> Outcome {
     };
     let want = norm(&v);
     match call(t, tr, &echo, vec![v]) {
-        Reply::Value(got, note) => {
+        Reply::Value(got) => {
             if got == Norm::Array(vec![want.clone()]) || got == want {
-                with_note(show(&want), note)
+                Outcome::Pass(show(&want))
             } else {
                 Outcome::Fail(format!("echoed {}, sent {}", show(&got), show(&want)))
             }
@@ -249,25 +254,29 @@ fn echo_case(t: &Target, tr: &mut Trace, v: Value<'static>) -> Outcome {
     }
 }
 
-/// A document the server must answer with a fault.
+/// A request the server cannot read: a fault with 200 OK, or (the spec's "lower-level error")
+/// an HTTP 4xx status; never a successful response.
 fn expect_fault(t: &Target, tr: &mut Trace, body: &[u8]) -> Outcome {
     match send(t, tr, body) {
-        Reply::Fault(code, text, 200, note) => with_note(format!("fault {code} {text:?}"), note),
-        Reply::Fault(code, text, s, _) => Outcome::NonStrict(format!(
+        Reply::Fault(code, text, 200) => Outcome::Pass(format!("fault {code} {text:?}")),
+        Reply::Fault(code, text, s) => Outcome::Fail(format!(
             "fault {code} {text:?}, but with HTTP {s} (the spec: \"Unless there's a lower-level error, always return 200 OK\")"
         )),
-        Reply::Status(s, b) if (400..500).contains(&s) => Outcome::NonStrict(format!("HTTP {s} without a fault: {b:?}")),
+        Reply::Status(s, b) if (400..500).contains(&s) => {
+            Outcome::Pass(format!("refused as a lower-level error: HTTP {s} {b:?}"))
+        }
         Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s} without a fault: {b:?}")),
-        Reply::Value(v, ..) => Outcome::Fail(format!("a successful response: {}", show(&v))),
+        Reply::Value(v) => Outcome::Fail(format!("a successful response: {}", show(&v))),
         Reply::Broken(e) => Outcome::Fail(e),
     }
 }
 
-/// After a hostile input: the server must still answer a call.
+/// After a hostile input: the server must still answer a call (any HTTP response will do).
 fn alive(t: &Target, tr: &mut Trace) -> Result<(), String> {
-    match call(t, tr, UNKNOWN, vec![]) {
-        Reply::Fault(..) | Reply::Value(..) | Reply::Status(..) => Ok(()),
-        Reply::Broken(e) => Err(format!("then the server stopped answering: {e}")),
+    let body = Message::Call(MethodCall::new(UNKNOWN, vec![])).to_vec();
+    match post(t, tr, &body) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("then the server stopped answering: {e}")),
     }
 }
 
@@ -515,14 +524,14 @@ fn external_entity(t: &Target, tr: &mut Trace) -> Outcome {
         ));
     }
     match reply {
-        Reply::Value(v, ..) if show(&v).contains(CANARY_TEXT) => {
+        Reply::Value(v) if show(&v).contains(CANARY_TEXT) => {
             Outcome::Fail(format!("the external entity was expanded: {}", show(&v)))
         }
-        Reply::Value(v, ..) if t.echo.is_some() => Outcome::NonStrict(format!(
-            "nothing fetched, but the document was not refused either: {}",
+        Reply::Value(v) if t.echo.is_some() => Outcome::Pass(format!(
+            "nothing fetched and nothing expanded (the document was answered, not refused): {}",
             show(&v)
         )),
-        Reply::Value(v, ..) => Outcome::Fail(format!("the document was accepted: {}", show(&v))),
+        Reply::Value(v) => Outcome::Fail(format!("the document was accepted: {}", show(&v))),
         Reply::Fault(code, text, ..) if text.contains(CANARY_TEXT) => Outcome::Fail(format!(
             "the external entity was expanded (the fault shows it): {code} {text:?}"
         )),
@@ -542,16 +551,17 @@ fn external_entity(t: &Target, tr: &mut Trace) -> Outcome {
 fn method_signature(t: &Target, tr: &mut Trace) -> Outcome {
     const M: &str = "system.methodSignature";
     match call(t, tr, M, vec![s("system.listMethods")]) {
-        Reply::Value(Norm::Array(sigs), note) => {
+        Reply::Value(Norm::Array(sigs)) => {
             let well_formed = sigs.iter().all(|sig| {
                 matches!(sig, Norm::Array(types) if !types.is_empty()
                     && types.iter().all(|ty| matches!(ty, Norm::Str(name) if !name.is_empty())))
             });
             if well_formed {
-                with_note(
-                    format!("{} signature(s): {}", sigs.len(), show(&Norm::Array(sigs))),
-                    note,
-                )
+                Outcome::Pass(format!(
+                    "{} signature(s): {}",
+                    sigs.len(),
+                    show(&Norm::Array(sigs))
+                ))
             } else {
                 Outcome::Fail(format!(
                     "an array, but not of signatures (non-empty arrays of type names): {}",
@@ -559,10 +569,10 @@ fn method_signature(t: &Target, tr: &mut Trace) -> Outcome {
                 ))
             }
         }
-        Reply::Value(v, note) => with_note(
-            format!("no signature defined (a non-array value: {})", show(&v)),
-            note,
-        ),
+        Reply::Value(v) => Outcome::Pass(format!(
+            "no signature defined (a non-array value: {})",
+            show(&v)
+        )),
         Reply::Fault(code, text, ..) => fault_of_needed(t, tr, M, code, &text),
         Reply::Status(404, _) => not_found(M),
         Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
@@ -584,40 +594,183 @@ fn billion_laughs(method: &str) -> Vec<u8> {
     d.into_bytes()
 }
 
-const SPEC: &str = "XML-RPC spec (1999)";
-const FAULT_SECTION: &str = "XML-RPC spec, Response format: fault";
+const RESPONSE_FORMAT: &str = "XML-RPC spec, Response format";
+const SCALARS: &str = "XML-RPC spec, Scalar <value>s";
 const INTROSPECTION: &str = "XML-RPC introspection (system.* methods, xmlrpc-c/Python)";
-const MULTICALL: &str = "system.multicall RFC (Eric Kidd, 2001)";
+const MULTICALL: &str = "system.multicall (Eric Kidd, 2001; as xmlrpc-c and Python implement it)";
 const VALIDATOR: &str = "UserLand validator1 suite";
+
+/// The spec's sentence on the response body, quoted by every case that judges a response.
+const ONE_PARAM: &str = "The body of the response is a single XML structure, a <methodResponse>, which can contain a single <params> which contains a single <param> which contains a single <value>.";
 
 macro_rules! validator_case {
     ($name:literal, $req:literal) => {
         Case {
             id: concat!("xmlrpc-server/validator1/", $name),
             section: VALIDATOR,
-            requirement: $req,
+            requirement: concat!("validator1: \"", $req, "\""),
             level: Level::Must,
-            accepts: "the documented result; a fault from a method the server does not list: unimplemented",
+            accepts: "the documented result, in a strictly valid response; a fault from a method the server does not list: unimplemented",
             run: |t, tr| validator(t, tr, $name),
         }
     };
 }
 
 macro_rules! echo_type_case {
-    ($id:literal, $level:expr, $what:literal, $value:expr) => {
+    ($id:literal, $level:expr, $section:expr, $quote:literal, $value:expr) => {
         Case {
             id: concat!("xmlrpc-server/echo/", $id),
-            section: "XML-RPC spec, Scalar <value>s / <struct>s / <array>s",
+            section: $section,
             requirement: concat!(
-                "A value of type ",
-                $what,
-                " sent as a param comes back unchanged through the echo method."
+                "*derived* from \"",
+                $quote,
+                "\": the value sent as a param comes back through the echo method with the same type and value, in a response the spec's grammar allows."
             ),
             level: $level,
-            accepts: "the value, alone or as the only element of an array, equal by meaning",
+            accepts: "the value, alone or as the only element of an array, equal by meaning (int = i4, string = untyped, struct members in any order); anything only a lenient decoder reads fails",
             run: |t, tr| echo_case(t, tr, $value),
         }
     };
+}
+
+/// The depth of the `limits/deep-nesting` request.
+const DEEP: usize = 20_000;
+
+/// Arrays nested [`DEEP`] levels around `<int>1</int>`: handled (the same value echoed, or any
+/// answer without an echo method) or refused, and the server keeps serving. The reply is judged
+/// with a depth limit above what was sent, on a thread whose stack fits the decoder's recursion,
+/// so a server that echoes it correctly passes.
+fn deep_nesting(t: &Target, tr: &mut Trace) -> Outcome {
+    let doc = format!(
+        "<?xml version=\"1.0\"?><methodCall><methodName>{}</methodName><params><param>{}<value><int>1</int></value>{}</param></params></methodCall>",
+        t.echo.as_deref().unwrap_or(UNKNOWN),
+        "<value><array><data>".repeat(DEEP),
+        "</data></array></value>".repeat(DEEP)
+    );
+    let echo = t.echo.is_some();
+    let verdict = match post(t, tr, doc.as_bytes()) {
+        Err(e) => Outcome::Fail(e),
+        Ok(reply) => {
+            let judge = move || {
+                let limits = Limits {
+                    max_document_size: MAX_REPLY,
+                    max_depth: DEEP + 8,
+                };
+                match read_reply_with(&reply, &limits) {
+                    Reply::Fault(code, text, 200) => Outcome::Pass(format!(
+                        "refused: fault {code} {:?}",
+                        text.chars().take(160).collect::<String>()
+                    )),
+                    Reply::Fault(code, _, s) => {
+                        Outcome::Fail(format!("fault {code} with HTTP {s}, not 200 OK"))
+                    }
+                    Reply::Status(s, _) if s >= 400 => {
+                        Outcome::Pass(format!("refused with HTTP {s}"))
+                    }
+                    Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
+                    Reply::Value(v) if !echo => Outcome::Pass(format!(
+                        "answered a value ({})",
+                        show(&v).chars().take(80).collect::<String>()
+                    )),
+                    Reply::Value(v) => {
+                        // Iterative: peel one-element arrays down to the innermost value.
+                        let (mut depth, mut cur) = (0, &v);
+                        while let Norm::Array(a) = cur {
+                            if a.len() != 1 {
+                                break;
+                            }
+                            depth += 1;
+                            cur = &a[0];
+                        }
+                        // The echo returns `v` or `[v]`: DEEP or DEEP + 1 arrays around 1.
+                        if *cur == Norm::Int(1) && (depth == DEEP || depth == DEEP + 1) {
+                            Outcome::Pass(format!("echoed whole: {depth} nested arrays around 1"))
+                        } else {
+                            Outcome::Fail(format!(
+                                "echoed something else: {depth} nested one-element arrays around {}",
+                                show(cur).chars().take(80).collect::<String>()
+                            ))
+                        }
+                    }
+                    Reply::Broken(e) => Outcome::Fail(e.chars().take(400).collect()),
+                }
+            };
+            // Debug builds take a few KiB of stack per level (decode, norm, drop).
+            std::thread::Builder::new()
+                .stack_size((64 << 20) + (DEEP << 13))
+                .spawn(judge)
+                .map_err(|e| e.to_string())
+                .and_then(|h| h.join().map_err(|_| "the judge panicked".to_string()))
+                .unwrap_or_else(|e| Outcome::Fail(format!("internal: {e}")))
+        }
+    };
+    match (verdict, alive(t, tr)) {
+        (v, Ok(())) => v,
+        (Outcome::Fail(f), Err(e)) => Outcome::Fail(format!("{f}; {e}")),
+        (_, Err(e)) => Outcome::Fail(e),
+    }
+}
+
+/// `system.multicall` with a call to an unknown method and, with an echo method, two echo
+/// calls (two params, then one) whose direct results are fetched first: each multicall item
+/// must be exactly `[direct result]`, so `[v]` and `[[v]]` differ whatever the echo returns.
+fn multicall(t: &Target, tr: &mut Trace) -> Outcome {
+    const M: &str = "system.multicall";
+    let echo_params = [vec![int(7), s("seven")], vec![int(8)]];
+    let mut direct = Vec::new();
+    if let Some(e) = &t.echo {
+        for p in &echo_params {
+            match call(t, tr, e, p.clone()) {
+                Reply::Value(v) => direct.push(v),
+                other => {
+                    return Outcome::Fail(format!("the echo method called directly: {other:?}"))
+                }
+            }
+        }
+    }
+    let mut calls = vec![st(vec![
+        ("methodName", s(UNKNOWN)),
+        ("params", Value::Array(vec![])),
+    ])];
+    if let Some(e) = &t.echo {
+        for p in &echo_params {
+            calls.push(st(vec![
+                ("methodName", s(e)),
+                ("params", Value::Array(p.clone())),
+            ]));
+        }
+    }
+    let n = calls.len();
+    match call(t, tr, M, vec![Value::Array(calls)]) {
+        Reply::Value(Norm::Array(items)) if items.len() == n => {
+            let fault_ok = matches!(&items[0], Norm::Struct(m) if m.len() == 2
+                && matches!(m.get("faultCode"), Some(Norm::Int(_)))
+                && matches!(m.get("faultString"), Some(Norm::Str(_))));
+            if !fault_ok {
+                return Outcome::Fail(format!(
+                    "item 0 (an unknown method) is not a fault struct of exactly an int faultCode and a string faultString: {}",
+                    show(&items[0])
+                ));
+            }
+            for (i, want) in direct.into_iter().enumerate() {
+                let want = Norm::Array(vec![want]);
+                if items[i + 1] != want {
+                    return Outcome::Fail(format!(
+                        "item {} (echo) is {}, want the one-element array holding what the echo returns when called directly: {}",
+                        i + 1,
+                        show(&items[i + 1]),
+                        show(&want)
+                    ));
+                }
+            }
+            Outcome::Pass(format!("{n} results: {}", show(&Norm::Array(items))))
+        }
+        Reply::Value(v) => Outcome::Fail(format!("not an array of {n}: {}", show(&v))),
+        Reply::Fault(code, text, ..) => fault_of_needed(t, tr, M, code, &text),
+        Reply::Status(404, _) => not_found(M),
+        Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
+        Reply::Broken(e) => Outcome::Fail(e),
+    }
 }
 
 /// Every case, in report order.
@@ -625,33 +778,32 @@ pub fn cases() -> Vec<Case<Target>> {
     vec![
         Case {
             id: "xmlrpc-server/fault/malformed-xml",
-            section: FAULT_SECTION,
-            requirement: "If the server cannot read the request (not well-formed XML), it answers with a <fault> (fault-code interop spec: -32700 parse error. not well formed). \"Unless there's a lower-level error, always return 200 OK.\"",
+            section: RESPONSE_FORMAT,
+            requirement: "*derived* from \"Unless there's a lower-level error, always return 200 OK.\" and \"There are only two options, either a response contains a <params> structure or it contains a <fault> structure.\" (Updated 1/21/99): a request that is not well-formed XML is answered with a fault (200 OK), or refused as a lower-level error (HTTP 4xx); never with a result.",
             level: Level::Must,
-            accepts: "HTTP 200 with a fault; HTTP 4xx: non-strict",
+            accepts: "HTTP 200 with a fault in the spec's shape, or HTTP 4xx",
             run: |t, tr| expect_fault(t, tr, b"<?xml version=\"1.0\"?><methodCall><methodName>x</methodName><params><param><value><int>1</int></value></param></methodCall>"),
         },
         Case {
             id: "xmlrpc-server/fault/not-a-method-call",
-            section: FAULT_SECTION,
-            requirement: "A well-formed document that is no <methodCall> is answered with a <fault> (fault-code interop spec: -32600 server error. invalid xml-rpc).",
+            section: RESPONSE_FORMAT,
+            requirement: "*derived* from \"The payload is in XML, a single <methodCall> structure.\" and \"Unless there's a lower-level error, always return 200 OK.\": a well-formed document that is no <methodCall> is answered with a fault (200 OK), or refused as a lower-level error (HTTP 4xx); never with a result.",
             level: Level::Must,
-            accepts: "HTTP 200 with a fault; HTTP 4xx: non-strict",
+            accepts: "HTTP 200 with a fault in the spec's shape, or HTTP 4xx",
             run: |t, tr| expect_fault(t, tr, b"<?xml version=\"1.0\"?><notXmlRpc><value>1</value></notXmlRpc>"),
         },
         Case {
             id: "xmlrpc-server/fault/unknown-method",
-            section: FAULT_SECTION,
-            requirement: "The <methodResponse> could also contain a <fault> which contains a <value> which is a <struct> containing two elements, one named <faultCode>, an <int> and one named <faultString>, a <string>.",
+            section: "XML-RPC spec, Response format (faults); Updated 1/21/99",
+            requirement: "\"The <methodResponse> could also contain a <fault> which contains a <value> which is a <struct> containing two elements, one named <faultCode>, an <int> and one named <faultString>, a <string>.\" \"A <fault> struct may not contain members other than those specified.\" \"Unless there's a lower-level error, always return 200 OK.\"",
             level: Level::Must,
             accepts: "HTTP 200 with a fault whose struct has exactly an int faultCode and a string faultString",
             run: |t, tr| {
                 let body = Message::Call(MethodCall::new(UNKNOWN, vec![int(1)])).to_vec();
                 match send(t, tr, &body) {
-                    Reply::Fault(code, text, 200, None) => Outcome::Pass(format!("fault {code} {text:?}")),
-                    Reply::Fault(code, text, 200, Some(n)) => Outcome::Fail(format!("fault {code} {text:?}, but not in the spec's shape: {n}")),
-                    Reply::Fault(code, text, s, _) => Outcome::NonStrict(format!("fault {code} {text:?} with HTTP {s}")),
-                    Reply::Value(v, ..) => Outcome::Fail(format!("a successful response to an unknown method: {}", show(&v))),
+                    Reply::Fault(code, text, 200) => Outcome::Pass(format!("fault {code} {text:?}")),
+                    Reply::Fault(code, text, s) => Outcome::Fail(format!("fault {code} {text:?} with HTTP {s}, not 200 OK")),
+                    Reply::Value(v) => Outcome::Fail(format!("a successful response to an unknown method: {}", show(&v))),
                     Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s} without a fault: {b:?}")),
                     Reply::Broken(e) => Outcome::Fail(e),
                 }
@@ -659,8 +811,8 @@ pub fn cases() -> Vec<Case<Target>> {
         },
         Case {
             id: "xmlrpc-server/http/response-headers",
-            section: "XML-RPC spec, Response example",
-            requirement: "Unless there's a lower-level error, always return 200 OK. The Content-Type is text/xml. Content-Length must be present and correct.",
+            section: RESPONSE_FORMAT,
+            requirement: "\"Unless there's a lower-level error, always return 200 OK. The Content-Type is text/xml. Content-Length must be present and correct.\"",
             level: Level::Must,
             accepts: "200, Content-Type text/xml (parameters allowed), a Content-Length equal to the body's length",
             run: |t, tr| {
@@ -692,32 +844,53 @@ pub fn cases() -> Vec<Case<Target>> {
                 }
             },
         },
-        echo_type_case!("int", Level::Must, "<int>", Value::Int(-2147483648)),
-        echo_type_case!("i4", Level::Must, "<i4>", Value::I4(2147483647)),
-        echo_type_case!("boolean", Level::Must, "<boolean>", Value::Array(vec![Value::Boolean(true), Value::Boolean(false)])),
-        echo_type_case!("string", Level::Must, "<string> (with markup characters and non-ASCII)", s("<tag attr=\"v\">&amp; 'quoted' é 漢字 😀</tag>")),
-        echo_type_case!("string-empty", Level::Must, "<string> (empty)", s("")),
-        echo_type_case!("string-whitespace", Level::Must, "<string> (leading, trailing and inner whitespace, tab, newline)", s("  two  spaces\tand\na newline  ")),
-        echo_type_case!("untyped", Level::Must, "untyped (\"If no type is indicated, the type is string.\")", Value::Untyped(Cow::Borrowed("no type"))),
-        echo_type_case!("double", Level::Must, "<double>", Value::Array(vec![Value::Double(-12.53125), Value::Double(0.5), Value::Double(1234567.0)])),
-        echo_type_case!("datetime", Level::Must, "<dateTime.iso8601>", Value::DateTime(DateTime::from_parts(1998, 7, 17, 14, 8, 55))),
-        echo_type_case!("base64", Level::Must, "<base64>", Value::Base64(Base64::from_bytes(&(0u8..=255).collect::<Vec<u8>>()))),
-        echo_type_case!("array", Level::Must, "<array> (mixed, nested, empty)", Value::Array(vec![int(12), s("Egypt"), Value::Boolean(false), int(-31), Value::Array(vec![]), Value::Array(vec![Value::Array(vec![int(1)])])])),
-        echo_type_case!("struct", Level::Must, "<struct> (nested, empty, names with markup)", st(vec![("lowerBound", int(18)), ("upperBound", int(139)), ("a <&> name", st(vec![])), ("nested", st(vec![("x", Value::Array(vec![s("y")]))]))])),
-        echo_type_case!("nil", Level::Should, "<nil/> (extension)", Value::Array(vec![Value::Nil])),
-        echo_type_case!("i8", Level::Should, "<i8> (extension)", Value::I8(-9007199254740993)),
+        Case {
+            id: "xmlrpc-server/response/single-param",
+            section: RESPONSE_FORMAT,
+            requirement: ONE_PARAM,
+            level: Level::Must,
+            accepts: "a methodResponse with exactly one <param> (the echo of two params returns them as one array); two <param>s, or anything else only a lenient decoder reads, fails",
+            run: |t, tr| {
+                let Some(echo) = t.echo.clone() else {
+                    return Outcome::Unimplemented("needs a method to call: name one with --echo-method".into());
+                };
+                let sent = vec![int(1), s("two")];
+                let want = Norm::Array(sent.iter().map(norm).collect());
+                match call(t, tr, &echo, sent) {
+                    Reply::Value(got) if got == want => Outcome::Pass(format!("one param: {}", show(&got))),
+                    Reply::Value(got) => Outcome::Fail(format!("one param, but {} (sent the params 1 and \"two\")", show(&got))),
+                    Reply::Fault(code, text, ..) => Outcome::Fail(format!("fault {code} {text:?}")),
+                    Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
+                    Reply::Broken(e) => Outcome::Fail(e),
+                }
+            },
+        },
+        echo_type_case!("int", Level::Must, SCALARS, "<i4> or <int>: four-byte signed integer", Value::Int(-2147483648)),
+        echo_type_case!("i4", Level::Must, SCALARS, "<i4> or <int>: four-byte signed integer", Value::I4(2147483647)),
+        echo_type_case!("boolean", Level::Must, "XML-RPC spec, Scalar <value>s; Updated 1/21/99", "<boolean>: 0 (false) or 1 (true)\" and \"boolean is a distinct data type", Value::Array(vec![Value::Boolean(true), Value::Boolean(false)])),
+        echo_type_case!("string", Level::Must, "XML-RPC spec, Scalar <value>s; Updated 1/21/99", "Any characters are allowed in a string except < and &, which are encoded as &lt; and &amp;", s("<tag attr=\"v\">&amp; 'quoted' é 漢字 😀</tag>")),
+        echo_type_case!("string-empty", Level::Must, SCALARS, "<string>: string", s("")),
+        echo_type_case!("string-whitespace", Level::Must, "XML-RPC spec, Scalar <value>s; Updated 1/21/99", "Any characters are allowed in a string except < and &", s("  two  spaces\tand\na newline  ")),
+        echo_type_case!("untyped", Level::Must, SCALARS, "If no type is indicated, the type is string.", Value::Untyped(Cow::Borrowed("no type"))),
+        echo_type_case!("double", Level::Must, "XML-RPC spec, Scalar <value>s; Updated 1/21/99", "<double>: double-precision signed floating point number\" and \"only decimal point notation is allowed, a plus or a minus, followed by any number of numeric characters, followed by a period and any number of numeric characters", Value::Array(vec![Value::Double(-12.53125), Value::Double(0.5), Value::Double(1234567.0), Value::Double(1e-7)])),
+        echo_type_case!("datetime", Level::Must, SCALARS, "<dateTime.iso8601>: date/time, 19980717T14:08:55", Value::DateTime(DateTime::from_parts(1998, 7, 17, 14, 8, 55))),
+        echo_type_case!("base64", Level::Must, SCALARS, "<base64>: base64-encoded binary", Value::Base64(Base64::from_bytes(&(0u8..=255).collect::<Vec<u8>>()))),
+        echo_type_case!("array", Level::Must, "XML-RPC spec, <array>s", "An <array> contains a single <data> element, which can contain any number of <value>s.\" \"You can mix types\" \"<arrays>s can be recursive", Value::Array(vec![int(12), s("Egypt"), Value::Boolean(false), int(-31), Value::Array(vec![]), Value::Array(vec![Value::Array(vec![int(1)])])])),
+        echo_type_case!("struct", Level::Must, "XML-RPC spec, <struct>s; Updated 1/21/99", "A <struct> contains <member>s and each <member> contains a <name> and a <value>.\" \"The struct element does not preserve the order of the keys.", st(vec![("lowerBound", int(18)), ("upperBound", int(139)), ("a <&> name", st(vec![])), ("nested", st(vec![("x", Value::Array(vec![s("y")]))]))])),
+        echo_type_case!("nil", Level::Should, "XML-RPC extension <nil/> (not in the 1999 spec)", "<nil/>: an extension many servers accept", Value::Array(vec![Value::Nil])),
+        echo_type_case!("i8", Level::Should, "XML-RPC extension <i8> (not in the 1999 spec)", "<i8>: a 64-bit integer, an extension many servers accept", Value::I8(-9007199254740993)),
         Case {
             id: "xmlrpc-server/introspection/list-methods",
             section: INTROSPECTION,
-            requirement: "system.listMethods takes no parameters and returns an array of strings, the names of the methods the server offers.",
+            requirement: "*derived* (introspection is no part of the 1999 spec; as xmlrpc-c and Python document it): \"system.listMethods takes no parameters and returns an array of strings, the names of the methods the server offers.\"",
             level: Level::Must,
             accepts: "an array of strings; a fault or HTTP 404: unimplemented",
             run: |t, tr| match call(t, tr, "system.listMethods", vec![]) {
-                Reply::Value(Norm::Array(a), note) if a.iter().all(|n| matches!(n, Norm::Str(_))) => {
+                Reply::Value(Norm::Array(a)) if a.iter().all(|n| matches!(n, Norm::Str(_))) => {
                     let names: Vec<String> = a.iter().take(12).map(|n| match n { Norm::Str(s) => s.clone(), _ => String::new() }).collect();
-                    with_note(format!("{} methods: {}{}", a.len(), names.join(", "), if a.len() > 12 { ", …" } else { "" }), note)
+                    Outcome::Pass(format!("{} methods: {}{}", a.len(), names.join(", "), if a.len() > 12 { ", …" } else { "" }))
                 }
-                Reply::Value(v, ..) => Outcome::Fail(format!("not an array of strings: {}", show(&v))),
+                Reply::Value(v) => Outcome::Fail(format!("not an array of strings: {}", show(&v))),
                 Reply::Fault(code, text, ..) => Outcome::Unimplemented(format!("fault {code} {text:?}")),
                 Reply::Status(404, _) => not_found("system.listMethods"),
                 Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
@@ -727,12 +900,12 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "xmlrpc-server/introspection/method-help",
             section: INTROSPECTION,
-            requirement: "system.methodHelp takes a method name and returns a string: its documentation (possibly empty).",
+            requirement: "*derived* (as xmlrpc-c and Python document it): \"system.methodHelp takes a method name and returns a string: its documentation (possibly empty).\"",
             level: Level::Must,
             accepts: "a string; a fault from a server that does not list system.methodHelp: unimplemented",
             run: |t, tr| match call(t, tr, "system.methodHelp", vec![s("system.listMethods")]) {
-                Reply::Value(Norm::Str(h), note) => with_note(format!("{} characters of help", h.chars().count()), note),
-                Reply::Value(v, ..) => Outcome::Fail(format!("not a string: {}", show(&v))),
+                Reply::Value(Norm::Str(h)) => Outcome::Pass(format!("{} characters of help", h.chars().count())),
+                Reply::Value(v) => Outcome::Fail(format!("not a string: {}", show(&v))),
                 Reply::Fault(code, text, ..) => fault_of_needed(t, tr, "system.methodHelp", code, &text),
                 Reply::Status(404, _) => not_found("system.methodHelp"),
                 Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
@@ -742,7 +915,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "xmlrpc-server/introspection/method-signature",
             section: INTROSPECTION,
-            requirement: "system.methodSignature takes the name of a method and returns an array of possible signatures for it. A signature is an array of types; the first is the return type, the rest are parameters. If no signature is defined for the method, a non-array value is returned.",
+            requirement: "*derived* (as xmlrpc-c and Python document it): \"system.methodSignature takes the name of a method and returns an array of possible signatures for it. A signature is an array of types; the first is the return type, the rest are parameters. If no signature is defined for the method, a non-array value is returned.\"",
             level: Level::Should,
             accepts: "an array of non-empty arrays of type names, or a non-array value; a fault from a server that does not list the method: unimplemented",
             run: method_signature,
@@ -750,40 +923,10 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "xmlrpc-server/introspection/multicall",
             section: MULTICALL,
-            requirement: "system.multicall takes an array of {methodName, params} structs and returns an array with, for each call, either a one-element array holding its result or a fault struct {faultCode, faultString}.",
+            requirement: "*derived* (as xmlrpc-c and Python implement it): \"system.multicall takes an array of {methodName, params} structs and returns an array with, for each call, either a one-element array holding its result or a fault struct {faultCode, faultString}.\"",
             level: Level::Must,
-            accepts: "[fault struct for the unknown method, [echo result] when an echo method is named]; a fault: unimplemented",
-            run: |t, tr| {
-                let mut calls = vec![st(vec![("methodName", s(UNKNOWN)), ("params", Value::Array(vec![]))])];
-                if let Some(e) = &t.echo {
-                    calls.push(st(vec![("methodName", s(e)), ("params", Value::Array(vec![int(7)]))]));
-                }
-                let n = calls.len();
-                match call(t, tr, "system.multicall", vec![Value::Array(calls)]) {
-                    Reply::Value(Norm::Array(items), note) if items.len() == n => {
-                        let fault_ok = matches!(&items[0], Norm::Struct(m) if m.len() == 2
-                            && matches!(m.get("faultCode"), Some(Norm::Int(_)))
-                            && matches!(m.get("faultString"), Some(Norm::Str(_))));
-                        if !fault_ok {
-                            return Outcome::Fail(format!("item 0 (unknown method) is no fault struct: {}", show(&items[0])));
-                        }
-                        if n == 2 {
-                            let seven = Norm::Int(7);
-                            let ok = matches!(&items[1], Norm::Array(a) if a.len() == 1
-                                && (a[0] == seven || a[0] == Norm::Array(vec![seven.clone()])));
-                            if !ok {
-                                return Outcome::Fail(format!("item 1 (echo 7) is not a one-element array holding the result: {}", show(&items[1])));
-                            }
-                        }
-                        with_note(format!("{n} results: {}", show(&Norm::Array(items))), note)
-                    }
-                    Reply::Value(v, ..) => Outcome::Fail(format!("not an array of {n}: {}", show(&v))),
-                    Reply::Fault(code, text, ..) => fault_of_needed(t, tr, "system.multicall", code, &text),
-                    Reply::Status(404, _) => not_found("system.multicall"),
-                    Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
-                    Reply::Broken(e) => Outcome::Fail(e),
-                }
-            },
+            accepts: "[fault struct, [echo(7, \"seven\")], [echo(8)]] where each echo item is exactly the one-element array of what the echo returns when called directly; a fault: unimplemented",
+            run: multicall,
         },
         validator_case!("arrayOfStructsTest", "This handler takes a single parameter, an array of structs, each of which contains at least three elements named moe, larry and curly, all <i4>s. Your handler must add all the struct elements named curly and return the result."),
         validator_case!("countTheEntities", "This handler takes a single parameter, a string, that contains any number of predefined entities, namely <, >, & ' and \". Your handler must return a struct that contains five fields, all numbers: ctLeftAngleBrackets, ctRightAngleBrackets, ctAmpersands, ctApostrophes, ctQuotes."),
@@ -796,18 +939,18 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "xmlrpc-server/security/billion-laughs",
             section: "XML 1.0 §4.2 (entity declarations); OWASP XML Security",
-            requirement: "An untrusted request whose DOCTYPE declares exponentially nested entities (10^9 expansions) is refused without expanding it: the server answers (a fault, or an HTTP error) within the timeout and keeps serving.",
+            requirement: "*derived* (XML-RPC defines no DTD; OWASP XML Security): a request whose DOCTYPE declares exponentially nested entities (10^9 expansions) is not expanded; the server answers within the timeout and keeps serving.",
             level: Level::Must,
-            accepts: "a fault or HTTP 4xx/5xx, then a later call answered; the reference echoed unexpanded: non-strict; an expanded echo or no answer fails",
+            accepts: "a fault or HTTP 4xx/5xx, or the reference passed through unexpanded (reported: see security/doctype-entity), then a later call answered; an expanded echo or no answer fails",
             run: |t, tr| {
                 let method = t.echo.clone().unwrap_or_else(|| UNKNOWN.to_string());
                 let verdict = match send(t, tr, &billion_laughs(&method)) {
                     Reply::Fault(code, text, ..) => Outcome::Pass(format!("refused: fault {code} {:?}", text.chars().take(160).collect::<String>())),
                     Reply::Status(s, _) if s >= 400 => Outcome::Pass(format!("refused with HTTP {s}")),
                     Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
-                    Reply::Value(v, ..) if show(&v).contains("lollol") => Outcome::Fail(format!("the entities were expanded: {}", show(&v))),
-                    Reply::Value(v, ..) if t.echo.is_some() => Outcome::NonStrict(format!("not expanded, but not refused either: the reference came back as text ({}), which is not what XML 1.0 §4.4 says", show(&v))),
-                    Reply::Value(v, ..) => Outcome::Fail(format!("the document was accepted and answered: {}", show(&v))),
+                    Reply::Value(v) if show(&v).contains("lollol") => Outcome::Fail(format!("the entities were expanded: {}", show(&v))),
+                    Reply::Value(v) if t.echo.is_some() && show(&v).contains("&lol9;") => Outcome::Pass(format!("not expanded: the reference came back as text ({}); XML 1.0 §4.4 is judged by security/doctype-entity", show(&v))),
+                    Reply::Value(v) => Outcome::Fail(format!("the document was accepted and answered: {}", show(&v))),
                     Reply::Broken(e) => Outcome::Fail(e),
                 };
                 match (verdict, alive(t, tr)) {
@@ -819,8 +962,8 @@ pub fn cases() -> Vec<Case<Target>> {
         },
         Case {
             id: "xmlrpc-server/security/doctype-entity",
-            section: "XML-RPC spec (no DTD); XML 1.0 §4.2",
-            requirement: "XML-RPC defines no DTD: entities a request declares in a DOCTYPE are not expanded (a server that expands them is open to entity bombs within its parser's limits and to external entities).",
+            section: "XML-RPC spec (no DTD); XML 1.0 §4.2, §4.4",
+            requirement: "*derived* (XML-RPC defines no DTD; OWASP XML Security): entities a request declares in a DOCTYPE are not expanded, and the request is refused (a server that expands them is open to entity bombs within its parser's limits and to external entities).",
             level: Level::Should,
             accepts: "a fault or HTTP 4xx that does not show the expanded text; the reference echoed unexpanded: non-strict",
             run: |t, tr| {
@@ -833,9 +976,9 @@ pub fn cases() -> Vec<Case<Target>> {
                     "<?xml version=\"1.0\"?>\n<!DOCTYPE methodCall [<!ENTITY e \"{expanded}\">]>\n<methodCall><methodName>{method}</methodName><params><param><value><string>{param}</string></value></param></params></methodCall>"
                 );
                 match send(t, tr, doc.as_bytes()) {
-                    Reply::Value(v, ..) if show(&v).contains(expanded) => Outcome::Fail(format!("the entity was expanded: {}", show(&v))),
-                    Reply::Value(v, ..) if t.echo.is_some() && show(&v).contains("&e;") => Outcome::NonStrict(format!("not expanded, but not refused either: the reference came back as text ({}), which is not what XML 1.0 §4.4 says", show(&v))),
-                    Reply::Value(v, ..) => Outcome::Fail(format!("the document was accepted: {}", show(&v))),
+                    Reply::Value(v) if show(&v).contains(expanded) => Outcome::Fail(format!("the entity was expanded: {}", show(&v))),
+                    Reply::Value(v) if t.echo.is_some() && show(&v).contains("&e;") => Outcome::NonStrict(format!("not expanded, but not refused either: the reference came back as text ({}), which is not what XML 1.0 §4.4 says", show(&v))),
+                    Reply::Value(v) => Outcome::Fail(format!("the document was accepted: {}", show(&v))),
                     Reply::Fault(code, text, ..) if text.contains(expanded) => Outcome::Fail(format!("the entity was expanded (the fault names it): {code} {text:?}")),
                     Reply::Fault(code, text, ..) => Outcome::Pass(format!("refused: fault {code} {text:?}")),
                     Reply::Status(s, _) if (400..500).contains(&s) => Outcome::Pass(format!("refused with HTTP {s}")),
@@ -847,38 +990,18 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "xmlrpc-server/security/external-entity",
             section: "XML 1.0 §4.2.2 (external entities); OWASP XXE Prevention",
-            requirement: "A request whose DOCTYPE declares external entities (a parameter entity and a general entity with SYSTEM URLs) is refused, and neither URL is fetched: a server that resolves them reads files and URLs named by whoever sends it a request.",
+            requirement: "*derived* (OWASP XXE Prevention; XML-RPC defines no DTD): a request whose DOCTYPE declares external entities (a parameter entity and a general entity with SYSTEM URLs) makes the server fetch neither URL nor show their content: a server that resolves them reads files and URLs named by whoever sends it a request.",
             level: Level::Must,
-            accepts: "a fault or HTTP 4xx, with no fetch seen by the loopback listener the URLs name; nothing fetched but the document answered: non-strict",
+            accepts: "no fetch seen by the loopback listener the URLs name, and no canary text in the reply (a fault, an HTTP 4xx, or the document answered without the entity)",
             run: external_entity,
         },
         Case {
             id: "xmlrpc-server/limits/deep-nesting",
-            section: SPEC,
-            requirement: "A request with arrays nested 20 000 deep (800 KB) is handled or refused (a fault, or an HTTP error), and the server keeps serving.",
+            section: "XML-RPC spec, <array>s",
+            requirement: "*derived* from \"<arrays>s can be recursive\": a request with arrays nested 20 000 deep (800 KB) is handled (echoed whole, judged with a depth limit above what was sent) or refused (a fault, or an HTTP error), and the server keeps serving.",
             level: Level::Must,
-            accepts: "any answer, then a later call answered",
-            run: |t, tr| {
-                let depth = 20_000;
-                let doc = format!(
-                    "<?xml version=\"1.0\"?><methodCall><methodName>{}</methodName><params><param>{}<value><int>1</int></value>{}</param></params></methodCall>",
-                    t.echo.as_deref().unwrap_or(UNKNOWN),
-                    "<value><array><data>".repeat(depth),
-                    "</data></array></value>".repeat(depth)
-                );
-                let verdict = match send(t, tr, doc.as_bytes()) {
-                    Reply::Fault(code, text, ..) => Outcome::Pass(format!("refused: fault {code} {:?}", text.chars().take(160).collect::<String>())),
-                    Reply::Status(s, _) if s >= 400 => Outcome::Pass(format!("refused with HTTP {s}")),
-                    Reply::Value(..) => Outcome::Pass("handled".into()),
-                    Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
-                    Reply::Broken(e) => Outcome::Fail(e),
-                };
-                match (verdict, alive(t, tr)) {
-                    (v, Ok(())) => v,
-                    (Outcome::Fail(f), Err(e)) => Outcome::Fail(format!("{f}; {e}")),
-                    (_, Err(e)) => Outcome::Fail(e),
-                }
-            },
+            accepts: "the same 20 000-deep value echoed, a fault or an HTTP error, then a later call answered",
+            run: deep_nesting,
         },
     ]
 }
