@@ -445,3 +445,411 @@ fn the_binary_runs_the_suite_and_writes_reports() {
     assert_eq!(run(&["--baseline", baseline.to_str().unwrap()]), Some(0));
     let _ = std::fs::remove_file(&baseline);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Proof that the suite catches faults: one configurable fake server, correct by default (built
+// on msgwire's codec: echo, system.listMethods, system.methodHelp, system.multicall), that
+// breaks exactly one rule when told to; and correct-but-unusual variants that must pass.
+
+/// One rule a fake server breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bug {
+    /// Every successful response carries a second `<param>`.
+    TwoParams,
+    /// Doubles written with an exponent (`5E-1`).
+    ExponentDouble,
+    /// The fault struct has a third member.
+    FaultExtraMember,
+    /// `faultCode` is a `<string>`.
+    FaultCodeString,
+    /// Faults come with HTTP 500.
+    FaultWith500,
+    /// An unknown method gets a successful (empty string) response.
+    UnknownMethodResult,
+    /// No Content-Length: the body runs to the close.
+    NoContentLength,
+    /// `Content-Type: application/xml`.
+    WrongContentType,
+    /// Echoed `<int>`s come back as `<i8>`.
+    IntAsI8,
+    /// Echoed booleans come back as `<int>` 0/1.
+    BooleanAsInt,
+    /// Echoed strings come back trimmed.
+    StringTrimmed,
+    /// Echoed empty strings come back as `<nil/>`.
+    EmptyStringAsNil,
+    /// Echoed struct members whose value is an empty struct are dropped.
+    StructDropsEmpty,
+    /// Echoed base64 comes back as a `<string>` of its text.
+    Base64AsString,
+    /// `system.multicall` results are not wrapped in one-element arrays.
+    MulticallUnwrapped,
+    /// `system.listMethods` returns ints.
+    ListMethodsInts,
+    /// A request over 200 KB makes the server stop answering anything.
+    DiesOnDeep,
+    /// A request that is not well-formed XML gets a successful response.
+    ResultForMalformed,
+    /// A request that is not well-formed XML gets HTTP 500 without a body.
+    Status500ForMalformed,
+}
+
+/// How a fake server behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// By the spec, plainly.
+    Correct,
+    /// By the spec, unusually: HTTP/1.0, `text/xml; charset=utf-8`, pretty-printed, `<i4>`
+    /// for ints, untyped strings, struct and fault members reversed, the response written in
+    /// 7-byte pieces.
+    Unusual,
+    /// By the spec, and echoes the 20 000-deep request whole (textually).
+    DeepEcho,
+    /// Breaks one rule.
+    Bug(Bug),
+}
+
+/// Each bug and the case that must catch it.
+const FAULTS: &[(Bug, &str)] = &[
+    (Bug::TwoParams, "xmlrpc-server/response/single-param"),
+    (Bug::ExponentDouble, "xmlrpc-server/echo/double"),
+    (Bug::FaultExtraMember, "xmlrpc-server/fault/unknown-method"),
+    (Bug::FaultCodeString, "xmlrpc-server/fault/unknown-method"),
+    (Bug::FaultWith500, "xmlrpc-server/fault/unknown-method"),
+    (Bug::UnknownMethodResult, "xmlrpc-server/fault/unknown-method"),
+    (Bug::NoContentLength, "xmlrpc-server/http/response-headers"),
+    (Bug::WrongContentType, "xmlrpc-server/http/response-headers"),
+    (Bug::IntAsI8, "xmlrpc-server/echo/int"),
+    (Bug::BooleanAsInt, "xmlrpc-server/echo/boolean"),
+    (Bug::StringTrimmed, "xmlrpc-server/echo/string-whitespace"),
+    (Bug::EmptyStringAsNil, "xmlrpc-server/echo/string-empty"),
+    (Bug::StructDropsEmpty, "xmlrpc-server/echo/struct"),
+    (Bug::Base64AsString, "xmlrpc-server/echo/base64"),
+    (Bug::MulticallUnwrapped, "xmlrpc-server/introspection/multicall"),
+    (Bug::ListMethodsInts, "xmlrpc-server/introspection/list-methods"),
+    (Bug::DiesOnDeep, "xmlrpc-server/limits/deep-nesting"),
+    (Bug::ResultForMalformed, "xmlrpc-server/fault/malformed-xml"),
+    (Bug::Status500ForMalformed, "xmlrpc-server/fault/malformed-xml"),
+];
+
+/// The correct-but-unusual servers.
+const UNUSUAL: &[Kind] = &[Kind::Correct, Kind::Unusual, Kind::DeepEcho];
+
+/// Starts a fake server of `kind` on loopback (at most 400 connections, 120 s); `host:port`.
+fn fake_server(kind: Kind) -> String {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let dead = Arc::new(AtomicBool::new(false));
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    thread::spawn(move || {
+        for stream in listener.incoming().take(400).flatten() {
+            if std::time::Instant::now() > deadline {
+                return;
+            }
+            let dead = dead.clone();
+            thread::spawn(move || {
+                if dead.load(Ordering::SeqCst) {
+                    return; // dropped: closed without an answer
+                }
+                if let Some(body) = serve(kind, stream) {
+                    if body.len() > 200_000 && kind == Kind::Bug(Bug::DiesOnDeep) {
+                        dead.store(true, Ordering::SeqCst);
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+fn bug(kind: Kind, b: Bug) -> bool {
+    kind == Kind::Bug(b)
+}
+
+/// Rewrites a value the way a buggy (or unusual) echo would.
+fn mangle(kind: Kind, v: Value<'static>) -> Value<'static> {
+    use std::borrow::Cow;
+    match v {
+        Value::Int(i) if bug(kind, Bug::IntAsI8) => Value::I8(i64::from(i)),
+        Value::Int(i) if kind == Kind::Unusual => Value::I4(i),
+        Value::Boolean(b) if bug(kind, Bug::BooleanAsInt) => Value::Int(i32::from(b)),
+        Value::String(s) if bug(kind, Bug::StringTrimmed) => {
+            Value::String(Cow::Owned(s.trim().to_string()))
+        }
+        Value::String(s) if s.is_empty() && bug(kind, Bug::EmptyStringAsNil) => Value::Nil,
+        Value::String(s) if kind == Kind::Unusual && !s.is_empty() && s.trim() == s => {
+            Value::Untyped(s)
+        }
+        Value::Base64(b) if bug(kind, Bug::Base64AsString) => {
+            Value::String(Cow::Owned(b.text().to_string()))
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(|v| mangle(kind, v)).collect()),
+        Value::Struct(m) => {
+            let mut m: Vec<_> = m
+                .into_iter()
+                .filter(|m| {
+                    !(bug(kind, Bug::StructDropsEmpty)
+                        && matches!(&m.value, Value::Struct(x) if x.is_empty()))
+                })
+                .map(|m| xmlrpc::Member::new(m.name, mangle(kind, m.value)))
+                .collect();
+            if kind == Kind::Unusual {
+                m.reverse();
+            }
+            Value::Struct(m)
+        }
+        other => other,
+    }
+}
+
+fn fault(kind: Kind, code: i32, text: String) -> Message<'static> {
+    let f = Fault::new(code, text);
+    if kind == Kind::Unusual {
+        // faultString first: the spec does not order struct members.
+        let Value::Struct(mut m) = f.value().clone() else {
+            unreachable!()
+        };
+        m.reverse();
+        return Message::Fault(Fault::from_value(Value::Struct(m), false).unwrap());
+    }
+    Message::Fault(f)
+}
+
+/// What the server answers to a call of `method` with `params`.
+fn answer(kind: Kind, method: &str, params: Vec<Value<'static>>) -> Message<'static> {
+    use std::borrow::Cow;
+    let names = ["echo", "system.listMethods", "system.methodHelp", "system.multicall"];
+    match method {
+        "echo" => Message::Response(MethodResponse::new(Value::Array(
+            params.into_iter().map(|v| mangle(kind, v)).collect(),
+        ))),
+        "system.listMethods" if bug(kind, Bug::ListMethodsInts) => Message::Response(
+            MethodResponse::new(Value::Array(vec![Value::Int(1), Value::Int(2)])),
+        ),
+        "system.listMethods" => Message::Response(MethodResponse::new(Value::Array(
+            names
+                .iter()
+                .map(|n| Value::String(Cow::Borrowed(*n)))
+                .collect(),
+        ))),
+        "system.methodHelp" => Message::Response(MethodResponse::new(Value::String("".into()))),
+        "system.multicall" => {
+            let Some(Value::Array(calls)) = params.into_iter().next() else {
+                return fault(kind, -32602, "system.multicall takes an array".into());
+            };
+            let results = calls
+                .into_iter()
+                .map(|c| {
+                    let name = c
+                        .member("methodName")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let params = match c.member("params") {
+                        Some(Value::Array(p)) => p.clone(),
+                        _ => vec![],
+                    };
+                    match answer(kind, &name, params) {
+                        Message::Response(r) if bug(kind, Bug::MulticallUnwrapped) => {
+                            r.value().cloned().unwrap_or(Value::Nil)
+                        }
+                        Message::Response(r) => {
+                            Value::Array(vec![r.value().cloned().unwrap_or(Value::Nil)])
+                        }
+                        Message::Fault(f) => f.value().clone(),
+                        Message::Call(_) => Value::Nil,
+                    }
+                })
+                .collect();
+            Message::Response(MethodResponse::new(Value::Array(results)))
+        }
+        _ if bug(kind, Bug::UnknownMethodResult) => {
+            Message::Response(MethodResponse::new(Value::String("".into())))
+        }
+        _ => fault(
+            kind,
+            -32601,
+            format!("server error. requested method {method} not found"),
+        ),
+    }
+}
+
+/// Replaces every `<tag>X</tag>` text X by `f(X)`.
+fn retext(doc: &str, tag: &str, f: impl Fn(&str) -> String) -> String {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = String::new();
+    let mut rest = doc;
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i + open.len()..];
+        let Some(j) = after.find(&close) else { break };
+        out.push_str(&rest[..i + open.len()]);
+        out.push_str(&f(&after[..j]));
+        rest = &after[j..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Serves one connection; returns the request body it read.
+fn serve(kind: Kind, mut s: TcpStream) -> Option<Vec<u8>> {
+    let body = read_request(&mut s)?;
+    if bug(kind, Bug::DiesOnDeep) && body.len() > 200_000 {
+        return Some(body);
+    }
+    let mut status = "200 OK";
+    let mut doc;
+    if kind == Kind::DeepEcho && body.len() > 200_000 {
+        // Echo the deep param textually: [param], as the echo method does.
+        let text = String::from_utf8_lossy(&body);
+        let inner = text
+            .split_once("<param>")
+            .and_then(|(_, r)| r.rsplit_once("</param>"))
+            .map_or("", |(v, _)| v);
+        doc = format!("<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>{inner}</data></array></value></param></params></methodResponse>");
+    } else {
+        let reply = match xmlrpc::decode(&body) {
+            Ok(Message::Call(c)) => {
+                let method = c.method.to_string();
+                let params = c.params.into_iter().map(Value::into_owned).collect();
+                answer(kind, &method, params)
+            }
+            Ok(_) => fault(kind, -32600, "server error. invalid xml-rpc".into()),
+            Err(_) if bug(kind, Bug::ResultForMalformed) => {
+                Message::Response(MethodResponse::new(Value::String("ok".into())))
+            }
+            Err(_) if bug(kind, Bug::Status500ForMalformed) => {
+                let _ = s.write_all(
+                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
+                );
+                return Some(body);
+            }
+            Err(e) => fault(kind, e.fault_code(), e.to_string()),
+        };
+        let is_fault = matches!(reply, Message::Fault(_));
+        let bytes = if kind == Kind::Unusual {
+            reply.to_vec_pretty()
+        } else {
+            reply.to_vec()
+        };
+        doc = String::from_utf8(bytes).unwrap();
+        if is_fault && bug(kind, Bug::FaultWith500) {
+            status = "500 Internal Server Error";
+        }
+        if is_fault && bug(kind, Bug::FaultExtraMember) {
+            doc = doc.replace(
+                "</struct>",
+                "<member><name>faultDetail</name><value><string>x</string></value></member></struct>",
+            );
+        }
+        if is_fault && bug(kind, Bug::FaultCodeString) {
+            let at = doc.find("<name>faultCode</name>").unwrap();
+            let (head, tail) = doc.split_at(at);
+            doc = format!(
+                "{head}{}",
+                tail.replacen("<int>", "<string>", 1)
+                    .replacen("</int>", "</string>", 1)
+            );
+        }
+        if !is_fault && bug(kind, Bug::TwoParams) {
+            doc = doc.replace(
+                "</param>",
+                "</param><param><value><int>0</int></value></param>",
+            );
+        }
+        if bug(kind, Bug::ExponentDouble) {
+            doc = retext(&doc, "double", |x| format!("{:E}", x.parse::<f64>().unwrap()));
+        }
+    }
+    let ctype = match kind {
+        Kind::Unusual => "text/xml; charset=utf-8",
+        Kind::Bug(Bug::WrongContentType) => "application/xml",
+        _ => "text/xml",
+    };
+    let version = if kind == Kind::Unusual { "1.0" } else { "1.1" };
+    let length = if bug(kind, Bug::NoContentLength) {
+        "Connection: close\r\n".to_string()
+    } else {
+        format!("Content-Length: {}\r\n", doc.len())
+    };
+    let all = format!("HTTP/{version} {status}\r\nContent-Type: {ctype}\r\n{length}\r\n{doc}");
+    if kind == Kind::Unusual {
+        s.set_nodelay(true).ok();
+        for piece in all.as_bytes().chunks(7) {
+            if s.write_all(piece).and_then(|_| s.flush()).is_err() {
+                break;
+            }
+        }
+    } else {
+        let _ = s.write_all(all.as_bytes());
+    }
+    Some(body)
+}
+
+/// Runs the whole suite (MUST cases; every case with `strict`) against `kind` through the
+/// CLI's entry point: the exit status and the report.
+fn check(kind: Kind, strict: bool) -> (i32, String) {
+    let addr = fake_server(kind);
+    let opts = live::LiveOptions {
+        timeout: Duration::from_secs(2),
+        selection: Selection {
+            strict,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = live::check_xmlrpc_server(
+        Some(&format!("http://{addr}/RPC2")),
+        Some("echo"),
+        &opts,
+        &mut out,
+        &mut err,
+    );
+    (code, String::from_utf8_lossy(&out).into_owned())
+}
+
+#[test]
+fn every_fault_is_caught_by_its_case_and_unusual_correct_servers_pass() {
+    let mut caught = 0;
+    for &(b, id) in FAULTS {
+        let (code, report) = check(Kind::Bug(b), false);
+        assert_eq!(code, 1, "{b:?}: the run must fail\n{report}");
+        assert!(
+            report.contains(&format!("✗ {id} ")),
+            "{b:?}: not caught by {id}\n{report}"
+        );
+        caught += 1;
+    }
+    let mut false_positives = Vec::new();
+    for &kind in UNUSUAL {
+        let (code, report) = check(kind, true);
+        if code != 0 {
+            false_positives.push(format!("{kind:?}:\n{report}"));
+        }
+        assert!(report.contains(" 0 failed"), "{kind:?}\n{report}");
+    }
+    assert!(false_positives.is_empty(), "{}", false_positives.join("\n"));
+    // docs/live/README.md states these figures.
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/live/README.md"
+    ))
+    .unwrap();
+    let line = format!(
+        "XML-RPC: {caught} of {} faults caught by their case; 0 of {} correct servers failed",
+        FAULTS.len(),
+        UNUSUAL.len()
+    );
+    assert!(readme.contains(&line), "docs/live/README.md must say: {line}");
+}
+
+#[test]
+fn the_deep_echo_passes_deep_nesting() {
+    let addr = fake_server(Kind::DeepEcho);
+    let r = run_one(&target(&addr, Some("echo")), "xmlrpc-server/limits/deep-nesting");
+    assert_eq!(r.verdict, Verdict::Passed, "{}", r.observed);
+    assert!(r.observed.contains("echoed whole"), "{}", r.observed);
+}
+
