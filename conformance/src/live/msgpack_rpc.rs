@@ -46,6 +46,29 @@ impl Target {
             (None, Some(_)) => None,
             _ => return Err("give either tcp://host:port or --command".into()),
         };
+        // One probe before any case: an unreachable target is one error (exit 2), not every
+        // case failing its set-up.
+        if let Some(addr) = &addr {
+            let sa = addr
+                .to_socket_addrs()
+                .map_err(|e| format!("cannot resolve {addr}: {e}"))?
+                .next()
+                .ok_or_else(|| format!("no address for {addr}"))?;
+            TcpStream::connect_timeout(&sa, timeout)
+                .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+        } else if let Some(cmd) = command {
+            let mut parts = cmd.split_whitespace();
+            let program = parts.next().ok_or("empty --command")?;
+            let mut child = Command::new(program)
+                .args(parts)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start {cmd}: {e}"))?;
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         Ok(Target {
             addr,
             command: command.map(str::to_string),
@@ -94,7 +117,10 @@ fn reader_thread(mut source: impl Read + Send + 'static) -> Receiver<Vec<u8>> {
 }
 
 enum Got {
-    Message(OwnedMessage),
+    /// A message, and the strict decoder's complaint when only the lenient profile reads it
+    /// (a response carrying both an error and a result is not a format violation: that is a
+    /// SHOULD, judged by `response/result-nil-on-error`).
+    Message(OwnedMessage, Option<String>),
     Closed,
     Timeout,
     Bad(String),
@@ -157,6 +183,14 @@ impl<'t> Conn<'t> {
         loop {
             match self.splitter.next_frame() {
                 Ok(Some(frame)) => {
+                    let strict = match msgwire::msgpack_rpc::Message::from_slice_with(
+                        &frame,
+                        &Limits::default(),
+                        Profile::Strict,
+                    ) {
+                        Ok(_) | Err(msgwire::msgpack_rpc::Error::ErrorAndResult { .. }) => None,
+                        Err(e) => Some(e.to_string()),
+                    };
                     return match msgwire::msgpack_rpc::Message::from_slice_with(
                         &frame,
                         &Limits::default(),
@@ -165,7 +199,7 @@ impl<'t> Conn<'t> {
                         Ok(m) => {
                             let m = m.into_owned();
                             self.trace.log("<", &frame, describe(&m));
-                            Got::Message(m)
+                            Got::Message(m, strict)
                         }
                         Err(e) => {
                             self.trace.log("<", &frame, format!("not a message: {e}"));
@@ -201,12 +235,20 @@ impl<'t> Conn<'t> {
     fn response(&mut self) -> Result<(u32, Value, Value), String> {
         for _ in 0..64 {
             match self.recv_within(self.timeout) {
-                Got::Message(OwnedMessage::Response {
-                    msgid,
-                    error,
-                    result,
-                }) => return Ok((msgid, error, result)),
-                Got::Message(_) => continue,
+                Got::Message(OwnedMessage::Response { msgid, .. }, Some(e)) => {
+                    return Err(format!(
+                        "the response to msgid {msgid} breaks the MessagePack-RPC format ({e}); only a lenient decoder reads it"
+                    ))
+                }
+                Got::Message(
+                    OwnedMessage::Response {
+                        msgid,
+                        error,
+                        result,
+                    },
+                    None,
+                ) => return Ok((msgid, error, result)),
+                Got::Message(..) => continue,
                 Got::Closed => return Err("the server closed the connection".into()),
                 Got::Timeout => return Err(format!("no response within {:?}", self.timeout)),
                 Got::Bad(e) => return Err(e),
@@ -278,7 +320,7 @@ fn survives(t: &Target, tr: &mut Trace, bad: &[u8], what: &str) -> Outcome {
     // business; it must not die.
     let refused = matches!(
         c.recv_within(t.timeout / 4),
-        Got::Message(OwnedMessage::Response { ref error, .. }) if *error != Value::Nil
+        Got::Message(OwnedMessage::Response { ref error, .. }, _) if *error != Value::Nil
     );
     if c.call(99, NO_SUCH_METHOD, vec![]).is_ok() {
         return Outcome::Pass("still answers on the same connection".into());
@@ -381,13 +423,92 @@ fn two_connections(t: &Target, tr: &mut Trace) -> Outcome {
     }
 }
 
+/// Ten requests in one write, answered in any order, each exactly once and with its own
+/// result: with an echo method, request `i` echoes a value only it carries, so a response is
+/// paired with its request by content, not only by msgid; without one, each request names a
+/// different unknown method, and an error that names a method must name its own.
+fn pipelining(t: &Target, tr: &mut Trace) -> Outcome {
+    let mut c = open_or_fail!(t, tr);
+    let ids: Vec<u32> = (10..20).collect();
+    let arg = |id: u32| {
+        Value::Array(vec![
+            Value::from(format!("value of request {id}").as_str()),
+            Value::Int(Int::from(u64::from(id) * 1_000_003)),
+        ])
+    };
+    let method = |id: u32| match &t.echo_method {
+        Some(e) => e.clone(),
+        None => format!("{NO_SUCH_METHOD}.{id}"),
+    };
+    let mut batch = Vec::new();
+    for &id in &ids {
+        batch.extend(OwnedMessage::request(id, method(id), vec![arg(id)]).to_vec());
+    }
+    if let Err(e) = c.send_raw(&batch, "ten requests in one write, msgids 10..=19") {
+        return Outcome::Fail(e);
+    }
+    let mut seen: Vec<u32> = Vec::new();
+    let mut named = 0;
+    for _ in &ids {
+        let (id, error, result) = match c.response() {
+            Ok(r) => r,
+            Err(e) => return Outcome::Fail(format!("after responses {seen:?}: {e}")),
+        };
+        if !ids.contains(&id) {
+            return Outcome::Fail(format!("a response with msgid {id}, which no request had"));
+        }
+        if seen.contains(&id) {
+            return Outcome::Fail(format!("msgid {id} answered twice (after {seen:?})"));
+        }
+        seen.push(id);
+        if t.echo_method.is_some() {
+            if error != Value::Nil || result != arg(id) {
+                return Outcome::Fail(format!(
+                    "the response with msgid {id} carries error {error:?}, result {result:?}: not the echo of request {id} ({:?})",
+                    arg(id)
+                ));
+            }
+        } else {
+            let text = format!("{error:?}");
+            if let Some(other) = ids
+                .iter()
+                .find(|&&o| o != id && text.contains(&format!("{NO_SUCH_METHOD}.{o}\"")))
+            {
+                return Outcome::Fail(format!(
+                    "the response with msgid {id} names the method of request {other}: {text}"
+                ));
+            }
+            named += usize::from(text.contains(&format!("{NO_SUCH_METHOD}.{id}\"")));
+        }
+    }
+    // Nothing more may come: a duplicate or a stray response would show up now.
+    match c.recv_within(t.timeout / 4) {
+        Got::Message(m @ OwnedMessage::Response { .. }, _) => {
+            return Outcome::Fail(format!("an extra response after all ten: {}", describe(&m)))
+        }
+        Got::Bad(e) => return Outcome::Fail(e),
+        _ => {}
+    }
+    let order = if seen.windows(2).all(|w| w[0] < w[1]) {
+        "in order"
+    } else {
+        "out of order"
+    };
+    let pairing = match (&t.echo_method, named) {
+        (Some(_), _) => "each result the echo of its own request".to_string(),
+        (None, 0) => "paired by msgid only (the errors name no method; give --echo-method to pair by content)".to_string(),
+        (None, n) => format!("{n} of 10 errors name their own request's method"),
+    };
+    Outcome::Pass(format!("all ten answered once, {order} ({seen:?}); {pairing}"))
+}
+
 /// Every MessagePack-RPC server case.
 pub fn cases() -> Vec<Case<Target>> {
     vec![
         Case {
             id: "msgpack-rpc-server/response/msgid-echoed",
             section: "MessagePack-RPC spec: Response Message",
-            requirement: "msgid: the msgid of the request message this response answers.",
+            requirement: "\"The server must send 'Response' message in reply with the 'Request' message.\" \"The server replies with a requested msgid.\" \"The response message is a four elements array ... [type, msgid, error, result]\" \"type: Must be one (integer).\" \"msgid: The 32-bit unsigned integer number. This corresponds to the request message.\"",
             level: Level::Must,
             accepts: "a response with msgid 1",
             run: |t, tr| msgid_echo(t, tr, 1),
@@ -395,7 +516,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/response/msgid-zero",
             section: "MessagePack-RPC spec: Request Message",
-            requirement: "The msgid is a 32-bit unsigned integer: 0 is one.",
+            requirement: "\"msgid: The 32-bit unsigned integer number. ... The server replies with a requested msgid.\" (*derived*: 0 is such a number)",
             level: Level::Must,
             accepts: "a response with msgid 0",
             run: |t, tr| msgid_echo(t, tr, 0),
@@ -403,24 +524,39 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/response/msgid-max",
             section: "MessagePack-RPC spec: Request Message",
-            requirement: "The msgid is a 32-bit unsigned integer: 4294967295 is one.",
+            requirement: "\"msgid: The 32-bit unsigned integer number. ... The server replies with a requested msgid.\" (*derived*: 4294967295 is such a number)",
             level: Level::Must,
             accepts: "a response with msgid 4294967295",
             run: |t, tr| msgid_echo(t, tr, u32::MAX),
         },
         Case {
             id: "msgpack-rpc-server/response/unknown-method",
-            section: "MessagePack-RPC spec: Response Message",
-            requirement: "If an error occurred at the request, error is non-nil and result is nil.",
+            section: "MessagePack-RPC spec: Response Message (error)",
+            requirement: "\"If the method is executed correctly, this field is Nil. If the error occurred at the server-side, then this field is an arbitrary object which represents the error.\" (*derived*: a call of a method the server does not have is an error, so error is non-nil)",
             level: Level::Must,
-            accepts: "error non-nil, result nil",
+            accepts: "a response with the request's msgid and a non-nil error",
             run: |t, tr| {
                 let mut c = open_or_fail!(t, tr);
                 match c.call(5, NO_SUCH_METHOD, vec![]) {
-                    Ok((_, error, result)) if error != Value::Nil && result == Value::Nil => {
-                        Outcome::Pass(format!("error {error:?}"))
-                    }
-                    Ok((_, error, result)) => Outcome::Fail(format!("error {error:?}, result {result:?}")),
+                    Ok((5, error, result)) if error != Value::Nil => Outcome::Pass(format!("error {error:?}, result {result:?}")),
+                    Ok((5, error, result)) => Outcome::Fail(format!("error {error:?} (nil: a success), result {result:?}")),
+                    Ok((id, ..)) => Outcome::Fail(format!("a response with msgid {id}, the request had 5")),
+                    Err(e) => Outcome::Fail(e),
+                }
+            },
+        },
+        Case {
+            id: "msgpack-rpc-server/response/result-nil-on-error",
+            section: "MessagePack-RPC spec: Response Message (result)",
+            requirement: "\"If error occurred, this field should be nil.\"",
+            level: Level::Should,
+            accepts: "an error response whose result is nil",
+            run: |t, tr| {
+                let mut c = open_or_fail!(t, tr);
+                match c.call(6, NO_SUCH_METHOD, vec![]) {
+                    Ok((_, error, Value::Nil)) if error != Value::Nil => Outcome::Pass(format!("error {error:?}, result nil")),
+                    Ok((_, error, result)) if error != Value::Nil => Outcome::Fail(format!("error {error:?} and result {result:?}")),
+                    Ok((_, error, result)) => Outcome::Fail(format!("no error ({error:?}) for an unknown method, result {result:?}")),
                     Err(e) => Outcome::Fail(e),
                 }
             },
@@ -428,7 +564,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/notification/no-response",
             section: "MessagePack-RPC spec: Notification Message",
-            requirement: "A notification is a request that gets no response.",
+            requirement: "*derived* from \"The notification message is a three elements array ... [type, method, params]\" (it has no msgid, so no response can answer it) and \"The server must send 'Response' message in reply with the 'Request' message.\"",
             level: Level::Must,
             accepts: "the next response answers the request sent after the notification",
             run: |t, tr| {
@@ -445,39 +581,16 @@ pub fn cases() -> Vec<Case<Target>> {
         },
         Case {
             id: "msgpack-rpc-server/pipelining/any-order",
-            section: "MessagePack-RPC spec: Request Message (msgid)",
-            requirement: "Requests sent back to back are each answered once; the msgid matches responses to requests, in any order.",
+            section: "MessagePack-RPC spec: The Order of the Response; Request Message (msgid)",
+            requirement: "\"The server must send 'Response' message in reply with the 'Request' message.\" \"The server replies with a requested msgid.\" \"The server implementations don't need to send the reply, in the order of the received requests.\" (*derived*: ten pipelined requests get ten responses, one per msgid, each carrying its own request's result, in any order)",
             level: Level::Must,
-            accepts: "ten responses, msgids 10..=19 each once",
-            run: |t, tr| {
-                let mut c = open_or_fail!(t, tr);
-                let mut batch = Vec::new();
-                for id in 10..20u32 {
-                    batch.extend(OwnedMessage::request(id, NO_SUCH_METHOD, vec![Value::Int(Int::from(id as u64))]).to_vec());
-                }
-                if let Err(e) = c.send_raw(&batch, "ten requests, msgids 10..=19") {
-                    return Outcome::Fail(e);
-                }
-                let mut seen = Vec::new();
-                for _ in 0..10 {
-                    match c.response() {
-                        Ok((id, _, _)) => seen.push(id),
-                        Err(e) => return Outcome::Fail(format!("after {seen:?}: {e}")),
-                    }
-                }
-                let in_order = seen.windows(2).all(|w| w[0] < w[1]);
-                seen.sort_unstable();
-                if seen == (10..20).collect::<Vec<_>>() {
-                    Outcome::Pass(format!("all answered{}", if in_order { " (in order)" } else { " (out of order)" }))
-                } else {
-                    Outcome::Fail(format!("msgids {seen:?}"))
-                }
-            },
+            accepts: "ten responses, msgids 10..=19 once each, in any order, each the echo of its own request (without --echo-method: an error naming a method names its own), and nothing more",
+            run: pipelining,
         },
         Case {
             id: "msgpack-rpc-server/robustness/invalid-type",
             section: "MessagePack-RPC spec: message types 0, 1, 2",
-            requirement: "A message of an unknown type is refused without the server dying.",
+            requirement: "*derived* from \"type: Must be zero (integer)\" / \"Must be two (integer)\": a message of type 3 is no request; the server refuses it and keeps serving.",
             level: Level::Should,
             accepts: "the server answers a request afterwards",
             run: |t, tr| {
@@ -491,7 +604,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/robustness/wrong-arity",
             section: "MessagePack-RPC spec: Request Message",
-            requirement: "A request with three elements instead of four is refused without the server dying.",
+            requirement: "*derived* from \"The request message is a four elements array\": a three-element request is refused and the server keeps serving.",
             level: Level::Should,
             accepts: "the server answers a request afterwards",
             run: |t, tr| survives(t, tr, &[0x93, 0x00, 0x01, 0xa1, b'x'], "[0, 1, \"x\"]: a request without params"),
@@ -499,7 +612,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/stream/split-writes",
             section: "MessagePack-RPC spec: transports (a byte stream)",
-            requirement: "Messages travel on a byte stream: a request that arrives in many small reads is one request, answered once.",
+            requirement: "*derived* from \"The stream deserialization + zero-copy feature effectively overlaps the network transfer and the computation\": messages travel on a byte stream, so a request that arrives in many small reads is one request, answered once.",
             level: Level::Must,
             accepts: "a response with the request's msgid",
             run: split_writes,
@@ -507,7 +620,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/stream/two-connections",
             section: "MessagePack-RPC spec: Response Message (msgid)",
-            requirement: "A response goes back on the connection its request came from: the same msgid on two connections is two requests.",
+            requirement: "*derived* from \"msgid ... This corresponds to the request message.\": a response goes back on the connection its request came from; the same msgid on two connections is two requests.",
             level: Level::Must,
             accepts: "each connection gets its own response (TCP; a stdio server: unimplemented)",
             run: two_connections,
@@ -515,7 +628,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/robustness/large-request",
             section: "MessagePack spec: bin 32",
-            requirement: "A request carrying 1 MiB of binary is read whole and answered.",
+            requirement: "*derived* from \"params: The array of the function arguments. The elements of this array is arbitrary object.\" (a bin 32 is one): a request carrying 1 MiB of binary is read whole and answered.",
             level: Level::Should,
             accepts: "a response with the request's msgid",
             run: |t, tr| {
@@ -527,7 +640,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/robustness/params-not-array",
             section: "MessagePack-RPC spec: Request Message",
-            requirement: "params is an array: a request whose params is an integer is refused without the server dying.",
+            requirement: "*derived* from \"params: The array of the function arguments.\": a request whose params is an integer is refused and the server keeps serving.",
             level: Level::Should,
             accepts: "the server answers a request afterwards",
             run: |t, tr| survives(t, tr, &[0x94, 0x00, 0x01, 0xa1, b'x', 0x05], "[0, 1, \"x\", 5]: params not an array"),
@@ -535,7 +648,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/robustness/msgid-out-of-range",
             section: "MessagePack-RPC spec: Request Message",
-            requirement: "The msgid is a 32-bit unsigned integer: a request with msgid 2^32 is refused without the server dying.",
+            requirement: "*derived* from \"msgid: The 32-bit unsigned integer number.\": a request with msgid 2^32 is refused and the server keeps serving.",
             level: Level::Should,
             accepts: "the server answers a request afterwards",
             run: |t, tr| survives(t, tr, &[0x94, 0x00, 0xcf, 0, 0, 0, 1, 0, 0, 0, 0, 0xa1, b'x', 0x90], "[0, 4294967296, \"x\", []]: msgid beyond 32 bits"),
@@ -543,7 +656,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/robustness/undecodable-bytes",
             section: "MessagePack spec: 0xc1 is never used",
-            requirement: "Bytes that are no MessagePack (the reserved byte 0xc1) do not bring the server down.",
+            requirement: "*derived* from the MessagePack spec (\"0xc1: (never used)\"): bytes that are no MessagePack do not bring the server down.",
             level: Level::Should,
             accepts: "an error, silence or closing that connection, then a request answered (on a new connection if it closed)",
             run: |t, tr| undecodable_then_serves(t, tr, &[0xc1], "0xc1: the reserved byte"),
@@ -551,7 +664,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "msgpack-rpc-server/echo/every-type",
             section: "MessagePack spec: type system",
-            requirement: "Every MessagePack type survives a round trip through the server's echo method.",
+            requirement: "\"params: ... The elements of this array is arbitrary object.\" \"result: An arbitrary object, which represents the returned result of the function.\" \"If the method is executed correctly, this field [error] is Nil.\" (*derived*: every MessagePack type survives the echo method, with error nil)",
             level: Level::Must,
             accepts: "the result equals the argument (needs --echo-method)",
             run: |t, tr| {
