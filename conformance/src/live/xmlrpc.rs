@@ -42,8 +42,17 @@ impl Target {
         echo: Option<&str>,
         timeout: std::time::Duration,
     ) -> Result<Target, String> {
+        let endpoint = Endpoint::parse(url)?;
+        // One probe before any case: an unreachable server is one error (exit 2), not every
+        // case failing.
+        let sa = std::net::ToSocketAddrs::to_socket_addrs(&endpoint.addr)
+            .map_err(|e| format!("cannot resolve {}: {e}", endpoint.addr))?
+            .next()
+            .ok_or_else(|| format!("no address for {}", endpoint.addr))?;
+        std::net::TcpStream::connect_timeout(&sa, timeout)
+            .map_err(|e| format!("cannot connect to {}: {e}", endpoint.addr))?;
         Ok(Target {
-            endpoint: Endpoint::parse(url)?,
+            endpoint,
             echo: echo.map(str::to_string),
             timeout,
         })
