@@ -271,13 +271,43 @@ impl<'t> Conn<'t> {
     }
 }
 
+/// `{v:?}`, cut at `cap` bytes without formatting the rest (an error may hold megabytes).
+fn brief_cap(v: &Value, cap: usize) -> String {
+    use std::fmt::Write as _;
+    struct Capped(String, usize);
+    impl std::fmt::Write for Capped {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            if self.0.len() + s.len() > self.1 {
+                let room = (0..=self.1.saturating_sub(self.0.len()))
+                    .rev()
+                    .find(|&i| s.is_char_boundary(i))
+                    .unwrap_or(0);
+                self.0.push_str(&s[..room]);
+                return Err(std::fmt::Error);
+            }
+            self.0.push_str(s);
+            Ok(())
+        }
+    }
+    let mut c = Capped(String::new(), cap);
+    if write!(c, "{v:?}").is_err() {
+        c.0.push('…');
+    }
+    c.0
+}
+
+/// `{v:?}`, at most 300 bytes.
+fn brief(v: &Value) -> String {
+    brief_cap(v, 300)
+}
+
 fn describe(m: &OwnedMessage) -> String {
     match m {
         OwnedMessage::Request { msgid, method, .. } => format!("request {msgid} {method:?}"),
         OwnedMessage::Response { msgid, error, .. } if *error == Value::Nil => {
             format!("response {msgid} ok")
         }
-        OwnedMessage::Response { msgid, error, .. } => format!("response {msgid} error {error:?}"),
+        OwnedMessage::Response { msgid, error, .. } => format!("response {msgid} error {}", brief(error)),
         OwnedMessage::Notification { method, .. } => format!("notification {method:?}"),
     }
 }
@@ -465,12 +495,14 @@ fn pipelining(t: &Target, tr: &mut Trace) -> Outcome {
         if t.echo_method.is_some() {
             if error != Value::Nil || result != arg(id) {
                 return Outcome::Fail(format!(
-                    "the response with msgid {id} carries error {error:?}, result {result:?}: not the echo of request {id} ({:?})",
+                    "the response with msgid {id} carries error {}, result {}: not the echo of request {id} ({:?})",
+                    brief(&error),
+                    brief(&result),
                     arg(id)
                 ));
             }
         } else {
-            let text = format!("{error:?}");
+            let text = brief_cap(&error, 4096);
             if let Some(other) = ids
                 .iter()
                 .find(|&&o| o != id && text.contains(&format!("{NO_SUCH_METHOD}.{o}")))
@@ -539,8 +571,8 @@ pub fn cases() -> Vec<Case<Target>> {
             run: |t, tr| {
                 let mut c = open_or_fail!(t, tr);
                 match c.call(5, NO_SUCH_METHOD, vec![]) {
-                    Ok((5, error, result)) if error != Value::Nil => Outcome::Pass(format!("error {error:?}, result {result:?}")),
-                    Ok((5, error, result)) => Outcome::Fail(format!("error {error:?} (nil: a success), result {result:?}")),
+                    Ok((5, error, result)) if error != Value::Nil => Outcome::Pass(format!("error {}, result {}", brief(&error), brief(&result))),
+                    Ok((5, error, result)) => Outcome::Fail(format!("error nil (a success), result {}", brief(&result))),
                     Ok((id, ..)) => Outcome::Fail(format!("a response with msgid {id}, the request had 5")),
                     Err(e) => Outcome::Fail(e),
                 }
@@ -555,9 +587,9 @@ pub fn cases() -> Vec<Case<Target>> {
             run: |t, tr| {
                 let mut c = open_or_fail!(t, tr);
                 match c.call(6, NO_SUCH_METHOD, vec![]) {
-                    Ok((_, error, Value::Nil)) if error != Value::Nil => Outcome::Pass(format!("error {error:?}, result nil")),
-                    Ok((_, error, result)) if error != Value::Nil => Outcome::Fail(format!("error {error:?} and result {result:?}")),
-                    Ok((_, error, result)) => Outcome::Fail(format!("no error ({error:?}) for an unknown method, result {result:?}")),
+                    Ok((_, error, Value::Nil)) if error != Value::Nil => Outcome::Pass(format!("error {}, result nil", brief(&error))),
+                    Ok((_, error, result)) if error != Value::Nil => Outcome::Fail(format!("error {} and result {}", brief(&error), brief(&result))),
+                    Ok((_, error, result)) => Outcome::Fail(format!("no error for an unknown method, result {}", brief(&result))),
                     Err(e) => Outcome::Fail(e),
                 }
             },
@@ -687,8 +719,8 @@ pub fn cases() -> Vec<Case<Target>> {
                 let mut c = open_or_fail!(t, tr);
                 match c.call(3, &echo, vec![arg.clone()]) {
                     Ok((_, Value::Nil, result)) if result == arg => Outcome::Pass("every type came back".into()),
-                    Ok((_, Value::Nil, result)) => Outcome::Fail(format!("sent {arg:?}, got {result:?}")),
-                    Ok((_, error, _)) => Outcome::Fail(format!("error {error:?}")),
+                    Ok((_, Value::Nil, result)) => Outcome::Fail(format!("sent {}, got {}", brief(&arg), brief(&result))),
+                    Ok((_, error, _)) => Outcome::Fail(format!("error {}", brief(&error))),
                     Err(e) => Outcome::Fail(e),
                 }
             },
