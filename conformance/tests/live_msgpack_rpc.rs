@@ -287,24 +287,88 @@ enum Kind {
 
 /// Each bug, the case that must catch it, and whether that case is a SHOULD (`--strict`).
 const FAULTS: &[(Bug, &str, bool)] = &[
-    (Bug::WrongMsgid, "msgpack-rpc-server/response/msgid-echoed", false),
-    (Bug::ZeroMsgidIgnored, "msgpack-rpc-server/response/msgid-zero", false),
-    (Bug::MsgidTruncated, "msgpack-rpc-server/response/msgid-max", false),
-    (Bug::NilErrorForUnknown, "msgpack-rpc-server/response/unknown-method", false),
-    (Bug::AnswersNotifications, "msgpack-rpc-server/notification/no-response", false),
-    (Bug::SwapsPipelined, "msgpack-rpc-server/pipelining/any-order", false),
-    (Bug::DropsOne, "msgpack-rpc-server/pipelining/any-order", false),
-    (Bug::AnswersTwice, "msgpack-rpc-server/pipelining/any-order", false),
-    (Bug::NeedsWholeRead, "msgpack-rpc-server/stream/split-writes", false),
-    (Bug::FiveElements, "msgpack-rpc-server/response/msgid-echoed", false),
-    (Bug::MsgidAsString, "msgpack-rpc-server/response/msgid-echoed", false),
+    (
+        Bug::WrongMsgid,
+        "msgpack-rpc-server/response/msgid-echoed",
+        false,
+    ),
+    (
+        Bug::ZeroMsgidIgnored,
+        "msgpack-rpc-server/response/msgid-zero",
+        false,
+    ),
+    (
+        Bug::MsgidTruncated,
+        "msgpack-rpc-server/response/msgid-max",
+        false,
+    ),
+    (
+        Bug::NilErrorForUnknown,
+        "msgpack-rpc-server/response/unknown-method",
+        false,
+    ),
+    (
+        Bug::AnswersNotifications,
+        "msgpack-rpc-server/notification/no-response",
+        false,
+    ),
+    (
+        Bug::SwapsPipelined,
+        "msgpack-rpc-server/pipelining/any-order",
+        false,
+    ),
+    (
+        Bug::DropsOne,
+        "msgpack-rpc-server/pipelining/any-order",
+        false,
+    ),
+    (
+        Bug::AnswersTwice,
+        "msgpack-rpc-server/pipelining/any-order",
+        false,
+    ),
+    (
+        Bug::NeedsWholeRead,
+        "msgpack-rpc-server/stream/split-writes",
+        false,
+    ),
+    (
+        Bug::FiveElements,
+        "msgpack-rpc-server/response/msgid-echoed",
+        false,
+    ),
+    (
+        Bug::MsgidAsString,
+        "msgpack-rpc-server/response/msgid-echoed",
+        false,
+    ),
     (Bug::BinAsStr, "msgpack-rpc-server/echo/every-type", false),
-    (Bug::ErrorOnSuccess, "msgpack-rpc-server/echo/every-type", false),
-    (Bug::InvalidUtf8Error, "msgpack-rpc-server/response/unknown-method", false),
+    (
+        Bug::ErrorOnSuccess,
+        "msgpack-rpc-server/echo/every-type",
+        false,
+    ),
+    (
+        Bug::InvalidUtf8Error,
+        "msgpack-rpc-server/response/unknown-method",
+        false,
+    ),
     (Bug::F64AsF32, "msgpack-rpc-server/echo/every-type", false),
-    (Bug::CrossConnection, "msgpack-rpc-server/stream/two-connections", false),
-    (Bug::DropsRestOfRead, "msgpack-rpc-server/pipelining/any-order", false),
-    (Bug::ResultOnError, "msgpack-rpc-server/response/result-nil-on-error", true),
+    (
+        Bug::CrossConnection,
+        "msgpack-rpc-server/stream/two-connections",
+        false,
+    ),
+    (
+        Bug::DropsRestOfRead,
+        "msgpack-rpc-server/pipelining/any-order",
+        false,
+    ),
+    (
+        Bug::ResultOnError,
+        "msgpack-rpc-server/response/result-nil-on-error",
+        true,
+    ),
 ];
 
 /// The correct-but-unusual servers.
@@ -492,7 +556,12 @@ fn serve(kind: Kind, mut s: std::net::TcpStream, latest: Shared) {
             // Responses go to whichever connection sent a request last.
             *latest.lock().unwrap() = s.try_clone().ok();
             thread::sleep(Duration::from_millis(100));
-            match latest.lock().unwrap().as_ref().and_then(|l| l.try_clone().ok()) {
+            match latest
+                .lock()
+                .unwrap()
+                .as_ref()
+                .and_then(|l| l.try_clone().ok())
+            {
                 Some(l) => l,
                 None => return,
             }
@@ -576,18 +645,40 @@ fn every_fault_is_caught_by_its_case_and_unusual_correct_servers_pass() {
         FAULTS.len(),
         UNUSUAL.len()
     );
-    assert!(readme.contains(&line), "docs/live/README.md must say: {line}");
+    assert!(
+        readme.contains(&line),
+        "docs/live/README.md must say: {line}"
+    );
+    let heading = format!(
+        "### MessagePack-RPC (`msgpack-rpc-server/*`, {} cases)",
+        msgpack_rpc::cases().len()
+    );
+    assert!(
+        readme.contains(&heading),
+        "docs/live/README.md must say: {heading}"
+    );
 }
 
 #[test]
 fn without_an_echo_method_pipelining_pairs_by_the_method_errors_name() {
-    let r = run(&fake_server(Kind::Bug(Bug::SwapsPipelined)), "*/pipelining/any-order");
+    let r = run(
+        &fake_server(Kind::Bug(Bug::SwapsPipelined)),
+        "*/pipelining/any-order",
+    );
     assert_eq!(r.verdict, Verdict::Failed, "{}", r.observed);
-    assert!(r.observed.contains("names the method of request"), "{}", r.observed);
+    assert!(
+        r.observed.contains("names the method of request"),
+        "{}",
+        r.observed
+    );
     let r = run(&fake_server(Kind::OutOfOrder), "*/pipelining/any-order");
     assert_eq!(r.verdict, Verdict::Passed, "{}", r.observed);
     assert!(r.observed.contains("out of order"), "{}", r.observed);
-    assert!(r.observed.contains("10 of 10 errors name"), "{}", r.observed);
+    assert!(
+        r.observed.contains("10 of 10 errors name"),
+        "{}",
+        r.observed
+    );
 }
 
 #[test]

@@ -516,7 +516,10 @@ const FAULTS: &[(Bug, &str)] = &[
     (Bug::FaultExtraMember, "xmlrpc-server/fault/unknown-method"),
     (Bug::FaultCodeString, "xmlrpc-server/fault/unknown-method"),
     (Bug::FaultWith500, "xmlrpc-server/fault/unknown-method"),
-    (Bug::UnknownMethodResult, "xmlrpc-server/fault/unknown-method"),
+    (
+        Bug::UnknownMethodResult,
+        "xmlrpc-server/fault/unknown-method",
+    ),
     (Bug::NoContentLength, "xmlrpc-server/http/response-headers"),
     (Bug::WrongContentType, "xmlrpc-server/http/response-headers"),
     (Bug::IntAsI8, "xmlrpc-server/echo/int"),
@@ -525,11 +528,20 @@ const FAULTS: &[(Bug, &str)] = &[
     (Bug::EmptyStringAsNil, "xmlrpc-server/echo/string-empty"),
     (Bug::StructDropsEmpty, "xmlrpc-server/echo/struct"),
     (Bug::Base64AsString, "xmlrpc-server/echo/base64"),
-    (Bug::MulticallUnwrapped, "xmlrpc-server/introspection/multicall"),
-    (Bug::ListMethodsInts, "xmlrpc-server/introspection/list-methods"),
+    (
+        Bug::MulticallUnwrapped,
+        "xmlrpc-server/introspection/multicall",
+    ),
+    (
+        Bug::ListMethodsInts,
+        "xmlrpc-server/introspection/list-methods",
+    ),
     (Bug::DiesOnDeep, "xmlrpc-server/limits/deep-nesting"),
     (Bug::ResultForMalformed, "xmlrpc-server/fault/malformed-xml"),
-    (Bug::Status500ForMalformed, "xmlrpc-server/fault/malformed-xml"),
+    (
+        Bug::Status500ForMalformed,
+        "xmlrpc-server/fault/malformed-xml",
+    ),
 ];
 
 /// The correct-but-unusual servers.
@@ -620,14 +632,22 @@ fn fault(kind: Kind, code: i32, text: String) -> Message<'static> {
 /// What the server answers to a call of `method` with `params`.
 fn answer(kind: Kind, method: &str, params: Vec<Value<'static>>) -> Message<'static> {
     use std::borrow::Cow;
-    let names = ["echo", "system.listMethods", "system.methodHelp", "system.multicall"];
+    let names = [
+        "echo",
+        "system.listMethods",
+        "system.methodHelp",
+        "system.multicall",
+    ];
     match method {
         "echo" => Message::Response(MethodResponse::new(Value::Array(
             params.into_iter().map(|v| mangle(kind, v)).collect(),
         ))),
-        "system.listMethods" if bug(kind, Bug::ListMethodsInts) => Message::Response(
-            MethodResponse::new(Value::Array(vec![Value::Int(1), Value::Int(2)])),
-        ),
+        "system.listMethods" if bug(kind, Bug::ListMethodsInts) => {
+            Message::Response(MethodResponse::new(Value::Array(vec![
+                Value::Int(1),
+                Value::Int(2),
+            ])))
+        }
         "system.listMethods" => Message::Response(MethodResponse::new(Value::Array(
             names
                 .iter()
@@ -720,9 +740,8 @@ fn serve(kind: Kind, mut s: TcpStream) -> Option<Vec<u8>> {
                 Message::Response(MethodResponse::new(Value::String("ok".into())))
             }
             Err(_) if bug(kind, Bug::Status500ForMalformed) => {
-                let _ = s.write_all(
-                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
-                );
+                let _ =
+                    s.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
                 return Some(body);
             }
             Err(e) => fault(kind, e.fault_code(), e.to_string()),
@@ -759,7 +778,9 @@ fn serve(kind: Kind, mut s: TcpStream) -> Option<Vec<u8>> {
             );
         }
         if bug(kind, Bug::ExponentDouble) {
-            doc = retext(&doc, "double", |x| format!("{:E}", x.parse::<f64>().unwrap()));
+            doc = retext(&doc, "double", |x| {
+                format!("{:E}", x.parse::<f64>().unwrap())
+            });
         }
     }
     let ctype = match kind {
@@ -842,14 +863,53 @@ fn every_fault_is_caught_by_its_case_and_unusual_correct_servers_pass() {
         FAULTS.len(),
         UNUSUAL.len()
     );
-    assert!(readme.contains(&line), "docs/live/README.md must say: {line}");
+    assert!(
+        readme.contains(&line),
+        "docs/live/README.md must say: {line}"
+    );
+    let heading = format!(
+        "### XML-RPC (`xmlrpc-server/*`, {} cases)",
+        live_xmlrpc::cases().len()
+    );
+    assert!(
+        readme.contains(&heading),
+        "docs/live/README.md must say: {heading}"
+    );
 }
 
 #[test]
 fn the_deep_echo_passes_deep_nesting() {
     let addr = fake_server(Kind::DeepEcho);
-    let r = run_one(&target(&addr, Some("echo")), "xmlrpc-server/limits/deep-nesting");
+    // 800 KB each way, decoded 20 000 deep in a debug build: bounded, but not by 4 timeouts.
+    let t = live_xmlrpc::Target::new(&format!("http://{addr}/RPC2"), Some("echo"), TIMEOUT * 4)
+        .unwrap();
+    let r = common::run_one(
+        &live_xmlrpc::cases(),
+        &t,
+        "xmlrpc-server/limits/deep-nesting",
+        TIMEOUT * 40,
+    );
     assert_eq!(r.verdict, Verdict::Passed, "{}", r.observed);
     assert!(r.observed.contains("echoed whole"), "{}", r.observed);
 }
 
+#[test]
+fn an_unreachable_server_is_one_error_and_exit_2() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port(); // closed again: nothing listens there
+    let opts = live::LiveOptions {
+        timeout: TIMEOUT,
+        ..Default::default()
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let url = format!("http://127.0.0.1:{port}/RPC2");
+    let code = live::check_xmlrpc_server(Some(&url), Some("echo"), &opts, &mut out, &mut err);
+    assert_eq!(code, 2);
+    let err = String::from_utf8_lossy(&err);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot connect"), "{err}");
+    assert!(out.is_empty());
+}

@@ -738,7 +738,7 @@ pub fn check_xmlrpc_server(
             let name = format!("xmlrpc-server {}", t.describe());
             Ok((t, name))
         };
-        check(&xmlrpc::cases(), target, o, out, err)
+        check_probed(&xmlrpc::cases(), target, xmlrpc::Target::probe, o, out, err)
     }
     #[cfg(not(feature = "xmlrpc"))]
     {
@@ -767,7 +767,14 @@ pub fn check_msgpack_rpc_server(
             };
             Ok((t, name))
         };
-        check(&msgpack_rpc::cases(), target, o, out, err)
+        check_probed(
+            &msgpack_rpc::cases(),
+            target,
+            msgpack_rpc::Target::probe,
+            o,
+            out,
+            err,
+        )
     }
     #[cfg(not(feature = "msgpack-rpc"))]
     {

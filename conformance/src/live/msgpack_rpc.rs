@@ -46,17 +46,27 @@ impl Target {
             (None, Some(_)) => None,
             _ => return Err("give either tcp://host:port or --command".into()),
         };
-        // One probe before any case: an unreachable target is one error (exit 2), not every
-        // case failing its set-up.
-        if let Some(addr) = &addr {
+        Ok(Target {
+            addr,
+            command: command.map(str::to_string),
+            echo_method: echo_method.map(str::to_string),
+            timeout,
+        })
+    }
+
+    /// Whether the target can be reached at all (a TCP connect, or the command starting): run
+    /// once before any case, so an unreachable target is one error (exit 2), not every case
+    /// failing its set-up.
+    pub fn probe(&self) -> Result<(), String> {
+        if let Some(addr) = &self.addr {
             let sa = addr
                 .to_socket_addrs()
                 .map_err(|e| format!("cannot resolve {addr}: {e}"))?
                 .next()
                 .ok_or_else(|| format!("no address for {addr}"))?;
-            TcpStream::connect_timeout(&sa, timeout)
+            TcpStream::connect_timeout(&sa, self.timeout)
                 .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-        } else if let Some(cmd) = command {
+        } else if let Some(cmd) = &self.command {
             let mut parts = cmd.split_whitespace();
             let program = parts.next().ok_or("empty --command")?;
             let mut child = Command::new(program)
@@ -69,12 +79,7 @@ impl Target {
             let _ = child.kill();
             let _ = child.wait();
         }
-        Ok(Target {
-            addr,
-            command: command.map(str::to_string),
-            echo_method: echo_method.map(str::to_string),
-            timeout,
-        })
+        Ok(())
     }
 }
 
@@ -205,7 +210,7 @@ impl<'t> Conn<'t> {
                             self.trace.log("<", &frame, format!("not a message: {e}"));
                             Got::Bad(format!("the server sent a value that is no message: {e}"))
                         }
-                    }
+                    };
                 }
                 Ok(None) => {}
                 Err(e) => {
@@ -307,7 +312,9 @@ fn describe(m: &OwnedMessage) -> String {
         OwnedMessage::Response { msgid, error, .. } if *error == Value::Nil => {
             format!("response {msgid} ok")
         }
-        OwnedMessage::Response { msgid, error, .. } => format!("response {msgid} error {}", brief(error)),
+        OwnedMessage::Response { msgid, error, .. } => {
+            format!("response {msgid} error {}", brief(error))
+        }
         OwnedMessage::Notification { method, .. } => format!("notification {method:?}"),
     }
 }
@@ -532,7 +539,9 @@ fn pipelining(t: &Target, tr: &mut Trace) -> Outcome {
         (None, 0) => "paired by msgid only (the errors name no method; give --echo-method to pair by content)".to_string(),
         (None, n) => format!("{n} of 10 errors name their own request's method"),
     };
-    Outcome::Pass(format!("all ten answered once, {order} ({seen:?}); {pairing}"))
+    Outcome::Pass(format!(
+        "all ten answered once, {order} ({seen:?}); {pairing}"
+    ))
 }
 
 /// Every MessagePack-RPC server case.
@@ -572,7 +581,7 @@ pub fn cases() -> Vec<Case<Target>> {
                 let mut c = open_or_fail!(t, tr);
                 match c.call(5, NO_SUCH_METHOD, vec![]) {
                     Ok((5, error, result)) if error != Value::Nil => Outcome::Pass(format!("error {}, result {}", brief(&error), brief(&result))),
-                    Ok((5, error, result)) => Outcome::Fail(format!("error nil (a success), result {}", brief(&result))),
+                    Ok((5, _, result)) => Outcome::Fail(format!("error nil (a success), result {}", brief(&result))),
                     Ok((id, ..)) => Outcome::Fail(format!("a response with msgid {id}, the request had 5")),
                     Err(e) => Outcome::Fail(e),
                 }
@@ -589,7 +598,7 @@ pub fn cases() -> Vec<Case<Target>> {
                 match c.call(6, NO_SUCH_METHOD, vec![]) {
                     Ok((_, error, Value::Nil)) if error != Value::Nil => Outcome::Pass(format!("error {}, result nil", brief(&error))),
                     Ok((_, error, result)) if error != Value::Nil => Outcome::Fail(format!("error {} and result {}", brief(&error), brief(&result))),
-                    Ok((_, error, result)) => Outcome::Fail(format!("no error for an unknown method, result {}", brief(&result))),
+                    Ok((_, _, result)) => Outcome::Fail(format!("no error for an unknown method, result {}", brief(&result))),
                     Err(e) => Outcome::Fail(e),
                 }
             },

@@ -42,20 +42,24 @@ impl Target {
         echo: Option<&str>,
         timeout: std::time::Duration,
     ) -> Result<Target, String> {
-        let endpoint = Endpoint::parse(url)?;
-        // One probe before any case: an unreachable server is one error (exit 2), not every
-        // case failing.
-        let sa = std::net::ToSocketAddrs::to_socket_addrs(&endpoint.addr)
-            .map_err(|e| format!("cannot resolve {}: {e}", endpoint.addr))?
-            .next()
-            .ok_or_else(|| format!("no address for {}", endpoint.addr))?;
-        std::net::TcpStream::connect_timeout(&sa, timeout)
-            .map_err(|e| format!("cannot connect to {}: {e}", endpoint.addr))?;
         Ok(Target {
-            endpoint,
+            endpoint: Endpoint::parse(url)?,
             echo: echo.map(str::to_string),
             timeout,
         })
+    }
+
+    /// Whether the server can be reached at all (a TCP connect within the timeout): run once
+    /// before any case, so an unreachable server is one error (exit 2), not every case failing.
+    pub fn probe(&self) -> Result<(), String> {
+        let addr = &self.endpoint.addr;
+        let sa = std::net::ToSocketAddrs::to_socket_addrs(addr)
+            .map_err(|e| format!("cannot resolve {addr}: {e}"))?
+            .next()
+            .ok_or_else(|| format!("no address for {addr}"))?;
+        std::net::TcpStream::connect_timeout(&sa, self.timeout)
+            .map(drop)
+            .map_err(|e| format!("cannot connect to {addr}: {e}"))
     }
 
     /// For reports.
@@ -195,9 +199,7 @@ fn call(t: &Target, tr: &mut Trace, method: &str, params: Vec<Value<'static>>) -
 /// Whether the server lists `method` (`None`: it offers no `system.listMethods`).
 fn listed(t: &Target, tr: &mut Trace, method: &str) -> Option<bool> {
     match call(t, tr, "system.listMethods", vec![]) {
-        Reply::Value(Norm::Array(names)) => {
-            Some(names.contains(&Norm::Str(method.to_string())))
-        }
+        Reply::Value(Norm::Array(names)) => Some(names.contains(&Norm::Str(method.to_string()))),
         _ => None,
     }
 }
