@@ -55,33 +55,282 @@ fn resolve_profile(
     }
 }
 
-/// The one-line error of `decode`/`encode`: byte offset, kind, code, detail.
-pub fn error_line(protocol: &str, e: &FormError) -> String {
-    let mut s = format!("msgwire: {protocol}: invalid input");
-    if let Some(o) = e.offset {
-        s.push_str(&format!(" at byte {o}"));
+/// The framings `decode` and `encode` accept for `protocol`, the default first.
+///
+/// - `single`: the input is one message (JSON-RPC: one JSON text, a batch being one; XML-RPC:
+///   one document). `encode` refuses more than one document.
+/// - `ndjson` (JSON-RPC): one message per line; blank lines are skipped; the last line needs no
+///   newline.
+/// - `content-length` (JSON-RPC): `Content-Length: N\r\n\r\n` before each message (LSP).
+/// - `concat` (XML-RPC): documents back to back, each ending at its root element's end tag
+///   (whitespace after it belongs to it).
+/// - `stream` (AMQP, MessagePack-RPC): the protocol delimits its frames/messages itself.
+pub fn framings(protocol: &str) -> &'static [&'static str] {
+    match protocol {
+        "jsonrpc" => &["single", "ndjson", "content-length"],
+        "xmlrpc" => &["single", "concat"],
+        _ => &["stream"],
     }
-    s.push_str(&format!(": {}", e.kind));
-    if let Some(c) = e.code {
-        s.push_str(&format!(" (code {c})"));
+}
+
+fn resolve_framing<'a>(
+    protocol: &str,
+    framing: Option<&'a str>,
+    err: &mut dyn Write,
+) -> Result<&'a str, i32> {
+    let known = framings(protocol);
+    match framing {
+        None => Ok(known[0]),
+        Some(f) if known.contains(&f) => Ok(f),
+        Some(f) => {
+            let _ = writeln!(
+                err,
+                "msgwire: {protocol}: no framing {f:?} (known: {})",
+                known.join(", ")
+            );
+            Err(EXIT_USAGE)
+        }
     }
-    if !e.message.is_empty() {
-        s.push_str(&format!(": {}", e.message.replace('\n', " ")));
+}
+
+/// Whether the `msgwire` process runs under the adapter contract (`MSGWIRE_ADAPTER=1`): then
+/// `decode` and `encode` treat their input as one case's, exactly as the library does.
+fn adapter_mode() -> bool {
+    std::env::var_os("MSGWIRE_ADAPTER").is_some_and(|v| v == "1")
+}
+
+/// A codec's error message without what the line already says: positions (` at byte N`,
+/// ` at offset N`, serde_json's ` at line L column C`: the line gives the absolute offset) and a
+/// leading restatement of the kind (`parse error: `); `a int` → `an int`.
+pub fn plain_message(kind: &str, message: &str) -> String {
+    let mut s = String::with_capacity(message.len());
+    let mut rest = message.replace('\n', " ");
+    for phrase in [" at byte ", " at offset ", " at line "] {
+        let mut out = String::with_capacity(rest.len());
+        let mut r = rest.as_str();
+        while let Some(i) = r.find(phrase) {
+            let after = &r[i + phrase.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                out.push_str(&r[..i + phrase.len()]);
+                r = after;
+                continue;
+            }
+            out.push_str(&r[..i]);
+            r = &after[digits..];
+            if phrase == " at line " {
+                if let Some(c) = r.strip_prefix(" column ") {
+                    r = &c[c.bytes().take_while(u8::is_ascii_digit).count()..];
+                }
+            }
+        }
+        out.push_str(r);
+        rest = out;
+    }
+    let spoken = kind.replace('-', " ");
+    let trimmed = rest
+        .strip_prefix(&format!("{spoken}: "))
+        .or_else(|| rest.strip_prefix(&format!("{kind}: ")))
+        .unwrap_or(&rest);
+    let mut words = trimmed.split(' ').peekable();
+    while let Some(w) = words.next() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        let next_vowel = words
+            .peek()
+            .and_then(|n| n.chars().next())
+            .is_some_and(|c| "aeiouAEIOU".contains(c));
+        if w == "a" && next_vowel {
+            s.push_str("an");
+        } else {
+            s.push_str(w);
+        }
     }
     s
 }
 
-/// `msgwire decode`: bytes (or hex text with `hex`) → JSON Lines on `out`.
+/// The one line every `decode` error is written as:
+/// `msgwire: <protocol>: byte <offset>: <kind> (code <n>): <message>` (no `byte` part when
+/// the offset is unknown, no `code` part when the protocol has none).
+pub fn error_line(protocol: &str, e: &FormError) -> String {
+    let mut s = format!("msgwire: {protocol}: ");
+    if let Some(o) = e.offset {
+        s.push_str(&format!("byte {o}: "));
+    }
+    s.push_str(&kind_and_message(e));
+    s
+}
+
+fn kind_and_message(e: &FormError) -> String {
+    let mut s = e.kind.clone();
+    if let Some(c) = e.code {
+        s.push_str(&format!(" (code {c})"));
+    }
+    let m = plain_message(&e.kind, &e.message);
+    if !m.is_empty() {
+        s.push_str(": ");
+        s.push_str(&m);
+    }
+    s
+}
+
+/// The one line of an `encode` error: the input line, the JSON pointer into that line's
+/// document (when the form names one), the kind and the message:
+/// `msgwire: <protocol>: line <n>: <pointer>: <kind>: <message>`.
+pub fn encode_error_line(protocol: &str, line: usize, e: &FormError) -> String {
+    let (pointer, message) = forms::split_pointer(&e.message);
+    let e = FormError {
+        message: message.to_string(),
+        ..e.clone()
+    };
+    match pointer {
+        Some(p) => format!(
+            "msgwire: {protocol}: line {line}: {p}: {}",
+            kind_and_message(&e)
+        ),
+        None => format!("msgwire: {protocol}: line {line}: {}", kind_and_message(&e)),
+    }
+}
+
+#[cfg(feature = "jsonrpc")]
+fn framing_error(e: &msgwire::jsonrpc::Error, base: usize) -> FormError {
+    FormError {
+        kind: e.kind().to_string(),
+        code: e.jsonrpc_code(),
+        offset: Some(base + e.offset().unwrap_or(0)),
+        message: e.to_string(),
+    }
+}
+
+/// Splits `input` into messages by `framing`: each message's offset and bytes, and the error
+/// that stopped the split, if any (absolute offset).
+fn split_input<'a>(framing: &str, input: &'a [u8]) -> (Vec<(usize, &'a [u8])>, Option<FormError>) {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    match framing {
+        #[cfg(feature = "jsonrpc")]
+        "ndjson" => {
+            let limits = msgwire::jsonrpc::Limits {
+                max_message: usize::MAX,
+                ..Default::default()
+            };
+            while pos < input.len() {
+                let rest = &input[pos..];
+                match msgwire::jsonrpc::framing::decode_line(rest, &limits) {
+                    Ok(msgwire::Decoded::Complete { value, used }) => {
+                        let at = value.as_ptr() as usize - input.as_ptr() as usize;
+                        out.push((at, value));
+                        pos += used;
+                    }
+                    Ok(msgwire::Decoded::NeedMore { .. }) => {
+                        // The last line, without its newline.
+                        let line = rest.trim_ascii();
+                        if !line.is_empty() {
+                            out.push((line.as_ptr() as usize - input.as_ptr() as usize, line));
+                        }
+                        break;
+                    }
+                    Err(e) => return (out, Some(framing_error(&e, pos))),
+                }
+            }
+        }
+        #[cfg(feature = "jsonrpc")]
+        "content-length" => {
+            let limits = msgwire::jsonrpc::Limits {
+                max_message: usize::MAX,
+                ..Default::default()
+            };
+            while pos < input.len() {
+                let rest = &input[pos..];
+                match msgwire::jsonrpc::framing::decode_content_length(rest, &limits) {
+                    Ok(msgwire::Decoded::Complete { value, used }) => {
+                        let at = value.as_ptr() as usize - input.as_ptr() as usize;
+                        out.push((at, value));
+                        pos += used;
+                    }
+                    Ok(msgwire::Decoded::NeedMore { at_least }) => {
+                        let e = FormError {
+                            kind: "truncated".into(),
+                            code: None,
+                            offset: Some(input.len()),
+                            message: format!(
+                                "the input ends inside a message: at least {at_least} more bytes expected"
+                            ),
+                        };
+                        return (out, Some(e));
+                    }
+                    Err(e) => return (out, Some(framing_error(&e, pos))),
+                }
+            }
+        }
+        "concat" => {
+            while pos < input.len() {
+                let rest = &input[pos..];
+                let mut end = xml_root_end(rest).unwrap_or(rest.len());
+                while end < rest.len() && rest[end].is_ascii_whitespace() {
+                    end += 1;
+                }
+                out.push((pos, &rest[..end]));
+                pos += end;
+            }
+        }
+        _ => out.push((0, input)),
+    }
+    (out, None)
+}
+
+/// Where the first XML-RPC root element of `doc` ends: just after the `>` of its
+/// `</methodCall>` or `</methodResponse>` end tag. (Inside a document `<` only starts markup,
+/// so the end tag cannot occur in text; a comment or CDATA section holding it would split the
+/// document there, and the decoder then reports the rest.)
+fn xml_root_end(doc: &[u8]) -> Option<usize> {
+    let find = |tag: &[u8]| {
+        let mut from = 0;
+        while let Some(i) = doc[from..].windows(tag.len()).position(|w| w == tag) {
+            let mut j = from + i + tag.len();
+            while j < doc.len() && doc[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if doc.get(j) == Some(&b'>') {
+                return Some(j + 1);
+            }
+            from += i + 1;
+        }
+        None
+    };
+    match (find(b"</methodCall"), find(b"</methodResponse")) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whether an input holds no message: no bytes at all, or (JSON-RPC and XML-RPC, which are
+/// text) only whitespace.
+fn is_empty_input(protocol: &str, input: &[u8]) -> bool {
+    match protocol {
+        "jsonrpc" | "xmlrpc" => input.iter().all(u8::is_ascii_whitespace),
+        _ => input.is_empty(),
+    }
+}
+
+/// `msgwire decode`: bytes (or hex text with `hex`) → JSON Lines on `out`, the input split into
+/// messages by `framing` (see [`framings`]). An empty input holds no message: exit 0, no output.
 pub fn decode(
     protocol: &str,
     input: &[u8],
     hex: bool,
     profile: Option<&str>,
+    framing: Option<&str>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
     let profile = match resolve_profile(protocol, profile, err) {
         Ok(p) => p,
+        Err(code) => return code,
+    };
+    let framing = match resolve_framing(protocol, framing, err) {
+        Ok(f) => f,
         Err(code) => return code,
     };
     let bytes;
@@ -102,21 +351,39 @@ pub fn decode(
     } else {
         input
     };
-    let d = forms::decode(protocol, input, &profile).expect("protocol checked");
-    if let Some(e) = d.error.as_ref().filter(|e| e.kind == UNIMPLEMENTED) {
-        let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
-        return EXIT_UNSUPPORTED;
+    let adapter = adapter_mode();
+    if !adapter && is_empty_input(protocol, input) {
+        return EXIT_OK;
     }
-    for doc in &d.docs {
+    let (messages, mut error) = if adapter {
+        (vec![(0, input)], None)
+    } else {
+        split_input(framing, input)
+    };
+    let mut docs = Vec::new();
+    for (at, message) in messages {
+        let d = forms::decode(protocol, message, &profile).expect("protocol checked");
+        docs.extend(d.docs);
+        if let Some(mut e) = d.error {
+            if e.kind == UNIMPLEMENTED {
+                let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
+                return EXIT_UNSUPPORTED;
+            }
+            e.offset = e.offset.map(|o| o + at);
+            error = Some(e);
+            break;
+        }
+    }
+    for doc in &docs {
         if writeln!(out, "{doc}").is_err() {
             return EXIT_FAIL;
         }
     }
     let _ = out.flush();
-    match d.error {
+    match error {
         None => EXIT_OK,
         Some(e) => {
-            if std::env::var_os("MSGWIRE_ADAPTER").is_some_and(|v| v == "1") {
+            if adapter {
                 // Run as an adapter (conformance/README.md): the error as a last JSON line.
                 let line = serde_json::json!({"error": {
                     "kind": e.kind, "code": e.code, "offset": e.offset, "message": e.message,
@@ -129,21 +396,38 @@ pub fn decode(
     }
 }
 
-/// `msgwire encode`: JSON Lines → bytes (or lower-case hex with `hex`) on `out`.
+/// `msgwire encode`: JSON Lines → bytes (or lower-case hex with `hex`) on `out`, each document
+/// framed by `framing` (see [`framings`]). `profile` is checked but does not change the bytes:
+/// every profile encodes the same canonical form. No documents: exit 0, no output. Errors name
+/// the input line and, where the form knows it, the JSON pointer of the offending member.
+#[allow(clippy::too_many_arguments)]
 pub fn encode(
     protocol: &str,
     input: &[u8],
     hex: bool,
     profile: Option<&str>,
+    framing: Option<&str>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
     if let Err(code) = resolve_profile(protocol, profile, err) {
         return code;
     }
-    let Ok(text) = std::str::from_utf8(input) else {
-        let _ = writeln!(err, "msgwire: encode: input is not UTF-8 JSON Lines");
-        return EXIT_FAIL;
+    let framing = match resolve_framing(protocol, framing, err) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let text = match std::str::from_utf8(input) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = input[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            let _ = writeln!(err, "msgwire: {protocol}: line {line}: not UTF-8");
+            return EXIT_FAIL;
+        }
     };
     let mut docs = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -151,35 +435,87 @@ pub fn encode(
             continue;
         }
         match serde_json::from_str::<Value>(line) {
-            Ok(v) => docs.push(v),
+            Ok(v) => docs.push((i + 1, v)),
             Err(e) => {
-                let _ = writeln!(err, "msgwire: encode: line {}: not JSON: {e}", i + 1);
+                let _ = writeln!(
+                    err,
+                    "msgwire: {protocol}: line {}: not JSON: {} (column {})",
+                    i + 1,
+                    plain_message("", &e.to_string()),
+                    e.column()
+                );
                 return EXIT_FAIL;
             }
         }
     }
-    match forms::encode(protocol, &docs).expect("protocol checked") {
-        Ok(bytes) => {
-            let written = if hex {
-                writeln!(out, "{}", ::hex::encode(&bytes))
-            } else {
-                out.write_all(&bytes)
-            };
-            if written.and_then(|_| out.flush()).is_err() {
+    if framing == "single" && docs.len() > 1 && !adapter_mode() {
+        let other = &framings(protocol)[1..].join(" or ");
+        let _ = writeln!(
+            err,
+            "msgwire: {protocol}: line {}: a second document, but --framing single holds one (use --framing {other})",
+            docs[1].0
+        );
+        return EXIT_FAIL;
+    }
+    let mut bytes = Vec::new();
+    if adapter_mode() {
+        // One case's documents, exactly as the library encodes them.
+        let all: Vec<Value> = docs.into_iter().map(|(_, d)| d).collect();
+        match forms::encode(protocol, &all).expect("protocol checked") {
+            Ok(b) => bytes = b,
+            Err(e) if e.kind == UNIMPLEMENTED => {
+                let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
+                return EXIT_UNSUPPORTED;
+            }
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: {protocol}: {}", kind_and_message(&e));
                 return EXIT_FAIL;
             }
-            EXIT_OK
         }
-        Err(e) if e.kind == UNIMPLEMENTED => {
-            let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
-            EXIT_UNSUPPORTED
+        docs = Vec::new();
+    }
+    for (line, doc) in &docs {
+        match forms::encode(protocol, std::slice::from_ref(doc)).expect("protocol checked") {
+            Ok(b) => match framing {
+                "ndjson" => {
+                    bytes.extend_from_slice(&b);
+                    bytes.push(b'\n');
+                }
+                #[cfg(feature = "jsonrpc")]
+                "content-length" => {
+                    msgwire::jsonrpc::framing::encode_content_length(&b, &mut bytes)
+                }
+                _ => bytes.extend_from_slice(&b),
+            },
+            Err(e) if e.kind == UNIMPLEMENTED => {
+                let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
+                return EXIT_UNSUPPORTED;
+            }
+            Err(e) => {
+                let _ = writeln!(err, "{}", encode_error_line(protocol, *line, &e));
+                return EXIT_FAIL;
+            }
         }
-        Err(e) => {
-            let mut line = error_line(protocol, &e);
-            line = line.replacen("invalid input", "cannot encode", 1);
-            let _ = writeln!(err, "{line}");
-            EXIT_FAIL
-        }
+    }
+    let written = if hex {
+        writeln!(out, "{}", ::hex::encode(&bytes))
+    } else {
+        out.write_all(&bytes)
+    };
+    if written.and_then(|_| out.flush()).is_err() {
+        return EXIT_FAIL;
+    }
+    EXIT_OK
+}
+
+/// The text of a FILE argument; `-` is stdin.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path)
     }
 }
 
@@ -395,7 +731,7 @@ pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
     }
     let baseline = match &o.baseline {
         None => Baseline::default(),
-        Some(p) => match std::fs::read_to_string(p) {
+        Some(p) => match read_text(p) {
             Ok(t) => Baseline::parse(&t),
             Err(e) => {
                 let _ = writeln!(err, "msgwire: baseline {}: {e}", p.display());
@@ -548,7 +884,8 @@ pub fn report_matrix(
 ) -> i32 {
     let mut runs = Vec::new();
     for p in reports {
-        let run = std::fs::read(p)
+        let run = read_text(p)
+            .map(String::into_bytes)
             .map_err(|e| e.to_string())
             .and_then(|b| serde_json::from_slice::<Run>(&b).map_err(|e| e.to_string()));
         match run {

@@ -25,9 +25,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Bytes (stdin or FILE) → one canonical JSON document per frame/message (JSON Lines).
-    Decode(Codec),
+    Decode(DecodeArgs),
     /// Canonical JSON Lines (stdin or FILE) → bytes on stdout.
-    Encode(Codec),
+    Encode(EncodeArgs),
     /// The vector corpus.
     Vectors {
         #[command(subcommand)]
@@ -46,18 +46,42 @@ enum Command {
 }
 
 #[derive(Args)]
-struct Codec {
+struct DecodeArgs {
     /// Protocol.
     #[arg(value_parser = PROTOCOLS)]
     protocol: String,
-    /// Input file (default: stdin).
+    /// Input file (default, or `-`: stdin).
     file: Option<PathBuf>,
-    /// decode: the input is hex text (whitespace allowed); encode: write hex, not bytes.
+    /// The input is hex text (whitespace allowed).
     #[arg(long)]
     hex: bool,
     /// Decoder profile (default: $MSGWIRE_PROFILE, else the protocol's first, `strict`).
     #[arg(long)]
     profile: Option<String>,
+    /// How messages are delimited: jsonrpc single (default) | ndjson | content-length; xmlrpc
+    /// single (default) | concat; amqp and msgpack-rpc stream (their own framing).
+    #[arg(long, value_name = "FRAMING")]
+    framing: Option<String>,
+}
+
+#[derive(Args)]
+struct EncodeArgs {
+    /// Protocol.
+    #[arg(value_parser = PROTOCOLS)]
+    protocol: String,
+    /// Input file of canonical JSON Lines (default, or `-`: stdin).
+    file: Option<PathBuf>,
+    /// Write hex text, not bytes.
+    #[arg(long)]
+    hex: bool,
+    /// Encoder profile: checked against the protocol's profiles; every profile encodes the same
+    /// canonical form to the same bytes (default: $MSGWIRE_PROFILE, else `strict`).
+    #[arg(long)]
+    profile: Option<String>,
+    /// How messages are delimited: jsonrpc single (default: one document) | ndjson |
+    /// content-length; xmlrpc single (default) | concat; amqp and msgpack-rpc stream.
+    #[arg(long, value_name = "FRAMING")]
+    framing: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -239,7 +263,7 @@ struct CheckArgs {
     /// Write a self-contained HTML report.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    /// Known failures (`id` or `id@profile` per line): they do not fail the run.
+    /// Known failures (`id` or `id@profile` per line; `-`: stdin): they do not fail the run.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Write this run's failures as a baseline file.
@@ -266,7 +290,7 @@ struct CheckArgs {
 enum ReportCommand {
     /// JSON reports → the peer matrix (Markdown, and optionally HTML).
     Matrix {
-        /// JSON reports written by `check codec --json`, one per implementation (row).
+        /// JSON reports written by `check codec --json`, one per implementation (row); `-`: stdin.
         #[arg(required = true)]
         reports: Vec<PathBuf>,
         /// Write the Markdown here (default: stdout).
@@ -278,15 +302,16 @@ enum ReportCommand {
         /// Path from the Markdown file to vectors/, for links to failing cases.
         #[arg(long, default_value = "../vectors")]
         vectors_link: String,
-        /// A file whose text goes before the matrix.
+        /// A file whose text goes before the matrix (`-`: stdin).
         #[arg(long, value_name = "FILE")]
         preamble: Option<PathBuf>,
     },
 }
 
+/// A FILE argument's bytes: `-` (or none) is stdin.
 fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, String> {
     let mut buf = Vec::new();
-    match file {
+    match file.filter(|p| p.as_os_str() != "-") {
         Some(p) => buf = std::fs::read(p).map_err(|e| format!("msgwire: {}: {e}", p.display()))?,
         None => {
             std::io::stdin()
@@ -307,6 +332,7 @@ fn main() {
                 &input,
                 c.hex,
                 c.profile.as_deref(),
+                c.framing.as_deref(),
                 &mut out,
                 &mut err,
             ),
@@ -321,6 +347,7 @@ fn main() {
                 &input,
                 c.hex,
                 c.profile.as_deref(),
+                c.framing.as_deref(),
                 &mut out,
                 &mut err,
             ),
@@ -430,7 +457,7 @@ fn main() {
                     preamble,
                 },
         } => {
-            let pre = match preamble.map(std::fs::read_to_string).transpose() {
+            let pre = match preamble.as_deref().map(cli::read_text).transpose() {
                 Ok(p) => p.unwrap_or_default(),
                 Err(e) => {
                     eprintln!("msgwire: --preamble: {e}");

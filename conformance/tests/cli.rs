@@ -189,7 +189,11 @@ fn decode_and_encode_agree_with_the_library() {
                     assert!(err.contains(&format!("(code {c})")), "{}: {err}", case.id);
                 }
                 if let Some(at) = want.offset {
-                    assert!(err.contains(&format!("at byte {at}")), "{}: {err}", case.id);
+                    assert!(
+                        err.starts_with(&format!("msgwire: {}: byte {at}: ", case.protocol)),
+                        "{}: {err}",
+                        case.id
+                    );
                 }
             }
         }
@@ -686,4 +690,295 @@ fn keyed_classes(report: &Path) -> BTreeMap<String, String> {
             (key, r["class"].as_str().unwrap().to_string())
         })
         .collect()
+}
+
+/// Up to `n` canonical documents of `protocol` from the corpus, from several cases: documents
+/// our codec decodes without error and encodes back to the same documents on their own.
+fn sample_docs(corpus: &Corpus, protocol: &str, n: usize) -> Vec<Value> {
+    let profile = forms::profiles(protocol).unwrap()[0];
+    let mut out = Vec::new();
+    for (_, case) in corpus.cases().filter(|(_, c)| c.protocol == protocol) {
+        let d = forms::decode(protocol, &case.input, profile).unwrap();
+        if d.error.is_some() || d.docs.is_empty() {
+            continue;
+        }
+        for doc in d.docs {
+            // A protocol header belongs at the start of a connection only.
+            if doc["type"] == "protocol-header" {
+                continue;
+            }
+            let Ok(bytes) = forms::encode(protocol, std::slice::from_ref(&doc)).unwrap() else {
+                continue;
+            };
+            let again = forms::decode(protocol, &bytes, profile).unwrap();
+            if again.error.is_none() && again.docs == [doc.clone()] {
+                out.push(doc);
+                break; // one per case: spread over the corpus
+            }
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
+
+fn jsonl(docs: &[Value]) -> Vec<u8> {
+    docs.iter()
+        .map(|d| format!("{d}\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// `msgwire encode P | msgwire decode P` gives back a multi-message input, for every protocol
+/// and every framing that holds several messages; `single` holds exactly one.
+#[test]
+fn encode_then_decode_round_trips_several_messages() {
+    let Ok(corpus) = Corpus::load(&msgwire_conformance::cli::default_vectors_dir()) else {
+        return;
+    };
+    let mut checked = Vec::new();
+    for p in forms::protocols() {
+        let docs = sample_docs(&corpus, p, 6);
+        assert!(docs.len() >= 3, "{p}: only {} sample documents", docs.len());
+        for framing in msgwire_conformance::cli::framings(p) {
+            let bytes = run(&["encode", p, "--framing", framing], &jsonl(&docs));
+            if *framing == "single" {
+                assert_eq!(
+                    bytes.status.code(),
+                    Some(1),
+                    "{p} single: several documents"
+                );
+                assert!(
+                    text(&bytes.stderr)
+                        .contains("line 2: a second document, but --framing single holds one"),
+                    "{}",
+                    text(&bytes.stderr)
+                );
+                let one = run(&["encode", p, "--framing", framing], &jsonl(&docs[..1]));
+                let back = run(&["decode", p, "--framing", framing, "-"], &one.stdout);
+                assert_eq!(text(&back.stdout), text(&jsonl(&docs[..1])), "{p} single");
+                continue;
+            }
+            assert_eq!(
+                bytes.status.code(),
+                Some(0),
+                "{p} {framing}: {}",
+                text(&bytes.stderr)
+            );
+            let back = run(&["decode", p, "--framing", framing, "-"], &bytes.stdout);
+            assert_eq!(
+                (back.status.code(), text(&back.stdout)),
+                (Some(0), text(&jsonl(&docs))),
+                "{p} {framing}: {}",
+                text(&back.stderr)
+            );
+            checked.push(format!("{p} {framing}: {}", docs.len()));
+        }
+    }
+    assert_eq!(checked.len(), 5, "{checked:?}");
+    // An unknown framing is a usage error naming the protocol's framings.
+    let o = run(&["decode", "xmlrpc", "--framing", "ndjson"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        text(&o.stderr),
+        "msgwire: xmlrpc: no framing \"ndjson\" (known: single, concat)\n"
+    );
+}
+
+/// Empty input holds no message, the same for every protocol: exit 0, no output, both ways.
+#[test]
+fn empty_input_is_no_message_for_every_protocol() {
+    for p in forms::protocols() {
+        for (args, input) in [
+            (&["decode", p][..], &b""[..]),
+            (&["decode", p, "--hex"][..], &b"\n"[..]),
+            (&["encode", p][..], &b""[..]),
+            (&["encode", p][..], &b"\n\n"[..]),
+        ] {
+            let o = run(args, input);
+            assert_eq!(
+                (o.status.code(), o.stdout.len(), text(&o.stderr)),
+                (Some(0), 0, String::new()),
+                "{args:?}"
+            );
+        }
+    }
+    // JSON-RPC and XML-RPC are text: whitespace alone is no message either.
+    for p in ["jsonrpc", "xmlrpc"] {
+        let o = run(&["decode", p], b" \r\n\t\n");
+        assert_eq!((o.status.code(), o.stdout.len()), (Some(0), 0), "{p}");
+    }
+}
+
+/// Every decode error is one line: `msgwire: <protocol>: byte <offset>: <kind> (code N):
+/// <message>`, the offset absolute, no position repeated in the message, "an int".
+#[test]
+fn decode_errors_have_one_format() {
+    let cases: [(&str, &[&str], &[u8], &str); 6] = [
+        (
+            "jsonrpc",
+            &[],
+            b"{\"jsonrpc\":\"2.0\",\"method\":\"a\"} x",
+            "msgwire: jsonrpc: byte 31: parse-error (code -32700): trailing characters\n",
+        ),
+        (
+            "jsonrpc",
+            &["--framing", "ndjson"],
+            b"{\"jsonrpc\":\"2.0\",\"method\":\"a\"}\n{\"jsonrpc\":\"2.0\",\"method\":\"a\",}\n",
+            "msgwire: jsonrpc: byte 61: parse-error (code -32700): trailing comma\n",
+        ),
+        (
+            "xmlrpc",
+            &[],
+            b"<?xml version=\"1.0\"?><methodResponse><params><param><value><int>x</int></value></param></params></methodResponse>",
+            "msgwire: xmlrpc: byte 59: invalid-int (code -32600): invalid <int> integer\n",
+        ),
+        (
+            "xmlrpc",
+            &["--framing", "concat"],
+            b"<methodResponse><params><param><value>a</value></param></params></methodResponse>\n<!DOCTYPE x><methodResponse/>",
+            "msgwire: xmlrpc: byte 82: doctype (code -32700): DOCTYPE not allowed\n",
+        ),
+        (
+            "msgpack-rpc",
+            // A notification [2, "m", []], then the integer 5: not a message.
+            &["--hex"],
+            b"93 02 a1 6d 90 05",
+            "msgwire: msgpack-rpc: byte 5: ",
+        ),
+        (
+            "amqp",
+            &["--hex"],
+            b"08 0000 00000000 ce 08 0001 00000000 ce",
+            "msgwire: amqp: byte 9: heartbeat-channel (code 505): ",
+        ),
+    ];
+    for (p, extra, input, want) in cases {
+        let mut args = vec!["decode", p];
+        args.extend_from_slice(extra);
+        let o = run(&args, input);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{p}: {err}");
+        assert!(err.starts_with(want), "{p}: {err}");
+        assert_eq!(err.lines().count(), 1, "{p}: {err}");
+        for repeated in [
+            " at byte ",
+            " at offset ",
+            " at line ",
+            " a int",
+            "parse error:",
+        ] {
+            assert!(!err.contains(repeated), "{p}: {err}");
+        }
+    }
+    let o = run(&["decode", "msgpack-rpc", "--hex"], b"93 02 a1 6d 90 05");
+    assert!(text(&o.stderr).contains("is an int"), "{}", text(&o.stderr));
+}
+
+/// Encode errors name the input line and the JSON pointer of the offending member; AMQP's
+/// reserved fields may be left out (they default to the spec's value).
+#[test]
+fn encode_errors_name_the_line_and_the_pointer() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "jsonrpc",
+            "{\"type\":\"notification\",\"method\":\"a\"}\n\n{\"type\":\"request\",\"method\":5,\"id\":\"1\"}\n",
+            "msgwire: jsonrpc: line 3: /method: bad-document: must be a string\n",
+        ),
+        (
+            "amqp",
+            "{\"type\":\"method\",\"channel\":1,\"method\":\"queue.declare\",\"fields\":{\"queue\":\"q\",\"passive\":false,\"durable\":false,\"exclusive\":false,\"auto_delete\":false,\"no_wait\":false,\"arguments\":[[\"x\",\"B\",256]]}}\n",
+            "msgwire: amqp: line 1: /fields/arguments/0/2: bad-document: B: expected an integer 0..=255, got 256\n",
+        ),
+        (
+            "xmlrpc",
+            "{\"kind\":\"call\",\"method\":\"m\",\"params\":[{\"array\":[\"a\",{\"int\":\"x\"}]}]}\n",
+            "msgwire: xmlrpc: line 1: /params/0/array/1/int: form: not an integer in range\n",
+        ),
+        (
+            "msgpack-rpc",
+            "{\"kind\":\"request\",\"msgid\":1,\"method\":\"m\",\"params\":[{\"map\":[[{\"number\":1},{\"bool\":3}]]}]}\n",
+            "msgwire: msgpack-rpc: line 1: /params/0/map/0/1/bool: invalid-form: bool must be true/false\n",
+        ),
+        (
+            "amqp",
+            "{\"type\":\"heartbeat\",\"channel\":0}\n{\"type\":\"heartbeat\",\"channel\":0,}\n",
+            "msgwire: amqp: line 2: not JSON: trailing comma (column 33)\n",
+        ),
+    ];
+    for (p, input, want) in cases {
+        let framing = msgwire_conformance::cli::framings(p).last().unwrap();
+        let o = run(&["encode", p, "--framing", framing], input.as_bytes());
+        assert_eq!(
+            (o.status.code(), text(&o.stderr)),
+            (Some(1), want.to_string()),
+            "{p}"
+        );
+    }
+    // basic.publish without reserved_1: the bytes of the document with it.
+    let with = run(
+        &["encode", "amqp", "--hex"],
+        br#"{"type":"method","channel":1,"method":"basic.publish","fields":{"reserved_1":0,"exchange":"","routing_key":"q","mandatory":false,"immediate":false}}"#,
+    );
+    let without = run(
+        &["encode", "amqp", "--hex"],
+        br#"{"type":"method","channel":1,"method":"basic.publish","fields":{"exchange":"","routing_key":"q","mandatory":false,"immediate":false}}"#,
+    );
+    assert_eq!(
+        (without.status.code(), &without.stdout),
+        (Some(0), &with.stdout)
+    );
+}
+
+/// `-` is stdin for every FILE argument of decode, encode, check codec and report matrix.
+#[test]
+fn dash_is_stdin() {
+    let o = run(&["decode", "amqp", "-", "--hex"], b"08 0000 00000000 ce");
+    assert_eq!(
+        (o.status.code(), text(&o.stdout)),
+        (
+            Some(0),
+            "{\"channel\":0,\"type\":\"heartbeat\"}\n".to_string()
+        ),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(
+        &["encode", "amqp", "-", "--hex"],
+        b"{\"type\":\"heartbeat\",\"channel\":0}\n",
+    );
+    assert_eq!(text(&o.stdout), "08000000000000ce\n");
+    #[cfg(unix)]
+    {
+        let dir = scratch("dash");
+        let base = dir.join("b.txt");
+        let o = check_fake(&dir, &["--write-baseline", base.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1));
+        let written = std::fs::read(&base).unwrap();
+        let adapter = format!("sh {}", data("fake_adapter.sh").display());
+        let corpus = data("fake-corpus");
+        let o = run(
+            &[
+                "check",
+                "codec",
+                "--vectors",
+                corpus.to_str().unwrap(),
+                "--adapter",
+                &adapter,
+                "--timeout",
+                "1",
+                "--profile",
+                "strict",
+                "--baseline",
+                "-",
+            ],
+            &written,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+        let json = std::fs::read(dir.join("report.json")).unwrap();
+        let o = run(&["report", "matrix", "-"], &json);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert!(text(&o.stdout).starts_with("| implementation | total |"));
+    }
 }

@@ -4,8 +4,8 @@ use serde_json::{json, Map, Number, Value};
 
 use msgwire::amqp::{
     Assembler, BasicProperties, ContentHeader, Decimal, Domain, FieldArray, FieldRef, FieldTable,
-    FieldVal, FieldValue, Frame, FrameDecoder, Limits, LongStr, Method, MethodId, Payload, Profile,
-    ProtocolHeader, ProtocolVersion, ShortStr, METHODS,
+    FieldVal, FieldValue, FieldsError, Frame, FrameDecoder, Limits, LongStr, Method, MethodId,
+    Payload, Profile, ProtocolHeader, ProtocolVersion, ShortStr, METHODS,
 };
 use msgwire::Decoded;
 
@@ -111,11 +111,16 @@ pub fn decode(input: &[u8], profile: &str) -> Decoding {
 pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
     let mut out = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
+        // The message starts with a JSON pointer into the document (see `super::under`).
         let frame = frame_from_json(doc).map_err(|message| FormError {
             kind: "bad-document".into(),
             code: None,
             offset: None,
-            message: format!("document {i}: {message}"),
+            message: if docs.len() == 1 {
+                message
+            } else {
+                format!("document {i}: {message}")
+            },
         })?;
         frame.write_to(&mut out);
     }
@@ -264,19 +269,40 @@ fn json_float_repr(s: String) -> String {
 type R<T> = Result<T, String>;
 
 fn get<'v>(doc: &'v Value, key: &str) -> R<&'v Value> {
-    doc.get(key).ok_or_else(|| format!("missing `{key}`"))
+    doc.get(key)
+        .ok_or_else(|| format!("{}: missing member", super::segment(key)))
+}
+
+/// `r` with its error located under the JSON pointer `pointer` (see [`super::under`]).
+fn at<T>(pointer: &str, r: R<T>) -> R<T> {
+    r.map_err(|m| super::under(pointer, &m))
+}
+
+/// `what: message`, or the message alone when the pointer already says what (`what` empty).
+fn what_msg(what: &str, m: String) -> String {
+    if what.is_empty() {
+        m
+    } else {
+        format!("{what}: {m}")
+    }
 }
 
 fn uint(v: &Value, max: u64, what: &str) -> R<u64> {
     v.as_u64()
         .filter(|n| *n <= max)
-        .ok_or_else(|| format!("{what}: expected an integer 0..={max}, got {v}"))
+        .ok_or_else(|| what_msg(what, format!("expected an integer 0..={max}, got {v}")))
 }
 
 fn int(v: &Value, min: i64, max: i64, what: &str) -> R<i64> {
     v.as_i64()
         .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| format!("{what}: expected an integer {min}..={max}, got {v}"))
+        .ok_or_else(|| what_msg(what, format!("expected an integer {min}..={max}, got {v}")))
+}
+
+/// The member `key` of `doc` read by `f`, errors located at `/key`.
+fn member<T>(doc: &Value, key: &str, f: impl FnOnce(&Value) -> R<T>) -> R<T> {
+    let v = get(doc, key)?;
+    at(&super::segment(key), f(v))
 }
 
 /// A string document: a JSON string (UTF-8) or `{"hex": "..."}`.
@@ -326,13 +352,18 @@ pub fn table_from_json(v: &Value) -> R<FieldTable<'static>> {
         .as_array()
         .ok_or("a table is a list of [key, tag, value]")?;
     let mut b = FieldTable::builder();
-    for e in entries {
+    for (i, e) in entries.iter().enumerate() {
         let [k, tag, val] = e.as_array().map(Vec::as_slice).unwrap_or_default() else {
-            return Err(format!("table entry must be [key, tag, value], got {e}"));
+            return Err(format!(
+                "/{i}: table entry must be [key, tag, value], got {e}"
+            ));
         };
-        let value = value_from_json(tag, val)?;
-        b.insert(bytes_from_json(k)?, value)
-            .map_err(|e| e.to_string())?;
+        let value = at(&format!("/{i}/2"), value_from_json(tag, val))?;
+        let key = at(&format!("/{i}/0"), bytes_from_json(k))?;
+        at(
+            &format!("/{i}"),
+            b.insert(key, value).map_err(|e| e.to_string()),
+        )?;
     }
     Ok(b.build())
 }
@@ -340,11 +371,11 @@ pub fn table_from_json(v: &Value) -> R<FieldTable<'static>> {
 fn array_from_json(v: &Value) -> R<FieldArray<'static>> {
     let entries = v.as_array().ok_or("an array is a list of [tag, value]")?;
     let mut values = Vec::new();
-    for e in entries {
+    for (i, e) in entries.iter().enumerate() {
         let [tag, val] = e.as_array().map(Vec::as_slice).unwrap_or_default() else {
-            return Err(format!("array entry must be [tag, value], got {e}"));
+            return Err(format!("/{i}: array entry must be [tag, value], got {e}"));
         };
-        values.push(value_from_json(tag, val)?);
+        values.push(at(&format!("/{i}/1"), value_from_json(tag, val))?);
     }
     Ok(FieldArray::from_values(values))
 }
@@ -397,13 +428,27 @@ fn field_val(v: &Value, domain: Domain, what: &str) -> R<FieldVal<'static>> {
 
 fn check_keys(obj: &Map<String, Value>, allowed: &[&str], what: &str) -> R<()> {
     match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(format!("{what}: unknown member `{k}`")),
+        Some(k) => Err(format!("{}: unknown member of {what}", super::segment(k))),
         None => Ok(()),
     }
 }
 
 fn channel(doc: &Value) -> R<u16> {
-    Ok(uint(get(doc, "channel")?, u16::MAX.into(), "channel")? as u16)
+    member(doc, "channel", |v| uint(v, u16::MAX.into(), "")).map(|n| n as u16)
+}
+
+/// The spec's value of a reserved field (`reserved_N`) that a document leaves out: every
+/// reserved field of 0-9-1 is an empty string, zero, or a clear bit ("reserved for future use
+/// ... must be zero/empty").
+fn reserved_default(domain: Domain) -> Value {
+    match domain {
+        Domain::Bit => Value::Bool(false),
+        Domain::ShortStr | Domain::LongStr => Value::String(String::new()),
+        Domain::Table => Value::Array(Vec::new()),
+        Domain::Octet | Domain::Short | Domain::Long | Domain::LongLong | Domain::Timestamp => {
+            Value::from(0)
+        }
+    }
 }
 
 /// One canonical document → a frame.
@@ -411,7 +456,7 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
     let obj = doc.as_object().ok_or("a frame document is an object")?;
     let ty = get(doc, "type")?
         .as_str()
-        .ok_or("`type` must be a string")?;
+        .ok_or("/type: must be a string")?;
     match ty {
         "protocol-header" => {
             check_keys(
@@ -419,7 +464,7 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
                 &["type", "protocol_id", "major", "minor", "revision"],
                 ty,
             )?;
-            let o = |k| uint(get(doc, k)?, 255, k).map(|n| n as u8);
+            let o = |k| member(doc, k, |v| uint(v, 255, "")).map(|n| n as u8);
             Ok(Frame::ProtocolHeader(ProtocolHeader {
                 octets: [o("protocol_id")?, o("major")?, o("minor")?, o("revision")?],
             }))
@@ -430,11 +475,11 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
         }
         "body" => {
             check_keys(obj, &["type", "channel", "size", "payload"], ty)?;
-            let payload = bytes_from_json(get(doc, "payload")?)?;
+            let payload = member(doc, "payload", bytes_from_json)?;
             if let Some(size) = doc.get("size") {
                 if size.as_u64() != Some(payload.len() as u64) {
                     return Err(format!(
-                        "size {size} differs from the payload's {}",
+                        "/size: {size} differs from the payload's {}",
                         payload.len()
                     ));
                 }
@@ -459,40 +504,52 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
             )?;
             let id = match (doc.get("class_id"), doc.get("method_id")) {
                 (Some(c), Some(m)) => MethodId {
-                    class_id: uint(c, u16::MAX.into(), "class_id")? as u16,
-                    method_id: uint(m, u16::MAX.into(), "method_id")? as u16,
+                    class_id: at("/class_id", uint(c, u16::MAX.into(), ""))? as u16,
+                    method_id: at("/method_id", uint(m, u16::MAX.into(), ""))? as u16,
                 },
                 _ => {
                     let name = get(doc, "method")?
                         .as_str()
-                        .ok_or("`method` must be a string")?;
+                        .ok_or("/method: must be a string")?;
                     METHODS
                         .iter()
                         .find(|m| m.name == name)
-                        .ok_or_else(|| format!("unknown method {name}"))?
+                        .ok_or_else(|| format!("/method: unknown method {name}"))?
                         .id
                 }
             };
-            let info = id.info().ok_or_else(|| format!("unknown method {id:?}"))?;
+            let info = id
+                .info()
+                .ok_or_else(|| format!("/class_id: unknown method {id:?}"))?;
             if let Some(name) = doc.get("method") {
                 if name.as_str() != Some(info.name) {
-                    return Err(format!("method {name} does not match ids {id:?}"));
+                    return Err(format!("/method: {name} does not match ids {id:?}"));
                 }
             }
             let empty = Map::new();
             let fields = match doc.get("fields") {
-                Some(f) => f.as_object().ok_or("`fields` must be an object")?,
+                Some(f) => f.as_object().ok_or("/fields: must be an object")?,
                 None => &empty,
             };
             let names: Vec<&str> = info.fields.iter().map(|(n, _)| *n).collect();
-            check_keys(fields, &names, "fields")?;
+            at("/fields", check_keys(fields, &names, "fields"))?;
             let method = Method::from_fields(id, &mut |name, domain| {
-                let v = fields
-                    .get(name)
-                    .ok_or_else(|| format!("missing field `{name}`"))?;
-                field_val(v, domain, name)
+                let pointer = format!("/fields{}", super::segment(name));
+                match fields.get(name) {
+                    Some(v) => at(&pointer, field_val(v, domain, "")),
+                    // Reserved fields default to the spec's value.
+                    None if name.starts_with("reserved") => {
+                        field_val(&reserved_default(domain), domain, name)
+                    }
+                    None => Err(format!("{pointer}: missing field")),
+                }
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| match e {
+                // Our message already names the field by its pointer.
+                FieldsError::Field { message, .. } if message.starts_with('/') => message,
+                FieldsError::Field { field, message } => format!("/fields/{field}: {message}"),
+                other => other.to_string(),
+            })?;
             Ok(Frame::Method {
                 channel: channel(doc)?,
                 method,
@@ -514,30 +571,33 @@ pub fn frame_from_json(doc: &Value) -> R<Frame<'static>> {
             )?;
             let props = get(doc, "properties")?
                 .as_object()
-                .ok_or("`properties` must be an object")?;
+                .ok_or("/properties: must be an object")?;
             let names: Vec<&str> = BasicProperties::ALL.iter().map(|(n, _, _)| *n).collect();
-            check_keys(props, &names, "properties")?;
+            at("/properties", check_keys(props, &names, "properties"))?;
             let properties = BasicProperties::from_fields(&mut |name, domain| {
                 props
                     .get(name)
-                    .map(|v| field_val(v, domain, name))
+                    .map(|v| {
+                        let pointer = format!("/properties{}", super::segment(name));
+                        at(&pointer, field_val(v, domain, ""))
+                    })
                     .transpose()
             })?;
             let mut header = ContentHeader::new(
-                uint(get(doc, "body_size")?, u64::MAX, "body_size")?,
+                member(doc, "body_size", |v| uint(v, u64::MAX, ""))?,
                 properties,
             );
-            header.class_id.0 = uint(get(doc, "class_id")?, u16::MAX.into(), "class_id")? as u16;
-            header.weight = uint(get(doc, "weight")?, u16::MAX.into(), "weight")? as u16;
+            header.class_id.0 = member(doc, "class_id", |v| uint(v, u16::MAX.into(), ""))? as u16;
+            header.weight = member(doc, "weight", |v| uint(v, u16::MAX.into(), ""))? as u16;
             if let Some(w) = doc.get("flag_words") {
-                header.flag_words = uint(w, u32::MAX.into(), "flag_words")?.max(1) as u32;
+                header.flag_words = at("/flag_words", uint(w, u32::MAX.into(), ""))?.max(1) as u32;
             }
             Ok(Frame::Header {
                 channel: channel(doc)?,
                 header,
             })
         }
-        other => Err(format!("unknown frame type {other:?}")),
+        other => Err(format!("/type: unknown frame type {other:?}")),
     }
 }
 
@@ -593,9 +653,57 @@ mod tests {
             json!({"type":"method","channel":1,"method":"basic.ack","fields":{"delivery_tag":1}}),
         ])
         .unwrap_err();
-        assert!(e.message.contains("missing field `multiple`"), "{e}");
+        assert_eq!(e.message, "/fields/multiple: missing field");
         let e = encode(&[json!({"type":"method","channel":1,"method":"basic.ack","fields":{"delivery_tag":1,"multiple":false,"extra":1}})])
             .unwrap_err();
-        assert!(e.message.contains("unknown member `extra`"), "{e}");
+        assert_eq!(e.message, "/fields/extra: unknown member of fields");
+        // Errors name the JSON pointer of the offending member, however deep.
+        let e = encode(&[
+            json!({"type":"method","channel":1,"method":"queue.declare","fields":{
+            "queue":"q","passive":false,"durable":false,"exclusive":false,"auto_delete":false,
+            "no_wait":false,"arguments":[["a","I",1],["b","A",[["t",true],["B",300]]]]}}),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "/fields/arguments/1/2/1/1: B: expected an integer 0..=255, got 300"
+        );
+        let e = encode(&[json!({"type":"body","channel":"one","payload":""})]).unwrap_err();
+        assert_eq!(
+            e.message,
+            "/channel: expected an integer 0..=65535, got \"one\""
+        );
+    }
+
+    #[test]
+    fn reserved_fields_default_to_the_spec_value() {
+        // Without reserved_1 (a short: 0): the same bytes as with it.
+        let with = encode(&[json!({"type":"method","channel":1,"method":"basic.publish",
+            "fields":{"reserved_1":0,"exchange":"","routing_key":"q","mandatory":false,"immediate":false}})])
+        .unwrap();
+        let without = encode(
+            &[json!({"type":"method","channel":1,"method":"basic.publish",
+            "fields":{"exchange":"","routing_key":"q","mandatory":false,"immediate":false}})],
+        )
+        .unwrap();
+        assert_eq!(with, without);
+        // connection.open: reserved_1 (shortstr "") and reserved_2 (bit false).
+        let open = encode(&[
+            json!({"type":"method","channel":0,"method":"connection.open",
+            "fields":{"virtual_host":"/"}}),
+        ])
+        .unwrap();
+        let d = decode(&open, "strict");
+        assert_eq!(
+            d.docs[0]["fields"],
+            json!({"virtual_host":"/","reserved_1":"","reserved_2":false})
+        );
+        // A field that is not reserved is still required.
+        let e = encode(
+            &[json!({"type":"method","channel":1,"method":"basic.publish",
+            "fields":{"exchange":"","mandatory":false,"immediate":false}})],
+        )
+        .unwrap_err();
+        assert_eq!(e.message, "/fields/routing_key: missing field");
     }
 }

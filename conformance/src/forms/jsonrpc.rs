@@ -119,10 +119,13 @@ pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
             let items = doc
                 .get("items")
                 .and_then(Value::as_array)
-                .ok_or_else(|| bad("a batch needs \"items\": [...]"))?;
+                .ok_or_else(|| bad("/items: a batch needs \"items\": [...]"))?;
             let msgs = items
                 .iter()
-                .map(doc_message)
+                .enumerate()
+                .map(|(i, d)| {
+                    doc_message(d).map_err(|e| super::error_under(&format!("/items/{i}"), e))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             Payload::Batch(Batch::from_messages(&msgs)).encode(&mut out);
         } else {
@@ -135,7 +138,7 @@ pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
 fn text<'d>(doc: &'d Value, key: &str) -> Result<&'d str, FormError> {
     doc.get(key)
         .and_then(Value::as_str)
-        .ok_or_else(|| bad(format!("\"{key}\" must be a string")))
+        .ok_or_else(|| bad(format!("/{key}: must be a string")))
 }
 
 fn raw(doc: &Value, key: &str) -> Result<Option<Raw<'static>>, FormError> {
@@ -143,24 +146,18 @@ fn raw(doc: &Value, key: &str) -> Result<Option<Raw<'static>>, FormError> {
         None => Ok(None),
         Some(Value::String(s)) => RawValue::from_string(s.clone())
             .map(|r| Some(Raw::from(r)))
-            .map_err(|e| bad(format!("\"{key}\" is not JSON text: {e}"))),
-        Some(_) => Err(bad(format!("\"{key}\" must be a string of JSON text"))),
+            .map_err(|e| bad(format!("/{key}: not JSON text: {e}"))),
+        Some(_) => Err(bad(format!("/{key}: must be a string of JSON text"))),
     }
 }
 
 fn id(doc: &Value) -> Result<Option<Id<'static>>, FormError> {
     match doc.get("id") {
         None => Ok(None),
-        Some(Value::String(text)) => {
-            Id::parse(text)
-                .map(|id| Some(id.into_owned()))
-                .ok_or_else(|| {
-                    bad(format!(
-                        "\"id\" {text} is not a JSON string, number or null"
-                    ))
-                })
-        }
-        Some(_) => Err(bad("\"id\" must be a string of JSON text")),
+        Some(Value::String(text)) => Id::parse(text)
+            .map(|id| Some(id.into_owned()))
+            .ok_or_else(|| bad(format!("/id: {text} is not a JSON string, number or null"))),
+        Some(_) => Err(bad("/id: must be a string of JSON text")),
     }
 }
 
@@ -170,7 +167,7 @@ fn doc_message(doc: &Value) -> Result<Message<'static>, FormError> {
         "request" | "notification" => {
             let id = id(doc)?;
             if (kind == "request") != id.is_some() {
-                return Err(bad("a request has an \"id\", a notification none"));
+                return Err(bad("/id: a request has an \"id\", a notification none"));
             }
             Message::Request(Request {
                 method: text(doc, "method")?.to_string().into(),
@@ -179,22 +176,22 @@ fn doc_message(doc: &Value) -> Result<Message<'static>, FormError> {
             })
         }
         "response" | "error" => {
-            let id = id(doc)?.ok_or_else(|| bad("a response needs \"id\""))?;
+            let id = id(doc)?.ok_or_else(|| bad("/id: a response needs \"id\""))?;
             let outcome = if kind == "response" {
-                Outcome::Result(raw(doc, "result")?.ok_or_else(|| bad("missing \"result\""))?)
+                Outcome::Result(raw(doc, "result")?.ok_or_else(|| bad("/result: missing member"))?)
             } else {
                 Outcome::Error(ErrorObject {
                     code: doc
                         .get("code")
                         .and_then(Value::as_i64)
-                        .ok_or_else(|| bad("\"code\" must be an integer"))?,
+                        .ok_or_else(|| bad("/code: must be an integer"))?,
                     message: text(doc, "message")?.to_string().into(),
                     data: raw(doc, "data")?,
                 })
             };
             Message::Response(Response { id, outcome })
         }
-        other => return Err(bad(format!("unknown document type {other:?}"))),
+        other => return Err(bad(format!("/type: unknown document type {other:?}"))),
     })
 }
 

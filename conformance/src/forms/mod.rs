@@ -116,3 +116,35 @@ pub fn encode(protocol: &str, docs: &[Value]) -> Option<Result<Vec<u8>, FormErro
         _ => None,
     }
 }
+
+/// Encode errors say where in the document they are by starting their message with a JSON
+/// pointer (RFC 6901) and `": "`, e.g. `/fields/routing_key: expected a string`. Splits it off.
+pub fn split_pointer(message: &str) -> (Option<&str>, &str) {
+    match message.split_once(": ") {
+        Some((p, m)) if p.starts_with('/') && !p.contains(' ') => (Some(p), m),
+        _ => (None, message),
+    }
+}
+
+/// `message` located under the pointer `prefix` (e.g. `/params/2`): prefixed to the pointer the
+/// message already starts with, or added.
+pub fn under(prefix: &str, message: &str) -> String {
+    match split_pointer(message) {
+        (Some(p), m) => format!("{prefix}{p}: {m}"),
+        (None, m) => format!("{prefix}: {m}"),
+    }
+}
+
+/// One JSON pointer segment for an object key or array index: `/` + the key, with `~` and `/`
+/// escaped (RFC 6901).
+pub fn segment(key: impl std::fmt::Display) -> String {
+    format!("/{}", key.to_string().replace('~', "~0").replace('/', "~1"))
+}
+
+/// [`under`] for a [`FormError`].
+pub fn error_under(prefix: &str, e: FormError) -> FormError {
+    FormError {
+        message: under(prefix, &e.message),
+        ..e
+    }
+}

@@ -86,7 +86,11 @@ pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
     let mut out = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         let at = |e: FormError| FormError {
-            message: format!("document {i}: {}", e.message),
+            message: if docs.len() == 1 {
+                e.message
+            } else {
+                format!("document {i}: {}", e.message)
+            },
             ..e
         };
         if doc.get("kind").is_some() {
@@ -258,7 +262,13 @@ fn json_value(doc: &Value) -> Result<Mp, FormError> {
         .filter(|o| o.len() == 1)
         .ok_or_else(|| bad(format!("a value is a one-key object, got {doc}")))?;
     let (tag, v) = obj.iter().next().ok_or_else(|| bad("empty object"))?;
-    Ok(match tag.as_str() {
+    tagged_value(tag, v).map_err(|e| super::error_under(&super::segment(tag), e))
+}
+
+/// The value of a one-key object `{tag: v}`; errors located under `v`.
+fn tagged_value(tag: &str, v: &Value) -> Result<Mp, FormError> {
+    let at = |i: String, e: FormError| super::error_under(&i, e);
+    Ok(match tag {
         "nil" if v.is_null() => Mp::Nil,
         "bool" => Mp::Bool(v.as_bool().ok_or_else(|| bad("bool must be true/false"))?),
         "number" => Mp::Int(json_int(v)?),
@@ -298,16 +308,23 @@ fn json_value(doc: &Value) -> Result<Mp, FormError> {
             v.as_array()
                 .ok_or_else(|| bad("array must be a list"))?
                 .iter()
-                .map(json_value)
+                .enumerate()
+                .map(|(i, e)| json_value(e).map_err(|e| at(format!("/{i}"), e)))
                 .collect::<Result<_, _>>()?,
         ),
         "map" => Mp::Map(
             v.as_array()
                 .ok_or_else(|| bad("map must be a list of [key, value]"))?
                 .iter()
-                .map(|pair| match pair.as_array().map(Vec::as_slice) {
-                    Some([k, v]) => Ok((json_value(k)?, json_value(v)?)),
-                    _ => Err(bad(format!("map entry must be [key, value], got {pair}"))),
+                .enumerate()
+                .map(|(i, pair)| match pair.as_array().map(Vec::as_slice) {
+                    Some([k, v]) => Ok((
+                        json_value(k).map_err(|e| at(format!("/{i}/0"), e))?,
+                        json_value(v).map_err(|e| at(format!("/{i}/1"), e))?,
+                    )),
+                    _ => Err(bad(format!(
+                        "/{i}: map entry must be [key, value], got {pair}"
+                    ))),
                 })
                 .collect::<Result<_, _>>()?,
         ),
@@ -338,7 +355,7 @@ fn json_value(doc: &Value) -> Result<Mp, FormError> {
             _ => return Err(bad("timestamp must be [seconds, nanoseconds]")),
         },
         "buffer" | "window" | "tabpage" => {
-            let kind = match tag.as_str() {
+            let kind = match tag {
                 "buffer" => HandleKind::Buffer,
                 "window" => HandleKind::Window,
                 _ => HandleKind::Tabpage,
@@ -367,37 +384,45 @@ fn json_method(v: Option<&Value>) -> Result<Method<'static>, FormError> {
 }
 
 fn json_message(doc: &Value) -> Result<OwnedMessage, FormError> {
-    let field = |name: &str| doc.get(name).ok_or_else(|| bad(format!("missing {name}")));
+    let field = |name: &str| {
+        doc.get(name)
+            .ok_or_else(|| bad(format!("/{name}: missing member")))
+    };
     let msgid = || -> Result<u32, FormError> {
         field("msgid")?
             .as_u64()
             .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| bad("msgid must be 0..=4294967295"))
+            .ok_or_else(|| bad("/msgid: must be 0..=4294967295"))
     };
     let params = || -> Result<Vec<Mp>, FormError> {
         field("params")?
             .as_array()
-            .ok_or_else(|| bad("params must be a list"))?
+            .ok_or_else(|| bad("/params: must be a list"))?
             .iter()
-            .map(json_value)
+            .enumerate()
+            .map(|(i, v)| json_value(v).map_err(|e| super::error_under(&format!("/params/{i}"), e)))
             .collect()
+    };
+    let method = || json_method(doc.get("method")).map_err(|e| super::error_under("/method", e));
+    let value = |name: &str| {
+        json_value(field(name)?).map_err(|e| super::error_under(&format!("/{name}"), e))
     };
     match doc.get("kind").and_then(Value::as_str) {
         Some("request") => Ok(OwnedMessage::Request {
             msgid: msgid()?,
-            method: json_method(doc.get("method"))?,
+            method: method()?,
             params: params()?,
         }),
         Some("response") => Ok(OwnedMessage::Response {
             msgid: msgid()?,
-            error: json_value(field("error")?)?,
-            result: json_value(field("result")?)?,
+            error: value("error")?,
+            result: value("result")?,
         }),
         Some("notification") => Ok(OwnedMessage::Notification {
-            method: json_method(doc.get("method"))?,
+            method: method()?,
             params: params()?,
         }),
-        _ => Err(bad("kind must be request, response or notification")),
+        _ => Err(bad("/kind: must be request, response or notification")),
     }
 }
 

@@ -55,7 +55,7 @@ pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
         let layout = match doc.get("layout").and_then(Value::as_str) {
             None => Layout::Compact,
             Some("pretty") => Layout::Pretty,
-            Some(other) => return Err(form_error(format!("unknown layout {other:?}"))),
+            Some(other) => return Err(form_error(format!("/layout: unknown layout {other:?}"))),
         };
         message_from_json(doc)?.encode_layout(layout, &mut out);
     }
@@ -138,9 +138,12 @@ pub fn value_to_json(v: &X<'_>) -> Value {
 fn params_from_json(doc: &Value) -> Result<Vec<X<'static>>, FormError> {
     doc.get("params")
         .and_then(Value::as_array)
-        .ok_or_else(|| form_error("`params` must be an array".into()))?
+        .ok_or_else(|| form_error("/params: must be an array".into()))?
         .iter()
-        .map(value_from_json)
+        .enumerate()
+        .map(|(i, v)| {
+            value_from_json(v).map_err(|e| super::error_under(&format!("/params/{i}"), e))
+        })
         .collect()
 }
 
@@ -151,7 +154,7 @@ pub fn message_from_json(doc: &Value) -> Result<Message<'static>, FormError> {
             let method = doc
                 .get("method")
                 .and_then(Value::as_str)
-                .ok_or_else(|| form_error("a call needs a string `method`".into()))?;
+                .ok_or_else(|| form_error("/method: a call needs a string method".into()))?;
             Ok(Message::Call(MethodCall::new(
                 method.to_owned(),
                 params_from_json(doc)?,
@@ -163,20 +166,21 @@ pub fn message_from_json(doc: &Value) -> Result<Message<'static>, FormError> {
         Some("fault") => {
             let value = value_from_json(
                 doc.get("fault")
-                    .ok_or_else(|| form_error("a fault needs `fault`".into()))?,
-            )?;
+                    .ok_or_else(|| form_error("/fault: missing member".into()))?,
+            )
+            .map_err(|e| super::error_under("/fault", e))?;
             Fault::from_value(value, true)
                 .map(Message::Fault)
-                .map_err(|reason| form_error(reason.into()))
+                .map_err(|reason| form_error(format!("/fault: {reason}")))
         }
-        _ => Err(form_error("`kind` must be call, response or fault".into())),
+        _ => Err(form_error("/kind: must be call, response or fault".into())),
     }
 }
 
 fn int<T: TryFrom<i64>>(v: &Value, tag: &str) -> Result<T, FormError> {
     v.as_i64()
         .and_then(|n| T::try_from(n).ok())
-        .ok_or_else(|| form_error(format!("{tag}: not an integer in range")))
+        .ok_or_else(|| form_error(format!("/{tag}: not an integer in range")))
 }
 
 fn double(v: &Value, tag: &str) -> Result<f64, FormError> {
@@ -186,14 +190,14 @@ fn double(v: &Value, tag: &str) -> Result<f64, FormError> {
         Value::String(s) if s == "-inf" => Ok(f64::NEG_INFINITY),
         _ => v
             .as_f64()
-            .ok_or_else(|| form_error(format!("{tag}: not a number"))),
+            .ok_or_else(|| form_error(format!("/{tag}: not a number"))),
     }
 }
 
 fn text(v: &Value, tag: &str) -> Result<String, FormError> {
     v.as_str()
         .map(str::to_owned)
-        .ok_or_else(|| form_error(format!("{tag}: not a string")))
+        .ok_or_else(|| form_error(format!("/{tag}: not a string")))
 }
 
 /// One value from canonical form.
@@ -220,7 +224,7 @@ pub fn value_from_json(v: &Value) -> Result<X<'static>, FormError> {
         "boolean" => X::Boolean(
             inner
                 .as_bool()
-                .ok_or_else(|| form_error("boolean: not true/false".into()))?,
+                .ok_or_else(|| form_error("/boolean: not true/false".into()))?,
         ),
         "string" => X::String(text(inner, tag)?.into()),
         "double" => X::Double(double(inner, tag)?),
@@ -232,21 +236,29 @@ pub fn value_from_json(v: &Value) -> Result<X<'static>, FormError> {
         "array" => X::Array(
             inner
                 .as_array()
-                .ok_or_else(|| form_error("array: not a JSON array".into()))?
+                .ok_or_else(|| form_error("/array: not a JSON array".into()))?
                 .iter()
-                .map(value_from_json)
+                .enumerate()
+                .map(|(i, v)| {
+                    value_from_json(v).map_err(|e| super::error_under(&format!("/array/{i}"), e))
+                })
                 .collect::<Result<_, _>>()?,
         ),
         "struct" => X::Struct(
             inner
                 .as_array()
-                .ok_or_else(|| form_error("struct: not a JSON array".into()))?
+                .ok_or_else(|| form_error("/struct: not a JSON array".into()))?
                 .iter()
-                .map(|pair| match pair.as_array().map(Vec::as_slice) {
-                    Some([Value::String(name), value]) => {
-                        Ok(Member::new(name.clone(), value_from_json(value)?))
-                    }
-                    _ => Err(form_error("struct: members are [name, value] pairs".into())),
+                .enumerate()
+                .map(|(i, pair)| match pair.as_array().map(Vec::as_slice) {
+                    Some([Value::String(name), value]) => Ok(Member::new(
+                        name.clone(),
+                        value_from_json(value)
+                            .map_err(|e| super::error_under(&format!("/struct/{i}/1"), e))?,
+                    )),
+                    _ => Err(form_error(format!(
+                        "/struct/{i}: members are [name, value] pairs"
+                    ))),
                 })
                 .collect::<Result<_, _>>()?,
         ),

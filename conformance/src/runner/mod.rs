@@ -282,9 +282,10 @@ fn describe_error(e: &FormError) -> String {
     if let Some(o) = e.offset {
         s.push_str(&format!(" at byte {o}"));
     }
-    if !e.message.is_empty() {
+    let m = crate::cli::plain_message(&e.kind, &e.message);
+    if !m.is_empty() {
         s.push_str(": ");
-        s.push_str(&shorten(&e.message, 160));
+        s.push_str(&shorten(&m, 160));
     }
     s
 }
