@@ -694,7 +694,11 @@ fn keyed_classes(report: &Path) -> BTreeMap<String, String> {
 
 /// Up to `n` canonical documents of `protocol` from the corpus, from several cases: documents
 /// our codec decodes without error and encodes back to the same documents on their own.
-fn sample_docs(corpus: &Corpus, protocol: &str, n: usize) -> Vec<Value> {
+fn sample_docs(
+    corpus: &msgwire_conformance::vectors::Corpus,
+    protocol: &str,
+    n: usize,
+) -> Vec<Value> {
     let profile = forms::profiles(protocol).unwrap()[0];
     let mut out = Vec::new();
     for (_, case) in corpus.cases().filter(|(_, c)| c.protocol == protocol) {
@@ -734,7 +738,7 @@ fn jsonl(docs: &[Value]) -> Vec<u8> {
 /// and every framing that holds several messages; `single` holds exactly one.
 #[test]
 fn encode_then_decode_round_trips_several_messages() {
-    let Ok(corpus) = Corpus::load(&msgwire_conformance::cli::default_vectors_dir()) else {
+    let Ok(corpus) = msgwire_conformance::corpus::open(None) else {
         return;
     };
     let mut checked = Vec::new();
