@@ -3,7 +3,9 @@
 #![cfg(feature = "amqp")]
 
 mod common;
+mod fake_amqp;
 use common::{fake, run_one};
+use fake_amqp::{Broker, Fault};
 
 use std::io::{Read, Write};
 use std::thread;
@@ -125,6 +127,210 @@ fn broker_urls_parse() {
     let t = amqp::Target::from_url("amqp://localhost", TIMEOUT).unwrap();
     assert_eq!((t.addr.as_str(), t.vhost.as_str()), ("localhost:5672", "/"));
     assert!(amqp::Target::from_url("http://x", TIMEOUT).is_err());
+}
+
+/// Runs the whole suite (`--strict`, as `msgwire check amqp-broker` does) against `addr`,
+/// skipping `skip`: (exit status, ids of the failed cases, the terminal report).
+fn check(addr: &str, skip: &[&str]) -> (i32, Vec<String>, String) {
+    let o = live::LiveOptions {
+        selection: Selection {
+            strict: true,
+            skip: skip.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        },
+        timeout: TIMEOUT,
+        ..Default::default()
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let url = format!("amqp://guest:guest@{addr}/");
+    let code = live::check_amqp_broker(Some(&url), &o, &mut out, &mut err);
+    let out = String::from_utf8(out).unwrap() + &String::from_utf8(err).unwrap();
+    let failed = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("✗ "))
+        .map(|l| l.split(' ').next().unwrap_or("").to_string())
+        .collect();
+    (code, failed, out)
+}
+
+/// Each fake breaks one rule; the case that must catch it.
+const FAULTS: &[(Fault, &str)] = &[
+    (
+        Fault::HeaderWithoutClose,
+        "amqp-broker/protocol-header/unsupported-version",
+    ),
+    (Fault::StartVersion08, "amqp-broker/protocol-header/0-9-1"),
+    (Fault::AnyPassword, "amqp-broker/connection/bad-credentials"),
+    (
+        Fault::BadPasswordClose200,
+        "amqp-broker/connection/bad-credentials",
+    ),
+    (
+        Fault::BadPasswordSilent,
+        "amqp-broker/connection/bad-credentials",
+    ),
+    (
+        Fault::AnyMechanism,
+        "amqp-broker/connection/unknown-mechanism",
+    ),
+    (
+        Fault::UnknownVhost404,
+        "amqp-broker/connection/unknown-vhost",
+    ),
+    (
+        Fault::ChannelMaxUnchecked,
+        "amqp-broker/connection/tune-ok-channel-max-above",
+    ),
+    (
+        Fault::FrameMaxNegotiatedClose,
+        "amqp-broker/connection/tune-ok-frame-max-above",
+    ),
+    (
+        Fault::FrameMaxBelowMinTaken,
+        "amqp-broker/connection/tune-ok-frame-max-below-min",
+    ),
+    (
+        Fault::FrameMaxPayloadOnly,
+        "amqp-broker/frame/over-frame-max",
+    ),
+    (Fault::FrameMaxExclusive, "amqp-broker/frame/at-frame-max"),
+    (Fault::FrameEndUnchecked, "amqp-broker/frame/bad-end-octet"),
+    (
+        Fault::HeartbeatChannelUnchecked,
+        "amqp-broker/frame/heartbeat-on-channel-1",
+    ),
+    (
+        Fault::HeartbeatPayloadUnchecked,
+        "amqp-broker/frame/heartbeat-with-payload",
+    ),
+    (Fault::UnknownMethodCrash, "amqp-broker/method/unknown"),
+    (
+        Fault::TruncatedTaken,
+        "amqp-broker/method/truncated-arguments",
+    ),
+    (
+        Fault::MethodEndsContent,
+        "amqp-broker/content/method-interleaved",
+    ),
+    (Fault::WeightUnchecked, "amqp-broker/content/header-weight"),
+    (
+        Fault::BodyOverrunTruncated,
+        "amqp-broker/content/body-longer-than-declared",
+    ),
+    (
+        Fault::MissingExchangeConnectionClose,
+        "amqp-broker/basic/publish-missing-exchange",
+    ),
+    (Fault::OpenTwiceTaken, "amqp-broker/channel/open-twice"),
+    (Fault::ExceptionIdsZero, "amqp-broker/channel/unopened"),
+    (
+        Fault::SocketOpenAfterCloseOk,
+        "amqp-broker/content/header-without-method",
+    ),
+    (
+        Fault::ChannelCloseOkIgnored,
+        "amqp-broker/queue/passive-missing",
+    ),
+    (Fault::ArrayRefused, "amqp-broker/table/array-A"),
+    (
+        Fault::MandatoryIgnored,
+        "amqp-broker/basic/mandatory-unroutable",
+    ),
+    (Fault::NoHeartbeats, "amqp-broker/heartbeat/sent"),
+    (
+        Fault::NoRedeliveredFlag,
+        "amqp-broker/basic/get-ack-nack-reject",
+    ),
+];
+
+/// The heartbeat cases take seconds each; only the heartbeat faults need them.
+const SLOW: &str = "amqp-broker/heartbeat/*";
+
+#[test]
+fn every_one_rule_fake_broker_is_caught_by_its_case_and_fails_the_run() {
+    assert!(FAULTS.len() >= 15);
+    let runs: Vec<_> = FAULTS
+        .iter()
+        .map(|&(fault, id)| {
+            thread::spawn(move || {
+                let skip: &[&str] = if id.contains("/heartbeat/") {
+                    &[]
+                } else {
+                    &[SLOW]
+                };
+                (fault, id, check(&Broker::with(fault).start(), skip))
+            })
+        })
+        .collect();
+    let mut missed = Vec::new();
+    for run in runs {
+        let (fault, id, (code, failed, out)) = run.join().unwrap();
+        // Recall and collateral failures, for docs/live/README.md.
+        println!(
+            "{fault:?}: caught by {id}: {}; all failed: {failed:?}",
+            failed.iter().any(|f| f == id)
+        );
+        if code != 1 || !failed.iter().any(|f| f == id) {
+            missed.push(format!(
+                "{fault:?} (exit {code}, expected {id} among {failed:?})\n{out}"
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn correct_but_unusual_brokers_pass_every_case() {
+    let brokers = [
+        ("plain", Broker::default()),
+        (
+            "one-octet writes",
+            Broker {
+                bytewise: true,
+                ..Broker::default()
+            },
+        ),
+        (
+            "minimal limits: channel-max 1, frame-max 4096",
+            Broker {
+                channel_max: 1,
+                frame_max: 4096,
+                ..Broker::default()
+            },
+        ),
+        (
+            "unsolicited heartbeats every 50 ms",
+            Broker {
+                chatty_heartbeats: true,
+                ..Broker::default()
+            },
+        ),
+        (
+            "maximum sizes: channel-max 65535, frame-max 1 MiB, 255-octet queue names",
+            Broker {
+                channel_max: 65535,
+                frame_max: 1 << 20,
+                long_names: true,
+                ..Broker::default()
+            },
+        ),
+    ];
+    let runs: Vec<_> = brokers
+        .into_iter()
+        .map(|(name, b)| thread::spawn(move || (name, check(&b.start(), &[]))))
+        .collect();
+    for run in runs {
+        let (name, (code, failed, out)) = run.join().unwrap();
+        assert!(
+            code == 0 && failed.is_empty(),
+            "{name}: exit {code}, failed {failed:?}\n{out}"
+        );
+        assert!(
+            !out.contains("\n~ ") && !out.contains("\ni "),
+            "{name}:\n{out}"
+        );
+        println!("{name}: {}", out.lines().last().unwrap_or(""));
+    }
 }
 
 #[test]
