@@ -551,6 +551,111 @@ pub fn vectors_list(
     EXIT_OK
 }
 
+/// What `msgwire vectors count` does with its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountMode {
+    /// Print every count (files are ignored).
+    Print,
+    /// Fail (exit 1) when a marked count in a file is stale.
+    Check,
+    /// Rewrite the marked counts in the files.
+    Write,
+}
+
+/// `msgwire vectors count`: the counts docs show (see [`crate::counts`]): printed, checked in
+/// `files`, or written into them.
+pub fn vectors_count(
+    dir: Option<&Path>,
+    files: &[PathBuf],
+    mode: CountMode,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let corpus = match load(dir, err) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let counts = crate::counts::counts(&corpus);
+    if mode == CountMode::Print {
+        for (key, c) in &counts {
+            let what = if c.trials.is_some() {
+                "cases+trials"
+            } else {
+                "cases"
+            };
+            let text = crate::counts::render(&counts, key, what).unwrap_or_default();
+            let _ = writeln!(out, "{key}\t{text}");
+        }
+        return EXIT_OK;
+    }
+    if files.is_empty() {
+        let _ = writeln!(
+            err,
+            "msgwire: vectors count: name the files to check or write"
+        );
+        return EXIT_USAGE;
+    }
+    let mut stale = 0;
+    let mut markers = 0;
+    for f in files {
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: {}: {e}", f.display());
+                return EXIT_USAGE;
+            }
+        };
+        let (found, new) = crate::counts::update(&text, &counts);
+        markers += found.len();
+        for m in &found {
+            match &m.want {
+                Ok(w) if *w == m.text => {}
+                Ok(w) => {
+                    stale += 1;
+                    let _ = writeln!(
+                        out,
+                        "{}:{}: count {}: {:?}, the corpus gives {w:?}",
+                        f.display(),
+                        m.line,
+                        m.spec,
+                        m.text
+                    );
+                }
+                Err(e) => {
+                    stale += 1;
+                    let _ = writeln!(out, "{}:{}: count {}: {e}", f.display(), m.line, m.spec);
+                }
+            }
+        }
+        if mode == CountMode::Write && new != text {
+            if let Err(code) = write_file(f, &new, err) {
+                return code;
+            }
+        }
+    }
+    match mode {
+        CountMode::Check if stale > 0 => {
+            let _ = writeln!(
+                err,
+                "msgwire: vectors count: {stale} of {markers} counts are stale (`msgwire vectors count --write FILE...` rewrites them)"
+            );
+            EXIT_FAIL
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "{markers} counts{}",
+                if mode == CountMode::Write {
+                    format!(", {stale} rewritten")
+                } else {
+                    " up to date".into()
+                }
+            );
+            EXIT_OK
+        }
+    }
+}
+
 /// `msgwire vectors show ID`: the case as written, with its file and its input as hex.
 pub fn vectors_show(dir: Option<&Path>, id: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let corpus = match load(dir, err) {

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod compare;
 pub mod corpus;
+pub mod counts;
 pub mod forms;
 pub mod glob;
 pub mod live;

@@ -95,9 +95,24 @@ enum VectorsCommand {
         #[arg(long)]
         vectors: Option<PathBuf>,
     },
+    /// The counts docs show (cases and trials per protocol and group, live cases): printed,
+    /// or checked / rewritten where FILEs mark them with `<!-- count KEY [FORMAT] -->`.
+    Count {
+        /// Files with count markers (with --check or --write).
+        files: Vec<PathBuf>,
+        /// Exit 1 when a marked count differs from the corpus.
+        #[arg(long, conflicts_with = "write")]
+        check: bool,
+        /// Rewrite the marked counts.
+        #[arg(long)]
+        write: bool,
+        /// Corpus directory (default: $MSGWIRE_VECTORS, else the corpus built into msgwire).
+        #[arg(long)]
+        vectors: Option<PathBuf>,
+    },
     /// A case as written, with its file and input.
     Show {
-        /// Case id, e.g. amqp/field-table/decimal-negative.
+        /// Case id, e.g. amqp/amqplib-tables/bool-true.
         id: String,
         /// Corpus directory (default: $MSGWIRE_VECTORS, else the corpus built into msgwire).
         #[arg(long)]
@@ -359,6 +374,22 @@ fn main() {
         Command::Vectors {
             command: VectorsCommand::List { protocol, vectors },
         } => cli::vectors_list(vectors.as_deref(), protocol.as_deref(), &mut out, &mut err),
+        Command::Vectors {
+            command:
+                VectorsCommand::Count {
+                    files,
+                    check,
+                    write,
+                    vectors,
+                },
+        } => {
+            let mode = match (check, write) {
+                (true, _) => cli::CountMode::Check,
+                (_, true) => cli::CountMode::Write,
+                _ => cli::CountMode::Print,
+            };
+            cli::vectors_count(vectors.as_deref(), &files, mode, &mut out, &mut err)
+        }
         Command::Vectors {
             command: VectorsCommand::Show { id, vectors },
         } => cli::vectors_show(vectors.as_deref(), &id, &mut out, &mut err),

@@ -986,3 +986,52 @@ fn dash_is_stdin() {
         assert!(text(&o.stdout).starts_with("| implementation | total |"));
     }
 }
+
+/// `vectors count`: counts from the corpus, checked and rewritten where a file marks them.
+#[test]
+fn vectors_count_checks_and_writes_marked_counts() {
+    let dir = scratch("count");
+    let corpus = data("fake-corpus");
+    let corpus = corpus.to_str().unwrap();
+    let o = run(&["vectors", "count", "--vectors", corpus], b"");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        text(&o.stdout)
+            .contains("jsonrpc\t10 cases, 20 trials\njsonrpc/fake\t10 cases, 20 trials\n"),
+        "{}",
+        text(&o.stdout)
+    );
+    let doc = dir.join("doc.md");
+    std::fs::write(
+        &doc,
+        "We have <!-- count jsonrpc cases+trials -->388 cases, 777 trials<!-- /count -->, \
+         <!-- count jsonrpc/fake n -->10<!-- /count --> fakes.\n",
+    )
+    .unwrap();
+    let d = doc.to_str().unwrap();
+    let o = run(
+        &["vectors", "count", "--vectors", corpus, "--check", d],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stdout),
+        format!("{d}:1: count jsonrpc cases+trials: \"388 cases, 777 trials\", the corpus gives \"10 cases, 20 trials\"\n")
+    );
+    assert!(text(&o.stderr).contains("1 of 2 counts are stale"));
+    let o = run(
+        &["vectors", "count", "--vectors", corpus, "--write", d],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&doc).unwrap(),
+        "We have <!-- count jsonrpc cases+trials -->10 cases, 20 trials<!-- /count -->, \
+         <!-- count jsonrpc/fake n -->10<!-- /count --> fakes.\n"
+    );
+    let o = run(
+        &["vectors", "count", "--vectors", corpus, "--check", d],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+}
