@@ -983,3 +983,66 @@ fn an_unreachable_target_is_one_error_and_exit_2() {
         assert!(err.contains("cannot connect"), "{err}");
     }
 }
+
+/// The figures docs/live/README.md gives for JSON-RPC are the suite's own: the case count, the
+/// MUST count, the fault count, every case named in the section (the coverage table), and each
+/// committed report's summary in the table of runs.
+#[test]
+fn the_readme_figures_are_the_suites() {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/live");
+    let readme = std::fs::read_to_string(docs.join("README.md")).unwrap();
+    let cases = live_jsonrpc::cases();
+    let start = readme.find("### JSON-RPC 2.0 (").unwrap();
+    let section = &readme[start..start + readme[start..].find("\n### ").unwrap()];
+    assert!(
+        section.starts_with(&format!(
+            "### JSON-RPC 2.0 (`jsonrpc-server/*`, {} cases)",
+            cases.len()
+        )),
+        "{}",
+        section.lines().next().unwrap()
+    );
+    let musts = cases
+        .iter()
+        .filter(|c| c.level == live::Level::Must)
+        .count();
+    assert!(section.contains(&format!("Levels: {musts} MUST cases")));
+    let n = FAULTS.len();
+    assert!(section.contains(&format!("Recall: **{n} of {n}**")));
+    for c in &cases {
+        let short = c.id.strip_prefix("jsonrpc-server/").unwrap();
+        let prefix_glob = format!("{}/*", short.split('/').next().unwrap());
+        assert!(
+            section.contains(&format!("`{short}`"))
+                || section.contains(&format!("`{prefix_glob}`")),
+            "{short} is not in the coverage table"
+        );
+    }
+    for line in readme.lines().filter(|l| l.starts_with("| `jsonrpc-")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let report = std::fs::read_to_string(docs.join(cells[1].trim_matches('`'))).unwrap();
+        let summary = report.lines().last().unwrap();
+        let num = |word: &str| {
+            summary
+                .split(", ")
+                .find(|p| p.contains(word))
+                .map(|p| p.split(' ').next().unwrap().to_string())
+                .unwrap()
+        };
+        let baselined = summary
+            .split_once("failed (")
+            .map(|(_, r)| r.split(' ').next().unwrap().to_string());
+        let failed = match baselined {
+            Some(b) => format!("{} ({b} baselined)", num("failed")),
+            None => num("failed"),
+        };
+        let expect = [
+            num("passed"),
+            failed,
+            num("non-strict"),
+            num("informational"),
+            num("unimplemented"),
+        ];
+        assert_eq!(cells[3..8], expect, "{line} vs {summary}");
+    }
+}
