@@ -996,7 +996,7 @@ fn the_readme_figures_are_the_suites() {
     let section = &readme[start..start + readme[start..].find("\n### ").unwrap()];
     assert!(
         section.starts_with(&format!(
-            "### JSON-RPC 2.0 (`jsonrpc-server/*`, {} cases)",
+            "### JSON-RPC 2.0 (`jsonrpc-server/*`, <!-- count live/jsonrpc-server -->{} cases<!-- /count -->)",
             cases.len()
         )),
         "{}",
