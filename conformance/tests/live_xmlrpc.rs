@@ -371,6 +371,7 @@ fn python_simplexmlrpcserver() {
     peer(
         "MSGWIRE_LIVE_XMLRPC_PY",
         &[
+            "xmlrpc-server/echo/double",
             "xmlrpc-server/echo/i8",
             "xmlrpc-server/security/doctype-entity",
         ],
