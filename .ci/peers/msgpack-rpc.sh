@@ -3,6 +3,7 @@
 #
 #   .ci/peers/msgpack-rpc.sh [test]   install Neovim and msgpack-rpc-python, run the ignored
 #                                     interop tests (codecs/tests/msgpack_rpc_{nvim,python}.rs)
+#   .ci/peers/msgpack-rpc.sh report   the same, and rewrite docs/live/msgpack-rpc-{neovim,python}.txt
 #   .ci/peers/msgpack-rpc.sh install  only install the peers
 #   .ci/peers/msgpack-rpc.sh generate install the generators' peers too, and regenerate
 #                                     vectors/msgpack-rpc (vectors/generate/msgpack-rpc/run.sh)
@@ -47,8 +48,53 @@ run_tests() {
     export MSGWIRE_MPRPC_PYTHON=$VENV_RPC/bin/python
     timeout 1800 cargo test -p msgwire --no-default-features --features msgpack-rpc \
         --test msgpack_rpc_nvim --test msgpack_rpc_python -- --ignored
-    # The live suite (msgwire check msgpack-rpc-server) against Neovim and msgpack-rpc-python.
+    # The live suite (msgwire check msgpack-rpc-server) against Neovim and msgpack-rpc-python:
+    # its own tests, then the CLI with each peer's baseline (exit 1 on a failure outside it).
     timeout 600 cargo test -p msgwire-conformance --test live_msgpack_rpc -- --include-ignored --nocapture
+    timeout 900 cargo build -q -p msgwire-conformance --bin msgwire
+    local bin=${CARGO_TARGET_DIR:-$ROOT/target}/debug/msgwire status=0 out port pid
+    out=$(mktemp)
+    live() {
+        # live NAME DESCRIPTION msgwire-args...: one check, its baseline, optionally its report
+        local name=$1 what=$2 rc=0
+        shift 2
+        timeout 300 "$bin" check msgpack-rpc-server "$@" --strict \
+            --baseline "docs/live/$name.baseline" >"$out" || rc=$?
+        cat "$out"
+        if [ "$rc" != 0 ]; then
+            echo "msgpack-rpc.sh: $name: a case failed outside docs/live/$name.baseline (exit $rc)" >&2
+            status=1
+        fi
+        if [ "$MODE" = report ]; then
+            {
+                echo "# msgwire check msgpack-rpc-server $* --strict"
+                echo "# target: $what"
+                echo "# run by .ci/peers/msgpack-rpc.sh report on $(date -u +%Y-%m-%d); timings vary"
+                cat "$out"
+            } >"docs/live/$name.txt"
+        fi
+    }
+    live msgpack-rpc-neovim "$(nvim --version | head -n1) over stdio (one process per case), no echo method" \
+        --command 'nvim --clean --embed --headless'
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    timeout 600 "$VENV_RPC/bin/python" -c '
+import sys, msgpackrpc
+class Handler(object):
+    def echo(self, x): return x
+server = msgpackrpc.Server(Handler())
+server.listen(msgpackrpc.Address("127.0.0.1", int(sys.argv[1])))
+server.start()' "$port" &
+    pid=$!
+    for _ in $(seq 1 60); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        sleep 0.5
+    done
+    live msgpack-rpc-python "msgpack-rpc-python 0.4.1 ($("$VENV_RPC/bin/pip" freeze | grep -Ei '^(msgpack-python|tornado)' | tr '\n' ' ')) msgpackrpc.Server with an echo handler" \
+        "tcp://127.0.0.1:$port" --echo-method echo
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    rm -f "$out"
+    return $status
 }
 
 generate() {
@@ -57,9 +103,10 @@ generate() {
     MSGWIRE_GENERATE_SCRATCH=$SCRATCH bash "$ROOT/vectors/generate/msgpack-rpc/run.sh"
 }
 
-case "${1:-test}" in
-    test) run_tests ;;
+MODE=${1:-test}
+case "$MODE" in
+    test | report) run_tests ;;
     install) install ;;
     generate) generate ;;
-    *) echo "usage: $0 [test|install|generate]" >&2; exit 2 ;;
+    *) echo "usage: $0 [test|report|install|generate]" >&2; exit 2 ;;
 esac
