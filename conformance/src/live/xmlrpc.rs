@@ -144,6 +144,13 @@ fn post(t: &Target, tr: &mut Trace, body: &[u8]) -> Result<http::Reply, String> 
     http::post(&t.endpoint, "text/xml", body, t.timeout, MAX_REPLY, tr).map_err(|e| e.to_string())
 }
 
+/// The 120 bytes of `body` around `offset` (where the strict decoder stopped).
+fn around(body: &[u8], offset: usize) -> String {
+    let from = offset.saturating_sub(60).min(body.len());
+    let to = (offset + 60).min(body.len());
+    String::from_utf8_lossy(&body[from..to]).into_owned()
+}
+
 fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(160)]).into_owned()
 }
@@ -157,9 +164,9 @@ fn read_reply_with(r: &http::Reply, limits: &Limits) -> Reply {
         Err(strict) if (200..300).contains(&r.status) => {
             return Reply::Broken(match decode_with(&r.body, Profile::Lenient, limits) {
                 Ok(_) => format!(
-                    "HTTP {}: the response breaks the XML-RPC response format ({strict}); only a lenient decoder reads it: {:?}",
+                    "HTTP {}: the response breaks the XML-RPC response format ({strict}); only a lenient decoder reads it: …{:?}…",
                     r.status,
-                    snippet(&r.body)
+                    around(&r.body, strict.offset())
                 ),
                 Err(_) => format!(
                     "HTTP {}: not an XML-RPC response ({strict}): {:?}",
