@@ -914,3 +914,49 @@ fn an_unreachable_server_is_one_error_and_exit_2() {
     assert!(err.contains("cannot connect"), "{err}");
     assert!(out.is_empty());
 }
+
+/// The committed-runs table in docs/live/README.md says what each XML-RPC and MessagePack-RPC
+/// report's summary line says (the figures are copied from the reports, and checked here).
+#[test]
+fn the_readme_table_matches_the_committed_reports() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/live");
+    let readme = std::fs::read_to_string(format!("{dir}/README.md")).unwrap();
+    let mut checked = 0;
+    for row in readme
+        .lines()
+        .filter(|l| l.starts_with("| `xmlrpc-") || l.starts_with("| `msgpack-rpc-"))
+    {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let file = cells[1].trim_matches('`');
+        let report = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
+        let summary = report.lines().last().unwrap();
+        let n = |word: &str| {
+            summary
+                .split(", ")
+                .find(|p| p.contains(word))
+                .and_then(|p| p.split(' ').next())
+                .unwrap()
+                .to_string()
+        };
+        // "3 failed (3 baselined)" in the report, "3 (3 baselined)" in the table.
+        let failed = summary
+            .split(", ")
+            .find(|p| p.contains("failed"))
+            .unwrap()
+            .replace(" failed", "");
+        let want = [
+            n("passed"),
+            failed,
+            n("non-strict"),
+            n("informational"),
+            n("unimplemented"),
+        ];
+        assert_eq!(
+            &cells[3..8],
+            &want.each_ref().map(String::as_str),
+            "{file}: {summary}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+}
