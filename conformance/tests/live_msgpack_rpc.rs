@@ -650,7 +650,7 @@ fn every_fault_is_caught_by_its_case_and_unusual_correct_servers_pass() {
         "docs/live/README.md must say: {line}"
     );
     let heading = format!(
-        "### MessagePack-RPC (`msgpack-rpc-server/*`, {} cases)",
+        "### MessagePack-RPC (`msgpack-rpc-server/*`, <!-- count live/msgpack-rpc-server -->{} cases<!-- /count -->)",
         msgpack_rpc::cases().len()
     );
     assert!(
