@@ -645,22 +645,24 @@ fn minify(text: &str) -> String {
     out
 }
 
-/// The ids a server could read in `input`: the `id` member of the object, or of each object
-/// of a batch, when it is a string, a number or null.
+/// The ids a server could read in the invalid objects of `input` (the object sent, or the
+/// invalid items of a batch): the id member of an object that is not a valid Request, when
+/// it is a string, a number or null. Only these may be echoed where null is owed.
 fn readable_ids(input: &[u8]) -> Vec<Id<'static>> {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(input) else {
-        return Vec::new();
+    let decoder = Decoder {
+        limits: generous(),
+        profile: Profile::Strict,
     };
-    let objects: Vec<&serde_json::Value> = match &v {
-        serde_json::Value::Array(items) => items.iter().collect(),
-        one => vec![one],
+    let readable = |m: Result<Message<'_>, jsonrpc::Error>| match m {
+        Err(jsonrpc::Error::Invalid { id: Some(id), .. }) => Some(id),
+        Ok(Message::Response(r)) => Some(r.id.into_owned()),
+        _ => None,
     };
-    objects
-        .iter()
-        .filter_map(|o| o.get("id"))
-        .filter(|id| !id.is_object() && !id.is_array() && !id.is_boolean())
-        .filter_map(|id| Id::parse(&id.to_string()).map(Id::into_owned))
-        .collect()
+    match decoder.decode(input) {
+        Ok(Payload::Batch(b)) => b.iter().filter_map(readable).collect(),
+        Ok(Payload::Single(m)) => readable(Ok(m)).into_iter().collect(),
+        Err(e) => readable(Err(e)).into_iter().collect(),
+    }
 }
 
 enum Cmp {
@@ -1490,6 +1492,22 @@ mod tests {
         assert!(matches!(judge(bad_in, null, reply(got)), Outcome::Pass(_)));
         let got = r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"m"},"id":2}"#;
         assert!(matches!(judge(bad_in, null, reply(got)), Outcome::Fail(_)));
+        // In a batch, only an invalid item's own id may stand for null: a valid call's id on
+        // the invalid item's error fails.
+        let mixed_in =
+            br#"[{"jsonrpc":"2.0","method":"x","id":"1"},{"jsonrpc":"1.0","method":"x"}]"#;
+        let got = r#"[{"jsonrpc":"2.0","error":{"code":-32600,"message":"x"},"id":"1"},{"jsonrpc":"2.0","error":{"code":-32601,"message":"y"},"id":"1"}]"#;
+        assert!(matches!(
+            judge(mixed_in, owed_b, reply(got)),
+            Outcome::Fail(_)
+        ));
+        let item_in =
+            br#"[{"jsonrpc":"2.0","method":"x","id":"1"},{"jsonrpc":"1.0","method":"x","id":2}]"#;
+        let got = r#"[{"jsonrpc":"2.0","error":{"code":-32600,"message":"x"},"id":2},{"jsonrpc":"2.0","error":{"code":-32601,"message":"y"},"id":"1"}]"#;
+        assert!(matches!(
+            judge(item_in, owed_b, reply(got)),
+            Outcome::Pass(_)
+        ));
         // A parse error has no readable id: only null.
         let got = r#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"m"},"id":1}"#;
         assert!(matches!(
