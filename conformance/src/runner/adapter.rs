@@ -32,9 +32,14 @@ const MAX_STDERR: u64 = 64 * 1024;
 /// The tail of the adapter's stderr kept for a crash report (persistent mode keeps this much
 /// of the server's stderr as it runs; one-shot crashes quote this much of theirs).
 const STDERR_TAIL: usize = 4 * 1024;
-/// Requests that may fail (crash or time out) before the adapter has answered a single one;
-/// then the run stops as "cannot start" instead of reporting every trial as a crash.
+/// Failed requests (crashes, all alike: same exit and stderr) before the adapter has answered a
+/// single one, after which the run stops as "cannot start" instead of reporting every trial as
+/// a crash: a program that cannot start fails the same way every time.
 const STARTUP_TRIES: usize = 3;
+/// Failed requests of any kind, before any answer, after which the run stops all the same.
+const STARTUP_TRIES_ANY: usize = 10;
+/// Timeouts before any answer after which the run stops (an adapter that never answers).
+const STARTUP_TIMEOUTS: usize = 2;
 /// Deepest JSON nesting accepted in an answer. serde_json's own limit (128) is below what a
 /// peer may legitimately answer (a 129-deep MessagePack array is 258 JSON levels); this bound
 /// keeps the recursive parser well inside the runner's stack.
@@ -96,6 +101,10 @@ struct Startup {
     answered: bool,
     /// Requests that crashed or timed out before any answer.
     failed: usize,
+    /// Of those, the timeouts.
+    timeouts: usize,
+    /// Whether every failure so far had the same detail.
+    alike: bool,
     /// The first of those failures, and the stderr that came with it.
     first: Option<(String, String)>,
     /// The program could not be spawned.
@@ -203,8 +212,14 @@ impl Adapter {
             Some(_) if s.answered => {}
             Some(detail) => {
                 s.failed += 1;
-                s.first
-                    .get_or_insert_with(|| (detail.to_string(), stderr.to_string()));
+                s.timeouts += usize::from(detail.starts_with(NO_ANSWER));
+                match &s.first {
+                    None => {
+                        s.alike = true;
+                        s.first = Some((detail.to_string(), stderr.to_string()));
+                    }
+                    Some((d, _)) => s.alike &= d == detail,
+                }
             }
         }
     }
@@ -239,7 +254,7 @@ impl Adapter {
                 self.startup.spawn_error.get_or_insert_with(|| e.clone());
             }
             Err(Attempt::Crash(e)) => self.note(Some(e), ""),
-            Err(Attempt::Timeout(t)) => self.note(Some(&format!("no answer in {t:?}")), ""),
+            Err(Attempt::Timeout(t)) => self.note(Some(&format!("{NO_ANSWER} {t:?}")), ""),
             Err(_) => {}
             Ok(f) => match f.status.code() {
                 Some(0 | 1 | EXIT_UNSUPPORTED) => self.note(None, ""),
@@ -264,7 +279,7 @@ impl Adapter {
                         self.startup.spawn_error.get_or_insert_with(|| e.clone());
                     }
                     Attempt::Crash(e) => self.note(Some(e), &stderr),
-                    Attempt::Timeout(t) => self.note(Some(&format!("no answer in {t:?}")), &stderr),
+                    Attempt::Timeout(t) => self.note(Some(&format!("{NO_ANSWER} {t:?}")), &stderr),
                     _ => {}
                 }
                 // Start afresh for the next request.
@@ -345,6 +360,8 @@ impl Adapter {
 
 /// The first words of a crash detail meaning the program could not be spawned at all.
 const CANNOT_START: &str = "cannot start";
+/// The first words of a timeout's detail.
+const NO_ANSWER: &str = "no answer in";
 
 impl Server {
     /// A crash detail for a server that stopped answering: how it ended (waiting a moment for
@@ -362,13 +379,14 @@ impl Server {
         };
         // The stderr reader may still be draining the pipe.
         std::thread::sleep(Duration::from_millis(20));
+        // Once it has exited, how we noticed (its input closed, its output ended) is noise.
         let how = match status.map(|s| s.code()) {
-            Some(Some(c)) => format!(", exit status {c}"),
-            Some(None) => ", killed by a signal".into(),
-            None => String::new(),
+            Some(Some(c)) => format!("the adapter exited, exit status {c}"),
+            Some(None) => "the adapter was killed by a signal".into(),
+            None => what.to_string(),
         };
         let stderr = stderr_text(&self.stderr.lock().unwrap_or_else(|p| p.into_inner()));
-        with_stderr(&format!("{what}{how}"), &stderr)
+        with_stderr(&how, &stderr)
     }
 }
 
@@ -673,7 +691,10 @@ impl Implementation for Adapter {
         if let Some(e) = &s.spawn_error {
             return Some(format!("--adapter: {e}"));
         }
-        if s.answered || s.failed < STARTUP_TRIES {
+        let stop = (s.alike && s.failed >= STARTUP_TRIES)
+            || s.failed >= STARTUP_TRIES_ANY
+            || s.timeouts >= STARTUP_TIMEOUTS;
+        if s.answered || !stop {
             return None;
         }
         let (first, stderr) = s.first.clone().unwrap_or_default();
@@ -805,7 +826,7 @@ mod tests {
         };
         assert_eq!(
             detail,
-            "the adapter ended its output, exit status 5: out of cheese | at line 42"
+            "the adapter exited, exit status 5: out of cheese | at line 42"
         );
         // It had answered before: a later death is a crash, not a start-up failure.
         assert_eq!(a.startup_failure(), None);
@@ -830,6 +851,32 @@ mod tests {
                 "{mode:?}: {why}"
             );
         }
+        // Crashes that differ (a peer failing on its first inputs) stop the run only after
+        // STARTUP_TRIES_ANY; timeouts after STARTUP_TIMEOUTS.
+        let mut a = sh("echo \"pid $$\" >&2; exit 2", Mode::OneShot);
+        for i in 0..STARTUP_TRIES_ANY {
+            assert_eq!(a.startup_failure(), None, "after {i}");
+            let _ = a.decode("jsonrpc", "strict", b"x");
+        }
+        assert!(a.startup_failure().is_some());
+        let mut a = Adapter::new(
+            "sh -c 'sleep 5' adapter",
+            Mode::OneShot,
+            Duration::from_millis(300),
+            None,
+        )
+        .unwrap();
+        for i in 0..STARTUP_TIMEOUTS {
+            assert_eq!(a.startup_failure(), None, "after {i}");
+            assert!(matches!(
+                a.decode("jsonrpc", "strict", b"x"),
+                Attempt::Timeout(_)
+            ));
+        }
+        assert!(a
+            .startup_failure()
+            .unwrap()
+            .contains("(the first: no answer in"));
         let mut a = Adapter::new(
             "/nonexistent/adapter",
             Mode::OneShot,
