@@ -1,7 +1,7 @@
 //! AMQP: msgwire beside amq-protocol on the same bytes, with memcpy as the physical floor.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use msgwire::amqp::{Frame, FrameDecoder, Frames, Limits};
+use msgwire::amqp::{Decoder, Frame, Frames, Limits};
 use msgwire_benches::amqp::*;
 use std::hint::black_box;
 
@@ -14,7 +14,7 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 fn decode(c: &mut Criterion) {
-    let decoder = FrameDecoder::new(Limits {
+    let decoder = Decoder::new(Limits {
         frame_max: FRAME_MAX,
         ..Limits::default()
     });
@@ -35,7 +35,7 @@ fn decode(c: &mut Criterion) {
 }
 
 fn encode(c: &mut Criterion) {
-    let decoder = FrameDecoder::default();
+    let decoder = Decoder::default();
     for (name, wire) in inputs() {
         let ours: Vec<Frame<'_>> = Frames::new(decoder, &wire).map(Result::unwrap).collect();
         let theirs = peer_frames(&wire);
@@ -53,7 +53,7 @@ fn encode(c: &mut Criterion) {
 
 fn body_frame_cost(c: &mut Criterion) {
     // A body frame's decode cost must not grow with its size (it is a slice, not a copy).
-    let decoder = FrameDecoder::default();
+    let decoder = Decoder::default();
     let mut g = c.benchmark_group("amqp/body-frame");
     for size in [16usize, 1024, 131_064] {
         let payload = vec![7u8; size];

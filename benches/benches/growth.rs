@@ -6,7 +6,7 @@
 //! counted by dhat in `codecs/tests/growth.rs`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use msgwire::amqp::{FieldTable, Frame, FrameDecoder, Payload};
+use msgwire::amqp::{Decoder, FieldTable, Frame, Payload};
 use msgwire::jsonrpc::framing::{decode_line, LineDecoder};
 use msgwire::msgpack_rpc::{Splitter, ValueRef};
 use msgwire::Decoded;
@@ -69,7 +69,7 @@ fn cases() -> Vec<Case> {
                 .to_vec()
             },
             |w| {
-                let decoder = FrameDecoder::new(msgwire::amqp::Limits {
+                let decoder = Decoder::new(msgwire::amqp::Limits {
                     frame_max: 0,
                     ..Default::default()
                 });
@@ -105,7 +105,7 @@ fn cases() -> Vec<Case> {
                     n,
                 )
             },
-            |w| msgwire::jsonrpc::decode(w).map_or_else(|e| e.offset().unwrap_or(0), |_| 0),
+            |w| msgwire::jsonrpc::decode(w).map_or_else(|e| e.offset(), |_| 0),
         ),
         // JSON-RPC: a batch of many requests, every item decoded.
         (

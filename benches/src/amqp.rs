@@ -44,7 +44,7 @@ pub fn publish(body_len: usize) -> Vec<u8> {
             ..Default::default()
         },
     )
-    .write_to(&mut wire);
+    .encode(&mut wire);
     Frame::Header {
         channel: 1,
         header: ContentHeader::new(
@@ -57,13 +57,13 @@ pub fn publish(body_len: usize) -> Vec<u8> {
             },
         ),
     }
-    .write_to(&mut wire);
+    .encode(&mut wire);
     for part in body.chunks(FRAME_MAX as usize - FRAME_OVERHEAD) {
         Frame::Body {
             channel: 1,
             payload: Payload::Borrowed(part),
         }
-        .write_to(&mut wire);
+        .encode(&mut wire);
     }
     wire
 }
@@ -84,7 +84,7 @@ pub fn body_128k() -> Vec<u8> {
 }
 
 /// msgwire: decodes every frame of `wire`, walking header tables; returns the frame count.
-pub fn msgwire_decode(decoder: &FrameDecoder, wire: &[u8]) -> usize {
+pub fn msgwire_decode(decoder: &Decoder, wire: &[u8]) -> usize {
     let mut pos = 0;
     let mut n = 0;
     while let Ok(Decoded::Complete { value, used }) = decoder.decode(&wire[pos..]) {
@@ -105,7 +105,7 @@ pub fn msgwire_decode(decoder: &FrameDecoder, wire: &[u8]) -> usize {
 pub fn msgwire_encode(frames: &[Frame<'_>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(frames.iter().map(Frame::encoded_len).sum());
     for f in frames {
-        f.write_to(&mut out);
+        f.encode(&mut out);
     }
     out
 }
@@ -154,7 +154,7 @@ pub fn peer_encode(frames: &[AMQPFrame]) -> Vec<u8> {
 /// Allocation counts of every AMQP operation the benches time.
 pub fn count_allocations(report: crate::Report<'_>) {
     use crate::count;
-    let decoder = FrameDecoder::default();
+    let decoder = Decoder::default();
     for (name, wire) in [
         ("triple", triple()),
         ("stream-1000", stream_1000()),
@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn both_implementations_agree_on_the_inputs() {
-        let decoder = FrameDecoder::default();
+        let decoder = Decoder::default();
         for wire in [triple(), body_128k()] {
             assert_eq!(msgwire_decode(&decoder, &wire), peer_decode(&wire));
             let frames: Vec<_> = Frames::new(decoder, &wire).map(Result::unwrap).collect();

@@ -342,7 +342,7 @@ mod tests {
         match m {
             Message::Call(c) => json!([c.method, c.params.iter().map(canon).collect::<Vec<_>>()]),
             Message::Response(r) => json!(["response", [canon(r.value().unwrap())]]),
-            Message::Fault(f) => json!(["fault", [f.code(), f.string()]]),
+            Message::Fault(f) => json!(["fault", [f.code().0, f.string()]]),
         }
     }
 

@@ -13,7 +13,7 @@
 //! - **Limits before work.** Declared lengths are checked against what remains and against a
 //!   configurable `Limits` before anything is sliced or buffered.
 //! - **Typed errors** with the byte offset, what was expected, and the protocol's own code
-//!   (`reply_code()` for AMQP, `jsonrpc_code()`, fault codes for XML-RPC).
+//!   (`code()`: AMQP `ReplyCode`, JSON-RPC `ErrorCode`, XML-RPC `FaultCode`).
 //!
 //! ## Features
 //! | feature       | module          | default |

@@ -42,7 +42,7 @@ fn publish_triple() -> Vec<u8> {
             ..Default::default()
         },
     )
-    .write_to(&mut wire);
+    .encode(&mut wire);
     Frame::Header {
         channel: 1,
         header: ContentHeader::new(
@@ -55,19 +55,19 @@ fn publish_triple() -> Vec<u8> {
             },
         ),
     }
-    .write_to(&mut wire);
+    .encode(&mut wire);
     Frame::Body {
         channel: 1,
         payload: Payload::Borrowed(&body),
     }
-    .write_to(&mut wire);
+    .encode(&mut wire);
     wire
 }
 
 #[test]
 fn decoding_and_walking_a_publish_allocates_nothing_and_encoding_allocates_once() {
     let wire = publish_triple();
-    let decoder = FrameDecoder::default();
+    let decoder = Decoder::default();
     let _profiler = dhat::Profiler::builder().testing().build();
 
     let before = dhat::HeapStats::get().total_blocks;
@@ -95,7 +95,7 @@ fn decoding_and_walking_a_publish_allocates_nothing_and_encoding_allocates_once(
     let len: usize = frames.iter().map(Frame::encoded_len).sum();
     let mut out = Vec::with_capacity(len);
     for f in &frames {
-        f.write_to(&mut out);
+        f.encode(&mut out);
     }
     let encode_allocs = dhat::HeapStats::get().total_blocks - before;
     dhat::assert_eq!(out, wire);

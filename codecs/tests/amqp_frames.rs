@@ -46,7 +46,7 @@ fn every_method_round_trips_byte_exact() {
             let frame = Frame::method(7, method);
             let wire = frame.to_vec();
             assert_eq!(wire.len(), frame.encoded_len(), "{}", info.name);
-            let decoder = FrameDecoder {
+            let decoder = Decoder {
                 profile: if info.legacy {
                     Profile::RabbitMq
                 } else {
@@ -132,37 +132,39 @@ fn head(ty: u8, channel: u16, size: u32) -> Vec<u8> {
 }
 
 fn err(bytes: &[u8]) -> Error {
-    decode(bytes).expect_err("must be rejected")
+    Decoder::default()
+        .decode(bytes)
+        .expect_err("must be rejected")
 }
 
 #[test]
 fn frame_level_errors_carry_offset_kind_and_reply_code() {
     let e = err(&[4, 0, 0]);
     assert_eq!(
-        (e.offset, e.kind_name(), e.reply_code().0),
+        (e.offset(), e.kind(), e.code().0),
         (0, "unknown-frame-type", 501)
     );
 
     let mut bad_end = Frame::Heartbeat.to_vec();
     bad_end[7] = 0xcd;
     let e = err(&bad_end);
-    assert_eq!(e.kind, ErrorKind::FrameEnd { found: 0xcd });
-    assert_eq!((e.offset, e.reply_code().0), (7, 501));
+    assert_eq!(*e.detail(), ErrorKind::FrameEnd { found: 0xcd });
+    assert_eq!((e.offset(), e.code().0), (7, 501));
 
     // 4 GiB declared: rejected from the 7-byte head alone.
     let e = err(&head(3, 1, u32::MAX));
-    assert_eq!(e.kind_name(), "frame-too-large");
-    assert_eq!((e.offset, e.reply_code().0), (3, 501));
+    assert_eq!(e.kind(), "frame-too-large");
+    assert_eq!((e.offset(), e.code().0), (3, 501));
 
     let mut hb = head(8, 1, 0);
     hb.push(0xce);
     let e = err(&hb);
-    assert_eq!(e.kind, ErrorKind::HeartbeatChannel(1));
-    assert_eq!(e.reply_code(), ReplyCode::UNEXPECTED_FRAME);
+    assert_eq!(*e.detail(), ErrorKind::HeartbeatChannel(1));
+    assert_eq!(e.code(), ReplyCode::UNEXPECTED_FRAME);
 
     let e = err(&head(8, 0, 2));
-    assert_eq!(e.kind, ErrorKind::HeartbeatPayload(2));
-    assert_eq!(e.reply_code().0, 501);
+    assert_eq!(*e.detail(), ErrorKind::HeartbeatPayload(2));
+    assert_eq!(e.code().0, 501);
 }
 
 #[test]
@@ -176,27 +178,27 @@ fn payload_errors_carry_offset_kind_and_reply_code() {
     // basic.ack cut short: delivery_tag needs 8 bytes.
     let e = err(&frame(&[0, 60, 0, 80, 0, 0, 1], 1));
     assert_eq!(
-        e.kind,
+        *e.detail(),
         ErrorKind::Truncated {
             expected: "longlong"
         }
     );
-    assert_eq!((e.offset, e.reply_code().0), (11, 501));
+    assert_eq!((e.offset(), e.code().0), (11, 501));
 
     // basic.qos-ok with a byte after its (empty) field list.
     let e = err(&frame(&[0, 60, 0, 11, 9], 1));
-    assert_eq!(e.kind, ErrorKind::TrailingData(1));
-    assert_eq!((e.offset, e.reply_code().0), (11, 501));
+    assert_eq!(*e.detail(), ErrorKind::TrailingData(1));
+    assert_eq!((e.offset(), e.code().0), (11, 501));
 
     let e = err(&frame(&[0, 60, 3, 231], 1));
     assert_eq!(
-        e.kind,
+        *e.detail(),
         ErrorKind::UnknownMethod {
             class_id: 60,
             method_id: 999
         }
     );
-    assert_eq!((e.offset, e.reply_code().0), (7, 540));
+    assert_eq!((e.offset(), e.code().0), (7, 540));
 
     // Content header with property flag bit 1 (no property uses it).
     let mut h = vec![0, 60, 0, 0];
@@ -204,10 +206,10 @@ fn payload_errors_carry_offset_kind_and_reply_code() {
     h.extend_from_slice(&[0, 0b10]);
     let wire = frame(&h, 2);
     let e = err(&wire);
-    assert_eq!(e.kind, ErrorKind::UnknownPropertyFlag(2));
-    assert_eq!(e.offset, 7 + 12);
+    assert_eq!(*e.detail(), ErrorKind::UnknownPropertyFlag(2));
+    assert_eq!(e.offset(), 7 + 12);
     // RabbitMQ ignores that bit, and so does its profile.
-    let rabbit = FrameDecoder {
+    let rabbit = Decoder {
         profile: Profile::RabbitMq,
         ..Default::default()
     };
@@ -218,13 +220,13 @@ fn payload_errors_carry_offset_kind_and_reply_code() {
     h.extend_from_slice(&0u64.to_be_bytes());
     h.extend_from_slice(&[0, 0]);
     let e = err(&frame(&h, 2));
-    assert_eq!(e.kind, ErrorKind::UnknownContentClass(61));
-    assert_eq!(e.reply_code(), ReplyCode::UNEXPECTED_FRAME);
+    assert_eq!(*e.detail(), ErrorKind::UnknownContentClass(61));
+    assert_eq!(e.code(), ReplyCode::UNEXPECTED_FRAME);
 
     // The 0-8 access class: RabbitMQ's profile only.
     let access = frame(&[0, 30, 0, 11, 0, 1], 1);
-    assert_eq!(err(&access).kind_name(), "unknown-method");
-    let rabbit = FrameDecoder {
+    assert_eq!(err(&access).kind(), "unknown-method");
+    let rabbit = Decoder {
         profile: Profile::RabbitMq,
         ..Default::default()
     };
@@ -245,9 +247,9 @@ fn payload_errors_carry_offset_kind_and_reply_code() {
     ack.push(0b11);
     let wire = frame(&ack, 1);
     let e = err(&wire);
-    assert_eq!(e.kind, ErrorKind::ReservedBits(0b10));
-    assert_eq!(e.offset, wire.len() - 2);
-    let lenient = FrameDecoder {
+    assert_eq!(*e.detail(), ErrorKind::ReservedBits(0b10));
+    assert_eq!(e.offset(), wire.len() - 2);
+    let lenient = Decoder {
         profile: Profile::RabbitMq,
         ..Default::default()
     };
@@ -269,7 +271,7 @@ fn payload_errors_carry_offset_kind_and_reply_code() {
 
 #[test]
 fn frame_max_counts_the_framing_octets() {
-    let decoder = FrameDecoder::new(Limits {
+    let decoder = Decoder::new(Limits {
         frame_max: 4096,
         ..Limits::default()
     });
@@ -282,20 +284,20 @@ fn frame_max_counts_the_framing_octets() {
     assert!(matches!(decoder.decode(&ok), Ok(Decoded::Complete { .. })));
     let e = decoder.decode(&head(3, 1, 4096 - 7)).unwrap_err();
     assert_eq!(
-        e.kind,
+        *e.detail(),
         ErrorKind::FrameTooLarge {
             size: 4097,
             frame_max: 4096
         }
     );
     // RabbitMQ's profile tolerates 8 octets over, as the broker does, and no more.
-    let rabbit = FrameDecoder {
+    let rabbit = Decoder {
         profile: Profile::RabbitMq,
         ..decoder
     };
     assert!(rabbit.decode(&head(3, 1, 4096)).unwrap().is_need_more());
     assert_eq!(
-        rabbit.decode(&head(3, 1, 4097)).unwrap_err().kind_name(),
+        rabbit.decode(&head(3, 1, 4097)).unwrap_err().kind(),
         "frame-too-large"
     );
 }
@@ -344,7 +346,7 @@ fn sample_stream() -> Vec<u8> {
     ];
     let mut wire = Vec::new();
     for f in &frames {
-        f.write_to(&mut wire);
+        f.encode(&mut wire);
     }
     wire
 }
@@ -352,7 +354,7 @@ fn sample_stream() -> Vec<u8> {
 #[test]
 fn every_prefix_needs_more_and_never_errors() {
     let wire = sample_stream();
-    let frames: Vec<_> = Frames::new(FrameDecoder::default(), &wire)
+    let frames: Vec<_> = Frames::new(Decoder::default(), &wire)
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(frames.len(), 7);
@@ -360,7 +362,7 @@ fn every_prefix_needs_more_and_never_errors() {
     for f in &frames {
         let len = f.encoded_len();
         for cut in 0..len {
-            match decode(&wire[pos..pos + cut]).unwrap() {
+            match Decoder::default().decode(&wire[pos..pos + cut]).unwrap() {
                 Decoded::NeedMore { at_least } => {
                     assert!(at_least >= 1 && at_least <= len - cut, "{cut}/{len}")
                 }
@@ -374,7 +376,7 @@ fn every_prefix_needs_more_and_never_errors() {
 #[test]
 fn any_chunking_yields_the_same_frames() {
     let wire = sample_stream();
-    let whole: Vec<Frame<'static>> = Frames::new(FrameDecoder::default(), &wire)
+    let whole: Vec<Frame<'static>> = Frames::new(Decoder::default(), &wire)
         .map(|f| f.unwrap().into_owned())
         .collect();
     for chunk in [1, 2, 3, 7, 8, 13, 64] {
@@ -382,7 +384,7 @@ fn any_chunking_yields_the_same_frames() {
         let mut got = Vec::new();
         for piece in wire.chunks(chunk) {
             buf.extend_from_slice(piece);
-            while let Decoded::Complete { value, used } = decode(&buf).unwrap() {
+            while let Decoded::Complete { value, used } = Decoder::default().decode(&buf).unwrap() {
                 got.push(value.into_owned());
                 buf.drain(..used);
             }
@@ -394,7 +396,7 @@ fn any_chunking_yields_the_same_frames() {
 
 #[test]
 fn protocol_headers_are_typed_and_never_frames() {
-    let v = |b: &[u8]| match decode(b).unwrap() {
+    let v = |b: &[u8]| match Decoder::default().decode(b).unwrap() {
         Decoded::Complete {
             value: Frame::ProtocolHeader(h),
             used: 8,
@@ -411,10 +413,13 @@ fn protocol_headers_are_typed_and_never_frames() {
         ProtocolVersion::Amqp100 { protocol_id: 3 }
     );
     assert_eq!(v(b"AMQP\x01\x01\x08\x00"), ProtocolVersion::Other);
-    assert_eq!(decode(b"AMQ").unwrap(), Decoded::NeedMore { at_least: 5 });
+    assert_eq!(
+        Decoder::default().decode(b"AMQ").unwrap(),
+        Decoded::NeedMore { at_least: 5 }
+    );
     let e = err(b"AMQX\x00\x00\x09\x01");
     assert_eq!(
-        (e.offset, e.kind.clone()),
+        (e.offset(), e.detail().clone()),
         (3, ErrorKind::BadProtocolHeader(b'X'))
     );
     // Found by the amqp_stream fuzz target: the error must not depend on how much of the
@@ -422,11 +427,11 @@ fn protocol_headers_are_typed_and_never_frames() {
     let whole = err(b"A\x00\x3c\x01");
     assert_eq!(err(b"A\x00"), whole);
     assert_eq!(
-        (whole.offset, whole.kind),
-        (1, ErrorKind::BadProtocolHeader(0))
+        (whole.offset(), whole.detail()),
+        (1, &ErrorKind::BadProtocolHeader(0))
     );
     let e = err(b"HTTP/1.1");
-    assert_eq!(e.kind, ErrorKind::UnknownFrameType(b'H'));
+    assert_eq!(*e.detail(), ErrorKind::UnknownFrameType(b'H'));
     assert_eq!(
         Frame::ProtocolHeader(ProtocolHeader::AMQP_0_9_1).to_vec(),
         b"AMQP\x00\x00\x09\x01"
@@ -436,7 +441,7 @@ fn protocol_headers_are_typed_and_never_frames() {
 #[test]
 fn decoded_frames_borrow_and_shared_bodies_outlive_the_buffer() {
     let wire = sample_stream();
-    let frames: Vec<_> = Frames::new(FrameDecoder::default(), &wire)
+    let frames: Vec<_> = Frames::new(Decoder::default(), &wire)
         .map(Result::unwrap)
         .collect();
     let range = wire.as_ptr_range();
@@ -468,7 +473,7 @@ fn decoded_frames_borrow_and_shared_bodies_outlive_the_buffer() {
     let Decoded::Complete {
         value: Frame::Body { payload, .. },
         ..
-    } = FrameDecoder::default().decode_shared(&shared).unwrap()
+    } = Decoder::default().decode_shared(&shared).unwrap()
     else {
         panic!()
     };
@@ -492,12 +497,12 @@ fn continuation_flag_words_round_trip() {
     };
     let wire = frame.to_vec();
     assert_eq!(&wire[7 + 12..7 + 18], &[0x08, 0x01, 0x00, 0x01, 0x00, 0x00]);
-    let Decoded::Complete { value, .. } = decode(&wire).unwrap() else {
+    let Decoded::Complete { value, .. } = Decoder::default().decode(&wire).unwrap() else {
         panic!()
     };
     assert_eq!(value, frame);
     // A continuation word that sets a property bit is rejected.
     let mut bad = wire.clone();
     bad[7 + 15] = 0x80;
-    assert_eq!(err(&bad).kind_name(), "unknown-property-flag");
+    assert_eq!(err(&bad).kind(), "unknown-property-flag");
 }

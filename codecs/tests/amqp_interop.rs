@@ -18,7 +18,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 struct Conn {
     stream: TcpStream,
     buf: Vec<u8>,
-    decoder: FrameDecoder,
+    decoder: Decoder,
 }
 
 impl Conn {
@@ -30,7 +30,7 @@ impl Conn {
         Conn {
             stream,
             buf: Vec::new(),
-            decoder: FrameDecoder::default(),
+            decoder: Decoder::default(),
         }
     }
 
@@ -375,7 +375,7 @@ fn a_frame_over_frame_max_gets_connection_close_501() {
     );
     // The codec agrees in both profiles: the same head is rejected with the same code.
     for profile in [Profile::Strict, Profile::RabbitMq] {
-        let decoder = FrameDecoder {
+        let decoder = Decoder {
             limits: Limits {
                 frame_max: tune.frame_max,
                 ..Limits::default()
@@ -383,7 +383,7 @@ fn a_frame_over_frame_max_gets_connection_close_501() {
             profile,
         };
         let e = decoder.decode(&frame).unwrap_err();
-        assert_eq!(e.reply_code(), ReplyCode::FRAME_ERROR);
+        assert_eq!(e.code(), ReplyCode::FRAME_ERROR);
     }
     c.send(&Frame::method(0, ConnectionCloseOk::default()));
 }
@@ -394,7 +394,7 @@ fn heartbeat_on_channel_1_gets_505_like_the_codec_says() {
     let mut c = Conn::connect();
     c.handshake();
     let mut hb = vec![8, 0, 1, 0, 0, 0, 0, FRAME_END];
-    let codec_says = decode(&hb).unwrap_err().reply_code();
+    let codec_says = decode(&hb).unwrap_err().code();
     c.send_raw(&hb);
     let (_, close) = c.recv_method();
     let Method::ConnectionClose(close) = close else {

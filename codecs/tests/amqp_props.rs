@@ -125,8 +125,8 @@ fn arb_frame() -> impl Strategy<Value = Frame<'static>> {
 }
 
 /// No frame-max, and RabbitMQ's profile so that the legacy access class decodes too.
-fn unlimited() -> FrameDecoder {
-    FrameDecoder {
+fn unlimited() -> Decoder {
+    Decoder {
         limits: Limits {
             frame_max: 0,
             ..Limits::default()
@@ -153,7 +153,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_and_strict_decodes_reencode_exactly(bytes in arb_bytes(600)) {
         for profile in [Profile::Strict, Profile::RabbitMq] {
-            let decoder = FrameDecoder { profile, ..unlimited() };
+            let decoder = Decoder { profile, ..unlimited() };
             match decoder.decode(&bytes) {
                 Ok(Decoded::Complete { value, used }) => {
                     prop_assert!(used <= bytes.len());
@@ -162,7 +162,7 @@ proptest! {
                     }
                 }
                 Ok(Decoded::NeedMore { at_least }) => prop_assert!(at_least >= 1),
-                Err(e) => prop_assert!(e.offset <= bytes.len() && e.reply_code().0 >= 500),
+                Err(e) => prop_assert!(e.offset() <= bytes.len() && e.code().0 >= 500),
             }
         }
     }
@@ -182,7 +182,7 @@ proptest! {
         match unlimited().decode(wire) {
             Ok(Decoded::Complete { value, used }) => prop_assert_eq!(value.to_vec(), &wire[..used]),
             Ok(Decoded::NeedMore { at_least }) => prop_assert!(at_least >= 1),
-            Err(e) => prop_assert!(!e.kind_name().is_empty()),
+            Err(e) => prop_assert!(!e.kind().is_empty()),
         }
     }
 
@@ -193,7 +193,7 @@ proptest! {
     ) {
         let mut wire = Vec::new();
         for f in &frames {
-            f.write_to(&mut wire);
+            f.encode(&mut wire);
         }
         let mut cuts: Vec<usize> = cuts.iter().map(|c| c.index(wire.len() + 1)).collect();
         cuts.push(wire.len());

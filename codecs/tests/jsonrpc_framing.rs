@@ -203,7 +203,7 @@ fn content_length_header_errors() {
         Error::Header { .. }
     ));
     assert_eq!(kind(b"garbage\r\n").kind(), "frame-header");
-    assert_eq!(kind(b"garbage\r\n").jsonrpc_code(), None);
+    assert_eq!(kind(b"garbage\r\n").code(), None);
     // A declared body above the limit fails at the header, before any body byte arrives.
     let small = Limits {
         max_message: 100,
@@ -228,11 +228,11 @@ fn content_length_header_errors() {
 #[test]
 fn tokio_codecs_frame_and_encode() {
     use bytes::BytesMut;
-    use msgwire::jsonrpc::framing::{ContentLengthCodec, LinesCodec};
+    use msgwire::jsonrpc::framing::{ContentLengthCodec, NdjsonCodec};
     use tokio_util::codec::{Decoder, Encoder};
 
     let mut buf = BytesMut::new();
-    let mut lc = LinesCodec::default();
+    let mut lc = NdjsonCodec::default();
     lc.encode(&b"{\"a\":1}"[..], &mut buf).unwrap();
     buf.extend_from_slice(b"{\"b\"");
     assert_eq!(lc.decode(&mut buf).unwrap().unwrap(), &b"{\"a\":1}"[..]);

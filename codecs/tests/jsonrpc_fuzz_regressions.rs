@@ -6,7 +6,7 @@
 #![cfg(feature = "jsonrpc")]
 
 use msgwire::jsonrpc::framing::decode_line;
-use msgwire::jsonrpc::{Decoder, Error, Limits, Payload, Profile, PARSE_ERROR};
+use msgwire::jsonrpc::{Decoder, Error, ErrorCode, Limits, Payload, Profile};
 use msgwire::Decoded;
 
 const VECTORS: &str = include_str!("../../vectors/jsonrpc/fuzz-regressions.json");
@@ -39,7 +39,7 @@ fn assert_parse_error(input: &[u8], profile: Profile) {
     match decode(input, profile) {
         Err(e) => {
             assert_eq!(e.kind(), "parse-error", "{profile:?}: {e}");
-            assert_eq!(e.jsonrpc_code(), Some(PARSE_ERROR));
+            assert_eq!(e.code(), Some(ErrorCode::PARSE_ERROR));
         }
         Ok(p) => panic!("{profile:?} accepted {p:?}"),
     }

@@ -187,7 +187,7 @@ fn exchange(peer: &mut Peer) -> usize {
     expect(
         &mut correlator,
         &Id::number(1001),
-        Err(jsonrpc::METHOD_NOT_FOUND),
+        Err(jsonrpc::ErrorCode::METHOD_NOT_FOUND.0),
     );
     peer.send(&Payload::Batch(Batch::from_messages(&batch)).to_vec());
 

@@ -96,7 +96,7 @@ fn spec_server(req: &Request<'_>) -> Outcome<'static> {
                 .map_or(raw(&Value::Null), Raw::into_owned),
         ),
         _ => Outcome::Error(ErrorObject::new(
-            jsonrpc::METHOD_NOT_FOUND,
+            jsonrpc::ErrorCode::METHOD_NOT_FOUND,
             "Method not found",
         )),
     }

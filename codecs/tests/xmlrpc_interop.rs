@@ -13,7 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use msgwire::xmlrpc::{
-    decode_with, Base64, DateTime, Layout, Limits, Member, Message, MethodCall, Profile, Value,
+    decode_with, Base64, DateTime, FaultCode, Layout, Limits, Member, Message, MethodCall, Profile,
+    Value,
 };
 
 const SERVER: &str = r#"
@@ -312,7 +313,7 @@ fn python_simplexmlrpcserver() {
         "fail",
         vec![int(42), Value::string("custom <fault>")],
     ));
-    assert_eq!((code, text.as_str()), (42, "custom <fault>"));
+    assert_eq!((code, text.as_str()), (FaultCode(42), "custom <fault>"));
     let (code, text) = fault(call_layout(port, Layout::Compact, "no.such.method", vec![]));
     assert_eq!(code, 1);
     assert!(text.contains("not supported"), "{text}");

@@ -28,7 +28,7 @@ fn dispatch(req: &Request<'_>) -> Outcome<'static> {
         ));
     }
     Outcome::Error(ErrorObject::new(
-        jsonrpc::METHOD_NOT_FOUND,
+        jsonrpc::ErrorCode::METHOD_NOT_FOUND,
         "Method not found",
     ))
 }

@@ -39,7 +39,7 @@ fn conforming(mut s: TcpStream) {
             format!("server error. requested method {} not found", c.method),
         )),
         Ok(_) => Message::Fault(Fault::new(-32600, "server error. invalid xml-rpc")),
-        Err(e) => Message::Fault(Fault::new(e.fault_code(), e.to_string())),
+        Err(e) => Message::Fault(Fault::new(e.code(), e.to_string())),
     };
     respond(&mut s, "200 OK", &reply.to_vec());
 }

@@ -4,12 +4,15 @@
 #![no_main]
 use amq_protocol::frame::{parse_frame, AMQPFrame};
 use libfuzzer_sys::fuzz_target;
-use msgwire::amqp::{Frame, FrameDecoder, Limits, Profile};
+use msgwire::amqp::{Decoder, Frame, Limits, Profile};
 use msgwire::Decoded;
 
 fuzz_target!(|data: &[u8]| {
-    let ours = FrameDecoder {
-        limits: Limits { frame_max: 0, ..Limits::default() },
+    let ours = Decoder {
+        limits: Limits {
+            frame_max: 0,
+            ..Limits::default()
+        },
         profile: Profile::RabbitMq,
     }
     .decode(data);

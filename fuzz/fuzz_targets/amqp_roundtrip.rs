@@ -1,7 +1,7 @@
 //! Structured frames: encode → decode → equal, and the encoded length is exact.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::amqp::{FrameDecoder, Limits, Profile};
+use msgwire::amqp::{Decoder, Limits, Profile};
 use msgwire::Decoded;
 use msgwire_fuzz::amqp::ArbFrame;
 
@@ -10,8 +10,11 @@ fuzz_target!(|frame: ArbFrame| {
     let wire = frame.to_vec();
     assert_eq!(wire.len(), frame.encoded_len());
     // RabbitMQ's profile: the generated frames include the legacy access class.
-    let decoder = FrameDecoder {
-        limits: Limits { frame_max: 0, ..Limits::default() },
+    let decoder = Decoder {
+        limits: Limits {
+            frame_max: 0,
+            ..Limits::default()
+        },
         profile: Profile::RabbitMq,
     };
     match decoder.decode(&wire) {

@@ -2,19 +2,19 @@
 //! whole input yields.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::amqp::{FrameDecoder, Frames};
+use msgwire::amqp::{Decoder, Frames};
 use msgwire::Decoded;
 
 fuzz_target!(|input: (Vec<u8>, Vec<u8>)| {
     let (sizes, data) = input;
-    let decoder = FrameDecoder::default();
+    let decoder = Decoder::default();
     let mut whole_frames = Vec::new();
     let mut whole_error = None;
     let mut it = Frames::new(decoder, &data);
     for f in it.by_ref() {
         match f {
             Ok(f) => whole_frames.push(f.into_owned()),
-            Err(e) => whole_error = Some(e.kind),
+            Err(e) => whole_error = Some(e.detail().clone()),
         }
     }
     let mut buf = Vec::new();
@@ -30,7 +30,7 @@ fuzz_target!(|input: (Vec<u8>, Vec<u8>)| {
                 }
                 Ok(Decoded::NeedMore { .. }) => break,
                 Err(e) => {
-                    error = Some(e.kind);
+                    error = Some(e.detail().clone());
                     break 'feed;
                 }
             }

@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
             }
             (Err(Error::Parse { .. }), Err(_)) => {}
             (_, Err(e)) => panic!("we accepted the JSON text ({ours:?}), serde_json says {e}"),
-            (Err(Error::EmptyBatch), Ok(v)) => assert_eq!(v, &Value::Array(vec![])),
+            (Err(Error::EmptyBatch { .. }), Ok(v)) => assert_eq!(v, &Value::Array(vec![])),
             (Err(_), Ok(_)) => {}
             (Ok(Payload::Batch(b)), Ok(v)) => {
                 let items = v.as_array().expect("a batch is an array");

@@ -15,7 +15,9 @@ fuzz_target!(|data: &[u8]| {
                 assert!(matches!(scanned, Ok(Decoded::Complete { used: u, .. }) if u == used));
                 let again = value.to_vec();
                 assert_eq!(again.len(), value.encoded_len());
-                let Ok(Decoded::Complete { value: back, used }) = ValueRef::decode_with(&again, &limits, profile) else {
+                let Ok(Decoded::Complete { value: back, used }) =
+                    ValueRef::decode_with(&again, &limits, profile)
+                else {
                     panic!("re-encoded value does not decode")
                 };
                 assert_eq!(used, again.len());

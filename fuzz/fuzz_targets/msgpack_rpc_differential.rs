@@ -15,17 +15,19 @@ fuzz_target!(|data: &[u8]| {
     let theirs = rmpv::decode::read_value_ref(&mut rd);
     let their_used = data.len() - rd.len();
     // Lenient accepts every well-formed value (invalid UTF-8 kept): rmpv must too.
-    if let (Ok(Decoded::Complete { used, .. }), theirs) =
-        (ValueRef::decode_with(data, &Limits::default(), Profile::Lenient), &theirs)
-    {
+    if let (Ok(Decoded::Complete { used, .. }), theirs) = (
+        ValueRef::decode_with(data, &Limits::default(), Profile::Lenient),
+        &theirs,
+    ) {
         let Ok(_) = theirs else {
             panic!("rmpv rejects what msgwire accepts: {theirs:?}")
         };
         assert_eq!(used, their_used, "value length");
     }
-    if let (Ok(Decoded::Complete { value, .. }), Ok(v)) =
-        (ValueRef::decode_with(data, &Limits::default(), Profile::Strict), &theirs)
-    {
+    if let (Ok(Decoded::Complete { value, .. }), Ok(v)) = (
+        ValueRef::decode_with(data, &Limits::default(), Profile::Strict),
+        &theirs,
+    ) {
         if format!("{value:?}").contains("Timestamp") {
             return;
         }

@@ -43,7 +43,10 @@ fuzz_target!(|data: &[u8]| {
     match to_utf8(data, &limits) {
         Ok(std::borrow::Cow::Borrowed(b)) => assert_eq!(b, data),
         Ok(std::borrow::Cow::Owned(text)) => {
-            assert!(std::str::from_utf8(&text).is_ok(), "transcoded to invalid UTF-8");
+            assert!(
+                std::str::from_utf8(&text).is_ok(),
+                "transcoded to invalid UTF-8"
+            );
             for profile in PROFILES {
                 if let Ok(m) = decode_with(&text, profile, &limits) {
                     check_reencode(&m, profile);

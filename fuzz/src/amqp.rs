@@ -3,7 +3,11 @@
 use arbitrary::{Arbitrary, Result, Unstructured};
 use msgwire::amqp::*;
 
-fn field_val<'a>(u: &mut Unstructured<'a>, domain: Domain, depth: usize) -> Result<FieldVal<'static>> {
+fn field_val<'a>(
+    u: &mut Unstructured<'a>,
+    domain: Domain,
+    depth: usize,
+) -> Result<FieldVal<'static>> {
     Ok(match domain {
         Domain::Bit => FieldVal::Bit(u.arbitrary()?),
         Domain::Octet => FieldVal::Octet(u.arbitrary()?),
@@ -14,7 +18,9 @@ fn field_val<'a>(u: &mut Unstructured<'a>, domain: Domain, depth: usize) -> Resu
             let len = u.int_in_range(0..=255)?;
             FieldVal::ShortStr(ShortStr::new(u.bytes(len)?.to_vec()).unwrap_or_default())
         }
-        Domain::LongStr => FieldVal::LongStr(LongStr::new(u.arbitrary::<Vec<u8>>()?).unwrap_or_default()),
+        Domain::LongStr => {
+            FieldVal::LongStr(LongStr::new(u.arbitrary::<Vec<u8>>()?).unwrap_or_default())
+        }
         Domain::Table => FieldVal::Table(table(u, depth)?),
     })
 }
@@ -34,7 +40,10 @@ fn value(u: &mut Unstructured<'_>, depth: usize) -> Result<FieldValue<'static>> 
         9 => FieldValue::SpecI64(u.arbitrary()?),
         10 => FieldValue::F32(u.arbitrary()?),
         11 => FieldValue::F64(u.arbitrary()?),
-        12 => FieldValue::Decimal(Decimal { scale: u.arbitrary()?, value: u.arbitrary()? }),
+        12 => FieldValue::Decimal(Decimal {
+            scale: u.arbitrary()?,
+            value: u.arbitrary()?,
+        }),
         13 => FieldValue::LongStr(LongStr::new(u.arbitrary::<Vec<u8>>()?).unwrap_or_default()),
         14 => FieldValue::Bytes(LongStr::new(u.arbitrary::<Vec<u8>>()?).unwrap_or_default()),
         15 => FieldValue::Timestamp(u.arbitrary()?),
@@ -71,7 +80,9 @@ impl<'a> Arbitrary<'a> for ArbFrame {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         let channel: u16 = u.arbitrary()?;
         Ok(ArbFrame(match u.choose_index(5)? {
-            0 => Frame::ProtocolHeader(ProtocolHeader { octets: u.arbitrary()? }),
+            0 => Frame::ProtocolHeader(ProtocolHeader {
+                octets: u.arbitrary()?,
+            }),
             1 => {
                 let info = u.choose(METHODS)?;
                 let mut err = None;
@@ -105,11 +116,17 @@ impl<'a> Arbitrary<'a> for ArbFrame {
                 if let Some(e) = err {
                     return Err(e);
                 }
-                let mut header = ContentHeader::new(u.arbitrary()?, props.map_err(|_| arbitrary::Error::IncorrectFormat)?);
+                let mut header = ContentHeader::new(
+                    u.arbitrary()?,
+                    props.map_err(|_| arbitrary::Error::IncorrectFormat)?,
+                );
                 header.flag_words = u.int_in_range(1..=3)?;
                 Frame::Header { channel, header }
             }
-            3 => Frame::Body { channel, payload: Payload::Shared(u.arbitrary::<Vec<u8>>()?.into()) },
+            3 => Frame::Body {
+                channel,
+                payload: Payload::Shared(u.arbitrary::<Vec<u8>>()?.into()),
+            },
             _ => Frame::Heartbeat,
         }))
     }

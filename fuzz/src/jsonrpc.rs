@@ -126,7 +126,7 @@ fn message(u: &mut Unstructured<'_>) -> Result<(Message<'static>, bool)> {
             let v = json(u, 4)?;
             Outcome::Result(raw(u, &v)?)
         } else {
-            let mut e = ErrorObject::new(u.arbitrary()?, u.arbitrary::<String>()?);
+            let mut e = ErrorObject::new(u.arbitrary::<i64>()?, u.arbitrary::<String>()?);
             if u.arbitrary()? {
                 let v = json(u, 3)?;
                 e.data = Some(raw(u, &v)?);

@@ -2,8 +2,8 @@
 #![forbid(unsafe_code)]
 
 pub mod amqp;
-pub mod msgpack_rpc;
 pub mod jsonrpc;
+pub mod msgpack_rpc;
 pub mod xmlrpc;
 
 /// Splits `data` into chunks whose sizes come from `sizes` (each 1..=256, cycling), so a target
@@ -15,7 +15,9 @@ pub fn chunks<'a>(data: &'a [u8], sizes: &'a [u8]) -> impl Iterator<Item = &'a [
         if pos >= data.len() {
             return None;
         }
-        let size = sizes.get(i % sizes.len().max(1)).map_or(1, |s| *s as usize + 1);
+        let size = sizes
+            .get(i % sizes.len().max(1))
+            .map_or(1, |s| *s as usize + 1);
         i += 1;
         let end = (pos + size).min(data.len());
         let out = &data[pos..end];

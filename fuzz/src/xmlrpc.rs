@@ -96,7 +96,7 @@ impl<'a> Arbitrary<'a> for ArbMessage {
                 Message::Call(MethodCall::new(method, params))
             }
             1 => Message::Response(MethodResponse::new(value(u, 4)?)),
-            _ => Message::Fault(Fault::new(u.arbitrary()?, text(u)?)),
+            _ => Message::Fault(Fault::new(u.arbitrary::<i32>()?, text(u)?)),
         }))
     }
 }

@@ -294,14 +294,14 @@ mod tests {
     fn content_sequence_errors_carry_rabbitmq_codes() {
         let mut a = Assembler::default();
         let e = a.push(header(1)).unwrap_err();
-        assert_eq!((e.kind_name(), e.reply_code().0), ("unexpected-frame", 505));
+        assert_eq!((e.kind(), e.code().0), ("unexpected-frame", 505));
 
         let e = a.push(body(b"x")).unwrap_err();
-        assert_eq!((e.kind_name(), e.reply_code().0), ("unexpected-frame", 505));
+        assert_eq!((e.kind(), e.code().0), ("unexpected-frame", 505));
 
         a.push(publish()).unwrap();
         let e = a.push(publish()).unwrap_err();
-        assert_eq!((e.kind_name(), e.reply_code().0), ("unexpected-frame", 505));
+        assert_eq!((e.kind(), e.code().0), ("unexpected-frame", 505));
 
         a.push(publish()).unwrap();
         let mut h = ContentHeader::new(1, BasicProperties::default());
@@ -312,17 +312,17 @@ mod tests {
                 header: h,
             })
             .unwrap_err();
-        assert_eq!(e.kind, ErrorKind::HeaderWeight(1));
-        assert_eq!(e.reply_code().0, 505);
+        assert_eq!(*e.detail(), ErrorKind::HeaderWeight(1));
+        assert_eq!(e.code().0, 505);
 
         a.push(publish()).unwrap();
         a.push(header(2)).unwrap();
         let e = a.push(body(b"abc")).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::BodyTooLarge(1));
-        assert_eq!(e.reply_code().0, 501);
+        assert_eq!(*e.detail(), ErrorKind::BodyTooLarge(1));
+        assert_eq!(e.code().0, 501);
 
         let e = a.push(Frame::method(0, BasicQos::default())).unwrap_err();
-        assert_eq!((e.kind_name(), e.reply_code().0), ("channel-error", 504));
+        assert_eq!((e.kind(), e.code().0), ("channel-error", 504));
         assert!(a
             .push(Frame::method(0, ConnectionCloseOk::default()))
             .is_ok());
@@ -333,21 +333,21 @@ mod tests {
         });
         a.push(publish()).unwrap();
         let e = a.push(header(11)).unwrap_err();
-        assert_eq!(e.kind_name(), "body-limit");
-        assert_eq!(e.reply_code(), ReplyCode::CONTENT_TOO_LARGE);
+        assert_eq!(e.kind(), "body-limit");
+        assert_eq!(e.code(), ReplyCode::CONTENT_TOO_LARGE);
     }
 
     #[test]
     fn channel_tracking_reports_what_rabbitmq_reports() {
         let mut a = Assembler::default().track_channels();
         let e = a.push(Frame::method(2, BasicQos::default())).unwrap_err();
-        assert_eq!((e.kind_name(), e.reply_code().0), ("channel-error", 504));
+        assert_eq!((e.kind(), e.code().0), ("channel-error", 504));
         a.push(Frame::method(2, ChannelOpen::default())).unwrap();
         a.push(Frame::method(2, BasicQos::default())).unwrap();
         let e = a
             .push(Frame::method(2, ChannelOpen::default()))
             .unwrap_err();
-        assert_eq!(e.kind, ErrorKind::ChannelError("second channel.open"));
+        assert_eq!(*e.detail(), ErrorKind::ChannelError("second channel.open"));
         a.push(Frame::method(2, ChannelCloseOk::default())).unwrap();
         assert!(a.push(Frame::method(2, BasicQos::default())).is_err());
         // Without tracking, channel state is not the assembler's business.

@@ -4,23 +4,23 @@
 //! read buffer (`Payload::Shared`), so bodies are never copied.
 
 use bytes::BytesMut;
-use tokio_util::codec::{Decoder, Encoder};
+use tokio_util::codec::Encoder;
 
-use super::{Error, Frame, FrameDecoder};
+use super::{Decoder, Error, Frame};
 use crate::Decoded;
 
 /// Frames over a byte stream.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AmqpCodec {
     /// Limits and profile for decoding; set `limits.frame_max` after connection.tune-ok.
-    pub decoder: FrameDecoder,
+    pub decoder: Decoder,
 }
 
-/// An I/O error or a frame the decoder rejected (see [`Error::reply_code`] for what to tell
+/// An I/O error or a frame the decoder rejected (see [`Error::code`] for what to tell
 /// the peer).
 pub type CodecError = crate::CodecError<Error>;
 
-impl Decoder for AmqpCodec {
+impl tokio_util::codec::Decoder for AmqpCodec {
     type Item = Frame<'static>;
     type Error = CodecError;
 
@@ -47,7 +47,7 @@ impl Encoder<&Frame<'_>> for AmqpCodec {
 
     fn encode(&mut self, frame: &Frame<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
         dst.reserve(frame.encoded_len());
-        frame.write_to(dst);
+        frame.encode(dst);
         Ok(())
     }
 }
@@ -56,6 +56,7 @@ impl Encoder<&Frame<'_>> for AmqpCodec {
 mod tests {
     use super::*;
     use crate::amqp::{BasicAck, Payload};
+    use tokio_util::codec::Decoder as _;
 
     #[test]
     fn frames_pass_through_the_codec_and_bodies_share_the_buffer() {

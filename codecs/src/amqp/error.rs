@@ -55,35 +55,76 @@ impl fmt::Debug for ReplyCode {
     }
 }
 
+/// The number and, for a code the spec names, its name: `501 (frame-error)`.
 impl fmt::Display for ReplyCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 }
 
-/// A frame (or content sequence) that cannot be accepted.
+impl From<u16> for ReplyCode {
+    fn from(code: u16) -> Self {
+        ReplyCode(code)
+    }
+}
+
+impl From<ReplyCode> for u16 {
+    fn from(code: ReplyCode) -> u16 {
+        code.0
+    }
+}
+
+impl From<ReplyCode> for i64 {
+    fn from(code: ReplyCode) -> i64 {
+        code.0.into()
+    }
+}
+
+impl PartialEq<u16> for ReplyCode {
+    fn eq(&self, other: &u16) -> bool {
+        self.0 == *other
+    }
+}
+
+/// A frame (or content sequence) that cannot be accepted: where ([`offset`](Error::offset))
+/// and what ([`detail`](Error::detail), an [`ErrorKind`] to match on).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} at byte {offset}")]
+#[error("{detail} at byte {offset}")]
 pub struct Error {
-    /// Offset of the offending byte from the start of the input given to the decoder.
-    pub offset: usize,
-    /// What is wrong.
-    pub kind: ErrorKind,
+    offset: usize,
+    detail: ErrorKind,
 }
 
 impl Error {
-    pub(crate) fn new(offset: usize, kind: ErrorKind) -> Self {
-        Error { offset, kind }
+    /// An error at `offset` (in the input given to the decoder).
+    pub fn new(offset: usize, detail: ErrorKind) -> Self {
+        Error { offset, detail }
+    }
+
+    /// Offset of the offending byte from the start of the input given to the decoder.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Stable kebab-case name of the kind, as vectors name it (`"frame-end"`).
+    pub fn kind(&self) -> &'static str {
+        self.detail.kind()
     }
 
     /// The reply code a broker closes the connection with for this input.
-    pub fn reply_code(&self) -> ReplyCode {
-        self.kind.reply_code()
+    pub fn code(&self) -> ReplyCode {
+        self.detail.code()
     }
 
-    /// Stable kebab-case name of the kind, as vectors name it.
-    pub fn kind_name(&self) -> &'static str {
-        self.kind.name()
+    /// What is wrong, with its data.
+    pub fn detail(&self) -> &ErrorKind {
+        &self.detail
+    }
+
+    /// The same error with its offset moved `by` bytes later.
+    pub(crate) fn shifted(mut self, by: usize) -> Self {
+        self.offset += by;
+        self
     }
 }
 
@@ -135,8 +176,9 @@ pub enum ErrorKind {
         /// What was being read.
         expected: &'static str,
     },
-    /// Bytes left in a method or header payload after its last field.
-    #[error("{0} bytes after the last field")]
+    /// Bytes left in a method or header payload after its last field, or after the one
+    /// frame that [`decode`](super::decode) reads.
+    #[error("{0} trailing bytes")]
     TrailingData(usize),
     /// A class/method pair this codec does not know.
     #[error("unknown method {class_id}.{method_id}")]
@@ -194,7 +236,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The reply code a broker sends for this error.
-    pub fn reply_code(&self) -> ReplyCode {
+    pub fn code(&self) -> ReplyCode {
         use ErrorKind::*;
         match self {
             // RabbitMQ answers a garbage protocol header with its own header and closes; there
@@ -235,7 +277,7 @@ impl ErrorKind {
     }
 
     /// Stable kebab-case name, as vectors name it.
-    pub fn name(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         use ErrorKind::*;
         match self {
             BadProtocolHeader(_) => "bad-protocol-header",

@@ -56,9 +56,9 @@ macro_rules! string_type {
                 &self.0
             }
 
-            /// The octets as UTF-8, if they are.
-            pub fn as_str(&self) -> Result<&str, std::str::Utf8Error> {
-                std::str::from_utf8(&self.0)
+            /// The octets as text, if they are UTF-8.
+            pub fn as_str(&self) -> Option<&str> {
+                std::str::from_utf8(&self.0).ok()
             }
 
             /// Length in octets.
@@ -93,9 +93,22 @@ macro_rules! string_type {
         impl fmt::Debug for $name<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self.as_str() {
-                    Ok(s) => fmt::Debug::fmt(s, f),
-                    Err(_) => write!(f, "{:02x?}", &self.0[..]),
+                    Some(s) => fmt::Debug::fmt(s, f),
+                    None => write!(f, "{:02x?}", &self.0[..]),
                 }
+            }
+        }
+
+        /// The text; bytes that are not UTF-8 show as U+FFFD.
+        impl fmt::Display for $name<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&String::from_utf8_lossy(&self.0), f)
+            }
+        }
+
+        impl AsRef<[u8]> for $name<'_> {
+            fn as_ref(&self) -> &[u8] {
+                &self.0
             }
         }
 
@@ -306,7 +319,7 @@ pub(crate) trait Field<'a>: Sized {
     fn read(r: &mut FieldReader<'a>) -> Result<Self, Error>;
     fn write<B: BufMut>(&self, w: &mut FieldWriter<'_, B>);
     fn count(&self, l: &mut LenCounter);
-    fn as_ref(&self) -> FieldRef<'_>;
+    fn field_ref(&self) -> FieldRef<'_>;
     fn from_val(v: FieldVal<'a>) -> Option<Self>;
 }
 
@@ -326,7 +339,7 @@ impl<'a> Field<'a> for bool {
     fn count(&self, l: &mut LenCounter) {
         l.bit()
     }
-    fn as_ref(&self) -> FieldRef<'_> {
+    fn field_ref(&self) -> FieldRef<'_> {
         FieldRef::Bit(*self)
     }
     fn from_val(v: FieldVal<'a>) -> Option<Self> {
@@ -351,7 +364,7 @@ macro_rules! int_field {
             fn count(&self, l: &mut LenCounter) {
                 l.plain(std::mem::size_of::<$ty>())
             }
-            fn as_ref(&self) -> FieldRef<'_> {
+            fn field_ref(&self) -> FieldRef<'_> {
                 FieldRef::$domain(*self)
             }
             fn from_val(v: FieldVal<'a>) -> Option<Self> {
@@ -383,7 +396,7 @@ impl<'a> Field<'a> for ShortStr<'a> {
     fn count(&self, l: &mut LenCounter) {
         l.plain(1 + self.0.len())
     }
-    fn as_ref(&self) -> FieldRef<'_> {
+    fn field_ref(&self) -> FieldRef<'_> {
         FieldRef::ShortStr(self)
     }
     fn from_val(v: FieldVal<'a>) -> Option<Self> {
@@ -408,7 +421,7 @@ impl<'a> Field<'a> for LongStr<'a> {
     fn count(&self, l: &mut LenCounter) {
         l.plain(4 + self.0.len())
     }
-    fn as_ref(&self) -> FieldRef<'_> {
+    fn field_ref(&self) -> FieldRef<'_> {
         FieldRef::LongStr(self)
     }
     fn from_val(v: FieldVal<'a>) -> Option<Self> {
@@ -426,12 +439,12 @@ impl<'a> Field<'a> for FieldTable<'a> {
     }
     fn write<B: BufMut>(&self, w: &mut FieldWriter<'_, B>) {
         w.flush_bits();
-        self.write_to(w.buf);
+        self.encode(w.buf);
     }
     fn count(&self, l: &mut LenCounter) {
         l.plain(self.encoded_len())
     }
-    fn as_ref(&self) -> FieldRef<'_> {
+    fn field_ref(&self) -> FieldRef<'_> {
         FieldRef::Table(self)
     }
     fn from_val(v: FieldVal<'a>) -> Option<Self> {
@@ -531,9 +544,9 @@ mod tests {
         assert!(bool::read(&mut r).unwrap());
         assert!(!bool::read(&mut r).unwrap());
         let err = r.finish().unwrap_err();
-        assert_eq!(err.kind, ErrorKind::ReservedBits(0b100));
-        assert_eq!(err.offset, 0);
-        assert_eq!(err.reply_code().0, 502);
+        assert_eq!(*err.detail(), ErrorKind::ReservedBits(0b100));
+        assert_eq!(err.offset(), 0);
+        assert_eq!(err.code().0, 502);
 
         let mut r = reader(&bytes, Profile::RabbitMq);
         bool::read(&mut r).unwrap();
@@ -560,14 +573,14 @@ mod tests {
     fn long_string_declaring_4_gib_fails_without_allocating() {
         let mut r = reader(&[0xff, 0xff, 0xff, 0xff, 1], Profile::Strict);
         let err = LongStr::read(&mut r).unwrap_err();
-        assert_eq!(err.kind_name(), "truncated");
-        assert_eq!(err.reply_code().0, 501);
+        assert_eq!(err.kind(), "truncated");
+        assert_eq!(err.code().0, 501);
     }
 
     #[test]
     fn strings_keep_non_utf8_bytes() {
         let s = ShortStr::new(&[0xc3, 0x28][..]).unwrap();
-        assert!(s.as_str().is_err());
+        assert!(s.as_str().is_none());
         assert_eq!(s.as_bytes(), [0xc3, 0x28]);
         assert_eq!(
             ShortStr::new(vec![0u8; 256]).unwrap_err(),

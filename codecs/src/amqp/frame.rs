@@ -14,7 +14,7 @@ use crate::reader::Reader;
 use crate::Decoded;
 
 /// A body frame's payload: borrowed from the input, or a shared [`Bytes`] slice that can
-/// outlive the read buffer without a copy (see [`FrameDecoder::decode_shared`]).
+/// outlive the read buffer without a copy (see [`Decoder::decode_shared`]).
 #[derive(Debug, Clone)]
 pub enum Payload<'a> {
     /// Borrowed from the input.
@@ -123,7 +123,7 @@ impl<'a> Frame<'a> {
     }
 
     /// Writes the frame. The payload length is computed first, so nothing is patched.
-    pub fn write_to<B: BufMut>(&self, buf: &mut B) {
+    pub fn encode(&self, buf: &mut impl BufMut) {
         let (ty, channel) = match self {
             Frame::ProtocolHeader(h) => return buf.put_slice(&h.to_bytes()),
             Frame::Method { channel, .. } => (FrameType::METHOD, *channel),
@@ -135,8 +135,8 @@ impl<'a> Frame<'a> {
         buf.put_u16(channel);
         buf.put_u32(self.payload_len() as u32);
         match self {
-            Frame::Method { method, .. } => method.write_to(buf),
-            Frame::Header { header, .. } => header.write_to(buf),
+            Frame::Method { method, .. } => method.encode(buf),
+            Frame::Header { header, .. } => header.encode(buf),
             Frame::Body { payload, .. } => buf.put_slice(payload),
             Frame::ProtocolHeader(_) | Frame::Heartbeat => {}
         }
@@ -146,7 +146,7 @@ impl<'a> Frame<'a> {
     /// The frame's bytes, in one allocation of the exact size.
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.encoded_len());
-        self.write_to(&mut out);
+        self.encode(&mut out);
         out
     }
 
@@ -173,17 +173,17 @@ impl<'a> Frame<'a> {
 
 /// Decodes frames from the front of a buffer under the given limits and profile.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct FrameDecoder {
+pub struct Decoder {
     /// Limits enforced before buffering or walking.
     pub limits: Limits,
     /// How strictly to read.
     pub profile: Profile,
 }
 
-impl FrameDecoder {
+impl Decoder {
     /// A decoder with these limits and the strict profile.
     pub fn new(limits: Limits) -> Self {
-        FrameDecoder {
+        Decoder {
             limits,
             profile: Profile::Strict,
         }
@@ -321,9 +321,20 @@ fn decode_protocol_header<'a>(buf: &'a [u8]) -> Result<Decoded<Frame<'a>>, Error
     })
 }
 
-/// Decodes the frame at the front of `buf` with default limits and the strict profile.
-pub fn decode(buf: &[u8]) -> Result<Decoded<Frame<'_>>, Error> {
-    FrameDecoder::default().decode(buf)
+/// Decodes one whole frame (`input` holds exactly one frame, or the protocol header) with
+/// default limits and the strict profile. A stream is read with [`Decoder::decode`].
+pub fn decode(input: &[u8]) -> Result<Frame<'_>, Error> {
+    match Decoder::default().decode(input)? {
+        Decoded::Complete { value, used } if used == input.len() => Ok(value),
+        Decoded::Complete { used, .. } => Err(Error::new(
+            used,
+            ErrorKind::TrailingData(input.len() - used),
+        )),
+        Decoded::NeedMore { .. } => Err(Error::new(
+            input.len(),
+            ErrorKind::Truncated { expected: "frame" },
+        )),
+    }
 }
 
 /// Iterates over the whole frames at the front of a buffer (a capture, or what a read
@@ -331,7 +342,7 @@ pub fn decode(buf: &[u8]) -> Result<Decoded<Frame<'_>>, Error> {
 /// offsets are relative to the start of the whole buffer.
 #[derive(Debug, Clone)]
 pub struct Frames<'a> {
-    decoder: FrameDecoder,
+    decoder: Decoder,
     buf: &'a [u8],
     pos: usize,
     failed: bool,
@@ -339,7 +350,7 @@ pub struct Frames<'a> {
 
 impl<'a> Frames<'a> {
     /// Frames of `buf` under `decoder`.
-    pub fn new(decoder: FrameDecoder, buf: &'a [u8]) -> Self {
+    pub fn new(decoder: Decoder, buf: &'a [u8]) -> Self {
         Frames {
             decoder,
             buf,
@@ -371,10 +382,9 @@ impl<'a> Iterator for Frames<'a> {
                 Some(Ok(value))
             }
             Ok(Decoded::NeedMore { .. }) => None,
-            Err(mut e) => {
+            Err(e) => {
                 self.failed = true;
-                e.offset += self.pos;
-                Some(Err(e))
+                Some(Err(e.shifted(self.pos)))
             }
         }
     }

@@ -251,7 +251,7 @@ macro_rules! amqp_methods {
             }
 
             /// Writes the method payload: class id, method id, fields.
-            pub fn write_to<B: bytes::BufMut>(&self, buf: &mut B) {
+            pub fn encode(&self, buf: &mut impl bytes::BufMut) {
                 #[allow(unused_imports)]
                 use $crate::amqp::field::Field;
                 let id = self.id();
@@ -270,7 +270,7 @@ macro_rules! amqp_methods {
                 use $crate::amqp::field::Field;
                 let _ = &f;
                 match self {
-                    $(Method::$ty(_m) => { $(f(field_name!($field), _m.$field.as_ref());)* })*
+                    $(Method::$ty(_m) => { $(f(field_name!($field), _m.$field.field_ref());)* })*
                 }
             }
 

@@ -2,14 +2,14 @@
 //!
 //! A pure codec: bytes in, borrowed frames out; frames in, bytes out. No I/O.
 //!
-//! - [`FrameDecoder::decode`] reads one frame (or the protocol header) from the front of a
+//! - [`Decoder::decode`] reads one frame (or the protocol header) from the front of a
 //!   buffer: [`Decoded::Complete`](crate::Decoded) with the bytes used,
 //!   [`Decoded::NeedMore`](crate::Decoded) with a lower bound, or an [`Error`] carrying the
 //!   reply code a broker would close the connection with ([`Error::reply_code`]).
 //! - [`Frame`] borrows from the input: strings are [`ShortStr`]/[`LongStr`] views that keep
 //!   non-UTF-8 bytes exactly, field tables are validated once and then walked lazily
 //!   ([`FieldTable::iter`]), body payloads are slices (or shared [`bytes::Bytes`] with
-//!   [`FrameDecoder::decode_shared`]). Every borrowed type has `into_owned()`.
+//!   [`Decoder::decode_shared`]). Every borrowed type has `into_owned()`.
 //! - Every method of 0-9-1 and RabbitMQ's extensions comes from one declarative table
 //!   (`spec.rs`) through one macro (`methods.rs`): the structs, [`Method`], [`MethodId`]
 //!   constants, [`METHODS`], encode, decode and generic field access.
@@ -39,14 +39,15 @@
 //! ];
 //! let mut wire = Vec::new();
 //! for f in &frames {
-//!     f.write_to(&mut wire);
+//!     f.encode(&mut wire);
 //! }
 //!
 //! // Decode the stream, one frame at a time, as bytes arrive.
+//! let decoder = amqp::Decoder::default();
 //! let mut pos = 0;
 //! let mut decoded = Vec::new();
 //! while pos < wire.len() {
-//!     match amqp::decode(&wire[pos..]).unwrap() {
+//!     match decoder.decode(&wire[pos..]).unwrap() {
 //!         Decoded::Complete { value, used } => { decoded.push(value); pos += used; }
 //!         Decoded::NeedMore { at_least } => unreachable!("read {at_least} more bytes"),
 //!     }
@@ -70,7 +71,7 @@ mod table;
 pub use assemble::{Assembled, Assembler, Message};
 pub use error::{Error, ErrorKind, ReplyCode};
 pub use field::{Domain, FieldRef, FieldVal, LongStr, ShortStr, TooLong};
-pub use frame::{decode, Frame, FrameDecoder, Frames, Payload};
+pub use frame::{decode, Decoder, Frame, Frames, Payload};
 pub use head::{
     FrameType, ProtocolHeader, ProtocolVersion, FRAME_END, FRAME_HEAD_LEN, FRAME_OVERHEAD,
     PROTOCOL_MAGIC,

@@ -52,7 +52,7 @@ macro_rules! basic_properties {
 
             /// Calls `f` with each present property's name and value, in flag order.
             pub fn visit(&self, f: &mut dyn FnMut(&'static str, FieldRef<'_>)) {
-                $(if let Some(v) = &self.$field { f($name, v.as_ref()); })*
+                $(if let Some(v) = &self.$field { f($name, v.field_ref()); })*
             }
 
             /// Builds properties from values that `get` supplies by name (`None` = absent).
@@ -175,7 +175,7 @@ impl<'a> ContentHeader<'a> {
     }
 
     /// Writes the header payload.
-    pub fn write_to<B: BufMut>(&self, buf: &mut B) {
+    pub fn encode(&self, buf: &mut impl BufMut) {
         buf.put_u16(self.class_id.0);
         buf.put_u16(self.weight);
         buf.put_u64(self.body_size);

@@ -205,7 +205,7 @@ impl<'a> FieldValue<'a> {
     }
 
     /// Writes the tag and the value.
-    pub fn write_to<B: BufMut>(&self, buf: &mut B) {
+    pub fn encode(&self, buf: &mut impl BufMut) {
         use FieldValue::*;
         buf.put_u8(self.tag());
         match self {
@@ -227,8 +227,8 @@ impl<'a> FieldValue<'a> {
                 buf.put_u32(s.len() as u32);
                 buf.put_slice(s.as_bytes());
             }
-            Array(a) => a.write_to(buf),
-            Table(t) => t.write_to(buf),
+            Array(a) => a.encode(buf),
+            Table(t) => t.encode(buf),
             Timestamp(v) => buf.put_u64(*v),
             Void => {}
         }
@@ -334,7 +334,7 @@ macro_rules! container {
             }
 
             /// Writes the length prefix and the entries.
-            pub fn write_to<B: BufMut>(&self, buf: &mut B) {
+            pub fn encode(&self, buf: &mut impl BufMut) {
                 buf.put_u32(self.raw.len() as u32);
                 buf.put_slice(&self.raw);
             }
@@ -443,7 +443,7 @@ impl<'a> FieldArray<'a> {
     ) -> FieldArray<'static> {
         let mut raw = Vec::new();
         for v in values {
-            v.write_to(&mut raw);
+            v.encode(&mut raw);
         }
         FieldArray {
             raw: Cow::Owned(raw),
@@ -473,7 +473,7 @@ impl TableBuilder {
         }
         self.raw.put_u8(name.len() as u8);
         self.raw.put_slice(name);
-        value.write_to(&mut self.raw);
+        value.encode(&mut self.raw);
         Ok(self)
     }
 
@@ -545,7 +545,7 @@ mod tests {
     fn every_tag_round_trips_in_order_with_duplicates() {
         let table = every_type();
         let mut wire = Vec::new();
-        table.write_to(&mut wire);
+        table.encode(&mut wire);
         assert_eq!(wire.len(), table.encoded_len());
 
         let mut r = Reader::new(&wire, 0);
@@ -571,7 +571,7 @@ mod tests {
         // Each value's encoded length agrees with what it writes.
         for (_, v) in decoded.iter() {
             let mut out = Vec::new();
-            v.write_to(&mut out);
+            v.encode(&mut out);
             assert_eq!(out.len(), v.encoded_len(), "{v:?}");
         }
     }
@@ -580,7 +580,7 @@ mod tests {
     fn decoded_values_borrow_from_the_input() {
         let table = every_type();
         let mut wire = Vec::new();
-        table.write_to(&mut wire);
+        table.encode(&mut wire);
         let mut r = Reader::new(&wire, 0);
         let decoded = FieldTable::read(&mut r, &Limits::default()).unwrap();
         let range = wire.as_ptr_range();
@@ -596,9 +596,9 @@ mod tests {
         // table length 3: name "k", tag 'Z'
         let wire = [0, 0, 0, 3, 1, b'k', b'Z'];
         let err = FieldTable::read(&mut Reader::new(&wire, 0), &Limits::default()).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::UnknownFieldType(b'Z'));
-        assert_eq!(err.offset, 6);
-        assert_eq!(err.reply_code().0, 502);
+        assert_eq!(*err.detail(), ErrorKind::UnknownFieldType(b'Z'));
+        assert_eq!(err.offset(), 6);
+        assert_eq!(err.code().0, 502);
     }
 
     #[test]
@@ -615,7 +615,7 @@ mod tests {
         let wire = [0, 0, 0, 7, 1, b'k', b'S', 0, 0, 3, 0xe8];
         let err = FieldTable::read(&mut Reader::new(&wire, 0), &Limits::default()).unwrap_err();
         assert_eq!(
-            err.kind,
+            *err.detail(),
             ErrorKind::Truncated {
                 expected: "long string"
             }
@@ -623,8 +623,8 @@ mod tests {
         // Table length beyond the input.
         let wire = [0, 0, 0, 9, 1, b'k'];
         let err = FieldTable::read(&mut Reader::new(&wire, 0), &Limits::default()).unwrap_err();
-        assert_eq!(err.offset, 4);
-        assert_eq!(err.kind_name(), "truncated");
+        assert_eq!(err.offset(), 4);
+        assert_eq!(err.kind(), "truncated");
     }
 
     #[test]
@@ -645,10 +645,10 @@ mod tests {
         // 3 nested tables inside the top one: depth 4, allowed.
         assert!(FieldTable::read(&mut Reader::new(&nest(3), 0), &limits).is_ok());
         let err = FieldTable::read(&mut Reader::new(&nest(4), 0), &limits).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::TableTooDeep(4));
+        assert_eq!(*err.detail(), ErrorKind::TableTooDeep(4));
         // Far deeper than any stack could take, still a plain error.
         let err =
             FieldTable::read(&mut Reader::new(&nest(100_000), 0), &Limits::default()).unwrap_err();
-        assert_eq!(err.kind_name(), "table-too-deep");
+        assert_eq!(err.kind(), "table-too-deep");
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use bytes::BufMut;
 
-use super::error::{Error, Problem, INVALID_REQUEST, PARSE_ERROR};
+use super::error::{Error, ErrorCode, Problem};
 use super::id::{Id, IdKind};
 use super::message::{Batch, ErrorObject, Message, Outcome, Payload, Raw, Request, Response};
 use super::Decoder;
@@ -66,7 +66,10 @@ pub(crate) fn serve_with<'a>(decoder: &Decoder, input: &'a [u8]) -> Incoming<'a>
 pub fn error_reply(e: &Error) -> Response<'static> {
     Response::error(
         Id::NULL,
-        ErrorObject::new(e.jsonrpc_code().unwrap_or(PARSE_ERROR), e.jsonrpc_message()),
+        ErrorObject::new(
+            e.code().unwrap_or(ErrorCode::PARSE_ERROR),
+            e.jsonrpc_message(),
+        ),
     )
 }
 
@@ -74,7 +77,7 @@ pub fn error_reply(e: &Error) -> Response<'static> {
 fn not_a_request() -> Response<'static> {
     Response::error(
         Id::NULL,
-        ErrorObject::new(INVALID_REQUEST, "Invalid Request"),
+        ErrorObject::new(ErrorCode::INVALID_REQUEST, "Invalid Request"),
     )
 }
 

@@ -6,16 +6,66 @@
 
 use super::id::Id;
 
-/// JSON-RPC 2.0 §5.1: "Invalid JSON was received by the server."
-pub const PARSE_ERROR: i64 = -32700;
-/// JSON-RPC 2.0 §5.1: "The JSON sent is not a valid Request object."
-pub const INVALID_REQUEST: i64 = -32600;
-/// JSON-RPC 2.0 §5.1: "The method does not exist / is not available."
-pub const METHOD_NOT_FOUND: i64 = -32601;
-/// JSON-RPC 2.0 §5.1: "Invalid method parameter(s)."
-pub const INVALID_PARAMS: i64 = -32602;
-/// JSON-RPC 2.0 §5.1: "Internal JSON-RPC error."
-pub const INTERNAL_ERROR: i64 = -32603;
+/// A JSON-RPC error code (the `code` member of an error object): an open newtype with the
+/// spec's named codes as constants. `Display` prints the number and, for a code the spec
+/// names, its message (`-32700 (Parse error)`); `i64::from(code)` is the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ErrorCode(pub i64);
+
+impl ErrorCode {
+    /// JSON-RPC 2.0 §5.1: "Invalid JSON was received by the server."
+    pub const PARSE_ERROR: ErrorCode = ErrorCode(-32700);
+    /// JSON-RPC 2.0 §5.1: "The JSON sent is not a valid Request object."
+    pub const INVALID_REQUEST: ErrorCode = ErrorCode(-32600);
+    /// JSON-RPC 2.0 §5.1: "The method does not exist / is not available."
+    pub const METHOD_NOT_FOUND: ErrorCode = ErrorCode(-32601);
+    /// JSON-RPC 2.0 §5.1: "Invalid method parameter(s)."
+    pub const INVALID_PARAMS: ErrorCode = ErrorCode(-32602);
+    /// JSON-RPC 2.0 §5.1: "Internal JSON-RPC error."
+    pub const INTERNAL_ERROR: ErrorCode = ErrorCode(-32603);
+
+    /// The spec's message for a code it names (`"Parse error"`, `"Invalid Request"`,
+    /// `"Method not found"`, `"Invalid params"`, `"Internal error"`; `"Server error"` for the
+    /// reserved range -32000 to -32099).
+    pub fn message(self) -> Option<&'static str> {
+        Some(match self.0 {
+            -32700 => "Parse error",
+            -32600 => "Invalid Request",
+            -32601 => "Method not found",
+            -32602 => "Invalid params",
+            -32603 => "Internal error",
+            -32099..=-32000 => "Server error",
+            _ => return None,
+        })
+    }
+}
+
+impl core::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.message() {
+            Some(m) => write!(f, "{} ({m})", self.0),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl From<i64> for ErrorCode {
+    fn from(code: i64) -> Self {
+        ErrorCode(code)
+    }
+}
+
+impl From<ErrorCode> for i64 {
+    fn from(code: ErrorCode) -> i64 {
+        code.0
+    }
+}
+
+impl PartialEq<i64> for ErrorCode {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
 
 /// Why a JSON value is not a valid JSON-RPC message (all answered with `-32600`).
 #[non_exhaustive]
@@ -127,11 +177,16 @@ pub enum Error {
         id: Option<Id<'static>>,
     },
     /// `[]`: JSON-RPC 2.0 §6 answers one `-32600` error object.
-    #[error("empty batch")]
-    EmptyBatch,
+    #[error("empty batch at byte {offset}")]
+    EmptyBatch {
+        /// Offset of the `[`.
+        offset: usize,
+    },
     /// More items than [`Limits::max_batch`](super::Limits::max_batch): answered with `-32600`.
-    #[error("batch longer than {limit} items")]
+    #[error("batch longer than {limit} items at byte {offset}")]
     BatchTooLong {
+        /// Offset of the `[`.
+        offset: usize,
         /// The configured limit.
         limit: usize,
     },
@@ -153,42 +208,60 @@ impl Error {
             Error::TooDeep { .. } => "too-deep",
             Error::TooLarge { .. } => "too-large",
             Error::Invalid { problem, .. } => problem.kind(),
-            Error::EmptyBatch => "empty-batch",
+            Error::EmptyBatch { .. } => "empty-batch",
             Error::BatchTooLong { .. } => "batch-too-long",
             Error::Header { .. } => "frame-header",
         }
     }
 
-    /// The JSON-RPC error code a server answers with, `None` for framing errors.
-    pub fn jsonrpc_code(&self) -> Option<i64> {
+    /// The JSON-RPC error code a server answers with, `None` for framing errors (a bad
+    /// `Content-Length` header: a server cannot answer inside a stream it cannot frame).
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Error::Parse { .. } | Error::TooDeep { .. } | Error::TooLarge { .. } => {
-                Some(PARSE_ERROR)
+                Some(ErrorCode::PARSE_ERROR)
             }
-            Error::Invalid { .. } | Error::EmptyBatch | Error::BatchTooLong { .. } => {
-                Some(INVALID_REQUEST)
+            Error::Invalid { .. } | Error::EmptyBatch { .. } | Error::BatchTooLong { .. } => {
+                Some(ErrorCode::INVALID_REQUEST)
             }
             Error::Header { .. } => None,
         }
     }
 
-    /// Byte offset in the input, where known.
-    pub fn offset(&self) -> Option<usize> {
+    /// Byte offset in the input where the problem was found (for `TooLarge`, the limit: the
+    /// first byte that did not fit).
+    pub fn offset(&self) -> usize {
         match self {
             Error::Parse { offset, .. }
             | Error::TooDeep { offset, .. }
             | Error::Invalid { offset, .. }
-            | Error::Header { offset, .. } => Some(*offset),
-            Error::TooLarge { .. } | Error::EmptyBatch | Error::BatchTooLong { .. } => None,
+            | Error::Header { offset, .. }
+            | Error::EmptyBatch { offset }
+            | Error::BatchTooLong { offset, .. } => *offset,
+            Error::TooLarge { limit, .. } => *limit,
         }
     }
 
     /// The spec's message for this error's code (`"Parse error"`, `"Invalid Request"`).
     pub fn jsonrpc_message(&self) -> &'static str {
-        match self.jsonrpc_code() {
-            Some(PARSE_ERROR) => "Parse error",
-            Some(_) => "Invalid Request",
-            None => "Parse error",
+        self.code()
+            .and_then(ErrorCode::message)
+            .unwrap_or("Parse error")
+    }
+
+    /// The same error with its offset moved `by` bytes later (an error found in a frame body,
+    /// reported at its offset in the whole stream).
+    #[allow(dead_code)] // used by the framed decoder
+    pub(crate) fn shifted(mut self, by: usize) -> Self {
+        match &mut self {
+            Error::Parse { offset, .. }
+            | Error::TooDeep { offset, .. }
+            | Error::Invalid { offset, .. }
+            | Error::Header { offset, .. }
+            | Error::EmptyBatch { offset }
+            | Error::BatchTooLong { offset, .. } => *offset += by,
+            Error::TooLarge { .. } => {}
         }
+        self
     }
 }

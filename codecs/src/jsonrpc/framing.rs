@@ -221,7 +221,7 @@ pub fn encode_content_length(body: &[u8], dst: &mut impl BufMut) {
 }
 
 #[cfg(feature = "tokio")]
-pub use codec::{CodecError, ContentLengthCodec, LinesCodec};
+pub use codec::{CodecError, ContentLengthCodec, NdjsonCodec};
 
 #[cfg(feature = "tokio")]
 mod codec {
@@ -257,14 +257,14 @@ mod codec {
 
     /// Newline-delimited JSON.
     #[derive(Debug, Clone, Default)]
-    pub struct LinesCodec {
+    pub struct NdjsonCodec {
         /// Limits (`max_message` bounds a line).
         pub limits: Limits,
         /// How far the buffered, unfinished line has been searched.
         lines: super::LineDecoder,
     }
 
-    impl LinesCodec {
+    impl NdjsonCodec {
         /// A codec with these limits.
         pub fn new(limits: Limits) -> Self {
             Self {
@@ -274,7 +274,7 @@ mod codec {
         }
     }
 
-    impl Decoder for LinesCodec {
+    impl Decoder for NdjsonCodec {
         type Item = Bytes;
         type Error = CodecError;
         fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>, CodecError> {
@@ -283,7 +283,7 @@ mod codec {
         }
     }
 
-    impl Encoder<&[u8]> for LinesCodec {
+    impl Encoder<&[u8]> for NdjsonCodec {
         type Error = CodecError;
         fn encode(&mut self, item: &[u8], dst: &mut BytesMut) -> Result<(), CodecError> {
             super::encode_line(item, dst);

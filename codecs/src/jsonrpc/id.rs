@@ -66,10 +66,7 @@ impl<'a> Id<'a> {
 
     /// An integer id.
     pub fn number(n: i64) -> Id<'static> {
-        Id {
-            raw: Cow::Owned(n.to_string()),
-            kind: IdKind::Number,
-        }
+        Id::from(n)
     }
 
     /// A string id (escaped as JSON requires).
@@ -150,5 +147,34 @@ impl<'a> Id<'a> {
 impl core::fmt::Display for Id<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&self.raw)
+    }
+}
+
+macro_rules! id_from_int {
+    ($($t:ty)*) => {$(
+        impl From<$t> for Id<'static> {
+            /// A number id: `Id::from(1)`.
+            fn from(n: $t) -> Self {
+                Id {
+                    raw: Cow::Owned(n.to_string()),
+                    kind: IdKind::Number,
+                }
+            }
+        }
+    )*};
+}
+id_from_int!(i8 i16 i32 i64 u8 u16 u32 u64);
+
+impl From<&str> for Id<'static> {
+    /// A string id, escaped as JSON requires: `Id::from("x")`.
+    fn from(s: &str) -> Self {
+        Id::string(s)
+    }
+}
+
+impl From<String> for Id<'static> {
+    /// A string id, escaped as JSON requires.
+    fn from(s: String) -> Self {
+        Id::string(&s)
     }
 }

@@ -206,9 +206,9 @@ impl<'a> Request<'a> {
 
 impl<'a> ErrorObject<'a> {
     /// An error object without data.
-    pub fn new(code: i64, message: impl Into<Cow<'a, str>>) -> Self {
+    pub fn new(code: impl Into<i64>, message: impl Into<Cow<'a, str>>) -> Self {
         ErrorObject {
-            code,
+            code: code.into(),
             message: message.into(),
             data: None,
         }
@@ -557,11 +557,14 @@ fn decode_batch<'a>(
         .map_err(|e| parse_error(input, &e))?;
     if over {
         return Err(Error::BatchTooLong {
+            offset: leading_ws(input),
             limit: limits.max_batch,
         });
     }
     if raws.is_empty() {
-        return Err(Error::EmptyBatch);
+        return Err(Error::EmptyBatch {
+            offset: leading_ws(input),
+        });
     }
     let base = input.as_ptr() as usize;
     let items = raws
@@ -829,4 +832,12 @@ fn decode_error_object(raw: &RawValue, strict: bool) -> Result<ErrorObject<'_>, 
         message: text::unquote(message),
         data: s.data.map(borrowed),
     })
+}
+
+/// How many JSON whitespace bytes precede the value in `input`.
+fn leading_ws(input: &[u8]) -> usize {
+    input
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .count()
 }

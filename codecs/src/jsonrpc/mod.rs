@@ -34,9 +34,9 @@
 //!     match &*req.method {
 //!         "subtract" => match req.params_as::<(i64, i64)>() {
 //!             Ok((a, b)) => Outcome::Result(Raw::from(serde_json::value::to_raw_value(&(a - b)).unwrap())),
-//!             Err(_) => Outcome::Error(ErrorObject::new(jsonrpc::INVALID_PARAMS, "Invalid params")),
+//!             Err(_) => Outcome::Error(ErrorObject::new(jsonrpc::ErrorCode::INVALID_PARAMS, "Invalid params")),
 //!         },
-//!         _ => Outcome::Error(ErrorObject::new(jsonrpc::METHOD_NOT_FOUND, "Method not found")),
+//!         _ => Outcome::Error(ErrorObject::new(jsonrpc::ErrorCode::METHOD_NOT_FOUND, "Method not found")),
 //!     }
 //! }
 //!
@@ -86,9 +86,7 @@ mod text;
 pub use batch::{
     error_reply, serve, BatchPlan, Correlator, Incoming, Item, ReplyBuilder, Resolution,
 };
-pub use error::{
-    Error, Problem, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR,
-};
+pub use error::{Error, ErrorCode, Problem};
 pub use id::{Id, IdKind};
 pub use message::{Batch, ErrorObject, Message, Outcome, Payload, Raw, Request, Response};
 

@@ -24,7 +24,10 @@ fn dispatch(req: &Request<'_>) -> Outcome<'static> {
             } else if let Ok(n) = req.params_as::<Named>() {
                 ok((n.minuend - n.subtrahend).into())
             } else {
-                Outcome::Error(ErrorObject::new(INVALID_PARAMS, "Invalid params"))
+                Outcome::Error(ErrorObject::new(
+                    ErrorCode::INVALID_PARAMS,
+                    "Invalid params",
+                ))
             }
         }
         "sum" => ok(req
@@ -35,7 +38,10 @@ fn dispatch(req: &Request<'_>) -> Outcome<'static> {
             .into()),
         "get_data" => ok(serde_json::json!(["hello", 5])),
         "update" | "notify_hello" | "notify_sum" => ok(serde_json::Value::Null),
-        _ => Outcome::Error(ErrorObject::new(METHOD_NOT_FOUND, "Method not found")),
+        _ => Outcome::Error(ErrorObject::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            "Method not found",
+        )),
     }
 }
 
@@ -101,7 +107,7 @@ fn spec_invalid_json() {
     assert_eq!(reply(input).unwrap(), PARSE);
     let err = decode(input.as_bytes()).unwrap_err();
     assert_eq!(err.kind(), "parse-error");
-    assert_eq!(err.jsonrpc_code(), Some(-32700));
+    assert_eq!(err.code(), Some(ErrorCode(-32700)));
     // serde_json stops at the `p` of `params`, which it reads as the end of the method string.
     assert!(matches!(err, Error::Parse { offset: 39, .. }), "{err:?}");
 }
@@ -123,7 +129,7 @@ fn spec_invalid_request() {
         }
     );
     assert_eq!(err.kind(), "member-type");
-    assert_eq!(err.jsonrpc_code(), Some(-32600));
+    assert_eq!(err.code(), Some(ErrorCode(-32600)));
 }
 
 #[test]
@@ -138,7 +144,7 @@ fn spec_batch_invalid_json() {
 #[test]
 fn spec_empty_batch() {
     assert_eq!(reply("[]").unwrap(), INVALID);
-    assert_eq!(decode(b"[]").unwrap_err(), Error::EmptyBatch);
+    assert_eq!(decode(b"[]").unwrap_err(), Error::EmptyBatch { offset: 0 });
     assert_eq!(decode(b" [ ] ").unwrap_err().kind(), "empty-batch");
 }
 
@@ -162,9 +168,9 @@ fn spec_invalid_batch_of_three() {
             .map(|e| (e.kind(), e.offset()))
             .collect::<Vec<_>>(),
         [
-            ("not-an-object", Some(1)),
-            ("not-an-object", Some(3)),
-            ("not-an-object", Some(5))
+            ("not-an-object", 1),
+            ("not-an-object", 3),
+            ("not-an-object", 5)
         ]
     );
 }
@@ -297,8 +303,8 @@ fn every_invalid_request_kind() {
     for (input, want) in cases {
         let err = problem(input, Profile::Strict).unwrap_err();
         assert_eq!(err.kind(), want, "{input}");
-        assert_eq!(err.jsonrpc_code(), Some(INVALID_REQUEST), "{input}");
-        assert_eq!(err.offset(), Some(0), "{input}");
+        assert_eq!(err.code(), Some(ErrorCode::INVALID_REQUEST), "{input}");
+        assert_eq!(err.offset(), 0, "{input}");
     }
 }
 
@@ -493,7 +499,7 @@ fn limits_are_enforced_before_work() {
             limit: 128
         }
     );
-    assert_eq!(err.jsonrpc_code(), Some(PARSE_ERROR));
+    assert_eq!(err.code(), Some(ErrorCode::PARSE_ERROR));
     assert!(t.elapsed() < std::time::Duration::from_secs(1));
     assert_eq!(reply(&deep).unwrap(), PARSE);
     // Deep params are caught too (serde_json does not bound RawValue depth).
@@ -513,7 +519,10 @@ fn limits_are_enforced_before_work() {
     };
     assert_eq!(
         small.decode(b"[1,2,3]").unwrap_err(),
-        Error::BatchTooLong { limit: 2 }
+        Error::BatchTooLong {
+            offset: 0,
+            limit: 2
+        }
     );
     assert_eq!(small.decode(b"[1,2,3,}").unwrap_err().kind(), "parse-error");
     assert!(small.decode(b"[1,2]").is_ok());

@@ -1,6 +1,7 @@
 //! Typed decode errors. Each kind has a stable kebab-case name ([`Error::kind`]) that golden
 //! vectors use. MessagePack-RPC defines no error codes of its own (an error is any value the
-//! server puts in the response's error slot), so there is no code accessor.
+//! server puts in the response's error slot), so [`Error::code`] is always `None`, of a type
+//! that has no value.
 
 /// Why a MessagePack value or MessagePack-RPC message was rejected.
 ///
@@ -88,6 +89,36 @@ impl Error {
             Error::Params { .. } => "params",
             Error::ErrorAndResult { .. } => "error-and-result",
         }
+    }
+
+    /// The protocol's code for this error: MessagePack-RPC defines none, so this is always
+    /// `None` (its type, `Option<Infallible>`, says so). It exists so that every codec's error
+    /// has `offset()`, `kind()` and `code()`.
+    pub fn code(&self) -> Option<std::convert::Infallible> {
+        None
+    }
+
+    /// The same error with its offset moved `by` bytes later.
+    #[allow(dead_code)]
+    pub(crate) fn shifted(mut self, by: usize) -> Self {
+        match &mut self {
+            Error::ReservedByte { offset }
+            | Error::InvalidUtf8 { offset }
+            | Error::InvalidTimestamp { offset, .. }
+            | Error::DepthLimit { offset, .. }
+            | Error::ElementLimit { offset, .. }
+            | Error::SizeLimit { offset, .. }
+            | Error::Truncated { offset, .. }
+            | Error::TrailingBytes { offset, .. }
+            | Error::MessageNotArray { offset, .. }
+            | Error::MessageType { offset, .. }
+            | Error::MessageLength { offset, .. }
+            | Error::MsgId { offset, .. }
+            | Error::Method { offset, .. }
+            | Error::Params { offset, .. }
+            | Error::ErrorAndResult { offset } => *offset += by,
+        }
+        self
     }
 
     /// The byte offset (in the decoder's input) where the problem was found.

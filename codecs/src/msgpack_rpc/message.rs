@@ -66,6 +66,31 @@ impl<'a> Method<'a> {
     }
 }
 
+/// The name; bytes that are not UTF-8 show as U+FFFD.
+impl std::fmt::Display for Method<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&String::from_utf8_lossy(self.as_bytes()), f)
+    }
+}
+
+impl AsRef<[u8]> for Method<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl PartialEq<str> for Method<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for Method<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
 impl<'a> From<&'a str> for Method<'a> {
     fn from(s: &'a str) -> Self {
         Method::Str(Cow::Borrowed(s))

@@ -2,16 +2,80 @@
 //!
 //! XML-RPC itself defines no error codes for malformed documents; the widely implemented
 //! "Specification for Fault Code Interoperability" (xmlrpc-epi, 2001) does, and servers answer
-//! a bad request with a fault carrying one of them. [`Error::fault_code`] returns that code.
+//! a bad request with a fault carrying one of them. [`Error::code`] returns that code.
 
-/// Fault code for a document that is not well-formed XML (fault-code interop spec).
-pub const PARSE_ERROR: i32 = -32700;
-/// Fault code for a document in an encoding the server does not support.
-pub const UNSUPPORTED_ENCODING: i32 = -32701;
-/// Fault code for a character the encoding does not allow.
-pub const INVALID_CHARACTER: i32 = -32702;
-/// Fault code for well-formed XML that is not a valid XML-RPC document.
-pub const INVALID_XMLRPC: i32 = -32600;
+/// A fault code (`faultCode`, an `int`): an open newtype with the codes of the fault-code
+/// interop spec as constants. `Display` prints the number and, for a named code, its
+/// meaning (`-32700 (parse error: not well formed)`); `i32::from(code)` is the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaultCode(pub i32);
+
+impl FaultCode {
+    /// Not well-formed XML.
+    pub const PARSE_ERROR: FaultCode = FaultCode(-32700);
+    /// A document in an encoding the server does not support.
+    pub const UNSUPPORTED_ENCODING: FaultCode = FaultCode(-32701);
+    /// A character the encoding does not allow.
+    pub const INVALID_CHARACTER: FaultCode = FaultCode(-32702);
+    /// Well-formed XML that is not a valid XML-RPC document.
+    pub const INVALID_XMLRPC: FaultCode = FaultCode(-32600);
+    /// The requested method was not found.
+    pub const METHOD_NOT_FOUND: FaultCode = FaultCode(-32601);
+    /// Invalid method parameters.
+    pub const INVALID_PARAMS: FaultCode = FaultCode(-32602);
+    /// Internal XML-RPC error.
+    pub const INTERNAL_ERROR: FaultCode = FaultCode(-32603);
+
+    /// The interop spec's meaning of a code it names.
+    pub fn name(self) -> Option<&'static str> {
+        Some(match self.0 {
+            -32700 => "parse error: not well formed",
+            -32701 => "parse error: unsupported encoding",
+            -32702 => "parse error: invalid character for encoding",
+            -32600 => "server error: invalid xml-rpc",
+            -32601 => "server error: requested method not found",
+            -32602 => "server error: invalid method parameters",
+            -32603 => "server error: internal xml-rpc error",
+            -32500 => "application error",
+            -32400 => "system error",
+            -32300 => "transport error",
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for FaultCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "{} ({name})", self.0),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl From<i32> for FaultCode {
+    fn from(code: i32) -> Self {
+        FaultCode(code)
+    }
+}
+
+impl From<FaultCode> for i32 {
+    fn from(code: FaultCode) -> i32 {
+        code.0
+    }
+}
+
+impl From<FaultCode> for i64 {
+    fn from(code: FaultCode) -> i64 {
+        code.0.into()
+    }
+}
+
+impl PartialEq<i32> for FaultCode {
+    fn eq(&self, other: &i32) -> bool {
+        self.0 == *other
+    }
+}
 
 /// Why a document was rejected. Every variant carries the byte offset (in the whole input)
 /// where the problem was found.
@@ -148,7 +212,7 @@ impl Error {
     /// The fault code a server answers this error with (fault-code interop spec):
     /// -32700 not well-formed, -32701 unsupported encoding, -32702 invalid character,
     /// -32600 well-formed but not valid XML-RPC.
-    pub fn fault_code(&self) -> i32 {
+    pub fn code(&self) -> FaultCode {
         match self {
             Error::TooLarge { .. }
             | Error::InvalidUtf8 { .. }
@@ -157,10 +221,12 @@ impl Error {
             | Error::Xml { .. }
             | Error::UnexpectedEof { .. }
             | Error::TrailingContent { .. }
-            | Error::TooDeep { .. } => PARSE_ERROR,
-            Error::UnsupportedEncoding { .. } => UNSUPPORTED_ENCODING,
-            Error::InvalidChar { .. } | Error::InvalidEncoding { .. } => INVALID_CHARACTER,
-            _ => INVALID_XMLRPC,
+            | Error::TooDeep { .. } => FaultCode::PARSE_ERROR,
+            Error::UnsupportedEncoding { .. } => FaultCode::UNSUPPORTED_ENCODING,
+            Error::InvalidChar { .. } | Error::InvalidEncoding { .. } => {
+                FaultCode::INVALID_CHARACTER
+            }
+            _ => FaultCode::INVALID_XMLRPC,
         }
     }
 

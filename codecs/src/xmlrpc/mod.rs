@@ -34,7 +34,7 @@ mod value;
 pub use datetime::DateTimeParts;
 pub use decode::{decode, decode_with};
 pub use encode::Layout;
-pub use error::{Error, INVALID_CHARACTER, INVALID_XMLRPC, PARSE_ERROR, UNSUPPORTED_ENCODING};
+pub use error::{Error, FaultCode};
 pub use profile::{Limits, Profile};
 pub use transcode::to_utf8;
 pub use value::{Base64, DateTime, Fault, Member, Message, MethodCall, MethodResponse, Value};

@@ -187,7 +187,7 @@ fn integers_strict_rules() {
             tag: "int"
         }
     );
-    assert_eq!(e.fault_code(), INVALID_XMLRPC);
+    assert_eq!(e.code(), FaultCode::INVALID_XMLRPC);
 }
 
 #[test]
@@ -343,7 +343,7 @@ fn shapes_of_members_params_and_responses() {
     let Message::Fault(fault) = decode(fdoc.as_bytes()).unwrap() else {
         panic!()
     };
-    assert_eq!((fault.code(), fault.string()), (4, "no"));
+    assert_eq!((fault.code(), fault.string()), (FaultCode(4), "no"));
 }
 
 #[test]
@@ -440,7 +440,7 @@ fn xml_attacks_fail_fast() {
                 <methodCall><methodName>&lol2;</methodName></methodCall>";
     let e = decode(bomb.as_bytes()).unwrap_err();
     assert_eq!(e, Error::Doctype { offset: 21 });
-    assert_eq!(e.fault_code(), PARSE_ERROR);
+    assert_eq!(e.code(), FaultCode::PARSE_ERROR);
     let xxe = "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><methodCall><methodName>&x;</methodName></methodCall>";
     assert_eq!(kind(decode(xxe.as_bytes())), "doctype");
     let undefined = "<methodCall><methodName>&x;</methodName></methodCall>";
@@ -495,7 +495,7 @@ fn encoding_and_characters() {
     );
     let e = decode(one("<string>a\u{1}</string>").as_bytes()).unwrap_err();
     assert!(matches!(e, Error::InvalidChar { ch: 1, .. }));
-    assert_eq!(e.fault_code(), INVALID_CHARACTER);
+    assert_eq!(e.code(), FaultCode::INVALID_CHARACTER);
     assert_eq!(
         kind(decode(one("<string>&#1;</string>").as_bytes())),
         "invalid-char"
@@ -511,7 +511,7 @@ fn encoding_and_characters() {
     let latin = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><methodCall><methodName>m</methodName></methodCall>";
     let e = decode(latin.as_bytes()).unwrap_err();
     assert_eq!(e.kind(), "unsupported-encoding");
-    assert_eq!(e.fault_code(), UNSUPPORTED_ENCODING);
+    assert_eq!(e.code(), FaultCode::UNSUPPORTED_ENCODING);
     assert!(decode_with(latin.as_bytes(), Profile::Lenient, &Limits::default()).is_ok());
     let bom = "\u{feff}<methodCall><methodName>m</methodName></methodCall>";
     assert!(decode(bom.as_bytes()).is_ok());

@@ -202,7 +202,7 @@ mod tests {
         lone.extend([0xD8, 0x00, 0x00, b'<']); // a high surrogate, then no low one
         let e = to_utf8(&lone, &Limits::default()).unwrap_err();
         assert_eq!((e.kind(), e.offset()), ("invalid-encoding", at));
-        assert_eq!(e.fault_code(), crate::xmlrpc::INVALID_CHARACTER);
+        assert_eq!(e.code(), crate::xmlrpc::FaultCode::INVALID_CHARACTER);
         let odd = [0xFF, 0xFE, b'<', 0, b'a'];
         assert_eq!(to_utf8(&odd, &Limits::default()).unwrap_err().offset(), 4);
     }

@@ -12,6 +12,7 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine;
 
 use super::datetime::{self, DateTimeParts};
+use super::error::FaultCode;
 
 /// One XML-RPC value, tagged as on the wire.
 #[derive(Debug, Clone, PartialEq)]
@@ -385,7 +386,8 @@ impl<'a> MethodResponse<'a> {
 
 impl<'a> Fault<'a> {
     /// A fault as Python writes it: `faultCode` (`<int>`) then `faultString` (`<string>`).
-    pub fn new(code: i32, string: impl Into<Cow<'a, str>>) -> Self {
+    pub fn new(code: impl Into<FaultCode>, string: impl Into<Cow<'a, str>>) -> Self {
+        let code = code.into().0;
         Fault {
             value: Value::Struct(vec![
                 Member::new("faultCode", Value::Int(code)),
@@ -438,8 +440,8 @@ impl<'a> Fault<'a> {
     }
 
     /// `faultCode`.
-    pub fn code(&self) -> i32 {
-        self.code
+    pub fn code(&self) -> FaultCode {
+        FaultCode(self.code)
     }
 
     /// `faultString`.
@@ -461,5 +463,105 @@ impl<'a> Fault<'a> {
             value: self.value.into_owned(),
             code: self.code,
         }
+    }
+}
+
+impl<'a> From<&'a str> for Value<'a> {
+    /// A `<string>`, borrowed.
+    fn from(s: &'a str) -> Self {
+        Value::String(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Value<'static> {
+    /// A `<string>`.
+    fn from(s: String) -> Self {
+        Value::String(Cow::Owned(s))
+    }
+}
+
+impl<'a> From<Cow<'a, str>> for Value<'a> {
+    /// A `<string>`.
+    fn from(s: Cow<'a, str>) -> Self {
+        Value::String(s)
+    }
+}
+
+macro_rules! value_from_int {
+    ($($t:ty)*) => {$(
+        impl From<$t> for Value<'static> {
+            /// An `<int>` (every value fits 32 bits).
+            fn from(n: $t) -> Self {
+                Value::Int(n.into())
+            }
+        }
+    )*};
+}
+value_from_int!(i8 i16 i32 u8 u16);
+
+impl From<i64> for Value<'static> {
+    /// An `<int>` when the value fits 32 bits, else an `<i8>` (an Apache extension: strict
+    /// peers reject it).
+    fn from(n: i64) -> Self {
+        match i32::try_from(n) {
+            Ok(n) => Value::Int(n),
+            Err(_) => Value::I8(n),
+        }
+    }
+}
+
+impl From<u32> for Value<'static> {
+    /// An `<int>` when the value fits 32 bits, else an `<i8>` (an Apache extension).
+    fn from(n: u32) -> Self {
+        Value::from(i64::from(n))
+    }
+}
+
+impl From<bool> for Value<'static> {
+    /// A `<boolean>`.
+    fn from(b: bool) -> Self {
+        Value::Boolean(b)
+    }
+}
+
+impl From<f64> for Value<'static> {
+    /// A `<double>`.
+    fn from(f: f64) -> Self {
+        Value::Double(f)
+    }
+}
+
+impl From<&[u8]> for Value<'static> {
+    /// A `<base64>` of these bytes.
+    fn from(bytes: &[u8]) -> Self {
+        Value::Base64(Base64::from_bytes(bytes))
+    }
+}
+
+impl<'a> From<DateTime<'a>> for Value<'a> {
+    /// A `<dateTime.iso8601>`.
+    fn from(d: DateTime<'a>) -> Self {
+        Value::DateTime(d)
+    }
+}
+
+impl<'a> From<Base64<'a>> for Value<'a> {
+    /// A `<base64>`.
+    fn from(b: Base64<'a>) -> Self {
+        Value::Base64(b)
+    }
+}
+
+impl<'a> From<Vec<Value<'a>>> for Value<'a> {
+    /// An `<array>`.
+    fn from(items: Vec<Value<'a>>) -> Self {
+        Value::Array(items)
+    }
+}
+
+impl<'a> From<Vec<Member<'a>>> for Value<'a> {
+    /// A `<struct>`, members in this order.
+    fn from(members: Vec<Member<'a>>) -> Self {
+        Value::Struct(members)
     }
 }

@@ -4,7 +4,7 @@ use serde_json::{json, Map, Number, Value};
 
 use msgwire::amqp::{
     Assembler, BasicProperties, ContentHeader, Decimal, Domain, FieldArray, FieldRef, FieldTable,
-    FieldVal, FieldValue, FieldsError, Frame, FrameDecoder, Limits, LongStr, Method, MethodId,
+    FieldVal, FieldValue, FieldsError, Frame, Decoder, Limits, LongStr, Method, MethodId,
     Payload, Profile, ProtocolHeader, ProtocolVersion, ShortStr, METHODS,
 };
 use msgwire::Decoded;
@@ -20,8 +20,8 @@ pub const PROFILES: &[&str] = &["strict", "rabbitmq", "session"];
 pub const OPT_IN_PROFILES: &[&str] = &["session"];
 
 /// The decoder a profile names.
-pub fn decoder(profile: &str) -> FrameDecoder {
-    FrameDecoder {
+pub fn decoder(profile: &str) -> Decoder {
+    Decoder {
         limits: Limits::default(),
         profile: match profile {
             "rabbitmq" | "session" => Profile::RabbitMq,
@@ -32,10 +32,10 @@ pub fn decoder(profile: &str) -> FrameDecoder {
 
 fn form_error(e: &msgwire::amqp::Error, at: usize) -> FormError {
     FormError {
-        kind: e.kind_name().into(),
-        code: Some(e.reply_code().0 as i64),
-        offset: Some(at + e.offset),
-        message: e.kind.to_string(),
+        kind: e.kind().into(),
+        code: Some(e.code().into()),
+        offset: Some(at + e.offset()),
+        message: e.detail().to_string(),
     }
 }
 
@@ -122,7 +122,7 @@ pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
                 format!("document {i}: {message}")
             },
         })?;
-        frame.write_to(&mut out);
+        frame.encode(&mut out);
     }
     Ok(out)
 }

@@ -19,8 +19,8 @@ pub const PROFILES: &[&str] = &["strict", "lenient"];
 fn form_error(e: &jsonrpc::Error) -> FormError {
     FormError {
         kind: e.kind().into(),
-        code: e.jsonrpc_code(),
-        offset: e.offset(),
+        code: e.code().map(i64::from),
+        offset: Some(e.offset()),
         message: e.to_string(),
     }
 }
@@ -250,7 +250,7 @@ mod tests {
             "update" | "notify_hello" | "notify_sum" => ok(Value::Null),
             "echo" => ok(args),
             _ => Outcome::Error(ErrorObject::new(
-                jsonrpc::METHOD_NOT_FOUND,
+                jsonrpc::ErrorCode::METHOD_NOT_FOUND,
                 "Method not found",
             )),
         }

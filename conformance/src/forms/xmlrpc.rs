@@ -40,7 +40,7 @@ pub fn decode(input: &[u8], profile: &str) -> Decoding {
             docs: Vec::new(),
             error: Some(FormError {
                 kind: e.kind().into(),
-                code: Some(e.fault_code().into()),
+                code: Some(e.code().into()),
                 offset: Some(e.offset()),
                 message: e.to_string(),
             }),

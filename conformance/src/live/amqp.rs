@@ -98,7 +98,7 @@ enum Got {
 struct Conn<'t> {
     stream: TcpStream,
     buf: Vec<u8>,
-    decoder: FrameDecoder,
+    decoder: Decoder,
     trace: &'t mut Trace,
     timeout: Duration,
     /// Pass heartbeats up instead of skipping them.
@@ -144,7 +144,7 @@ impl<'t> Conn<'t> {
         Ok(Conn {
             stream,
             buf: Vec::new(),
-            decoder: FrameDecoder {
+            decoder: Decoder {
                 limits: Limits {
                     frame_max: 0,
                     ..Limits::default()

@@ -22,8 +22,8 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError, Sender}
 use std::time::{Duration, Instant};
 
 use msgwire::jsonrpc::{
-    self, framing, Decoder, ErrorObject, Id, Limits, Message, Outcome as RpcOutcome, Payload,
-    Profile, Raw, Request, Response, METHOD_NOT_FOUND, PARSE_ERROR,
+    self, framing, Decoder, ErrorCode, ErrorObject, Id, Limits, Message, Outcome as RpcOutcome,
+    Payload, Profile, Raw, Request, Response,
 };
 use msgwire::Decoded;
 
@@ -549,7 +549,10 @@ fn dispatch(t: &Target, req: &Request<'_>) -> RpcOutcome<'static> {
             return RpcOutcome::Result(Raw::from(raw));
         }
     }
-    RpcOutcome::Error(ErrorObject::new(METHOD_NOT_FOUND, "Method not found"))
+    RpcOutcome::Error(ErrorObject::new(
+        ErrorCode::METHOD_NOT_FOUND,
+        "Method not found",
+    ))
 }
 
 /// The exact bytes a conforming server sends for `input` (`None`: nothing), computed by the
@@ -908,7 +911,7 @@ fn allowed_refusal(body: &[u8], call_id: Option<&str>) -> Option<String> {
     let its_id = call_id
         .and_then(Id::parse)
         .is_some_and(|id| id.match_key() == r.id.match_key());
-    if (r.id == Id::NULL && e.code == PARSE_ERROR) || its_id {
+    if (r.id == Id::NULL && e.code == ErrorCode::PARSE_ERROR.0) || its_id {
         Some(describe_response(&r))
     } else {
         None

@@ -182,7 +182,7 @@ fn read_reply_with(r: &http::Reply, limits: &Limits) -> Reply {
             Some(v) => Reply::Value(norm(v)),
             None => Reply::Broken("a response without a value".into()),
         },
-        Message::Fault(f) => Reply::Fault(f.code(), f.string().to_string(), r.status),
+        Message::Fault(f) => Reply::Fault(f.code().into(), f.string().to_string(), r.status),
         Message::Call(c) => Reply::Broken(format!("the server sent a methodCall ({:?})", c.method)),
     }
 }
