@@ -745,7 +745,7 @@ fn serve(kind: Kind, mut s: TcpStream) -> Option<Vec<u8>> {
                     s.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
                 return Some(body);
             }
-            Err(e) => fault(kind, e.fault_code(), e.to_string()),
+            Err(e) => fault(kind, e.code().into(), e.to_string()),
         };
         let is_fault = matches!(reply, Message::Fault(_));
         let bytes = if kind == Kind::Unusual {

@@ -1285,7 +1285,7 @@ pub fn cases() -> Vec<Case<Target>> {
                 let refused = matches!(&answer, Answer::Reply(b, _) if matches!(
                     lenient(b),
                     Ok(Payload::Single(Message::Response(r)))
-                        if r.id == Id::NULL && matches!(&r.outcome, RpcOutcome::Error(e) if e.code == jsonrpc::INVALID_REQUEST)
+                        if r.id == Id::NULL && matches!(&r.outcome, RpcOutcome::Error(e) if e.code == jsonrpc::ErrorCode::INVALID_REQUEST.0)
                 ));
                 match judge(input.as_bytes(), &owed_r, answer) {
                     Outcome::Fail(f) if refused => Outcome::NonStrict(format!("refused as an invalid request: {f}")),
