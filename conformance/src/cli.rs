@@ -197,8 +197,8 @@ pub fn encode_error_line(protocol: &str, line: usize, e: &FormError) -> String {
 fn framing_error(e: &msgwire::jsonrpc::Error, base: usize) -> FormError {
     FormError {
         kind: e.kind().to_string(),
-        code: e.jsonrpc_code(),
-        offset: Some(base + e.offset().unwrap_or(0)),
+        code: e.code().map(i64::from),
+        offset: Some(base + e.offset()),
         message: e.to_string(),
     }
 }

@@ -3,8 +3,8 @@
 use serde_json::{json, Map, Number, Value};
 
 use msgwire::amqp::{
-    Assembler, BasicProperties, ContentHeader, Decimal, Domain, FieldArray, FieldRef, FieldTable,
-    FieldVal, FieldValue, FieldsError, Frame, Decoder, Limits, LongStr, Method, MethodId,
+    Assembler, BasicProperties, ContentHeader, Decimal, Decoder, Domain, FieldArray, FieldRef,
+    FieldTable, FieldVal, FieldValue, FieldsError, Frame, Limits, LongStr, Method, MethodId,
     Payload, Profile, ProtocolHeader, ProtocolVersion, ShortStr, METHODS,
 };
 use msgwire::Decoded;

@@ -323,7 +323,7 @@ impl Session {
 
     /// Decodes one whole frame (`raw`, head to end octet) with msgwire.
     fn decode(raw: &[u8]) -> Result<Frame<'static>, Error> {
-        let decoder = FrameDecoder {
+        let decoder = Decoder {
             limits: Limits {
                 frame_max: 0,
                 ..Limits::default()
@@ -442,7 +442,7 @@ impl Session {
         let Method::ConnectionStartOk(ok) = self.expect_method()? else {
             return Err(Stop);
         };
-        if ok.mechanism.as_str() != Ok("PLAIN") && !self.b.is(Fault::AnyMechanism) {
+        if ok.mechanism.as_str() != Some("PLAIN") && !self.b.is(Fault::AnyMechanism) {
             return Err(Stop);
         }
         let password_ok = ok.response.as_bytes().ends_with(b"\0guest");
@@ -488,7 +488,7 @@ impl Session {
         let Method::ConnectionOpen(open) = self.expect_method()? else {
             return Err(Stop);
         };
-        if open.virtual_host.as_str() != Ok("/") {
+        if open.virtual_host.as_str() != Some("/") {
             let code = if self.b.is(Fault::UnknownVhost404) {
                 404
             } else {
@@ -639,7 +639,7 @@ impl Session {
         let method = match Self::decode(&frame(1, ch, &payload)) {
             Ok(Frame::Method { method, .. }) => method,
             Ok(_) => unreachable!(),
-            Err(e) if e.kind_name() == "unknown-method" => {
+            Err(e) if e.kind() == "unknown-method" => {
                 if self.b.is(Fault::UnknownMethodCrash) {
                     return Err(Stop);
                 }
@@ -761,7 +761,7 @@ impl Session {
             }
             Method::ExchangeDeclare(d) => {
                 self.exchanges.entry(text(&d.exchange)).or_insert(Exchange {
-                    fanout: d.r#type.as_str() == Ok("fanout"),
+                    fanout: d.r#type.as_str() == Some("fanout"),
                     bindings: Vec::new(),
                 });
                 self.send(ch, ExchangeDeclareOk::default())
