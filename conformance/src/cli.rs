@@ -708,6 +708,8 @@ pub struct CheckOptions {
     pub junit: Option<PathBuf>,
     /// HTML report.
     pub html: Option<PathBuf>,
+    /// Markdown summary (CI job summary; appended to).
+    pub markdown: Option<PathBuf>,
     /// Run an adapter instead of our codecs.
     pub adapter: Option<String>,
     /// Drive the adapter in persistent mode.
@@ -923,33 +925,71 @@ pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
             return EXIT_USAGE;
         }
     };
-    if let Err(code) = write_reports(&run, o, err) {
-        return code;
-    }
+    let mut meta = report::model::meta_now();
+    meta.corpus = Some(corpus.origin.to_string());
+    meta.corpus_revision = Some(corpus.revision.clone());
+    meta.baseline = o.baseline.as_ref().map(|p| p.display().to_string());
+    meta.vectors_link = vectors_link(&corpus.origin);
+    let mut rep = report::Report::from_codec(&run, o.strict, Some(&corpus), meta);
     if run
         .results
         .iter()
         .all(|r| r.class == runner::Class::Skipped)
     {
-        // No summary: its "ok" would contradict the exit status.
+        // No summary: its "ok" would contradict the exit status; the reports say why.
         let first = run.results.first().map(|r| r.detail.as_str()).unwrap_or("");
-        let _ = writeln!(
-            err,
-            "msgwire: check codec: nothing checked: all {} trials were skipped (the first: {first})",
+        let why = format!(
+            "nothing checked: all {} trials were skipped (the first: {first})",
             run.results.len()
         );
+        rep.verdict = report::Verdict {
+            exit_code: EXIT_USAGE,
+            reasons: vec![why.clone()],
+        };
+        if let Err(code) = write_reports(&rep, &run, o, err) {
+            return code;
+        }
+        let _ = writeln!(err, "msgwire: check codec: {why}");
         return EXIT_USAGE;
     }
     let _ = write!(
         out,
         "{}",
-        report::terminal::render(&run, report::terminal::Style { color: o.color }, o.strict)
+        report::terminal::render(
+            &rep,
+            report::terminal::Options {
+                style: report::terminal::Style { color: o.color },
+                every_item: false,
+                trace: false,
+            }
+        )
     );
-    if run.failed(o.strict) {
+    if let Err(code) = write_reports(&rep, &run, o, err) {
+        return code;
+    }
+    if rep.verdict.failed() {
         EXIT_FAIL
     } else {
         EXIT_OK
     }
+}
+
+/// Where report links to vector files point: `$MSGWIRE_VECTORS_URL` (e.g. the repository's
+/// web view of `vectors/`), else the corpus directory as an absolute path, else (the embedded
+/// corpus) the repository's `vectors/` this binary was built from, if it is still there.
+fn vectors_link(origin: &crate::corpus::Origin) -> Option<String> {
+    if let Ok(url) = std::env::var("MSGWIRE_VECTORS_URL") {
+        return Some(url);
+    }
+    let dir = match origin {
+        crate::corpus::Origin::Dir(d) => d.clone(),
+        crate::corpus::Origin::Embedded => {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors"))
+        }
+    };
+    std::fs::canonicalize(dir)
+        .ok()
+        .map(|d| d.display().to_string())
 }
 
 fn write_file(path: &Path, text: &str, err: &mut dyn Write) -> Result<(), i32> {
@@ -959,16 +999,21 @@ fn write_file(path: &Path, text: &str, err: &mut dyn Write) -> Result<(), i32> {
     })
 }
 
-fn write_reports(run: &Run, o: &CheckOptions, err: &mut dyn Write) -> Result<(), i32> {
-    if let Some(p) = &o.json {
-        let text = serde_json::to_string_pretty(&report::json::render(run)).unwrap_or_default();
-        write_file(p, &(text + "\n"), err)?;
-    }
-    if let Some(p) = &o.junit {
-        write_file(p, &report::junit::render(run), err)?;
-    }
-    if let Some(p) = &o.html {
-        write_file(p, &report::html::render(std::slice::from_ref(run)), err)?;
+fn write_reports(
+    rep: &report::Report,
+    run: &Run,
+    o: &CheckOptions,
+    err: &mut dyn Write,
+) -> Result<(), i32> {
+    let outputs = report::Outputs {
+        json: o.json.as_deref(),
+        junit: o.junit.as_deref(),
+        html: o.html.as_deref(),
+        markdown: o.markdown.as_deref(),
+    };
+    if let Err(e) = report::write_files(rep, &outputs) {
+        let _ = writeln!(err, "msgwire: {e}");
+        return Err(EXIT_USAGE);
     }
     if let Some(p) = &o.write_baseline {
         write_file(p, &Baseline::text_of(&run.results), err)?;
@@ -987,14 +1032,25 @@ pub fn report_matrix(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let mut runs = Vec::new();
+    let mut suites = Vec::new();
+    let mut meta = report::model::meta_now();
+    let mut reasons = Vec::new();
     for p in reports {
-        let run = read_text(p)
+        let rep = read_text(p)
             .map(String::into_bytes)
             .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice::<Run>(&b).map_err(|e| e.to_string()));
-        match run {
-            Ok(r) => runs.push(r),
+            .and_then(|b| report::json::parse(&b));
+        match rep {
+            Ok(r) => {
+                if meta.corpus.is_none() {
+                    meta.corpus = r.meta.corpus.clone();
+                    meta.corpus_revision = r.meta.corpus_revision.clone();
+                }
+                if r.verdict.failed() {
+                    reasons.push(format!("{}: {}", p.display(), r.verdict.reasons.join("; ")));
+                }
+                suites.extend(r.suites);
+            }
             Err(e) => {
                 let _ = writeln!(err, "msgwire: report {}: {e}", p.display());
                 return EXIT_USAGE;
@@ -1003,7 +1059,7 @@ pub fn report_matrix(
     }
     let md = format!(
         "{preamble}{}",
-        report::matrix::markdown(&runs, vectors_link)
+        report::matrix::markdown(&suites, vectors_link)
     );
     match markdown {
         Some(p) => {
@@ -1016,7 +1072,21 @@ pub fn report_matrix(
         }
     }
     if let Some(p) = html {
-        if let Err(code) = write_file(p, &report::html::render(&runs), err) {
+        // The page of the matrix: every implementation's items. `report matrix` exits 0 (a
+        // peer's failures are the matrix's content); the page names the runs that failed.
+        meta.vectors_link = Some(vectors_link.to_string());
+        let rep = report::Report {
+            format: report::model::FORMAT.into(),
+            title: "report matrix".into(),
+            verdict: report::Verdict {
+                exit_code: EXIT_OK,
+                reasons,
+            },
+            meta,
+            stale_baseline: Vec::new(),
+            suites,
+        };
+        if let Err(code) = write_file(p, &report::html::render(&rep), err) {
             return code;
         }
     }

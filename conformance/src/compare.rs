@@ -17,6 +17,10 @@ pub struct Mismatch {
     pub expected: Option<Value>,
     /// The value found (`None`: nothing was found).
     pub actual: Option<Value>,
+    /// When one side has no value at the pointer: the object on the other side's parent,
+    /// so that "got nothing" says what was there instead (`{"float64": 0.5}` where
+    /// `{"float32": 0.5}` was expected).
+    pub instead: Option<Value>,
 }
 
 impl fmt::Display for Mismatch {
@@ -35,7 +39,18 @@ impl fmt::Display for Mismatch {
             },
             show(&self.expected),
             show(&self.actual)
-        )
+        )?;
+        match (&self.instead, &self.expected, &self.actual) {
+            (Some(v), Some(_), None) => {
+                write!(f, " (the object there is {})", shorten(&v.to_string(), 120))
+            }
+            (Some(v), None, Some(_)) => write!(
+                f,
+                " (the expected object there is {})",
+                shorten(&v.to_string(), 120)
+            ),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -66,6 +81,7 @@ pub fn compare_docs(protocol: &str, expected: &[Value], actual: &[Value]) -> Res
                     pointer: ptr,
                     expected: e.cloned(),
                     actual: a.cloned(),
+                    instead: None,
                 })
             }
         }
@@ -90,6 +106,7 @@ impl Rules {
             pointer: ptr.clone(),
             expected: Some(e.clone()),
             actual: Some(a.clone()),
+            instead: None,
         };
         match (e, a) {
             (Value::Number(x), Value::Number(y)) => {
@@ -113,6 +130,7 @@ impl Rules {
                                 pointer: ptr.clone(),
                                 expected: xe.cloned(),
                                 actual: ye.cloned(),
+                                instead: None,
                             })
                         }
                     }
@@ -132,6 +150,7 @@ impl Rules {
                                 pointer: ptr.clone(),
                                 expected: Some(xe.clone()),
                                 actual: None,
+                                instead: Some(a.clone()),
                             })
                         }
                     }
@@ -144,6 +163,7 @@ impl Rules {
                         pointer: ptr.clone(),
                         expected: None,
                         actual: Some(ye.clone()),
+                        instead: Some(e.clone()),
                     });
                 }
                 Ok(())
@@ -237,6 +257,17 @@ mod tests {
         assert_eq!(
             (m.pointer.as_str(), m.expected, m.actual),
             ("/0/y", None, Some(json!(2)))
+        );
+        // A typed wrapper with another type: say what was there, not just "nothing".
+        let m = compare_docs(
+            "msgpack-rpc",
+            &[json!({"params": [{"float32": 0.5}]})],
+            &[json!({"params": [{"float64": 0.5}]})],
+        )
+        .unwrap_err();
+        assert_eq!(
+            m.to_string(),
+            r#"at /0/params/0/float32: expected 0.5, got nothing (the object there is {"float64":0.5})"#
         );
         let m = compare_docs("amqp", &[json!(1)], &[json!(1), json!(2)]).unwrap_err();
         assert_eq!(m.pointer, "/1");

@@ -130,7 +130,7 @@ enum Color {
 #[derive(Subcommand)]
 enum CheckCommand {
     /// Run the corpus against our codecs (or, with --adapter, any implementation).
-    Codec(CheckArgs),
+    Codec(Box<CheckArgs>),
     /// Check a live AMQP 0-9-1 broker against the spec: amqp://user:pass@host:port/vhost.
     AmqpBroker(LiveArgs),
     /// Check a live JSON-RPC 2.0 server: http://host:port/path, tcp://host:port (NDJSON), or --command.
@@ -201,6 +201,7 @@ fn live_options(a: LiveArgs) -> (Option<String>, msgwire_conformance::live::Live
         json: a.json,
         junit: a.junit,
         html: a.html,
+        markdown: a.markdown,
         baseline: a.baseline,
     };
     (a.url, opts)
@@ -236,12 +237,16 @@ struct LiveArgs {
     /// Write a JSON report.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-    /// Write a JUnit XML report (one testsuite, one testcase per case).
+    /// Write a JUnit XML report (one testsuite per spec section, one testcase per case).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
-    /// Write one self-contained HTML page (every case, its verdict, requirement and wire log).
+    /// Write one self-contained HTML page (verdict, failures first, every case with its
+    /// requirement and wire log).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Append a Markdown summary (for a CI job summary, e.g. "$GITHUB_STEP_SUMMARY").
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
     /// Known failures (one case id per line, `#` comments): they are marked `(baselined)` and do
     /// not fail the run; stale entries (the case now passes, or no such case) are reported and
     /// fail the run under --strict.
@@ -275,9 +280,12 @@ struct CheckArgs {
     /// Write a JUnit XML report (one testsuite per spec section).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
-    /// Write a self-contained HTML report.
+    /// Write a self-contained HTML report (verdict, failures first, every trial).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Append a Markdown summary (for a CI job summary, e.g. "$GITHUB_STEP_SUMMARY").
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
     /// Known failures (`id` or `id@profile` per line; `-`: stdin): they do not fail the run.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -463,6 +471,7 @@ fn main() {
                 json: a.json,
                 junit: a.junit,
                 html: a.html,
+                markdown: a.markdown,
                 adapter: a.adapter,
                 persistent: a.persistent,
                 timeout: Some(Duration::from_secs_f64(a.timeout)),

@@ -264,7 +264,7 @@ fn vectors_list_and_show() {
 
 fn classes(report: &Path) -> BTreeMap<String, String> {
     let v: Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
-    v["results"]
+    v["suites"][0]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -339,13 +339,18 @@ fn check_with_an_adapter_classifies_every_outcome() {
         .collect();
         assert_eq!(got, want, "mode {mode:?}");
         let summary = text(&o.stdout);
-        assert!(summary.contains("FAILED: 10 trials: 2 passed"), "{summary}");
+        assert!(
+            summary.contains("FAILED (exit 1): 10 trials: 5 failed, 2 error, 2 passed, 1 info"),
+            "{summary}"
+        );
         assert!(!summary.contains('\x1b'), "no colours off a terminal");
         let xml = std::fs::read_to_string(&junit).unwrap();
         assert_eq!(xml.matches("<testcase ").count(), 10);
-        assert!(std::fs::read_to_string(&html)
-            .unwrap()
-            .contains("<td class=\"bad\">"));
+        assert_eq!(xml.matches("<failure ").count(), 5, "{xml}");
+        assert_eq!(xml.matches("<error ").count(), 2, "{xml}");
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("<header class=\"banner fail\""), "{page}");
+        assert_eq!(page.matches("<article class=\"card ").count(), 7);
     }
 }
 
@@ -390,10 +395,10 @@ fn baseline_excuses_known_failures_only() {
     let _ = check_fake(&dir, &["--baseline", base.to_str().unwrap()]);
     let v: Value =
         serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
-    for r in v["results"].as_array().unwrap() {
+    for r in v["suites"][0]["items"].as_array().unwrap() {
         let failed = !["passed", "implementation-defined", "skipped"]
             .contains(&r["class"].as_str().unwrap());
-        assert_eq!(r["known_failure"], failed, "{r}");
+        assert_eq!(r["status"] == "baselined", failed, "{r}");
     }
 }
 
@@ -577,7 +582,7 @@ fn check_our_codecs_on_the_corpus() {
         return;
     }
     let v: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
-    let regressions = v["regressions"].as_u64().unwrap();
+    let regressions = v["failing"].as_u64().unwrap();
     assert_eq!(
         o.status.code(),
         Some(if regressions == 0 { 0 } else { 1 }),
@@ -591,7 +596,10 @@ fn check_our_codecs_on_the_corpus() {
         .map(|c| c.as_u64().unwrap())
         .sum();
     assert_eq!(counts, v["total"].as_u64().unwrap());
-    assert_eq!(v["results"].as_array().unwrap().len() as u64, counts);
+    assert_eq!(
+        v["suites"][0]["items"].as_array().unwrap().len() as u64,
+        counts
+    );
 
     let md = dir.join("matrix.md");
     let o = run(
@@ -606,7 +614,7 @@ fn check_our_codecs_on_the_corpus() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let md = std::fs::read_to_string(md).unwrap();
-    assert!(md.starts_with("| implementation | total |"), "{md}");
+    assert!(md.starts_with("## Summary\n\n| implementation |"), "{md}");
     assert!(md.contains("| msgwire 0.1.0 |"), "{md}");
 }
 
@@ -677,16 +685,12 @@ fn msgwire_through_the_adapter_contract_agrees_with_in_process() {
 
 fn keyed_classes(report: &Path) -> BTreeMap<String, String> {
     let v: Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
-    v["results"]
+    v["suites"][0]["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| {
-            let key = format!(
-                "{}@{}",
-                r["id"].as_str().unwrap(),
-                r["profile"].as_str().unwrap()
-            );
+            let key = r["key"].as_str().unwrap().to_string();
             (key, r["class"].as_str().unwrap().to_string())
         })
         .collect()
@@ -983,7 +987,7 @@ fn dash_is_stdin() {
         let json = std::fs::read(dir.join("report.json")).unwrap();
         let o = run(&["report", "matrix", "-"], &json);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-        assert!(text(&o.stdout).starts_with("| implementation | total |"));
+        assert!(text(&o.stdout).starts_with("## Summary\n\n| implementation |"));
     }
 }
 

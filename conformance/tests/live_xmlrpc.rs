@@ -419,7 +419,7 @@ fn the_binary_runs_the_suite_and_writes_reports() {
     assert!(text.contains("12 passed, 0 failed"), "{text}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(report["results"].as_array().unwrap().len(), 12);
+    assert_eq!(report["suites"][0]["items"].as_array().unwrap().len(), 12);
     assert!(std::fs::read_to_string(&junit)
         .unwrap()
         .contains("<testsuite name=\"xmlrpc-server http://"));

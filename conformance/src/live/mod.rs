@@ -384,54 +384,25 @@ pub fn apply_baseline(results: &mut [CaseResult], entries: &[String], ids: &[&st
     stale
 }
 
-/// A terminal report: one line per case, the trace of failures (or of all with `trace`), and
-/// a summary line `N passed, N failed`.
+/// A terminal report: one line per case, the requirement and wire log of failures (of every
+/// case with `trace`), and a summary line `N passed, N failed, …` (rendered by
+/// [`crate::report::terminal`] from the one report model).
 pub fn terminal_report(results: &[CaseResult], trace: bool) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    for r in results {
-        let mark = match r.verdict {
-            Verdict::Passed => "✓",
-            Verdict::Failed => "✗",
-            Verdict::NonStrict => "~",
-            Verdict::Informational => "i",
-            Verdict::Unimplemented => "-",
-        };
-        let known = if r.baselined { " (baselined)" } else { "" };
-        let _ = writeln!(
-            s,
-            "{mark} {}{known} [{:?}] {} ({} ms)\n    {}",
-            r.id, r.level, r.section, r.millis, r.observed
-        );
-        if trace || r.verdict == Verdict::Failed {
-            let _ = writeln!(s, "    requirement: {}", r.requirement);
-            let _ = writeln!(s, "    accepts: {}", r.accepts);
-            for l in &r.trace {
-                let _ = writeln!(
-                    s,
-                    "    {:>6} ms {} {}  {}",
-                    l.at_ms, l.dir, l.decoded, l.hex
-                );
-            }
-        }
+    let verdict = crate::report::Verdict {
+        exit_code: i32::from(failed(results)),
+        reasons: Vec::new(),
+    };
+    let report =
+        crate::report::Report::from_live("", results, &[], verdict, crate::report::Meta::default());
+    crate::report::terminal::render(&report, terminal_options(trace))
+}
+
+fn terminal_options(trace: bool) -> crate::report::terminal::Options {
+    crate::report::terminal::Options {
+        style: crate::report::terminal::Style { color: false },
+        every_item: true,
+        trace,
     }
-    let count = |v| results.iter().filter(|r| r.verdict == v).count();
-    let baselined = results.iter().filter(|r| r.baselined).count();
-    let _ = writeln!(
-        s,
-        "{} passed, {} failed{}, {} non-strict, {} informational, {} unimplemented",
-        count(Verdict::Passed),
-        count(Verdict::Failed),
-        if baselined > 0 {
-            format!(" ({baselined} baselined)")
-        } else {
-            String::new()
-        },
-        count(Verdict::NonStrict),
-        count(Verdict::Informational),
-        count(Verdict::Unimplemented)
-    );
-    s
 }
 
 /// What `msgwire check <live target>` was asked.
@@ -451,104 +422,10 @@ pub struct LiveOptions {
     pub junit: Option<std::path::PathBuf>,
     /// HTML report path.
     pub html: Option<std::path::PathBuf>,
+    /// Markdown summary path (a CI job summary; appended to).
+    pub markdown: Option<std::path::PathBuf>,
     /// Known failures.
     pub baseline: Option<std::path::PathBuf>,
-}
-
-/// The JSON report: target, then every result with its trace.
-pub fn json_report(target: &str, results: &[CaseResult]) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({ "target": target, "results": results }))
-        .unwrap_or_default()
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// One self-contained HTML page: a summary, then every case with its verdict, requirement,
-/// what was observed and (folded) its wire log.
-pub fn html_report(target: &str, results: &[CaseResult]) -> String {
-    use std::fmt::Write;
-    let count = |v| results.iter().filter(|r| r.verdict == v).count();
-    let mut s = format!(
-        "<!doctype html><meta charset=\"utf-8\"><title>msgwire check {t}</title>\
-         <style>body{{font:14px system-ui,sans-serif;margin:2em}}table{{border-collapse:collapse}}\
-         td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}\
-         .passed{{background:#dfd}}.failed{{background:#fdd}}.non-strict{{background:#ffd}}\
-         .informational,.unimplemented{{background:#eee}}pre{{margin:0;font-size:12px}}</style>\
-         <h1>msgwire check {t}</h1><p>{} passed, {} failed, {} non-strict, {} informational, \
-         {} unimplemented</p><table><tr><th>case</th><th>level</th><th>verdict</th>\
-         <th>requirement / observed</th></tr>",
-        count(Verdict::Passed),
-        count(Verdict::Failed),
-        count(Verdict::NonStrict),
-        count(Verdict::Informational),
-        count(Verdict::Unimplemented),
-        t = xml_escape(target),
-    );
-    for r in results {
-        let verdict = serde_json::to_value(r.verdict)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let trace: String = r
-            .trace
-            .iter()
-            .map(|l| format!("{:>6} ms {} {}  {}\n", l.at_ms, l.dir, l.decoded, l.hex))
-            .collect();
-        let _ = write!(
-            s,
-            "<tr class=\"{verdict}\"><td>{}<br><small>{}</small></td><td>{:?}</td><td>{verdict}</td>\
-             <td>{}<br><b>{}</b><details><summary>wire log ({} ms)</summary><pre>{}</pre></details></td></tr>",
-            xml_escape(r.id),
-            xml_escape(r.section),
-            r.level,
-            xml_escape(r.requirement),
-            xml_escape(&r.observed),
-            r.millis,
-            xml_escape(&trace),
-        );
-    }
-    s.push_str("</table>\n");
-    s
-}
-
-/// A JUnit report: one testsuite, one testcase per case; failures carry what was observed.
-pub fn junit_report(suite: &str, results: &[CaseResult]) -> String {
-    use std::fmt::Write;
-    let failures = results
-        .iter()
-        .filter(|r| r.verdict == Verdict::Failed)
-        .count();
-    let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\">\n",
-        xml_escape(suite),
-        results.len()
-    );
-    for r in results {
-        let _ = write!(
-            s,
-            "  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">",
-            xml_escape(r.section),
-            xml_escape(r.id),
-            r.millis as f64 / 1000.0
-        );
-        match r.verdict {
-            Verdict::Failed => {
-                let _ = write!(s, "<failure message=\"{}\"/>", xml_escape(&r.observed));
-            }
-            Verdict::Unimplemented => {
-                let _ = write!(s, "<skipped message=\"{}\"/>", xml_escape(&r.observed));
-            }
-            _ => {}
-        }
-        s.push_str("</testcase>\n");
-    }
-    s.push_str("</testsuite>\n");
-    s
 }
 
 /// The body of every `msgwire check <live target>` whose target offers no connect probe: see
@@ -783,9 +660,9 @@ pub fn check_msgpack_rpc_server(
     }
 }
 
-/// Prints and writes the reports; the exit status: 1 when a case failed that the baseline
-/// does not list, or (under `--strict`) a baseline entry is stale (`stale`, from
-/// [`apply_baseline`]); 2 when a report could not be written.
+/// Prints and writes the reports (one report model, every rendering); the exit status: 1 when
+/// a case failed that the baseline does not list, or (under `--strict`) a baseline entry is
+/// stale (`stale`, from [`apply_baseline`]); 2 when a report could not be written.
 pub fn finish(
     target: &str,
     results: &[CaseResult],
@@ -794,36 +671,58 @@ pub fn finish(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
-    let _ = write!(out, "{}", terminal_report(results, o.trace));
-    for s in stale {
-        let _ = writeln!(
-            out,
-            "stale: {s}{}",
-            if o.selection.strict {
-                " (fails the run under --strict)"
-            } else {
-                ""
-            }
-        );
+    let failing = results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Failed && !r.baselined)
+        .count();
+    let mut reasons = Vec::new();
+    if failing > 0 {
+        reasons.push(format!(
+            "{failing} failing case{} not in the baseline",
+            if failing == 1 { "" } else { "s" }
+        ));
     }
-    let writes = [
-        (o.json.as_ref(), json_report(target, results)),
-        (o.junit.as_ref(), junit_report(target, results)),
-        (o.html.as_ref(), html_report(target, results)),
-    ];
-    for (path, text) in writes {
-        if let Some(path) = path {
-            if let Err(e) = std::fs::write(path, text) {
-                let _ = writeln!(err, "msgwire: {}: {e}", path.display());
-                return 2;
-            }
-        }
+    if o.selection.strict && !stale.is_empty() {
+        reasons.push(format!(
+            "{} stale baseline entr{} (--strict)",
+            stale.len(),
+            if stale.len() == 1 { "y" } else { "ies" }
+        ));
     }
-    if failed(results) || (o.selection.strict && !stale.is_empty()) {
-        1
-    } else {
-        0
+    let code = i32::from(!reasons.is_empty());
+    debug_assert_eq!(
+        code == 1,
+        failed(results) || (o.selection.strict && !stale.is_empty())
+    );
+    let mut meta = crate::report::model::meta_now();
+    meta.baseline = o.baseline.as_ref().map(|p| p.display().to_string());
+    meta.strict = o.selection.strict;
+    let report = crate::report::Report::from_live(
+        target,
+        results,
+        stale,
+        crate::report::Verdict {
+            exit_code: code,
+            reasons,
+        },
+        meta,
+    );
+    let _ = write!(
+        out,
+        "{}",
+        crate::report::terminal::render(&report, terminal_options(o.trace))
+    );
+    let outputs = crate::report::Outputs {
+        json: o.json.as_deref(),
+        junit: o.junit.as_deref(),
+        html: o.html.as_deref(),
+        markdown: o.markdown.as_deref(),
+    };
+    if let Err(e) = crate::report::write_files(&report, &outputs) {
+        let _ = writeln!(err, "msgwire: {e}");
+        return 2;
     }
+    code
 }
 
 /// Deadline helper: the time left until `deadline`, at least 1 ms (socket timeouts reject 0).
@@ -856,10 +755,24 @@ mod tests {
                 decoded: "frame".into(),
             }],
         };
-        let page = html_report("target", &[r.clone(), r]);
-        assert_eq!(page.matches("<tr class=\"non-strict\">").count(), 2);
+        let mut failing = r.clone();
+        failing.verdict = Verdict::Failed;
+        let report = crate::report::Report::from_live(
+            "target",
+            &[r.clone(), r, failing],
+            &[],
+            crate::report::Verdict {
+                exit_code: 1,
+                reasons: vec!["1 failing case not in the baseline".into()],
+            },
+            crate::report::Meta::default(),
+        );
+        let page = crate::report::html::render(&report);
+        assert_eq!(page.matches("<li class=\"row st-non-strict\"").count(), 2);
         assert!(page.contains("x/&lt;case&gt;") && page.contains("must &amp; shall"));
-        assert!(page.contains("0 passed, 0 failed, 2 non-strict"));
+        assert!(page.contains("<header class=\"banner fail\""));
+        // The failure's wire log, one frame per block.
+        assert!(page.contains("<div class=\"frame\">"), "{page}");
         assert!(!page.contains("<case>"));
     }
 
@@ -961,7 +874,7 @@ mod tests {
         };
         assert_eq!(run(&cases, &(), &strict)[0].verdict, Verdict::Failed);
         assert!(terminal_report(&r, false)
-            .ends_with("1 passed, 1 failed, 0 non-strict, 0 informational, 0 unimplemented\n"));
+            .contains("\n1 passed, 1 failed, 0 non-strict, 0 informational, 0 unimplemented\n"));
     }
 
     fn case(id: &'static str, level: Level, run: fn(&(), &mut Trace) -> Outcome) -> Case<()> {
@@ -1123,7 +1036,15 @@ mod tests {
             [("x/pass", false), ("x/fail", true)],
             "only a failed case is baselined"
         );
-        assert!(json_report("t", &r).contains("\"baselined\": true"));
+        let report = crate::report::Report::from_live(
+            "t",
+            &r,
+            &[],
+            crate::report::Verdict::default(),
+            crate::report::Meta::default(),
+        );
+        let json = crate::report::json::render(&report);
+        assert_eq!(json["suites"][0]["items"][1]["status"], "baselined");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

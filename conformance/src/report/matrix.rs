@@ -1,100 +1,193 @@
-//! The peer matrix: one row per implementation, one column per vector group, with counts and
-//! links to each failing case (Markdown, for `docs/compliance.md`).
+//! The peer matrix (`msgwire report matrix`, written by `scripts/compliance.sh` to
+//! `docs/compliance.md`): first a summary, one row per implementation and one column per
+//! protocol (`ok/ran`); then one table per protocol, one row per vector group and one column per
+//! implementation of that protocol; then every failing case with a link to its vector file.
+//! Readable at a glance: no table is wider than the implementations of one protocol.
 
-use super::Tally;
-use crate::runner::{Class, Run};
+use super::{escape_xml as e, Counts, Item, Status, Suite};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// Columns: `protocol/group` of every result in any run, sorted.
-pub fn columns(runs: &[Run]) -> Vec<String> {
-    let set: BTreeSet<String> = runs
+/// Protocols of every item in any suite, sorted.
+pub fn protocols(suites: &[Suite]) -> Vec<String> {
+    let set: BTreeSet<&str> = suites
         .iter()
-        .flat_map(|r| {
-            r.results
-                .iter()
-                .map(|x| format!("{}/{}", x.protocol, x.group))
-        })
+        .flat_map(|s| s.items.iter().map(|i| i.protocol.as_str()))
         .collect();
-    set.into_iter().collect()
+    set.into_iter().map(str::to_string).collect()
 }
 
-/// One cell: `ok/total`, `–` when nothing ran, with a mark when something failed.
-pub fn cell(run: &Run, column: &str) -> (String, Tally) {
-    let t = Tally::of(
-        run.results
-            .iter()
-            .filter(|r| format!("{}/{}", r.protocol, r.group) == column),
-    );
-    let ran = t.total - t.get(Class::Skipped);
-    let text = if ran == 0 {
-        "–".to_string()
+/// Groups of `protocol` in any suite, sorted.
+pub fn groups(suites: &[Suite], protocol: &str) -> Vec<String> {
+    let set: BTreeSet<&str> = suites
+        .iter()
+        .flat_map(|s| s.items.iter())
+        .filter(|i| i.protocol == protocol)
+        .map(|i| i.group.as_str())
+        .collect();
+    set.into_iter().map(str::to_string).collect()
+}
+
+/// Counts of a suite's items that match.
+pub fn count(suite: &Suite, f: impl Fn(&Item) -> bool) -> Counts {
+    Counts::of(suite.items.iter().filter(|i| f(i)))
+}
+
+/// Whether a suite ran anything of `protocol` (not only skipped trials).
+pub fn ran(suite: &Suite, protocol: &str) -> bool {
+    count(suite, |i| i.protocol == protocol).ran() > 0
+}
+
+/// One cell: `ok/ran`, `–` when nothing ran, ` ✗` when something failed (` ~` when only
+/// baselined failures).
+pub fn cell(c: &Counts) -> String {
+    if c.ran() == 0 {
+        return "–".into();
+    }
+    let m = if c.failing() > 0 {
+        " ✗"
+    } else if c.get(Status::Baselined) > 0 {
+        " ~"
     } else {
-        let ok = t.get(Class::Passed) + t.get(Class::ImplementationDefined);
-        let mark = if t.failed > 0 { " ✗" } else { "" };
-        format!("{ok}/{ran}{mark}")
+        ""
     };
-    (text, t)
+    format!("{}/{}{m}", c.ok(), c.ran())
+}
+
+fn md(s: &str) -> String {
+    super::neutralise(s).replace('|', "\\|").replace('\n', " ")
 }
 
 /// The matrix as Markdown; `vectors_link` is the path from the document to `vectors/`.
-pub fn markdown(runs: &[Run], vectors_link: &str) -> String {
-    let cols = columns(runs);
-    let mut md = String::new();
-    md.push_str("| implementation | total |");
-    for c in &cols {
-        let _ = write!(md, " {c} |");
+pub fn markdown(suites: &[Suite], vectors_link: &str) -> String {
+    let protos = protocols(suites);
+    let mut m = String::from("## Summary\n\n| implementation |");
+    for p in &protos {
+        let _ = write!(m, " {p} |");
     }
-    md.push_str("\n|---|---|");
-    md.push_str(&"---|".repeat(cols.len()));
-    md.push('\n');
-    for run in runs {
-        let t = Tally::of(&run.results);
-        let ran = t.total - t.get(Class::Skipped);
-        let ok = t.get(Class::Passed) + t.get(Class::ImplementationDefined);
-        let _ = write!(
-            md,
-            "| {} | {ok}/{ran} |",
-            run.implementation.replace('|', "\\|")
-        );
-        for c in &cols {
-            let _ = write!(md, " {} |", cell(run, c).0);
+    m.push_str("\n|---|");
+    m.push_str(&"---|".repeat(protos.len()));
+    m.push('\n');
+    for s in suites {
+        let _ = write!(m, "| {} |", md(&s.name));
+        for p in &protos {
+            let _ = write!(m, " {} |", cell(&count(s, |i| &i.protocol == p)));
         }
-        md.push('\n');
+        m.push('\n');
     }
-    md.push_str(
-        "\n`ok/ran` per group: passed plus implementation-defined, out of the trials that ran \
-                 (skipped: the implementation does not support the protocol or direction). \
-                 ✗ marks a group with failures, listed below.\n",
+    m.push_str(
+        "\nEach cell is `ok/ran`: trials that passed (or were implementation-defined) out of \
+         the trials that ran; `–`: the implementation does not offer the protocol. ✗ marks \
+         failures, listed at the end.\n",
     );
-    for run in runs {
-        let failures: Vec<_> = run
-            .results
-            .iter()
-            .filter(|r| r.class.is_failure())
-            .collect();
+    for p in &protos {
+        let impls: Vec<&Suite> = suites.iter().filter(|s| ran(s, p)).collect();
+        if impls.is_empty() {
+            continue;
+        }
+        let _ = write!(m, "\n## {p}\n\n| group |");
+        for s in &impls {
+            let _ = write!(m, " {} |", md(&s.name));
+        }
+        m.push_str("\n|---|");
+        m.push_str(&"---|".repeat(impls.len()));
+        m.push('\n');
+        for g in groups(suites, p) {
+            let _ = write!(m, "| {} |", md(&g));
+            for s in &impls {
+                let _ = write!(
+                    m,
+                    " {} |",
+                    cell(&count(s, |i| &i.protocol == p && i.group == g))
+                );
+            }
+            m.push('\n');
+        }
+        m.push_str("| **total** |");
+        for s in &impls {
+            let _ = write!(m, " **{}** |", cell(&count(s, |i| &i.protocol == p)));
+        }
+        m.push('\n');
+    }
+    let mut header = false;
+    for s in suites {
+        let failures: Vec<&Item> = s.items.iter().filter(|i| i.status.is_failure()).collect();
         if failures.is_empty() {
             continue;
         }
-        let _ = writeln!(
-            md,
-            "\n### {} — {} failing",
-            run.implementation,
-            failures.len()
-        );
+        if !header {
+            m.push_str("\n## Failures\n");
+            header = true;
+        }
+        let _ = writeln!(m, "\n### {} — {} failing", md(&s.name), failures.len());
         for r in failures {
-            let detail = r.detail.replace('\n', " ").replace('|', "\\|");
+            let link = match &r.file {
+                Some(f) => format!("[`{}`]({vectors_link}/{f})", md(&r.key)),
+                None => format!("`{}`", md(&r.key)),
+            };
             let _ = writeln!(
-                md,
-                "- [`{}`]({vectors_link}/{}) {}: {}",
-                r.key(),
-                r.file,
-                r.class.name(),
-                crate::compare::shorten(&detail, 200)
+                m,
+                "- {link} {}: {}",
+                r.class,
+                crate::compare::shorten(&md(&r.detail), 200)
             );
         }
     }
-    md
+    m
+}
+
+/// The matrix as HTML tables (in scrolling boxes): the summary, then one per protocol.
+pub fn html(suites: &[Suite]) -> String {
+    let protos = protocols(suites);
+    let mut h = String::from("<div class=\"scroll\"><table><tr><th>implementation</th>");
+    for p in &protos {
+        let _ = write!(h, "<th>{}</th>", e(p));
+    }
+    h.push_str("</tr>");
+    for s in suites {
+        let _ = write!(h, "<tr><th>{}</th>", e(&s.name));
+        for p in &protos {
+            let c = count(s, |i| &i.protocol == p);
+            let _ = write!(h, "<td class=\"{}\">{}</td>", css(&c), e(&cell(&c)));
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</table></div>");
+    for p in &protos {
+        let impls: Vec<&Suite> = suites.iter().filter(|s| ran(s, p)).collect();
+        if impls.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            h,
+            "<h3>{}</h3><div class=\"scroll\"><table><tr><th>group</th>",
+            e(p)
+        );
+        for s in &impls {
+            let _ = write!(h, "<th>{}</th>", e(&s.name));
+        }
+        h.push_str("</tr>");
+        for g in groups(suites, p) {
+            let _ = write!(h, "<tr><th>{}</th>", e(&g));
+            for s in &impls {
+                let c = count(s, |i| &i.protocol == p && i.group == g);
+                let _ = write!(h, "<td class=\"{}\">{}</td>", css(&c), e(&cell(&c)));
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</table></div>");
+    }
+    h
+}
+
+fn css(c: &Counts) -> &'static str {
+    if c.failing() > 0 {
+        "st-failed"
+    } else if c.ran() == 0 {
+        "st-skipped"
+    } else {
+        "st-passed"
+    }
 }
 
 #[cfg(test)]
@@ -102,17 +195,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_columns_and_failure_links() {
-        let run = crate::report::tests::sample_run();
-        let md = markdown(std::slice::from_ref(&run), "../vectors");
-        assert!(md.starts_with("| implementation | total | amqp/frame | amqp/table | jsonrpc/batch |\n|---|---|---|---|---|\n"), "{md}");
+    fn summary_then_one_table_per_protocol() {
+        let r = crate::report::tests::sample_report();
+        let md = markdown(&r.suites, "../vectors");
         assert!(
-            md.contains("| msgwire 0.1.0 | 1/3 | 1/2 ✗ | 0/1 ✗ | – |"),
+            md.starts_with("## Summary\n\n| implementation | amqp | jsonrpc |\n|---|---|---|\n| msgwire 0.1.0 | 1/3 ✗ | – |\n"),
             "{md}"
         );
+        assert!(
+            md.contains("## amqp\n\n| group | msgwire 0.1.0 |\n|---|---|\n| frame | 1/2 ✗ |\n| table | 0/1 ~ |\n| **total** | **1/3 ✗** |"),
+            "{md}"
+        );
+        assert!(!md.contains("## jsonrpc"), "{md}");
         assert!(
             md.contains("- [`amqp/frame/b@strict`](../vectors/x.json) wrong-value: "),
             "{md}"
         );
+        let h = html(&r.suites);
+        assert!(h.contains("<td class=\"st-failed\">1/3 ✗</td>"), "{h}");
     }
 }

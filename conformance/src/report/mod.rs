@@ -1,60 +1,72 @@
-//! Reports of a run: a terminal summary, JSON, JUnit XML, one self-contained HTML page, and the
-//! peer matrix (Markdown) that `scripts/compliance.sh` writes to `docs/compliance.md`.
+//! Reports of a run: a terminal summary, JSON, JUnit XML, one self-contained HTML page, a
+//! Markdown summary for CI job pages, and the peer matrix (Markdown) that
+//! `scripts/compliance.sh` writes to `docs/compliance.md`.
 //!
-//! Design: every report is a pure function from [`Run`]s to text; the CLI decides where it goes.
+//! Design: every runner (`check codec`, the live suites, `report matrix`) fills one
+//! [`model::Report`]; every rendering is a pure function of it, and every rendering leads with
+//! the same verdict ([`model::Report::headline`]), which is the command's exit status. The CLI
+//! decides where each rendering goes.
 
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod matrix;
+pub mod model;
 pub mod terminal;
 
-use crate::runner::{CaseResult, Class, Run};
-use std::collections::BTreeMap;
+pub use model::{Counts, Item, Meta, Report, Status, Suite, Verdict};
 
-/// Counts of results per class.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Per class.
-    pub by_class: BTreeMap<Class, usize>,
-    /// Failing results (any failing class), including known ones.
-    pub failed: usize,
-    /// Failing results not excused by the baseline.
-    pub regressions: usize,
-    /// All results.
-    pub total: usize,
+/// Where to write the file renderings of a report (`None`: not asked for).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Outputs<'a> {
+    /// `--json FILE`.
+    pub json: Option<&'a std::path::Path>,
+    /// `--junit FILE`.
+    pub junit: Option<&'a std::path::Path>,
+    /// `--html FILE`.
+    pub html: Option<&'a std::path::Path>,
+    /// `--markdown FILE` (appended to when the file exists, as `$GITHUB_STEP_SUMMARY` wants).
+    pub markdown: Option<&'a std::path::Path>,
 }
 
-impl Tally {
-    /// Counts `results`.
-    pub fn of<'r>(results: impl IntoIterator<Item = &'r CaseResult>) -> Tally {
-        let mut t = Tally::default();
-        for r in results {
-            *t.by_class.entry(r.class).or_default() += 1;
-            t.total += 1;
-            if r.class.is_failure() {
-                t.failed += 1;
-            }
-            if r.is_regression() {
-                t.regressions += 1;
-            }
-        }
-        t
+/// Writes every rendering asked for; the error names the file.
+pub fn write_files(report: &Report, o: &Outputs<'_>) -> Result<(), String> {
+    let write = |p: &std::path::Path, text: String| {
+        std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+    };
+    if let Some(p) = o.json {
+        let text = serde_json::to_string_pretty(&json::render(report)).unwrap_or_default();
+        write(p, text + "\n")?;
     }
-
-    /// Results of one class.
-    pub fn get(&self, c: Class) -> usize {
-        self.by_class.get(&c).copied().unwrap_or(0)
+    if let Some(p) = o.junit {
+        write(p, junit::render(report))?;
     }
+    if let Some(p) = o.html {
+        write(p, html::render(report))?;
+    }
+    if let Some(p) = o.markdown {
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+            .and_then(|mut f| f.write_all(markdown::render(report).as_bytes()))
+            .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+    }
+    Ok(())
 }
 
 /// Results grouped by a key, in first-seen order.
-pub fn group_by<K: PartialEq + Clone>(
-    results: &[CaseResult],
-    key: impl Fn(&CaseResult) -> K,
-) -> Vec<(K, Vec<&CaseResult>)> {
-    let mut out: Vec<(K, Vec<&CaseResult>)> = Vec::new();
-    for r in results {
+pub fn group_by<'a, T, K: PartialEq + Clone>(
+    items: impl IntoIterator<Item = &'a T>,
+    key: impl Fn(&T) -> K,
+) -> Vec<(K, Vec<&'a T>)>
+where
+    T: 'a,
+{
+    let mut out: Vec<(K, Vec<&'a T>)> = Vec::new();
+    for r in items {
         let k = key(r);
         match out.iter_mut().find(|(g, _)| *g == k) {
             Some((_, v)) => v.push(r),
@@ -64,7 +76,31 @@ pub fn group_by<K: PartialEq + Clone>(
     out
 }
 
-/// Escapes text for XML and HTML.
+/// Whether a character can reorder or hide text (bidi controls, zero-width marks): reports show
+/// such characters as `[U+202E]` instead of obeying them, so an implementation's output cannot
+/// disguise itself in a report.
+pub fn is_hidden_control(c: char) -> bool {
+    matches!(c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}'
+        | '\u{061c}' | '\u{feff}' | '\u{2028}' | '\u{2029}')
+        || (c.is_control() && !matches!(c, '\n' | '\t'))
+}
+
+/// Text with bidi and other invisible controls made visible (`[U+202E]`); newlines and tabs
+/// are kept.
+pub fn neutralise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_hidden_control(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escapes text for XML and HTML (markup and quotes), with invisible controls made visible.
 pub fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -74,37 +110,45 @@ pub fn escape_xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            // Not allowed in XML 1.0 at all: show as a replacement character.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            c if is_hidden_control(c) => out.push_str(&format!("[U+{:04X}]", c as u32)),
             c => out.push(c),
         }
     }
     out
 }
 
-/// A one-line summary of a run: `120 trials: 110 passed, 2 wrong-value, ...`.
-pub fn summary_line(run: &Run) -> String {
-    let t = Tally::of(&run.results);
-    let parts: Vec<String> = Class::ALL
-        .iter()
-        .filter(|c| t.get(**c) > 0)
-        .map(|c| format!("{} {}", t.get(*c), c.name()))
-        .collect();
-    format!(
-        "{} trials: {}",
-        t.total,
-        if parts.is_empty() {
-            "none".into()
-        } else {
-            parts.join(", ")
+/// Escapes text content for HTML (`&`, `<`, `>`; quotes stay), with invisible controls made
+/// visible.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if is_hidden_control(c) => out.push_str(&format!("[U+{:04X}]", c as u32)),
+            c => out.push(c),
         }
-    )
+    }
+    out
+}
+
+/// The first line of `s`, cut to `max` characters.
+pub fn first_line(s: &str, max: usize) -> String {
+    let line = s.lines().next().unwrap_or("");
+    let cut = crate::compare::shorten(line, max);
+    if cut.len() < s.trim_end().len() && !cut.ends_with('…') {
+        format!("{cut} …")
+    } else {
+        cut
+    }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::vectors::Verdict;
+    use crate::runner::{CaseResult, Class, Run};
+    use crate::vectors::Verdict as V;
 
     pub(crate) fn sample_run() -> Run {
         let r = |id: &str, class: Class, spec: &str, known: bool| CaseResult {
@@ -114,7 +158,7 @@ pub(crate) mod tests {
             group: id.split('/').nth(1).unwrap().into(),
             spec: spec.into(),
             file: "x.json".into(),
-            verdict: Verdict::Accept,
+            verdict: V::Accept,
             class,
             detail: if class == Class::Passed {
                 String::new()
@@ -124,6 +168,7 @@ pub(crate) mod tests {
             accepted: Some(true),
             known_failure: known,
             micros: 5,
+            actual: None,
         };
         Run {
             implementation: "msgwire 0.1.0".into(),
@@ -145,14 +190,25 @@ pub(crate) mod tests {
         }
     }
 
+    /// The sample run as a report, with a link base for vector files.
+    pub(crate) fn sample_report() -> Report {
+        Report::from_codec(
+            &sample_run(),
+            false,
+            None,
+            Meta {
+                command: "msgwire check codec".into(),
+                version: "msgwire 0.1.0".into(),
+                time: "2026-12-03T15:00:00Z".into(),
+                vectors_link: Some("../vectors".into()),
+                ..Meta::default()
+            },
+        )
+    }
+
     #[test]
-    fn tallies_and_groups() {
+    fn groups_and_escapes() {
         let run = sample_run();
-        let t = Tally::of(&run.results);
-        assert_eq!(
-            (t.total, t.failed, t.regressions, t.get(Class::Passed)),
-            (4, 2, 1, 1)
-        );
         let g = group_by(&run.results, |r| r.protocol.clone());
         assert_eq!(
             g.iter()
@@ -161,12 +217,14 @@ pub(crate) mod tests {
             [("amqp", 3), ("jsonrpc", 1)]
         );
         assert_eq!(
-            summary_line(&run),
-            "4 trials: 1 passed, 1 wrong-value, 1 crash, 1 skipped"
+            escape_xml("<a & \"b\"\u{1}>\u{202e}"),
+            "&lt;a &amp; &quot;b&quot;[U+0001]&gt;[U+202E]"
         );
+        assert_eq!(neutralise("a\u{2067}b\nc"), "a[U+2067]b\nc");
+        assert_eq!(first_line("one\ntwo", 80), "one …");
         assert_eq!(
-            escape_xml("<a & \"b\"\u{1}>"),
-            "&lt;a &amp; &quot;b&quot;\u{fffd}&gt;"
+            sample_report().counts().line(),
+            "1 failed, 1 baselined, 1 passed, 1 skipped"
         );
     }
 }

@@ -179,6 +179,10 @@ pub struct CaseResult {
     pub known_failure: bool,
     /// Time taken, in microseconds.
     pub micros: u64,
+    /// The documents the implementation decoded, kept for failures only (reports show them
+    /// beside the expected ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<Vec<Value>>,
 }
 
 impl CaseResult {
@@ -200,12 +204,35 @@ pub fn run_case(
     profile: &str,
     verdict: Verdict,
 ) -> (Class, String, Option<bool>) {
+    let (class, detail, accepted, _) = run_case_keeping(imp, case, profile, verdict);
+    (class, detail, accepted)
+}
+
+/// [`run_case`], also returning the documents the implementation decoded (`None` when it gave
+/// no answer), so that reports can show expected and actual side by side.
+pub fn run_case_keeping(
+    imp: &mut dyn Implementation,
+    case: &Case,
+    profile: &str,
+    verdict: Verdict,
+) -> (Class, String, Option<bool>, Option<Vec<Value>>) {
     let d = match imp.decode(&case.protocol, profile, &case.input) {
         Attempt::Decoded(d) => d,
-        Attempt::Unsupported(m) => return (Class::Skipped, m, None),
-        Attempt::Crash(m) => return (Class::Crash, m, None),
-        Attempt::Timeout(t) => return (Class::Timeout, format!("no answer in {t:?}"), None),
+        Attempt::Unsupported(m) => return (Class::Skipped, m, None, None),
+        Attempt::Crash(m) => return (Class::Crash, m, None, None),
+        Attempt::Timeout(t) => return (Class::Timeout, format!("no answer in {t:?}"), None, None),
     };
+    let (class, detail, accepted) = classify(imp, case, profile, verdict, &d);
+    (class, detail, accepted, Some(d.docs))
+}
+
+fn classify(
+    imp: &mut dyn Implementation,
+    case: &Case,
+    profile: &str,
+    verdict: Verdict,
+    d: &Decoding,
+) -> (Class, String, Option<bool>) {
     let accepted = d.error.is_none();
     let outcome = |c: Class, s: String| (c, s, Some(accepted));
     match (verdict, &d.error) {
@@ -629,14 +656,15 @@ pub fn run(
     let mut failures = 0;
     for (i, t) in trials.iter().enumerate() {
         let t0 = Instant::now();
-        let (class, detail, accepted) = if imp.profiles(&t.case.protocol).is_none() {
+        let (class, detail, accepted, actual) = if imp.profiles(&t.case.protocol).is_none() {
             (
                 Class::Skipped,
                 format!("{} is not built in", t.case.protocol),
                 None,
+                None,
             )
         } else {
-            run_case(imp, t.case, &t.profile, t.verdict)
+            run_case_keeping(imp, t.case, &t.profile, t.verdict)
         };
         results.push(CaseResult {
             id: t.case.id.clone(),
@@ -652,6 +680,7 @@ pub fn run(
             // Only a failure is a known failure: a listed trial that passes is a stale entry.
             known_failure: class.is_failure() && baseline.lists(&t.case.id, &t.profile),
             micros: t0.elapsed().as_micros().try_into().unwrap_or(u64::MAX),
+            actual: actual.filter(|_| class.is_failure()),
         });
         if let Some(why) = imp.startup_failure() {
             return Err(Stopped::CannotStart(why));
