@@ -309,7 +309,10 @@ fn xml_root_end(doc: &[u8]) -> Option<usize> {
 /// text) only whitespace.
 fn is_empty_input(protocol: &str, input: &[u8]) -> bool {
     match protocol {
-        "jsonrpc" | "xmlrpc" => input.iter().all(u8::is_ascii_whitespace),
+        // Whitespace as JSON (RFC 8259 §2) and XML (§2.3 S) define it: not form feed.
+        "jsonrpc" | "xmlrpc" => input
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
         _ => input.is_empty(),
     }
 }
@@ -344,7 +347,7 @@ pub fn decode(
                 &bytes[..]
             }
             Err(e) => {
-                let _ = writeln!(err, "msgwire: --hex input: {e}");
+                let _ = writeln!(err, "msgwire: {protocol}: --hex input: {e}");
                 return EXIT_FAIL;
             }
         }

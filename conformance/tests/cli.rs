@@ -816,6 +816,9 @@ fn empty_input_is_no_message_for_every_protocol() {
     for p in ["jsonrpc", "xmlrpc"] {
         let o = run(&["decode", p], b" \r\n\t\n");
         assert_eq!((o.status.code(), o.stdout.len()), (Some(0), 0), "{p}");
+        // A form feed is not whitespace to JSON or XML: it is input, and invalid.
+        let o = run(&["decode", p], b" \x0c ");
+        assert_eq!(o.status.code(), Some(1), "{p}");
     }
 }
 
