@@ -101,7 +101,7 @@ fn a_correct_echo_server_passes() {
     for r in &results {
         assert_eq!(r.verdict, Verdict::Passed, "{}: {}", r.id, r.observed);
     }
-    assert_eq!(results.len(), 9);
+    assert_eq!(results.len(), 10);
 }
 
 #[test]
@@ -267,6 +267,8 @@ enum Bug {
     DropsRestOfRead,
     /// Error responses carry a result too (a SHOULD).
     ResultOnError,
+    /// Ignores a request whose type is not a positive fixint (reads only minimal ints).
+    MinimalIntsOnly,
 }
 
 /// How a fake server behaves.
@@ -369,6 +371,11 @@ const FAULTS: &[(Bug, &str, bool)] = &[
         "msgpack-rpc-server/response/result-nil-on-error",
         true,
     ),
+    (
+        Bug::MinimalIntsOnly,
+        "msgpack-rpc-server/request/non-minimal-ints",
+        false,
+    ),
 ];
 
 /// The correct-but-unusual servers.
@@ -407,6 +414,9 @@ fn mangle(kind: Kind, v: Value) -> Value {
 /// The encoded response(s) to one message.
 fn respond(kind: Kind, frame: &[u8]) -> Vec<(u32, Value, Value)> {
     use msgwire::msgpack_rpc::{Limits, Profile};
+    if bug(kind, Bug::MinimalIntsOnly) && frame.get(1).is_some_and(|&b| b >= 0x80) {
+        return vec![];
+    }
     let Ok(m) = Message::from_slice_with(frame, &Limits::default(), Profile::Lenient) else {
         return vec![]; // not a message: ignored, keep serving
     };

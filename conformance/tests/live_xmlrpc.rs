@@ -493,6 +493,8 @@ enum Bug {
     ResultForMalformed,
     /// A request that is not well-formed XML gets HTTP 500 without a body.
     Status500ForMalformed,
+    /// A call without `<params>` gets a fault.
+    NeedsParams,
 }
 
 /// How a fake server behaves.
@@ -543,6 +545,7 @@ const FAULTS: &[(Bug, &str)] = &[
         Bug::Status500ForMalformed,
         "xmlrpc-server/fault/malformed-xml",
     ),
+    (Bug::NeedsParams, "xmlrpc-server/request/no-params"),
 ];
 
 /// The correct-but-unusual servers.
@@ -731,6 +734,11 @@ fn serve(kind: Kind, mut s: TcpStream) -> Option<Vec<u8>> {
         doc = format!("<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>{inner}</data></array></value></param></params></methodResponse>");
     } else {
         let reply = match xmlrpc::decode(&body) {
+            Ok(Message::Call(_))
+                if bug(kind, Bug::NeedsParams) && !body.windows(8).any(|w| w == b"<params>") =>
+            {
+                fault(kind, -32602, "no params".into())
+            }
             Ok(Message::Call(c)) => {
                 let method = c.method.to_string();
                 let params = c.params.into_iter().map(Value::into_owned).collect();

@@ -604,6 +604,24 @@ pub fn cases() -> Vec<Case<Target>> {
             },
         },
         Case {
+            id: "msgpack-rpc-server/request/non-minimal-ints",
+            section: "MessagePack spec: Serialization (int format family); MessagePack-RPC spec: Request Message",
+            requirement: "*derived* from \"If an object can be represented in multiple possible output formats, serializers SHOULD use the format which represents the data in the smallest number of bytes.\" (a SHOULD on serializers: a deserializer reads every format) and \"type: Must be zero (integer)\": a request whose type is written as uint 8 (`cc 00`) and whose msgid as uint 32 (`ce 00 00 00 17`) is a request, answered with msgid 23.",
+            level: Level::Must,
+            accepts: "a response with msgid 23",
+            run: |t, tr| {
+                let mut c = open_or_fail!(t, tr);
+                let mut wire = vec![0x94, 0xcc, 0x00, 0xce, 0, 0, 0, 23];
+                wire.push(0xa0 | NO_SUCH_METHOD.len() as u8);
+                wire.extend_from_slice(NO_SUCH_METHOD.as_bytes());
+                wire.push(0x90);
+                if let Err(e) = c.send_raw(&wire, "request 23 with type cc 00 and msgid ce 00 00 00 17") {
+                    return Outcome::Fail(e);
+                }
+                answers(c.response(), 23, "answered a request written with non-minimal ints".into())
+            },
+        },
+        Case {
             id: "msgpack-rpc-server/notification/no-response",
             section: "MessagePack-RPC spec: Notification Message",
             requirement: "*derived* from \"The notification message is a three elements array ... [type, method, params]\" (it has no msgid, so no response can answer it) and \"The server must send 'Response' message in reply with the 'Request' message.\"",

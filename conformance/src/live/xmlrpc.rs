@@ -883,6 +883,26 @@ pub fn cases() -> Vec<Case<Target>> {
                 }
             },
         },
+        Case {
+            id: "xmlrpc-server/request/no-params",
+            section: "XML-RPC spec, Payload format",
+            requirement: "\"If the procedure call has parameters, the <methodCall> must contain a <params> sub-item.\" (*derived*: a call without parameters may leave <params> out, and the server reads it as a call with none)",
+            level: Level::Must,
+            accepts: "the echo of no params, an empty array",
+            run: |t, tr| {
+                let Some(echo) = t.echo.clone() else {
+                    return Outcome::Unimplemented("needs a method to call: name one with --echo-method".into());
+                };
+                let doc = format!("<?xml version=\"1.0\"?><methodCall><methodName>{echo}</methodName></methodCall>");
+                match send(t, tr, doc.as_bytes()) {
+                    Reply::Value(Norm::Array(a)) if a.is_empty() => Outcome::Pass("an empty array".into()),
+                    Reply::Value(v) => Outcome::Fail(format!("the echo of no params is {}, not an empty array", show(&v))),
+                    Reply::Fault(code, text, ..) => Outcome::Fail(format!("fault {code} {text:?} for a call without <params>")),
+                    Reply::Status(s, b) => Outcome::Fail(format!("HTTP {s}: {b:?}")),
+                    Reply::Broken(e) => Outcome::Fail(e),
+                }
+            },
+        },
         echo_type_case!("int", Level::Must, SCALARS, "<i4> or <int>: four-byte signed integer", Value::Int(-2147483648)),
         echo_type_case!("i4", Level::Must, SCALARS, "<i4> or <int>: four-byte signed integer", Value::I4(2147483647)),
         echo_type_case!("boolean", Level::Must, "XML-RPC spec, Scalar <value>s; Updated 1/21/99", "<boolean>: 0 (false) or 1 (true)\" and \"boolean is a distinct data type", Value::Array(vec![Value::Boolean(true), Value::Boolean(false)])),
