@@ -2,8 +2,10 @@
 //!
 //! Every command writes to the streams it is given and returns the process exit status:
 //! 0 success; 1 invalid input (decode/encode) or a failing must-case (check); 2 usage errors
-//! (unknown protocol or profile, unreadable files, an invalid corpus); 3 the protocol's
-//! canonical form is not implemented in this build (the adapter contract's "unsupported").
+//! (unknown protocol, profile or framing, unreadable files, an invalid corpus) and checks that
+//! checked nothing (a selection matching no case, an adapter that cannot start, every trial
+//! skipped); 3 the protocol's canonical form is not implemented in this build (the adapter
+//! contract's "unsupported").
 
 use crate::corpus;
 use crate::forms::{self, FormError};

@@ -1,6 +1,7 @@
 //! The `msgwire` CLI: argument parsing only; every command is a function of
 //! `msgwire_conformance::cli`. Exit status: 0 ok, 1 invalid input or failing must-case,
-//! 2 usage, 3 protocol form not implemented in this build.
+//! 2 usage, or a check that checked nothing / could not start / could not connect, 3 protocol
+//! form not implemented in this build.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use msgwire_conformance::cli::{self, CheckOptions, ProgressOutput};
@@ -265,7 +266,8 @@ struct CheckArgs {
     /// Skip case ids matching this glob (repeatable).
     #[arg(long)]
     skip: Vec<String>,
-    /// Only this profile (default: every profile; adapters: the protocol's default).
+    /// Only this profile (default: every profile). It must be a profile of the selected
+    /// protocols; without --protocol, the protocols that have it run.
     #[arg(long)]
     profile: Option<String>,
     /// Also fail on skipped trials (unimplemented forms) and stale baseline entries.
