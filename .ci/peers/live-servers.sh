@@ -138,11 +138,11 @@ check() {
     rm -f "$out"
 }
 check jsonrpc-python-json-rpc "Python json-rpc $(pyver json-rpc) (JSONRPCResponseManager) behind $A/jsonrpc_python_server.py (HTTP)" \
-    jsonrpc-server "$MSGWIRE_LIVE_JSONRPC_PY"
+    jsonrpc-server "$MSGWIRE_LIVE_JSONRPC_PY" --accept python-jsonrpc
 check jsonrpc-python-jsonrpcserver "Python jsonrpcserver $(pyver jsonrpcserver) (dispatch) behind $A/jsonrpc_python_server.py (HTTP)" \
-    jsonrpc-server "$MSGWIRE_LIVE_JSONRPCSERVER"
+    jsonrpc-server "$MSGWIRE_LIVE_JSONRPCSERVER" --accept python-jsonrpc
 check jsonrpc-python-jsonrpcserver-stdio "Python jsonrpcserver $(pyver jsonrpcserver) over stdin/stdout (NDJSON), one process per case" \
-    jsonrpc-server --command "$S/venv/bin/python $A/jsonrpc_python_server.py jsonrpcserver stdio"
+    jsonrpc-server --command "$S/venv/bin/python $A/jsonrpc_python_server.py jsonrpcserver stdio" --accept python-jsonrpc
 check jsonrpc-jayson-http "jayson $(npmver jayson) Server.http() (node $(node --version))" \
     jsonrpc-server "$MSGWIRE_LIVE_JAYSON_HTTP"
 check jsonrpc-jayson-tcp "jayson $(npmver jayson) Server.tcp(), newline-delimited (node $(node --version))" \

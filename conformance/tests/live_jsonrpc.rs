@@ -1046,3 +1046,62 @@ fn the_readme_figures_are_the_suites() {
         assert_eq!(cells[3..8], expect, "{line} vs {summary}");
     }
 }
+
+#[test]
+fn a_named_deviation_fails_unless_accepted() {
+    let url = start(Quirk::OneErrorForInvalidBatch, true);
+    let run = |accept: &[&str]| {
+        let opts = live::LiveOptions {
+            timeout: ROOMY,
+            selection: Selection {
+                only: vec!["jsonrpc-server/batch/*".into()],
+                accept: accept.iter().map(|a| a.to_string()).collect(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = live::check_jsonrpc_server(
+            Some(&url),
+            None,
+            None,
+            Some("echo"),
+            &opts,
+            &mut out,
+            &mut err,
+        );
+        (code, String::from_utf8_lossy(&out).into_owned())
+    };
+    let (code, text) = run(&[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("3 failed"), "{text}");
+    assert!(
+        text.contains("--accept python-jsonrpc/batch-one-error"),
+        "{text}"
+    );
+    let (code, text) = run(&["python-jsonrpc"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("0 failed, 3 non-strict"), "{text}");
+    // A batch answered in part is no deviation: it fails even when accepted.
+    let url = start(Quirk::TruncatesBatches, true);
+    let opts = live::LiveOptions {
+        timeout: ROOMY,
+        selection: Selection {
+            only: vec!["jsonrpc-server/limits/large-batch".into()],
+            accept: vec!["python-jsonrpc".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = live::check_jsonrpc_server(
+        Some(&url),
+        None,
+        None,
+        Some("echo"),
+        &opts,
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(code, 1, "{}", String::from_utf8_lossy(&out));
+}

@@ -184,6 +184,11 @@ pub struct Deviation {
 /// missing from this table fails (tested), so the table is the complete list users can accept.
 pub const DEVIATIONS: &[Deviation] = &[
     Deviation {
+        id: "python-jsonrpc/batch-one-error",
+        what: "a batch holding an invalid item gets one -32600 error object, id null, for the whole batch, and its valid calls are not run (Python json-rpc, jsonrpcserver); JSON-RPC 2.0 §5 owes every call a Response, and §7 answers [1,2,3] with three error objects",
+        finding: "Live JSON-RPC 2.0 servers (`msgwire check jsonrpc-server`)",
+    },
+    Deviation {
         id: "rabbitmq/content-channel-zero-505",
         what: "a content frame on channel 0 gets connection.close 505 unexpected-frame; §4.2.6.1 says 504 channel-error",
         finding: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3), AMQP 0-9-1",
