@@ -960,10 +960,9 @@ fn correct_but_unusual_servers_pass_every_case() {
 
 #[test]
 fn an_unreachable_target_is_one_error_and_exit_2() {
-    let addr = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
+    // Port 1 (tcpmux): nothing listens there, and no test's ephemeral listener can take it
+    // (a port freed by a dropped listener could be reused by a parallel test).
+    let addr = "127.0.0.1:1";
     for url in [format!("http://{addr}/"), format!("tcp://{addr}")] {
         let opts = live::LiveOptions {
             timeout: TIMEOUT,

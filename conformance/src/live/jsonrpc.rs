@@ -882,7 +882,7 @@ fn batch_with_invalid_items(t: &Target, tr: &mut Trace, input: &[u8]) -> Outcome
         lenient(b),
         Ok(Payload::Single(Message::Response(r)))
             if r.id == Id::NULL
-                && matches!(&r.outcome, RpcOutcome::Error(e) if e.code == jsonrpc::INVALID_REQUEST)
+                && matches!(&r.outcome, RpcOutcome::Error(e) if e.code == ErrorCode::INVALID_REQUEST.0)
     ));
     match judge(input, &o, answer) {
         Outcome::Fail(f) if one_error => Outcome::Deviation(BATCH_ONE_ERROR, f),
@@ -1425,10 +1425,9 @@ mod tests {
         assert!(Target::new(None, None, None, None, Duration::from_secs(1)).is_err());
         assert!(Target::new(Some("ftp://x"), None, None, None, Duration::from_secs(1)).is_err());
         assert!(Target::new(None, Some("x"), Some("xml"), None, Duration::from_secs(1)).is_err());
-        // Nothing listens: one error naming the target.
-        drop(listener);
+        // Nothing listens (port 1: no ephemeral listener takes it): one error naming the target.
         let e = Target::new(
-            Some(&format!("tcp://{addr}")),
+            Some("tcp://127.0.0.1:1"),
             None,
             None,
             None,
