@@ -1042,3 +1042,56 @@ fn vectors_count_checks_and_writes_marked_counts() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
+
+/// A persistent adapter that dies mid-run: each trial it died on is a crash whose detail
+/// quotes its stderr; the run goes on with a fresh process (it had answered, so it started).
+#[cfg(unix)]
+#[test]
+fn an_adapter_dying_mid_run_is_a_crash_with_its_stderr() {
+    let dir = scratch("dying");
+    let json = dir.join("r.json");
+    let corpus = data("fake-corpus");
+    // Answers one request (a rejection), then dies on the next with a message.
+    let adapter = r#"sh -c 'read -r l; echo "{\"docs\": [], \"error\": {\"kind\": \"x\"}}"; read -r l; echo "panic: out of cheese" >&2; exit 70' adapter"#;
+    let o = run(
+        &[
+            "check",
+            "codec",
+            "--vectors",
+            corpus.to_str().unwrap(),
+            "--adapter",
+            adapter,
+            "--persistent",
+            "--profile",
+            "strict",
+            "--timeout",
+            "2",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let crashes: Vec<&str> = v["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .filter(|r| r["class"] == "crash")
+        .map(|r| r["detail"].as_str().unwrap())
+        .collect();
+    assert!(!crashes.is_empty());
+    for d in crashes {
+        assert_eq!(
+            d,
+            "the adapter exited, exit status 70: panic: out of cheese"
+        );
+    }
+}
