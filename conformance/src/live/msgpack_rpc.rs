@@ -1,9 +1,12 @@
 //! Live checks of a MessagePack-RPC server, over TCP (`tcp://host:port`) or a child process's
 //! stdio (`--command 'nvim --clean --embed --headless'`), using only msgwire's codec.
 //!
-//! Spec (msgpack-rpc/spec.md): a response is `[1, msgid, error, result]` with the request's
-//! msgid; "If an error occurred, error is non-nil and result is nil"; a notification gets no
-//! response; responses may come in any order.
+//! Spec (msgpack-rpc/msgpack-rpc `spec.md`): a response is `[1, msgid, error, result]` with
+//! the request's msgid; error is nil when the method executed correctly and non-nil when it
+//! did not, and then result "should be nil"; a notification gets no response; responses may
+//! come in any order. Every response is also decoded under the strict profile: one only a
+//! lenient decoder reads (a str holding invalid UTF-8, say) breaks the format and fails the
+//! case. Pipelined requests are paired with their responses by content, not only by msgid.
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};

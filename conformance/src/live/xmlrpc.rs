@@ -2,12 +2,18 @@
 //! client in [`super::http`].
 //!
 //! `msgwire check xmlrpc-server http://host:port/path [--echo-method NAME]`. Calls are built
-//! and replies decoded by `msgwire::xmlrpc` (strict; a reply only the lenient profile reads is
-//! accepted as non-strict, with the strict decoder's complaint). Values are compared by
-//! meaning: `int`/`i4`/`i8` as integers, `string` and untyped values as strings, structs as
-//! maps, base64 as bytes. Cases needing a method the server may not offer (the echo method,
-//! introspection, multicall, validator1) report "unimplemented" when it answers with a fault
-//! and `system.listMethods` does not list the method; a listed method that faults fails.
+//! and replies decoded by `msgwire::xmlrpc` under the strict profile: a reply only the lenient
+//! profile reads (two params, a double in exponent form, a fault struct with a third member)
+//! breaks the response format and fails the case, with the strict decoder's complaint and the
+//! bytes where it stopped. Values are compared by meaning: `int`/`i4` as one integer type
+//! (`i8` apart), `string` and untyped values as strings, structs as maps, base64 as bytes.
+//! Cases needing a method the server may not offer (the echo method, introspection,
+//! multicall, validator1) report "unimplemented" when it answers with a fault and
+//! `system.listMethods` does not list the method; a listed method that faults fails.
+//!
+//! Every case's requirement is quoted from the spec (scripting/xml-rpc `spec.md`, 1999 with
+//! the 1/21/99 clarifications) or marked *derived* with the text it derives from;
+//! docs/live/README.md lists each MUST sentence with the case that covers it.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
