@@ -77,19 +77,14 @@ run_tests() {
     live msgpack-rpc-neovim "$(nvim --version | head -n1) over stdio (one process per case), no echo method" \
         --command 'nvim --clean --embed --headless'
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    timeout 600 "$VENV_RPC/bin/python" -c '
-import sys, msgpackrpc
-class Handler(object):
-    def echo(self, x): return x
-server = msgpackrpc.Server(Handler())
-server.listen(msgpackrpc.Address("127.0.0.1", int(sys.argv[1])))
-server.start()' "$port" &
+    MSGWIRE_LIVE_LIFETIME=600 timeout 600 "$VENV_RPC/bin/python" \
+        conformance/adapters/live/msgpack_rpc_python_server.py "$port" >/dev/null &
     pid=$!
     for _ in $(seq 1 60); do
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
         sleep 0.5
     done
-    live msgpack-rpc-python "msgpack-rpc-python 0.4.1 ($("$VENV_RPC/bin/pip" freeze | grep -Ei '^(msgpack-python|tornado)' | tr '\n' ' ')) msgpackrpc.Server with an echo handler" \
+    live msgpack-rpc-python "msgpack-rpc-python 0.4.1 ($("$VENV_RPC/bin/pip" freeze | grep -Ei '^(msgpack-python|tornado)' | tr '\n' ' ')) msgpackrpc.Server via conformance/adapters/live/msgpack_rpc_python_server.py" \
         "tcp://127.0.0.1:$port" --echo-method echo
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true

@@ -126,19 +126,6 @@ fn neovim_passes_the_suite() {
     assert!(!live::failed(&results));
 }
 
-const PYTHON_SERVER: &str = r#"
-import sys
-import msgpackrpc
-
-class Handler(object):
-    def echo(self, x): return x
-
-server = msgpackrpc.Server(Handler())
-server.listen(msgpackrpc.Address("127.0.0.1", int(sys.argv[1])))
-print("ready", flush=True)
-server.start()
-"#;
-
 #[test]
 #[ignore = "needs msgpack-rpc-python: run by .ci/peers/msgpack-rpc.sh (sets MSGWIRE_MPRPC_PYTHON)"]
 fn msgpack_rpc_python_passes_the_suite() {
@@ -150,7 +137,11 @@ fn msgpack_rpc_python_passes_the_suite() {
         .unwrap()
         .port();
     let mut child = std::process::Command::new(python)
-        .args(["-c", PYTHON_SERVER, &port.to_string()])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/adapters/live/msgpack_rpc_python_server.py"
+        ))
+        .arg(port.to_string())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("python with msgpack-rpc-python");
