@@ -118,6 +118,8 @@ struct Server {
     lines: Receiver<std::io::Result<String>>,
     /// The last [`STDERR_TAIL`] bytes of the server's stderr.
     stderr: Arc<Mutex<Vec<u8>>>,
+    /// Closed when the server's stderr has ended (all of it is in `stderr`).
+    stderr_done: Receiver<()>,
 }
 
 impl Drop for Adapter {
@@ -305,7 +307,9 @@ impl Adapter {
             let mut errout = child.stderr.take().expect("piped");
             let stderr = Arc::new(Mutex::new(Vec::new()));
             let tail = Arc::clone(&stderr);
+            let (done, stderr_done) = mpsc::channel::<()>();
             std::thread::spawn(move || {
+                let _done = done; // dropped at the end of stderr
                 let mut chunk = [0u8; 4096];
                 while let Ok(n @ 1..) = errout.read(&mut chunk) {
                     let mut t = tail.lock().unwrap_or_else(|p| p.into_inner());
@@ -328,6 +332,7 @@ impl Adapter {
                 stdin,
                 lines,
                 stderr,
+                stderr_done,
             });
         }
         let server = self.server.as_mut().expect("started");
@@ -377,8 +382,11 @@ impl Server {
                 _ => break None,
             }
         };
-        // The stderr reader may still be draining the pipe.
-        std::thread::sleep(Duration::from_millis(20));
+        // The stderr reader may still be draining the pipe: wait for its end (bounded, as a
+        // grandchild may hold the pipe open).
+        if status.is_some() {
+            let _ = self.stderr_done.recv_timeout(Duration::from_millis(500));
+        }
         // Once it has exited, how we noticed (its input closed, its output ended) is noise.
         let how = match status.map(|s| s.code()) {
             Some(Some(c)) => format!("the adapter exited, exit status {c}"),
@@ -461,8 +469,9 @@ fn run_child(mut cmd: Command, stdin: Vec<u8>, timeout: Duration) -> Result<Fini
     let stdout = out
         .recv_timeout(rest)
         .map_err(|_| Attempt::Timeout(timeout))?;
+    // Bounded: a grandchild may hold stderr open; a loaded machine may be slow to drain it.
     let stderr = err
-        .recv_timeout(Duration::from_millis(100))
+        .recv_timeout(Duration::from_millis(500))
         .unwrap_or_default();
     if stdout.len() as u64 > MAX_OUTPUT {
         return Err(Attempt::Crash(format!(
