@@ -270,7 +270,7 @@ fn split_input<'a>(framing: &str, input: &'a [u8]) -> (Vec<(usize, &'a [u8])>, O
             while pos < input.len() {
                 let rest = &input[pos..];
                 let mut end = xml_root_end(rest).unwrap_or(rest.len());
-                while end < rest.len() && rest[end].is_ascii_whitespace() {
+                while end < rest.len() && is_text_space(rest[end]) {
                     end += 1;
                 }
                 out.push((pos, &rest[..end]));
@@ -291,7 +291,7 @@ fn xml_root_end(doc: &[u8]) -> Option<usize> {
         let mut from = 0;
         while let Some(i) = doc[from..].windows(tag.len()).position(|w| w == tag) {
             let mut j = from + i + tag.len();
-            while j < doc.len() && doc[j].is_ascii_whitespace() {
+            while j < doc.len() && is_text_space(doc[j]) {
                 j += 1;
             }
             if doc.get(j) == Some(&b'>') {
@@ -307,14 +307,16 @@ fn xml_root_end(doc: &[u8]) -> Option<usize> {
     }
 }
 
+/// Whitespace as JSON (RFC 8259 §2) and XML (§2.3 `S`) define it: not form feed.
+fn is_text_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 /// Whether an input holds no message: no bytes at all, or (JSON-RPC and XML-RPC, which are
 /// text) only whitespace.
 fn is_empty_input(protocol: &str, input: &[u8]) -> bool {
     match protocol {
-        // Whitespace as JSON (RFC 8259 §2) and XML (§2.3 S) define it: not form feed.
-        "jsonrpc" | "xmlrpc" => input
-            .iter()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
+        "jsonrpc" | "xmlrpc" => input.iter().all(|b| is_text_space(*b)),
         _ => input.is_empty(),
     }
 }
