@@ -103,6 +103,9 @@ struct Conn<'t> {
     timeout: Duration,
     /// Pass heartbeats up instead of skipping them.
     heartbeats: bool,
+    /// The negotiated frame-max (0 until tuned, or none): a bigger frame from the broker is a
+    /// violation (§4.2.3: "A peer MUST NOT send frames larger than the agreed-upon size.").
+    frame_max: u32,
 }
 
 fn describe(frame: &Frame<'_>) -> String {
@@ -154,6 +157,7 @@ impl<'t> Conn<'t> {
             trace,
             timeout: target.timeout,
             heartbeats: false,
+            frame_max: 0,
         })
     }
 
@@ -180,6 +184,12 @@ impl<'t> Conn<'t> {
                     let frame = value.into_owned();
                     self.trace.log("<", &self.buf[..used], describe(&frame));
                     self.buf.drain(..used);
+                    if self.frame_max != 0 && used > self.frame_max as usize {
+                        return Got::Bad(format!(
+                            "the broker sent a frame of {used} octets, above the negotiated frame-max {} (§4.2.3: \"A peer MUST NOT send frames larger than the agreed-upon size.\")",
+                            self.frame_max
+                        ));
+                    }
                     if frame == Frame::Heartbeat && !self.heartbeats {
                         continue;
                     }
@@ -278,6 +288,18 @@ impl<'t> Conn<'t> {
 
     /// connection.start-ok with `mechanism` and a PLAIN response for `user`/`password`.
     fn hs_start_ok(&mut self, mechanism: &str, user: &str, password: &str) -> Result<(), String> {
+        self.hs_start_ok_sized(mechanism, user, password, 0)
+    }
+
+    /// [`Conn::hs_start_ok`], its client-properties padded so that the frame is `size` octets
+    /// (0: no padding).
+    fn hs_start_ok_sized(
+        &mut self,
+        mechanism: &str,
+        user: &str,
+        password: &str,
+        size: usize,
+    ) -> Result<(), String> {
         let mut props = FieldTable::builder();
         props
             .insert(
@@ -299,15 +321,31 @@ impl<'t> Conn<'t> {
             .insert("capabilities", FieldValue::Table(caps.build()))
             .ok();
         let response = format!("\0{user}\0{password}").into_bytes();
-        self.send(&Frame::method(
-            0,
-            ConnectionStartOk {
-                client_properties: props.build(),
-                mechanism: s(mechanism),
-                response: LongStr::new(response).map_err(|e| e.to_string())?,
-                locale: ShortStr::try_from("en_US").unwrap_or_default(),
-            },
-        ))
+        let start_ok = |props: FieldTable<'static>| -> Result<Frame<'static>, String> {
+            Ok(Frame::method(
+                0,
+                ConnectionStartOk {
+                    client_properties: props,
+                    mechanism: s(mechanism),
+                    response: LongStr::new(response.clone()).map_err(|e| e.to_string())?,
+                    locale: ShortStr::try_from("en_US").unwrap_or_default(),
+                },
+            ))
+        };
+        let unpadded = start_ok(props.clone().build())?.to_vec().len();
+        // A long-string entry costs 1 + name + 1 + 4 octets besides its value.
+        let entry = 1 + "msgwire-padding".len() + 1 + 4;
+        if size >= unpadded + entry {
+            let pad = "p".repeat(size - unpadded - entry);
+            props
+                .insert(
+                    "msgwire-padding",
+                    FieldValue::LongStr(LongStr::new(pad.into_bytes()).map_err(|e| e.to_string())?),
+                )
+                .ok();
+        }
+        let frame = start_ok(props.build())?;
+        self.send(&frame)
     }
 
     /// connection.tune-ok with the given values, then connection.open for `vhost`.
@@ -344,6 +382,7 @@ impl<'t> Conn<'t> {
             unreachable!()
         };
         self.hs_tune_ok_open(tune.channel_max, tune.frame_max, heartbeat, &target.vhost)?;
+        self.frame_max = tune.frame_max;
         self.expect(0, "connection.open-ok")?;
         Ok(tune)
     }
@@ -1049,9 +1088,9 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/protocol-header/0-9-1",
             section: "AMQP 0-9-1 §4.2.2",
-            requirement: "\"The client opens a new socket connection to the AMQP server and sends the protocol header. The server either accepts or rejects the protocol header.\" Examples: \"AMQP%d0.0.9.1 → Connection.Start method\"",
+            requirement: "\"The client opens a new socket connection to the AMQP server and sends the protocol header. The server either accepts or rejects the protocol header.\" Examples: \"AMQP%d0.0.9.1 → Connection.Start method\"; connection.start locales, rule required-support: \"The server MUST support at least the en_US locale.\"",
             level: Level::Must,
-            accepts: "connection.start with version-major 0, version-minor 9",
+            accepts: "connection.start with version-major 0, version-minor 9, locales including en_US",
             run: |t, tr| {
                 let mut c = match Conn::connect(t, tr) {
                     Ok(c) => c,
@@ -1059,6 +1098,10 @@ pub fn cases() -> Vec<Case<Target>> {
                 };
                 try_or_fail!(c.send(&Frame::ProtocolHeader(ProtocolHeader::AMQP_0_9_1)));
                 match try_or_fail!(c.expect(0, "connection.start")) {
+                    Method::ConnectionStart(st) if !st.locales.as_str().unwrap_or("").split(' ').any(|l| l == "en_US") => Outcome::Fail(format!(
+                        "connection.start locales {:?} lack en_US (connection.start locales, rule required-support: \"The server MUST support at least the en_US locale.\")",
+                        st.locales
+                    )),
                     Method::ConnectionStart(st) if (st.version_major, st.version_minor) == (0, 9) => Outcome::Pass(format!(
                         "connection.start 0-9, mechanisms {:?}, locales {:?}",
                         st.mechanisms, st.locales
@@ -1562,9 +1605,169 @@ pub fn cases() -> Vec<Case<Target>> {
             },
         },
         Case {
+            id: "amqp-broker/connection/start-ok-frame-min-size",
+            section: "AMQP 0-9-1 connection.tune frame-max, rule minimum",
+            requirement: "\"Until the frame-max has been negotiated, both peers MUST accept frames of up to frame-min-size octets large\" (frame-min-size = 4096); its test scenario: \"Client connects to server and sends a large properties field, creating a frame of frame-min-size octets. The server must accept this frame.\"",
+            level: Level::Must,
+            accepts: "connection.tune after a 4096-octet start-ok, then the connection opens",
+            run: |t, tr| {
+                let mut c = match Conn::connect(t, tr) {
+                    Ok(c) => c,
+                    Err(e) => return setup_failed(e),
+                };
+                try_or_fail!(c.hs_start());
+                try_or_fail!(c.hs_start_ok_sized("PLAIN", &t.user, &t.password, 4096));
+                let Method::ConnectionTune(tune) = try_or_fail!(c.expect(0, "connection.tune")) else { unreachable!() };
+                try_or_fail!(c.hs_tune_ok_open(tune.channel_max, tune.frame_max, 0, &t.vhost));
+                try_or_fail!(c.expect(0, "connection.open-ok"));
+                c.close();
+                Outcome::Pass("a 4096-octet start-ok was accepted; the connection opened".into())
+            },
+        },
+        Case {
+            id: "amqp-broker/frame/heartbeat-discarded",
+            section: "AMQP 0-9-1 §4.2.7",
+            requirement: "\"If the peer does not support heartbeating it MUST discard the heartbeat frame without signalling any error or fault.\" and \"Heartbeats can be sent at any time.\" (derived: heartbeats on a connection that negotiated none change nothing)",
+            level: Level::Must,
+            accepts: "basic.qos-ok after three heartbeat frames",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                let mut hb = Vec::new();
+                for _ in 0..3 {
+                    hb.extend(Frame::Heartbeat.to_vec());
+                }
+                try_or_fail!(c.send_raw(&hb, "three heartbeat frames (heartbeat 0 negotiated)"));
+                let out = match c.call(1, BasicQos { prefetch_count: 1, ..Default::default() }, "basic.qos-ok") {
+                    Ok(_) => Outcome::Pass("heartbeats discarded; basic.qos-ok".into()),
+                    Err(e) => Outcome::Fail(e),
+                };
+                c.close();
+                out
+            },
+        },
+        Case {
+            id: "amqp-broker/content/body-in-several-frames",
+            section: "AMQP 0-9-1 §4.2.6.2",
+            requirement: "\"A peer MUST handle a content body that is split into multiple frames by storing these frames as a single set, and either retransmitting them as-is, broken into smaller frames, or concatenated into a single block for delivery to an application.\"",
+            level: Level::Must,
+            accepts: "the message back with the three body frames' octets in order",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                let out = (|| -> Result<String, String> {
+                    let q = declare_queue(&mut c)?;
+                    c.send(&Frame::method(1, BasicPublish { routing_key: q.clone(), ..Default::default() }))?;
+                    c.send(&Frame::Header { channel: 1, header: ContentHeader::new(9, BasicProperties::default()) })?;
+                    for part in [&b"abc"[..], b"def", b"ghi"] {
+                        c.send(&Frame::Body { channel: 1, payload: Payload::Borrowed(part) })?;
+                    }
+                    c.send(&Frame::method(1, BasicGet { queue: q, no_ack: true, ..Default::default() }))?;
+                    let m = read_message(&mut c)?;
+                    if &m.body[..] != b"abcdefghi" {
+                        return Err(format!("the body came back as {:?}", String::from_utf8_lossy(&m.body)));
+                    }
+                    Ok("three body frames came back as one body \"abcdefghi\"".into())
+                })();
+                c.close();
+                match out {
+                    Ok(s) => Outcome::Pass(s),
+                    Err(e) => Outcome::Fail(e),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/basic/order-preserved",
+            section: "AMQP 0-9-1 §4.7",
+            requirement: "\"The server MUST preserve the order of contents flowing through a single content processing path, unless the redelivered field is set on the Basic.Deliver or Basic.Get-Ok methods\"",
+            level: Level::Must,
+            accepts: "five messages published on one channel to one queue come back in order",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                let out = (|| -> Result<String, String> {
+                    let q = declare_queue(&mut c)?;
+                    for i in 0..5u8 {
+                        publish(&mut c, "", &q, false, &[b'0' + i])?;
+                    }
+                    let mut got = Vec::new();
+                    for _ in 0..5 {
+                        c.send(&Frame::method(1, BasicGet { queue: q.clone(), no_ack: true, ..Default::default() }))?;
+                        got.extend_from_slice(&read_message(&mut c)?.body);
+                    }
+                    if got != b"01234" {
+                        return Err(format!("came back as {:?}", String::from_utf8_lossy(&got)));
+                    }
+                    Ok("01234 in order".into())
+                })();
+                c.close();
+                match out {
+                    Ok(s) => Outcome::Pass(s),
+                    Err(e) => Outcome::Fail(e),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/basic/ack-unknown-tag",
+            section: "AMQP 0-9-1 basic.ack, rule exists",
+            requirement: "\"The server MUST validate that a non-zero delivery-tag refers to a delivered message, and raise a channel exception if this is not the case.\" (derived: 406 precondition-failed or 404 not-found, naming basic.ack: class-id 60, method-id 80)",
+            level: Level::Must,
+            accepts: "channel.close 406 (or 404) with class-id 60, method-id 80, close-ok, the channel reopens",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                try_or_fail!(c.send(&Frame::method(1, BasicAck { delivery_tag: 99, multiple: false })));
+                let out = judge(c.await_close(), Want { connection: false, codes: &[406, 404], ids: Some((60, 80)) });
+                c.close();
+                out
+            },
+        },
+        Case {
+            id: "amqp-broker/exchange/passive-missing",
+            section: "AMQP 0-9-1 exchange.declare passive, rule not-found",
+            requirement: "\"If set, and the exchange does not already exist, the server MUST raise a channel exception with reply code 404 (not found).\" (class-id 40, method-id 10)",
+            level: Level::Must,
+            accepts: "channel.close 404 with class-id 40, method-id 10, close-ok, the channel reopens",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                try_or_fail!(c.send(&Frame::method(1, ExchangeDeclare { exchange: s("msgwire.check.no-such-exchange"), r#type: s("direct"), passive: true, ..Default::default() })));
+                let out = judge(c.await_close(), Want { connection: false, codes: &[404], ids: Some((40, 10)) });
+                c.close();
+                out
+            },
+        },
+        Case {
+            id: "amqp-broker/exchange/redeclare-different",
+            section: "AMQP 0-9-1 exchange.declare, rule equivalent",
+            requirement: "\"If not set and the exchange exists, the server MUST check that the existing exchange has the same values for type, durable, and arguments fields. The server MUST respond with Declare-Ok if the requested exchange matches these fields, and MUST raise a channel exception if not.\" (derived: 406 precondition-failed, class-id 40, method-id 10)",
+            level: Level::Must,
+            accepts: "declare-ok, then channel.close 406 with class-id 40, method-id 10 for another type, close-ok, the channel reopens",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                let x = "msgwire.check.redeclare-x";
+                try_or_fail!(c.call(1, ExchangeDeclare { exchange: s(x), r#type: s("fanout"), auto_delete: false, ..Default::default() }, "exchange.declare-ok"));
+                try_or_fail!(c.send(&Frame::method(1, ExchangeDeclare { exchange: s(x), r#type: s("direct"), ..Default::default() })));
+                let out = judge(c.await_close(), Want { connection: false, codes: &[406], ids: Some((40, 10)) });
+                let _ = c.call(1, ExchangeDelete { exchange: s(x), ..Default::default() }, "exchange.delete-ok");
+                c.close();
+                out
+            },
+        },
+        Case {
+            id: "amqp-broker/queue/bind-missing-exchange",
+            section: "AMQP 0-9-1 queue.bind, rule exchange-existence",
+            requirement: "\"A client MUST NOT be allowed to bind a queue to a non-existent exchange.\" (derived: a channel exception 404 not-found, naming queue.bind: class-id 50, method-id 20)",
+            level: Level::Must,
+            accepts: "channel.close 404 with class-id 50, method-id 20, close-ok, the channel reopens",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                let q = try_or_fail!(declare_queue(&mut c));
+                try_or_fail!(c.send(&Frame::method(1, QueueBind { queue: q, exchange: s("msgwire.check.no-such-exchange"), routing_key: s("k"), ..Default::default() })));
+                let out = judge(c.await_close(), Want { connection: false, codes: &[404], ids: Some((50, 20)) });
+                c.close();
+                out
+            },
+        },
+        Case {
             id: "amqp-broker/channel/close-sequence",
             section: "AMQP 0-9-1 channel.close",
-            requirement: "channel.close is answered with channel.close-ok.",
+            requirement: "channel.close-ok: \"This method confirms a Channel.Close method and tells the recipient that it is safe to release resources for the channel.\" (derived: channel.close is answered with channel.close-ok; both marked implement=\"MUST\" for the server)",
             level: Level::Must,
             accepts: "channel.close-ok",
             run: |t, tr| {
@@ -1577,7 +1780,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/connection/close-sequence",
             section: "AMQP 0-9-1 connection.close",
-            requirement: "connection.close is answered with connection.close-ok, then the socket closes.",
+            requirement: "connection.close-ok: \"This method confirms a Connection.Close method and tells the recipient that it is safe to release resources for the connection and close the socket.\" (derived: connection.close is answered with connection.close-ok; both marked implement=\"MUST\" for the server)",
             level: Level::Must,
             accepts: "connection.close-ok",
             run: |t, tr| {
@@ -1589,7 +1792,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/queue/declare-bind-unbind-delete",
             section: "AMQP 0-9-1 queue class",
-            requirement: "queue.declare/-ok (server-named), queue.bind/-ok, queue.unbind/-ok, queue.delete/-ok.",
+            requirement: "queue.declare, rule default-name: \"The queue name MAY be empty, in which case the server MUST create a new queue with a unique generated name and return this to the client in the Declare-Ok method.\" (derived: queue.bind, queue.unbind and queue.delete, each marked implement=\"MUST\" for the server, answered with their -ok)",
             level: Level::Must,
             accepts: "each -ok in turn",
             run: |t, tr| {
@@ -1605,9 +1808,9 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/queue/passive-missing",
             section: "AMQP 0-9-1 queue.declare passive",
-            requirement: "If set, and the queue does not already exist, the server MUST close the channel with reply code 404 (not found).",
+            requirement: "queue.declare, rule passive: \"If the queue does not exist, the server treats this as a failure.\" Its test scenario: \"the server must close the channel with status code 404 (queue not found).\" (class-id 50, method-id 10)",
             level: Level::Must,
-            accepts: "channel.close 404",
+            accepts: "channel.close 404 with class-id 50, method-id 10, close-ok, the channel reopens",
             run: |t, tr| {
                 let (mut c, _) = open_or_fail!(t, tr);
                 try_or_fail!(c.send(&Frame::method(1, QueueDeclare { queue: s("msgwire.check.no-such-queue"), passive: true, ..Default::default() })));
@@ -1619,15 +1822,20 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/queue/redeclare-different",
             section: "AMQP 0-9-1 queue.declare",
-            requirement: "If the queue already exists, the server MUST check that the existing queue has the same values for durable, exclusive, auto-delete, and arguments, raising a channel exception (406) if not.",
+            requirement: "queue.declare, rule equivalent: \"If not set and the queue exists, the server MUST check that the existing queue has the same values for durable, exclusive, auto-delete, and arguments fields. The server MUST respond with Declare-Ok if the requested queue matches these fields, and MUST raise a channel exception if not.\" (derived: the code is 406 precondition-failed, naming queue.declare: class-id 50, method-id 10)",
             level: Level::Must,
-            accepts: "channel.close 406",
+            accepts: "channel.close 406 with class-id 50, method-id 10 for a redeclare with another durable, close-ok, the channel reopens",
             run: |t, tr| {
                 let (mut c, _) = open_or_fail!(t, tr);
                 let q = s("msgwire.check.redeclare");
                 try_or_fail!(c.call(1, QueueDeclare { queue: q.clone(), exclusive: true, auto_delete: true, ..Default::default() }, "queue.declare-ok"));
-                try_or_fail!(c.send(&Frame::method(1, QueueDeclare { queue: q, exclusive: true, auto_delete: false, ..Default::default() })));
-                let out = judge(c.await_close(), Want { connection: false, codes: &[406], ids: Some((50, 10)) });
+                // durable differs (not auto-delete: queue.declare rule pre-existence says "The server MUST ignore the auto-delete field if the queue already exists.").
+                try_or_fail!(c.send(&Frame::method(1, QueueDeclare { queue: q, exclusive: true, auto_delete: true, durable: true, ..Default::default() })));
+                let declare_ok = |f: &Frame<'_>| matches!(f, Frame::Method { method: Method::QueueDeclareOk(_), .. });
+                let out = match c.await_close_unless(declare_ok) {
+                    Ok(f) => Outcome::Fail(format!("a redeclare with durable true (the queue is not durable) was answered with {}", describe(&f))),
+                    Err(closing) => judge(closing, Want { connection: false, codes: &[406], ids: Some((50, 10)) }),
+                };
                 c.close();
                 out
             },
@@ -1635,7 +1843,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/exchange/declare-bind-delete",
             section: "AMQP 0-9-1 exchange class; RabbitMQ exchange-to-exchange bindings",
-            requirement: "exchange.declare/-ok, exchange.bind/-ok (e2e), a message published to the source reaches a queue bound to the destination, exchange.unbind/-ok (method 51), exchange.delete/-ok.",
+            requirement: "derived: exchange.declare: \"This method creates an exchange if it does not already exist\"; RabbitMQ's exchange-to-exchange bindings (exchange.bind, exchange.unbind method 51): a message published to the source reaches a queue bound to the destination; exchange.delete answered with delete-ok",
             level: Level::Must,
             accepts: "each -ok and the routed message",
             run: |t, tr| {
@@ -1670,8 +1878,8 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/basic/mandatory-unroutable",
             section: "AMQP 0-9-1 basic.publish mandatory; reply code 312",
-            requirement: "If mandatory is set and the message cannot be routed, the server returns it with basic.return (312 no-route).",
-            level: Level::Must,
+            requirement: "basic.publish, rule 01: \"The server SHOULD implement the mandatory flag.\" mandatory: \"If this flag is set, the server will return an unroutable message with a Return method.\" (reply code 312 no-route, RabbitMQ's name for it)",
+            level: Level::Should,
             accepts: "basic.return 312 with the message",
             run: |t, tr| {
                 let (mut c, _) = open_or_fail!(t, tr);
@@ -1687,7 +1895,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/basic/get-ack-nack-reject",
             section: "AMQP 0-9-1 basic.get, basic.ack, basic.reject; RabbitMQ basic.nack",
-            requirement: "A message got and nacked with requeue comes back redelivered; a reject without requeue drops it; an ack removes it.",
+            requirement: "basic.recover, rule 01: \"The server MUST set the redelivered flag on all messages that are resent.\" (derived: a message got and nacked with requeue, RabbitMQ's basic.nack, comes back with redelivered; basic.reject without requeue drops it; basic.ack removes it)",
             level: Level::Must,
             accepts: "get-ok, redelivered get-ok after nack, get-empty after reject",
             run: |t, tr| {
@@ -1724,7 +1932,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/basic/qos-consume-cancel",
             section: "AMQP 0-9-1 basic.qos, basic.consume, basic.cancel",
-            requirement: "qos is answered with qos-ok; a consumer receives basic.deliver with its tag; cancel is answered with cancel-ok.",
+            requirement: "basic.deliver: \"the client starts a consumer using the Consume method, then the server responds with Deliver methods as and when messages arrive for that consumer.\" (derived: qos, consume and cancel answered with their -ok; the deliver carries the consumer's tag)",
             level: Level::Must,
             accepts: "qos-ok, consume-ok, deliver, cancel-ok",
             run: |t, tr| {
@@ -1752,7 +1960,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/confirm/publish-acks",
             section: "RabbitMQ publisher confirms (confirm.select)",
-            requirement: "After confirm.select, every publish is confirmed with basic.ack whose delivery tags count from 1.",
+            requirement: "derived from RabbitMQ's publisher confirms (confirm.select, an extension): after confirm.select, every publish is confirmed with basic.ack, delivery tags counting from 1",
             level: Level::Must,
             accepts: "acks covering tags 1..=3",
             run: |t, tr| {
@@ -1790,7 +1998,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/tx/commit-rollback",
             section: "AMQP 0-9-1 tx class",
-            requirement: "Publishes inside a transaction are delivered on tx.commit and discarded on tx.rollback.",
+            requirement: "tx.commit: \"This method commits all message publications and acknowledgments performed in the current transaction.\" tx.rollback: \"This method abandons all message publications and acknowledgments performed in the current transaction.\"",
             level: Level::Must,
             accepts: "select-ok, rollback-ok (queue empty), commit-ok (message there)",
             run: |t, tr| {
@@ -1820,7 +2028,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-broker/heartbeat/sent",
             section: "AMQP 0-9-1 §4.2.7",
-            requirement: "With a negotiated heartbeat, the server sends heartbeat frames when it has nothing else to send.",
+            requirement: "§4.2.7: \"The server should start sending and monitoring heartbeats after receiving Connection.Tune-Ok.\" and \"heartbeats only have to be sent if no non-heartbeat AMQP traffic is sent for longer than one heartbeat interval.\"",
             level: Level::Should,
             accepts: "a heartbeat frame within 3 intervals (interval 1 s)",
             run: |t, tr| {

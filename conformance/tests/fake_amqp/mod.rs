@@ -79,6 +79,10 @@ pub enum Fault {
     NoHeartbeats,
     /// Requeued messages come back without the redelivered flag.
     NoRedeliveredFlag,
+    /// Ignores an ack for a delivery tag it never used.
+    AckUnchecked,
+    /// A passive exchange.declare creates the exchange.
+    PassiveExchangeCreates,
 }
 
 /// The broker's settings; [`Broker::default`] is a plain correct broker.
@@ -760,10 +764,25 @@ impl Session {
                 )
             }
             Method::ExchangeDeclare(d) => {
-                self.exchanges.entry(text(&d.exchange)).or_insert(Exchange {
-                    fanout: d.r#type.as_str() == Some("fanout"),
-                    bindings: Vec::new(),
-                });
+                let fanout = d.r#type.as_str() == Some("fanout");
+                match self.exchanges.get(&text(&d.exchange)) {
+                    None if d.passive && !self.b.is(Fault::PassiveExchangeCreates) => {
+                        return self.chan_close(ch, 404, "no such exchange", ids)
+                    }
+                    Some(e) if !d.passive && e.fanout != fanout => {
+                        return self.chan_close(ch, 406, "inequivalent type", ids)
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.exchanges.insert(
+                            text(&d.exchange),
+                            Exchange {
+                                fanout,
+                                bindings: Vec::new(),
+                            },
+                        );
+                    }
+                }
                 self.send(ch, ExchangeDeclareOk::default())
             }
             Method::ExchangeDelete(d) => {
@@ -825,6 +844,11 @@ impl Session {
                 )
             }
             Method::BasicAck(a) => {
+                let known = self.chans[&ch].unacked.contains_key(&a.delivery_tag)
+                    || (a.multiple && a.delivery_tag == 0);
+                if !known && !self.b.is(Fault::AckUnchecked) {
+                    return self.chan_close(ch, 406, "unknown delivery tag", ids);
+                }
                 self.settle(ch, a.delivery_tag, a.multiple, false);
                 Ok(())
             }
