@@ -360,7 +360,12 @@ fn the_docs_state_the_figures_the_tests_and_the_committed_run_show() {
     ));
     // The RabbitMQ row is the committed run's summary line.
     let run = std::fs::read_to_string(format!("{root}/docs/live/amqp-rabbitmq.txt")).unwrap();
-    let summary = run.lines().last().unwrap();
+    // The counting line ("N passed, N failed, ..."), above the verdict banner.
+    let summary = run
+        .lines()
+        .rev()
+        .find(|l| l.contains(" passed, ") && l.contains(" failed"))
+        .unwrap();
     let n = |word: &str| {
         summary
             .split(", ")
