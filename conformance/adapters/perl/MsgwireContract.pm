@@ -11,7 +11,12 @@ use strict;
 use warnings;
 use JSON::PP ();
 
-my $JSON = JSON::PP->new->utf8->canonical(0)->allow_nonref;
+my $JSON = JSON::PP->new->utf8->canonical(0)->allow_nonref->allow_blessed->convert_blessed;
+
+# A float for JSON with every digit (Perl's own number strings keep 15 significant digits):
+# MsgwireContract::num($x) in a document is written as %.17g.
+sub num { bless \(my $x = $_[0]), 'MsgwireContract::Num' }
+sub MsgwireContract::Num::TO_JSON { sprintf('@@num:%.17g@@', ${ $_[0] }) }
 
 sub rejected {
     my ($message, %o) = @_;
@@ -28,7 +33,11 @@ sub _error {
     return \%err;
 }
 
-sub dumps { $JSON->encode($_[0]) }
+sub dumps {
+    my $s = $JSON->encode($_[0]);
+    $s =~ s/"\@\@num:([^"]*)\@\@"/$1/g;
+    return $s;
+}
 
 sub _answer {
     my ($req, $decode, $encode) = @_;

@@ -30,7 +30,8 @@ sub canon {
     return { nil => undef } if $t eq 'nil';
     return { base64 => $v->value(1) } if $t eq 'base64';
     return { boolean => ($v->value ? JSON::PP::true : JSON::PP::false) } if $t eq 'boolean';
-    return { $t => 0 + $v->value } if $t =~ /^(int|i4|i8|double)$/;
+    return { $t => MsgwireContract::num($v->value) } if $t eq 'double';
+    return { $t => 0 + $v->value } if $t =~ /^(int|i4|i8)$/;
     my $s = $v->value;
     utf8::decode($s) unless utf8::is_utf8($s);
     return { $t => $s };
