@@ -35,6 +35,15 @@ command -v cargo >/dev/null || { echo "compliance.sh: cargo is required" >&2; ex
 command -v python3 >/dev/null || apt_install python3
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+# Peers from Debian: C libraries (built against below), Ruby gems, Perl modules. Installed only
+# when missing, so a second run does not touch apt.
+DEBIAN_PEERS=(gcc libc6-dev libjansson-dev libmsgpack-dev libxmlrpc-core-c3-dev ruby ruby-msgpack
+    ruby-xmlrpc perl libdata-messagepack-perl librpc-xml-perl)
+missing=()
+for pkg in "${DEBIAN_PEERS[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 echo "== peers into $PEERS"
 mkdir -p "$PEERS/node"
@@ -48,6 +57,17 @@ export NODE_PATH=$PEERS/node/node_modules
 PY=$PEERS/venv/bin/python
 pyver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))"; }
 nodever() { node -p "require('$PEERS/node/node_modules/$1/package.json').version"; }
+debver() { dpkg-query -W -f '${Version}' "$1" | sed 's/^[0-9]*://; s/-[^-]*$//'; }
+
+echo "== C adapters (against the Debian libraries) into $PEERS/c"
+mkdir -p "$PEERS/c"
+timeout 300 cc -O1 -D_GNU_SOURCE -o "$PEERS/c/msgpack_c_adapter" "$ADAPTERS/c/msgpack_c_adapter.c" -lmsgpackc -ljansson -lm
+timeout 300 cc -O1 -D_GNU_SOURCE -o "$PEERS/c/xmlrpc_c_adapter" "$ADAPTERS/c/xmlrpc_c_adapter.c" $(xmlrpc-c-config --libs) -ljansson
+
+echo "== Rust adapters (conformance/adapters/rust, its own workspace and Cargo.lock)"
+(cd "$ADAPTERS/rust" && CARGO_TARGET_DIR=$PEERS/rust-target timeout 1800 cargo build -q --release --locked)
+RUST_PEERS=$PEERS/rust-target/release/rust-peers
+rustver() { sed -n "/^name = \"$1\"$/{n;s/^version = \"\(.*\)\"$/\1/p;}" "$ADAPTERS/rust/Cargo.lock"; }
 
 echo "== build msgwire"
 (cd "$REPO" && timeout 1800 cargo build -q -p msgwire-conformance --bin msgwire)
@@ -71,6 +91,22 @@ ADAPTER_LIST=(
     "json-rpc $(pyver json-rpc)|jsonrpc|$PY $ADAPTERS/python/jsonrpc_adapter.py"
     "jsonrpcserver $(pyver jsonrpcserver)|jsonrpc|$PY $ADAPTERS/python/jsonrpcserver_adapter.py"
     "jayson $(nodever jayson)|jsonrpc|node $ADAPTERS/node/jayson_adapter.js"
+    # issue 17: more implementations, in C, Rust, Ruby and Perl too
+    "ormsgpack $(pyver ormsgpack)|msgpack-rpc|$PY $ADAPTERS/python/ormsgpack_adapter.py"
+    "u-msgpack-python $(pyver u-msgpack-python)|msgpack-rpc|$PY $ADAPTERS/python/umsgpack_adapter.py"
+    "msgspec $(pyver msgspec)|msgpack-rpc|$PY $ADAPTERS/python/msgspec_adapter.py"
+    "msgpackr $(nodever msgpackr)|msgpack-rpc|node $ADAPTERS/node/msgpackr_adapter.js"
+    "msgpack-lite $(nodever msgpack-lite)|msgpack-rpc|node $ADAPTERS/node/msgpack_lite_adapter.js"
+    "json-rpc-2.0 $(nodever json-rpc-2.0)|jsonrpc|node $ADAPTERS/node/json_rpc_2_adapter.js"
+    "msgpack-c $(debver libmsgpack-dev) (C)|msgpack-rpc|$PEERS/c/msgpack_c_adapter"
+    "xmlrpc-c $(xmlrpc-c-config --version) (C)|xmlrpc|$PEERS/c/xmlrpc_c_adapter"
+    "rmpv $(rustver rmpv) (Rust)|msgpack-rpc|$RUST_PEERS rmpv"
+    "jsonrpc-core $(rustver jsonrpc-core) (Rust)|jsonrpc|$RUST_PEERS jsonrpc-core"
+    "jsonrpsee-types $(rustver jsonrpsee-types) (Rust)|jsonrpc|$RUST_PEERS jsonrpsee-types"
+    "msgpack-ruby $(ruby -rmsgpack -e 'print MessagePack::VERSION') (Ruby)|msgpack-rpc|ruby $ADAPTERS/ruby/msgpack_adapter.rb"
+    "xmlrpc gem $(debver ruby-xmlrpc) (Ruby $(ruby -e 'print RUBY_VERSION'))|xmlrpc|ruby $ADAPTERS/ruby/xmlrpc_adapter.rb"
+    "Data::MessagePack $(perl -MData::MessagePack -e 'print $Data::MessagePack::VERSION') (Perl)|msgpack-rpc|perl $ADAPTERS/perl/data_messagepack_adapter.pl"
+    "RPC::XML $(perl -MRPC::XML -e 'print $RPC::XML::VERSION') (Perl)|xmlrpc|perl $ADAPTERS/perl/rpcxml_adapter.pl"
 )
 i=10 # two digits, so that the report files sort in list order (after 0-ours.json)
 for entry in "${ADAPTER_LIST[@]}"; do

@@ -21,7 +21,8 @@ const { Rejected, Unsupported, main } = require(path.join(__dirname, 'contract.j
 const mc = require(path.join(__dirname, 'mpcommon.js'));
 const lite = require('msgpack-lite');
 const { ExtBuffer } = require('msgpack-lite/lib/ext-buffer');
-const { Int64BE, Uint64BE } = require('int64-buffer');
+// msgpack-lite's own copy of int64-buffer (the one whose classes its decoder returns).
+const { Int64BE, Uint64BE } = require(require.resolve('int64-buffer', { paths: [path.dirname(require.resolve('msgpack-lite'))] }));
 
 const codec = lite.createCodec({ int64: true, usemap: true, preset: false });
 

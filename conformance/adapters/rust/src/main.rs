@@ -35,12 +35,22 @@ const EXIT_UNSUPPORTED: i32 = 3;
 
 /// How a request failed.
 enum Fail {
-    Rejected { message: String, kind: Option<String>, code: Option<i64>, docs: Vec<Value> },
+    Rejected {
+        message: String,
+        kind: Option<String>,
+        code: Option<i64>,
+        docs: Vec<Value>,
+    },
     Unsupported(String),
 }
 
 fn rejected(message: impl Into<String>, kind: &str, code: Option<i64>, docs: Vec<Value>) -> Fail {
-    Fail::Rejected { message: message.into(), kind: Some(kind.to_string()), code, docs }
+    Fail::Rejected {
+        message: message.into(),
+        kind: Some(kind.to_string()),
+        code,
+        docs,
+    }
 }
 
 fn error_doc(message: &str, kind: &Option<String>, code: &Option<i64>) -> Value {
@@ -63,12 +73,18 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Result<Vec<u8>, String> {
-    let s: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'-').collect();
+    let s: Vec<u8> = s
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'-')
+        .collect();
     if s.len() % 2 != 0 {
         return Err("odd hex length".into());
     }
     s.chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).map_err(|e| e.to_string())?, 16).map_err(|e| e.to_string()))
+        .map(|p| {
+            u8::from_str_radix(std::str::from_utf8(p).map_err(|e| e.to_string())?, 16)
+                .map_err(|e| e.to_string())
+        })
         .collect()
 }
 
@@ -89,7 +105,12 @@ fn answer(req: &Value, decode: Decode, encode: Encode) -> Value {
     match result {
         Ok(v) => v,
         Err(Fail::Unsupported(why)) => json!({ "unsupported": why }),
-        Err(Fail::Rejected { message, kind, code, docs }) => {
+        Err(Fail::Rejected {
+            message,
+            kind,
+            code,
+            docs,
+        }) => {
             json!({ "docs": docs, "error": error_doc(&message, &kind, &code) })
         }
     }
@@ -141,9 +162,15 @@ fn main() {
         })
     } else {
         let text = String::from_utf8_lossy(&input);
-        let docs: Result<Vec<Value>, _> = text.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect();
+        let docs: Result<Vec<Value>, _> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect();
         match docs {
-            Ok(docs) => encode(&protocol, &profile, &docs).map(|b| out.write_all(&b).expect("stdout")),
+            Ok(docs) => {
+                encode(&protocol, &profile, &docs).map(|b| out.write_all(&b).expect("stdout"))
+            }
             Err(e) => {
                 eprintln!("bad documents: {e}");
                 std::process::exit(EXIT_CRASH);
@@ -156,11 +183,21 @@ fn main() {
             eprintln!("unsupported: {why}");
             std::process::exit(EXIT_UNSUPPORTED);
         }
-        Err(Fail::Rejected { message, kind, code, docs }) => {
+        Err(Fail::Rejected {
+            message,
+            kind,
+            code,
+            docs,
+        }) => {
             for d in docs {
                 writeln!(out, "{d}").expect("stdout");
             }
-            writeln!(out, "{}", json!({ "error": error_doc(&message, &kind, &code) })).expect("stdout");
+            writeln!(
+                out,
+                "{}",
+                json!({ "error": error_doc(&message, &kind, &code) })
+            )
+            .expect("stdout");
             out.flush().expect("stdout");
             std::process::exit(EXIT_REJECTED);
         }
@@ -192,7 +229,10 @@ mod mp {
                 let v = u64::from_be_bytes(d.try_into().ok()?);
                 Some(((v & 0x3_ffff_ffff) as i64, (v >> 34) as u32))
             }
-            12 => Some((i64::from_be_bytes(d[4..].try_into().ok()?), u32::from_be_bytes(d[..4].try_into().ok()?))),
+            12 => Some((
+                i64::from_be_bytes(d[4..].try_into().ok()?),
+                u32::from_be_bytes(d[..4].try_into().ok()?),
+            )),
             _ => None,
         }
     }
@@ -203,10 +243,18 @@ mod mp {
             Mp::Boolean(b) => json!({ "bool": b }),
             Mp::Integer(i) => {
                 if let Some(u) = i.as_u64() {
-                    if u <= SAFE { json!({ "number": u }) } else { json!({ "bignum": u.to_string() }) }
+                    if u <= SAFE {
+                        json!({ "number": u })
+                    } else {
+                        json!({ "bignum": u.to_string() })
+                    }
                 } else {
                     let s = i.as_i64().unwrap_or_default();
-                    if s.unsigned_abs() <= SAFE { json!({ "number": s }) } else { json!({ "bignum": s.to_string() }) }
+                    if s.unsigned_abs() <= SAFE {
+                        json!({ "number": s })
+                    } else {
+                        json!({ "bignum": s.to_string() })
+                    }
                 }
             }
             Mp::F32(f) => float("float32", f64::from(*f)),
@@ -217,7 +265,9 @@ mod mp {
             },
             Mp::Binary(b) => json!({ "binary": hex(b) }),
             Mp::Array(a) => json!({ "array": a.iter().map(canon).collect::<Vec<_>>() }),
-            Mp::Map(m) => json!({ "map": m.iter().map(|(k, x)| json!([canon(k), canon(x)])).collect::<Vec<_>>() }),
+            Mp::Map(m) => {
+                json!({ "map": m.iter().map(|(k, x)| json!([canon(k), canon(x)])).collect::<Vec<_>>() })
+            }
             Mp::Ext(-1, d) if timestamp(d).is_some() => {
                 let (s, n) = timestamp(d).unwrap_or_default();
                 json!({ "timestamp": [s, n] })
@@ -243,18 +293,27 @@ mod mp {
             _ => return Err("a message is an array".into()),
         };
         let msgid = |x: &Mp| x.as_u64().filter(|&n| n <= u64::from(u32::MAX));
-        let params = |x: &Mp| x.as_array().map(|p| p.iter().map(canon).collect::<Vec<_>>());
+        let params = |x: &Mp| {
+            x.as_array()
+                .map(|p| p.iter().map(canon).collect::<Vec<_>>())
+        };
         match (a[0].as_u64(), a.len()) {
             (Some(0), 4) => match (msgid(&a[1]), params(&a[3])) {
-                (Some(id), Some(p)) => Ok(json!({ "kind": "request", "msgid": id, "method": method(&a[2])?, "params": p })),
+                (Some(id), Some(p)) => Ok(
+                    json!({ "kind": "request", "msgid": id, "method": method(&a[2])?, "params": p }),
+                ),
                 _ => Err("not a request".into()),
             },
             (Some(1), 4) => match msgid(&a[1]) {
-                Some(id) => Ok(json!({ "kind": "response", "msgid": id, "error": canon(&a[2]), "result": canon(&a[3]) })),
+                Some(id) => Ok(
+                    json!({ "kind": "response", "msgid": id, "error": canon(&a[2]), "result": canon(&a[3]) }),
+                ),
                 None => Err("not a response".into()),
             },
             (Some(2), 3) => match params(&a[2]) {
-                Some(p) => Ok(json!({ "kind": "notification", "method": method(&a[1])?, "params": p })),
+                Some(p) => {
+                    Ok(json!({ "kind": "notification", "method": method(&a[1])?, "params": p }))
+                }
                 None => Err("not a notification".into()),
             },
             _ => Err("not a request, response or notification".into()),
@@ -299,12 +358,19 @@ mod mp {
     }
 
     fn value(doc: &Value) -> Result<Mp, String> {
-        let (t, v) = doc.as_object().and_then(|o| o.iter().next()).ok_or("a value is a one-key object")?;
+        let (t, v) = doc
+            .as_object()
+            .and_then(|o| o.iter().next())
+            .ok_or("a value is a one-key object")?;
         Ok(match t.as_str() {
             "nil" => Mp::Nil,
             "bool" => Mp::Boolean(v.as_bool().ok_or("bad bool")?),
             "number" | "bignum" => {
-                let s = if let Value::String(s) = v { s.clone() } else { v.to_string() };
+                let s = if let Value::String(s) = v {
+                    s.clone()
+                } else {
+                    v.to_string()
+                };
                 if let Ok(u) = s.parse::<u64>() {
                     Mp::from(u)
                 } else {
@@ -316,11 +382,18 @@ mod mp {
             "string" => match v {
                 Value::String(s) => Mp::from(s.as_str()),
                 _ => Mp::String(rmpv::Utf8String::from(
-                    String::from_utf8(unhex(v["hex"].as_str().unwrap_or(""))?).map_err(|e| e.to_string())?,
+                    String::from_utf8(unhex(v["hex"].as_str().unwrap_or(""))?)
+                        .map_err(|e| e.to_string())?,
                 )),
             },
             "binary" => Mp::Binary(unhex(v.as_str().ok_or("bad binary")?)?),
-            "array" => Mp::Array(v.as_array().ok_or("bad array")?.iter().map(value).collect::<Result<_, _>>()?),
+            "array" => Mp::Array(
+                v.as_array()
+                    .ok_or("bad array")?
+                    .iter()
+                    .map(value)
+                    .collect::<Result<_, _>>()?,
+            ),
             "map" => Mp::Map(
                 v.as_array()
                     .ok_or("bad map")?
@@ -328,9 +401,15 @@ mod mp {
                     .map(|p| Ok((value(&p[0])?, value(&p[1])?)))
                     .collect::<Result<_, String>>()?,
             ),
-            "ext" => Mp::Ext(v[0].as_i64().ok_or("bad ext")? as i8, unhex(v[1].as_str().ok_or("bad ext")?)?),
+            "ext" => Mp::Ext(
+                v[0].as_i64().ok_or("bad ext")? as i8,
+                unhex(v[1].as_str().ok_or("bad ext")?)?,
+            ),
             "timestamp" => {
-                let (s, n) = (v[0].as_i64().ok_or("bad timestamp")?, v[1].as_u64().ok_or("bad timestamp")? as u32);
+                let (s, n) = (
+                    v[0].as_i64().ok_or("bad timestamp")?,
+                    v[1].as_u64().ok_or("bad timestamp")? as u32,
+                );
                 let d = if n == 0 && (0..=i64::from(u32::MAX)).contains(&s) {
                     (s as u32).to_be_bytes().to_vec()
                 } else if (0..1 << 34).contains(&s) {
@@ -347,20 +426,46 @@ mod mp {
     fn method_value(m: &Value) -> Result<Mp, String> {
         match m {
             Value::String(s) => Ok(Mp::from(s.as_str())),
-            Value::Object(o) if o.contains_key("binary") => Ok(Mp::Binary(unhex(o["binary"].as_str().unwrap_or(""))?)),
+            Value::Object(o) if o.contains_key("binary") => {
+                Ok(Mp::Binary(unhex(o["binary"].as_str().unwrap_or(""))?))
+            }
             _ => Err("method: rmpv writes a str from a Rust String (valid UTF-8 only)".into()),
         }
     }
 
     fn message_value(d: &Value) -> Result<Mp, String> {
         let params = |p: &Value| -> Result<Mp, String> {
-            Ok(Mp::Array(p.as_array().ok_or("bad params")?.iter().map(value).collect::<Result<_, _>>()?))
+            Ok(Mp::Array(
+                p.as_array()
+                    .ok_or("bad params")?
+                    .iter()
+                    .map(value)
+                    .collect::<Result<_, _>>()?,
+            ))
         };
-        let id = |x: &Value| x.as_u64().map(Mp::from).ok_or_else(|| "bad msgid".to_string());
+        let id = |x: &Value| {
+            x.as_u64()
+                .map(Mp::from)
+                .ok_or_else(|| "bad msgid".to_string())
+        };
         match d["kind"].as_str() {
-            Some("request") => Ok(Mp::Array(vec![Mp::from(0), id(&d["msgid"])?, method_value(&d["method"])?, params(&d["params"])?])),
-            Some("response") => Ok(Mp::Array(vec![Mp::from(1), id(&d["msgid"])?, value(&d["error"])?, value(&d["result"])?])),
-            Some("notification") => Ok(Mp::Array(vec![Mp::from(2), method_value(&d["method"])?, params(&d["params"])?])),
+            Some("request") => Ok(Mp::Array(vec![
+                Mp::from(0),
+                id(&d["msgid"])?,
+                method_value(&d["method"])?,
+                params(&d["params"])?,
+            ])),
+            Some("response") => Ok(Mp::Array(vec![
+                Mp::from(1),
+                id(&d["msgid"])?,
+                value(&d["error"])?,
+                value(&d["result"])?,
+            ])),
+            Some("notification") => Ok(Mp::Array(vec![
+                Mp::from(2),
+                method_value(&d["method"])?,
+                params(&d["params"])?,
+            ])),
             _ => value(d),
         }
     }
@@ -372,7 +477,8 @@ mod mp {
         let mut out = Vec::new();
         for d in docs {
             let v = message_value(d).map_err(|e| rejected(e, "encode", None, vec![]))?;
-            rmpv::encode::write_value(&mut out, &v).map_err(|e| rejected(e.to_string(), "encode", None, vec![]))?;
+            rmpv::encode::write_value(&mut out, &v)
+                .map_err(|e| rejected(e.to_string(), "encode", None, vec![]))?;
         }
         Ok(out)
     }
@@ -380,7 +486,11 @@ mod mp {
 
 /// Shared JSON-RPC helpers.
 fn is_response(v: &Value) -> bool {
-    let one = |x: &Value| x.is_object() && x.get("method").is_none() && (x.get("result").is_some() || x.get("error").is_some());
+    let one = |x: &Value| {
+        x.is_object()
+            && x.get("method").is_none()
+            && (x.get("result").is_some() || x.get("error").is_some())
+    };
     match v {
         Value::Array(a) => !a.is_empty() && a.iter().all(one),
         _ => one(v),
@@ -388,8 +498,10 @@ fn is_response(v: &Value) -> bool {
 }
 
 fn json_text(data: &[u8]) -> Result<(&str, Value), Fail> {
-    let text = std::str::from_utf8(data).map_err(|e| rejected(e.to_string(), "parse-error", Some(-32700), vec![]))?;
-    let v = serde_json::from_str::<Value>(text).map_err(|e| rejected(e.to_string(), "parse-error", Some(-32700), vec![]))?;
+    let text = std::str::from_utf8(data)
+        .map_err(|e| rejected(e.to_string(), "parse-error", Some(-32700), vec![]))?;
+    let v = serde_json::from_str::<Value>(text)
+        .map_err(|e| rejected(e.to_string(), "parse-error", Some(-32700), vec![]))?;
     Ok((text, v))
 }
 
@@ -440,7 +552,9 @@ mod core {
 
     fn output_doc(o: &Output) -> Value {
         match o {
-            Output::Success(s) => json!({ "type": "response", "result": s.result.to_string(), "id": id_text(&s.id) }),
+            Output::Success(s) => {
+                json!({ "type": "response", "result": s.result.to_string(), "id": id_text(&s.id) })
+            }
             Output::Failure(f) => {
                 let mut d = json!({ "type": "error", "code": f.error.code.code(), "message": f.error.message, "id": id_text(&f.id) });
                 if let Some(data) = &f.error.data {
@@ -453,26 +567,36 @@ mod core {
 
     pub fn decode(protocol: &str, profile: &str, data: &[u8]) -> Result<Vec<Value>, Fail> {
         if protocol != "jsonrpc" {
-            return Err(Fail::Unsupported("jsonrpc-core speaks JSON-RPC only".into()));
+            return Err(Fail::Unsupported(
+                "jsonrpc-core speaks JSON-RPC only".into(),
+            ));
         }
         if profile != "strict" {
-            return Err(Fail::Unsupported("jsonrpc-core is run under the strict profile only".into()));
+            return Err(Fail::Unsupported(
+                "jsonrpc-core is run under the strict profile only".into(),
+            ));
         }
         let (text, v) = json_text(data)?;
         if is_response(&v) {
-            let r = serde_json::from_str::<Response>(text).map_err(|e| rejected(e.to_string(), "invalid-response", None, vec![]))?;
+            let r = serde_json::from_str::<Response>(text)
+                .map_err(|e| rejected(e.to_string(), "invalid-response", None, vec![]))?;
             return Ok(vec![match r {
                 Response::Single(o) => output_doc(&o),
-                Response::Batch(os) => json!({ "type": "batch", "items": os.iter().map(output_doc).collect::<Vec<_>>() }),
+                Response::Batch(os) => {
+                    json!({ "type": "batch", "items": os.iter().map(output_doc).collect::<Vec<_>>() })
+                }
             }]);
         }
         // IoHandler: a text serde cannot read as a Request is a parse error (-32700).
-        let r = serde_json::from_str::<Request>(text).map_err(|e| rejected(e.to_string(), "parse-error", Some(-32700), vec![]))?;
+        let r = serde_json::from_str::<Request>(text)
+            .map_err(|e| rejected(e.to_string(), "parse-error", Some(-32700), vec![]))?;
         let invalid = |e: String| rejected(e, "invalid-request", Some(-32600), vec![]);
         Ok(vec![match r {
             Request::Single(c) => call_doc(&c).map_err(invalid)?,
             Request::Batch(cs) if cs.is_empty() => return Err(invalid("empty batch".into())),
-            Request::Batch(cs) => json!({ "type": "batch", "items": cs.iter().map(call_doc).collect::<Result<Vec<_>, _>>().map_err(invalid)? }),
+            Request::Batch(cs) => {
+                json!({ "type": "batch", "items": cs.iter().map(call_doc).collect::<Result<Vec<_>, _>>().map_err(invalid)? })
+            }
         }])
     }
 
@@ -493,11 +617,13 @@ mod core {
                 params,
                 id: id_of(d)?,
             })),
-            Some("notification") => serde_json::to_value(Call::Notification(jsonrpc_core::Notification {
-                jsonrpc: Some(Version::V2),
-                method,
-                params,
-            })),
+            Some("notification") => {
+                serde_json::to_value(Call::Notification(jsonrpc_core::Notification {
+                    jsonrpc: Some(Version::V2),
+                    method,
+                    params,
+                }))
+            }
             Some("response") => serde_json::to_value(Output::Success(jsonrpc_core::Success {
                 jsonrpc: Some(Version::V2),
                 result: text_of(d, "result")?.ok_or("no result")?,
@@ -519,17 +645,29 @@ mod core {
 
     pub fn encode(protocol: &str, _profile: &str, docs: &[Value]) -> Result<Vec<u8>, Fail> {
         if protocol != "jsonrpc" {
-            return Err(Fail::Unsupported("jsonrpc-core speaks JSON-RPC only".into()));
+            return Err(Fail::Unsupported(
+                "jsonrpc-core speaks JSON-RPC only".into(),
+            ));
         }
         let mut lines = Vec::new();
         for d in docs {
             let v = if d["type"] == "batch" {
-                d["items"].as_array().map(|i| i.iter().map(call).collect::<Result<Vec<_>, _>>().map(Value::Array))
+                d["items"].as_array().map(|i| {
+                    i.iter()
+                        .map(call)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Value::Array)
+                })
             } else {
                 Some(call(d))
             };
-            let v = v.unwrap_or_else(|| Err("bad batch".into())).map_err(|e| rejected(e, "encode", None, vec![]))?;
-            lines.push(serde_json::to_string(&v).map_err(|e| rejected(e.to_string(), "encode", None, vec![]))?);
+            let v = v
+                .unwrap_or_else(|| Err("bad batch".into()))
+                .map_err(|e| rejected(e, "encode", None, vec![]))?;
+            lines.push(
+                serde_json::to_string(&v)
+                    .map_err(|e| rejected(e.to_string(), "encode", None, vec![]))?,
+            );
         }
         Ok(lines.join("\n").into_bytes())
     }
@@ -575,9 +713,12 @@ mod jsonrpsee {
     }
 
     fn response(raw: &str) -> Result<Value, Fail> {
-        let r = serde_json::from_str::<Response<&RawValue>>(raw).map_err(|e| rejected(e.to_string(), "invalid-response", None, vec![]))?;
+        let r = serde_json::from_str::<Response<&RawValue>>(raw)
+            .map_err(|e| rejected(e.to_string(), "invalid-response", None, vec![]))?;
         Ok(match &r.payload {
-            ResponsePayload::Success(v) => json!({ "type": "response", "result": v.get(), "id": id_text(&r.id) }),
+            ResponsePayload::Success(v) => {
+                json!({ "type": "response", "result": v.get(), "id": id_text(&r.id) })
+            }
             ResponsePayload::Error(e) => {
                 let mut d = json!({ "type": "error", "code": e.code(), "message": e.message(), "id": id_text(&r.id) });
                 if let Some(data) = e.data() {
@@ -590,19 +731,32 @@ mod jsonrpsee {
 
     pub fn decode(protocol: &str, profile: &str, data: &[u8]) -> Result<Vec<Value>, Fail> {
         if protocol != "jsonrpc" {
-            return Err(Fail::Unsupported("jsonrpsee-types speaks JSON-RPC only".into()));
+            return Err(Fail::Unsupported(
+                "jsonrpsee-types speaks JSON-RPC only".into(),
+            ));
         }
         if profile != "strict" {
-            return Err(Fail::Unsupported("jsonrpsee-types is run under the strict profile only".into()));
+            return Err(Fail::Unsupported(
+                "jsonrpsee-types is run under the strict profile only".into(),
+            ));
         }
         let (text, v) = json_text(data)?;
         let one: fn(&str) -> Result<Value, Fail> = if is_response(&v) { response } else { item };
         if v.is_array() {
-            let items = serde_json::from_str::<Vec<&RawValue>>(text).map_err(|e| rejected(e.to_string(), "parse-error", Some(-32700), vec![]))?;
+            let items = serde_json::from_str::<Vec<&RawValue>>(text)
+                .map_err(|e| rejected(e.to_string(), "parse-error", Some(-32700), vec![]))?;
             if items.is_empty() {
-                return Err(rejected("empty batch", "invalid-request", Some(-32600), vec![]));
+                return Err(rejected(
+                    "empty batch",
+                    "invalid-request",
+                    Some(-32600),
+                    vec![],
+                ));
             }
-            let docs = items.iter().map(|r| one(r.get())).collect::<Result<Vec<_>, _>>()?;
+            let docs = items
+                .iter()
+                .map(|r| one(r.get()))
+                .collect::<Result<Vec<_>, _>>()?;
             return Ok(vec![json!({ "type": "batch", "items": docs })]);
         }
         Ok(vec![one(text)?])
@@ -611,7 +765,9 @@ mod jsonrpsee {
     fn raw(d: &Value, key: &str) -> Result<Option<Box<RawValue>>, String> {
         match d.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) => RawValue::from_string(s.clone()).map(Some).map_err(|e| e.to_string()),
+            Some(Value::String(s)) => RawValue::from_string(s.clone())
+                .map(Some)
+                .map_err(|e| e.to_string()),
             Some(_) => Err(format!("{key} is JSON text")),
         }
     }
@@ -621,16 +777,26 @@ mod jsonrpsee {
             match text_of(d, "id")?.ok_or("no id")? {
                 Value::Null => Ok(Id::Null),
                 Value::String(s) => Ok(Id::Str(Cow::Owned(s))),
-                n => n.as_u64().map(Id::Number).ok_or_else(|| format!("jsonrpsee's Id has no {n}")),
+                n => n
+                    .as_u64()
+                    .map(Id::Number)
+                    .ok_or_else(|| format!("jsonrpsee's Id has no {n}")),
             }
         };
-        let method = || d["method"].as_str().map(|m| Cow::<str>::Owned(m.to_string())).ok_or("no method");
+        let method = || {
+            d["method"]
+                .as_str()
+                .map(|m| Cow::<str>::Owned(m.to_string()))
+                .ok_or("no method")
+        };
         let s = match d["type"].as_str() {
             Some("request") => {
                 let params = raw(d, "params")?;
                 serde_json::to_string(&Request::owned(method()?.into_owned(), params, id()?))
             }
-            Some("notification") => serde_json::to_string(&Notification::new(method()?, raw(d, "params")?)),
+            Some("notification") => {
+                serde_json::to_string(&Notification::new(method()?, raw(d, "params")?))
+            }
             Some("response") => {
                 let r = raw(d, "result")?.ok_or("no result")?;
                 serde_json::to_string(&Response::new(ResponsePayload::success(r), id()?))
@@ -650,7 +816,9 @@ mod jsonrpsee {
 
     pub fn encode(protocol: &str, _profile: &str, docs: &[Value]) -> Result<Vec<u8>, Fail> {
         if protocol != "jsonrpc" {
-            return Err(Fail::Unsupported("jsonrpsee-types speaks JSON-RPC only".into()));
+            return Err(Fail::Unsupported(
+                "jsonrpsee-types speaks JSON-RPC only".into(),
+            ));
         }
         let mut lines = Vec::new();
         for d in docs {
