@@ -123,7 +123,7 @@ int adapter_decode(const char *protocol, const char *profile, const unsigned cha
         if (env.fault_occurred) rc = rejected_env(&env, error);
         else {
             json_t *p = canon(&env, params);
-            json_array_append_new(docs, json_pack("{sssso}", "kind", "call", "method", name, "params", json_incref(json_object_get(p, "array"))));
+            json_array_append_new(docs, json_pack("{s:s, s:s, s:o}", "kind", "call", "method", name, "params", json_incref(json_object_get(p, "array"))));
             json_decref(p);
             free((void *)name);
             xmlrpc_DECREF(params);
