@@ -102,7 +102,7 @@ sub decode {
         my $at = $off;
         $off = eval { $u->execute($data, $off) };
         unless (defined $off) {
-            (my $m = "$@") =~ s/ at \S+ line \d+\.\n?//;
+            (my $m = "$@") =~ s/ at \S+ line \d+.*//s;
             MsgwireContract::rejected($m, kind => 'Data::MessagePack', docs => \@docs);
         }
         MsgwireContract::rejected('incomplete value', kind => 'truncated', docs => \@docs) unless $u->is_finished;

@@ -35,14 +35,15 @@ def ext_hook(code, data):
 
 def timestamp(data):
     # The spec's three layouts; any other length is an invalid timestamp.
+    # (nanoseconds above 999999999 make it no timestamp: reported as the ext it is)
     if len(data) == 4:
         return [struct.unpack(">I", data)[0], 0]
     if len(data) == 8:
         v = struct.unpack(">Q", data)[0]
-        return [v & 0x3FFFFFFFF, v >> 34]
+        return [v & 0x3FFFFFFFF, v >> 34] if v >> 34 <= 999999999 else None
     if len(data) == 12:
         ns, s = struct.unpack(">Iq", data)
-        return [s, ns]
+        return [s, ns] if ns <= 999999999 else None
     return None
 
 

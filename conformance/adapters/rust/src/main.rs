@@ -222,8 +222,9 @@ mod mp {
         }
     }
 
+    /// The spec's three layouts (nanoseconds above 999999999: no timestamp, the ext it is).
     fn timestamp(d: &[u8]) -> Option<(i64, u32)> {
-        match d.len() {
+        let ts = match d.len() {
             4 => Some((u32::from_be_bytes(d.try_into().ok()?) as i64, 0)),
             8 => {
                 let v = u64::from_be_bytes(d.try_into().ok()?);
@@ -234,7 +235,8 @@ mod mp {
                 u32::from_be_bytes(d[..4].try_into().ok()?),
             )),
             _ => None,
-        }
+        };
+        ts.filter(|&(_, n)| n <= 999_999_999)
     }
 
     pub fn canon(v: &Mp) -> Value {
