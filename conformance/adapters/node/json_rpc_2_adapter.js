@@ -8,6 +8,8 @@
 // client would take (isJSONRPCResponse / isJSONRPCResponses) is read as responses. An input on
 // which the package's own check throws (isJSONRPCRequest(null) reads null.jsonrpc) is rejected
 // with the exception's name as kind and no code: the server answers nothing for it.
+// A `method` that is not a string passes isJSONRPCRequest but has no place in the form: the
+// adapter rejects it (-32600); the package's server takes it as a notification (docs/live).
 // What the API cannot express: `params`, `result`, `data`, `id` are JS values, re-serialized
 // with JSON.stringify (number spelling, big integers beyond 2^53, spaces and escapes are lost;
 // a duplicate member keeps its last value). Encoding builds the package's createJSONRPCRequest /
