@@ -428,7 +428,24 @@ fn exchange(t: &Target, tr: &mut Trace, body: &[u8]) -> Answer {
             if let Err(e) = s.send(body) {
                 return Answer::Broken(e);
             }
-            got_to_answer(s.recv(), t.timeout)
+            let first = s.recv();
+            let a_response = matches!(&first, Got::Msg(m) if matches!(
+                lenient(m),
+                Ok(Payload::Single(Message::Response(_)) | Payload::Batch(_))
+            ));
+            if a_response && s.send(PROBE.as_bytes()).is_ok() {
+                // One reply, exactly once: on a stream nothing but the probe's reply may come
+                // next. (No reply to the probe, or a close, is not this case's concern.)
+                if let Got::Msg(m) = s.recv() {
+                    if !reply_to_probe(&m) {
+                        return Answer::Broken(format!(
+                            "a second message came after the reply (one response per request, exactly once): {}",
+                            summarize(&m)
+                        ));
+                    }
+                }
+            }
+            got_to_answer(first, t.timeout)
         }
     }
 }
