@@ -901,7 +901,7 @@ pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
         let mut progress = |p: runner::Progress<'_>| match style {
             ProgressOutput::Off => {}
             ProgressOutput::Counter => {
-                if p.done % 16 == 0 || p.done == p.total {
+                if p.done.is_multiple_of(16) || p.done == p.total {
                     let _ = write!(err, "\r[{}/{}]", p.done, p.total);
                     if p.done == p.total {
                         let _ = write!(err, "\r{}\r", " ".repeat(24));

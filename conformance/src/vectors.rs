@@ -416,7 +416,7 @@ pub fn escape_pointer(token: &str) -> String {
 /// Decodes inline hex; whitespace is allowed anywhere between digits.
 pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(format!("odd number of hex digits ({})", digits.len()));
     }
     hex::decode(&digits).map_err(|e| format!("invalid hex: {e}"))
