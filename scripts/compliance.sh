@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The peer matrix: runs the vector corpus against our codecs and against every peer adapter in
-# conformance/adapters/, then writes docs/compliance.md (one row per implementation, one column
-# per vector group, counts, links to each failing case).
+# conformance/adapters/, then writes docs/compliance.md: a summary (implementation × protocol,
+# ok/ran), one table per protocol (vector group × implementation), and every failing case with a
+# link to its vector file. The JSON reports of the runs are kept in $MSGWIRE_COMPLIANCE_REPORTS
+# (default target/compliance), with the matrix as one HTML page (matrix.html).
 #
-#   bash scripts/compliance.sh [OUT.md]        (default: docs/compliance.md)
+#   bash scripts/compliance.sh [OUT.md]                      run everything (CI), write OUT.md
+#   bash scripts/compliance.sh --from-reports DIR [OUT.md]   no runs: the matrix of DIR/*.json
 #
 # Peers are installed from the registries (pinned: conformance/adapters/python/requirements.txt,
 # conformance/adapters/node/package.json) into $MSGWIRE_PEERS_DIR (default
@@ -14,22 +17,62 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+FROM=
+if [ "${1:-}" = --from-reports ]; then
+    FROM=${2:?--from-reports needs a directory of JSON reports}
+    shift 2
+fi
 OUT=${1:-$REPO/docs/compliance.md}
+REPORTS=${MSGWIRE_COMPLIANCE_REPORTS:-$REPO/target/compliance}
 PEERS=${MSGWIRE_PEERS_DIR:-/tmp/msgwire-compliance-peers}
 CASE_TIMEOUT=${MSGWIRE_CASE_TIMEOUT:-10}
 ADAPTERS=$REPO/conformance/adapters
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
 APT_UPDATED=0
 
 apt_install() {
     export DEBIAN_FRONTEND=noninteractive
     if [ "$APT_UPDATED" = 0 ]; then
-        timeout 600 apt-get update -q
+        flock /tmp/install.lock timeout 600 apt-get update -q
         APT_UPDATED=1
     fi
-    timeout 900 apt-get install -y -q --no-install-recommends "$@"
+    flock /tmp/install.lock timeout 900 apt-get install -y -q --no-install-recommends "$@"
 }
+
+matrix() { # the JSON reports → OUT (Markdown) and matrix.html
+    local dir=$1
+    {
+        echo "# Compliance: the peer matrix"
+        echo
+        echo "Made by \`scripts/compliance.sh\` on $(date -u +%Y-%m-%d) from the vector corpus in \`vectors/\`;"
+        echo "do not edit by hand. Each row is one implementation run over the corpus (our codecs"
+        echo "in-process; peers through the adapters in \`conformance/adapters/\`, see"
+        echo "\`conformance/README.md\`). Peers run under the profiles their adapter models (usually"
+        echo "\`strict\`); what a peer's API does not keep (a wire type, key order) shows as"
+        echo "\`wrong-value\`: see each adapter's header for what it reports in that case."
+        echo
+    } >"$WORK/preamble.md"
+    mkdir -p "$(dirname "$OUT")"
+    "$MSGWIRE" report matrix "$dir"/*.json --preamble "$WORK/preamble.md" \
+        --vectors-link "$(python3 -c 'import os,sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$REPO/vectors" "$(dirname "$OUT")")" \
+        --markdown "$OUT" --html "$dir/matrix.html"
+    echo "wrote $OUT and $dir/matrix.html"
+}
+
+build() {
+    echo "== build msgwire"
+    (cd "$REPO" && timeout 1800 cargo build -q -p msgwire-conformance --bin msgwire)
+    MSGWIRE=$(cd "$REPO" && cargo metadata -q --format-version 1 --no-deps \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/msgwire
+}
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+if [ -n "$FROM" ]; then
+    command -v cargo >/dev/null || { echo "compliance.sh: cargo is required" >&2; exit 2; }
+    build
+    matrix "$FROM"
+    exit 0
+fi
 
 command -v cargo >/dev/null || { echo "compliance.sh: cargo is required" >&2; exit 2; }
 command -v python3 >/dev/null || apt_install python3
@@ -50,9 +93,9 @@ mkdir -p "$PEERS/node"
 if [ ! -x "$PEERS/venv/bin/python" ]; then
     timeout 300 python3 -m venv "$PEERS/venv"
 fi
-timeout 600 "$PEERS/venv/bin/pip" install -q --disable-pip-version-check -r "$ADAPTERS/python/requirements.txt"
+flock /tmp/install.lock timeout 600 "$PEERS/venv/bin/pip" install -q --disable-pip-version-check -r "$ADAPTERS/python/requirements.txt"
 cp "$ADAPTERS/node/package.json" "$PEERS/node/package.json"
-(cd "$PEERS/node" && timeout 600 npm install -q --no-audit --no-fund --omit=dev >/dev/null)
+(cd "$PEERS/node" && flock /tmp/install.lock timeout 600 npm install -q --no-audit --no-fund --omit=dev >/dev/null)
 export NODE_PATH=$PEERS/node/node_modules
 PY=$PEERS/venv/bin/python
 pyver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))"; }
@@ -69,15 +112,13 @@ echo "== Rust adapters (conformance/adapters/rust, its own workspace and Cargo.l
 RUST_PEERS=$PEERS/rust-target/release/rust-peers
 rustver() { sed -n "/^name = \"$1\"$/{n;s/^version = \"\(.*\)\"$/\1/p;}" "$ADAPTERS/rust/Cargo.lock"; }
 
-echo "== build msgwire"
-(cd "$REPO" && timeout 1800 cargo build -q -p msgwire-conformance --bin msgwire)
-MSGWIRE=$(cd "$REPO" && cargo metadata -q --format-version 1 --no-deps \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/msgwire
+build
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 
 echo "== our codecs"
 ours=0
 timeout 1800 "$MSGWIRE" check codec --strict --color never --name "msgwire (ours)" \
-    --json "$WORK/0-ours.json" --timeout "$CASE_TIMEOUT" || ours=$?
+    --json "$REPORTS/00-ours.json" --timeout "$CASE_TIMEOUT" || ours=$?
 
 # name | protocol | adapter command
 ADAPTER_LIST=(
@@ -114,30 +155,15 @@ for entry in "${ADAPTER_LIST[@]}"; do
     echo "== $name ($protocol)"
     rc=0
     timeout 1800 "$MSGWIRE" check codec --protocol "$protocol" --adapter "$cmd" --persistent \
-        --timeout "$CASE_TIMEOUT" --color never --name "$name" --json "$WORK/$i-peer.json" >/dev/null || rc=$?
-    if [ "$rc" -gt 1 ] || [ ! -s "$WORK/$i-peer.json" ]; then
+        --timeout "$CASE_TIMEOUT" --color never --name "$name" --json "$REPORTS/$i-peer.json" >/dev/null || rc=$?
+    if [ "$rc" -gt 1 ] || [ ! -s "$REPORTS/$i-peer.json" ]; then
         echo "compliance.sh: the $name adapter run failed (exit $rc)" >&2
         exit 2
     fi
     i=$((i + 1))
 done
 
-{
-    echo "# Compliance: the peer matrix"
-    echo
-    echo "Made by \`scripts/compliance.sh\` on $(date -u +%Y-%m-%d) from the vector corpus in \`vectors/\`;"
-    echo "do not edit by hand. Each row is one implementation run over the corpus (our codecs"
-    echo "in-process; peers through the adapters in \`conformance/adapters/\`, see"
-    echo "\`conformance/README.md\`). Peers run under the profiles their adapter models (usually"
-    echo "\`strict\`); what a peer's API does not keep (a wire type, key order) shows as"
-    echo "\`wrong-value\`: see each adapter's header for what it reports in that case."
-    echo
-} >"$WORK/preamble.md"
-mkdir -p "$(dirname "$OUT")"
-"$MSGWIRE" report matrix "$WORK"/*.json --preamble "$WORK/preamble.md" \
-    --vectors-link "$(python3 -c 'import os,sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$REPO/vectors" "$(dirname "$OUT")")" \
-    --markdown "$OUT"
-echo "wrote $OUT"
+matrix "$REPORTS"
 
 if [ "$ours" != 0 ]; then
     echo "compliance.sh: our codecs' row is not all-pass (check codec --strict exit $ours)" >&2

@@ -5,6 +5,7 @@
 #                   (a few failures among thousands of passes), also .md/.xml/.json
 #   live.html       a live JSON-RPC run against `cat` (an echo "server": failures with wire logs)
 #   hostile.html    an adapter whose answers carry markup, scripts and bidi controls
+#   matrix.html     `report matrix` over three of them (the peer matrix page)
 # Needs python3 (to change the copied corpus) and a built msgwire (MSGWIRE, default
 # target/debug/msgwire). Every run is bounded (--timeout, `timeout`).
 set -euo pipefail
@@ -51,4 +52,7 @@ run "$MSGWIRE" check jsonrpc-server --command cat --timeout 1 --html "$OUT/live.
 run "$MSGWIRE" check codec --vectors conformance/tests/data/fake-corpus --profile strict --timeout 2 \
     --adapter .ci/browser/hostile_adapter.sh --html "$OUT/hostile.html" --junit "$OUT/hostile.xml" \
     --markdown "$OUT/hostile.md" --json "$OUT/hostile.json"
+# The matrix page of several runs (what scripts/compliance.sh writes as matrix.html).
+timeout 300 "$MSGWIRE" report matrix "$OUT/all-pass.json" "$OUT/failing.json" "$OUT/hostile.json" \
+    --markdown "$OUT/matrix.md" --html "$OUT/matrix.html"
 echo "reports in $OUT"

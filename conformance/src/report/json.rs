@@ -2,6 +2,7 @@
 //! per status), stable enough for tools and for `msgwire report matrix`, which reads these back.
 
 use super::{Report, Status};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 pub use super::model::FORMAT;
@@ -40,7 +41,11 @@ pub fn render(report: &Report) -> Value {
 
 /// Reads a JSON report back: this format, or the older `msgwire-report/1` codec runs.
 pub fn parse(bytes: &[u8]) -> Result<Report, String> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    // Reports carry implementations' documents, which may nest deeper than serde_json's
+    // default limit (the report model keeps at most MAX_DEPTH levels of them; see model.rs).
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de.disable_recursion_limit();
+    let v = Value::deserialize(&mut de).map_err(|e| e.to_string())?;
     match v.get("format").and_then(Value::as_str) {
         Some(FORMAT) => serde_json::from_value(v).map_err(|e| e.to_string()),
         Some("msgwire-report/1") => {

@@ -354,7 +354,9 @@ impl Report {
                 let case = corpus
                     .filter(|_| status.is_failure())
                     .and_then(|c| c.case(&r.id));
-                let expected = case.and_then(|c| c.expect.clone()).map(Value::Array);
+                let expected = case
+                    .and_then(|c| c.expect.clone())
+                    .map(|d| bounded(Value::Array(d)));
                 Item {
                     id: r.id.clone(),
                     key: r.key(),
@@ -378,7 +380,7 @@ impl Report {
                     detail: r.detail.clone(),
                     diff_path: diff_path(&r.detail),
                     expected,
-                    actual: r.actual.clone().map(Value::Array),
+                    actual: r.actual.clone().map(|d| bounded(Value::Array(d))),
                     input_hex: case.map(|c| hex::encode(&c.input)),
                     trace: Vec::new(),
                     file: Some(r.file.clone()),
@@ -523,6 +525,31 @@ impl Report {
     }
 }
 
+/// How deep a document a report keeps: deeper ones are replaced by a note (renderers and
+/// readers of the report recurse, and the detail already names the difference).
+pub const MAX_DEPTH: usize = 64;
+
+/// `v`, or a note saying how deep it is when deeper than [`MAX_DEPTH`].
+pub fn bounded(v: Value) -> Value {
+    let mut deepest = 0;
+    let mut stack = vec![(&v, 1usize)];
+    while let Some((x, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        match x {
+            Value::Array(a) => stack.extend(a.iter().map(|y| (y, d + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|y| (y, d + 1))),
+            _ => {}
+        }
+    }
+    if deepest > MAX_DEPTH {
+        Value::String(format!(
+            "(a document nested {deepest} levels deep: not kept in the report)"
+        ))
+    } else {
+        v
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -642,6 +669,19 @@ mod tests {
             "{}",
             strict.headline()
         );
+    }
+
+    #[test]
+    fn deep_documents_are_noted_not_kept() {
+        let mut v = serde_json::json!(1);
+        for _ in 0..100 {
+            v = Value::Array(vec![v]);
+        }
+        assert_eq!(
+            bounded(v),
+            "(a document nested 101 levels deep: not kept in the report)"
+        );
+        assert_eq!(bounded(serde_json::json!([[1]])), serde_json::json!([[1]]));
     }
 
     #[test]
