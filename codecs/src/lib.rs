@@ -24,6 +24,8 @@
 //! | `msgpack-rpc` | `msgpack_rpc`   | yes     |
 //! | `tokio`       | tokio-util `Decoder`/`Encoder` impls for the streaming codecs, failing with `CodecError<E>` (I/O, or the protocol's own error) | no |
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc(test(attr(deny(warnings))))]
 #![warn(missing_debug_implementations)]
 
 #[cfg(feature = "tokio")]

@@ -5,7 +5,7 @@
 //! - [`Decoder::decode`] reads one frame (or the protocol header) from the front of a
 //!   buffer: [`Decoded::Complete`](crate::Decoded) with the bytes used,
 //!   [`Decoded::NeedMore`](crate::Decoded) with a lower bound, or an [`Error`] carrying the
-//!   reply code a broker would close the connection with ([`Error::reply_code`]).
+//!   reply code a broker would close the connection with ([`Error::code`]).
 //! - [`Frame`] borrows from the input: strings are [`ShortStr`]/[`LongStr`] views that keep
 //!   non-UTF-8 bytes exactly, field tables are validated once and then walked lazily
 //!   ([`FieldTable::iter`]), body payloads are slices (or shared [`bytes::Bytes`] with
