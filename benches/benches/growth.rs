@@ -128,7 +128,7 @@ fn cases() -> Vec<Case> {
                     },
                     ..Default::default()
                 };
-                match decoder.decode(w) {
+                match decoder.decode_whole(w) {
                     Ok(msgwire::jsonrpc::Payload::Batch(b)) => {
                         b.iter().filter(Result::is_ok).count()
                     }

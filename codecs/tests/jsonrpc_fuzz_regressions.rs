@@ -12,7 +12,7 @@ use msgwire::Decoded;
 const VECTORS: &str = include_str!("../../vectors/jsonrpc/fuzz-regressions.json");
 
 fn decode(input: &[u8], profile: Profile) -> Result<Payload<'_>, Error> {
-    Decoder::new(profile).decode(input)
+    Decoder::new(profile).decode_whole(input)
 }
 
 /// The case is in the vector file with this input (its hex, as written there).

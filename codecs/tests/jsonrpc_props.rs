@@ -162,10 +162,10 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         for profile in [Profile::Strict, Profile::Lenient] {
             let d = Decoder::new(profile);
-            if let Ok(p) = d.decode(&bytes) {
+            if let Ok(p) = d.decode_whole(&bytes) {
                 // What is accepted re-encodes to something accepted again.
                 let again = p.to_vec();
-                prop_assert!(d.decode(&again).is_ok());
+                prop_assert!(d.decode_whole(&again).is_ok());
             }
             let _ = d.serve(&bytes).respond(spec_server);
         }
@@ -183,8 +183,8 @@ proptest! {
             let i = at.index(bytes.len());
             bytes[i] = b;
         }
-        if let Ok(p) = Decoder::new(Profile::Lenient).decode(&bytes) {
-            prop_assert!(Decoder::new(Profile::Lenient).decode(&p.to_vec()).is_ok());
+        if let Ok(p) = Decoder::new(Profile::Lenient).decode_whole(&bytes) {
+            prop_assert!(Decoder::new(Profile::Lenient).decode_whole(&p.to_vec()).is_ok());
         }
         // A server always owes either nothing or one valid JSON reply.
         if let Some(reply) = jsonrpc::serve(&bytes).respond(spec_server) {

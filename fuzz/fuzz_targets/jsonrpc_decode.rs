@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
             limits: Limits::default(),
             profile,
         };
-        match decoder.decode(data) {
+        match decoder.decode_whole(data) {
             Ok(payload) => msgwire_fuzz::jsonrpc::check_reencode(data, &payload, &decoder),
             Err(e) => {
                 assert!(e.offset() <= data.len(), "offset of {e:?}");
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
         }
         if let Some(reply) = decoder.serve(data).respond(dispatch) {
             // The reply echoes ids verbatim, so it is read under the same profile.
-            match decoder.decode(&reply) {
+            match decoder.decode_whole(&reply) {
                 Ok(Payload::Single(Message::Response(_))) => {}
                 Ok(Payload::Batch(b)) => {
                     for item in b.iter() {

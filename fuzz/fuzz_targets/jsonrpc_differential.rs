@@ -55,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
     let rewritten = without_surrogates(data);
     let theirs = serde_json::from_slice::<Value>(rewritten.as_deref().unwrap_or(data));
     for profile in [Profile::Strict, Profile::Lenient] {
-        let ours = Decoder::new(profile).decode(data);
+        let ours = Decoder::new(profile).decode_whole(data);
         match (&ours, &theirs) {
             (Ok(_) | Err(Error::Invalid { .. }), Ok(_)) if rewritten.is_some() => {}
             // RFC 8259 §8.2: what a lone surrogate means is "unpredictable"; we refuse one in a

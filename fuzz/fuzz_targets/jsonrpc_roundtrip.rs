@@ -20,7 +20,7 @@ fuzz_target!(|input: ArbPayload| {
         Profile::Strict
     };
     let decoded = Decoder::new(profile)
-        .decode(&wire)
+        .decode_whole(&wire)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&wire)));
     assert_eq!(decoded.to_vec(), wire);
     match (&input, &decoded) {

@@ -13,7 +13,7 @@ type Framer = for<'a> fn(&'a [u8], &Limits) -> Result<Decoded<&'a [u8]>, Error>;
 /// What a frame body decodes to: its encoding, or the error kind.
 fn outcome(body: &[u8]) -> Result<Vec<u8>, &'static str> {
     Decoder::default()
-        .decode(body)
+        .decode_whole(body)
         .map(|p| p.to_vec())
         .map_err(|e| e.kind())
 }

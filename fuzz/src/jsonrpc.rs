@@ -189,7 +189,7 @@ pub fn check_reencode(input: &[u8], payload: &Payload<'_>, decoder: &msgwire::js
             );
         }
     }
-    let again = decoder.decode(&once).unwrap_or_else(|e| {
+    let again = decoder.decode_whole(&once).unwrap_or_else(|e| {
         panic!(
             "re-encoding {:?} was rejected: {e}",
             String::from_utf8_lossy(&once)

@@ -51,7 +51,7 @@ pub fn serve(input: &[u8]) -> Incoming<'_> {
 }
 
 pub(crate) fn serve_with<'a>(decoder: &Decoder, input: &'a [u8]) -> Incoming<'a> {
-    match decoder.decode(input) {
+    match decoder.decode_whole(input) {
         Ok(Payload::Single(Message::Request(r))) => Incoming::Call(r),
         Ok(Payload::Single(Message::Response(_))) => Incoming::Reject(not_a_request()),
         Ok(Payload::Batch(batch)) => Incoming::Batch(BatchPlan { batch }),

@@ -248,20 +248,4 @@ impl Error {
             .and_then(ErrorCode::message)
             .unwrap_or("Parse error")
     }
-
-    /// The same error with its offset moved `by` bytes later (an error found in a frame body,
-    /// reported at its offset in the whole stream).
-    #[allow(dead_code)] // used by the framed decoder
-    pub(crate) fn shifted(mut self, by: usize) -> Self {
-        match &mut self {
-            Error::Parse { offset, .. }
-            | Error::TooDeep { offset, .. }
-            | Error::Invalid { offset, .. }
-            | Error::Header { offset, .. }
-            | Error::EmptyBatch { offset }
-            | Error::BatchTooLong { offset, .. } => *offset += by,
-            Error::TooLarge { .. } => {}
-        }
-        self
-    }
 }

@@ -89,6 +89,7 @@ pub use batch::{
 pub use error::{Error, ErrorCode, Problem};
 pub use id::{Id, IdKind};
 pub use message::{Batch, ErrorObject, Message, Outcome, Payload, Raw, Request, Response};
+use crate::Decoded;
 
 /// Which of the spec's open points are enforced (see the module table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -149,9 +150,29 @@ impl Decoder {
         }
     }
 
-    /// Decodes one JSON text (one message or a batch). Leading and trailing JSON whitespace
-    /// is allowed; anything else after the value is a parse error.
-    pub fn decode<'a>(&self, input: &'a [u8]) -> Result<Payload<'a>, Error> {
+    /// Decodes the JSON text (one message or a batch) at the front of `buf`: complete (with
+    /// the bytes used, whitespace after the text included), need-more, or an error. Texts may
+    /// follow each other directly or on separate lines, so an NDJSON stream is read by calling
+    /// this in a loop; a top-level scalar needs a delimiter after it to be complete. For
+    /// `Content-Length` framing, take the body with [`framing::decode_content_length`] first.
+    pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<Payload<'a>>, Error> {
+        let Some(end) = text::value_end(buf) else {
+            if buf.len() > self.limits.max_message {
+                return Err(Error::TooLarge {
+                    len: buf.len(),
+                    limit: self.limits.max_message,
+                });
+            }
+            return Ok(Decoded::NeedMore { at_least: 1 });
+        };
+        let value = message::decode_payload(&buf[..end], &self.limits, self.profile)?;
+        let used = end + buf[end..].iter().take_while(|b| text::is_ws(**b)).count();
+        Ok(Decoded::Complete { value, used })
+    }
+
+    /// Decodes one whole JSON text (one message or a batch). Leading and trailing JSON
+    /// whitespace is allowed; anything else after the value is a parse error.
+    pub fn decode_whole<'a>(&self, input: &'a [u8]) -> Result<Payload<'a>, Error> {
         message::decode_payload(input, &self.limits, self.profile)
     }
 
@@ -161,9 +182,10 @@ impl Decoder {
     }
 }
 
-/// Decodes one JSON text with the strict profile and default limits.
+/// Decodes one whole JSON text with the strict profile and default limits (see
+/// [`Decoder::decode_whole`]).
 pub fn decode(input: &[u8]) -> Result<Payload<'_>, Error> {
-    Decoder::default().decode(input)
+    Decoder::default().decode_whole(input)
 }
 
 #[cfg(test)]

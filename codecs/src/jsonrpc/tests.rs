@@ -223,7 +223,7 @@ fn spec_all_notification_batch_gets_nothing() {
 }
 
 fn problem(input: &str, profile: Profile) -> Result<Payload<'_>, Error> {
-    Decoder::new(profile).decode(input.as_bytes())
+    Decoder::new(profile).decode_whole(input.as_bytes())
 }
 
 fn kind(input: &str) -> &'static str {
@@ -518,16 +518,16 @@ fn limits_are_enforced_before_work() {
         profile: Profile::Strict,
     };
     assert_eq!(
-        small.decode(b"[1,2,3]").unwrap_err(),
+        small.decode_whole(b"[1,2,3]").unwrap_err(),
         Error::BatchTooLong {
             offset: 0,
             limit: 2
         }
     );
-    assert_eq!(small.decode(b"[1,2,3,}").unwrap_err().kind(), "parse-error");
-    assert!(small.decode(b"[1,2]").is_ok());
+    assert_eq!(small.decode_whole(b"[1,2,3,}").unwrap_err().kind(), "parse-error");
+    assert!(small.decode_whole(b"[1,2]").is_ok());
     assert_eq!(
-        small.decode(b"[1,2,3,4,5,6]").unwrap_err(),
+        small.decode_whole(b"[1,2,3,4,5,6]").unwrap_err(),
         Error::TooLarge { len: 13, limit: 10 }
     );
 }
@@ -572,4 +572,52 @@ fn correlator_matches_out_of_order_batches() {
     );
     // `1.0` is still outstanding: ids match by exact number text.
     assert_eq!(c.outstanding(), 1);
+}
+
+#[test]
+fn the_decoder_reads_one_text_at_a_time_from_a_stream() {
+    let d = Decoder::default();
+    let wire = b"{\"jsonrpc\":\"2.0\",\"method\":\"a\"}\n[{\"jsonrpc\":\"2.0\",\"method\":\"b}\"}]  {\"jsonrpc\":\"2.0\",\"method\":\"c\"}";
+    let mut buf = &wire[..];
+    let mut methods = Vec::new();
+    while let Decoded::Complete { value, used } = d.decode(buf).unwrap() {
+        match value {
+            Payload::Single(Message::Request(r)) => methods.push(r.method.into_owned()),
+            Payload::Batch(b) => {
+                for m in b.iter() {
+                    let Ok(Message::Request(r)) = m else { panic!() };
+                    methods.push(r.method.into_owned());
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+        buf = &buf[used..];
+        if buf.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(methods, ["a", "b}", "c"]);
+    assert!(buf.is_empty());
+    // Cut anywhere inside a text: need-more, never an error.
+    for cut in 0..30 {
+        assert_eq!(
+            d.decode(&wire[..cut]).unwrap(),
+            Decoded::NeedMore { at_least: 1 },
+            "{cut}"
+        );
+    }
+    // A bad text is an error at its offset.
+    let e = d.decode(b"{\"jsonrpc\":\"1.0\",\"method\":\"a\"}\n").unwrap_err();
+    assert_eq!((e.kind(), e.offset()), ("bad-version", 0));
+    let e = d.decode(b"  {\"jsonrpc\" 1}\n").unwrap_err();
+    assert_eq!(e.kind(), "parse-error");
+    // Bounded while waiting.
+    let small = Decoder {
+        limits: Limits {
+            max_message: 8,
+            ..Limits::default()
+        },
+        profile: Profile::Strict,
+    };
+    assert_eq!(small.decode(b"[[[[[[[[[[").unwrap_err().kind(), "too-large");
 }

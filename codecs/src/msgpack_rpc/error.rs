@@ -98,29 +98,6 @@ impl Error {
         None
     }
 
-    /// The same error with its offset moved `by` bytes later.
-    #[allow(dead_code)]
-    pub(crate) fn shifted(mut self, by: usize) -> Self {
-        match &mut self {
-            Error::ReservedByte { offset }
-            | Error::InvalidUtf8 { offset }
-            | Error::InvalidTimestamp { offset, .. }
-            | Error::DepthLimit { offset, .. }
-            | Error::ElementLimit { offset, .. }
-            | Error::SizeLimit { offset, .. }
-            | Error::Truncated { offset, .. }
-            | Error::TrailingBytes { offset, .. }
-            | Error::MessageNotArray { offset, .. }
-            | Error::MessageType { offset, .. }
-            | Error::MessageLength { offset, .. }
-            | Error::MsgId { offset, .. }
-            | Error::Method { offset, .. }
-            | Error::Params { offset, .. }
-            | Error::ErrorAndResult { offset } => *offset += by,
-        }
-        self
-    }
-
     /// The byte offset (in the decoder's input) where the problem was found.
     pub fn offset(&self) -> usize {
         match *self {

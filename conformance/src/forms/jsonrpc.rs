@@ -47,7 +47,7 @@ pub fn decode(input: &[u8], profile: &str) -> Decoding {
             }
         }
     };
-    let result = Decoder::new(profile).decode(input).and_then(|p| match p {
+    let result = Decoder::new(profile).decode_whole(input).and_then(|p| match p {
         Payload::Single(m) => Ok(message_doc(&m)),
         Payload::Batch(b) => {
             let items = b

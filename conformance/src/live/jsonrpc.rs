@@ -498,7 +498,7 @@ fn is_notification(body: &[u8]) -> bool {
 
 fn reply_to_probe(body: &[u8]) -> bool {
     matches!(
-        Decoder::new(Profile::Lenient).decode(body),
+        Decoder::new(Profile::Lenient).decode_whole(body),
         Ok(Payload::Single(Message::Response(r))) if r.id.as_str().as_deref() == Some("msgwire-probe")
     )
 }
@@ -592,7 +592,7 @@ fn lenient(body: &[u8]) -> Result<Payload<'_>, jsonrpc::Error> {
         limits: generous(),
         profile: Profile::Lenient,
     }
-    .decode(body)
+    .decode_whole(body)
 }
 
 fn describe_response(r: &Response<'_>) -> String {
@@ -678,7 +678,7 @@ fn readable_ids(input: &[u8]) -> Vec<Id<'static>> {
         Ok(Message::Response(r)) => Some(r.id.into_owned()),
         _ => None,
     };
-    match decoder.decode(input) {
+    match decoder.decode_whole(input) {
         Ok(Payload::Batch(b)) => b.iter().filter_map(readable).collect(),
         Ok(Payload::Single(m)) => readable(Ok(m)).into_iter().collect(),
         Err(e) => readable(Err(e)).into_iter().collect(),
