@@ -324,7 +324,14 @@ fn decode_protocol_header<'a>(buf: &'a [u8]) -> Result<Decoded<Frame<'a>>, Error
 /// Decodes one whole frame (`input` holds exactly one frame, or the protocol header) with
 /// default limits and the strict profile. A stream is read with [`Decoder::decode`].
 pub fn decode(input: &[u8]) -> Result<Frame<'_>, Error> {
-    match Decoder::default().decode(input)? {
+    Decoder::default().decode_whole(input)
+}
+
+impl Decoder {
+    /// Decodes one whole frame: `input` must hold exactly one frame (or the protocol
+    /// header); fewer bytes are `truncated`, more are `trailing-data`.
+    pub fn decode_whole<'a>(&self, input: &'a [u8]) -> Result<Frame<'a>, Error> {
+        match self.decode(input)? {
         Decoded::Complete { value, used } if used == input.len() => Ok(value),
         Decoded::Complete { used, .. } => Err(Error::new(
             used,
@@ -334,6 +341,7 @@ pub fn decode(input: &[u8]) -> Result<Frame<'_>, Error> {
             input.len(),
             ErrorKind::Truncated { expected: "frame" },
         )),
+    }
     }
 }
 

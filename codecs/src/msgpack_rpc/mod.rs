@@ -118,5 +118,33 @@ impl Profile {
     }
 }
 
+/// A configured decoder: the message at the front of a stream ([`decode`](Decoder::decode)),
+/// or one whole input ([`decode_whole`](Decoder::decode_whole)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decoder {
+    /// Limits enforced while decoding.
+    pub limits: Limits,
+    /// Which deviations are tolerated.
+    pub profile: Profile,
+}
+
+impl Decoder {
+    /// Decodes the message at the front of `buf`: complete (with the bytes used), need-more
+    /// (a safe lower bound), or the first rule it breaks ([`Message::decode_with`]).
+    pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<crate::Decoded<Message<'a>>, Error> {
+        Message::decode_with(buf, &self.limits, self.profile)
+    }
+
+    /// Decodes one whole message: `input` must hold exactly one ([`Message::from_slice_with`]).
+    pub fn decode_whole<'a>(&self, input: &'a [u8]) -> Result<Message<'a>, Error> {
+        Message::from_slice_with(input, &self.limits, self.profile)
+    }
+}
+
+/// Decodes one whole message with default limits and the strict profile.
+pub fn decode(input: &[u8]) -> Result<Message<'_>, Error> {
+    Decoder::default().decode_whole(input)
+}
+
 #[cfg(test)]
 mod tests;

@@ -20,10 +20,65 @@ use quick_xml::Reader;
 use super::datetime;
 use super::value::{Base64, DateTime, Fault, Member, Message, MethodCall, MethodResponse, Value};
 use super::{Error, Limits, Profile};
+use crate::Decoded;
 
 /// Decodes one whole document with the default profile ([`Profile::Strict`]) and limits.
 pub fn decode(input: &[u8]) -> Result<Message<'_>, Error> {
     decode_with(input, Profile::Strict, &Limits::default())
+}
+
+/// A configured decoder: the document at the front of a stream of documents sent back to
+/// back ([`decode`](Decoder::decode)), or one whole document
+/// ([`decode_whole`](Decoder::decode_whole)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decoder {
+    /// Limits enforced while decoding.
+    pub limits: Limits,
+    /// How strictly to read.
+    pub profile: Profile,
+}
+
+impl Decoder {
+    /// Decodes the document at the front of `buf`: complete (with the bytes used, whitespace
+    /// after the root element included), need-more, or an error. XML-RPC documents normally
+    /// arrive whole (an HTTP body); this reads several sent back to back. A document ends
+    /// with its root's end tag; until one is in `buf` the answer is need-more (bounded by
+    /// [`Limits::max_document_size`]), so at the end of the input decode what is left with
+    /// [`decode_whole`](Decoder::decode_whole) to learn what is wrong with it.
+    pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<Message<'a>>, Error> {
+        let mut from = 0;
+        while let Some(at) = memchr::memmem::find(&buf[from..], b"</method").map(|i| from + i) {
+            let Some(close) = memchr::memchr(b'>', &buf[at..]) else {
+                break;
+            };
+            let end = at + close + 1;
+            match self.decode_whole(&buf[..end]) {
+                Ok(value) => {
+                    let used = end
+                        + buf[end..]
+                            .iter()
+                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                            .count();
+                    return Ok(Decoded::Complete { value, used });
+                }
+                // The end tag was inside the document (a comment, CDATA): read on.
+                Err(Error::UnexpectedEof { .. }) => from = end,
+                Err(e) => return Err(e),
+            }
+        }
+        if buf.len() > self.limits.max_document_size {
+            return Err(Error::TooLarge {
+                len: buf.len(),
+                limit: self.limits.max_document_size,
+            });
+        }
+        Ok(Decoded::NeedMore { at_least: 1 })
+    }
+
+    /// Decodes one whole document ([`decode_with`]).
+    pub fn decode_whole<'a>(&self, input: &'a [u8]) -> Result<Message<'a>, Error> {
+        decode_with(input, self.profile, &self.limits)
+    }
 }
 
 /// Decodes one whole document under `profile` and `limits`.

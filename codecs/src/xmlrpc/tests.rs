@@ -683,3 +683,28 @@ fn attributes_are_unique_and_cheap_in_lenient() {
         t.elapsed()
     );
 }
+
+#[test]
+fn the_decoder_reads_documents_sent_back_to_back() {
+    let one = Message::Call(MethodCall::new("a.b", vec![Value::from(1)])).to_vec();
+    let two = Message::Response(MethodResponse::new(Value::from("</methodCall>"))).to_vec();
+    let mut wire = one.clone();
+    wire.push(b'\n');
+    wire.extend_from_slice(&two);
+    let d = Decoder::default();
+    let crate::Decoded::Complete { value, used } = d.decode(&wire).unwrap() else {
+        panic!()
+    };
+    assert_eq!(value.to_vec(), one);
+    assert_eq!(used, one.len() + 1);
+    let crate::Decoded::Complete { value, used } = d.decode(&wire[used..]).unwrap() else {
+        panic!()
+    };
+    assert_eq!(value.to_vec(), two);
+    assert_eq!(used, two.len());
+    for cut in 0..one.len() {
+        assert!(d.decode(&one[..cut]).unwrap().is_need_more(), "{cut}");
+    }
+    let e = d.decode(b"<methodCall><bad/></methodCall>").unwrap_err();
+    assert_eq!(e.kind(), "unexpected-element");
+}
