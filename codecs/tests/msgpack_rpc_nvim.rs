@@ -162,7 +162,7 @@ fn neovim_over_stdio() {
     let (f, _) = nvim.call(5, "nvim_eval", vec![Value::from(expr)]);
     let (error, result) = response(&f);
     assert!(error.is_nil());
-    let items = result.as_array().unwrap().to_vec();
+    let items = result.as_array().unwrap().to_values();
     let int = |i: usize| items[i].as_int().unwrap().as_i128();
     assert_eq!(
         (int(0), int(1), int(2), int(3), int(4), int(5)),
@@ -178,7 +178,7 @@ fn neovim_over_stdio() {
     assert_eq!(items[6], ValueRef::F64(1.5));
     assert_eq!(items[7], ValueRef::F64(-0.25));
     assert_eq!(items[8], ValueRef::F64(1.0e300));
-    let nested = items[9].as_array().unwrap().to_vec();
+    let nested = items[9].as_array().unwrap().to_values();
     assert_eq!(nested[0].as_array().unwrap().len(), 0);
     assert_eq!(
         nested[1]

@@ -74,4 +74,19 @@ impl ProtocolHeader {
         let o = self.octets;
         [b'A', b'M', b'Q', b'P', o[0], o[1], o[2], o[3]]
     }
+
+    /// Always 8.
+    pub fn encoded_len(&self) -> usize {
+        8
+    }
+
+    /// Writes the eight octets.
+    pub fn encode(&self, buf: &mut impl bytes::BufMut) {
+        buf.put_slice(&self.to_bytes());
+    }
+
+    /// The eight octets, in a `Vec`.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.to_bytes().to_vec()
+    }
 }

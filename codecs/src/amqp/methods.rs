@@ -264,6 +264,13 @@ macro_rules! amqp_methods {
                 _w.finish();
             }
 
+            /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.
+            pub fn to_vec(&self) -> Vec<u8> {
+                let mut out = Vec::with_capacity(self.encoded_len());
+                self.encode(&mut out);
+                out
+            }
+
             /// Calls `f` with each field's name and value, in wire order.
             pub fn visit_fields(&self, f: &mut dyn FnMut(&'static str, $crate::amqp::FieldRef<'_>)) {
                 #[allow(unused_imports)]

@@ -190,6 +190,13 @@ impl<'a> ContentHeader<'a> {
         w.finish();
     }
 
+    /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
+
     /// The same header, owning its data.
     pub fn into_owned(self) -> ContentHeader<'static> {
         ContentHeader {

@@ -234,6 +234,13 @@ impl<'a> FieldValue<'a> {
         }
     }
 
+    /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
+
     /// The same value, owning its data.
     pub fn into_owned(self) -> FieldValue<'static> {
         use FieldValue::*;
@@ -337,6 +344,13 @@ macro_rules! container {
             pub fn encode(&self, buf: &mut impl BufMut) {
                 buf.put_u32(self.raw.len() as u32);
                 buf.put_slice(&self.raw);
+            }
+
+            /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.
+            pub fn to_vec(&self) -> Vec<u8> {
+                let mut out = Vec::with_capacity(self.encoded_len());
+                self.encode(&mut out);
+                out
             }
 
             /// The same container, owning its bytes.
@@ -459,12 +473,13 @@ pub struct TableBuilder {
 
 impl TableBuilder {
     /// Appends an entry; the name must fit a short string.
-    pub fn insert(
+    pub fn insert<'v>(
         &mut self,
         name: impl AsRef<[u8]>,
-        value: FieldValue<'_>,
+        value: impl Into<FieldValue<'v>>,
     ) -> Result<&mut Self, TooLong> {
         let name = name.as_ref();
+        let value = value.into();
         if name.len() > ShortStr::MAX_LEN {
             return Err(TooLong {
                 len: name.len(),
@@ -482,6 +497,71 @@ impl TableBuilder {
         FieldTable {
             raw: Cow::Owned(self.raw),
         }
+    }
+}
+
+macro_rules! field_value_from {
+    ($($t:ty => $v:ident, $tag:literal;)*) => {$(
+        impl From<$t> for FieldValue<'static> {
+            #[doc = concat!("A `", $tag, "` value.")]
+            fn from(v: $t) -> Self {
+                FieldValue::$v(v)
+            }
+        }
+    )*};
+}
+field_value_from! {
+    bool => Bool, "t";
+    i8 => I8, "b";
+    u8 => U8, "B";
+    i16 => I16, "s";
+    u16 => U16, "u";
+    i32 => I32, "I";
+    u32 => U32, "i";
+    i64 => I64, "l";
+    f32 => F32, "f";
+    f64 => F64, "d";
+    Decimal => Decimal, "D";
+}
+
+impl<'a> From<&'a str> for FieldValue<'a> {
+    /// An `S` long string, borrowed.
+    ///
+    /// # Panics
+    /// If `s` is longer than a long string can be (4 GiB).
+    fn from(s: &'a str) -> Self {
+        FieldValue::LongStr(LongStr::new(s.as_bytes()).expect("a string of at most 4 GiB"))
+    }
+}
+
+impl From<String> for FieldValue<'static> {
+    /// An `S` long string.
+    ///
+    /// # Panics
+    /// If `s` is longer than a long string can be (4 GiB).
+    fn from(s: String) -> Self {
+        FieldValue::LongStr(LongStr::new(s.into_bytes()).expect("a string of at most 4 GiB"))
+    }
+}
+
+impl<'a> From<LongStr<'a>> for FieldValue<'a> {
+    /// An `S` long string.
+    fn from(s: LongStr<'a>) -> Self {
+        FieldValue::LongStr(s)
+    }
+}
+
+impl<'a> From<FieldTable<'a>> for FieldValue<'a> {
+    /// An `F` nested table.
+    fn from(t: FieldTable<'a>) -> Self {
+        FieldValue::Table(t)
+    }
+}
+
+impl<'a> From<FieldArray<'a>> for FieldValue<'a> {
+    /// An `A` array.
+    fn from(a: FieldArray<'a>) -> Self {
+        FieldValue::Array(a)
     }
 }
 

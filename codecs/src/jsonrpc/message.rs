@@ -202,6 +202,13 @@ impl<'a> Request<'a> {
         }
         dst.put_u8(b'}');
     }
+
+    /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
 }
 
 impl<'a> ErrorObject<'a> {
@@ -323,6 +330,13 @@ impl<'a> Response<'a> {
         dst.put_slice(self.id.raw().as_bytes());
         dst.put_u8(b'}');
     }
+
+    /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
 }
 
 impl<'a> Message<'a> {
@@ -427,6 +441,13 @@ impl<'a> Batch<'a> {
             dst.put_slice(r.get().as_bytes());
         }
         dst.put_u8(b']');
+    }
+
+    /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
     }
 }
 

@@ -114,7 +114,7 @@ fn invalid_utf8_is_an_error_when_strict_and_raw_bytes_when_lenient() {
     assert_eq!(strict(&bytes), Err(Error::InvalidUtf8 { offset: 2 }));
     assert_eq!(strict(&bytes).unwrap_err().kind(), "invalid-utf8");
     let v = lenient(&bytes).unwrap();
-    let items = v.as_array().unwrap().to_vec();
+    let items = v.as_array().unwrap().to_values();
     assert_eq!(items[1], ValueRef::RawStr(&[0xc3, 0x28]));
     assert_eq!(v.to_vec(), bytes, "raw str re-encodes as str");
 }

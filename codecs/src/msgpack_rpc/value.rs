@@ -751,8 +751,9 @@ impl<'a> ArrayRef<'a> {
         self.iter().nth(i)
     }
 
-    /// The elements, collected (borrowing still).
-    pub fn to_vec(&self) -> Vec<ValueRef<'a>> {
+    /// The elements, collected (borrowing still). (`to_vec` is not this: in every codec it is
+    /// the encoding.)
+    pub fn to_values(&self) -> Vec<ValueRef<'a>> {
         self.iter().collect()
     }
 

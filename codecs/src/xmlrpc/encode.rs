@@ -307,6 +307,13 @@ impl Value<'_> {
         value(self, Layout::Compact, &mut Out(buf));
     }
 
+    /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out);
+        out
+    }
+
     /// The exact length of [`encode`](Self::encode)'s output.
     pub fn encoded_len(&self) -> usize {
         let mut c = Counter(0);
