@@ -332,16 +332,16 @@ impl Decoder {
     /// header); fewer bytes are `truncated`, more are `trailing-data`.
     pub fn decode_whole<'a>(&self, input: &'a [u8]) -> Result<Frame<'a>, Error> {
         match self.decode(input)? {
-        Decoded::Complete { value, used } if used == input.len() => Ok(value),
-        Decoded::Complete { used, .. } => Err(Error::new(
-            used,
-            ErrorKind::TrailingData(input.len() - used),
-        )),
-        Decoded::NeedMore { .. } => Err(Error::new(
-            input.len(),
-            ErrorKind::Truncated { expected: "frame" },
-        )),
-    }
+            Decoded::Complete { value, used } if used == input.len() => Ok(value),
+            Decoded::Complete { used, .. } => Err(Error::new(
+                used,
+                ErrorKind::TrailingData(input.len() - used),
+            )),
+            Decoded::NeedMore { .. } => Err(Error::new(
+                input.len(),
+                ErrorKind::Truncated { expected: "frame" },
+            )),
+        }
     }
 }
 

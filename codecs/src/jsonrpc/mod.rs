@@ -83,13 +83,13 @@ mod id;
 mod message;
 mod text;
 
+use crate::Decoded;
 pub use batch::{
     error_reply, serve, BatchPlan, Correlator, Incoming, Item, ReplyBuilder, Resolution,
 };
 pub use error::{Error, ErrorCode, Problem};
 pub use id::{Id, IdKind};
 pub use message::{Batch, ErrorObject, Message, Outcome, Payload, Raw, Request, Response};
-use crate::Decoded;
 
 /// Which of the spec's open points are enforced (see the module table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]

@@ -524,7 +524,10 @@ fn limits_are_enforced_before_work() {
             limit: 2
         }
     );
-    assert_eq!(small.decode_whole(b"[1,2,3,}").unwrap_err().kind(), "parse-error");
+    assert_eq!(
+        small.decode_whole(b"[1,2,3,}").unwrap_err().kind(),
+        "parse-error"
+    );
     assert!(small.decode_whole(b"[1,2]").is_ok());
     assert_eq!(
         small.decode_whole(b"[1,2,3,4,5,6]").unwrap_err(),
@@ -607,7 +610,9 @@ fn the_decoder_reads_one_text_at_a_time_from_a_stream() {
         );
     }
     // A bad text is an error at its offset.
-    let e = d.decode(b"{\"jsonrpc\":\"1.0\",\"method\":\"a\"}\n").unwrap_err();
+    let e = d
+        .decode(b"{\"jsonrpc\":\"1.0\",\"method\":\"a\"}\n")
+        .unwrap_err();
     assert_eq!((e.kind(), e.offset()), ("bad-version", 0));
     let e = d.decode(b"  {\"jsonrpc\" 1}\n").unwrap_err();
     assert_eq!(e.kind(), "parse-error");

@@ -202,6 +202,57 @@ pub(crate) fn offset_of(input: &[u8], line: usize, column: usize) -> usize {
     (start + column.saturating_sub(1)).min(input.len())
 }
 
+/// Where the first JSON value of `buf` ends (after leading whitespace), found without parsing
+/// it: the byte after its closing bracket or quote, or after a scalar's last byte when a
+/// delimiter follows. `None` when `buf` ends first (more bytes may complete it). A value
+/// that is not JSON ends somewhere too; the parser then reports it.
+pub(crate) fn value_end(buf: &[u8]) -> Option<usize> {
+    let start = buf.iter().position(|b| !is_ws(*b))?;
+    let mut depth = 0usize;
+    let mut i = start;
+    loop {
+        let b = *buf.get(i)?;
+        match b {
+            b'"' => {
+                i += 1;
+                loop {
+                    let k = memchr::memchr2(b'"', b'\\', buf.get(i..)?)?;
+                    i += k;
+                    if buf[i] == b'"' {
+                        break;
+                    }
+                    i += 2;
+                }
+                i += 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ if depth == 0 => {
+                // A scalar at the top level: up to the next delimiter.
+                let len = buf[i..].iter().position(|&c| {
+                    is_ws(c) || matches!(c, b'[' | b'{' | b'"' | b']' | b'}' | b',')
+                })?;
+                return Some(i + len.max(1));
+            }
+            _ => i += 1,
+        }
+        if depth == 0 {
+            return Some(i);
+        }
+    }
+}
+
+/// JSON whitespace (RFC 8259 §2).
+pub(crate) fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,55 +321,4 @@ mod tests {
         assert_eq!(offset_of(b"abc", 1, 2), 1);
         assert_eq!(offset_of(b"a\nbc", 2, 2), 3);
     }
-}
-
-/// Where the first JSON value of `buf` ends (after leading whitespace), found without parsing
-/// it: the byte after its closing bracket or quote, or after a scalar's last byte when a
-/// delimiter follows. `None` when `buf` ends first (more bytes may complete it). A value
-/// that is not JSON ends somewhere too; the parser then reports it.
-pub(crate) fn value_end(buf: &[u8]) -> Option<usize> {
-    let start = buf.iter().position(|b| !is_ws(*b))?;
-    let mut depth = 0usize;
-    let mut i = start;
-    loop {
-        let b = *buf.get(i)?;
-        match b {
-            b'"' => {
-                i += 1;
-                loop {
-                    let k = memchr::memchr2(b'"', b'\\', buf.get(i..)?)?;
-                    i += k;
-                    if buf[i] == b'"' {
-                        break;
-                    }
-                    i += 2;
-                }
-                i += 1;
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                i += 1;
-            }
-            b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            _ if depth == 0 => {
-                // A scalar at the top level: up to the next delimiter.
-                let len = buf[i..]
-                    .iter()
-                    .position(|&c| is_ws(c) || matches!(c, b'[' | b'{' | b'"' | b']' | b'}' | b','))?;
-                return Some(i + len.max(1));
-            }
-            _ => i += 1,
-        }
-        if depth == 0 {
-            return Some(i);
-        }
-    }
-}
-
-/// JSON whitespace (RFC 8259 §2).
-pub(crate) fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }

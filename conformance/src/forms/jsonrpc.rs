@@ -47,16 +47,18 @@ pub fn decode(input: &[u8], profile: &str) -> Decoding {
             }
         }
     };
-    let result = Decoder::new(profile).decode_whole(input).and_then(|p| match p {
-        Payload::Single(m) => Ok(message_doc(&m)),
-        Payload::Batch(b) => {
-            let items = b
-                .iter()
-                .map(|m| m.map(|m| message_doc(&m)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(json!({"type": "batch", "items": items}))
-        }
-    });
+    let result = Decoder::new(profile)
+        .decode_whole(input)
+        .and_then(|p| match p {
+            Payload::Single(m) => Ok(message_doc(&m)),
+            Payload::Batch(b) => {
+                let items = b
+                    .iter()
+                    .map(|m| m.map(|m| message_doc(&m)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(json!({"type": "batch", "items": items}))
+            }
+        });
     match result {
         Ok(doc) => Decoding {
             docs: vec![doc],
