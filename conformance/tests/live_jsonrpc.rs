@@ -330,8 +330,30 @@ fn child_processes_are_bounded_and_judged() {
         "jsonrpc-server/limits/large-params",
     );
     assert_eq!(r.verdict, Verdict::Failed);
-    // A program that exits at once.
-    let r = run_one(&target(None, Some("true")), "jsonrpc-server/method/unknown");
+    // A program that exits at once cannot serve: one error before any case (exit 2).
+    let e = live_jsonrpc::Target::new(None, Some("true"), None, None, TIMEOUT).unwrap_err();
+    assert!(e.contains("ended at once"), "{e}");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let opts = live::LiveOptions {
+        timeout: TIMEOUT,
+        ..Default::default()
+    };
+    let code = live::check_jsonrpc_server(
+        None,
+        Some("exit 127"),
+        None,
+        None,
+        &opts,
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    // A program that exits after its first reply-less read: each case judges it.
+    let r = run_one(
+        &target(None, Some("head -c 1 >/dev/null")),
+        "jsonrpc-server/method/unknown",
+    );
     assert_eq!(r.verdict, Verdict::Failed);
 }
 

@@ -107,13 +107,14 @@ impl Target {
         Ok(t)
     }
 
-    /// Whether a connection can be opened at all (HTTP and TCP): an unreachable target is one
-    /// error (exit 2), not every case "failed". A command is started per case: not probed.
+    /// Whether the target can be reached at all: a connection to an HTTP or TCP target, or,
+    /// for a command, a start that does not end at once (see [`start_probe`]). An unreachable
+    /// target or a command that cannot start is one error (exit 2), not every case "failed".
     pub fn probe(&self) -> Result<(), String> {
         let addr = match &self.transport {
             Transport::Http(e) => &e.addr,
             Transport::Tcp(a, _) => a,
-            Transport::Command(..) => return Ok(()),
+            Transport::Command(cmd, _) => return start_probe(cmd, self.timeout),
         };
         let unreachable = |e: String| format!("cannot connect to {}: {e}", self.describe());
         let sa = addr
@@ -132,6 +133,68 @@ impl Target {
             Transport::Http(e) => format!("http://{}{}", e.host, e.path),
             Transport::Tcp(a, f) => format!("tcp://{a} ({f:?})"),
             Transport::Command(c, f) => format!("command {c:?} ({f:?})"),
+        }
+    }
+}
+
+/// How long a command must stay up, its stdin open and nothing sent, to count as started.
+const START_GRACE: Duration = Duration::from_millis(500);
+
+/// Starts `cmd` once as the cases will (`sh -c`, stdin open, nothing sent): if it ends within
+/// [`START_GRACE`] (or the timeout, if shorter), it cannot serve, and the error quotes its exit
+/// status and the end of its stderr. Then it is stopped, with everything it started.
+fn start_probe(cmd: &str, timeout: Duration) -> Result<(), String> {
+    let mut child = Command::new("sh")
+        .args(["-c", cmd])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let stdin = child.stdin.take();
+    let mut stderr = child.stderr.take();
+    let (tx, rx) = channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(e) = stderr.as_mut() {
+            let _ = e.take(64 << 10).read_to_end(&mut buf);
+        }
+        let _ = tx.send(buf);
+    });
+    let deadline = Instant::now() + START_GRACE.min(timeout);
+    let ended = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => break None,
+        }
+    };
+    drop(stdin);
+    let _ = Command::new("sh")
+        .args(["-c", &format!("kill -9 -{} 2>/dev/null", child.id())])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+    match ended {
+        None => Ok(()),
+        Some(status) => {
+            let err = rx
+                .recv_timeout(Duration::from_millis(200))
+                .unwrap_or_default();
+            let text = String::from_utf8_lossy(&err);
+            let tail: Vec<&str> = text.lines().rev().take(3).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            Err(format!(
+                "cannot start {cmd:?}: it ended at once ({status}){}",
+                if tail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", tail.join(" / "))
+                }
+            ))
         }
     }
 }
@@ -1442,6 +1505,19 @@ mod tests {
         assert!(Target::new(None, None, None, None, Duration::from_secs(1)).is_err());
         assert!(Target::new(Some("ftp://x"), None, None, None, Duration::from_secs(1)).is_err());
         assert!(Target::new(None, Some("x"), Some("xml"), None, Duration::from_secs(1)).is_err());
+        // A command that ends at once cannot serve: one error with its status and stderr.
+        let e = Target::new(
+            None,
+            Some("echo 'no module named jsonrpc' >&2; exit 3"),
+            None,
+            None,
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("exit status: 3") && e.contains("no module named jsonrpc"),
+            "{e}"
+        );
         // Nothing listens (port 1: no ephemeral listener takes it): one error naming the target.
         let e = Target::new(
             Some("tcp://127.0.0.1:1"),
