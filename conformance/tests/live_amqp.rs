@@ -242,6 +242,7 @@ const FAULTS: &[(Fault, &str)] = &[
         "amqp-broker/basic/get-ack-nack-reject",
     ),
     (Fault::AckUnchecked, "amqp-broker/basic/ack-unknown-tag"),
+    (Fault::FrameMaxOffByOne, "amqp-broker/frame/over-frame-max"),
     (
         Fault::PassiveExchangeCreates,
         "amqp-broker/exchange/passive-missing",
@@ -282,6 +283,37 @@ fn every_one_rule_fake_broker_is_caught_by_its_case_and_fails_the_run() {
         }
     }
     assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn the_frame_size_fudge_is_accepted_only_in_rabbitmqs_shape() {
+    let over = |fault, accept: &[&str]| {
+        let target = amqp::Target::from_url(
+            &format!("amqp://guest:guest@{}/", Broker::with(fault).start()),
+            TIMEOUT,
+        )
+        .unwrap();
+        let r = live::run(
+            &amqp::cases(),
+            &target,
+            &Selection {
+                only: vec!["amqp-broker/frame/over-frame-max".into()],
+                accept: accept.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            },
+        );
+        (r[0].verdict, r[0].observed.clone())
+    };
+    // + 1 and + 8 taken, + 9 refused: RabbitMQ's fudge, failed unless accepted by name.
+    let (v, why) = over(Fault::FrameMaxPayloadOnly, &[]);
+    assert_eq!(v, Verdict::Failed, "{why}");
+    assert!(why.contains("rabbitmq/frame-size-fudge"), "{why}");
+    let (v, why) = over(Fault::FrameMaxPayloadOnly, &["rabbitmq"]);
+    assert_eq!(v, Verdict::NonStrict, "{why}");
+    // Only + 1 taken: another fault, which --accept rabbitmq does not excuse.
+    let (v, why) = over(Fault::FrameMaxOffByOne, &["rabbitmq"]);
+    assert_eq!(v, Verdict::Failed, "{why}");
+    assert!(!why.contains("deviation"), "{why}");
 }
 
 #[test]

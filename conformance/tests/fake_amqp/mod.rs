@@ -45,6 +45,8 @@ pub enum Fault {
     FrameMaxPayloadOnly,
     /// Refuses a frame of exactly frame-max octets.
     FrameMaxExclusive,
+    /// Takes a frame one octet over frame-max (refuses from + 2).
+    FrameMaxOffByOne,
     /// Ignores a bad frame-end octet.
     FrameEndUnchecked,
     /// Takes a heartbeat on channel 1.
@@ -516,6 +518,8 @@ impl Session {
             total > fm + 8
         } else if self.b.is(Fault::FrameMaxExclusive) {
             total >= fm
+        } else if self.b.is(Fault::FrameMaxOffByOne) {
+            total > fm + 1
         } else {
             total > fm
         };
