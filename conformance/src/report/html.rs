@@ -51,7 +51,7 @@ ul.rows{list-style:none;padding:0;margin:.2em 0}
 ul.rows li{padding:2px 0;border-bottom:1px solid #eee;color:#1a1a1a}
 ul.rows .mark,.card .mark{display:inline-block;min-width:1.2em;font-weight:bold}
 .frame{border:1px solid #ddd;border-radius:3px;margin:4px 0;padding:4px 6px;background:#fafafa}
-.frame .bytes{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;color:#333;overflow-wrap:anywhere;word-break:break-all}
+.frame .bytes{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;color:#333;overflow-wrap:anywhere;word-break:normal}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.4em 0}
 td,th{border:1px solid #bbb;padding:3px 8px;text-align:left;vertical-align:top;white-space:nowrap}
