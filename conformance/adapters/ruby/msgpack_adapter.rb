@@ -10,7 +10,8 @@
 # so the two stay apart. What the API cannot express: a float 32 is a Float (reported float64,
 # the packer writes float64); a Hash keeps insertion order but collapses duplicate keys (the last
 # one wins); the gem does not check that a str is UTF-8: such a String is reported in the form's
-# lenient spelling {"string": {"hex": ...}}.
+# lenient spelling {"string": {"hex": ...}}. Unpacker#each stops quietly at the end of the input,
+# also inside a value: the adapter tells the two apart with a probe (see decode).
 # Usage: msgpack_adapter.rb decode|encode msgpack-rpc, or serve.
 require 'msgpack'
 require_relative 'contract'
@@ -101,9 +102,16 @@ module MsgpackRubyAdapter
     rescue StandardError => e # the gem's rejection (MalformedFormatError, ...)
       raise R::Rejected.new("#{e.class}: #{e.message}", kind: e.class.name, docs: docs)
     end
-    # each stops at the end of the buffer; an incomplete value stays in it.
-    rest = u.buffer.size
-    raise R::Rejected.new("#{rest} bytes left in the unpacker (an incomplete value)", kind: 'truncated', docs: docs) if rest.positive?
+    # each stops at the end of the input, also inside a value (whose header the unpacker has
+    # already taken from its buffer). A probe tells the two apart: fed one nil (c0), a clean
+    # unpacker reads exactly nil; one inside a value reads more, or something other than nil.
+    u.feed("\xc0".b)
+    clean = begin
+      u.read.nil? && u.buffer.empty?
+    rescue EOFError, StandardError
+      false
+    end
+    raise R::Rejected.new('the input ends inside a value', kind: 'truncated', docs: docs) unless clean
 
     docs
   end
