@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # More live targets (issue 17) for the live suites, in more languages: a C XML-RPC server on
 # xmlrpc-c's Abyss, Perl's RPC::XML::Server, the Ruby xmlrpc gem's XMLRPC::Server (WEBrick) and
-# the json-rpc-2.0 npm package's JSONRPCServer behind Node's http. Thin wrappers in
+# the json-rpc-2.0 npm package's JSONRPCServer behind Node's http, and Perl's JSON::RPC::Dispatch
+# on Plack. Thin wrappers in
 # conformance/adapters/live/; the libraries decide every reply.
 #
 #   .ci/peers/more-servers.sh [test]   install, build, start on 127.0.0.1, run
@@ -29,7 +30,8 @@ export MSGWIRE_LIVE_LIFETIME=${MSGWIRE_LIVE_LIFETIME:-600}
 A=conformance/adapters/live
 mkdir -p "$S"
 
-PKGS=(gcc libc6-dev libxmlrpc-core-c3-dev perl librpc-xml-perl ruby ruby-xmlrpc ruby-webrick)
+PKGS=(gcc libc6-dev libxmlrpc-core-c3-dev perl librpc-xml-perl libjson-rpc-perl libplack-perl ruby ruby-xmlrpc
+    ruby-webrick)
 missing=()
 for pkg in "${PKGS[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -49,8 +51,8 @@ JSON
 (cd "$S" && timeout 600 npm install --no-audit --no-fund --loglevel=error)
 timeout 300 cc -O1 -o "$S/xmlrpc_c_server" $A/xmlrpc_c_server.c $(xmlrpc-c-config abyss-server --libs)
 
-XMLRPC_C=$((BASE)) RPC_XML=$((BASE + 1)) RUBY_XMLRPC=$((BASE + 2)) JSON_RPC_2=$((BASE + 3))
-PORTS=($XMLRPC_C $RPC_XML $RUBY_XMLRPC $JSON_RPC_2)
+XMLRPC_C=$((BASE)) RPC_XML=$((BASE + 1)) RUBY_XMLRPC=$((BASE + 2)) JSON_RPC_2=$((BASE + 3)) PERL_JSON_RPC=$((BASE + 4))
+PORTS=($XMLRPC_C $RPC_XML $RUBY_XMLRPC $JSON_RPC_2 $PERL_JSON_RPC)
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "${PORTS[@]}"; do
@@ -82,6 +84,7 @@ start xmlrpc-c "$S/xmlrpc_c_server" $XMLRPC_C
 start rpc-xml perl $A/rpcxml_perl_server.pl $RPC_XML
 start ruby-xmlrpc ruby $A/xmlrpc_ruby_server.rb $RUBY_XMLRPC
 start json-rpc-2.0 env NODE_PATH="$S/node_modules" node $A/json_rpc_2_server.js $JSON_RPC_2
+start perl-json-rpc perl $A/jsonrpc_perl_server.pl $PERL_JSON_RPC
 for p in "${PORTS[@]}"; do
     for ((i = 0; i < 60; i++)); do
         listening "$p" && break
@@ -133,4 +136,6 @@ check xmlrpc-ruby-xmlrpc "xmlrpc gem $(debver ruby-xmlrpc) XMLRPC::Server on WEB
     xmlrpc-server "http://127.0.0.1:$RUBY_XMLRPC/RPC2"
 check jsonrpc-json-rpc-2 "json-rpc-2.0 $JR2V JSONRPCServer.receiveJSON behind Node http ($NODEV) via $A/json_rpc_2_server.js" \
     jsonrpc-server "http://127.0.0.1:$JSON_RPC_2/"
+check jsonrpc-perl-json-rpc "JSON::RPC $(debver libjson-rpc-perl) JSON::RPC::Dispatch on Plack HTTP::Server::PSGI (Perl $(perl -e 'print $^V')) via $A/jsonrpc_perl_server.pl" \
+    jsonrpc-server "http://127.0.0.1:$PERL_JSON_RPC/"
 exit $status
