@@ -244,6 +244,15 @@ const FAULTS: &[(Fault, &str)] = &[
     (Fault::AckUnchecked, "amqp-broker/basic/ack-unknown-tag"),
     (Fault::FrameMaxOffByOne, "amqp-broker/frame/over-frame-max"),
     (
+        Fault::AnswersWhileClosing,
+        "amqp-broker/channel/close-stability",
+    ),
+    (
+        Fault::IfUnusedIgnored,
+        "amqp-broker/exchange/delete-if-unused",
+    ),
+    (Fault::IfEmptyIgnored, "amqp-broker/queue/delete-if-empty"),
+    (
         Fault::PassiveExchangeCreates,
         "amqp-broker/exchange/passive-missing",
     ),

@@ -1770,6 +1770,118 @@ pub fn cases() -> Vec<Case<Target>> {
             },
         },
         Case {
+            id: "amqp-broker/connection/close-stability",
+            section: "AMQP 0-9-1 connection.close, rule stability",
+            requirement: "\"After sending this method, any received methods except Close and Close-OK MUST be discarded.\"",
+            level: Level::Must,
+            accepts: "after the broker's connection.close, a channel.open it receives before our close-ok gets no answer; the socket closes after close-ok",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                try_or_fail!(c.send_raw(&frame_bytes(8, 0, b"hb", 0xCE), "heartbeat with a 2-octet payload (provokes connection.close)"));
+                match c.recv() {
+                    Got::Frame(Frame::Method { channel: 0, method: Method::ConnectionClose(cl) }) => {
+                        try_or_fail!(c.send(&Frame::method(2, ChannelOpen::default())));
+                        try_or_fail!(c.send(&Frame::method(0, ConnectionCloseOk::default())));
+                        match c.recv() {
+                            Got::Closed => Outcome::Pass(format!("connection.close {} {:?}; the channel.open sent after it was discarded; the socket closed after close-ok", cl.reply_code, cl.reply_text)),
+                            Got::Frame(f) => Outcome::Fail(format!("after its connection.close the broker answered {}", describe(&f))),
+                            other => Outcome::Fail(format!("after close-ok: {other:?}")),
+                        }
+                    }
+                    Got::Frame(f) => Outcome::Fail(format!("expected connection.close, got {}", describe(&f))),
+                    other => Outcome::Fail(format!("expected connection.close: {other:?}")),
+                }
+            },
+        },
+        Case {
+            id: "amqp-broker/channel/close-stability",
+            section: "AMQP 0-9-1 channel.close, rule stability",
+            requirement: "\"After sending this method, any received methods except Close and Close-OK MUST be discarded.\"",
+            level: Level::Must,
+            accepts: "after the broker's channel.close, a basic.qos it receives before our close-ok gets no answer; then the channel reopens",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                try_or_fail!(publish(&mut c, "msgwire.check.no-such-exchange", &s("k"), false, b"x"));
+                let out = match c.recv() {
+                    Got::Frame(Frame::Method { channel: 1, method: Method::ChannelClose(cl) }) => {
+                        let sent = c.send(&Frame::method(1, BasicQos { prefetch_count: 1, ..Default::default() }))
+                            .and_then(|_| c.send(&Frame::method(1, ChannelCloseOk::default())))
+                            .and_then(|_| c.send(&Frame::method(1, ChannelOpen::default())));
+                        match sent.map(|_| c.recv()) {
+                            Ok(Got::Frame(Frame::Method { channel: 1, method: Method::ChannelOpenOk(_) })) => Outcome::Pass(format!(
+                                "channel.close {} {:?}; the basic.qos sent after it was discarded; channel.open-ok after close-ok",
+                                cl.reply_code, cl.reply_text
+                            )),
+                            Ok(Got::Frame(f)) => Outcome::Fail(format!("after its channel.close the broker answered {}", describe(&f))),
+                            Ok(other) => Outcome::Fail(format!("after close-ok and channel.open: {other:?}")),
+                            Err(e) => Outcome::Fail(e),
+                        }
+                    }
+                    Got::Frame(f) => Outcome::Fail(format!("expected channel.close 404, got {}", describe(&f))),
+                    other => Outcome::Fail(format!("expected channel.close 404: {other:?}")),
+                };
+                c.close();
+                out
+            },
+        },
+        Case {
+            id: "amqp-broker/exchange/delete-if-unused",
+            section: "AMQP 0-9-1 exchange.delete, rule in-use",
+            requirement: "\"The server MUST NOT delete an exchange that has bindings on it, if the if-unused field is true.\" (derived: it says so with a channel exception, 406 precondition-failed, naming exchange.delete: class-id 40, method-id 20)",
+            level: Level::Must,
+            accepts: "channel.close 406 with class-id 40, method-id 20, the channel reopens, and the exchange is still there",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                let x = "msgwire.check.in-use";
+                try_or_fail!(c.call(1, ExchangeDeclare { exchange: s(x), r#type: s("fanout"), ..Default::default() }, "exchange.declare-ok"));
+                let q = try_or_fail!(declare_queue(&mut c));
+                try_or_fail!(c.call(1, QueueBind { queue: q, exchange: s(x), ..Default::default() }, "queue.bind-ok"));
+                try_or_fail!(c.send(&Frame::method(1, ExchangeDelete { exchange: s(x), if_unused: true, ..Default::default() })));
+                let delete_ok = |f: &Frame<'_>| matches!(f, Frame::Method { method: Method::ExchangeDeleteOk(_), .. });
+                let mut out = match c.await_close_unless(delete_ok) {
+                    Ok(_) => Outcome::Fail("exchange.delete-ok for an exchange with a binding, if-unused set".into()),
+                    Err(closing) => judge(closing, Want { connection: false, codes: &[406], ids: Some((40, 20)) }),
+                };
+                if let Outcome::Pass(p) = &out {
+                    out = match c.call(1, ExchangeDeclare { exchange: s(x), r#type: s("fanout"), passive: true, ..Default::default() }, "exchange.declare-ok") {
+                        Ok(_) => Outcome::Pass(format!("{p}; the exchange is still there")),
+                        Err(e) => Outcome::Fail(format!("{p}, but the exchange is gone: {e}")),
+                    };
+                }
+                let _ = c.call(1, ExchangeDelete { exchange: s(x), ..Default::default() }, "exchange.delete-ok");
+                c.close();
+                out
+            },
+        },
+        Case {
+            id: "amqp-broker/queue/delete-if-empty",
+            section: "AMQP 0-9-1 queue.delete, rule not-empty",
+            requirement: "\"The server MUST NOT delete a queue that has messages on it, if the if-empty field is true.\" (derived: it says so with a channel exception, 406 precondition-failed, naming queue.delete: class-id 50, method-id 40)",
+            level: Level::Must,
+            accepts: "channel.close 406 with class-id 50, method-id 40, the channel reopens, and the message is still there",
+            run: |t, tr| {
+                let (mut c, _) = open_or_fail!(t, tr);
+                let q = try_or_fail!(declare_queue(&mut c));
+                try_or_fail!(publish(&mut c, "", &q, false, b"keep"));
+                try_or_fail!(c.send(&Frame::method(1, QueueDelete { queue: q.clone(), if_empty: true, ..Default::default() })));
+                let delete_ok = |f: &Frame<'_>| matches!(f, Frame::Method { method: Method::QueueDeleteOk(_), .. });
+                let mut out = match c.await_close_unless(delete_ok) {
+                    Ok(_) => Outcome::Fail("queue.delete-ok for a queue holding a message, if-empty set".into()),
+                    Err(closing) => judge(closing, Want { connection: false, codes: &[406], ids: Some((50, 40)) }),
+                };
+                if let Outcome::Pass(p) = &out {
+                    let got = c.send(&Frame::method(1, BasicGet { queue: q, no_ack: true, ..Default::default() })).and_then(|_| read_message(&mut c));
+                    out = match got {
+                        Ok(m) if &m.body[..] == b"keep" => Outcome::Pass(format!("{p}; the message is still there")),
+                        Ok(m) => Outcome::Fail(format!("{p}, but got {:?}", m.body)),
+                        Err(e) => Outcome::Fail(format!("{p}, but the message is gone: {e}")),
+                    };
+                }
+                c.close();
+                out
+            },
+        },
+        Case {
             id: "amqp-broker/channel/close-sequence",
             section: "AMQP 0-9-1 channel.close",
             requirement: "channel.close-ok: \"This method confirms a Channel.Close method and tells the recipient that it is safe to release resources for the channel.\" (derived: channel.close is answered with channel.close-ok; both marked implement=\"MUST\" for the server)",

@@ -85,6 +85,12 @@ pub enum Fault {
     AckUnchecked,
     /// A passive exchange.declare creates the exchange.
     PassiveExchangeCreates,
+    /// Answers a basic.qos that arrives between its channel.close and the close-ok.
+    AnswersWhileClosing,
+    /// exchange.delete ignores if-unused.
+    IfUnusedIgnored,
+    /// queue.delete ignores if-empty.
+    IfEmptyIgnored,
 }
 
 /// The broker's settings; [`Broker::default`] is a plain correct broker.
@@ -564,6 +570,12 @@ impl Session {
             {
                 self.chans.remove(&ch);
             }
+            if ty == 1
+                && payload.get(..4) == Some(&[0, 60, 0, 10])
+                && self.b.is(Fault::AnswersWhileClosing)
+            {
+                return self.send(ch, BasicQosOk::default());
+            }
             return Ok(());
         }
         match ty {
@@ -759,6 +771,13 @@ impl Session {
                 self.send(ch, QueueUnbindOk::default())
             }
             Method::QueueDelete(d) => {
+                let full = self
+                    .queues
+                    .get(&text(&d.queue))
+                    .is_some_and(|q| !q.msgs.is_empty());
+                if d.if_empty && full && !self.b.is(Fault::IfEmptyIgnored) {
+                    return self.chan_close(ch, 406, "queue not empty", ids);
+                }
                 let gone = self.queues.remove(&text(&d.queue));
                 self.send(
                     ch,
@@ -790,6 +809,13 @@ impl Session {
                 self.send(ch, ExchangeDeclareOk::default())
             }
             Method::ExchangeDelete(d) => {
+                let used = self
+                    .exchanges
+                    .get(&text(&d.exchange))
+                    .is_some_and(|e| !e.bindings.is_empty());
+                if d.if_unused && used && !self.b.is(Fault::IfUnusedIgnored) {
+                    return self.chan_close(ch, 406, "exchange in use", ids);
+                }
                 self.exchanges.remove(&text(&d.exchange));
                 self.send(ch, ExchangeDeleteOk::default())
             }
