@@ -982,21 +982,19 @@ pub fn check_codec(o: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
 }
 
 /// Where report links to vector files point: `$MSGWIRE_VECTORS_URL` (e.g. the repository's
-/// web view of `vectors/`), else the corpus directory as an absolute path, else (the embedded
-/// corpus) the repository's `vectors/` this binary was built from, if it is still there.
+/// web view of `vectors/`), else the corpus directory as an absolute path. The embedded corpus
+/// has no files to link to (and the directory it was built from is a path of the build
+/// machine, which the binary never uses): its reports link only with `$MSGWIRE_VECTORS_URL`.
 fn vectors_link(origin: &crate::corpus::Origin) -> Option<String> {
     if let Ok(url) = std::env::var("MSGWIRE_VECTORS_URL") {
         return Some(url);
     }
-    let dir = match origin {
-        crate::corpus::Origin::Dir(d) => d.clone(),
-        crate::corpus::Origin::Embedded => {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors"))
-        }
-    };
-    std::fs::canonicalize(dir)
-        .ok()
-        .map(|d| d.display().to_string())
+    match origin {
+        crate::corpus::Origin::Dir(d) => std::fs::canonicalize(d)
+            .ok()
+            .map(|d| d.display().to_string()),
+        crate::corpus::Origin::Embedded => None,
+    }
 }
 
 fn write_file(path: &Path, text: &str, err: &mut dyn Write) -> Result<(), i32> {
