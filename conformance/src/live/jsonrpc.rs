@@ -108,7 +108,7 @@ impl Target {
     }
 
     /// Whether the target can be reached at all: a connection to an HTTP or TCP target, or,
-    /// for a command, a start that does not end at once (see [`start_probe`]). An unreachable
+    /// for a command, a start that does not end at once (a command that exits within 0.5 s). An unreachable
     /// target or a command that cannot start is one error (exit 2), not every case "failed".
     pub fn probe(&self) -> Result<(), String> {
         let addr = match &self.transport {
