@@ -5,9 +5,10 @@
 //! with type 0, 1 and 2. A [`Message`] borrows from validated bytes (params stay a lazy
 //! [`ArrayRef`]); [`OwnedMessage`] is its owned twin, and what a client builds to send.
 
+use super::scan::scan_minimal;
 use super::scan::{head, Head};
-use super::value::{put_array_header, put_bin, put_str, read, str_header_len};
-use super::{from_value, scan, ArrayRef, DeError, Error, Int, Limits, Profile, Value, ValueRef};
+use super::value::{put_array_header, put_bin, put_str, read, read_whole, str_header_len};
+use super::{from_value, ArrayRef, DeError, Error, Int, Limits, Profile, Value, ValueRef};
 use crate::Decoded;
 use bytes::BufMut;
 use serde::de;
@@ -142,10 +143,10 @@ impl<'a> Message<'a> {
         limits: &Limits,
         profile: Profile,
     ) -> Result<Decoded<Message<'a>>, Error> {
-        match scan(buf, limits, profile)? {
-            Decoded::NeedMore { at_least } => Ok(Decoded::NeedMore { at_least }),
-            Decoded::Complete { used, .. } => {
-                let value = Self::interpret(&buf[..used], profile)?;
+        match scan_minimal(buf, limits, profile)? {
+            (Decoded::NeedMore { at_least }, _) => Ok(Decoded::NeedMore { at_least }),
+            (Decoded::Complete { used, .. }, minimal) => {
+                let value = Self::interpret(&buf[..used], profile, minimal)?;
                 Ok(Decoded::Complete { value, used })
             }
         }
@@ -166,7 +167,7 @@ impl<'a> Message<'a> {
     }
 
     /// Interprets one validated value as a message.
-    fn interpret(buf: &'a [u8], profile: Profile) -> Result<Message<'a>, Error> {
+    fn interpret(buf: &'a [u8], profile: Profile, minimal: bool) -> Result<Message<'a>, Error> {
         let (h, hlen) = head(buf, 0).map_err(|missing| Error::Truncated { offset: 0, missing })?;
         let Head::Array(len) = h else {
             return Err(Error::MessageNotArray {
@@ -174,11 +175,19 @@ impl<'a> Message<'a> {
                 found: h.type_name(),
             });
         };
-        // Elements with their offsets.
+        // Elements with their offsets; the last one (params, result) ends where the message
+        // does, so it is read without stepping over it.
         let mut pos = hlen;
+        let mut left = len;
         let mut next = || -> Option<(usize, ValueRef<'a>)> {
-            let (v, used) = read(&buf[pos..])?;
             let at = pos;
+            if left == 1 {
+                left = 0;
+                pos = buf.len();
+                return Some((at, read_whole(&buf[at..], minimal)?));
+            }
+            left = left.checked_sub(1)?;
+            let (v, used) = read(&buf[pos..], minimal)?;
             pos += used;
             Some((at, v))
         };

@@ -15,8 +15,14 @@
 //!   is ever preallocated from a declared length.
 //! - **Smallest form out.** Non-minimal encodings are accepted on decode; the encoders write the
 //!   smallest form of every value (so `encode(decode(x)) == x` exactly when `x` is minimal).
-//! - The wire markers come from `rmp`'s low-level [`rmp::Marker`]; reading and writing are
-//!   bounds-checked slices and [`bytes::BufMut`].
+//! - **Record what later work needs.** The scan also notes whether every header was in its
+//!   smallest form; the views carry that bit, so encoding a view over such bytes (the usual
+//!   case: every mainstream encoder writes smallest forms) is one copy, and its
+//!   `encoded_len` is O(1). A view over a message's last element (params, result) or over a
+//!   whole decoded value knows its end without stepping over it.
+//! - Headers are read by one match on the marker byte (the spec's table; the writers name the
+//!   same bytes with `rmp`'s low-level [`rmp::Marker`]); reading and writing are
+//!   bounds-checked slices and [`bytes::BufMut`]. UTF-8 is checked with `simdutf8`.
 //!
 //! ```
 //! use msgwire::msgpack_rpc::{from_value, Limits, Message, OwnedMessage, Profile, Splitter, Value};

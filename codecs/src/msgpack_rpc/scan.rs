@@ -11,7 +11,6 @@
 
 use super::{Error, Limits, Profile};
 use crate::Decoded;
-use rmp::Marker;
 
 /// One header: what the item is. Lengths are still unchecked against the input.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -54,68 +53,91 @@ fn be(bytes: &[u8]) -> u64 {
 
 /// Parses the header at `buf[pos..]`: `Ok((head, header_len))`, or `Err(missing)` with the
 /// number of bytes missing to complete the header.
+///
+/// One match on the marker byte (the ranges are the spec's "Overview" table; `rmp::Marker`
+/// names the same bytes) and one bounds check per header: this runs once per item in every
+/// scan, skip and view step, so it is the codec's hottest code.
+#[inline]
 pub(crate) fn head(buf: &[u8], pos: usize) -> Result<(Head, usize), usize> {
     let rest = buf.get(pos..).unwrap_or(&[]);
     let Some(&marker) = rest.first() else {
         return Err(1);
     };
-    // The header's bytes after the marker, once `n` header bytes are known to be present.
-    let take = |n: usize| -> Result<&[u8], usize> {
-        if rest.len() >= n {
-            Ok(&rest[1..n])
-        } else {
-            Err(n - rest.len())
-        }
+    // The fixed forms first: one byte, no payload length to read.
+    match marker {
+        0x00..=0x7f => return Ok((Head::Uint(u64::from(marker)), 1)),
+        0x80..=0x8f => return Ok((Head::Map(u32::from(marker & 0x0f)), 1)),
+        0x90..=0x9f => return Ok((Head::Array(u32::from(marker & 0x0f)), 1)),
+        0xa0..=0xbf => return Ok((Head::Str(u32::from(marker & 0x1f)), 1)),
+        0xc0 => return Ok((Head::Nil, 1)),
+        0xc1 => return Ok((Head::Reserved, 1)),
+        0xc2 => return Ok((Head::Bool(false), 1)),
+        0xc3 => return Ok((Head::Bool(true), 1)),
+        0xe0..=0xff => return Ok((Head::Sint(i64::from(marker as i8)), 1)),
+        _ => {}
+    }
+    // Header length of the other markers (0xc4..=0xdf).
+    const LEN: [u8; 28] = [
+        2, 3, 5, // bin 8/16/32
+        3, 4, 6, // ext 8/16/32
+        5, 9, // float 32/64
+        2, 3, 5, 9, // uint 8/16/32/64
+        2, 3, 5, 9, // int 8/16/32/64
+        2, 2, 2, 2, 2, // fixext 1/2/4/8/16
+        2, 3, 5, // str 8/16/32
+        3, 5, // array 16/32
+        3, 5, // map 16/32
+    ];
+    let n = usize::from(LEN[usize::from(marker - 0xc4)]);
+    let Some(h) = rest.get(1..n) else {
+        return Err(n - rest.len());
     };
-    let out = match Marker::from_u8(marker) {
-        Marker::FixPos(n) => (Head::Uint(u64::from(n)), 1),
-        Marker::FixNeg(n) => (Head::Sint(i64::from(n)), 1),
-        Marker::FixMap(n) => (Head::Map(u32::from(n)), 1),
-        Marker::FixArray(n) => (Head::Array(u32::from(n)), 1),
-        Marker::FixStr(n) => (Head::Str(u32::from(n)), 1),
-        Marker::Null => (Head::Nil, 1),
-        Marker::Reserved => (Head::Reserved, 1),
-        Marker::False => (Head::Bool(false), 1),
-        Marker::True => (Head::Bool(true), 1),
-        Marker::Bin8 => (Head::Bin(be(take(2)?) as u32), 2),
-        Marker::Bin16 => (Head::Bin(be(take(3)?) as u32), 3),
-        Marker::Bin32 => (Head::Bin(be(take(5)?) as u32), 5),
-        Marker::Ext8 => {
-            let h = take(3)?;
-            (Head::Ext(h[1] as i8, u32::from(h[0])), 3)
-        }
-        Marker::Ext16 => {
-            let h = take(4)?;
-            (Head::Ext(h[2] as i8, be(&h[..2]) as u32), 4)
-        }
-        Marker::Ext32 => {
-            let h = take(6)?;
-            (Head::Ext(h[4] as i8, be(&h[..4]) as u32), 6)
-        }
-        Marker::F32 => (Head::F32(f32::from_bits(be(take(5)?) as u32)), 5),
-        Marker::F64 => (Head::F64(f64::from_bits(be(take(9)?))), 9),
-        Marker::U8 => (Head::Uint(be(take(2)?)), 2),
-        Marker::U16 => (Head::Uint(be(take(3)?)), 3),
-        Marker::U32 => (Head::Uint(be(take(5)?)), 5),
-        Marker::U64 => (Head::Uint(be(take(9)?)), 9),
-        Marker::I8 => (Head::Sint(i64::from(take(2)?[0] as i8)), 2),
-        Marker::I16 => (Head::Sint(i64::from(be(take(3)?) as u16 as i16)), 3),
-        Marker::I32 => (Head::Sint(i64::from(be(take(5)?) as u32 as i32)), 5),
-        Marker::I64 => (Head::Sint(be(take(9)?) as i64), 9),
-        Marker::FixExt1 => (Head::Ext(take(2)?[0] as i8, 1), 2),
-        Marker::FixExt2 => (Head::Ext(take(2)?[0] as i8, 2), 2),
-        Marker::FixExt4 => (Head::Ext(take(2)?[0] as i8, 4), 2),
-        Marker::FixExt8 => (Head::Ext(take(2)?[0] as i8, 8), 2),
-        Marker::FixExt16 => (Head::Ext(take(2)?[0] as i8, 16), 2),
-        Marker::Str8 => (Head::Str(be(take(2)?) as u32), 2),
-        Marker::Str16 => (Head::Str(be(take(3)?) as u32), 3),
-        Marker::Str32 => (Head::Str(be(take(5)?) as u32), 5),
-        Marker::Array16 => (Head::Array(be(take(3)?) as u32), 3),
-        Marker::Array32 => (Head::Array(be(take(5)?) as u32), 5),
-        Marker::Map16 => (Head::Map(be(take(3)?) as u32), 3),
-        Marker::Map32 => (Head::Map(be(take(5)?) as u32), 5),
+    let out = match marker {
+        0xc4..=0xc6 => Head::Bin(be(h) as u32),
+        0xc7 => Head::Ext(h[1] as i8, u32::from(h[0])),
+        0xc8 => Head::Ext(h[2] as i8, be(&h[..2]) as u32),
+        0xc9 => Head::Ext(h[4] as i8, be(&h[..4]) as u32),
+        0xca => Head::F32(f32::from_bits(be(h) as u32)),
+        0xcb => Head::F64(f64::from_bits(be(h))),
+        0xcc..=0xcf => Head::Uint(be(h)),
+        0xd0 => Head::Sint(i64::from(h[0] as i8)),
+        0xd1 => Head::Sint(i64::from(be(h) as u16 as i16)),
+        0xd2 => Head::Sint(i64::from(be(h) as u32 as i32)),
+        0xd3 => Head::Sint(be(h) as i64),
+        0xd4..=0xd8 => Head::Ext(h[0] as i8, 1 << (marker - 0xd4)),
+        0xd9..=0xdb => Head::Str(be(h) as u32),
+        0xdc | 0xdd => Head::Array(be(h) as u32),
+        _ => Head::Map(be(h) as u32),
     };
-    Ok(out)
+    Ok((out, n))
+}
+
+/// Whether a header of `hlen` bytes is the smallest form of `h` (what the encoders write), so
+/// that the bytes re-encode to themselves.
+#[inline]
+fn is_minimal(h: Head, hlen: usize, payload: &[u8]) -> bool {
+    use super::value::{array_header_len, bin_header_len, ext_header_len, str_header_len};
+    match h {
+        Head::Uint(v) => hlen == crate::msgpack_rpc::Int::from(v).encoded_len(),
+        Head::Sint(v) => hlen == crate::msgpack_rpc::Int::from(v).encoded_len(),
+        Head::Str(n) => hlen == str_header_len(n as usize),
+        Head::Bin(n) => hlen == bin_header_len(n as usize),
+        Head::Array(n) | Head::Map(n) => hlen == array_header_len(n as usize),
+        // A well-formed timestamp is written back in its smallest data form.
+        Head::Ext(TIMESTAMP_TYPE, n) => {
+            hlen == ext_header_len(n as usize)
+                && crate::msgpack_rpc::Timestamp::from_ext_data(payload)
+                    .is_none_or(|t| t.data_len() == payload.len())
+        }
+        Head::Ext(_, n) => hlen == ext_header_len(n as usize),
+        Head::Nil | Head::Bool(_) | Head::F32(_) | Head::F64(_) | Head::Reserved => true,
+    }
+}
+
+/// UTF-8 validation (SIMD where the CPU has it): the one check a str gets, at scan time.
+#[inline]
+pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
 }
 
 /// The timestamp extension's type id.
@@ -163,6 +185,18 @@ pub fn scan(buf: &[u8], limits: &Limits, profile: Profile) -> Result<Decoded<usi
     scan_from(buf, &mut ScanState::new(), limits, profile)
 }
 
+/// [`scan`], also telling whether every header was in its smallest form (see
+/// [`ScanState::minimal`]): the views record it, so that encoding them can copy.
+pub(crate) fn scan_minimal(
+    buf: &[u8],
+    limits: &Limits,
+    profile: Profile,
+) -> Result<(Decoded<usize>, bool), Error> {
+    let mut st = ScanState::new();
+    let d = scan_from(buf, &mut st, limits, profile)?;
+    Ok((d, st.minimal))
+}
+
 /// Where a scan stopped for lack of input, so that it can resume without looking at the same
 /// bytes twice (a message arriving byte by byte still costs linear time in total).
 #[derive(Clone)]
@@ -179,6 +213,9 @@ pub(crate) struct ScanState {
     /// not allocate, so only data nested deeper than `INLINE_DEPTH` allocates.
     open: [u64; INLINE_DEPTH],
     spill: Vec<u64>,
+    /// Whether every header so far was in its smallest form: then the value re-encodes to its
+    /// own bytes, and encoding a view over it is a copy.
+    pub(crate) minimal: bool,
 }
 
 /// Nesting levels kept without allocating (real messages nest a few levels).
@@ -192,6 +229,7 @@ impl ScanState {
             pending: 0,
             open: [0; INLINE_DEPTH],
             spill: Vec::new(),
+            minimal: true,
         }
     }
 
@@ -272,9 +310,10 @@ pub(crate) fn scan_from(
                     return Ok(need_more((end - buf.len()) as u64, after));
                 }
                 let data = &buf[start + hlen..end];
+                st.minimal &= is_minimal(h, hlen, data);
                 if profile.is_strict() {
                     match h {
-                        Head::Str(_) if std::str::from_utf8(data).is_err() => {
+                        Head::Str(_) if utf8(data).is_none() => {
                             return Err(Error::InvalidUtf8 { offset: start });
                         }
                         Head::Ext(TIMESTAMP_TYPE, _) => {
@@ -310,10 +349,12 @@ pub(crate) fn scan_from(
                         limit: max_depth,
                     });
                 }
+                st.minimal &= is_minimal(h, hlen, &[]);
                 start + hlen
             }
             _ => {
                 size_check(start, (start + hlen) as u64 + after)?;
+                st.minimal &= is_minimal(h, hlen, &[]);
                 start + hlen
             }
         };

@@ -657,3 +657,54 @@ fn serde_errors_inside_nested_containers_are_typed() {
     let e = from_value::<Vec<E>>(ValueRef::from_slice(&two_pairs).unwrap()).unwrap_err();
     assert!(e.to_string().contains("invalid type: map"), "{e}");
 }
+
+/// Encoding a view copies its bytes only when the scan found every header in smallest form;
+/// any wider header (int, str, bin, array, map, ext, a timestamp in a wider data form) anywhere
+/// inside makes the encoder rewrite the whole view in smallest form.
+#[test]
+fn views_encode_by_copy_only_when_minimal() {
+    let minimal = [
+        "94 00 2a a3616464 93 01 a0 81 a16b c40102",
+        "94 01 07 c0 92 d6ff00000001 d40102",
+        "93 02 a16e 92 ff d0 80",
+    ];
+    for m in minimal {
+        let bytes = h(m);
+        let msg = Message::from_slice(&bytes).unwrap();
+        assert_eq!(msg.encoded_len(), bytes.len(), "{m}");
+        assert_eq!(msg.to_vec(), bytes, "{m}");
+    }
+    // (input, its smallest form): each differs in one header, nested below the message.
+    let wider = [
+        // uint 8 holding 1
+        ("94 00 2a a3616464 91 91 cc01", "94 00 2a a3616464 91 91 01"),
+        // int 8 holding 5 (non-negative: a positive fixint)
+        ("94 00 2a a3616464 91 d005", "94 00 2a a3616464 91 05"),
+        // str 8 of one byte
+        ("94 00 2a a3616464 91 d90161", "94 00 2a a3616464 91 a161"),
+        // bin 16 of one byte
+        (
+            "94 00 2a a3616464 91 c5000100",
+            "94 00 2a a3616464 91 c40100",
+        ),
+        // array 16 of one element, map 16 of one pair
+        ("94 01 07 c0 dc000101", "94 01 07 c0 9101"),
+        ("94 01 07 c0 91 de0001a16b01", "94 01 07 c0 91 81a16b01"),
+        // ext 8 of one byte (a fixext 1 is smaller)
+        ("93 02 a16e 91 c7010102", "93 02 a16e 91 d40102"),
+        // timestamp 64 with no nanoseconds and 32-bit seconds (timestamp 32 is smaller)
+        (
+            "93 02 a16e 91 d7ff0000000000000001",
+            "93 02 a16e 91 d6ff00000001",
+        ),
+    ];
+    for (input, smallest) in wider {
+        let (bytes, smallest) = (h(input), h(smallest));
+        let msg = Message::from_slice(&bytes).unwrap();
+        assert_eq!(msg.encoded_len(), smallest.len(), "{input}");
+        assert_eq!(msg.to_vec(), smallest, "{input}");
+        let v = strict(&bytes).unwrap();
+        assert_eq!(v.to_vec(), smallest, "{input}");
+        assert_eq!(v.into_owned().to_vec(), smallest, "{input}");
+    }
+}

@@ -12,7 +12,7 @@
 //! Integers are kept by value, not by wire width ([`Int`]), and written back in their smallest
 //! form; f32 and f64 stay apart (they are different values in most languages).
 
-use super::scan::{head, scan, skip, timestamp_problem, Head, TIMESTAMP_TYPE};
+use super::scan::{head, scan_minimal, skip, timestamp_problem, utf8, Head, TIMESTAMP_TYPE};
 use super::{Error, Limits, Profile};
 use crate::Decoded;
 use bytes::BufMut;
@@ -311,9 +311,9 @@ fn step(buf: &[u8], pos: usize) -> Option<(Step<'_>, usize)> {
         Head::F64(v) => ValueRef::F64(v),
         Head::Str(len) => {
             let d = data(len)?;
-            let v = match std::str::from_utf8(d) {
-                Ok(s) => ValueRef::Str(s),
-                Err(_) => ValueRef::RawStr(d),
+            let v = match utf8(d) {
+                Some(s) => ValueRef::Str(s),
+                None => ValueRef::RawStr(d),
             };
             return Some((Step::Scalar(v), at + d.len()));
         }
@@ -337,30 +337,35 @@ fn step(buf: &[u8], pos: usize) -> Option<(Step<'_>, usize)> {
 }
 
 /// Reads the value at the start of validated bytes: the value and its length. A container is
-/// stepped over to find its end (a cost of its size).
-pub(crate) fn read(buf: &[u8]) -> Option<(ValueRef<'_>, usize)> {
+/// stepped over to find its end (a cost of its headers; payloads are jumped). `minimal`: the
+/// bytes are known to be in smallest form (recorded in the views, see [`ArrayRef`]).
+#[inline]
+pub(crate) fn read(buf: &[u8], minimal: bool) -> Option<(ValueRef<'_>, usize)> {
     match step(buf, 0)? {
         (Step::Scalar(v), end) => Some((v, end)),
         (Step::Array(len), at) => {
             let end = skip(buf, 0)?;
             Some((
-                ValueRef::Array(ArrayRef {
-                    bytes: &buf[at..end],
-                    len,
-                }),
+                ValueRef::Array(ArrayRef::new(&buf[at..end], len, minimal)),
                 end,
             ))
         }
         (Step::Map(len), at) => {
             let end = skip(buf, 0)?;
-            Some((
-                ValueRef::Map(MapRef {
-                    bytes: &buf[at..end],
-                    len,
-                }),
-                end,
-            ))
+            Some((ValueRef::Map(MapRef::new(&buf[at..end], len, minimal)), end))
         }
+    }
+}
+
+/// Reads validated bytes that are exactly one value: its end is known, so a container is not
+/// stepped over (O(1) whatever its size). What decoding one value or a message's last element
+/// (params, result) does.
+#[inline]
+pub(crate) fn read_whole(buf: &[u8], minimal: bool) -> Option<ValueRef<'_>> {
+    match step(buf, 0)? {
+        (Step::Scalar(v), _) => Some(v),
+        (Step::Array(len), at) => Some(ValueRef::Array(ArrayRef::new(&buf[at..], len, minimal))),
+        (Step::Map(len), at) => Some(ValueRef::Map(MapRef::new(&buf[at..], len, minimal))),
     }
 }
 
@@ -463,12 +468,12 @@ impl<'a> ValueRef<'a> {
         limits: &Limits,
         profile: Profile,
     ) -> Result<Decoded<ValueRef<'a>>, Error> {
-        match scan(buf, limits, profile)? {
-            Decoded::Complete { used, .. } => {
-                let (value, _) = read(&buf[..used]).ok_or_else(unvalidated)?;
+        match scan_minimal(buf, limits, profile)? {
+            (Decoded::Complete { used, .. }, minimal) => {
+                let value = read_whole(&buf[..used], minimal).ok_or_else(unvalidated)?;
                 Ok(Decoded::Complete { value, used })
             }
-            Decoded::NeedMore { at_least } => Ok(Decoded::NeedMore { at_least }),
+            (Decoded::NeedMore { at_least }, _) => Ok(Decoded::NeedMore { at_least }),
         }
     }
 
@@ -568,8 +573,8 @@ impl<'a> ValueRef<'a> {
             ValueRef::Str(s) => str_header_len(s.len()) + s.len(),
             ValueRef::RawStr(b) => str_header_len(b.len()) + b.len(),
             ValueRef::Bin(b) => bin_header_len(b.len()) + b.len(),
-            ValueRef::Array(a) => array_header_len(a.len()) + canonical(a.bytes, None),
-            ValueRef::Map(m) => array_header_len(m.len()) + canonical(m.bytes, None),
+            ValueRef::Array(a) => array_header_len(a.len()) + a.body_len(),
+            ValueRef::Map(m) => array_header_len(m.len()) + m.body_len(),
             ValueRef::Ext(_, d) => ext_header_len(d.len()) + d.len(),
             ValueRef::Timestamp(t) => ext_header_len(t.data_len()) + t.data_len(),
         }
@@ -594,11 +599,11 @@ impl<'a> ValueRef<'a> {
             ValueRef::Bin(b) => put_bin(buf, b),
             ValueRef::Array(a) => {
                 put_array_header(buf, a.len());
-                canonical(a.bytes, Some(buf));
+                put_body(buf, a.bytes, a.minimal);
             }
             ValueRef::Map(m) => {
                 put_map_header(buf, m.len());
-                canonical(m.bytes, Some(buf));
+                put_body(buf, m.bytes, m.minimal);
             }
             ValueRef::Ext(t, d) => put_ext(buf, *t, d),
             ValueRef::Timestamp(t) => put_timestamp(buf, *t),
@@ -610,6 +615,16 @@ impl<'a> ValueRef<'a> {
         let mut out = Vec::with_capacity(self.encoded_len());
         self.encode(&mut out);
         out
+    }
+}
+
+/// Writes the elements of a view: a copy when they are known to be in smallest form (recorded
+/// at scan time), else re-encoded by [`canonical`].
+fn put_body(buf: &mut impl BufMut, bytes: &[u8], minimal: bool) {
+    if minimal {
+        buf.put_slice(bytes);
+    } else {
+        canonical(bytes, Some(buf));
     }
 }
 
@@ -725,9 +740,29 @@ pub struct ArrayRef<'a> {
     /// The elements' bytes, exactly.
     bytes: &'a [u8],
     len: u32,
+    /// Every header in `bytes` is in its smallest form (found by the scan that validated
+    /// them): encoding is a copy.
+    minimal: bool,
 }
 
 impl<'a> ArrayRef<'a> {
+    pub(crate) fn new(bytes: &'a [u8], len: u32, minimal: bool) -> Self {
+        ArrayRef {
+            bytes,
+            len,
+            minimal,
+        }
+    }
+
+    /// Bytes of the smallest encoding of the elements (without the header).
+    fn body_len(&self) -> usize {
+        if self.minimal {
+            self.bytes.len()
+        } else {
+            canonical(self.bytes, None)
+        }
+    }
+
     /// Number of elements.
     pub fn len(&self) -> usize {
         self.len as usize
@@ -743,6 +778,7 @@ impl<'a> ArrayRef<'a> {
         ArrayIter {
             rest: self.bytes,
             left: self.len,
+            minimal: self.minimal,
         }
     }
 
@@ -808,6 +844,7 @@ impl<'a> IntoIterator for ArrayRef<'a> {
 pub struct ArrayIter<'a> {
     rest: &'a [u8],
     left: u32,
+    minimal: bool,
 }
 
 impl<'a> Iterator for ArrayIter<'a> {
@@ -817,7 +854,12 @@ impl<'a> Iterator for ArrayIter<'a> {
         if self.left == 0 {
             return None;
         }
-        match read(self.rest) {
+        // The last element ends where the view does: no step over it.
+        if self.left == 1 {
+            self.left = 0;
+            return read_whole(std::mem::take(&mut self.rest), self.minimal);
+        }
+        match read(self.rest, self.minimal) {
             Some((v, used)) => {
                 self.rest = &self.rest[used..];
                 self.left -= 1;
@@ -841,9 +883,28 @@ pub struct MapRef<'a> {
     /// The keys' and values' bytes, exactly.
     bytes: &'a [u8],
     len: u32,
+    /// As in [`ArrayRef`]: every header in `bytes` is in its smallest form.
+    minimal: bool,
 }
 
 impl<'a> MapRef<'a> {
+    pub(crate) fn new(bytes: &'a [u8], len: u32, minimal: bool) -> Self {
+        MapRef {
+            bytes,
+            len,
+            minimal,
+        }
+    }
+
+    /// Bytes of the smallest encoding of the pairs (without the header).
+    fn body_len(&self) -> usize {
+        if self.minimal {
+            self.bytes.len()
+        } else {
+            canonical(self.bytes, None)
+        }
+    }
+
     /// Number of key/value pairs.
     pub fn len(&self) -> usize {
         self.len as usize
@@ -860,6 +921,7 @@ impl<'a> MapRef<'a> {
             inner: ArrayIter {
                 rest: self.bytes,
                 left: self.len.saturating_mul(2),
+                minimal: self.minimal,
             },
         }
     }
