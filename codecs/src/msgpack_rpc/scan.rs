@@ -57,7 +57,7 @@ fn be(bytes: &[u8]) -> u64 {
 /// One match on the marker byte (the ranges are the spec's "Overview" table; `rmp::Marker`
 /// names the same bytes) and one bounds check per header: this runs once per item in every
 /// scan, skip and view step, so it is the codec's hottest code.
-#[inline]
+#[inline(always)]
 pub(crate) fn head(buf: &[u8], pos: usize) -> Result<(Head, usize), usize> {
     let rest = buf.get(pos..).unwrap_or(&[]);
     let Some(&marker) = rest.first() else {
@@ -313,7 +313,7 @@ pub(crate) fn scan_from(
                 st.minimal &= is_minimal(h, hlen, data);
                 if profile.is_strict() {
                     match h {
-                        Head::Str(_) if utf8(data).is_none() => {
+                        Head::Str(_) if !data.is_ascii() && utf8(data).is_none() => {
                             return Err(Error::InvalidUtf8 { offset: start });
                         }
                         Head::Ext(TIMESTAMP_TYPE, _) => {
@@ -384,25 +384,56 @@ pub(crate) fn scan_from(
 }
 
 /// Where the value at `buf[pos..]` ends, for bytes already validated by [`scan`]. `None` only
-/// if the bytes were not validated (never for views built by this module).
+/// if the bytes were not validated (never for views built by this module). Reads lengths
+/// only: no value is built and no payload looked at.
+///
+/// Sound on any bytes all the same (no panic, no overflow, linear time): every step moves
+/// `pos` forward by at least one byte and stops at the end of `buf`, and `pending` (elements
+/// still to come, each at least one byte) is refused as soon as it exceeds the bytes left, so
+/// it stays below `buf.len() + 2^33`.
 pub(crate) fn skip(buf: &[u8], mut pos: usize) -> Option<usize> {
     let mut pending: u64 = 1;
     while pending > 0 {
-        let (h, hlen) = head(buf, pos).ok()?;
+        let marker = *buf.get(pos)?;
         pending -= 1;
-        pos += hlen;
-        match h {
-            Head::Str(len) | Head::Bin(len) | Head::Ext(_, len) => {
-                pos = pos.checked_add(len as usize)?;
+        // `pos < buf.len()` here, so the fixed-form additions below cannot overflow.
+        let open = match marker {
+            0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => {
+                pos += 1;
+                continue;
             }
-            Head::Array(n) => pending += u64::from(n),
-            Head::Map(n) => pending += 2 * u64::from(n),
-            Head::Reserved => return None,
-            _ => {}
-        }
-        if pos > buf.len() {
+            0xa0..=0xbf => {
+                pos += 1 + usize::from(marker & 0x1f);
+                continue;
+            }
+            0x80..=0x8f => {
+                pos += 1;
+                2 * u64::from(marker & 0x0f)
+            }
+            0x90..=0x9f => {
+                pos += 1;
+                u64::from(marker & 0x0f)
+            }
+            _ => {
+                let (h, hlen) = head(buf, pos).ok()?;
+                pos += hlen;
+                match h {
+                    Head::Str(len) | Head::Bin(len) | Head::Ext(_, len) => {
+                        pos = pos.checked_add(len as usize)?;
+                        continue;
+                    }
+                    Head::Array(n) => u64::from(n),
+                    Head::Map(n) => 2 * u64::from(n),
+                    Head::Reserved => return None,
+                    _ => continue,
+                }
+            }
+        };
+        // A container header was read whole, so `pos <= buf.len()`.
+        pending += open;
+        if pending > (buf.len() - pos) as u64 {
             return None;
         }
     }
-    Some(pos)
+    (pos <= buf.len()).then_some(pos)
 }

@@ -708,3 +708,40 @@ fn views_encode_by_copy_only_when_minimal() {
         assert_eq!(v.into_owned().to_vec(), smallest, "{input}");
     }
 }
+
+proptest::proptest! {
+    /// `skip` (which reads lengths only, for validated bytes) never panics or overflows on any
+    /// bytes, and on a valid value ends exactly where the validating scan does.
+    #[test]
+    fn skip_is_sound_on_any_bytes_and_agrees_with_scan(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        let end = scan::skip(&bytes, 0);
+        for profile in [Profile::Strict, Profile::Lenient] {
+            if let Ok(Decoded::Complete { used, .. }) = scan::scan(&bytes, &Limits::default(), profile) {
+                proptest::prop_assert_eq!(end, Some(used));
+            }
+        }
+        // Valid values built from the seed: arrays and maps of mixed widths.
+        let v = Value::Array(vec![
+            Value::from(seed),
+            Value::Map(vec![(Value::from("k"), Value::Array(vec![Value::from(-(seed as i64 >> 3)); (seed % 20) as usize]))]),
+            Value::Bin(vec![0u8; (seed % 300) as usize]),
+        ]);
+        let mut b = v.to_vec();
+        let len = b.len();
+        proptest::prop_assert_eq!(scan::skip(&b, 0), Some(len));
+        b.truncate(len - 1);
+        proptest::prop_assert_eq!(scan::skip(&b, 0), None);
+    }
+}
+
+#[test]
+fn skip_refuses_counts_the_input_cannot_hold() {
+    // array 32 / map 32 of 2^32 - 1 elements in a few bytes: refused at once, no overflow.
+    assert_eq!(scan::skip(&h("dd ffffffff 00"), 0), None);
+    assert_eq!(scan::skip(&h("df ffffffff 00 00"), 0), None);
+    assert_eq!(scan::skip(&h("91 dd ffffffff"), 0), None);
+    assert_eq!(scan::skip(&h("92 a161 c0"), 0), Some(4));
+}
