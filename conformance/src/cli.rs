@@ -1097,3 +1097,351 @@ pub fn report_matrix(
     }
     EXIT_OK
 }
+
+/// `msgwire serve`: the persistent adapter contract over our codecs (one JSON request per
+/// line on `input`, one answer per line on `out`), so that `msgwire` itself can be driven as a
+/// persistent adapter (`--adapter msgwire --persistent`, `msgwire fuzz codec --adapter
+/// msgwire`). Returns at the end of the input.
+pub fn serve(input: &mut dyn std::io::BufRead, out: &mut dyn Write) -> i32 {
+    let error_json = |e: &FormError| {
+        let mut v = serde_json::json!({"kind": e.kind, "message": e.message});
+        if let Some(c) = e.code {
+            v["code"] = c.into();
+        }
+        if let Some(o) = e.offset {
+            v["offset"] = o.into();
+        }
+        v
+    };
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match input.read_line(&mut line) {
+            Ok(0) | Err(_) => return EXIT_OK,
+            Ok(_) => {}
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        let answer = match serde_json::from_str::<Value>(&line) {
+            Err(e) => {
+                serde_json::json!({"error": {"kind": "bad-request", "message": e.to_string()}})
+            }
+            Ok(req) => {
+                let s = |k: &str| req.get(k).and_then(Value::as_str).unwrap_or("");
+                let (op, protocol) = (s("op"), s("protocol"));
+                let profile = match s("profile") {
+                    "" => forms::profiles(protocol).map_or("strict", |p| p[0]),
+                    p => p,
+                };
+                match (op, forms::profiles(protocol)) {
+                    (_, None) => {
+                        serde_json::json!({"unsupported": format!("protocol {protocol:?}")})
+                    }
+                    (_, Some(all)) if !all.contains(&profile) => {
+                        serde_json::json!({"unsupported": format!("profile {profile:?}")})
+                    }
+                    ("decode", Some(_)) => match hex::decode(s("input")) {
+                        Err(e) => {
+                            serde_json::json!({"error": {"kind": "bad-request", "message": format!("input: {e}")}})
+                        }
+                        Ok(bytes) => match forms::decode(protocol, &bytes, profile) {
+                            Some(d)
+                                if d.error.as_ref().is_some_and(|e| e.kind == UNIMPLEMENTED) =>
+                            {
+                                serde_json::json!({"unsupported": "the form is not implemented in this build"})
+                            }
+                            Some(d) => match &d.error {
+                                None => serde_json::json!({"docs": d.docs}),
+                                Some(e) => {
+                                    serde_json::json!({"docs": d.docs, "error": error_json(e)})
+                                }
+                            },
+                            None => serde_json::json!({"unsupported": "not built in"}),
+                        },
+                    },
+                    ("encode", Some(_)) => {
+                        let docs = req
+                            .get("docs")
+                            .and_then(Value::as_array)
+                            .cloned()
+                            .unwrap_or_default();
+                        match forms::encode(protocol, &docs) {
+                            Some(Ok(b)) => serde_json::json!({"output": hex::encode(b)}),
+                            Some(Err(e)) if e.kind == UNIMPLEMENTED => {
+                                serde_json::json!({"unsupported": "the form is not implemented in this build"})
+                            }
+                            Some(Err(e)) => serde_json::json!({"error": error_json(&e)}),
+                            None => serde_json::json!({"unsupported": "not built in"}),
+                        }
+                    }
+                    _ => {
+                        serde_json::json!({"error": {"kind": "bad-request", "message": format!("unknown op {op:?}")}})
+                    }
+                }
+            }
+        };
+        if writeln!(out, "{answer}").and_then(|_| out.flush()).is_err() {
+            return EXIT_OK;
+        }
+    }
+}
+
+/// Options of `msgwire fuzz codec`.
+#[derive(Debug, Clone, Default)]
+pub struct FuzzOptions {
+    /// The implementation, through the adapter contract.
+    pub adapter: String,
+    /// One-shot mode instead of the persistent `CMD serve`.
+    pub one_shot: bool,
+    /// Only these protocols (default: all four).
+    pub protocols: Vec<String>,
+    /// The profile (default: each protocol's first).
+    pub profile: Option<String>,
+    /// Stop after this long.
+    pub time: Option<Duration>,
+    /// Stop after this many inputs.
+    pub runs: Option<u64>,
+    /// The PRNG seed.
+    pub seed: u64,
+    /// Corpus of seeds (default: `$MSGWIRE_VECTORS`, else the embedded corpus).
+    pub corpus: Option<PathBuf>,
+    /// Where vector files of disagreements go.
+    pub out_dir: Option<PathBuf>,
+    /// Known disagreement signatures.
+    pub baseline: Option<PathBuf>,
+    /// Write this run's signatures as a baseline.
+    pub write_baseline: Option<PathBuf>,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Candidates tried per minimization.
+    pub minimize_tries: usize,
+    /// Reports.
+    pub json: Option<PathBuf>,
+    /// JUnit report.
+    pub junit: Option<PathBuf>,
+    /// HTML report.
+    pub html: Option<PathBuf>,
+    /// Markdown summary (appended to).
+    pub markdown: Option<PathBuf>,
+    /// The implementation's name in reports.
+    pub name: Option<String>,
+    /// Colours in the summary.
+    pub color: bool,
+    /// Progress on stderr.
+    pub progress: ProgressOutput,
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+fn shell_word(w: &str) -> String {
+    if !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c))
+    {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// `msgwire fuzz codec`: generated and mutated inputs to an adapter and to our codecs;
+/// disagreements minimized and written as vectors (see `crate::fuzz`). Exit 0 clean (or only
+/// baselined disagreements), 1 a new disagreement, 2 usage, an adapter that cannot start, or
+/// nothing compared.
+pub fn fuzz_codec(o: &FuzzOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use crate::fuzz;
+    let corpus = match load(o.corpus.as_deref(), err) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let protocols: Vec<String> = if o.protocols.is_empty() {
+        PROTOCOLS.iter().map(|s| s.to_string()).collect()
+    } else {
+        o.protocols.clone()
+    };
+    let targets = match fuzz::targets(&protocols, o.profile.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "msgwire: fuzz codec: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let baseline = match &o.baseline {
+        None => Default::default(),
+        Some(p) => match read_text(p) {
+            Ok(t) => fuzz::parse_baseline(&t),
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: baseline {}: {e}", p.display());
+                return EXIT_USAGE;
+            }
+        },
+    };
+    if o.time.is_none() && o.runs.is_none() {
+        let _ = writeln!(
+            err,
+            "msgwire: fuzz codec: give a budget: --time DURATION or --runs N"
+        );
+        return EXIT_USAGE;
+    }
+    let mode = if o.one_shot {
+        Mode::OneShot
+    } else {
+        Mode::Persistent
+    };
+    let mut adapter = match Adapter::new(&o.adapter, mode, o.timeout, o.profile.clone()) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "msgwire: --adapter: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut ours = Ours { timeout: o.timeout };
+    let name = o.name.clone().unwrap_or_else(|| adapter.name());
+    let plan = fuzz::Plan {
+        targets,
+        budget: fuzz::Budget {
+            time: o.time,
+            runs: o.runs,
+        },
+        seed: o.seed,
+        minimize_tries: o.minimize_tries,
+        baseline,
+    };
+    // The command that replays one written vector against the same adapter.
+    let reproduce = |f: &fuzz::Finding, dir: &Path| {
+        let mut words = vec!["msgwire".to_string(), "check".into(), "codec".into()];
+        words.extend(["--adapter".into(), o.adapter.clone()]);
+        if !o.one_shot {
+            words.push("--persistent".into());
+        }
+        words.extend(["--vectors".into(), dir.display().to_string()]);
+        words.extend(["--only".into(), fuzz::case_id(f)]);
+        words.extend(["--profile".into(), f.profile.clone()]);
+        words
+            .iter()
+            .map(|w| shell_word(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut write_failed = None;
+    let shared = std::cell::RefCell::new(&mut *err);
+    let mut found = |f: &mut fuzz::Finding| {
+        let mut err = shared.borrow_mut();
+        let _ = writeln!(
+            err,
+            "msgwire: fuzz codec: {}{}: {} bytes: {}",
+            f.disagreement.signature,
+            if f.known { " (baselined)" } else { "" },
+            f.input.len(),
+            hex::encode(&f.input)
+        );
+        let Some(dir) = &o.out_dir else { return };
+        let cmd = reproduce(f, dir);
+        if let Some(doc) = fuzz::vector_file(f, &name, &cmd, o.seed) {
+            match fuzz::write_vector(dir, f, &doc) {
+                Ok(p) => {
+                    let _ = writeln!(
+                        err,
+                        "msgwire: fuzz codec:   vector {}; reproduce: {cmd}",
+                        p.display()
+                    );
+                    f.vector = Some(p);
+                }
+                Err(e) => {
+                    write_failed = Some(format!(
+                        "cannot write a vector under {}: {e}",
+                        dir.display()
+                    ))
+                }
+            }
+        }
+    };
+    let style = o.progress;
+    let mut last = std::time::Instant::now();
+    let mut progress = |x: &fuzz::Outcome| {
+        if style == ProgressOutput::Off || last.elapsed() < PROGRESS_EVERY {
+            return;
+        }
+        last = std::time::Instant::now();
+        let mut err = shared.borrow_mut();
+        let line = format!(
+            "msgwire: fuzz codec: {} inputs, {} disagreement{}",
+            x.runs,
+            x.findings.len(),
+            if x.findings.len() == 1 { "" } else { "s" }
+        );
+        let _ = match style {
+            ProgressOutput::Counter => write!(err, "\r{line}"),
+            _ => writeln!(err, "{line}"),
+        };
+    };
+    let outcome = fuzz::run(
+        &corpus,
+        &plan,
+        &mut adapter,
+        &mut ours,
+        &mut found,
+        &mut progress,
+    );
+    drop((found, progress));
+    if style == ProgressOutput::Counter {
+        let _ = write!(err, "\r{}\r", " ".repeat(60));
+    }
+    if let Some(e) = write_failed {
+        let _ = writeln!(err, "msgwire: fuzz codec: {e}");
+        return EXIT_USAGE;
+    }
+    let mut meta = report::model::meta_now();
+    meta.corpus = Some(corpus.origin.to_string());
+    meta.corpus_revision = Some(corpus.revision.clone());
+    meta.baseline = o.baseline.as_ref().map(|p| p.display().to_string());
+    let rep = fuzz::report(&outcome, &name, meta);
+    let outputs = report::Outputs {
+        json: o.json.as_deref(),
+        junit: o.junit.as_deref(),
+        html: o.html.as_deref(),
+        markdown: o.markdown.as_deref(),
+    };
+    if let Err(e) = report::write_files(&rep, &outputs) {
+        let _ = writeln!(err, "msgwire: {e}");
+        return EXIT_USAGE;
+    }
+    if let Some(p) = &o.write_baseline {
+        let mut text =
+            String::from("# msgwire fuzz codec: known disagreements (one signature a line)\n");
+        for f in &outcome.findings {
+            text.push_str(&f.disagreement.signature);
+            text.push('\n');
+        }
+        if let Err(code) = write_file(p, &text, err) {
+            return code;
+        }
+    }
+    let _ = write!(
+        out,
+        "{}",
+        report::terminal::render(
+            &rep,
+            report::terminal::Options {
+                style: report::terminal::Style { color: o.color },
+                every_item: false,
+                trace: false,
+            }
+        )
+    );
+    let _ = writeln!(
+        out,
+        "seed {}, {} inputs in {:.1} s; the same seed gives the same inputs",
+        o.seed,
+        outcome.runs,
+        outcome.millis as f64 / 1000.0
+    );
+    if rep.verdict.exit_code == EXIT_USAGE {
+        let _ = writeln!(
+            err,
+            "msgwire: fuzz codec: {}",
+            rep.verdict.reasons.join("; ")
+        );
+    }
+    rep.verdict.exit_code
+}

@@ -12,6 +12,7 @@ pub mod compare;
 pub mod corpus;
 pub mod counts;
 pub mod forms;
+pub mod fuzz;
 pub mod glob;
 pub mod live;
 pub mod report;

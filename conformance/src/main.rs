@@ -44,6 +44,14 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Fuzz another implementation against ours.
+    Fuzz {
+        #[command(subcommand)]
+        command: FuzzCommand,
+    },
+    /// The persistent adapter contract over our codecs: JSON requests on stdin, one answer a
+    /// line on stdout (so `--adapter msgwire --persistent` works).
+    Serve,
 }
 
 #[derive(Args)]
@@ -312,6 +320,97 @@ struct CheckArgs {
 }
 
 #[derive(Subcommand)]
+enum FuzzCommand {
+    /// Generated and mutated inputs to an adapter and to msgwire; every disagreement is
+    /// minimized and written as a vector (exit 0 clean, 1 a new disagreement, 2 cannot start
+    /// or nothing compared).
+    Codec(Box<FuzzArgs>),
+}
+
+#[derive(Args)]
+struct FuzzArgs {
+    /// The implementation, through the adapter contract (persistent: `CMD serve`).
+    #[arg(long, value_name = "CMD")]
+    adapter: String,
+    /// Run the adapter once per input (one-shot mode) instead of as one `CMD serve`.
+    #[arg(long)]
+    one_shot: bool,
+    /// Only this protocol (repeatable; default: all four, those the adapter supports).
+    #[arg(long, value_parser = PROTOCOLS)]
+    protocol: Vec<String>,
+    /// The profile (default: each protocol's first, `strict`).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Time budget: `90s`, `10m`, `1h`, `500ms` or seconds.
+    #[arg(long, value_parser = parse_duration)]
+    time: Option<Duration>,
+    /// Stop after this many inputs.
+    #[arg(long)]
+    runs: Option<u64>,
+    /// PRNG seed: the same seed gives the same inputs.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Corpus the seeds come from (default: $MSGWIRE_VECTORS, else the built-in corpus).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Write each disagreement as a vector file under DIR/<protocol>/.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Known disagreements (one signature a line, `#` comments): they do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write this run's disagreement signatures as a baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Seconds one decode may take (longer: a hang).
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Candidates tried while minimizing one disagreement.
+    #[arg(long, default_value_t = msgwire_conformance::fuzz::minimize::MAX_TRIES)]
+    minimize_tries: usize,
+    /// Write a JSON report.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write a self-contained HTML report.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Append a Markdown summary (for a CI job summary, e.g. "$GITHUB_STEP_SUMMARY").
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// The implementation's name in reports.
+    #[arg(long)]
+    name: Option<String>,
+    /// Colours in the summary.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+/// `90s`, `10m`, `1h`, `500ms`, or a number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (num, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?}: expected e.g. 90s, 10m, 1h"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("{s:?}: the unit is ms, s, m or h")),
+    };
+    if !(secs > 0.0 && secs < 1e7) {
+        return Err(format!("{s:?}: out of range"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[derive(Subcommand)]
 enum ReportCommand {
     /// JSON reports → the peer matrix (Markdown, and optionally HTML).
     Matrix {
@@ -516,6 +615,50 @@ fn main() {
                 &mut err,
             )
         }
+        Command::Fuzz {
+            command: FuzzCommand::Codec(a),
+        } => {
+            if !(a.timeout > 0.0 && a.timeout <= 3600.0) {
+                eprintln!("msgwire: --timeout is a number of seconds in (0, 3600]");
+                std::process::exit(cli::EXIT_USAGE);
+            }
+            let color = match a.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let o = cli::FuzzOptions {
+                adapter: a.adapter,
+                one_shot: a.one_shot,
+                protocols: a.protocol,
+                profile: a.profile,
+                time: a.time,
+                runs: a.runs,
+                seed: a.seed,
+                corpus: a.corpus,
+                out_dir: a.out,
+                baseline: a.baseline,
+                write_baseline: a.write_baseline,
+                timeout: Duration::from_secs_f64(a.timeout),
+                minimize_tries: a.minimize_tries,
+                json: a.json,
+                junit: a.junit,
+                html: a.html,
+                markdown: a.markdown,
+                name: a.name,
+                color,
+                progress: if std::io::stderr().is_terminal() {
+                    ProgressOutput::Counter
+                } else {
+                    ProgressOutput::Lines
+                },
+            };
+            std::panic::set_hook(Box::new(|_| {}));
+            cli::fuzz_codec(&o, &mut out, &mut err)
+        }
+        Command::Serve => cli::serve(&mut std::io::stdin().lock(), &mut out),
     };
     std::process::exit(code);
 }
