@@ -1383,7 +1383,6 @@ pub fn fuzz_codec(o: &FuzzOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
         &mut found,
         &mut progress,
     );
-    drop((found, progress));
     if style == ProgressOutput::Counter {
         let _ = write!(err, "\r{}\r", " ".repeat(60));
     }

@@ -353,7 +353,7 @@ struct FuzzArgs {
     /// Corpus the seeds come from (default: $MSGWIRE_VECTORS, else the built-in corpus).
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
-    /// Write each disagreement as a vector file under DIR/<protocol>/.
+    /// Write each disagreement as a vector file under `DIR/<protocol>/`.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Known disagreements (one signature a line, `#` comments): they do not fail the run.
