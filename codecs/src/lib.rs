@@ -5,7 +5,8 @@
 //! it hands back borrowed views of them, and you decide where the bytes come from.
 //!
 //! ## One vocabulary
-//! Every codec follows the same shape, so that one learned is four learned:
+//! Every codec follows the same shape, so that one learned is four learned (the full list:
+//! docs/api.md, "API conventions", in the repository):
 //! - **Three outcomes.** A streaming decoder returns `Ok(Decoded::Complete { value, used })`,
 //!   `Ok(Decoded::NeedMore { at_least })` or `Err(error)`. Needing more bytes is never an error.
 //! - **Borrowed views.** Decoded values borrow from the input (`Frame<'a>`, `Cow<'a, str>`,
@@ -56,6 +57,17 @@ pub mod xmlrpc;
 ))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;
+
+/// The Rust examples of docs/api.md (the API conventions), compiled and run as doctests.
+#[cfg(all(
+    doctest,
+    feature = "amqp",
+    feature = "jsonrpc",
+    feature = "xmlrpc",
+    feature = "msgpack-rpc"
+))]
+#[doc = include_str!("../../docs/api.md")]
+pub struct ApiConventionsExamples;
 
 /// The Rust examples of docs/jsonrpc.md, compiled and run as doctests.
 #[cfg(all(doctest, feature = "jsonrpc"))]
