@@ -324,7 +324,7 @@ fn the_same_seed_gives_the_same_run() {
     for f in &a.findings {
         assert_eq!(f.disagreement.class, "wrong-value");
         assert!(
-            f.disagreement.signature.ends_with("/id"),
+            f.disagreement.signature.ends_with(":id"),
             "{}",
             f.disagreement.signature
         );

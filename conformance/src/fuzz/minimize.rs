@@ -129,6 +129,11 @@ fn structural_candidates(protocol: &str, input: &[u8]) -> Vec<Vec<u8>> {
                 // The same text without insignificant whitespace.
                 out.push(with_rest(&v));
             }
+            // The same pieces found on the bytes, for texts that do not parse (invalid UTF-8,
+            // a bad escape, trailing garbage inside): brackets, elements, strings.
+            let mut more = json_byte_candidates(input);
+            more.sort_by_key(|c| c.len());
+            out.extend(more);
         }
         "amqp" => {
             let frames = amqp_frames(input);
@@ -144,8 +149,10 @@ fn structural_candidates(protocol: &str, input: &[u8]) -> Vec<Vec<u8>> {
             }
         }
         "msgpack-rpc" => {
-            // Drop one value (a whole subtree) at a time: only leaves are safe to cut blindly,
-            // so cut each value whose header is followed by the next header (a scalar).
+            // Whole values: an element (or a map entry) removed with its container's count
+            // lowered, a value replaced by nil, a container emptied.
+            out.extend(msgpack_value_candidates(input));
+            // Then leaves cut blindly (they leave counts wrong, which may be the point).
             let heads = mp_heads(input);
             for w in heads.windows(2).rev() {
                 let (a, b) = (w[0], w[1]);
@@ -182,6 +189,225 @@ fn structural_candidates(protocol: &str, input: &[u8]) -> Vec<Vec<u8>> {
         }
         _ => {}
     }
+    out
+}
+
+/// Candidates from the bracket structure of a JSON-like text, found on its bytes (no
+/// parse): each container emptied, each element of a container removed with its comma, each
+/// non-empty string emptied.
+fn json_byte_candidates(input: &[u8]) -> Vec<Vec<u8>> {
+    let splice = |a: usize, b: usize, with: &[u8]| {
+        let mut c = input[..a].to_vec();
+        c.extend_from_slice(with);
+        c.extend_from_slice(&input[b..]);
+        c
+    };
+    let mut out = Vec::new();
+    // Open containers: (offset of the bracket, offset where the current element starts).
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < input.len() && input[i] != b'"' {
+                    i += if input[i] == b'\\' { 2 } else { 1 };
+                }
+                if i < input.len() && i > start + 1 {
+                    out.push(splice(start + 1, i, b""));
+                }
+            }
+            b'{' | b'[' => stack.push((i, i + 1)),
+            b',' | b'}' | b']' => {
+                if let Some(&(open, elem)) = stack.last() {
+                    // The element just ended is input[elem..i]; remove it with the comma
+                    // before it (or, for the first, the one after it).
+                    if i > elem && input[elem..i].iter().any(|b| !b.is_ascii_whitespace()) {
+                        if elem > open + 1 {
+                            out.push(splice(elem - 1, i, b""));
+                        } else if input[i] == b',' {
+                            out.push(splice(elem, i + 1, b""));
+                        }
+                    }
+                    if input[i] == b',' {
+                        if let Some(t) = stack.last_mut() {
+                            t.1 = i + 1;
+                        }
+                    } else {
+                        stack.pop();
+                        if i > open + 1 {
+                            out.push(splice(open + 1, i, b""));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A MessagePack value found by [`mp_spans`].
+#[derive(Debug, Clone)]
+struct MpSpan {
+    start: usize,
+    /// The offset after it (`None`: it runs past the input).
+    end: Option<usize>,
+    marker: u8,
+    /// Its elements (arrays) or keys and values alternately (maps).
+    children: Vec<usize>,
+}
+
+/// The values of a MessagePack stream as a tree of spans (as far as they parse).
+fn mp_spans(b: &[u8]) -> Vec<MpSpan> {
+    fn be(b: &[u8], at: usize, n: usize) -> Option<usize> {
+        let s = b.get(at..at + n)?;
+        Some(s.iter().fold(0usize, |a, x| (a << 8) | *x as usize))
+    }
+    fn walk(b: &[u8], at: usize, out: &mut Vec<MpSpan>, depth: usize) -> Option<usize> {
+        let m = *b.get(at)?;
+        if depth > 64 || out.len() > 4096 {
+            return None;
+        }
+        let me = out.len();
+        out.push(MpSpan {
+            start: at,
+            end: None,
+            marker: m,
+            children: Vec::new(),
+        });
+        let container = match m {
+            0x80..=0x8f => Some((1, 2 * (m as usize & 0x0f))),
+            0x90..=0x9f => Some((1, m as usize & 0x0f)),
+            0xdc => Some((3, be(b, at + 1, 2)?)),
+            0xdd => Some((5, be(b, at + 1, 4)?)),
+            0xde => Some((3, 2 * be(b, at + 1, 2)?)),
+            0xdf => Some((5, 2 * be(b, at + 1, 4)?)),
+            _ => None,
+        };
+        let end = match container {
+            Some((head, n)) => {
+                let mut p = at + head;
+                for _ in 0..n {
+                    let next = out.len();
+                    out[me].children.push(next);
+                    p = walk(b, p, out, depth + 1)?;
+                }
+                p
+            }
+            None => match m {
+                0x00..=0x7f | 0xe0..=0xff | 0xc0 | 0xc2 | 0xc3 => at + 1,
+                0xa0..=0xbf => at + 1 + (m as usize & 0x1f),
+                0xc4 | 0xd9 => at + 2 + be(b, at + 1, 1)?,
+                0xc5 | 0xda => at + 3 + be(b, at + 1, 2)?,
+                0xc6 | 0xdb => at + 5 + be(b, at + 1, 4)?,
+                0xc7 => at + 3 + be(b, at + 1, 1)?,
+                0xc8 => at + 4 + be(b, at + 1, 2)?,
+                0xc9 => at + 6 + be(b, at + 1, 4)?,
+                0xcc | 0xd0 | 0xd4 => at + 2 + usize::from(m == 0xd4),
+                0xcd | 0xd1 | 0xd5 => at + 3 + usize::from(m == 0xd5),
+                0xca | 0xce | 0xd2 => at + 5,
+                0xd6 => at + 6,
+                0xcb | 0xcf | 0xd3 => at + 9,
+                0xd7 => at + 10,
+                0xd8 => at + 18,
+                _ => return None,
+            },
+        };
+        if end > b.len() {
+            return None;
+        }
+        out[me].end = Some(end);
+        Some(end)
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < b.len() {
+        match walk(b, at, &mut out, 0) {
+            Some(next) if next > at => at = next,
+            _ => break,
+        }
+    }
+    out
+}
+
+/// Candidates from MessagePack's value tree: elements and map entries removed (the count
+/// lowered), values replaced by nil, containers emptied.
+fn msgpack_value_candidates(input: &[u8]) -> Vec<Vec<u8>> {
+    let spans = mp_spans(input);
+    let mut out = Vec::new();
+    let splice = |a: usize, b: usize, with: &[u8]| {
+        let mut c = input[..a].to_vec();
+        c.extend_from_slice(with);
+        c.extend_from_slice(&input[b..]);
+        c
+    };
+    // The container's header with its count lowered by one.
+    let lowered = |s: &MpSpan| -> Option<Vec<u8>> {
+        let at = s.start;
+        match s.marker {
+            0x81..=0x8f | 0x91..=0x9f => Some(vec![s.marker - 1]),
+            0xdc | 0xde => {
+                let n = u16::from_be_bytes([input[at + 1], input[at + 2]]).checked_sub(1)?;
+                let mut h = vec![s.marker];
+                h.extend_from_slice(&n.to_be_bytes());
+                Some(h)
+            }
+            0xdd | 0xdf => {
+                let n = u32::from_be_bytes(input.get(at + 1..at + 5)?.try_into().ok()?)
+                    .checked_sub(1)?;
+                let mut h = vec![s.marker];
+                h.extend_from_slice(&n.to_be_bytes());
+                Some(h)
+            }
+            _ => None,
+        }
+    };
+    for s in &spans {
+        let head_len = match s.marker {
+            0x80..=0x9f => 1,
+            0xdc | 0xde => 3,
+            0xdd | 0xdf => 5,
+            _ => 0,
+        };
+        if head_len > 0 {
+            // Remove one element (arrays) or one entry (maps), lowering the count.
+            let map = matches!(s.marker, 0x80..=0x8f | 0xde | 0xdf);
+            let step = if map { 2 } else { 1 };
+            if let Some(h) = lowered(s) {
+                for pair in s.children.chunks(step) {
+                    let first = &spans[pair[0]];
+                    let Some(last_end) = spans[*pair.last().unwrap_or(&pair[0])].end else {
+                        continue;
+                    };
+                    if pair.len() < step {
+                        continue;
+                    }
+                    let mut c = input[..s.start].to_vec();
+                    c.extend_from_slice(&h);
+                    c.extend_from_slice(&input[s.start + head_len..first.start]);
+                    c.extend_from_slice(&input[last_end..]);
+                    out.push(c);
+                }
+            }
+        }
+        if let Some(end) = s.end {
+            if end - s.start > 1 {
+                out.push(splice(s.start, end, &[0xc0]));
+                if head_len > 0 {
+                    let empty = if matches!(s.marker, 0x80..=0x8f | 0xde | 0xdf) {
+                        0x80
+                    } else {
+                        0x90
+                    };
+                    out.push(splice(s.start, end, &[empty]));
+                }
+            }
+        }
+    }
+    out.sort_by_key(|c| c.len());
     out
 }
 
@@ -278,6 +504,33 @@ mod tests {
         let m = minimize("jsonrpc", input, MAX_TRIES, &mut keeps);
         assert!(m.len() <= 8, "{}", String::from_utf8_lossy(&m));
         assert!(keeps(&m));
+    }
+
+    #[test]
+    fn json_that_does_not_parse_is_still_cut_by_its_brackets() {
+        // Invalid UTF-8 in a member name: the text does not parse; the byte-level pieces
+        // still reduce it to the member that matters.
+        let input =
+            b"{\"jsonrpc\":\"2.0\",\"method\":\"\",\"\xce\":{\"\":{\"\":\"\",\"\":\"\"}},\"\":0}";
+        let mut keeps = |c: &[u8]| c.contains(&0xce) && c.starts_with(b"{\"jsonrpc\":\"2.0\"");
+        let m = minimize("jsonrpc", input, MAX_TRIES, &mut keeps);
+        assert!(m.len() <= 22, "{}", String::from_utf8_lossy(&m));
+    }
+
+    #[test]
+    fn messagepack_values_are_cut_with_their_counts() {
+        // [0, 1, "m", [[1, 2, 3], {"a": 1.5}, 0xc1]]: the reserved byte is what matters.
+        let input = b"\x94\x00\x01\xa1m\x93\x93\x01\x02\x03\x81\xa1a\xcb\x3f\xf8\0\0\0\0\0\0\xc1";
+        let mut keeps = |c: &[u8]| c.contains(&0xc1) && c.len() > 1 && c[0] & 0xf0 == 0x90;
+        let m = minimize("msgpack-rpc", input, MAX_TRIES, &mut keeps);
+        assert!(m.len() <= 2, "{}", hex::encode(&m));
+        // The tree's counts are kept right while values go.
+        let spans = mp_spans(b"\x93\x01\x81\xa1a\x02\x03");
+        assert_eq!(spans.len(), 6);
+        assert_eq!(spans[0].end, Some(7));
+        let c = msgpack_value_candidates(b"\x93\x01\x81\xa1a\x02\x03");
+        assert!(c.contains(&b"\x92\x81\xa1a\x02\x03".to_vec()));
+        assert!(c.contains(&b"\x93\x01\x80\x03".to_vec()));
     }
 
     #[test]

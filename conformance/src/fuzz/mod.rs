@@ -136,18 +136,53 @@ fn tag(e: &FormError) -> String {
     }
 }
 
-/// A JSON pointer with array indices replaced by `*` (`/0/params/3` → `/*/params/*`).
+/// What names a `wrong-value` in its signature: the last member name of the pointer of the
+/// first difference (`/0/items/3/params` → `params`, `/0/result/array/2/float32` →
+/// `float32`), so one root cause found at many depths is one signature. The members of a
+/// JSON-RPC slot compared as a value (`/0/params/json/a`) name the slot.
 fn pointer_shape(p: &str) -> String {
-    p.split('/')
-        .map(|s| {
-            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-                "*"
-            } else {
-                s
+    let segs: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(i) = segs.iter().position(|s| *s == "json") {
+        if i > 0 {
+            return segs[i - 1].to_string();
+        }
+    }
+    segs.iter()
+        .rev()
+        .find(|s| !s.bytes().all(|b| b.is_ascii_digit()))
+        .map_or_else(String::new, |s| s.to_string())
+}
+
+/// JSON-RPC's JSON slots (`params`, `result`, `id`, `error.data`) hold the JSON text as
+/// spelled on the wire; a peer's API keeps the value, not the spelling (whitespace, `1.0`
+/// for `1`, member order, escapes). The fuzzer compares them as values (numbers by value),
+/// so only a different value is a disagreement; `check codec` still compares spelling.
+fn slots_as_values(protocol: &str, docs: &[Value]) -> Vec<Value> {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o.iter_mut() {
+                    match x {
+                        Value::String(t)
+                            if matches!(k.as_str(), "params" | "result" | "id" | "data") =>
+                        {
+                            if let Ok(parsed) = serde_json::from_str::<Value>(t) {
+                                *x = serde_json::json!({ "json": parsed });
+                            }
+                        }
+                        _ => walk(x),
+                    }
+                }
             }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut docs = docs.to_vec();
+    if protocol == "jsonrpc" {
+        docs.iter_mut().for_each(walk);
+    }
+    docs
 }
 
 /// Compares the peer's answer with ours: `None` when they agree.
@@ -262,7 +297,11 @@ pub fn judge(
             ),
             _ => None,
         },
-        (None, None) => match compare_docs(protocol, &ours.docs, &theirs.docs) {
+        (None, None) => match compare_docs(
+            protocol,
+            &slots_as_values(protocol, &ours.docs),
+            &slots_as_values(protocol, &theirs.docs),
+        ) {
             Ok(()) => None,
             Err(m) => mk(
                 "wrong-value",

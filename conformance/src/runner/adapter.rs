@@ -66,11 +66,58 @@ fn parse_answer(text: &str) -> Result<Value, String> {
     if max > MAX_ANSWER_DEPTH {
         return Err(format!("nested {max} deep (at most {MAX_ANSWER_DEPTH})"));
     }
+    let lone;
+    let text = if text.contains("\\u") {
+        lone = lone_surrogates_replaced(text);
+        lone.as_str()
+    } else {
+        text
+    };
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
     let v = <Value as serde::Deserialize>::deserialize(&mut de).map_err(|e| e.to_string())?;
     de.end().map_err(|e| e.to_string())?;
     Ok(v)
+}
+
+/// `text` with each `\uD800`..`\uDFFF` escape that is not half of a pair replaced by
+/// `\uFFFD`. JSON's grammar allows such escapes (RFC 8259 §8.2) and `JSON.stringify` writes
+/// them for a lone surrogate; serde_json refuses them; our decoders read one as U+FFFD.
+fn lone_surrogates_replaced(text: &str) -> String {
+    let b = text.as_bytes();
+    // The code unit of a `\uXXXX` escape at `i`.
+    let esc = |i: usize| -> Option<u16> {
+        if b.get(i..i + 2)? != b"\\u" {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(b.get(i + 2..i + 6)?).ok()?, 16).ok()
+    };
+    let (mut out, mut i, mut in_str) = (String::with_capacity(text.len()), 0, false);
+    while i < b.len() {
+        if in_str && b[i] == b'\\' {
+            let n = match esc(i) {
+                Some(0xd800..=0xdbff) if matches!(esc(i + 6), Some(0xdc00..=0xdfff)) => 12,
+                Some(0xd800..=0xdfff) => {
+                    out.push_str("\\ufffd");
+                    i += 6;
+                    continue;
+                }
+                Some(_) => 6,
+                // `\` and the character it escapes (whole, whatever its length).
+                None => 1 + text[i + 1..].chars().next().map_or(0, char::len_utf8),
+            };
+            out.push_str(&text[i..i + n]);
+            i += n;
+            continue;
+        }
+        if b[i] == b'"' {
+            in_str = !in_str;
+        }
+        let len = text[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&text[i..i + len]);
+        i += len;
+    }
+    out
 }
 
 /// How the adapter process is driven.
@@ -726,6 +773,16 @@ impl Implementation for Adapter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_surrogates_in_an_answer_read_as_u_fffd() {
+        let v = parse_answer(r#"{"docs":[{"m":"\ud800x","p":"\ud83d\ude00","q":"\\ud800\"é"}]}"#)
+            .unwrap();
+        assert_eq!(v["docs"][0]["m"], "\u{fffd}x");
+        assert_eq!(v["docs"][0]["p"], "\u{1F600}");
+        assert_eq!(v["docs"][0]["q"], "\\ud800\"é");
+        assert!(parse_answer(r#"{"a":"\udc00"#).is_err());
+    }
 
     #[test]
     fn answers_may_nest_deeper_than_serde_default() {
