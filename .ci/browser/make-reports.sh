@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-target/report-fixtures}
-MSGWIRE=${MSGWIRE:-target/debug/msgwire}
+MSGWIRE=${MSGWIRE:-${CARGO_TARGET_DIR:-target}/debug/msgwire}
 mkdir -p "$OUT"
 rm -f "$OUT"/*.md
 run() { local rc=0; timeout 600 "$@" >/dev/null || rc=$?; [ "$rc" -le 1 ] || { echo "make-reports: $* exited $rc" >&2; exit 2; }; }

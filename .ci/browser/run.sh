@@ -39,7 +39,7 @@ if [ ! -f "$XSD" ]; then
 fi
 
 timeout 1800 cargo build -q -p msgwire-conformance --bin msgwire
-MSGWIRE=target/debug/msgwire timeout 1200 bash .ci/browser/make-reports.sh "$FIX"
+MSGWIRE=${CARGO_TARGET_DIR:-target}/debug/msgwire timeout 1200 bash .ci/browser/make-reports.sh "$FIX"
 
 # The Jenkins schema lacks one attribute our test cases carry: `file` on <testcase>, which
 # GitLab reads to name the file of a test. Validate against the schema with exactly that
