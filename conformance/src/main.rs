@@ -148,6 +148,20 @@ enum CheckCommand {
     XmlrpcServer(XmlrpcArgs),
     /// Check a live MessagePack-RPC server: tcp://host:port, or --command (stdio).
     MsgpackRpcServer(MsgpackArgs),
+    /// Check a JSON-RPC 2.0 client library: msgwire plays the server over HTTP on 127.0.0.1,
+    /// --driver runs the library (the driver contract: conformance/README.md).
+    JsonrpcClient(ClientArgs),
+}
+
+#[derive(Args)]
+#[command(mut_arg("url", |a| a.hide(true)))]
+struct ClientArgs {
+    #[command(flatten)]
+    live: LiveArgs,
+    /// The driver: a program run through `sh -c` once per case with SCENARIO HOST:PORT as
+    /// arguments and MSGWIRE_PLAN / MSGWIRE_URL in its environment.
+    #[arg(long, value_name = "CMD")]
+    driver: Option<String>,
 }
 
 #[derive(Args)]
@@ -530,6 +544,21 @@ fn main() {
                 a.command.as_deref(),
                 a.framing.as_deref(),
                 a.echo_method.as_deref(),
+                &opts,
+                &mut out,
+                &mut err,
+            )
+        }
+        Command::Check {
+            command: CheckCommand::JsonrpcClient(a),
+        } => {
+            let (url, opts) = live_options(a.live);
+            if url.is_some() {
+                eprintln!("msgwire: check jsonrpc-client takes no URL: msgwire listens itself (name the client with --driver CMD)");
+                std::process::exit(cli::EXIT_USAGE);
+            }
+            msgwire_conformance::live::check_jsonrpc_client(
+                a.driver.as_deref(),
                 &opts,
                 &mut out,
                 &mut err,

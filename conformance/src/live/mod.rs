@@ -14,10 +14,13 @@ use serde::Serialize;
 
 #[cfg(feature = "amqp")]
 pub mod amqp;
+pub mod client;
 #[cfg(any(feature = "jsonrpc", feature = "xmlrpc"))]
 pub mod http;
 #[cfg(feature = "jsonrpc")]
 pub mod jsonrpc;
+#[cfg(feature = "jsonrpc")]
+pub mod jsonrpc_client;
 #[cfg(feature = "msgpack-rpc")]
 pub mod msgpack_rpc;
 #[cfg(feature = "xmlrpc")]
@@ -663,6 +666,51 @@ pub fn check_msgpack_rpc_server(
         let _ = (url, command, echo, o, out);
         not_built("MessagePack-RPC", "msgpack-rpc", err)
     }
+}
+
+/// `msgwire check jsonrpc-client --driver CMD`: msgwire plays the server, the driver runs the
+/// client library (see [`client`]). A driver that cannot start (no `hello`) is one error and
+/// exit status 2 before any case.
+pub fn check_jsonrpc_client(
+    driver: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    #[cfg(feature = "jsonrpc")]
+    {
+        let target = || {
+            let cmd = driver.ok_or("check jsonrpc-client needs --driver CMD (see the driver contract in conformance/README.md)")?;
+            check_client_target(
+                client::Driver::Command(cmd.to_string()),
+                "jsonrpc-client",
+                o,
+            )
+        };
+        check(&jsonrpc_client::cases(), target, o, out, err)
+    }
+    #[cfg(not(feature = "jsonrpc"))]
+    {
+        let _ = (driver, o, out);
+        not_built("JSON-RPC", "jsonrpc", err)
+    }
+}
+
+/// A client target and its name in reports: `SUITE LIBRARY VERSION (driver `CMD`)`; `Err`
+/// when the driver does not answer `hello` (no case runs).
+pub fn check_client_target(
+    driver: client::Driver,
+    suite: &str,
+    o: &LiveOptions,
+) -> Result<(client::Target, String), String> {
+    let t = client::Target {
+        driver,
+        timeout: o.timeout,
+    };
+    // The start-up check: a driver that cannot say hello checks nothing (exit 2).
+    let (lib, version) = t.driver.hello(o.timeout.max(Duration::from_secs(10)))?;
+    let name = format!("{suite} {lib} {version} (driver {:?})", t.driver);
+    Ok((t, name))
 }
 
 /// Prints and writes the reports (one report model, every rendering); the exit status: 1 when

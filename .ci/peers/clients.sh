@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Client mode (issue 15): msgwire plays the server, real client libraries we did not write are
+# judged through their drivers (conformance/adapters/clients/, the driver contract in
+# conformance/README.md):
+#   jsonrpc-client: Python jsonrpcclient 4.0.3 over requests, and jayson 5.0.0's HTTP client.
+#
+#   .ci/peers/clients.sh [test]   install the libraries, run the suite's tests with them
+#                                 (conformance/tests/live_clients.rs, --include-ignored) and
+#                                 `msgwire check <suite> --driver ... --strict --baseline
+#                                 docs/live/T.baseline` for every client
+#   .ci/peers/clients.sh report   the same, and rewrite docs/live/T.txt
+#
+# Runs as root on a fresh Debian machine; idempotent (scratch installs in $MSGWIRE_CLIENTS_DIR,
+# default /tmp/msgwire-peers/clients, are reused). Loopback only: msgwire listens on
+# 127.0.0.1:0 for each case and kills a driver that has not ended at the case's timeout;
+# every step here has a timeout.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MODE=${1:-test}
+case "$MODE" in test | report) ;; *)
+    echo "usage: $0 [test|report]" >&2
+    exit 2
+    ;;
+esac
+
+S=${MSGWIRE_CLIENTS_DIR:-/tmp/msgwire-peers/clients}
+export MSGWIRE_CLIENTS_DIR=$S
+mkdir -p "$S"
+
+have() { command -v "$1" >/dev/null 2>&1; }
+if ! have node || ! have npm || ! have python3 || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 600 apt-get update -q
+    timeout 900 apt-get install -y -q --no-install-recommends nodejs npm python3 python3-venv
+fi
+have cargo || { echo "clients.sh: cargo not found" >&2; exit 1; }
+
+# The client libraries, pinned, in the scratch directory (never in the repo).
+if [ ! -x "$S/venv/bin/python" ]; then
+    python3 -m venv "$S/venv"
+fi
+timeout 600 "$S/venv/bin/pip" install -q --disable-pip-version-check jsonrpcclient==4.0.3 requests==2.34.2
+cat >"$S/package.json" <<'JSON'
+{ "private": true, "description": "msgwire client-suite drivers' libraries (scratch)",
+  "dependencies": { "jayson": "5.0.0" } }
+JSON
+(cd "$S" && timeout 600 npm install --no-audit --no-fund --loglevel=error)
+
+echo "clients.sh: the suite's own tests, with the real clients"
+timeout 900 cargo test -p msgwire-conformance --test live_clients -- --include-ignored
+
+timeout 900 cargo build -q -p msgwire-conformance --bin msgwire
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/debug/msgwire
+D=conformance/adapters/clients
+
+status=0
+check() {
+    # check NAME SUITE DRIVER: one client, its baseline, optionally its report
+    local name=$1 suite=$2 driver=$3
+    echo
+    echo "=== $name: $suite --driver '$driver'"
+    local out rc=0
+    out=$(mktemp)
+    timeout 600 "$BIN" check "$suite" --driver "$driver" --strict --timeout 10 \
+        --baseline "docs/live/$name.baseline" --junit "$S/$name.xml" >"$out" || rc=$?
+    cat "$out"
+    if [ "$rc" != 0 ]; then
+        echo "clients.sh: $name: a case failed outside docs/live/$name.baseline (exit $rc)" >&2
+        status=1
+    fi
+    if [ "$MODE" = report ]; then
+        {
+            echo "# msgwire check $suite --driver '$driver' --strict"
+            echo "# run by .ci/peers/clients.sh report on $(date -u +%Y-%m-%d); timings vary"
+            sed "s#$S#\$MSGWIRE_CLIENTS_DIR#g" "$out"
+        } >"docs/live/$name.txt"
+    fi
+    rm -f "$out"
+}
+check jsonrpc-client-python-jsonrpcclient jsonrpc-client "$S/venv/bin/python $D/jsonrpc_python_client.py"
+check jsonrpc-client-jayson jsonrpc-client "env NODE_PATH=$S/node_modules node $D/jsonrpc_jayson_client.js"
+exit $status
