@@ -1,11 +1,11 @@
-//! # msgwire: pure, zero-copy codecs for four message protocols
+//! # msgwire: pure, zero-copy codecs for five message protocols
 //!
 //! `msgwire` encodes and decodes AMQP 0-9-1 frames (as RabbitMQ speaks them), JSON-RPC 2.0,
-//! XML-RPC and MessagePack-RPC. It does no I/O and needs no async runtime: you hand it bytes,
-//! it hands back borrowed views of them, and you decide where the bytes come from.
+//! XML-RPC, MessagePack-RPC and Apache Thrift. It does no I/O and needs no async runtime: you
+//! hand it bytes, it hands back borrowed views of them, and you decide where the bytes come from.
 //!
 //! ## One vocabulary
-//! Every codec follows the same shape, so that one learned is four learned (the full list:
+//! Every codec follows the same shape, so that one learned is five learned (the full list:
 //! docs/api.md, "API conventions", in the repository):
 //! - **Three outcomes.** A streaming decoder returns `Ok(Decoded::Complete { value, used })`,
 //!   `Ok(Decoded::NeedMore { at_least })` or `Err(error)`. Needing more bytes is never an error.
@@ -14,7 +14,8 @@
 //! - **Limits before work.** Declared lengths are checked against what remains and against a
 //!   configurable `Limits` before anything is sliced or buffered.
 //! - **Typed errors** with the byte offset, what was expected, and the protocol's own code
-//!   (`code()`: AMQP `ReplyCode`, JSON-RPC `ErrorCode`, XML-RPC `FaultCode`).
+//!   (`code()`: AMQP `ReplyCode`, JSON-RPC `ErrorCode`, XML-RPC `FaultCode`, Thrift
+//!   `ProtocolErrorCode`).
 //!
 //! ## Features
 //! | feature       | module          | default |
@@ -23,6 +24,7 @@
 //! | `jsonrpc`     | `jsonrpc`       | yes     |
 //! | `xmlrpc`      | `xmlrpc`        | yes     |
 //! | `msgpack-rpc` | `msgpack_rpc`   | yes     |
+//! | `thrift`      | `thrift`        | yes     |
 //! | `tokio`       | tokio-util `Decoder`/`Encoder` impls for the streaming codecs, failing with `CodecError<E>` (I/O, or the protocol's own error) | no |
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -44,6 +46,8 @@ pub mod amqp;
 pub mod jsonrpc;
 #[cfg(feature = "msgpack-rpc")]
 pub mod msgpack_rpc;
+#[cfg(feature = "thrift")]
+pub mod thrift;
 #[cfg(feature = "xmlrpc")]
 pub mod xmlrpc;
 

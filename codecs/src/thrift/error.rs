@@ -1,0 +1,194 @@
+//! Typed decode errors. Each kind has a stable kebab-case name ([`Error::kind`]) that golden
+//! vectors use, and the `TProtocolException` type a Thrift peer would raise ([`Error::code`]).
+
+/// The `TProtocolException` types of Apache Thrift (the same numbers in every language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProtocolErrorCode {
+    /// `UNKNOWN` (0).
+    Unknown = 0,
+    /// `INVALID_DATA` (1).
+    InvalidData = 1,
+    /// `NEGATIVE_SIZE` (2).
+    NegativeSize = 2,
+    /// `SIZE_LIMIT` (3).
+    SizeLimit = 3,
+    /// `BAD_VERSION` (4).
+    BadVersion = 4,
+    /// `NOT_IMPLEMENTED` (5).
+    NotImplemented = 5,
+    /// `DEPTH_LIMIT` (6).
+    DepthLimit = 6,
+}
+
+/// Why Thrift bytes were rejected.
+///
+/// Offsets count from the start of the input handed to the decoder.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The input ended inside a message, where no more input will come (whole-input decoding,
+    /// or the payload of a frame).
+    #[error("input ends at offset {offset}: at least {missing} more bytes expected")]
+    Truncated { offset: usize, missing: usize },
+    /// Bytes after the one message a whole-input decoder (or a frame) holds.
+    #[error("{count} trailing bytes at offset {offset}")]
+    TrailingBytes { offset: usize, count: usize },
+    /// A negative length or count (binary protocol), or one above `i32::MAX` (compact).
+    #[error("negative length {length} at offset {offset}")]
+    NegativeLength { offset: usize, length: i64 },
+    /// A string or binary longer than [`Limits::max_string`](super::Limits::max_string).
+    #[error("string of {length} bytes at offset {offset}, limit {limit}")]
+    StringLimit {
+        offset: usize,
+        length: u64,
+        limit: usize,
+    },
+    /// A list, set or map declaring more elements than
+    /// [`Limits::max_container`](super::Limits::max_container).
+    #[error("{declared} elements declared at offset {offset}, limit {limit}")]
+    ElementLimit {
+        offset: usize,
+        declared: u32,
+        limit: u32,
+    },
+    /// The message needs more bytes than [`Limits::max_message_size`](super::Limits::max_message_size).
+    #[error("message at offset {offset} needs at least {at_least} bytes, limit {limit}")]
+    SizeLimit {
+        offset: usize,
+        at_least: u64,
+        limit: usize,
+    },
+    /// A frame length above [`Limits::max_frame_size`](super::Limits::max_frame_size) or negative.
+    #[error("frame length {length} at offset {offset}, limit {limit}")]
+    FrameSize {
+        offset: usize,
+        length: i64,
+        limit: usize,
+    },
+    /// Structs and containers nested deeper than [`Limits::max_depth`](super::Limits::max_depth).
+    #[error("nesting deeper than {limit} at offset {offset}")]
+    DepthLimit { offset: usize, limit: usize },
+    /// A type id the protocol does not define (or STOP where a value type is needed).
+    #[error("unknown type id {id} at offset {offset}")]
+    UnknownType { offset: usize, id: u8 },
+    /// A bool byte other than 0/1 (binary) or 1/2 (compact container element).
+    #[error("bool byte {byte:#04x} at offset {offset}")]
+    InvalidBool { offset: usize, byte: u8 },
+    /// A varint longer than its type allows (5 bytes for 32 bits, 10 for 64) or overflowing it.
+    #[error("overlong varint at offset {offset}")]
+    OverlongVarint { offset: usize },
+    /// A compact i16 (or field id) outside the i16 range.
+    #[error("integer {value} out of range at offset {offset}")]
+    IntegerRange { offset: usize, value: i64 },
+    /// A compact field-id delta that takes the id past `i16::MAX`.
+    #[error("field id {id} out of range at offset {offset}")]
+    FieldId { offset: usize, id: i32 },
+    /// A compact message that does not start with the protocol id 0x82.
+    #[error("protocol id {found:#04x} at offset {offset}, expected 0x82")]
+    BadProtocolId { offset: usize, found: u8 },
+    /// A strict binary header whose version is not 0x8001 (or with bits set between version
+    /// and type), or a compact version other than 1.
+    #[error("bad version {found:#x} at offset {offset}")]
+    BadVersion { offset: usize, found: u32 },
+    /// A message type other than call (1), reply (2), exception (3) or oneway (4).
+    #[error("message type {found} at offset {offset}")]
+    MessageType { offset: usize, found: u8 },
+    /// A method name that is not UTF-8.
+    #[error("method name at offset {offset} is not valid UTF-8")]
+    InvalidUtf8 { offset: usize },
+}
+
+impl Error {
+    /// The stable kebab-case name of this kind of error, as vectors spell it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Truncated { .. } => "truncated",
+            Error::TrailingBytes { .. } => "trailing-bytes",
+            Error::NegativeLength { .. } => "negative-length",
+            Error::StringLimit { .. } => "string-limit",
+            Error::ElementLimit { .. } => "element-limit",
+            Error::SizeLimit { .. } => "size-limit",
+            Error::FrameSize { .. } => "frame-size",
+            Error::DepthLimit { .. } => "depth-limit",
+            Error::UnknownType { .. } => "unknown-type",
+            Error::InvalidBool { .. } => "invalid-bool",
+            Error::OverlongVarint { .. } => "overlong-varint",
+            Error::IntegerRange { .. } => "integer-range",
+            Error::FieldId { .. } => "field-id",
+            Error::BadProtocolId { .. } => "bad-protocol-id",
+            Error::BadVersion { .. } => "bad-version",
+            Error::MessageType { .. } => "message-type",
+            Error::InvalidUtf8 { .. } => "invalid-utf8",
+        }
+    }
+
+    /// The `TProtocolException` type a Thrift peer raises for this error.
+    pub fn code(&self) -> Option<ProtocolErrorCode> {
+        Some(match self {
+            Error::Truncated { .. } | Error::TrailingBytes { .. } => ProtocolErrorCode::InvalidData,
+            Error::NegativeLength { .. } => ProtocolErrorCode::NegativeSize,
+            Error::StringLimit { .. }
+            | Error::ElementLimit { .. }
+            | Error::SizeLimit { .. }
+            | Error::FrameSize { .. } => ProtocolErrorCode::SizeLimit,
+            Error::DepthLimit { .. } => ProtocolErrorCode::DepthLimit,
+            Error::BadProtocolId { .. } | Error::BadVersion { .. } => ProtocolErrorCode::BadVersion,
+            Error::UnknownType { .. } => ProtocolErrorCode::NotImplemented,
+            Error::InvalidBool { .. }
+            | Error::OverlongVarint { .. }
+            | Error::IntegerRange { .. }
+            | Error::FieldId { .. }
+            | Error::MessageType { .. }
+            | Error::InvalidUtf8 { .. } => ProtocolErrorCode::InvalidData,
+        })
+    }
+
+    /// The byte offset (in the decoder's input) where the problem was found.
+    pub fn offset(&self) -> usize {
+        match *self {
+            Error::Truncated { offset, .. }
+            | Error::TrailingBytes { offset, .. }
+            | Error::NegativeLength { offset, .. }
+            | Error::StringLimit { offset, .. }
+            | Error::ElementLimit { offset, .. }
+            | Error::SizeLimit { offset, .. }
+            | Error::FrameSize { offset, .. }
+            | Error::DepthLimit { offset, .. }
+            | Error::UnknownType { offset, .. }
+            | Error::InvalidBool { offset, .. }
+            | Error::OverlongVarint { offset }
+            | Error::IntegerRange { offset, .. }
+            | Error::FieldId { offset, .. }
+            | Error::BadProtocolId { offset, .. }
+            | Error::BadVersion { offset, .. }
+            | Error::MessageType { offset, .. }
+            | Error::InvalidUtf8 { offset } => offset,
+        }
+    }
+
+    /// The same error with its offset moved `by` bytes later (an inner input's error, placed in
+    /// the outer input: a frame's payload after its 4-byte length).
+    pub(crate) fn shifted(mut self, by: usize) -> Error {
+        match &mut self {
+            Error::Truncated { offset, .. }
+            | Error::TrailingBytes { offset, .. }
+            | Error::NegativeLength { offset, .. }
+            | Error::StringLimit { offset, .. }
+            | Error::ElementLimit { offset, .. }
+            | Error::SizeLimit { offset, .. }
+            | Error::FrameSize { offset, .. }
+            | Error::DepthLimit { offset, .. }
+            | Error::UnknownType { offset, .. }
+            | Error::InvalidBool { offset, .. }
+            | Error::OverlongVarint { offset }
+            | Error::IntegerRange { offset, .. }
+            | Error::FieldId { offset, .. }
+            | Error::BadProtocolId { offset, .. }
+            | Error::BadVersion { offset, .. }
+            | Error::MessageType { offset, .. }
+            | Error::InvalidUtf8 { offset } => *offset += by,
+        }
+        self
+    }
+}

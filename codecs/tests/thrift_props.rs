@@ -1,0 +1,214 @@
+//! Properties of the Thrift codec: values of every type round-trip through both protocols
+//! (and from one protocol's views straight into the other), `encoded_len` is exact, every
+//! prefix of a message needs more and never errs, framing does not change the message, and
+//! arbitrary bytes never panic.
+#![cfg(feature = "thrift")]
+
+use msgwire::thrift::{
+    Decoder, Framing, List, Map, MessageType, OwnedMessage, Profile, Protocol, Struct, TType, Value,
+};
+use msgwire::Decoded;
+use proptest::prelude::*;
+
+fn ttype(depth: u32) -> BoxedStrategy<TType> {
+    if depth == 0 {
+        prop::sample::select(&TType::ALL[..7]).boxed()
+    } else {
+        prop::sample::select(&TType::ALL[..]).boxed()
+    }
+}
+
+fn double() -> impl Strategy<Value = f64> {
+    prop::num::f64::NORMAL
+        | prop::num::f64::SUBNORMAL
+        | prop::num::f64::ZERO
+        | prop::num::f64::INFINITE
+}
+
+fn strukt(depth: u32) -> BoxedStrategy<Struct> {
+    prop::collection::vec((any::<i16>(), ttype(depth.saturating_sub(1))), 0..5)
+        .prop_flat_map(move |fields| {
+            fields
+                .into_iter()
+                .map(|(id, t)| value(t, depth.saturating_sub(1)).prop_map(move |v| (id, v)))
+                .collect::<Vec<_>>()
+        })
+        .prop_map(|fields| Struct { fields })
+        .boxed()
+}
+
+fn value(t: TType, depth: u32) -> BoxedStrategy<Value> {
+    let d = depth.saturating_sub(1);
+    match t {
+        TType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
+        TType::Byte => any::<i8>().prop_map(Value::Byte).boxed(),
+        TType::I16 => any::<i16>().prop_map(Value::I16).boxed(),
+        TType::I32 => any::<i32>().prop_map(Value::I32).boxed(),
+        TType::I64 => any::<i64>().prop_map(Value::I64).boxed(),
+        TType::Double => double().prop_map(Value::Double).boxed(),
+        TType::Binary => prop::collection::vec(any::<u8>(), 0..20)
+            .prop_map(Value::Binary)
+            .boxed(),
+        TType::Uuid => any::<[u8; 16]>().prop_map(Value::Uuid).boxed(),
+        TType::Struct => strukt(depth).prop_map(Value::Struct).boxed(),
+        TType::List | TType::Set => ttype(d)
+            .prop_flat_map(move |elem| {
+                prop::collection::vec(value(elem, d), 0..18)
+                    .prop_map(move |items| List::new(elem, items).unwrap())
+            })
+            .prop_map(move |l| {
+                if t == TType::List {
+                    Value::List(l)
+                } else {
+                    Value::Set(l)
+                }
+            })
+            .boxed(),
+        TType::Map => (ttype(d), ttype(d))
+            .prop_flat_map(move |(k, v)| {
+                prop::collection::vec((value(k, d), value(v, d)), 0..4)
+                    .prop_map(move |e| Map::new(k, v, e).unwrap())
+            })
+            .prop_map(Value::Map)
+            .boxed(),
+    }
+}
+
+fn message() -> impl Strategy<Value = OwnedMessage> {
+    (
+        "[a-zA-Z_.]{0,12}",
+        prop::sample::select(vec![
+            MessageType::Call,
+            MessageType::Reply,
+            MessageType::Exception,
+            MessageType::Oneway,
+        ]),
+        any::<i32>(),
+        strukt(3),
+    )
+        .prop_map(|(name, kind, seqid, body)| OwnedMessage::new(name, kind, seqid, body))
+}
+
+/// What a compact round trip can keep: an empty map carries no key and value types there.
+fn compact_view(v: &Value) -> Value {
+    match v {
+        Value::Struct(s) => Value::Struct(compact_struct(s)),
+        Value::List(l) => Value::List(compact_list(l)),
+        Value::Set(l) => Value::Set(compact_list(l)),
+        Value::Map(m) if m.entries().is_empty() => {
+            Value::Map(Map::new(TType::Bool, TType::Bool, vec![]).unwrap())
+        }
+        Value::Map(m) => Value::Map(
+            Map::new(
+                m.key_type(),
+                m.value_type(),
+                m.entries()
+                    .iter()
+                    .map(|(k, v)| (compact_view(k), compact_view(v)))
+                    .collect(),
+            )
+            .unwrap(),
+        ),
+        v => v.clone(),
+    }
+}
+
+fn compact_list(l: &List) -> List {
+    List::new(l.elem_type(), l.items().iter().map(compact_view).collect()).unwrap()
+}
+
+fn compact_struct(s: &Struct) -> Struct {
+    Struct {
+        fields: s
+            .fields
+            .iter()
+            .map(|(id, v)| (*id, compact_view(v)))
+            .collect(),
+    }
+}
+
+fn kept(msg: &OwnedMessage, p: Protocol) -> OwnedMessage {
+    match p {
+        Protocol::Compact => OwnedMessage {
+            body: compact_struct(&msg.body),
+            ..msg.clone()
+        },
+        _ => msg.clone(),
+    }
+}
+
+const PROTOCOLS: [Protocol; 2] = [Protocol::Binary, Protocol::Compact];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn messages_round_trip_in_both_protocols(msg in message()) {
+        for p in PROTOCOLS {
+            let wire = msg.to_vec(p);
+            prop_assert_eq!(wire.len(), msg.encoded_len(p));
+            let m = Decoder::new(p, Framing::Unframed).decode_whole(&wire).unwrap();
+            prop_assert_eq!(m.into_owned(), kept(&msg, p));
+            prop_assert_eq!(m.to_vec(p), wire.clone());
+            let framed = msg.to_framed_vec(p);
+            let f = Decoder::new(p, Framing::Framed).decode_whole(&framed).unwrap();
+            prop_assert_eq!(f, m);
+        }
+    }
+
+    #[test]
+    fn views_transcode_without_an_owned_copy(msg in message()) {
+        // Binary keeps everything compact keeps, so binary → compact equals owned → compact.
+        let wire = msg.to_vec(Protocol::Binary);
+        let m = msgwire::thrift::decode(&wire).unwrap();
+        let compact = m.to_vec(Protocol::Compact);
+        prop_assert_eq!(compact.len(), m.encoded_len(Protocol::Compact));
+        prop_assert_eq!(&compact, &msg.to_vec(Protocol::Compact));
+        let back = msgwire::thrift::decode(&compact).unwrap();
+        prop_assert_eq!(back.into_owned(), kept(&msg, Protocol::Compact));
+    }
+
+    #[test]
+    fn every_prefix_needs_more(msg in message(), cut in any::<prop::sample::Index>()) {
+        for p in PROTOCOLS {
+            let wire = msg.to_vec(p);
+            let cut = cut.index(wire.len());
+            match Decoder::new(p, Framing::Unframed).decode(&wire[..cut]) {
+                Ok(Decoded::NeedMore { at_least }) => prop_assert!(cut + at_least <= wire.len()),
+                other => prop_assert!(false, "{:?} at {}: {:?}", p, cut, other),
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        for p in PROTOCOLS {
+            for framing in [Framing::Unframed, Framing::Framed] {
+                for profile in [Profile::Strict, Profile::Lenient] {
+                    let d = Decoder { profile, ..Decoder::new(p, framing) };
+                    if let Ok(Decoded::Complete { value, used }) = d.decode(&bytes) {
+                        prop_assert!(used <= bytes.len());
+                        // A message that decodes re-encodes to bytes that decode to it.
+                        let again = value.to_vec(p);
+                        let v2 = Decoder { profile: Profile::Lenient, ..Decoder::new(p, Framing::Unframed) }
+                            .decode_whole(&again).unwrap();
+                        prop_assert_eq!(v2.into_owned(), value.into_owned());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_messages_never_panic(msg in message(), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        for p in PROTOCOLS {
+            let mut wire = msg.to_vec(p);
+            let i = at.index(wire.len());
+            wire[i] = byte;
+            if let Ok(m) = Decoder::new(p, Framing::Unframed).decode_whole(&wire) {
+                let _ = m.into_owned();
+                let _ = m.to_vec(Protocol::Compact);
+            }
+        }
+    }
+}
