@@ -206,3 +206,35 @@ fn msgpack_rpc() -> Result {
     assert_eq!(e.code(), None, "MessagePack-RPC defines no error codes");
     Ok(())
 }
+
+#[cfg(feature = "thrift")]
+#[test]
+fn thrift() -> Result {
+    use msgwire::thrift::{
+        self, Framing, OwnedMessage, Protocol, ProtocolErrorCode, Struct, Value,
+    };
+    // A Thrift value has one encoding per protocol: the three methods take it.
+    for p in [Protocol::Binary, Protocol::Compact] {
+        let call = OwnedMessage::call("add", 7, Struct::new().with(1, 1i32).with(2, "two"));
+        let oneway = OwnedMessage::new("ping", thrift::MessageType::Oneway, 8, Struct::new());
+        let v = Value::from(true);
+        let mut buf = Vec::new();
+        v.encode(p, &mut buf);
+        assert_eq!((buf.clone(), buf.len()), (v.to_vec(p), v.encoded_len(p)));
+
+        let mut wire = call.to_vec(p);
+        assert_eq!(wire.len(), call.encoded_len(p));
+        let m = thrift::decode(&wire)?;
+        assert_eq!((m.name, m.seqid), ("add", 7));
+        assert_eq!(m.body.get(2).and_then(|v| v.as_str()), Some("two"));
+        wire.extend(oneway.to_vec(p));
+        let decoder = thrift::Decoder::new(p, Framing::Unframed);
+        let messages = stream(&wire, |b| decoder.decode(b).map(|d| d.map(|m| m.to_vec(p))));
+        assert_eq!(messages, [call.to_vec(p), oneway.to_vec(p)]);
+    }
+    let e = thrift::decode(&[0x80, 0x02, 0, 1]).unwrap_err();
+    assert_eq!((e.offset(), e.kind()), (0, "bad-version"));
+    assert_eq!(e.code(), ProtocolErrorCode::BAD_VERSION);
+    assert_eq!(i32::from(e.code()), 4);
+    Ok(())
+}

@@ -1,24 +1,69 @@
 //! Typed decode errors. Each kind has a stable kebab-case name ([`Error::kind`]) that golden
 //! vectors use, and the `TProtocolException` type a Thrift peer would raise ([`Error::code`]).
 
-/// The `TProtocolException` types of Apache Thrift (the same numbers in every language).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProtocolErrorCode {
-    /// `UNKNOWN` (0).
-    Unknown = 0,
-    /// `INVALID_DATA` (1).
-    InvalidData = 1,
-    /// `NEGATIVE_SIZE` (2).
-    NegativeSize = 2,
-    /// `SIZE_LIMIT` (3).
-    SizeLimit = 3,
-    /// `BAD_VERSION` (4).
-    BadVersion = 4,
-    /// `NOT_IMPLEMENTED` (5).
-    NotImplemented = 5,
-    /// `DEPTH_LIMIT` (6).
-    DepthLimit = 6,
+/// The `TProtocolException` type a Thrift library raises for bad input (the same numbers in
+/// every language): an open newtype over the wire integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProtocolErrorCode(pub i32);
+
+impl ProtocolErrorCode {
+    /// `UNKNOWN`.
+    pub const UNKNOWN: ProtocolErrorCode = ProtocolErrorCode(0);
+    /// `INVALID_DATA`.
+    pub const INVALID_DATA: ProtocolErrorCode = ProtocolErrorCode(1);
+    /// `NEGATIVE_SIZE`.
+    pub const NEGATIVE_SIZE: ProtocolErrorCode = ProtocolErrorCode(2);
+    /// `SIZE_LIMIT`.
+    pub const SIZE_LIMIT: ProtocolErrorCode = ProtocolErrorCode(3);
+    /// `BAD_VERSION`.
+    pub const BAD_VERSION: ProtocolErrorCode = ProtocolErrorCode(4);
+    /// `NOT_IMPLEMENTED`.
+    pub const NOT_IMPLEMENTED: ProtocolErrorCode = ProtocolErrorCode(5);
+    /// `DEPTH_LIMIT`.
+    pub const DEPTH_LIMIT: ProtocolErrorCode = ProtocolErrorCode(6);
+
+    /// The kebab-case name of a code the libraries define.
+    pub fn name(self) -> Option<&'static str> {
+        const NAMES: [&str; 7] = [
+            "unknown",
+            "invalid-data",
+            "negative-size",
+            "size-limit",
+            "bad-version",
+            "not-implemented",
+            "depth-limit",
+        ];
+        usize::try_from(self.0)
+            .ok()
+            .and_then(|i| NAMES.get(i).copied())
+    }
+}
+
+impl std::fmt::Display for ProtocolErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "{} ({name})", self.0),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl From<i32> for ProtocolErrorCode {
+    fn from(code: i32) -> Self {
+        ProtocolErrorCode(code)
+    }
+}
+
+impl From<ProtocolErrorCode> for i32 {
+    fn from(code: ProtocolErrorCode) -> i32 {
+        code.0
+    }
+}
+
+impl PartialEq<i32> for ProtocolErrorCode {
+    fn eq(&self, other: &i32) -> bool {
+        self.0 == *other
+    }
 }
 
 /// Why Thrift bytes were rejected.
@@ -124,24 +169,28 @@ impl Error {
     }
 
     /// The `TProtocolException` type a Thrift peer raises for this error.
-    pub fn code(&self) -> Option<ProtocolErrorCode> {
-        Some(match self {
-            Error::Truncated { .. } | Error::TrailingBytes { .. } => ProtocolErrorCode::InvalidData,
-            Error::NegativeLength { .. } => ProtocolErrorCode::NegativeSize,
+    pub fn code(&self) -> ProtocolErrorCode {
+        match self {
+            Error::Truncated { .. } | Error::TrailingBytes { .. } => {
+                ProtocolErrorCode::INVALID_DATA
+            }
+            Error::NegativeLength { .. } => ProtocolErrorCode::NEGATIVE_SIZE,
             Error::StringLimit { .. }
             | Error::ElementLimit { .. }
             | Error::SizeLimit { .. }
-            | Error::FrameSize { .. } => ProtocolErrorCode::SizeLimit,
-            Error::DepthLimit { .. } => ProtocolErrorCode::DepthLimit,
-            Error::BadProtocolId { .. } | Error::BadVersion { .. } => ProtocolErrorCode::BadVersion,
-            Error::UnknownType { .. } => ProtocolErrorCode::NotImplemented,
+            | Error::FrameSize { .. } => ProtocolErrorCode::SIZE_LIMIT,
+            Error::DepthLimit { .. } => ProtocolErrorCode::DEPTH_LIMIT,
+            Error::BadProtocolId { .. } | Error::BadVersion { .. } => {
+                ProtocolErrorCode::BAD_VERSION
+            }
+            Error::UnknownType { .. } => ProtocolErrorCode::NOT_IMPLEMENTED,
             Error::InvalidBool { .. }
             | Error::OverlongVarint { .. }
             | Error::IntegerRange { .. }
             | Error::FieldId { .. }
             | Error::MessageType { .. }
-            | Error::InvalidUtf8 { .. } => ProtocolErrorCode::InvalidData,
-        })
+            | Error::InvalidUtf8 { .. } => ProtocolErrorCode::INVALID_DATA,
+        }
     }
 
     /// The byte offset (in the decoder's input) where the problem was found.

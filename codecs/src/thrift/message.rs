@@ -295,7 +295,7 @@ impl OwnedMessage {
         kind: ApplicationExceptionType,
         message: impl Into<String>,
     ) -> Self {
-        let body = Struct::new().with(1, message.into()).with(2, kind.code());
+        let body = Struct::new().with(1, message.into()).with(2, kind.0);
         OwnedMessage::new(name, MessageType::Exception, seqid, body)
     }
 
@@ -337,7 +337,7 @@ impl OwnedMessage {
             Some(Value::I32(n)) => *n,
             _ => 0,
         };
-        Some((msg, ApplicationExceptionType::from_code(code)))
+        Some((msg, ApplicationExceptionType(code)))
     }
 }
 
@@ -375,65 +375,89 @@ fn header_len(name: &str, seqid: i32, protocol: Protocol) -> usize {
     }
 }
 
-/// The types of `TApplicationException` (the same numbers in every Thrift library).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ApplicationExceptionType {
-    /// `UNKNOWN` (0).
-    Unknown,
-    /// `UNKNOWN_METHOD` (1).
-    UnknownMethod,
-    /// `INVALID_MESSAGE_TYPE` (2).
-    InvalidMessageType,
-    /// `WRONG_METHOD_NAME` (3).
-    WrongMethodName,
-    /// `BAD_SEQUENCE_ID` (4).
-    BadSequenceId,
-    /// `MISSING_RESULT` (5).
-    MissingResult,
-    /// `INTERNAL_ERROR` (6).
-    InternalError,
-    /// `PROTOCOL_ERROR` (7).
-    ProtocolError,
-    /// `INVALID_TRANSFORM` (8).
-    InvalidTransform,
-    /// `INVALID_PROTOCOL` (9).
-    InvalidProtocol,
-    /// `UNSUPPORTED_CLIENT_TYPE` (10).
-    UnsupportedClientType,
-    /// A number no library defines.
-    Other(i32),
-}
+/// The type of a `TApplicationException` (the same numbers in every Thrift library): an open
+/// newtype over the wire integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ApplicationExceptionType(pub i32);
 
-const APPLICATION_TYPES: [ApplicationExceptionType; 11] = [
-    ApplicationExceptionType::Unknown,
-    ApplicationExceptionType::UnknownMethod,
-    ApplicationExceptionType::InvalidMessageType,
-    ApplicationExceptionType::WrongMethodName,
-    ApplicationExceptionType::BadSequenceId,
-    ApplicationExceptionType::MissingResult,
-    ApplicationExceptionType::InternalError,
-    ApplicationExceptionType::ProtocolError,
-    ApplicationExceptionType::InvalidTransform,
-    ApplicationExceptionType::InvalidProtocol,
-    ApplicationExceptionType::UnsupportedClientType,
+const APPLICATION_TYPES: [&str; 11] = [
+    "unknown",
+    "unknown-method",
+    "invalid-message-type",
+    "wrong-method-name",
+    "bad-sequence-id",
+    "missing-result",
+    "internal-error",
+    "protocol-error",
+    "invalid-transform",
+    "invalid-protocol",
+    "unsupported-client-type",
 ];
 
 impl ApplicationExceptionType {
-    /// The type with this number.
-    pub fn from_code(code: i32) -> Self {
-        usize::try_from(code)
+    /// `UNKNOWN`.
+    pub const UNKNOWN: Self = Self(0);
+    /// `UNKNOWN_METHOD`: the server has no such method.
+    pub const UNKNOWN_METHOD: Self = Self(1);
+    /// `INVALID_MESSAGE_TYPE`.
+    pub const INVALID_MESSAGE_TYPE: Self = Self(2);
+    /// `WRONG_METHOD_NAME`.
+    pub const WRONG_METHOD_NAME: Self = Self(3);
+    /// `BAD_SEQUENCE_ID`.
+    pub const BAD_SEQUENCE_ID: Self = Self(4);
+    /// `MISSING_RESULT`.
+    pub const MISSING_RESULT: Self = Self(5);
+    /// `INTERNAL_ERROR`.
+    pub const INTERNAL_ERROR: Self = Self(6);
+    /// `PROTOCOL_ERROR`.
+    pub const PROTOCOL_ERROR: Self = Self(7);
+    /// `INVALID_TRANSFORM`.
+    pub const INVALID_TRANSFORM: Self = Self(8);
+    /// `INVALID_PROTOCOL`.
+    pub const INVALID_PROTOCOL: Self = Self(9);
+    /// `UNSUPPORTED_CLIENT_TYPE`.
+    pub const UNSUPPORTED_CLIENT_TYPE: Self = Self(10);
+
+    /// The kebab-case name of a type the libraries define.
+    pub fn name(self) -> Option<&'static str> {
+        usize::try_from(self.0)
             .ok()
             .and_then(|i| APPLICATION_TYPES.get(i).copied())
-            .unwrap_or(ApplicationExceptionType::Other(code))
     }
 
-    /// The type's number.
-    pub fn code(self) -> i32 {
-        match self {
-            ApplicationExceptionType::Other(n) => n,
-            t => APPLICATION_TYPES.iter().position(|&x| x == t).unwrap_or(0) as i32,
+    /// The type named `name` ([`ApplicationExceptionType::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        APPLICATION_TYPES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self(i as i32))
+    }
+}
+
+impl std::fmt::Display for ApplicationExceptionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "{} ({name})", self.0),
+            None => write!(f, "{}", self.0),
         }
+    }
+}
+
+impl From<i32> for ApplicationExceptionType {
+    fn from(code: i32) -> Self {
+        Self(code)
+    }
+}
+
+impl From<ApplicationExceptionType> for i32 {
+    fn from(code: ApplicationExceptionType) -> i32 {
+        code.0
+    }
+}
+
+impl PartialEq<i32> for ApplicationExceptionType {
+    fn eq(&self, other: &i32) -> bool {
+        self.0 == *other
     }
 }
 
@@ -442,7 +466,7 @@ impl ApplicationExceptionType {
 pub struct ApplicationException<'a> {
     /// The message text, if present (lossily UTF-8: borrowed when it is valid).
     pub message: Option<Cow<'a, str>>,
-    /// The type (`Unknown` when the field is absent).
+    /// The type (`UNKNOWN` when the field is absent).
     pub kind: ApplicationExceptionType,
 }
 
@@ -450,11 +474,11 @@ impl<'a> ApplicationException<'a> {
     /// Reads the two fields from a struct (others are ignored, as Thrift libraries do).
     pub fn from_struct(s: StructRef<'a>) -> Self {
         let mut message = None;
-        let mut kind = ApplicationExceptionType::Unknown;
+        let mut kind = ApplicationExceptionType::UNKNOWN;
         for (id, v) in s.iter() {
             match (id, v) {
                 (1, ValueRef::Binary(b)) => message = Some(String::from_utf8_lossy(b)),
-                (2, ValueRef::I32(n)) => kind = ApplicationExceptionType::from_code(n),
+                (2, ValueRef::I32(n)) => kind = ApplicationExceptionType(n),
                 _ => {}
             }
         }

@@ -232,7 +232,7 @@ fn framed_messages_check_the_length_before_waiting() {
     // A frame above the limit or negative is refused from its 4 bytes alone.
     let e = framed.decode(&h("7fffffff")).unwrap_err();
     assert_eq!(e.kind(), "frame-size");
-    assert_eq!(e.code(), Some(ProtocolErrorCode::SizeLimit));
+    assert_eq!(e.code(), ProtocolErrorCode::SIZE_LIMIT);
     assert_eq!(
         framed.decode(&h("ffffffff")).unwrap_err().kind(),
         "frame-size"
@@ -315,7 +315,7 @@ fn header_errors_are_typed_with_offsets() {
     }
     assert_eq!(
         err(Protocol::Binary, &h("80020001")).code(),
-        Some(ProtocolErrorCode::BadVersion)
+        ProtocolErrorCode::BAD_VERSION
     );
     // The largest 5-byte var int is fine (seqid -1).
     let bytes = h("82 21 ffffffff0f 00 00");
@@ -391,7 +391,7 @@ fn limits_are_checked_before_the_bytes_arrive() {
         .unwrap_err();
     assert_eq!(
         (e.kind(), e.code()),
-        ("string-limit", Some(ProtocolErrorCode::SizeLimit))
+        ("string-limit", ProtocolErrorCode::SIZE_LIMIT)
     );
     let e = d
         .decode(&h(&format!("{head} 0f 0001 03 00000004")))
@@ -436,7 +436,7 @@ fn depth_is_limited_without_recursion() {
         let e = err(p, &nested_lists(p, 64));
         assert_eq!(
             (e.kind(), e.code()),
-            ("depth-limit", Some(ProtocolErrorCode::DepthLimit))
+            ("depth-limit", ProtocolErrorCode::DEPTH_LIMIT)
         );
         // Deeper than the inline stack, up to the hard ceiling.
         let deep = Decoder {
@@ -477,7 +477,7 @@ fn application_exceptions_decode() {
     let msg = OwnedMessage::application_exception(
         "nosuch",
         9,
-        ApplicationExceptionType::UnknownMethod,
+        ApplicationExceptionType::UNKNOWN_METHOD,
         "Invalid method name: 'nosuch'",
     );
     for p in [Protocol::Binary, Protocol::Compact] {
@@ -485,25 +485,30 @@ fn application_exceptions_decode() {
         let m = dec(p).decode_whole(&wire).unwrap();
         assert_eq!(m.kind, MessageType::Exception);
         let x = m.application_exception().unwrap();
-        assert_eq!(x.kind, ApplicationExceptionType::UnknownMethod);
+        assert_eq!(x.kind, ApplicationExceptionType::UNKNOWN_METHOD);
         assert_eq!(x.message.as_deref(), Some("Invalid method name: 'nosuch'"));
-        assert_eq!(x.kind.code(), 1);
+        assert_eq!(x.kind, 1);
     }
     // The bytes Python's thrift writes for it (TBinaryProtocol): field 1 string, field 2 i32.
     let py = h("80010003 00000001 78 00000000 0b0001 00000003 626f6f 080002 00000006 00");
     let x = decode(&py).unwrap().application_exception().unwrap();
-    assert_eq!(x.kind, ApplicationExceptionType::InternalError);
+    assert_eq!(x.kind, ApplicationExceptionType::INTERNAL_ERROR);
     assert_eq!(x.message.as_deref(), Some("boo"));
+    assert_eq!(ApplicationExceptionType(99).to_string(), "99");
     assert_eq!(
-        ApplicationExceptionType::from_code(99),
-        ApplicationExceptionType::Other(99)
+        ApplicationExceptionType::UNKNOWN_METHOD.to_string(),
+        "1 (unknown-method)"
+    );
+    assert_eq!(
+        ProtocolErrorCode::DEPTH_LIMIT.to_string(),
+        "6 (depth-limit)"
     );
     assert!(decode(&msg.to_vec(Protocol::Binary)).unwrap().kind == MessageType::Exception);
     assert_eq!(
         msg.application_exception_ref(),
         Some((
             Some("Invalid method name: 'nosuch'"),
-            ApplicationExceptionType::UnknownMethod
+            ApplicationExceptionType::UNKNOWN_METHOD
         ))
     );
 }
