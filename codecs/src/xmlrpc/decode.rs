@@ -1,23 +1,22 @@
 //! The decoder: quick-xml events → a validated [`Message`] borrowing from the input.
 //!
 //! Design: one pass. The input is checked once for size, UTF-8 and XML 1.0 characters; then a
-//! small lexer over quick-xml joins text, CDATA and entity/character references into one text
-//! token (borrowed when it is a single plain run) and skips comments and processing
-//! instructions; a recursive-descent parser walks the XML-RPC grammar, one function per
+//! purpose-built scanner (`scan`, memchr over the bytes) yields markup events, and a small
+//! lexer joins text, CDATA and entity/character references into one text token (borrowed when
+//! it is a single run needing no reference resolution or newline normalisation) and skips
+//! comments and processing instructions; a recursive-descent parser walks the XML-RPC grammar, one function per
 //! element. Recursion happens only for arrays and structs and is bounded by `Limits::max_depth`
 //! before it happens, so a 100 000-deep document costs 128 frames and an error.
 //!
-//! Security: a DOCTYPE is an error as soon as the reader reports it, so no entity is ever
-//! defined, expanded or fetched (billion laughs, XXE); only the five predefined entities and
-//! character references are resolved. quick-xml reads each byte a bounded number of times and
-//! every check here is a single scan, so decoding is linear in the input.
+//! Security: a DOCTYPE is an error as soon as the scanner sees `<!DOCTYPE`, so no entity is
+//! ever defined, expanded or fetched (billion laughs, XXE); only the five predefined entities
+//! and character references are resolved. The scanner reads each byte a bounded number of
+//! times and every check here is a single scan, so decoding is linear in the input.
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesDecl, BytesStart, Event};
-use quick_xml::Reader;
-
 use super::datetime;
+use super::scan::{self, xml_error, Ev, Scanner};
 use super::value::{Base64, DateTime, Fault, Member, Message, MethodCall, MethodResponse, Value};
 use super::{Error, Limits, Profile};
 use crate::Decoded;
@@ -297,33 +296,18 @@ enum Tok<'a> {
 }
 
 struct Parser<'a, 'l> {
-    reader: Reader<&'a [u8]>,
+    scan: Scanner<'a>,
     input: &'a str,
     base: usize,
     profile: Profile,
     limits: &'l Limits,
-    peeked: Option<(Event<'a>, usize)>,
-}
-
-fn xml_error(offset: usize, e: impl std::fmt::Display) -> Error {
-    Error::Xml {
-        offset,
-        message: e.to_string(),
-    }
+    peeked: Option<(Ev<'a>, usize)>,
 }
 
 impl<'a, 'l> Parser<'a, 'l> {
     fn new(input: &'a str, base: usize, profile: Profile, limits: &'l Limits) -> Self {
-        let mut reader = Reader::from_str(input);
-        let config = reader.config_mut();
-        config.trim_text(false);
-        config.check_end_names = true;
-        config.check_comments = true;
-        config.expand_empty_elements = false;
-        config.allow_dangling_amp = false;
-        config.allow_unmatched_ends = false;
         Parser {
-            reader,
+            scan: Scanner::new(input, base),
             input,
             base,
             profile,
@@ -332,44 +316,12 @@ impl<'a, 'l> Parser<'a, 'l> {
         }
     }
 
-    /// Offset in the whole input of the next unread byte.
-    fn pos(&self) -> usize {
-        self.base + self.reader.buffer_position() as usize
-    }
-
-    /// The next quick-xml event and the offset where it starts.
-    fn raw(&mut self) -> Result<(Event<'a>, usize), Error> {
+    /// The next markup event and the offset where it starts.
+    fn raw(&mut self) -> Result<(Ev<'a>, usize), Error> {
         if let Some(ev) = self.peeked.take() {
             return Ok(ev);
         }
-        let offset = self.pos();
-        match self.reader.read_event() {
-            Ok(Event::DocType(_)) => Err(Error::Doctype { offset }),
-            Ok(ev) => Ok((ev, offset)),
-            Err(e) => {
-                let at = self.base + self.reader.error_position() as usize;
-                Err(match e {
-                    quick_xml::Error::Syntax(_) => {
-                        // An unclosed construct at the end of input.
-                        if self.reader.buffer_position() as usize >= self.input.len() {
-                            Error::UnexpectedEof {
-                                offset: self.base + self.input.len(),
-                                expected: "the rest of the document",
-                            }
-                        } else {
-                            xml_error(at, e)
-                        }
-                    }
-                    quick_xml::Error::IllFormed(
-                        quick_xml::errors::IllFormedError::MissingEndTag(_),
-                    ) => Error::UnexpectedEof {
-                        offset: self.base + self.input.len(),
-                        expected: "end tags",
-                    },
-                    _ => xml_error(at, e),
-                })
-            }
-        }
+        self.scan.next()
     }
 
     fn name_at(&self, offset: usize, name_len: usize) -> String {
@@ -381,36 +333,63 @@ impl<'a, 'l> Parser<'a, 'l> {
     }
 
     /// Classifies a start tag and checks its attributes.
-    fn start(&self, e: &BytesStart<'_>, empty: bool, offset: usize) -> Result<Tok<'a>, Error> {
-        let name = e.name();
-        let name = name.as_ref();
-        // quick-xml's own duplicate check compares each key with every earlier one (quadratic in
-        // the attribute count); a hash set keeps it linear (WFC: Unique Att Spec).
+    fn start(&self, name: &str, attrs: &str, empty: bool, offset: usize) -> Result<Tok<'a>, Error> {
+        if !attrs.is_empty() {
+            self.attributes(name, attrs, offset)?;
+        }
+        Ok(Tok::Start {
+            tag: classify(name.as_bytes(), self.profile),
+            empty,
+            offset,
+            name_len: name.len(),
+        })
+    }
+
+    /// Attributes: well-formed, unique (WFC: Unique Att Spec, a hash set keeps it linear),
+    /// references in values valid, and allowed by the profile.
+    fn attributes(&self, name: &str, attrs: &'a str, offset: usize) -> Result<(), Error> {
         let mut seen = std::collections::HashSet::new();
-        for attr in e.attributes().with_checks(false) {
-            let attr = attr.map_err(|err| xml_error(offset, err))?;
-            let key = attr.key.into_inner();
+        let at = offset + 1 + name.len();
+        scan::attributes(attrs, at, |key, value, _| {
             if !seen.insert(key) {
                 return Err(xml_error(offset, "duplicate attribute"));
             }
+            self.unescape(value, offset)?;
             let allowed = match self.profile {
                 Profile::Lenient => true,
-                Profile::ApacheExtensions => key == b"xmlns" || key.starts_with(b"xmlns:"),
+                Profile::ApacheExtensions => key == "xmlns" || key.starts_with("xmlns:"),
                 _ => false,
             };
             if !allowed {
                 return Err(Error::UnexpectedAttribute {
                     offset,
-                    element: String::from_utf8_lossy(name).into_owned(),
+                    element: name.to_owned(),
                 });
             }
-        }
-        Ok(Tok::Start {
-            tag: classify(name, self.profile),
-            empty,
-            offset,
-            name_len: name.len(),
+            Ok(())
         })
+    }
+
+    /// Character data as written: references resolved, newlines normalised (XML 1.0 §2.11);
+    /// borrowed when it needs neither.
+    fn unescape<'s>(&self, raw: &'s str, offset: usize) -> Result<Cow<'s, str>, Error> {
+        let b = raw.as_bytes();
+        if memchr::memchr(b'&', b).is_none() {
+            return Ok(normalize_newlines(raw));
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut from = 0;
+        while let Some(k) = memchr::memchr(b'&', &b[from..]) {
+            let amp = from + k;
+            out.push_str(&normalize_newlines(&raw[from..amp]));
+            let semi = memchr::memchr(b';', &b[amp + 1..])
+                .ok_or_else(|| xml_error(offset + amp, "unterminated reference"))?;
+            let name = &b[amp + 1..amp + 1 + semi];
+            out.push(self.resolve_ref(name, offset + amp)?);
+            from = amp + 2 + semi;
+        }
+        out.push_str(&normalize_newlines(&raw[from..]));
+        Ok(Cow::Owned(out))
     }
 
     /// Appends one piece of text to a run.
@@ -466,41 +445,18 @@ impl<'a, 'l> Parser<'a, 'l> {
                 run_offset = offset;
             }
             let piece: Cow<'a, str> = match ev {
-                Event::Text(t) => {
+                Ev::Text(t) => {
                     // XML 1.0 §2.4: "The right angle bracket (>) ... MUST ... be escaped ... when it
                     // appears in the string ']]>' in content".
-                    if let Some(at) = memchr::memmem::find(&t, b"]]>") {
-                        return Err(xml_error(offset + at, "']]>' in text"));
-                    }
-                    match t.into_inner() {
-                        Cow::Borrowed(b) => {
-                            // A slice of the (already checked) input: re-slice the str rather
-                            // than check its UTF-8 again; anything else is checked as before.
-                            let start =
-                                (b.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
-                            match self.input.get(start..start.saturating_add(b.len())) {
-                                Some(s) if s.as_ptr() == b.as_ptr() => normalize_newlines(s),
-                                _ => normalize_newlines(utf8(b, offset)?),
-                            }
-                        }
-                        Cow::Owned(b) => {
-                            Cow::Owned(normalize_newlines(utf8(&b, offset)?).into_owned())
+                    if memchr::memchr(b']', t.as_bytes()).is_some() {
+                        if let Some(at) = memchr::memmem::find(t.as_bytes(), b"]]>") {
+                            return Err(xml_error(offset + at, "']]>' in text"));
                         }
                     }
+                    self.unescape(t, offset)?
                 }
-                Event::CData(t) => match t.into_inner() {
-                    Cow::Borrowed(b) => normalize_newlines(utf8(b, offset)?),
-                    Cow::Owned(b) => Cow::Owned(normalize_newlines(utf8(&b, offset)?).into_owned()),
-                },
-                Event::GeneralRef(r) => {
-                    let c = self.resolve_ref(&r, offset)?;
-                    match &mut run {
-                        None => run = Some(Cow::Owned(c.to_string())),
-                        Some(text) => text.to_mut().push(c),
-                    }
-                    continue;
-                }
-                Event::Comment(_) | Event::PI(_) => continue,
+                Ev::CData(t) => normalize_newlines(t),
+                Ev::Misc => continue,
                 other => {
                     if let Some(text) = run {
                         self.peeked = Some((other, offset));
@@ -510,13 +466,10 @@ impl<'a, 'l> Parser<'a, 'l> {
                         });
                     }
                     return match other {
-                        Event::Start(e) => self.start(&e, false, offset),
-                        Event::Empty(e) => self.start(&e, true, offset),
-                        Event::End(_) => Ok(Tok::End { offset }),
-                        Event::Eof => Ok(Tok::Eof { offset }),
-                        Event::Decl(_) => {
-                            Err(xml_error(offset, "XML declaration not at the start"))
-                        }
+                        Ev::Start { name, attrs, empty } => self.start(name, attrs, empty, offset),
+                        Ev::End => Ok(Tok::End { offset }),
+                        Ev::Eof => Ok(Tok::Eof { offset }),
+                        Ev::Decl(_) => Err(xml_error(offset, "XML declaration not at the start")),
                         _ => Err(xml_error(offset, "unexpected markup")),
                     };
                 }
@@ -586,23 +539,29 @@ impl<'a, 'l> Parser<'a, 'l> {
         let root = loop {
             let (ev, offset) = self.raw()?;
             match ev {
-                Event::Decl(d) if first && offset == self.base => self.decl(&d, offset)?,
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if is_blank(utf8(&t, offset)?) => {}
-                Event::Start(e) => break self.start(&e, false, offset)?,
-                Event::Empty(e) => {
-                    let t = self.start(&e, true, offset)?;
+                Ev::Decl(d) if first && offset == self.base => self.decl(d, offset)?,
+                Ev::Misc => {}
+                Ev::Text(t) if is_blank(t) => {}
+                Ev::Start {
+                    name,
+                    attrs,
+                    empty: false,
+                } => break self.start(name, attrs, false, offset)?,
+                Ev::Start {
+                    name,
+                    attrs,
+                    empty: true,
+                } => {
+                    let t = self.start(name, attrs, true, offset)?;
                     return Err(self.unexpected(t, "<methodCall> or <methodResponse> with content"));
                 }
-                Event::Eof => {
+                Ev::Eof => {
                     return Err(Error::UnexpectedEof {
                         offset,
                         expected: "<methodCall> or <methodResponse>",
                     })
                 }
-                Event::Decl(_) => {
-                    return Err(xml_error(offset, "XML declaration not at the start"))
-                }
+                Ev::Decl(_) => return Err(xml_error(offset, "XML declaration not at the start")),
                 _ => {
                     return Err(Error::UnexpectedText {
                         offset,
@@ -628,27 +587,49 @@ impl<'a, 'l> Parser<'a, 'l> {
         loop {
             let (ev, offset) = self.raw()?;
             match ev {
-                Event::Eof => return Ok(message),
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if is_blank(utf8(&t, offset)?) => {}
+                Ev::Eof => return Ok(message),
+                Ev::Misc => {}
+                Ev::Text(t) if is_blank(t) => {}
                 _ => return Err(Error::TrailingContent { offset }),
             }
         }
     }
 
-    /// `<?xml version="1.0" encoding="..."?>`: we read UTF-8 only.
-    fn decl(&self, d: &BytesDecl<'_>, offset: usize) -> Result<(), Error> {
-        let version = d.version().map_err(|e| xml_error(offset, e))?;
-        let version_ok = match &*version {
-            b"1.0" => true,
-            v => self.profile.lenient() && v.starts_with(b"1."),
+    /// `<?xml version="1.0" encoding="..." standalone="..."?>` (XML 1.0 §2.8, in that order,
+    /// version required): we read UTF-8 only.
+    fn decl(&self, body: &str, offset: usize) -> Result<(), Error> {
+        let mut version = None;
+        let mut encoding = None;
+        let mut next = 0;
+        scan::attributes(body, offset + 5, |key, value, _| {
+            let order = ["version", "encoding", "standalone"];
+            let Some(i) = order.iter().position(|k| *k == key) else {
+                return Err(xml_error(offset, format_args!("unknown {key} in the XML declaration")));
+            };
+            if i < next || (i > 0 && version.is_none()) {
+                return Err(xml_error(offset, "malformed XML declaration"));
+            }
+            next = i + 1;
+            match i {
+                0 => version = Some(value.to_owned()),
+                1 => encoding = Some(value.to_owned()),
+                _ if !matches!(value, "yes" | "no") => {
+                    return Err(xml_error(offset, "standalone must be yes or no"))
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        let version = version.ok_or_else(|| xml_error(offset, "XML declaration without version"))?;
+        let version_ok = match version.as_str() {
+            "1.0" => true,
+            v => self.profile.lenient() && v.starts_with("1."),
         };
         if !version_ok {
             return Err(xml_error(offset, "XML version must be 1.0"));
         }
-        if let Some(enc) = d.encoding() {
-            let enc = enc.map_err(|e| xml_error(offset, e))?;
-            let name = String::from_utf8_lossy(&enc).to_ascii_lowercase();
+        if let Some(enc) = encoding {
+            let name = enc.to_ascii_lowercase();
             let ascii_only = self.input.is_ascii();
             let ok = match name.as_str() {
                 "utf-8" | "utf8" => true,
@@ -1019,12 +1000,6 @@ impl<'a, 'l> Parser<'a, 'l> {
     }
 }
 
-fn utf8(b: &[u8], offset: usize) -> Result<&str, Error> {
-    // The whole input was checked; a slice of it at markup boundaries is still UTF-8.
-    std::str::from_utf8(b).map_err(|e| Error::InvalidUtf8 {
-        offset: offset + e.valid_up_to(),
-    })
-}
 
 /// Integers. Spec: "int: four-byte signed integer"; "Integers may have a leading plus or minus
 /// sign; no other characters are allowed" (1999 spec clarification: "You can include a plus or

@@ -28,6 +28,7 @@ mod decode;
 mod encode;
 mod error;
 mod profile;
+mod scan;
 mod transcode;
 mod value;
 

@@ -1,0 +1,262 @@
+//! A purpose-built XML scanner for XML-RPC documents: the markup events of one document, read
+//! straight off the (already UTF-8 and character checked) input with `memchr`.
+//!
+//! It replaces a general XML reader in the decoder's hot path. It borrows every slice from the
+//! input, keeps a stack of open element names to check end tags (WFC: Element Type Match),
+//! checks comments (no `--` inside), element names, and recognises, but never reads, a
+//! DOCTYPE. Text, CDATA and attributes are handed on raw; the decoder resolves references and
+//! normalises newlines only where a piece needs it. quick-xml stays the oracle: the
+//! `xmlrpc_differential` fuzz target compares every verdict of the decoder with its own.
+
+use super::Error;
+
+/// One markup event.
+#[derive(Debug)]
+pub(super) enum Ev<'a> {
+    /// `<?xml ...?>`: what lies between `<?xml` and `?>`.
+    Decl(&'a str),
+    /// A comment or a processing instruction.
+    Misc,
+    /// Character data as written (references unresolved, newlines as in the input).
+    Text(&'a str),
+    /// The content of a CDATA section.
+    CData(&'a str),
+    /// A start tag or an empty-element tag: the name and what follows it (attributes).
+    Start {
+        name: &'a str,
+        attrs: &'a str,
+        empty: bool,
+    },
+    /// An end tag matching the innermost open element.
+    End,
+    /// The end of the input with no element open.
+    Eof,
+}
+
+pub(super) struct Scanner<'a> {
+    input: &'a str,
+    pos: usize,
+    base: usize,
+    stack: Vec<&'a str>,
+}
+
+pub(super) fn xml_error(offset: usize, e: impl std::fmt::Display) -> Error {
+    Error::Xml {
+        offset,
+        message: e.to_string(),
+    }
+}
+
+pub(super) fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// XML 1.0 §2.3 Name, on bytes: ASCII letters, digits, `_ : . -` (not first: digits `.` `-`),
+/// and any non-ASCII character (the input is UTF-8 and XML-character checked already).
+fn valid_name(name: &[u8]) -> bool {
+    let Some(&first) = name.first() else {
+        return false;
+    };
+    if first.is_ascii_digit() || matches!(first, b'.' | b'-') {
+        return false;
+    }
+    name.iter()
+        .all(|&c| c >= 0x80 || c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-'))
+}
+
+impl<'a> Scanner<'a> {
+    pub(super) fn new(input: &'a str, base: usize) -> Self {
+        Scanner {
+            input,
+            pos: 0,
+            base,
+            stack: Vec::with_capacity(16),
+        }
+    }
+
+    fn eof(&self) -> Error {
+        Error::UnexpectedEof {
+            offset: self.base + self.input.len(),
+            expected: "the rest of the document",
+        }
+    }
+
+    /// The next event and the offset (in the whole input) where it starts.
+    pub(super) fn next(&mut self) -> Result<(Ev<'a>, usize), Error> {
+        let b = self.input.as_bytes();
+        let start = self.pos;
+        let offset = self.base + start;
+        if start >= b.len() {
+            if !self.stack.is_empty() {
+                return Err(Error::UnexpectedEof {
+                    offset: self.base + b.len(),
+                    expected: "end tags",
+                });
+            }
+            return Ok((Ev::Eof, offset));
+        }
+        if b[start] != b'<' {
+            let end = memchr::memchr(b'<', &b[start..]).map_or(b.len(), |i| start + i);
+            self.pos = end;
+            return Ok((Ev::Text(&self.input[start..end]), offset));
+        }
+        let Some(&next) = b.get(start + 1) else {
+            return Err(self.eof());
+        };
+        match next {
+            b'/' => {
+                let close = memchr::memchr(b'>', &b[start + 2..]).ok_or_else(|| self.eof())?;
+                let end = start + 2 + close;
+                let inner = &self.input[start + 2..end];
+                let name_len = inner.bytes().position(is_space).unwrap_or(inner.len());
+                let (name, rest) = inner.split_at(name_len);
+                if !rest.bytes().all(is_space) || !valid_name(name.as_bytes()) {
+                    return Err(xml_error(offset, "malformed end tag"));
+                }
+                match self.stack.pop() {
+                    Some(open) if open == name => {}
+                    Some(open) => {
+                        return Err(xml_error(
+                            offset,
+                            format_args!("end tag </{name}> does not match <{open}>"),
+                        ))
+                    }
+                    None => return Err(xml_error(offset, format_args!("unmatched </{name}>"))),
+                }
+                self.pos = end + 1;
+                Ok((Ev::End, offset))
+            }
+            b'!' => self.bang(start, offset),
+            b'?' => {
+                let close =
+                    memchr::memmem::find(&b[start + 2..], b"?>").ok_or_else(|| self.eof())?;
+                let end = start + 2 + close;
+                let inner = &self.input[start + 2..end];
+                let target_len = inner.bytes().position(is_space).unwrap_or(inner.len());
+                let target = &inner[..target_len];
+                self.pos = end + 2;
+                if target == "xml" {
+                    return Ok((Ev::Decl(&inner[3..]), offset));
+                }
+                // XML 1.0 §2.6: "PITarget ::= Name - (('X' | 'x') ('M' | 'm') ('L' | 'l'))".
+                if target.eq_ignore_ascii_case("xml") || !valid_name(target.as_bytes()) {
+                    return Err(xml_error(offset, "invalid processing instruction target"));
+                }
+                Ok((Ev::Misc, offset))
+            }
+            _ => {
+                // The tag ends at the first '>' outside a quoted attribute value.
+                let mut i = start + 1;
+                let end = loop {
+                    let k =
+                        memchr::memchr3(b'>', b'"', b'\'', &b[i..]).ok_or_else(|| self.eof())?;
+                    let j = i + k;
+                    if b[j] == b'>' {
+                        break j;
+                    }
+                    let q = memchr::memchr(b[j], &b[j + 1..]).ok_or_else(|| self.eof())?;
+                    i = j + 1 + q + 1;
+                };
+                let mut inner = &self.input[start + 1..end];
+                let empty = inner.ends_with('/');
+                if empty {
+                    inner = &inner[..inner.len() - 1];
+                }
+                let name_len = inner.bytes().position(is_space).unwrap_or(inner.len());
+                let (name, attrs) = inner.split_at(name_len);
+                if !valid_name(name.as_bytes()) {
+                    return Err(xml_error(offset, "malformed start tag"));
+                }
+                if !empty {
+                    self.stack.push(name);
+                }
+                self.pos = end + 1;
+                Ok((Ev::Start { name, attrs, empty }, offset))
+            }
+        }
+    }
+
+    /// `<!`: a comment, a CDATA section or a DOCTYPE.
+    fn bang(&mut self, start: usize, offset: usize) -> Result<(Ev<'a>, usize), Error> {
+        let b = self.input.as_bytes();
+        let rest = &b[start..];
+        // A prefix of a construct at the end of the input: wait for (or report) the rest.
+        let prefix_of = |word: &[u8]| rest.len() < word.len() && word.starts_with(rest);
+        if rest.starts_with(b"<!--") {
+            let at = memchr::memmem::find(&b[start + 4..], b"--").ok_or_else(|| self.eof())?;
+            let at = start + 4 + at;
+            return match b.get(at + 2) {
+                None => Err(self.eof()),
+                Some(b'>') => {
+                    self.pos = at + 3;
+                    Ok((Ev::Misc, offset))
+                }
+                // XML 1.0 §2.5: "the string '--' (double-hyphen) MUST NOT occur within
+                // comments."
+                Some(_) => Err(xml_error(self.base + at, "'--' in a comment")),
+            };
+        }
+        if rest.starts_with(b"<![CDATA[") {
+            let k = memchr::memmem::find(&b[start + 9..], b"]]>").ok_or_else(|| self.eof())?;
+            let end = start + 9 + k;
+            self.pos = end + 3;
+            return Ok((Ev::CData(&self.input[start + 9..end]), offset));
+        }
+        if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case(b"DOCTYPE") {
+            return Err(Error::Doctype { offset });
+        }
+        if prefix_of(b"<!--") || prefix_of(b"<![CDATA[") || prefix_of(b"<!DOCTYPE") {
+            return Err(self.eof());
+        }
+        Err(xml_error(offset, "unexpected markup"))
+    }
+}
+
+/// Attributes of a start tag (or pseudo-attributes of the XML declaration): `(key, value,
+/// offset of the key)` in order, each well-formed (`S Name S? = S? quoted`, no `<` in a
+/// value); a malformed one is an error.
+pub(super) fn attributes<'s>(
+    attrs: &'s str,
+    at: usize,
+    mut each: impl FnMut(&'s str, &'s str, usize) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let b = attrs.as_bytes();
+    let mut i = 0;
+    loop {
+        let ws = b[i..].iter().take_while(|&&c| is_space(c)).count();
+        i += ws;
+        if i >= b.len() {
+            return Ok(());
+        }
+        let here = at + i;
+        let bad = || xml_error(here, "malformed attribute");
+        if ws == 0 {
+            return Err(bad());
+        }
+        let key_start = i;
+        while i < b.len() && !is_space(b[i]) && b[i] != b'=' {
+            i += 1;
+        }
+        let key = &attrs[key_start..i];
+        if !valid_name(key.as_bytes()) {
+            return Err(bad());
+        }
+        i += b[i..].iter().take_while(|&&c| is_space(c)).count();
+        if b.get(i) != Some(&b'=') {
+            return Err(bad());
+        }
+        i += 1;
+        i += b[i..].iter().take_while(|&&c| is_space(c)).count();
+        let q = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return Err(bad()),
+        };
+        let len = memchr::memchr(q, &b[i + 1..]).ok_or_else(bad)?;
+        let value = &attrs[i + 1..i + 1 + len];
+        if value.contains('<') {
+            return Err(bad());
+        }
+        each(key, value, at + key_start)?;
+        i += len + 2;
+    }
+}
