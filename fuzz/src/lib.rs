@@ -4,6 +4,7 @@
 pub mod amqp;
 pub mod jsonrpc;
 pub mod msgpack_rpc;
+pub mod xml_oracle;
 pub mod xmlrpc;
 
 /// Splits `data` into chunks whose sizes come from `sizes` (each 1..=256, cycling), so a target

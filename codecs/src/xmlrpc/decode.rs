@@ -1,4 +1,4 @@
-//! The decoder: quick-xml events → a validated [`Message`] borrowing from the input.
+//! The decoder: markup events of our own scanner → a validated [`Message`] borrowing from the input.
 //!
 //! Design: one pass. The input is checked once for size, UTF-8 and XML 1.0 characters; then a
 //! purpose-built scanner (`scan`, memchr over the bytes) yields markup events, and a small
@@ -384,7 +384,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             out.push_str(&normalize_newlines(&raw[from..amp]));
             let semi = memchr::memchr(b';', &b[amp + 1..])
                 .ok_or_else(|| xml_error(offset + amp, "unterminated reference"))?;
-            let name = &b[amp + 1..amp + 1 + semi];
+            let name = &raw[amp + 1..amp + 1 + semi];
             out.push(self.resolve_ref(name, offset + amp)?);
             from = amp + 2 + semi;
         }
@@ -400,8 +400,8 @@ impl<'a, 'l> Parser<'a, 'l> {
         }
     }
 
-    fn resolve_ref(&self, name: &[u8], offset: usize) -> Result<char, Error> {
-        let c = match name {
+    fn resolve_ref(&self, name: &str, offset: usize) -> Result<char, Error> {
+        let c = match name.as_bytes() {
             b"amp" => '&',
             b"lt" => '<',
             b"gt" => '>',
@@ -425,10 +425,12 @@ impl<'a, 'l> Parser<'a, 'l> {
                 }
                 c
             }
+            // XML 1.0 §4.1: "EntityRef ::= '&' Name ';'".
+            _ if !scan::valid_name(name) => return Err(xml_error(offset, "malformed reference")),
             _ => {
                 return Err(Error::UnknownEntity {
                     offset,
-                    name: String::from_utf8_lossy(name).into_owned(),
+                    name: name.to_owned(),
                 })
             }
         };
@@ -604,7 +606,10 @@ impl<'a, 'l> Parser<'a, 'l> {
         scan::attributes(body, offset + 5, |key, value, _| {
             let order = ["version", "encoding", "standalone"];
             let Some(i) = order.iter().position(|k| *k == key) else {
-                return Err(xml_error(offset, format_args!("unknown {key} in the XML declaration")));
+                return Err(xml_error(
+                    offset,
+                    format_args!("unknown {key} in the XML declaration"),
+                ));
             };
             if i < next || (i > 0 && version.is_none()) {
                 return Err(xml_error(offset, "malformed XML declaration"));
@@ -620,10 +625,20 @@ impl<'a, 'l> Parser<'a, 'l> {
             }
             Ok(())
         })?;
-        let version = version.ok_or_else(|| xml_error(offset, "XML declaration without version"))?;
+        let version =
+            version.ok_or_else(|| xml_error(offset, "XML declaration without version"))?;
         let version_ok = match version.as_str() {
             "1.0" => true,
-            v => self.profile.lenient() && v.starts_with("1."),
+            // Lenient reads any `1.x` as expat does: XML 1.0 (Second Edition) §2.8 "VersionNum
+            // ::= ([a-zA-Z0-9_.:] | '-')+" after `1.` (`1.a` is taken, `1.\r` is not).
+            v => {
+                self.profile.lenient()
+                    && v.strip_prefix("1.").is_some_and(|d| {
+                        d.bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-')
+                        })
+                    })
+            }
         };
         if !version_ok {
             return Err(xml_error(offset, "XML version must be 1.0"));
@@ -999,7 +1014,6 @@ impl<'a, 'l> Parser<'a, 'l> {
         }
     }
 }
-
 
 /// Integers. Spec: "int: four-byte signed integer"; "Integers may have a leading plus or minus
 /// sign; no other characters are allowed" (1999 spec clarification: "You can include a plus or

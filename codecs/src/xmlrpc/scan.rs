@@ -3,10 +3,11 @@
 //!
 //! It replaces a general XML reader in the decoder's hot path. It borrows every slice from the
 //! input, keeps a stack of open element names to check end tags (WFC: Element Type Match),
-//! checks comments (no `--` inside), element names, and recognises, but never reads, a
-//! DOCTYPE. Text, CDATA and attributes are handed on raw; the decoder resolves references and
+//! checks comments (no `--` inside), element, attribute and processing-instruction target
+//! names (XML 1.0 §2.3 Name), and recognises, but never reads, a DOCTYPE. Text, CDATA and attributes are handed on raw; the decoder resolves references and
 //! normalises newlines only where a piece needs it. quick-xml stays the oracle: the
-//! `xmlrpc_differential` fuzz target compares every verdict of the decoder with its own.
+//! `xmlrpc_differential` fuzz target compares the decoder's well-formedness verdicts with a
+//! checker built on quick-xml's tokenizer.
 
 use super::Error;
 
@@ -51,17 +52,41 @@ pub(super) fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// XML 1.0 §2.3 Name, on bytes: ASCII letters, digits, `_ : . -` (not first: digits `.` `-`),
-/// and any non-ASCII character (the input is UTF-8 and XML-character checked already).
-fn valid_name(name: &[u8]) -> bool {
-    let Some(&first) = name.first() else {
+/// XML 1.0 §2.3: "NameStartChar ::= ":" | [A-Z] | "_" | [a-z] | [#xC0-#xD6] | [#xD8-#xF6] |
+/// [#xF8-#x2FF] | [#x370-#x37D] | [#x37F-#x1FFF] | [#x200C-#x200D] | [#x2070-#x218F] |
+/// [#x2C00-#x2FEF] | [#x3001-#xD7FF] | [#xF900-#xFDCF] | [#xFDF0-#xFFFD] | [#x10000-#xEFFFF]".
+fn name_start(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 §2.3: "NameChar ::= NameStartChar | "-" | "." | [0-9] | #xB7 | [#x0300-#x036F] |
+/// [#x203F-#x2040]".
+fn name_char(c: char) -> bool {
+    name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// XML 1.0 §2.3 "Name ::= NameStartChar (NameChar)*". ASCII bytes are checked as bytes; a
+/// name with a non-ASCII character (rare in XML-RPC) is checked character by character.
+pub(super) fn valid_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    let Some(&first) = b.first() else {
         return false;
     };
+    let ascii_name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-');
     if first.is_ascii_digit() || matches!(first, b'.' | b'-') {
         return false;
     }
-    name.iter()
-        .all(|&c| c >= 0x80 || c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-'))
+    if b.iter().all(|&c| ascii_name(c)) {
+        return true;
+    }
+    let mut chars = name.chars();
+    chars.next().is_some_and(name_start) && chars.all(name_char)
 }
 
 impl<'a> Scanner<'a> {
@@ -110,7 +135,7 @@ impl<'a> Scanner<'a> {
                 let inner = &self.input[start + 2..end];
                 let name_len = inner.bytes().position(is_space).unwrap_or(inner.len());
                 let (name, rest) = inner.split_at(name_len);
-                if !rest.bytes().all(is_space) || !valid_name(name.as_bytes()) {
+                if !rest.bytes().all(is_space) || !valid_name(name) {
                     return Err(xml_error(offset, "malformed end tag"));
                 }
                 match self.stack.pop() {
@@ -139,7 +164,7 @@ impl<'a> Scanner<'a> {
                     return Ok((Ev::Decl(&inner[3..]), offset));
                 }
                 // XML 1.0 §2.6: "PITarget ::= Name - (('X' | 'x') ('M' | 'm') ('L' | 'l'))".
-                if target.eq_ignore_ascii_case("xml") || !valid_name(target.as_bytes()) {
+                if target.eq_ignore_ascii_case("xml") || !valid_name(target) {
                     return Err(xml_error(offset, "invalid processing instruction target"));
                 }
                 Ok((Ev::Misc, offset))
@@ -164,7 +189,7 @@ impl<'a> Scanner<'a> {
                 }
                 let name_len = inner.bytes().position(is_space).unwrap_or(inner.len());
                 let (name, attrs) = inner.split_at(name_len);
-                if !valid_name(name.as_bytes()) {
+                if !valid_name(name) {
                     return Err(xml_error(offset, "malformed start tag"));
                 }
                 if !empty {
@@ -238,7 +263,7 @@ pub(super) fn attributes<'s>(
             i += 1;
         }
         let key = &attrs[key_start..i];
-        if !valid_name(key.as_bytes()) {
+        if !valid_name(key) {
             return Err(bad());
         }
         i += b[i..].iter().take_while(|&&c| is_space(c)).count();

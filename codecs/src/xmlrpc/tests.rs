@@ -665,6 +665,93 @@ fn errors_carry_offsets_and_names() {
     );
 }
 
+/// XML 1.0 well-formedness the scanner checks itself (each found by the differential fuzz
+/// target's oracle, or kept from quick-xml's checks): every case fails under every profile with
+/// `xml-syntax` at the offset given, and a close well-formed neighbour passes.
+#[test]
+fn scanner_well_formedness() {
+    let m = "<methodCall><methodName>m</methodName></methodCall>";
+    let bad: &[(String, usize)] = &[
+        // §2.6 PITarget: a Name, and not `xml` in any case except the declaration at the start.
+        (format!("<?xmon=\"1.0\"?>{m}"), 0),
+        (format!("<?XML x?>{m}"), 0),
+        (format!("<??>{m}"), 0),
+        (format!("<?\u{d7}x y?>{m}"), 0),
+        // §2.3 Name for elements (start and end) and attributes.
+        ("<>".to_string(), 0),
+        ("<1a/>".to_string(), 0),
+        (
+            "<methodCall><methodName>m</methodName></methodCall ><x\u{d7}/>".to_string(),
+            52,
+        ),
+        (
+            "<methodCall><methodName>m</ methodName></methodCall>".to_string(),
+            25,
+        ),
+        // §4.1 EntityRef: `&` Name `;`.
+        (one("<string>&a b;</string>"), HEAD.len() + 68),
+        // §2.8: version first, then encoding, then standalone (yes or no); nothing else.
+        (format!("<?xml encoding=\"UTF-8\" version=\"1.0\"?>{m}"), 0),
+        (format!("<?xml version=\"1.0\" e=\"UTF-8\"?>{m}"), 0),
+        (
+            format!("<?xml version=\"1.0\" standalone=\"maybe\"?>{m}"),
+            0,
+        ),
+        (format!("<?xml version=\"1.\r\"?>{m}"), 0),
+        // §2.5: no `--` inside a comment.
+        (format!("<!-- a -- b -->{m}"), 7),
+        // `<!` that starts no comment, CDATA section or DOCTYPE.
+        (format!("<!-x>{m}"), 0),
+    ];
+    // Attributes are refused before they are read except in lenient.
+    let bad_attributes: &[(String, usize)] = &[
+        (
+            "<methodCall 1a=\"\"><methodName>m</methodName></methodCall>".to_string(),
+            12,
+        ),
+        // §3.1: white space between attributes, no `<` in a value, references that resolve.
+        (
+            "<methodCall a='1'b='2'><methodName>m</methodName></methodCall>".to_string(),
+            17,
+        ),
+        (
+            "<methodCall a='<'><methodName>m</methodName></methodCall>".to_string(),
+            12,
+        ),
+        (
+            "<methodCall a='&x'><methodName>m</methodName></methodCall>".to_string(),
+            0,
+        ),
+    ];
+    let every = [Profile::Strict, Profile::ApacheExtensions, Profile::Lenient];
+    let cases = bad.iter().map(|c| (c, &every[..]));
+    let cases = cases.chain(bad_attributes.iter().map(|c| (c, &every[2..])));
+    let mut wrong = Vec::new();
+    for ((doc, at), profiles) in cases {
+        for &profile in profiles {
+            match decode_with(doc.as_bytes(), profile, &Limits::default()) {
+                Err(e) if (e.kind(), e.offset()) == ("xml-syntax", *at) => {}
+                other => wrong.push(format!("{profile:?} {doc:?}: {other:?}")),
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let good = [
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone='no' ?>{m}"),
+        format!("<?xml-stylesheet href=\"a\"?><?\u{e9}t\u{e9} x?>{m}"),
+        format!("<!---->{m}<!-- a - b -->"),
+        "<methodCall\ta='1'\nb = \"&lt;&#x3C;\" ><methodName>m</methodName></methodCall\n>"
+            .to_string(),
+        "<methodCall x\u{e9}\u{b7}='1'><methodName>m</methodName></methodCall>".to_string(),
+        // Lenient reads any `1.x` version, as expat does.
+        format!("<?xml version=\"1.a\"?>{m}"),
+    ];
+    for doc in good {
+        let r = decode_with(doc.as_bytes(), Profile::Lenient, &Limits::default());
+        assert!(r.is_ok(), "{doc:?}: {r:?}");
+    }
+}
+
 #[test]
 fn attributes_are_unique_and_cheap_in_lenient() {
     let dup = b"<methodCall a=\"1\" a=\"2\"><methodName>m</methodName></methodCall>";
