@@ -76,11 +76,11 @@ def message(v):
         raise ValueError("a message is an array")
     t = v[0]
     uint32 = lambda x: isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 1 << 32  # noqa: E731
-    if t == 0 and len(v) == 4 and uint32(v[1]) and isinstance(v[3], list) and not isinstance(v[3], Pairs):
+    if t == 0 and not isinstance(t, bool) and len(v) == 4 and uint32(v[1]) and isinstance(v[3], list) and not isinstance(v[3], Pairs):
         return {"kind": "request", "msgid": v[1], "method": method_doc(v[2]), "params": [canon(p) for p in v[3]]}
-    if t == 1 and len(v) == 4 and uint32(v[1]):
+    if t == 1 and not isinstance(t, bool) and len(v) == 4 and uint32(v[1]):
         return {"kind": "response", "msgid": v[1], "error": canon(v[2]), "result": canon(v[3])}
-    if t == 2 and len(v) == 3 and isinstance(v[2], list) and not isinstance(v[2], Pairs):
+    if t == 2 and not isinstance(t, bool) and len(v) == 3 and isinstance(v[2], list) and not isinstance(v[2], Pairs):
         return {"kind": "notification", "method": method_doc(v[1]), "params": [canon(p) for p in v[2]]}
     raise ValueError("not a request, response or notification")
 

@@ -182,6 +182,27 @@ fn structural_candidates(protocol: &str, input: &[u8]) -> Vec<Vec<u8>> {
                         let mut c = t[..s].to_string();
                         c.push_str(&t[s + e + close.len()..]);
                         out.push(c.into_bytes());
+                        // The element kept, its content emptied.
+                        if let Some(gt) = t[s..s + e].find('>') {
+                            if s + gt + 1 < s + e {
+                                let mut c = t[..s + gt + 1].to_string();
+                                c.push_str(&t[s + e..]);
+                                out.push(c.into_bytes());
+                            }
+                        }
+                    }
+                }
+                // Declarations, processing instructions, comments, DOCTYPEs: whole.
+                for (s, _) in t.match_indices('<') {
+                    let end = match t[s + 1..].chars().next() {
+                        Some('?') => "?>",
+                        Some('!') => ">",
+                        _ => continue,
+                    };
+                    if let Some(e) = t[s + 2..].find(end) {
+                        let mut c = t[..s].to_string();
+                        c.push_str(&t[s + 2 + e + end.len()..]);
+                        out.push(c.into_bytes());
                     }
                 }
                 out.sort_by_key(|c| c.len());

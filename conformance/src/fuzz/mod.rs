@@ -38,6 +38,9 @@ pub struct Budget {
 /// Golden vectors longer than this are not used as seeds (many small inputs find more).
 pub const MAX_SEED: usize = 4096;
 
+/// Seeds asked before a protocol is taken as unsupported by the implementation.
+const PROBES: usize = 16;
+
 /// What a fuzz run is asked to do (besides the implementation it runs).
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -359,15 +362,31 @@ pub fn run(
                 "the corpus has no {protocol} case for profile {profile}"
             ));
         } else {
-            // Does the implementation do this protocol at all? Ask with the first seed.
-            match imp.decode(protocol, profile, &s[0].input) {
-                Attempt::Unsupported(why) => {
+            // Does the implementation do this protocol at all? Ask with up to PROBES seeds
+            // spread over the corpus: one kind of message may be unsupported (a codec that
+            // has no reader for AMQP's protocol header) where the rest are.
+            let step = s.len().div_ceil(PROBES).max(1);
+            let mut why = None;
+            for seed in s.iter().step_by(step) {
+                match imp.decode(protocol, profile, &seed.input) {
+                    Attempt::Unsupported(w) => why = Some(w),
+                    _ => {
+                        why = None;
+                        break;
+                    }
+                }
+                if imp.startup_failure().is_some() {
+                    break;
+                }
+            }
+            match why {
+                Some(why) => {
                     tally.skipped = Some(format!(
                         "not supported by the implementation: {}",
                         shorten(&why, 200)
                     ))
                 }
-                _ => active.push((i, s)),
+                None => active.push((i, s)),
             }
         }
         out.tallies.push((protocol.clone(), profile.clone(), tally));
