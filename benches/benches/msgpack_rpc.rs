@@ -54,5 +54,25 @@ fn encode(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, decode, encode);
+/// Typed params: decode a request and deserialize its params into a caller's borrowing type,
+/// beside rmp-serde deserializing the same type.
+fn typed(c: &mut Criterion) {
+    for (name, wire) in inputs() {
+        if name == "response" {
+            continue;
+        }
+        let mut g = c.benchmark_group(format!("msgpack-rpc/typed/{name}"));
+        g.throughput(Throughput::Bytes(wire.len() as u64));
+        g.bench_function(BenchmarkId::new("msgwire params_as", name), |b| {
+            b.iter(|| msgwire_typed(black_box(&wire)))
+        });
+        g.bench_function(BenchmarkId::new("rmp-serde", name), |b| {
+            let messages = request_count(&wire);
+            b.iter(|| rmp_serde_typed(black_box(&wire), messages))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, decode, encode, typed);
 criterion_main!(benches);

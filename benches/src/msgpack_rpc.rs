@@ -272,6 +272,48 @@ pub fn rmp_floor(wire: &[u8]) -> usize {
     n
 }
 
+/// The request's params as a caller's type, borrowing its strings and bytes from the input.
+#[derive(serde::Deserialize, Debug, PartialEq)]
+pub struct Opt<'a> {
+    /// The map's one key.
+    pub opt: &'a str,
+}
+
+/// `[1, 0, -1, true, [ten lines], 3.5, {"opt": "x"}, bin]` as a tuple (only `Vec` allocates).
+pub type Params<'a> = (u32, i32, i32, bool, Vec<&'a str>, f64, Opt<'a>, &'a [u8]);
+
+/// msgwire, typed: each request decoded (validated) and its params deserialized into
+/// [`Params`] with `params_as`; the sum of the lines' lengths.
+pub fn msgwire_typed(wire: &[u8]) -> usize {
+    let mut pos = 0;
+    let mut n = 0;
+    while let Ok(Decoded::Complete { value, used }) = Message::decode(&wire[pos..]) {
+        let p: Params<'_> = value.params_as().expect("params fit");
+        n += p.4.iter().map(|l| l.len()).sum::<usize>() + p.7.len();
+        pos += used;
+    }
+    n
+}
+
+/// rmp-serde, typed: the `messages` requests of `wire` deserialized one after the other as
+/// `(type, msgid, method, Params)`, borrowing from the input (its borrowing reader does not
+/// say how much is left, hence the count).
+pub fn rmp_serde_typed(wire: &[u8], messages: usize) -> usize {
+    let mut de = rmp_serde::Deserializer::from_read_ref(wire);
+    let mut n = 0;
+    for _ in 0..messages {
+        let (_, _, _, p): (u8, u32, &str, Params<'_>) =
+            serde::Deserialize::deserialize(&mut de).expect("rmp-serde");
+        n += p.4.iter().map(|l| l.len()).sum::<usize>() + p.7.len();
+    }
+    n
+}
+
+/// Requests in `wire` (a bench input made of whole requests).
+pub fn request_count(wire: &[u8]) -> usize {
+    wire.len() / request().len()
+}
+
 /// Allocation counts of every MessagePack-RPC operation the benches time.
 pub fn count_allocations(report: crate::Report<'_>) {
     use crate::count;
@@ -295,6 +337,15 @@ pub fn count_allocations(report: crate::Report<'_>) {
         );
         report(&group, "rmp walk (floor)", count(|| rmp_floor(&wire)));
         report(&group, "memcpy", count(|| wire.to_vec()));
+        if name != "response" {
+            let group = format!("msgpack-rpc/typed/{name}");
+            report(&group, "msgwire params_as", count(|| msgwire_typed(&wire)));
+            report(
+                &group,
+                "rmp-serde",
+                count(|| rmp_serde_typed(&wire, request_count(&wire))),
+            );
+        }
         let ours = msgwire_messages(&wire);
         let theirs = rmpv_values(&wire);
         let group = format!("msgpack-rpc/encode/{name}");
@@ -318,6 +369,11 @@ mod tests {
             assert_eq!(rmp_serde_ignored(&wire), msgwire_messages(&wire).len());
             assert_eq!(msgwire_encode(&msgwire_messages(&wire)), wire);
             assert_eq!(rmpv_encode(&rmpv_values(&wire)), wire);
+        }
+        for wire in [request(), stream_1000()] {
+            let ours = msgwire_typed(&wire);
+            assert_eq!(ours, rmp_serde_typed(&wire, request_count(&wire)));
+            assert_eq!(ours, (10 * 51 + 6) * request_count(&wire));
         }
     }
 }

@@ -5,8 +5,8 @@
 //! benches/icount.sh            # runs this binary under valgrind and prints the table
 //! msgpack_icount OP INPUT IMPL N
 //! ```
-//! runs one operation (`decode` or `encode`) of one implementation N times on one of the
-//! bench inputs; the per-iteration count is the difference between N and 0 iterations, over N.
+//! runs one operation (`decode`, `typed` or `encode`; `amqp-decode` on `triple` or `stream-1000` with
+//! `msgwire` or `amq-protocol`) of one implementation N times on one of the bench inputs; the per-iteration count is the difference between N and 0 iterations, over N.
 
 use msgwire_benches::msgpack_rpc::*;
 use std::hint::black_box;
@@ -18,6 +18,25 @@ fn main() {
         std::process::exit(2);
     };
     let n: usize = n.parse().expect("N is a count");
+    if op == "amqp-decode" {
+        use msgwire_benches::amqp;
+        let wire = match input.as_str() {
+            "triple" => amqp::triple(),
+            "stream-1000" => amqp::stream_1000(),
+            other => panic!("unknown input {other}"),
+        };
+        let decoder = msgwire::amqp::Decoder::default();
+        let mut sink = 0usize;
+        match imp.as_str() {
+            "msgwire" => {
+                (0..n).for_each(|_| sink += amqp::msgwire_decode(&decoder, black_box(&wire)))
+            }
+            "amq-protocol" => (0..n).for_each(|_| sink += amqp::peer_decode(black_box(&wire))),
+            other => panic!("unknown implementation {other}"),
+        }
+        black_box(sink);
+        return;
+    }
     let wire = match input.as_str() {
         "request" => request(),
         "response" => response(),
@@ -31,6 +50,11 @@ fn main() {
         ("decode", "rmpv") => (0..n).for_each(|_| sink += rmpv_decode(black_box(&wire))),
         ("decode", "rmp-serde") => (0..n).for_each(|_| sink += rmp_serde_ignored(black_box(&wire))),
         ("decode", "floor") => (0..n).for_each(|_| sink += rmp_floor(black_box(&wire))),
+        ("typed", "msgwire") => (0..n).for_each(|_| sink += msgwire_typed(black_box(&wire))),
+        ("typed", "rmp-serde") => {
+            let messages = request_count(&wire);
+            (0..n).for_each(|_| sink += rmp_serde_typed(black_box(&wire), messages))
+        }
         ("encode", "msgwire") => {
             let ours = msgwire_messages(&wire);
             (0..n).for_each(|_| sink += msgwire_encode(black_box(&ours)).len())

@@ -92,22 +92,36 @@ pub(crate) fn head(buf: &[u8], pos: usize) -> Result<(Head, usize), usize> {
     let Some(h) = rest.get(1..n) else {
         return Err(n - rest.len());
     };
+    // Fixed-width big-endian reads (no loop over the bytes).
+    let b1 = || u32::from(h[0]);
+    let b2 = || u32::from(u16::from_be_bytes([h[0], h[1]]));
+    let b4 = || u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
+    let b8 = || u64::from_be_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
     let out = match marker {
-        0xc4..=0xc6 => Head::Bin(be(h) as u32),
-        0xc7 => Head::Ext(h[1] as i8, u32::from(h[0])),
-        0xc8 => Head::Ext(h[2] as i8, be(&h[..2]) as u32),
-        0xc9 => Head::Ext(h[4] as i8, be(&h[..4]) as u32),
-        0xca => Head::F32(f32::from_bits(be(h) as u32)),
-        0xcb => Head::F64(f64::from_bits(be(h))),
-        0xcc..=0xcf => Head::Uint(be(h)),
+        0xc4 => Head::Bin(b1()),
+        0xc5 => Head::Bin(b2()),
+        0xc6 => Head::Bin(b4()),
+        0xc7 => Head::Ext(h[1] as i8, b1()),
+        0xc8 => Head::Ext(h[2] as i8, b2()),
+        0xc9 => Head::Ext(h[4] as i8, b4()),
+        0xca => Head::F32(f32::from_bits(b4())),
+        0xcb => Head::F64(f64::from_bits(b8())),
+        0xcc => Head::Uint(u64::from(b1())),
+        0xcd => Head::Uint(u64::from(b2())),
+        0xce => Head::Uint(u64::from(b4())),
+        0xcf => Head::Uint(b8()),
         0xd0 => Head::Sint(i64::from(h[0] as i8)),
-        0xd1 => Head::Sint(i64::from(be(h) as u16 as i16)),
-        0xd2 => Head::Sint(i64::from(be(h) as u32 as i32)),
-        0xd3 => Head::Sint(be(h) as i64),
+        0xd1 => Head::Sint(i64::from(b2() as u16 as i16)),
+        0xd2 => Head::Sint(i64::from(b4() as i32)),
+        0xd3 => Head::Sint(b8() as i64),
         0xd4..=0xd8 => Head::Ext(h[0] as i8, 1 << (marker - 0xd4)),
-        0xd9..=0xdb => Head::Str(be(h) as u32),
-        0xdc | 0xdd => Head::Array(be(h) as u32),
-        _ => Head::Map(be(h) as u32),
+        0xd9 => Head::Str(b1()),
+        0xda => Head::Str(b2()),
+        0xdb => Head::Str(b4()),
+        0xdc => Head::Array(b2()),
+        0xdd => Head::Array(b4()),
+        0xde => Head::Map(b2()),
+        _ => Head::Map(b4()),
     };
     Ok((out, n))
 }
@@ -265,6 +279,12 @@ impl std::fmt::Debug for ScanState {
 
 /// [`scan`], resuming from `st` (which must come from earlier calls on a prefix of `buf`).
 /// On need-more, `st` points at the first incomplete item; on completion it is spent.
+///
+/// The cursor (position, depth, pending count, minimal flag) lives in locals and goes back to
+/// `st` only when the scan stops. Inside a container, one-byte items and fixstrs take a fast
+/// path with no size check: the size check made when the container opened counted every
+/// element still to come as one byte (`pos + pending` is what was checked), and a one-byte
+/// item leaves that sum unchanged; a fixstr adds its length, checked here.
 pub(crate) fn scan_from(
     buf: &[u8],
     st: &mut ScanState,
@@ -272,8 +292,10 @@ pub(crate) fn scan_from(
     profile: Profile,
 ) -> Result<Decoded<usize>, Error> {
     let max_depth = limits.max_depth.min(Limits::HARD_MAX_DEPTH);
+    let max_size = limits.max_message_size as u64;
+    let strict = profile.is_strict();
     let size_check = |start: usize, at_least: u64| -> Result<(), Error> {
-        if at_least > limits.max_message_size as u64 {
+        if at_least > max_size {
             return Err(Error::SizeLimit {
                 offset: start,
                 at_least,
@@ -287,98 +309,164 @@ pub(crate) fn scan_from(
             at_least: usize::try_from(missing.saturating_add(after)).unwrap_or(usize::MAX),
         }
     };
+    let mut pos = st.pos;
+    let mut depth = st.depth;
+    let mut pending = st.pending;
+    let mut minimal = st.minimal;
+    // Saves the cursor into `st` (for need-more and errors alike: the stream resumes from it).
+    macro_rules! stop {
+        ($ret:expr) => {{
+            st.pos = pos;
+            st.depth = depth;
+            st.pending = pending;
+            st.minimal = minimal;
+            return $ret;
+        }};
+    }
     loop {
-        let start = st.pos;
+        let start = pos;
         // Elements still to come after this one: each takes at least one byte.
-        let after = st.pending - u64::from(st.depth > 0);
-        let (h, hlen) = match head(buf, start) {
-            Ok(x) => x,
-            Err(missing) => {
-                size_check(start, (buf.len() + missing) as u64 + after)?;
-                return Ok(need_more(missing as u64, after));
-            }
-        };
-        let mut push = 0u64;
-        let end = match h {
-            Head::Reserved => return Err(Error::ReservedByte { offset: start }),
-            Head::Str(len) | Head::Bin(len) | Head::Ext(_, len) => {
-                let end = (start + hlen) as u64 + u64::from(len);
-                size_check(start, end + after)?;
-                // `end` is at most max_message_size here, so it fits a usize.
-                let end = end as usize;
-                if end > buf.len() {
-                    return Ok(need_more((end - buf.len()) as u64, after));
-                }
-                let data = &buf[start + hlen..end];
-                st.minimal &= is_minimal(h, hlen, data);
-                if profile.is_strict() {
-                    match h {
-                        Head::Str(_) if !data.is_ascii() && utf8(data).is_none() => {
-                            return Err(Error::InvalidUtf8 { offset: start });
-                        }
-                        Head::Ext(TIMESTAMP_TYPE, _) => {
-                            if let Some(reason) = timestamp_problem(data) {
-                                return Err(Error::InvalidTimestamp {
-                                    offset: start,
-                                    reason,
-                                });
+        let after = pending - u64::from(depth > 0);
+        let fast = if depth > 0 {
+            // (header length, str length) of a fixstr or str 8 whose length byte is here.
+            let short_str = match buf.get(start) {
+                Some(0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff) => None,
+                Some(&m @ 0xa0..=0xbf) => Some((1, usize::from(m & 0x1f))),
+                Some(0xd9) => match buf.get(start + 1) {
+                    Some(&n) => {
+                        // str 8 is the smallest form from 32 bytes on.
+                        minimal &= n >= 32;
+                        Some((2, usize::from(n)))
+                    }
+                    // The length byte is not here yet: the general path waits for it.
+                    None => Some((0, 0)),
+                },
+                // Anything else (or the end of the input): the general path.
+                _ => Some((0, 0)),
+            };
+            match short_str {
+                None => Some(start + 1),
+                Some((hlen @ 1.., len)) => {
+                    let end = start + hlen + len;
+                    match buf.get(start + hlen..end) {
+                        Some(data) => {
+                            if let Err(e) = size_check(start, end as u64 + after) {
+                                stop!(Err(e))
                             }
+                            if strict && !data.is_ascii() && utf8(data).is_none() {
+                                stop!(Err(Error::InvalidUtf8 { offset: start }))
+                            }
+                            Some(end)
                         }
-                        _ => {}
+                        None => None,
                     }
                 }
-                end
+                Some(_) => None,
             }
-            Head::Array(n) | Head::Map(n) => {
-                if n > limits.max_elements {
-                    return Err(Error::ElementLimit {
-                        offset: start,
-                        declared: n,
-                        limit: limits.max_elements,
-                    });
-                }
-                push = if matches!(h, Head::Map(_)) {
-                    2 * u64::from(n)
-                } else {
-                    u64::from(n)
+        } else {
+            None
+        };
+        let mut push = 0u64;
+        let end = match fast {
+            Some(end) => end,
+            None => {
+                let (h, hlen) = match head(buf, start) {
+                    Ok(x) => x,
+                    Err(missing) => {
+                        if let Err(e) = size_check(start, (buf.len() + missing) as u64 + after) {
+                            stop!(Err(e))
+                        }
+                        stop!(Ok(need_more(missing as u64, after)))
+                    }
                 };
-                size_check(start, (start + hlen) as u64 + push + after)?;
-                if st.depth >= max_depth {
-                    return Err(Error::DepthLimit {
-                        offset: start,
-                        limit: max_depth,
-                    });
+                match h {
+                    Head::Reserved => stop!(Err(Error::ReservedByte { offset: start })),
+                    Head::Str(len) | Head::Bin(len) | Head::Ext(_, len) => {
+                        let end = (start + hlen) as u64 + u64::from(len);
+                        if let Err(e) = size_check(start, end + after) {
+                            stop!(Err(e))
+                        }
+                        // `end` is at most max_message_size here, so it fits a usize.
+                        let end = end as usize;
+                        if end > buf.len() {
+                            stop!(Ok(need_more((end - buf.len()) as u64, after)))
+                        }
+                        let data = &buf[start + hlen..end];
+                        minimal &= is_minimal(h, hlen, data);
+                        if strict {
+                            match h {
+                                Head::Str(_) if !data.is_ascii() && utf8(data).is_none() => {
+                                    stop!(Err(Error::InvalidUtf8 { offset: start }))
+                                }
+                                Head::Ext(TIMESTAMP_TYPE, _) => {
+                                    if let Some(reason) = timestamp_problem(data) {
+                                        stop!(Err(Error::InvalidTimestamp {
+                                            offset: start,
+                                            reason,
+                                        }))
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        end
+                    }
+                    Head::Array(n) | Head::Map(n) => {
+                        if n > limits.max_elements {
+                            stop!(Err(Error::ElementLimit {
+                                offset: start,
+                                declared: n,
+                                limit: limits.max_elements,
+                            }))
+                        }
+                        push = if matches!(h, Head::Map(_)) {
+                            2 * u64::from(n)
+                        } else {
+                            u64::from(n)
+                        };
+                        if let Err(e) = size_check(start, (start + hlen) as u64 + push + after) {
+                            stop!(Err(e))
+                        }
+                        if depth >= max_depth {
+                            stop!(Err(Error::DepthLimit {
+                                offset: start,
+                                limit: max_depth,
+                            }))
+                        }
+                        minimal &= is_minimal(h, hlen, &[]);
+                        start + hlen
+                    }
+                    _ => {
+                        if let Err(e) = size_check(start, (start + hlen) as u64 + after) {
+                            stop!(Err(e))
+                        }
+                        minimal &= is_minimal(h, hlen, &[]);
+                        start + hlen
+                    }
                 }
-                st.minimal &= is_minimal(h, hlen, &[]);
-                start + hlen
-            }
-            _ => {
-                size_check(start, (start + hlen) as u64 + after)?;
-                st.minimal &= is_minimal(h, hlen, &[]);
-                start + hlen
             }
         };
         // The item's header (and payload) are here: commit it.
-        if st.depth > 0 {
-            *st.open_mut(st.depth - 1) -= 1;
-            st.pending -= 1;
+        if depth > 0 {
+            *st.open_mut(depth - 1) -= 1;
+            pending -= 1;
         }
-        st.pos = end;
+        pos = end;
         if push > 0 {
-            *st.open_mut(st.depth) = push;
-            st.depth += 1;
-            st.pending += push;
+            *st.open_mut(depth) = push;
+            depth += 1;
+            pending += push;
             continue;
         }
         // One item is complete: close every container whose last element it was.
-        while st.depth > 0 && st.open_at(st.depth - 1) == 0 {
-            st.depth -= 1;
+        while depth > 0 && st.open_at(depth - 1) == 0 {
+            depth -= 1;
         }
-        if st.depth == 0 {
-            return Ok(Decoded::Complete {
+        if depth == 0 {
+            stop!(Ok(Decoded::Complete {
                 value: end,
                 used: end,
-            });
+            }))
         }
     }
 }
@@ -404,6 +492,11 @@ pub(crate) fn skip(buf: &[u8], mut pos: usize) -> Option<usize> {
             }
             0xa0..=0xbf => {
                 pos += 1 + usize::from(marker & 0x1f);
+                continue;
+            }
+            // str 8, bin 8: one length byte.
+            0xc4 | 0xd9 => {
+                pos += 2 + usize::from(*buf.get(pos + 1)?);
                 continue;
             }
             0x80..=0x8f => {

@@ -745,3 +745,28 @@ fn skip_refuses_counts_the_input_cannot_hold() {
     assert_eq!(scan::skip(&h("91 dd ffffffff"), 0), None);
     assert_eq!(scan::skip(&h("92 a161 c0"), 0), Some(4));
 }
+
+/// The scan's fast path (one-byte items, fixstr, str 8 inside a container) stops for the same
+/// reasons as the general one: a str 8 cut after its marker or inside its data needs more, and
+/// the size limit counts its data.
+#[test]
+fn scan_fast_path_needs_more_and_checks_size() {
+    let d = |s: &str| scan(&h(s), &Limits::default(), Profile::Strict).unwrap();
+    assert_eq!(d("92 d9"), Decoded::NeedMore { at_least: 2 });
+    assert_eq!(d("92 d902 61"), Decoded::NeedMore { at_least: 2 });
+    assert_eq!(d("92 a2 61"), Decoded::NeedMore { at_least: 2 });
+    assert_eq!(
+        d("92 d902 6162 c3"),
+        Decoded::Complete { value: 6, used: 6 }
+    );
+    let small = Limits {
+        max_message_size: 5,
+        ..Limits::default()
+    };
+    let e = scan(&h("92 a3 616263 c3"), &small, Profile::Strict).unwrap_err();
+    assert_eq!(e.kind(), "size-limit");
+    let e = scan(&h("92 d9 ff"), &small, Profile::Strict).unwrap_err();
+    assert_eq!(e.kind(), "size-limit");
+    let e = scan(&h("92 a2 61ff c3"), &Limits::default(), Profile::Strict).unwrap_err();
+    assert_eq!(e.offset(), 1);
+}

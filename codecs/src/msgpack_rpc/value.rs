@@ -341,19 +341,56 @@ fn step(buf: &[u8], pos: usize) -> Option<(Step<'_>, usize)> {
 /// bytes are known to be in smallest form (recorded in the views, see [`ArrayRef`]).
 #[inline]
 pub(crate) fn read(buf: &[u8], minimal: bool) -> Option<(ValueRef<'_>, usize)> {
-    match step(buf, 0)? {
-        (Step::Scalar(v), end) => Some((v, end)),
-        (Step::Array(len), at) => {
-            let end = skip(buf, 0)?;
-            Some((
-                ValueRef::Array(ArrayRef::new(&buf[at..end], len, minimal)),
-                end,
-            ))
+    read_elem(buf, minimal, false)
+}
+
+/// [`read`], or with `whole` [`read_whole`] (a container is then taken to end where `buf`
+/// does, and the length returned is `buf.len()`). The common one-byte forms, fixstr and
+/// str 8 are read here directly; the rest through [`step`].
+#[inline(always)]
+fn read_elem(buf: &[u8], minimal: bool, whole: bool) -> Option<(ValueRef<'_>, usize)> {
+    let m = *buf.first()?;
+    let string = |at: usize, len: usize| {
+        let d = buf.get(at..at + len)?;
+        let v = match utf8(d) {
+            Some(s) => ValueRef::Str(s),
+            None => ValueRef::RawStr(d),
+        };
+        Some((v, at + len))
+    };
+    let end = |buf: &[u8]| if whole { Some(buf.len()) } else { skip(buf, 0) };
+    match m {
+        0x00..=0x7f => Some((ValueRef::Int(Int::from(u64::from(m))), 1)),
+        0xe0..=0xff => Some((ValueRef::Int(Int::from(i64::from(m as i8))), 1)),
+        0xc0 => Some((ValueRef::Nil, 1)),
+        0xc2 => Some((ValueRef::Bool(false), 1)),
+        0xc3 => Some((ValueRef::Bool(true), 1)),
+        0xa0..=0xbf => string(1, usize::from(m & 0x1f)),
+        0xd9 => string(2, usize::from(*buf.get(1)?)),
+        0x90..=0x9f => {
+            let end = end(buf)?;
+            let a = ArrayRef::new(buf.get(1..end)?, u32::from(m & 0x0f), minimal);
+            Some((ValueRef::Array(a), end))
         }
-        (Step::Map(len), at) => {
-            let end = skip(buf, 0)?;
-            Some((ValueRef::Map(MapRef::new(&buf[at..end], len, minimal)), end))
+        0x80..=0x8f => {
+            let end = end(buf)?;
+            let a = MapRef::new(buf.get(1..end)?, u32::from(m & 0x0f), minimal);
+            Some((ValueRef::Map(a), end))
         }
+        _ => match step(buf, 0)? {
+            (Step::Scalar(v), end) => Some((v, end)),
+            (Step::Array(len), at) => {
+                let end = end(buf)?;
+                Some((
+                    ValueRef::Array(ArrayRef::new(&buf[at..end], len, minimal)),
+                    end,
+                ))
+            }
+            (Step::Map(len), at) => {
+                let end = end(buf)?;
+                Some((ValueRef::Map(MapRef::new(&buf[at..end], len, minimal)), end))
+            }
+        },
     }
 }
 
@@ -362,11 +399,7 @@ pub(crate) fn read(buf: &[u8], minimal: bool) -> Option<(ValueRef<'_>, usize)> {
 /// (params, result) does.
 #[inline]
 pub(crate) fn read_whole(buf: &[u8], minimal: bool) -> Option<ValueRef<'_>> {
-    match step(buf, 0)? {
-        (Step::Scalar(v), _) => Some(v),
-        (Step::Array(len), at) => Some(ValueRef::Array(ArrayRef::new(&buf[at..], len, minimal))),
-        (Step::Map(len), at) => Some(ValueRef::Map(MapRef::new(&buf[at..], len, minimal))),
-    }
+    read_elem(buf, minimal, true).map(|(v, _)| v)
 }
 
 /// One forward pass over validated values: containers are entered by their heads, never
@@ -855,13 +888,9 @@ impl<'a> Iterator for ArrayIter<'a> {
             return None;
         }
         // The last element ends where the view does: no step over it.
-        if self.left == 1 {
-            self.left = 0;
-            return read_whole(std::mem::take(&mut self.rest), self.minimal);
-        }
-        match read(self.rest, self.minimal) {
+        match read_elem(self.rest, self.minimal, self.left == 1) {
             Some((v, used)) => {
-                self.rest = &self.rest[used..];
+                self.rest = self.rest.get(used..).unwrap_or_default();
                 self.left -= 1;
                 Some(v)
             }
