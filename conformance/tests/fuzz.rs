@@ -447,3 +447,35 @@ fn serve_speaks_the_persistent_contract() {
     assert_eq!(text(&bytes), r#"{"jsonrpc":"2.0","method":"m"}"#);
     assert!(lines[3]["unsupported"].is_string());
 }
+
+/// docs/ci.md's workflows use only flags that `check codec` and `fuzz codec` have.
+#[test]
+fn the_ci_recipes_use_real_flags() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/ci.md"))
+        .unwrap();
+    let mut checked = 0;
+    for sub in ["check", "fuzz"] {
+        let help = text(&run(&[sub, "codec", "--help"]).stdout);
+        let start = format!("msgwire {sub} codec ");
+        for (at, _) in doc.match_indices(&start) {
+            let rest = &doc[at + start.len()..];
+            let end = ["\n      - ", "\n    - ", "```", "\n\n", "|| status"]
+                .iter()
+                .filter_map(|e| rest.find(e))
+                .min()
+                .unwrap_or(rest.len());
+            for word in rest[..end].split_whitespace() {
+                let word = word.trim_matches(|c: char| c == '\'' || c == '"');
+                if let Some(flag) = word.strip_prefix("--").filter(|f| !f.is_empty()) {
+                    let flag = flag.split('=').next().unwrap();
+                    assert!(
+                        help.contains(&format!("--{flag}")),
+                        "docs/ci.md: msgwire {sub} codec has no --{flag}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+}
