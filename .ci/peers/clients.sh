@@ -2,7 +2,8 @@
 # Client mode (issue 15): msgwire plays the server, real client libraries we did not write are
 # judged through their drivers (conformance/adapters/clients/, the driver contract in
 # conformance/README.md):
-#   jsonrpc-client: Python jsonrpcclient 4.0.3 over requests, and jayson 5.0.0's HTTP client.
+#   jsonrpc-client: Python jsonrpcclient 4.0.3 over requests, and jayson 5.0.0's HTTP client;
+#   amqp-client: pika 1.4.4 (Python, BlockingConnection) and amqplib 2.3.1 (Node).
 #
 #   .ci/peers/clients.sh [test]   install the libraries, run the suite's tests with them
 #                                 (conformance/tests/live_clients.rs, --include-ignored) and
@@ -26,6 +27,10 @@ esac
 S=${MSGWIRE_CLIENTS_DIR:-/tmp/msgwire-peers/clients}
 export MSGWIRE_CLIENTS_DIR=$S
 mkdir -p "$S"
+# One run at a time per scratch directory: a second run's installs would change the libraries
+# under the first one's drivers.
+exec 9>"$S/.lock"
+timeout 1800 flock 9
 
 have() { command -v "$1" >/dev/null 2>&1; }
 if ! have node || ! have npm || ! have python3 || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
@@ -39,15 +44,15 @@ have cargo || { echo "clients.sh: cargo not found" >&2; exit 1; }
 if [ ! -x "$S/venv/bin/python" ]; then
     python3 -m venv "$S/venv"
 fi
-timeout 600 "$S/venv/bin/pip" install -q --disable-pip-version-check jsonrpcclient==4.0.3 requests==2.34.2
+timeout 600 "$S/venv/bin/pip" install -q --disable-pip-version-check jsonrpcclient==4.0.3 requests==2.34.2 pika==1.4.4
 cat >"$S/package.json" <<'JSON'
 { "private": true, "description": "msgwire client-suite drivers' libraries (scratch)",
-  "dependencies": { "jayson": "5.0.0" } }
+  "dependencies": { "jayson": "5.0.0", "amqplib": "2.3.1" } }
 JSON
 (cd "$S" && timeout 600 npm install --no-audit --no-fund --loglevel=error)
 
 echo "clients.sh: the suite's own tests, with the real clients"
-timeout 900 cargo test -p msgwire-conformance --test live_clients -- --include-ignored
+timeout 900 cargo test -p msgwire-conformance --test live_clients --test live_amqp_clients -- --include-ignored
 
 timeout 900 cargo build -q -p msgwire-conformance --bin msgwire
 BIN=${CARGO_TARGET_DIR:-$PWD/target}/debug/msgwire
@@ -72,11 +77,13 @@ check() {
         {
             echo "# msgwire check $suite --driver '$driver' --strict"
             echo "# run by .ci/peers/clients.sh report on $(date -u +%Y-%m-%d); timings vary"
-            sed "s#$S#\$MSGWIRE_CLIENTS_DIR#g" "$out"
-        } >"docs/live/$name.txt"
+            cat "$out"
+        } | sed "s#$S#\$MSGWIRE_CLIENTS_DIR#g" >"docs/live/$name.txt"
     fi
     rm -f "$out"
 }
 check jsonrpc-client-python-jsonrpcclient jsonrpc-client "$S/venv/bin/python $D/jsonrpc_python_client.py"
 check jsonrpc-client-jayson jsonrpc-client "env NODE_PATH=$S/node_modules node $D/jsonrpc_jayson_client.js"
+check amqp-client-pika amqp-client "$S/venv/bin/python $D/amqp_pika_client.py"
+check amqp-client-amqplib amqp-client "env NODE_PATH=$S/node_modules node $D/amqp_amqplib_client.js"
 exit $status

@@ -14,7 +14,7 @@
 //!   `check codec` and `cargo test --test vectors` run them with our codecs);
 //! - `<protocol>/<group>`: the cases of one vector file (`jsonrpc/json-test-suite`);
 //! - `live/<target>`: the cases of a live suite (`live/amqp-broker`, `live/jsonrpc-server`,
-//!   `live/xmlrpc-server`, `live/msgpack-rpc-server`, `live/jsonrpc-client`);
+//!   `live/xmlrpc-server`, `live/msgpack-rpc-server`, `live/jsonrpc-client`, `live/amqp-client`);
 //!
 //! and the format after it how it is written: `cases` (default: `N cases`), `trials`
 //! (`M trials`), `cases+trials` (`N cases, M trials`), `n` (the bare case count).
@@ -72,6 +72,8 @@ fn live_suites() -> Vec<(&'static str, usize)> {
     let mut v = Vec::new();
     #[cfg(feature = "amqp")]
     v.push(("live/amqp-broker", crate::live::amqp::cases().len()));
+    #[cfg(feature = "amqp")]
+    v.push(("live/amqp-client", crate::live::amqp_client::cases().len()));
     #[cfg(feature = "jsonrpc")]
     v.push(("live/jsonrpc-server", crate::live::jsonrpc::cases().len()));
     #[cfg(feature = "jsonrpc")]

@@ -151,6 +151,9 @@ enum CheckCommand {
     /// Check a JSON-RPC 2.0 client library: msgwire plays the server over HTTP on 127.0.0.1,
     /// --driver runs the library (the driver contract: conformance/README.md).
     JsonrpcClient(ClientArgs),
+    /// Check an AMQP 0-9-1 client library: msgwire plays the broker on 127.0.0.1, --driver
+    /// runs the library (the driver contract: conformance/README.md).
+    AmqpClient(ClientArgs),
 }
 
 #[derive(Args)]
@@ -550,19 +553,23 @@ fn main() {
             )
         }
         Command::Check {
-            command: CheckCommand::JsonrpcClient(a),
+            command: c @ (CheckCommand::JsonrpcClient(_) | CheckCommand::AmqpClient(_)),
         } => {
+            let (suite, a) = match c {
+                CheckCommand::AmqpClient(a) => ("amqp-client", a),
+                CheckCommand::JsonrpcClient(a) => ("jsonrpc-client", a),
+                _ => unreachable!(),
+            };
             let (url, opts) = live_options(a.live);
             if url.is_some() {
-                eprintln!("msgwire: check jsonrpc-client takes no URL: msgwire listens itself (name the client with --driver CMD)");
+                eprintln!("msgwire: check {suite} takes no URL: msgwire listens itself (name the client with --driver CMD)");
                 std::process::exit(cli::EXIT_USAGE);
             }
-            msgwire_conformance::live::check_jsonrpc_client(
-                a.driver.as_deref(),
-                &opts,
-                &mut out,
-                &mut err,
-            )
+            let check = match suite {
+                "amqp-client" => msgwire_conformance::live::check_amqp_client,
+                _ => msgwire_conformance::live::check_jsonrpc_client,
+            };
+            check(a.driver.as_deref(), &opts, &mut out, &mut err)
         }
         Command::Check {
             command: CheckCommand::XmlrpcServer(a),

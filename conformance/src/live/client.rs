@@ -112,9 +112,16 @@ impl DriverRun {
             .iter()
             .map(|e| {
                 let n = e.get("event").and_then(Value::as_str).unwrap_or("?");
-                match e.get("code").and_then(Value::as_u64) {
-                    Some(c) => format!("{n}({c})"),
-                    None => n.to_string(),
+                match (
+                    e.get("code").and_then(Value::as_u64),
+                    e.get("why").and_then(Value::as_str),
+                ) {
+                    (Some(c), _) => format!("{n}({c})"),
+                    (None, Some(why)) => {
+                        let why: String = why.chars().take(120).collect();
+                        format!("{n}({why:?})")
+                    }
+                    (None, None) => n.to_string(),
                 }
             })
             .collect();

@@ -14,6 +14,8 @@ use serde::Serialize;
 
 #[cfg(feature = "amqp")]
 pub mod amqp;
+#[cfg(feature = "amqp")]
+pub mod amqp_client;
 pub mod client;
 #[cfg(any(feature = "jsonrpc", feature = "xmlrpc"))]
 pub mod http;
@@ -693,6 +695,30 @@ pub fn check_jsonrpc_client(
     {
         let _ = (driver, o, out);
         not_built("JSON-RPC", "jsonrpc", err)
+    }
+}
+
+/// `msgwire check amqp-client --driver CMD`: msgwire plays the broker, the driver runs the
+/// client library (see [`client`]). A driver that cannot start (no `hello`) is one error and
+/// exit status 2 before any case.
+pub fn check_amqp_client(
+    driver: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    #[cfg(feature = "amqp")]
+    {
+        let target = || {
+            let cmd = driver.ok_or("check amqp-client needs --driver CMD (see the driver contract in conformance/README.md)")?;
+            check_client_target(client::Driver::Command(cmd.to_string()), "amqp-client", o)
+        };
+        check(&amqp_client::cases(), target, o, out, err)
+    }
+    #[cfg(not(feature = "amqp"))]
+    {
+        let _ = (driver, o, out);
+        not_built("AMQP", "amqp", err)
     }
 }
 

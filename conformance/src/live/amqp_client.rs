@@ -1,0 +1,942 @@
+//! `msgwire check amqp-client --driver CMD`: msgwire plays an AMQP 0-9-1 broker on 127.0.0.1
+//! and judges the client library a driver runs (see [`super::client`] and
+//! conformance/README.md, "The driver contract").
+//!
+//! Each case hands the driver a plan in `MSGWIRE_PLAN`, one operation on one channel after the
+//! handshake (user `guest`, password `guest`, vhost `/`, the URL in `MSGWIRE_URL`):
+//!
+//! - `{"op":"close"}`: connect, open a channel, close the connection;
+//! - `{"op":"publish","routing_key":Q,"body_size":N}`: publish N octets (`x` repeated) to the
+//!   default exchange, then close;
+//! - `{"op":"declare-passive","queue":Q}`: a passive queue.declare, then close;
+//! - `{"op":"consume","queue":Q,"count":N,"seconds":S}`: consume (auto-ack) until N messages
+//!   came or S seconds passed, then close;
+//! - `{"op":"wait","seconds":S}`: keep the connection (and its channel) open for S seconds,
+//!   serving its events, then close.
+//!
+//! Events the driver prints: `{"event":"connected"}` (the handshake and channel.open are done),
+//! `{"event":"published"}`, `{"event":"delivered","body":TEXT}`,
+//! `{"event":"closed","code":C,"text":T}` (the broker closed the connection and the library
+//! said so), `{"event":"channel-closed","code":C,"text":T}`, `{"event":"raised","why":S}`
+//! (anything else the library raised), `{"event":"done"}` (the operation ended and the
+//! connection was closed by the client), `{"event":"unsupported","why":S}`.
+//!
+//! The scripted broker answers the handshake with the case's mechanisms and tune values,
+//! answers channel.open, queue.declare, basic.qos, basic.consume, confirm.select,
+//! basic.cancel, channel.close and connection.close, records every frame the client sends
+//! (with its size), and at the case's moment sends what the case scripts (a connection.close,
+//! a channel.close, a delivery in many body frames, a broken frame). A client that does not end
+//! within the timeout is killed and fails: no case hangs.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use msgwire::amqp::*;
+use msgwire::Decoded;
+use serde_json::{json, Value};
+
+use super::client::{self, DriverRun, Invocation, Target};
+use super::{Case, Level, Outcome, Trace};
+
+const S_HEADER: &str = "AMQP 0-9-1 §4.2.2";
+const S_FRAMES: &str = "AMQP 0-9-1 §4.2.3";
+const S_CONTENT: &str = "AMQP 0-9-1 §4.2.6";
+const S_HEARTBEAT: &str = "AMQP 0-9-1 §4.2.7";
+const S_CONNECTION: &str = "AMQP 0-9-1 connection class";
+const S_CHANNEL: &str = "AMQP 0-9-1 channel class";
+
+/// What the broker does at the case's moment.
+enum Hook {
+    None,
+    /// After the first channel.open-ok: these bytes.
+    AfterChannelOpen(Vec<u8>),
+    /// Instead of queue.declare-ok: these bytes.
+    OnDeclare(Vec<u8>),
+    /// After basic.consume-ok: the bytes made from the consumer tag.
+    OnConsume(fn(&str) -> Vec<u8>),
+}
+
+/// The scripted broker of one case.
+struct Script {
+    mechanisms: &'static str,
+    tune: ConnectionTune,
+    hook: Hook,
+}
+
+impl Script {
+    fn new(hook: Hook) -> Script {
+        Script {
+            mechanisms: "PLAIN AMQPLAIN",
+            tune: ConnectionTune {
+                channel_max: 2047,
+                frame_max: 131072,
+                heartbeat: 0,
+            },
+            hook,
+        }
+    }
+}
+
+/// What the client sent, and how the conversation ended.
+#[derive(Default)]
+struct Seen {
+    /// The first 8 octets.
+    header: Vec<u8>,
+    /// Every frame after the header, with its size on the wire.
+    frames: Vec<(usize, Frame<'static>)>,
+    /// When the hook fired (index into `frames`: frames at or after it came after).
+    hooked_at: Option<usize>,
+    /// How it ended, in words.
+    ended: String,
+    /// The client closed the socket (rather than msgwire at the deadline or after close-ok).
+    socket_closed_by_client: bool,
+    /// The tune values the broker proposed.
+    tune: Option<ConnectionTune>,
+}
+
+impl Seen {
+    fn methods(&self) -> impl Iterator<Item = (u16, &Method<'static>)> {
+        self.frames.iter().filter_map(|(_, f)| match f {
+            Frame::Method { channel, method } => Some((*channel, method)),
+            _ => None,
+        })
+    }
+
+    fn after_hook(&self) -> &[(usize, Frame<'static>)] {
+        &self.frames[self
+            .hooked_at
+            .unwrap_or(self.frames.len())
+            .min(self.frames.len())..]
+    }
+
+    fn describe(&self) -> String {
+        let names: Vec<String> = self.frames.iter().map(|(_, f)| describe(f)).collect();
+        format!(
+            "the client sent [{}]; {}",
+            trim_list(&names, 24),
+            self.ended
+        )
+    }
+}
+
+fn trim_list(items: &[String], n: usize) -> String {
+    if items.len() <= n {
+        items.join(", ")
+    } else {
+        format!("{}, … ({} more)", items[..n].join(", "), items.len() - n)
+    }
+}
+
+fn describe(frame: &Frame<'_>) -> String {
+    match frame {
+        Frame::ProtocolHeader(h) => format!("protocol-header {:?}", h.octets),
+        Frame::Method { channel, method } => match method {
+            Method::ConnectionClose(c) => format!(
+                "ch{channel} connection.close {} {:?}",
+                c.reply_code,
+                String::from_utf8_lossy(c.reply_text.as_bytes())
+            ),
+            Method::ChannelClose(c) => format!(
+                "ch{channel} channel.close {} {:?}",
+                c.reply_code,
+                String::from_utf8_lossy(c.reply_text.as_bytes())
+            ),
+            m => format!("ch{channel} {}", m.name()),
+        },
+        Frame::Header { channel, header } => {
+            format!("ch{channel} header body-size {}", header.body_size)
+        }
+        Frame::Body { channel, payload } => format!("ch{channel} body {} bytes", payload.len()),
+        Frame::Heartbeat => "heartbeat".into(),
+    }
+}
+
+fn s(text: &str) -> ShortStr<'static> {
+    ShortStr::new(text.as_bytes().to_vec()).unwrap_or_default()
+}
+
+fn method(channel: u16, m: impl Into<Method<'static>>) -> Vec<u8> {
+    Frame::method(channel, m).to_vec()
+}
+
+/// A raw frame: type, channel, payload, and the frame-end octet.
+fn raw_frame(kind: u8, channel: u16, payload: &[u8], end: u8) -> Vec<u8> {
+    let mut out = vec![kind];
+    out.extend_from_slice(&channel.to_be_bytes());
+    out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    out.extend_from_slice(payload);
+    out.push(end);
+    out
+}
+
+struct Broker<'t> {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    decoder: Decoder,
+    trace: &'t mut Trace,
+    deadline: Instant,
+}
+
+#[allow(clippy::large_enum_variant)] // one at a time, short-lived
+enum Read1 {
+    Frame(usize, Frame<'static>),
+    Closed,
+    Timeout,
+    Bad(String),
+}
+
+impl Broker<'_> {
+    fn send(&mut self, bytes: &[u8], what: &str) {
+        self.trace.log(">", bytes, what);
+        let _ = self.stream.write_all(bytes);
+    }
+
+    fn fill(&mut self) -> Option<Read1> {
+        if Instant::now() >= self.deadline {
+            return Some(Read1::Timeout);
+        }
+        self.stream
+            .set_read_timeout(Some(super::left(self.deadline)))
+            .ok();
+        let mut chunk = [0u8; 65536];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => Some(Read1::Closed),
+            Ok(n) => {
+                self.buf.extend_from_slice(&chunk[..n]);
+                None
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                Some(Read1::Timeout)
+            }
+            Err(_) => Some(Read1::Closed),
+        }
+    }
+
+    #[allow(clippy::result_large_err)] // one at a time, short-lived
+    fn header(&mut self) -> Result<Vec<u8>, Read1> {
+        while self.buf.len() < 8 {
+            if let Some(r) = self.fill() {
+                return Err(r);
+            }
+        }
+        let h: Vec<u8> = self.buf.drain(..8).collect();
+        self.trace.log(
+            "<",
+            &h,
+            format!("protocol header {:?}", String::from_utf8_lossy(&h)),
+        );
+        Ok(h)
+    }
+
+    fn frame(&mut self) -> Read1 {
+        loop {
+            match self.decoder.decode(&self.buf) {
+                Ok(Decoded::Complete { value, used }) => {
+                    let f = value.into_owned();
+                    self.trace.log("<", &self.buf[..used], describe(&f));
+                    self.buf.drain(..used);
+                    return Read1::Frame(used, f);
+                }
+                Ok(Decoded::NeedMore { .. }) => {
+                    if let Some(r) = self.fill() {
+                        return r;
+                    }
+                }
+                Err(e) => {
+                    self.trace.log("!", &self.buf, format!("undecodable: {e}"));
+                    return Read1::Bad(e.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Plays the broker for one connection until the client closes (or the deadline).
+fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instant) -> Seen {
+    let mut seen = Seen::default();
+    stream.set_nodelay(true).ok();
+    stream.set_write_timeout(Some(Duration::from_secs(5))).ok();
+    let mut b = Broker {
+        stream,
+        buf: Vec::new(),
+        decoder: Decoder {
+            limits: Limits {
+                frame_max: 0,
+                ..Limits::default()
+            },
+            profile: Profile::RabbitMq,
+        },
+        trace,
+        deadline,
+    };
+    match b.header() {
+        Ok(h) => seen.header = h,
+        Err(r) => {
+            seen.ended = match r {
+                Read1::Closed => "the client closed the socket before a protocol header".into(),
+                _ => "no protocol header before the timeout".into(),
+            };
+            return seen;
+        }
+    }
+    if seen.header != ProtocolHeader::AMQP_0_9_1.to_bytes() {
+        // §4.2.2: the server answers a header it does not take with its own, and closes.
+        let ours = ProtocolHeader::AMQP_0_9_1.to_bytes();
+        b.send(&ours, "protocol header AMQP 0-9-1 (refusing the client's)");
+        seen.ended = "msgwire refused the protocol header and closed".into();
+        return seen;
+    }
+    let mut caps = FieldTable::builder();
+    for cap in [
+        "publisher_confirms",
+        "exchange_exchange_bindings",
+        "basic.nack",
+        "consumer_cancel_notify",
+        "connection.blocked",
+        "authentication_failure_close",
+        "per_consumer_qos",
+    ] {
+        caps.insert(cap, FieldValue::Bool(true)).ok();
+    }
+    let mut props = FieldTable::builder();
+    props
+        .insert("capabilities", FieldValue::Table(caps.build()))
+        .ok();
+    props
+        .insert(
+            "product",
+            FieldValue::LongStr(
+                LongStr::try_from("msgwire check (scripted broker)").unwrap_or_default(),
+            ),
+        )
+        .ok();
+    let start = ConnectionStart {
+        version_major: 0,
+        version_minor: 9,
+        server_properties: props.build(),
+        mechanisms: LongStr::new(script.mechanisms.as_bytes().to_vec()).unwrap_or_default(),
+        locales: LongStr::try_from("en_US").unwrap_or_default(),
+    };
+    b.send(&method(0, start), "connection.start");
+    let mut hooked = false;
+    let mut channel_opened = false;
+    let mut close_sent = false;
+    let mut closing = false;
+    loop {
+        let (size, f) = match b.frame() {
+            Read1::Frame(n, f) => (n, f),
+            Read1::Closed if closing => break,
+            Read1::Timeout if closing => break,
+            Read1::Closed => {
+                seen.socket_closed_by_client = true;
+                seen.ended = "the client closed the socket".into();
+                break;
+            }
+            Read1::Timeout => {
+                seen.ended = "the client was still connected at the deadline".into();
+                break;
+            }
+            Read1::Bad(e) => {
+                seen.ended = format!("the client sent bytes msgwire rejects: {e}");
+                break;
+            }
+        };
+        seen.frames.push((size, f.clone()));
+        let Frame::Method { channel, method: m } = f else {
+            continue;
+        };
+        let mut fire = false;
+        match m {
+            Method::ConnectionStartOk(_) => {
+                seen.tune = Some(script.tune.clone());
+                b.send(&method(0, script.tune.clone()), "connection.tune");
+            }
+            Method::ConnectionOpen(_) => b.send(
+                &method(0, ConnectionOpenOk::default()),
+                "connection.open-ok",
+            ),
+            Method::ChannelOpen(_) => {
+                b.send(
+                    &method(channel, ChannelOpenOk::default()),
+                    "channel.open-ok",
+                );
+                if !channel_opened {
+                    channel_opened = true;
+                    fire = matches!(script.hook, Hook::AfterChannelOpen(_));
+                }
+            }
+            Method::QueueDeclare(q) => match &script.hook {
+                Hook::OnDeclare(bytes) if !hooked => {
+                    hooked = true;
+                    seen.hooked_at = Some(seen.frames.len());
+                    b.send(bytes, "the case's answer to queue.declare");
+                }
+                _ => {
+                    if !q.no_wait {
+                        let name = if q.queue.as_bytes().is_empty() {
+                            s("amq.gen-msgwire")
+                        } else {
+                            q.queue.clone()
+                        };
+                        b.send(
+                            &method(
+                                channel,
+                                QueueDeclareOk {
+                                    queue: name,
+                                    message_count: 0,
+                                    consumer_count: 0,
+                                },
+                            ),
+                            "queue.declare-ok",
+                        );
+                    }
+                }
+            },
+            Method::BasicQos(_) => b.send(&method(channel, BasicQosOk::default()), "basic.qos-ok"),
+            Method::ConfirmSelect(c) if !c.nowait => b.send(
+                &method(channel, ConfirmSelectOk::default()),
+                "confirm.select-ok",
+            ),
+            Method::ExchangeDeclare(e) if !e.no_wait => b.send(
+                &method(channel, ExchangeDeclareOk::default()),
+                "exchange.declare-ok",
+            ),
+            Method::QueueBind(q) if !q.no_wait => {
+                b.send(&method(channel, QueueBindOk::default()), "queue.bind-ok")
+            }
+            Method::BasicConsume(c) => {
+                let tag = if c.consumer_tag.as_bytes().is_empty() {
+                    "ctag-msgwire".to_string()
+                } else {
+                    String::from_utf8_lossy(c.consumer_tag.as_bytes()).into_owned()
+                };
+                if !c.no_wait {
+                    b.send(
+                        &method(
+                            channel,
+                            BasicConsumeOk {
+                                consumer_tag: s(&tag),
+                            },
+                        ),
+                        "basic.consume-ok",
+                    );
+                }
+                match &script.hook {
+                    Hook::OnConsume(make) if !hooked => {
+                        hooked = true;
+                        seen.hooked_at = Some(seen.frames.len());
+                        let bytes = make(&tag);
+                        b.send(&bytes, "the case's deliveries");
+                    }
+                    _ => {}
+                }
+            }
+            Method::BasicCancel(c) if !c.no_wait => b.send(
+                &method(
+                    channel,
+                    BasicCancelOk {
+                        consumer_tag: c.consumer_tag.clone(),
+                    },
+                ),
+                "basic.cancel-ok",
+            ),
+            Method::ChannelClose(_) => b.send(
+                &method(channel, ChannelCloseOk::default()),
+                "channel.close-ok",
+            ),
+            Method::ConnectionClose(_) => {
+                if closing {
+                    continue;
+                }
+                if !close_sent {
+                    b.send(
+                        &method(0, ConnectionCloseOk::default()),
+                        "connection.close-ok",
+                    );
+                }
+                seen.ended =
+                    "the client closed the connection (connection.close, answered close-ok)".into();
+                // Frames the client still sends after its close are recorded too (a moment).
+                closing = true;
+                b.deadline = b.deadline.min(Instant::now() + Duration::from_millis(300));
+                continue;
+            }
+            Method::ConnectionCloseOk(_) => {
+                seen.ended = "the client answered the connection.close with close-ok".into();
+                break;
+            }
+            _ => {}
+        }
+        if fire && !hooked {
+            hooked = true;
+            seen.hooked_at = Some(seen.frames.len());
+            if let Hook::AfterChannelOpen(bytes) = &script.hook {
+                close_sent = bytes.len() >= 11 && bytes[0] == 1 && bytes[7..11] == [0, 10, 0, 50];
+                b.send(bytes, "the case's frame(s)");
+            }
+        }
+    }
+    // Whatever the client still says within a moment (a late close-ok), then our close.
+    let _ = b.stream.shutdown(std::net::Shutdown::Both);
+    seen
+}
+
+/// What one case saw.
+struct Played {
+    seen: Seen,
+    run: DriverRun,
+}
+
+fn play(
+    t: &Target,
+    tr: &mut Trace,
+    scenario: &str,
+    plan: Value,
+    script: Script,
+) -> Result<Played, Outcome> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| Outcome::Fail(format!("internal: cannot listen on 127.0.0.1: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Outcome::Fail(format!("internal: {e}")))?;
+    let inv = Invocation {
+        scenario: scenario.to_string(),
+        addr,
+        url: format!("amqp://guest:guest@{addr}/"),
+        plan: plan.to_string(),
+    };
+    let mut running = t
+        .driver
+        .start(&inv)
+        .map_err(|e| Outcome::Fail(format!("the driver could not start: {e}")))?;
+    let wait = plan["seconds"].as_f64().unwrap_or(0.0);
+    let deadline = Instant::now() + t.timeout + Duration::from_secs_f64(wait);
+    let seen = match client::accept(&listener, &mut running, Instant::now() + t.timeout) {
+        Err(e) => {
+            tr.log("!", b"", e.clone());
+            Seen {
+                ended: e,
+                ..Default::default()
+            }
+        }
+        Ok(stream) => serve(stream, &script, tr, deadline),
+    };
+    drop(listener);
+    let run = running.finish(Instant::now() + t.timeout);
+    tr.log("!", b"", run.summary());
+    Ok(Played { seen, run })
+}
+
+/// A driver that hung, broke the contract, crashed, or cannot do the plan.
+fn driver_verdict(run: &DriverRun) -> Option<Outcome> {
+    if let Some(why) = run.unsupported() {
+        return Some(Outcome::Unimplemented(format!(
+            "the driver's library cannot do this: {why}"
+        )));
+    }
+    if run.killed {
+        return Some(Outcome::Fail(format!(
+            "the client did not end within the timeout (it hung; killed): {}",
+            run.summary()
+        )));
+    }
+    if !run.bad_lines.is_empty() {
+        return Some(Outcome::Fail(format!(
+            "the driver broke its contract: {}",
+            run.summary()
+        )));
+    }
+    if run.status != "exit 0" {
+        return Some(Outcome::Fail(format!(
+            "the client crashed (the driver did not exit 0): {}",
+            run.summary()
+        )));
+    }
+    None
+}
+
+fn scenario(id: &str) -> &str {
+    id.strip_prefix("amqp-client/").unwrap_or(id)
+}
+
+/// Runs the case and applies `judge` unless the driver hung, crashed or cannot.
+fn case(
+    t: &Target,
+    tr: &mut Trace,
+    id: &str,
+    plan: Value,
+    script: Script,
+    judge: &dyn Fn(&Played) -> Outcome,
+) -> Outcome {
+    let played = match play(t, tr, scenario(id), plan, script) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    if let Some(o) = driver_verdict(&played.run) {
+        return o;
+    }
+    judge(&played)
+}
+
+fn event<'a>(run: &'a DriverRun, name: &str) -> Option<&'a Value> {
+    run.first(name)
+}
+
+/// The client's answer to a misbehaving broker: it must close the connection (a
+/// connection.close, ideally with `codes`, or the socket) and not carry on.
+fn judge_closes(p: &Played, codes: &[u16]) -> Outcome {
+    let after = p.seen.after_hook();
+    let close = after.iter().find_map(|(_, f)| match f {
+        Frame::Method {
+            method: Method::ConnectionClose(c),
+            ..
+        } => Some(c.reply_code),
+        _ => None,
+    });
+    let carried_on: Vec<String> = after
+        .iter()
+        .filter(|(_, f)| {
+            !matches!(
+                f,
+                Frame::Heartbeat
+                    | Frame::Method {
+                        method: Method::ConnectionClose(_) | Method::ConnectionCloseOk(_),
+                        ..
+                    }
+            )
+        })
+        .map(|(_, f)| describe(f))
+        .collect();
+    let events = p.run.summary();
+    if p.seen.hooked_at.is_none() {
+        return Outcome::Fail(format!(
+            "the case never reached its moment (no channel opened): {}; {events}",
+            p.seen.describe()
+        ));
+    }
+    match close {
+        Some(200) => Outcome::Fail(format!(
+            "the client did not close the connection for it{}, and closed normally (200) when its work was done: {}; {events}",
+            if carried_on.is_empty() { String::new() } else { format!(" (it sent [{}])", carried_on.join(", ")) },
+            p.seen.describe()
+        )),
+        Some(code) if codes.contains(&code) => Outcome::Pass(format!("connection.close {code}; {}; {events}", p.seen.describe())),
+        Some(code) => Outcome::Pass(format!(
+            "connection.close {code} (the spec's code is {codes:?}); {}; {events}",
+            p.seen.describe()
+        )),
+        None if p.seen.socket_closed_by_client && carried_on.is_empty() => {
+            Outcome::Pass(format!("the client closed the socket; {}; {events}", p.seen.describe()))
+        }
+        None if p.seen.socket_closed_by_client => Outcome::Fail(format!(
+            "the client sent [{}] after the broken frame, then closed the socket: {events}",
+            carried_on.join(", ")
+        )),
+        None => Outcome::Fail(format!("the client did not close the connection: {}; {events}", p.seen.describe())),
+    }
+}
+
+fn wait(seconds: f64) -> Value {
+    json!({"op": "wait", "seconds": seconds})
+}
+
+/// The suite.
+pub fn cases() -> Vec<Case<Target>> {
+    vec![
+        Case {
+            id: "amqp-client/handshake/protocol-header",
+            section: S_HEADER,
+            requirement: "\"The client opens a new socket connection to the AMQP server and sends the protocol header.\" The header for 0-9-1 is \"AMQP\" %d0 %d0 %d9 %d1 (\"The protocol header consists of the upper case letters \\\"AMQP\\\" followed by the constant %d0 then: The protocol major version [...] minor version [...] revision\")",
+            level: Level::Must,
+            accepts: "the first 8 octets are exactly 41 4d 51 50 00 00 09 01, and the handshake completes",
+            run: |t, tr| {
+                case(t, tr, "amqp-client/handshake/protocol-header", json!({"op": "close"}), Script::new(Hook::None), &|p| {
+                    let want = ProtocolHeader::AMQP_0_9_1.to_bytes();
+                    if p.seen.header != want {
+                        return Outcome::Fail(format!("the header is {} ({:?}), not {}", hex::encode(&p.seen.header), String::from_utf8_lossy(&p.seen.header), hex::encode(want)));
+                    }
+                    if event(&p.run, "connected").is_none() {
+                        return Outcome::Fail(format!("the header is right but the handshake did not complete: {}; {}", p.seen.describe(), p.run.summary()));
+                    }
+                    Outcome::Pass(format!("header {}; {}", hex::encode(&p.seen.header), p.seen.describe()))
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/handshake/mechanism-offered",
+            section: S_CONNECTION,
+            requirement: "connection.start-ok mechanism: \"A single security mechanisms selected by the client, which must be one of those specified by the server.\" (rule security-mechanism: \"The client SHOULD authenticate using the highest-level security profile it can handle from the list provided by the server.\")",
+            level: Level::Must,
+            accepts: "connection.start-ok names a mechanism among those connection.start offered (\"PLAIN AMQPLAIN\")",
+            run: |t, tr| {
+                case(t, tr, "amqp-client/handshake/mechanism-offered", json!({"op": "close"}), Script::new(Hook::None), &|p| {
+                    let mech = p.seen.methods().find_map(|(_, m)| match m {
+                        Method::ConnectionStartOk(s) => Some(String::from_utf8_lossy(s.mechanism.as_bytes()).into_owned()),
+                        _ => None,
+                    });
+                    match mech {
+                        Some(m) if ["PLAIN", "AMQPLAIN"].contains(&m.as_str()) => Outcome::Pass(format!("mechanism {m}")),
+                        Some(m) => Outcome::Fail(format!("mechanism {m:?}, not one of \"PLAIN AMQPLAIN\"")),
+                        None => Outcome::Fail(format!("no connection.start-ok: {}; {}", p.seen.describe(), p.run.summary())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/handshake/tune-ok-within-limits",
+            section: S_CONNECTION,
+            requirement: "connection.tune-ok channel-max, rule upper-limit: \"If the client specifies a channel max that is higher than the value provided by the server, the server MUST close the connection without attempting a negotiated close.\" frame-max, rule upper-limit: \"If the client specifies a frame max that is higher than the value provided by the server, the server MUST close the connection\"; rule minimum: \"Until the frame-max has been negotiated, both peers MUST accept frames of up to frame-min-size octets large, and the minimum negotiated value for frame-max is also frame-min-size.\" (0 means no limit: higher than any proposal)",
+            level: Level::Must,
+            accepts: "to connection.tune (channel-max 7, frame-max 4096, heartbeat 0): tune-ok with channel-max 1..=7 and frame-max exactly 4096",
+            run: |t, tr| {
+                let mut script = Script::new(Hook::None);
+                script.tune = ConnectionTune { channel_max: 7, frame_max: 4096, heartbeat: 0 };
+                case(t, tr, "amqp-client/handshake/tune-ok-within-limits", json!({"op": "close"}), script, &|p| {
+                    let tune_ok = p.seen.methods().find_map(|(_, m)| match m {
+                        Method::ConnectionTuneOk(t) => Some(t.clone()),
+                        _ => None,
+                    });
+                    let Some(ok) = tune_ok else {
+                        return Outcome::Fail(format!("no connection.tune-ok: {}; {}", p.seen.describe(), p.run.summary()));
+                    };
+                    let mut wrong = Vec::new();
+                    if ok.channel_max == 0 || ok.channel_max > 7 {
+                        wrong.push(format!("channel-max {} (the broker proposed 7; 0 is no limit)", ok.channel_max));
+                    }
+                    if ok.frame_max != 4096 {
+                        wrong.push(format!("frame-max {} (the broker proposed 4096, the minimum; 0 is no limit)", ok.frame_max));
+                    }
+                    if wrong.is_empty() {
+                        Outcome::Pass(format!("tune-ok channel-max {}, frame-max {}, heartbeat {}", ok.channel_max, ok.frame_max, ok.heartbeat))
+                    } else {
+                        Outcome::Fail(wrong.join("; "))
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/frame/publish-within-frame-max",
+            section: S_FRAMES,
+            requirement: "\"A peer MUST NOT send frames larger than the agreed-upon size.\" §4.2.6.2: \"the content body [...] is split into one or more body frames\" (each at most frame-max - 8 octets of payload: 7 octets of frame header and the frame-end)",
+            level: Level::Must,
+            accepts: "a 10000-octet publish on a connection tuned to frame-max 4096: every frame at most 4096 octets, a content header with body-size 10000, body frames adding up to 10000 octets of the published body",
+            run: |t, tr| {
+                let mut script = Script::new(Hook::None);
+                script.tune = ConnectionTune { channel_max: 2047, frame_max: 4096, heartbeat: 0 };
+                case(t, tr, "amqp-client/frame/publish-within-frame-max", json!({"op": "publish", "routing_key": "msgwire.q", "body_size": 10000}), script, &|p| {
+                    let over: Vec<String> = p.seen.frames.iter().filter(|(n, _)| *n > 4096).map(|(n, f)| format!("{} ({n} octets)", describe(f))).collect();
+                    let header = p.seen.frames.iter().find_map(|(_, f)| match f {
+                        Frame::Header { header, .. } => Some(header.body_size),
+                        _ => None,
+                    });
+                    let bodies: Vec<usize> = p.seen.frames.iter().filter_map(|(_, f)| match f {
+                        Frame::Body { payload, .. } => Some(payload.len()),
+                        _ => None,
+                    }).collect();
+                    let all_x = p.seen.frames.iter().all(|(_, f)| match f {
+                        Frame::Body { payload, .. } => payload.iter().all(|&b| b == b'x'),
+                        _ => true,
+                    });
+                    if !over.is_empty() {
+                        return Outcome::Fail(format!("frames over the negotiated frame-max 4096: {}", over.join(", ")));
+                    }
+                    match header {
+                        None => Outcome::Fail(format!("no content was published: {}; {}", p.seen.describe(), p.run.summary())),
+                        Some(n) if n != 10000 => Outcome::Fail(format!("content header body-size {n}, not 10000")),
+                        Some(_) if bodies.iter().sum::<usize>() != 10000 || !all_x => Outcome::Fail(format!("body frames of {bodies:?} octets do not carry the 10000-octet body")),
+                        Some(_) => Outcome::Pass(format!("body frames of {bodies:?} octets, every frame within 4096")),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/close/connection-close-ok",
+            section: S_CONNECTION,
+            requirement: "connection.close: \"This method indicates that the sender wants to close the connection. [...] After sending this method, any received methods except Close and Close-OK MUST be discarded.\" connection.close-ok: \"This method confirms a Connection.Close method and tells the recipient that it is safe to release resources for the connection and close the socket.\" (derived: the close is answered with close-ok, and the application learns why its connection ended)",
+            level: Level::Must,
+            accepts: "after the broker's connection.close 320: connection.close-ok and nothing but heartbeats before it; the driver reports the close with code 320",
+            run: |t, tr| {
+                let close = method(0, ConnectionClose { reply_code: 320, reply_text: s("CONNECTION_FORCED - msgwire check"), class_id: 0, method_id: 0 });
+                case(t, tr, "amqp-client/close/connection-close-ok", wait(3.0), Script::new(Hook::AfterChannelOpen(close)), &|p| {
+                    let after = p.seen.after_hook();
+                    let close_ok = after.iter().position(|(_, f)| matches!(f, Frame::Method { method: Method::ConnectionCloseOk(_), .. }));
+                    let before: Vec<String> = after[..close_ok.unwrap_or(after.len())].iter().filter(|(_, f)| !matches!(f, Frame::Heartbeat)).map(|(_, f)| describe(f)).collect();
+                    let surfaced = p.run.named("closed").iter().any(|e| e["code"].as_u64() == Some(320));
+                    match (close_ok, before.is_empty(), surfaced) {
+                        (Some(_), true, true) => Outcome::Pass(format!("close-ok; the application learnt 320: {}", p.run.summary())),
+                        (None, _, _) => Outcome::Fail(format!("no connection.close-ok: {}; {}", p.seen.describe(), p.run.summary())),
+                        (_, false, _) => Outcome::Fail(format!("the client sent [{}] after the broker's connection.close", before.join(", "))),
+                        (_, _, false) => Outcome::Fail(format!("close-ok sent, but the close (320) was not surfaced to the application: {}", p.run.summary())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/close/channel-close-ok",
+            section: S_CHANNEL,
+            requirement: "channel.close: \"This method indicates that the sender wants to close the channel. [...] After sending this method, any received methods except Close and Close-OK MUST be discarded.\" channel.close-ok: \"This method confirms a Channel.Close method and tells the recipient that it is safe to release resources for the channel.\" (derived: the close is answered with close-ok on that channel, and the application learns why)",
+            level: Level::Must,
+            accepts: "a passive queue.declare answered with channel.close 404: channel.close-ok on channel 1 and nothing else on it before; the driver reports the channel close with code 404",
+            run: |t, tr| {
+                let close = method(1, ChannelClose { reply_code: 404, reply_text: s("NOT_FOUND - no queue 'msgwire.missing'"), class_id: 50, method_id: 10 });
+                case(t, tr, "amqp-client/close/channel-close-ok", json!({"op": "declare-passive", "queue": "msgwire.missing"}), Script::new(Hook::OnDeclare(close)), &|p| {
+                    if p.seen.hooked_at.is_none() {
+                        return Outcome::Fail(format!("no queue.declare came: {}; {}", p.seen.describe(), p.run.summary()));
+                    }
+                    let after = p.seen.after_hook();
+                    let close_ok = after.iter().position(|(_, f)| matches!(f, Frame::Method { channel: 1, method: Method::ChannelCloseOk(_) }));
+                    // A close-ok after the client's own connection.close comes too late: the
+                    // broker discards everything but Close and Close-OK from then on.
+                    let conn_close = after.iter().position(|(_, f)| matches!(f, Frame::Method { method: Method::ConnectionClose(_), .. }));
+                    let before: Vec<String> = after[..close_ok.unwrap_or(after.len())].iter().filter(|(_, f)| f.channel() == 1).map(|(_, f)| describe(f)).collect();
+                    let surfaced = p.run.named("channel-closed").iter().any(|e| e["code"].as_u64() == Some(404));
+                    if let (Some(ok), Some(cc)) = (close_ok, conn_close) {
+                        if ok > cc {
+                            return Outcome::Fail(format!("channel.close-ok came only after the client's connection.close (after which a broker discards every method but Close and Close-OK): {}; {}", p.seen.describe(), p.run.summary()));
+                        }
+                    }
+                    match (close_ok, before.is_empty(), surfaced) {
+                        (Some(_), true, true) => Outcome::Pass(format!("channel.close-ok; the application learnt 404: {}", p.run.summary())),
+                        (None, _, _) => Outcome::Fail(format!("no channel.close-ok on channel 1: {}; {}", p.seen.describe(), p.run.summary())),
+                        (_, false, _) => Outcome::Fail(format!("the client sent [{}] on channel 1 after the broker's channel.close", before.join(", "))),
+                        (_, _, false) => Outcome::Fail(format!("close-ok sent, but the channel close (404) was not surfaced to the application: {}", p.run.summary())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/content/many-body-frames",
+            section: S_CONTENT,
+            requirement: "§4.2.6: \"Content consists of a list of properties [...] followed by zero or more frames of content body\" and §4.2.6.2: \"the content body [...] is split into one or more body frames\" (a delivery of 3000 octets in 300 body frames of 10 octets is one message)",
+            level: Level::Must,
+            accepts: "the driver reports one delivery whose body is the 3000 octets, in order",
+            run: |t, tr| {
+                case(t, tr, "amqp-client/content/many-body-frames", json!({"op": "consume", "queue": "msgwire.q", "count": 1, "seconds": 3}), Script::new(Hook::OnConsume(many_body_frames)), &|p| {
+                    let want = body_3000();
+                    let got: Vec<&str> = p.run.named("delivered").iter().filter_map(|e| e["body"].as_str()).collect();
+                    match got.as_slice() {
+                        [b] if *b == want => Outcome::Pass("one delivery of 3000 octets, in order".into()),
+                        [] => Outcome::Fail(format!("no delivery surfaced: {}; {}", p.seen.describe(), p.run.summary())),
+                        [b] => Outcome::Fail(format!("a delivery of {} octets that differs from the 3000 sent", b.len())),
+                        more => Outcome::Fail(format!("{} deliveries for one message", more.len())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/misbehaving/bad-frame-end",
+            section: S_FRAMES,
+            requirement: "\"When a peer reads a frame it MUST check that the frame-end is valid before attempting to decode the frame. If the frame-end is not valid it MUST treat this as a fatal protocol error and close the connection without sending any further data on it.\"",
+            level: Level::Must,
+            accepts: "the client closes the connection (the socket, or a connection.close, 501 being the frame-error code) and does not carry on; no hang, no crash",
+            run: |t, tr| {
+                let qos_ok = raw_frame(1, 1, &[0, 60, 0, 11], 0x00);
+                case(t, tr, "amqp-client/misbehaving/bad-frame-end", wait(3.0), Script::new(Hook::AfterChannelOpen(qos_ok)), &|p| judge_closes(p, &[501]))
+            },
+        },
+        Case {
+            id: "amqp-client/misbehaving/unknown-frame-type",
+            section: S_FRAMES,
+            requirement: "§4.2.3: frame types are 1 (method), 2 (header), 3 (body), 8 (heartbeat); derived with the errata's reply code 501 frame-error: \"The sender sent a malformatted frame that the recipient could not decode. This strongly implies a programming error in the sending peer.\" (a frame of type 9)",
+            level: Level::Must,
+            accepts: "the client closes the connection (the socket, or a connection.close, 501 frame-error or 505 unexpected-frame) and does not carry on",
+            run: |t, tr| {
+                let bad = raw_frame(9, 1, b"msgwire", 0xCE);
+                case(t, tr, "amqp-client/misbehaving/unknown-frame-type", wait(3.0), Script::new(Hook::AfterChannelOpen(bad)), &|p| judge_closes(p, &[501, 505]))
+            },
+        },
+        Case {
+            id: "amqp-client/misbehaving/oversized-frame",
+            section: S_FRAMES,
+            requirement: "\"A peer MUST NOT send frames larger than the agreed-upon size. A peer that receives an oversized frame MUST signal a connection exception with reply code 501 (frame error).\"",
+            level: Level::Must,
+            accepts: "on a connection tuned to frame-max 4096, a 5000-octet body frame on channel 1: the client closes the connection (501, another code, or the socket)",
+            run: |t, tr| {
+                let mut script = Script::new(Hook::AfterChannelOpen(raw_frame(3, 1, &vec![b'o'; 5000 - 8], 0xCE)));
+                script.tune = ConnectionTune { channel_max: 2047, frame_max: 4096, heartbeat: 0 };
+                case(t, tr, "amqp-client/misbehaving/oversized-frame", wait(3.0), script, &|p| judge_closes(p, &[501]))
+            },
+        },
+        Case {
+            id: "amqp-client/misbehaving/method-on-unopened-channel",
+            section: S_CHANNEL,
+            requirement: "§4.2.3 / reply code 504 channel-error: \"The client attempted to work with a channel that had not been correctly opened. This most likely indicates a fault in the client layer.\" (derived: a method on a channel the client never opened is a connection exception)",
+            level: Level::Must,
+            accepts: "a basic.deliver with content on channel 5 (never opened): the client closes the connection (504, another code, or the socket)",
+            run: |t, tr| {
+                let mut bytes = method(5, BasicDeliver { consumer_tag: s("ctag-nobody"), delivery_tag: 1, redelivered: false, exchange: s(""), routing_key: s("q") });
+                bytes.extend(Frame::Header { channel: 5, header: ContentHeader::new(2, BasicProperties::default()) }.to_vec());
+                bytes.extend(raw_frame(3, 5, b"hi", 0xCE));
+                case(t, tr, "amqp-client/misbehaving/method-on-unopened-channel", wait(3.0), Script::new(Hook::AfterChannelOpen(bytes)), &|p| judge_closes(p, &[504, 503]))
+            },
+        },
+        Case {
+            id: "amqp-client/misbehaving/heartbeat-on-channel-1",
+            section: S_HEARTBEAT,
+            requirement: "§4.2.7: \"Heartbeat frames MUST have a channel number of zero. A peer that receives an invalid heartbeat frame MUST raise a connection exception with reply code 501 (frame error).\"",
+            level: Level::Must,
+            accepts: "a heartbeat frame on channel 1: the client closes the connection (501, 503, another code, or the socket)",
+            run: |t, tr| {
+                case(t, tr, "amqp-client/misbehaving/heartbeat-on-channel-1", wait(3.0), Script::new(Hook::AfterChannelOpen(raw_frame(8, 1, b"", 0xCE))), &|p| judge_closes(p, &[501, 503]))
+            },
+        },
+    ]
+}
+
+fn body_3000() -> String {
+    (0..3000).map(|i| (b'a' + (i % 26) as u8) as char).collect()
+}
+
+fn many_body_frames(tag: &str) -> Vec<u8> {
+    let body = body_3000();
+    let mut out = method(
+        1,
+        BasicDeliver {
+            consumer_tag: s(tag),
+            delivery_tag: 1,
+            redelivered: false,
+            exchange: s(""),
+            routing_key: s("msgwire.q"),
+        },
+    );
+    out.extend(
+        Frame::Header {
+            channel: 1,
+            header: ContentHeader::new(3000, BasicProperties::default()),
+        }
+        .to_vec(),
+    );
+    for chunk in body.as_bytes().chunks(10) {
+        out.extend(raw_frame(3, 1, chunk, 0xCE));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_frames_well_built() {
+        let cs = cases();
+        for (i, c) in cs.iter().enumerate() {
+            assert!(c.id.starts_with("amqp-client/"), "{}", c.id);
+            assert!(!cs[..i].iter().any(|d| d.id == c.id), "{}", c.id);
+        }
+        let bytes = many_body_frames("t");
+        let mut n = 0;
+        let mut frames = Frames::new(Decoder::new(Limits::default()), &bytes);
+        for f in frames.by_ref() {
+            f.unwrap();
+            n += 1;
+        }
+        assert_eq!(n, 302);
+        assert_eq!(raw_frame(8, 0, b"", 0xCE), Frame::Heartbeat.to_vec());
+    }
+}
