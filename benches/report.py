@@ -5,7 +5,11 @@ usage: report.py CRITERION_DIR OUT.md
 
 Per benchmark group (one input, one operation): each implementation's median time, MiB/s,
 allocations per operation, and its ratio to msgwire (how many times slower than msgwire;
-below 1 = faster than msgwire)."""
+below 1 = faster than msgwire). Also writes OUT's directory/results.svg: one bar per
+implementation and group, its time over msgwire's on a log scale (right of 1×, green: msgwire
+is faster; left, red: the other is faster)."""
+import html
+import math
 import json
 import os
 import platform
@@ -71,7 +75,61 @@ def main(root, out):
             allocs = r.get("allocs", "-")
             lines.append(f"| {impl} | {t} | {mibs} | {allocs} | {ratio} |")
         lines.append("")
+    lines.insert(4, "![msgwire vs every other implementation, per bench](results.svg)\n")
     open(out, "w").write("\n".join(lines))
+    chart(rows, os.path.join(os.path.dirname(out) or ".", "results.svg"))
+
+
+def chart(rows, path):
+    """Horizontal bars: per group, each other implementation's median over msgwire's, log scale
+    from 1/64× to 64×, grouped by protocol/operation/input."""
+    groups = sorted(g for g in rows if not g.startswith("growth/") and rows[g].get("msgwire", {}).get("median_ns"))
+    bars = []  # (group or None for a heading, impl, ratio)
+    for g in groups:
+        base = rows[g]["msgwire"]["median_ns"]
+        others = sorted(((i, r["median_ns"] / base) for i, r in rows[g].items()
+                         if i != "msgwire" and r.get("median_ns")), key=lambda kv: kv[1])
+        if not others:
+            continue
+        bars.append((g, None, None))
+        bars += [(g, i, ratio) for i, ratio in others]
+    row_h, label_w, plot_w, top = 16, 330, 520, 46
+    height = top + row_h * len(bars) + 30
+    width = label_w + plot_w + 90
+    span = 6  # log2 of the largest ratio shown (64×)
+    x1 = label_w + plot_w / 2  # where 1× is
+
+    def x(ratio):
+        return x1 + max(-span, min(span, math.log2(ratio))) / span * (plot_w / 2)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="11">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="10" y="18" font-size="14" font-weight="bold">msgwire vs every other '
+           f'implementation: other\'s median time / msgwire\'s (log scale)</text>',
+           f'<text x="10" y="34" fill="#555">right of 1×, green: msgwire faster; left, red: the '
+           f'other is faster; bars clipped at 1/64× and 64×</text>']
+    for k in range(-span, span + 1, 2):
+        gx = x(2.0 ** k)
+        label = f"{2 ** k}×" if k >= 0 else f"1/{2 ** -k}×"
+        out.append(f'<line x1="{gx:.1f}" y1="{top - 4}" x2="{gx:.1f}" y2="{height - 24}" '
+                   f'stroke="{"#000" if k == 0 else "#ddd"}"/>')
+        out.append(f'<text x="{gx:.1f}" y="{height - 10}" text-anchor="middle" fill="#555">{label}</text>')
+    for n, (g, impl, ratio) in enumerate(bars):
+        y = top + n * row_h
+        if impl is None:
+            out.append(f'<text x="6" y="{y + 12}" font-weight="bold">{html.escape(g)}</text>')
+            continue
+        out.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{html.escape(str(impl))}</text>')
+        bx = x(ratio)
+        left, w = (x1, bx - x1) if bx >= x1 else (bx, x1 - bx)
+        color = "#2e9d48" if ratio >= 1 else "#d0453a"
+        out.append(f'<rect x="{left:.1f}" y="{y + 3}" width="{max(w, 1):.1f}" height="{row_h - 5}" fill="{color}"/>')
+        tx = x(ratio) + (4 if ratio >= 1 else -4)
+        anchor = "start" if ratio >= 1 else "end"
+        out.append(f'<text x="{tx:.1f}" y="{y + 12}" text-anchor="{anchor}">{ratio:.2f}×</text>')
+    out.append("</svg>")
+    open(path, "w").write("\n".join(out) + "\n")
 
 
 def growth_table(rows, groups):

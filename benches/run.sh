@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every bench in a bounded time, counts allocations, and writes benches/RESULTS.md.
+# Runs every bench in a bounded time, counts allocations, and writes benches/RESULTS.md and
+# its chart benches/results.svg (both made by benches/report.py).
 #   benches/run.sh              all protocols
 #   benches/run.sh amqp jsonrpc only these bench targets
 # BENCH_SECONDS (default 2) is criterion's measurement time per benchmark.
@@ -16,4 +17,4 @@ for t in "${targets[@]}"; do
 done
 cargo run -q --release -p msgwire-benches --bin allocs >target/criterion/allocs.jsonl
 python3 benches/report.py target/criterion benches/RESULTS.md
-echo "wrote benches/RESULTS.md"
+echo "wrote benches/RESULTS.md and benches/results.svg"

@@ -63,7 +63,7 @@ fn typed(c: &mut Criterion) {
         }
         let mut g = c.benchmark_group(format!("msgpack-rpc/typed/{name}"));
         g.throughput(Throughput::Bytes(wire.len() as u64));
-        g.bench_function(BenchmarkId::new("msgwire params_as", name), |b| {
+        g.bench_function(BenchmarkId::new("msgwire", name), |b| {
             b.iter(|| msgwire_typed(black_box(&wire)))
         });
         g.bench_function(BenchmarkId::new("rmp-serde", name), |b| {

@@ -339,7 +339,7 @@ pub fn count_allocations(report: crate::Report<'_>) {
         report(&group, "memcpy", count(|| wire.to_vec()));
         if name != "response" {
             let group = format!("msgpack-rpc/typed/{name}");
-            report(&group, "msgwire params_as", count(|| msgwire_typed(&wire)));
+            report(&group, "msgwire", count(|| msgwire_typed(&wire)));
             report(
                 &group,
                 "rmp-serde",
