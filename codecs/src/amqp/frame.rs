@@ -192,6 +192,7 @@ impl Decoder {
     /// Decodes the frame at the front of `buf`: complete (frame + bytes used), need-more (at
     /// least how many more bytes), or an error. A frame head that declares more than frame-max
     /// is an error as soon as its 7 octets are in, before any payload is waited for.
+    #[inline]
     pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<Frame<'a>>, Error> {
         self.decode_inner(buf, None)
     }
@@ -202,6 +203,7 @@ impl Decoder {
         self.decode_inner(buf, Some(buf))
     }
 
+    #[inline]
     fn decode_inner<'a>(
         &self,
         buf: &'a [u8],

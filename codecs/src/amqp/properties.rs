@@ -36,6 +36,7 @@ macro_rules! basic_properties {
                 flags
             }
 
+            #[inline]
             fn read_list(flags: u16, r: &mut FieldReader<'a>) -> Result<Self, Error> {
                 Ok(BasicProperties {
                     $($field: if flags & (1 << $bit) != 0 { Some(Field::read(r)?) } else { None },)*
@@ -127,6 +128,7 @@ impl<'a> ContentHeader<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn read(r: &mut FieldReader<'a>) -> Result<Self, Error> {
         let class_at = r.r.offset();
         let class_id = r.r.u16("class id")?;

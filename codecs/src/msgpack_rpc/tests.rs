@@ -680,6 +680,17 @@ fn views_encode_by_copy_only_when_minimal() {
         ("94 00 2a a3616464 91 91 cc01", "94 00 2a a3616464 91 91 01"),
         // int 8 holding 5 (non-negative: a positive fixint)
         ("94 00 2a a3616464 91 d005", "94 00 2a a3616464 91 05"),
+        // int 32 / int 64 holding a non-negative value of the same width (uint 32 / uint 64)
+        (
+            "94 00 2a a3616464 91 d240805d00",
+            "94 00 2a a3616464 91 ce40805d00",
+        ),
+        (
+            "94 01 07 c0 d30900000000000000",
+            "94 01 07 c0 cf0900000000000000",
+        ),
+        // int 16 holding 200 (uint 8 is smaller)
+        ("94 00 2a a3616464 91 d100c8", "94 00 2a a3616464 91 ccc8"),
         // str 8 of one byte
         ("94 00 2a a3616464 91 d90161", "94 00 2a a3616464 91 a161"),
         // bin 16 of one byte
