@@ -3,7 +3,8 @@
 # judged through their drivers (conformance/adapters/clients/, the driver contract in
 # conformance/README.md):
 #   jsonrpc-client: Python jsonrpcclient 4.0.3 over requests, and jayson 5.0.0's HTTP client;
-#   amqp-client: pika 1.4.4 (Python, BlockingConnection) and amqplib 2.3.1 (Node).
+#   amqp-client: pika 1.4.4 and py-amqp 5.4.2 (Python), amqplib 2.3.1 (Node);
+#   xmlrpc-client: Python's xmlrpc.client and the xmlrpc npm package 1.3.2.
 #
 #   .ci/peers/clients.sh [test]   install the libraries, run the suite's tests with them
 #                                 (conformance/tests/live_clients.rs, --include-ignored) and
@@ -44,15 +45,15 @@ have cargo || { echo "clients.sh: cargo not found" >&2; exit 1; }
 if [ ! -x "$S/venv/bin/python" ]; then
     python3 -m venv "$S/venv"
 fi
-timeout 600 "$S/venv/bin/pip" install -q --disable-pip-version-check jsonrpcclient==4.0.3 requests==2.34.2 pika==1.4.4
+timeout 600 "$S/venv/bin/pip" install -q --disable-pip-version-check jsonrpcclient==4.0.3 requests==2.34.2 pika==1.4.4 amqp==5.4.2
 cat >"$S/package.json" <<'JSON'
 { "private": true, "description": "msgwire client-suite drivers' libraries (scratch)",
-  "dependencies": { "jayson": "5.0.0", "amqplib": "2.3.1" } }
+  "dependencies": { "jayson": "5.0.0", "amqplib": "2.3.1", "xmlrpc": "1.3.2" } }
 JSON
 (cd "$S" && timeout 600 npm install --no-audit --no-fund --loglevel=error)
 
 echo "clients.sh: the suite's own tests, with the real clients"
-timeout 900 cargo test -p msgwire-conformance --test live_clients --test live_amqp_clients -- --include-ignored
+timeout 900 cargo test -p msgwire-conformance --test live_clients --test live_amqp_clients --test live_xmlrpc_clients -- --include-ignored
 
 timeout 900 cargo build -q -p msgwire-conformance --bin msgwire
 BIN=${CARGO_TARGET_DIR:-$PWD/target}/debug/msgwire
@@ -85,5 +86,8 @@ check() {
 check jsonrpc-client-python-jsonrpcclient jsonrpc-client "$S/venv/bin/python $D/jsonrpc_python_client.py"
 check jsonrpc-client-jayson jsonrpc-client "env NODE_PATH=$S/node_modules node $D/jsonrpc_jayson_client.js"
 check amqp-client-pika amqp-client "$S/venv/bin/python $D/amqp_pika_client.py"
+check amqp-client-py-amqp amqp-client "$S/venv/bin/python $D/amqp_py_amqp_client.py"
 check amqp-client-amqplib amqp-client "env NODE_PATH=$S/node_modules node $D/amqp_amqplib_client.js"
+check xmlrpc-client-python xmlrpc-client "python3 $D/xmlrpc_python_client.py"
+check xmlrpc-client-npm-xmlrpc xmlrpc-client "env NODE_PATH=$S/node_modules node $D/xmlrpc_npm_client.js"
 exit $status

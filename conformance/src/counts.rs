@@ -14,7 +14,8 @@
 //!   `check codec` and `cargo test --test vectors` run them with our codecs);
 //! - `<protocol>/<group>`: the cases of one vector file (`jsonrpc/json-test-suite`);
 //! - `live/<target>`: the cases of a live suite (`live/amqp-broker`, `live/jsonrpc-server`,
-//!   `live/xmlrpc-server`, `live/msgpack-rpc-server`, `live/jsonrpc-client`, `live/amqp-client`);
+//!   `live/xmlrpc-server`, `live/msgpack-rpc-server`, `live/jsonrpc-client`, `live/amqp-client`,
+//!   `live/xmlrpc-client`);
 //!
 //! and the format after it how it is written: `cases` (default: `N cases`), `trials`
 //! (`M trials`), `cases+trials` (`N cases, M trials`), `n` (the bare case count).
@@ -83,6 +84,11 @@ fn live_suites() -> Vec<(&'static str, usize)> {
     ));
     #[cfg(feature = "xmlrpc")]
     v.push(("live/xmlrpc-server", crate::live::xmlrpc::cases().len()));
+    #[cfg(feature = "xmlrpc")]
+    v.push((
+        "live/xmlrpc-client",
+        crate::live::xmlrpc_client::cases().len(),
+    ));
     #[cfg(feature = "msgpack-rpc")]
     v.push((
         "live/msgpack-rpc-server",

@@ -154,6 +154,9 @@ enum CheckCommand {
     /// Check an AMQP 0-9-1 client library: msgwire plays the broker on 127.0.0.1, --driver
     /// runs the library (the driver contract: conformance/README.md).
     AmqpClient(ClientArgs),
+    /// Check an XML-RPC client library: msgwire plays the server over HTTP on 127.0.0.1,
+    /// --driver runs the library (the driver contract: conformance/README.md).
+    XmlrpcClient(ClientArgs),
 }
 
 #[derive(Args)]
@@ -553,11 +556,15 @@ fn main() {
             )
         }
         Command::Check {
-            command: c @ (CheckCommand::JsonrpcClient(_) | CheckCommand::AmqpClient(_)),
+            command:
+                c @ (CheckCommand::JsonrpcClient(_)
+                | CheckCommand::AmqpClient(_)
+                | CheckCommand::XmlrpcClient(_)),
         } => {
             let (suite, a) = match c {
                 CheckCommand::AmqpClient(a) => ("amqp-client", a),
                 CheckCommand::JsonrpcClient(a) => ("jsonrpc-client", a),
+                CheckCommand::XmlrpcClient(a) => ("xmlrpc-client", a),
                 _ => unreachable!(),
             };
             let (url, opts) = live_options(a.live);
@@ -567,6 +574,7 @@ fn main() {
             }
             let check = match suite {
                 "amqp-client" => msgwire_conformance::live::check_amqp_client,
+                "xmlrpc-client" => msgwire_conformance::live::check_xmlrpc_client,
                 _ => msgwire_conformance::live::check_jsonrpc_client,
             };
             check(a.driver.as_deref(), &opts, &mut out, &mut err)

@@ -1,7 +1,7 @@
 //! Client mode for AMQP (`msgwire check amqp-client`): the suite against in-process clients
 //! built on msgwire's codec (a conforming one that must pass every case, and broken ones that
 //! must fail with the expected case ids), and, ignored unless they are installed, against the
-//! real client libraries `.ci/peers/clients.sh` installs (pika, amqplib).
+//! real client libraries `.ci/peers/clients.sh` installs (pika, py-amqp, amqplib).
 #![cfg(feature = "amqp")]
 
 use std::io::{Read, Write};
@@ -517,6 +517,19 @@ fn python_pika() {
             env!("CARGO_MANIFEST_DIR")
         ),
         "amqp-client-pika.baseline",
+    );
+}
+
+#[test]
+#[ignore = "needs py-amqp (.ci/peers/clients.sh)"]
+fn python_py_amqp() {
+    real(
+        &format!(
+            "{}/venv/bin/python {}/adapters/clients/amqp_py_amqp_client.py",
+            peers(),
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        "amqp-client-py-amqp.baseline",
     );
 }
 

@@ -620,10 +620,17 @@ fn judge_closes(p: &Played, codes: &[u16]) -> Outcome {
             p.seen.describe()
         ));
     }
+    // A client that finished its operation and closed by itself ("done") never noticed; a close
+    // with 200 (reply-success) or 0 (no code: py-amqp's normal close) is its ordinary close.
+    let done = p.run.first("done").is_some();
     match close {
-        Some(200) => Outcome::Fail(format!(
+        Some(200 | 0) => Outcome::Fail(format!(
             "the client did not close the connection for it{}, and closed normally (200) when its work was done: {}; {events}",
             if carried_on.is_empty() { String::new() } else { format!(" (it sent [{}])", carried_on.join(", ")) },
+            p.seen.describe()
+        )),
+        Some(code) if done => Outcome::Fail(format!(
+            "the client closed with {code} only when its work was done (the driver printed done): {}; {events}",
             p.seen.describe()
         )),
         Some(code) if codes.contains(&code) => Outcome::Pass(format!("connection.close {code}; {}; {events}", p.seen.describe())),

@@ -27,6 +27,8 @@ pub mod jsonrpc_client;
 pub mod msgpack_rpc;
 #[cfg(feature = "xmlrpc")]
 pub mod xmlrpc;
+#[cfg(feature = "xmlrpc")]
+pub mod xmlrpc_client;
 
 /// How binding the requirement is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -719,6 +721,30 @@ pub fn check_amqp_client(
     {
         let _ = (driver, o, out);
         not_built("AMQP", "amqp", err)
+    }
+}
+
+/// `msgwire check xmlrpc-client --driver CMD`: msgwire plays the server, the driver runs the
+/// client library (see [`client`]). A driver that cannot start (no `hello`) is one error and
+/// exit status 2 before any case.
+pub fn check_xmlrpc_client(
+    driver: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    #[cfg(feature = "xmlrpc")]
+    {
+        let target = || {
+            let cmd = driver.ok_or("check xmlrpc-client needs --driver CMD (see the driver contract in conformance/README.md)")?;
+            check_client_target(client::Driver::Command(cmd.to_string()), "xmlrpc-client", o)
+        };
+        check(&xmlrpc_client::cases(), target, o, out, err)
+    }
+    #[cfg(not(feature = "xmlrpc"))]
+    {
+        let _ = (driver, o, out);
+        not_built("XML-RPC", "xmlrpc", err)
     }
 }
 
