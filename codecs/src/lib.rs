@@ -26,6 +26,8 @@
 //! | `msgpack-rpc` | `msgpack_rpc`   | yes     |
 //! | `thrift`      | `thrift`        | yes     |
 //! | `tokio`       | tokio-util `Decoder`/`Encoder` impls for the streaming codecs, failing with `CodecError<E>` (I/O, or the protocol's own error) | no |
+//! | `arbitrary`   | `generate`: `arbitrary::Arbitrary` for AMQP frames and JSON-RPC, XML-RPC and MessagePack-RPC messages, each one valid (for your fuzz targets) | no |
+//! | `proptest`    | `generate::strategy`: proptest `Strategy`s of the same (turns on `arbitrary`) | no |
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
@@ -50,6 +52,9 @@ pub mod msgpack_rpc;
 pub mod thrift;
 #[cfg(feature = "xmlrpc")]
 pub mod xmlrpc;
+
+#[cfg(feature = "arbitrary")]
+pub mod generate;
 
 /// The README's Rust examples, compiled and run as doctests so that they stay true.
 #[cfg(all(
