@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Instruction counts (callgrind) per iteration of the MessagePack-RPC benches: msgwire beside
-# the peers on the same inputs. Counts do not move with other load on the machine, unlike
-# criterion's times. Prints a Markdown table; N iterations minus 0 iterations, over N.
+# Instruction counts (callgrind) per iteration of the MessagePack-RPC benches (decode, encode,
+# typed params) and the AMQP decode benches: msgwire beside the peers on the same inputs.
+# Counts do not move with other load on the machine, unlike criterion's times. Prints a
+# Markdown table; N iterations minus 0 iterations, over N.
 #   benches/icount.sh [N]    (default N=20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +15,14 @@ count() { # op input impl iterations -> total instructions
 }
 echo "| bench | implementation | instructions / iteration | ratio to msgwire |"
 echo "|---|---|---|---|"
-for op in decode encode; do
-    if [ $op = decode ]; then impls="msgwire rmpv-ref rmpv rmp-serde floor"; else impls="msgwire rmpv"; fi
-    for input in request response stream-1000; do
+for op in decode encode typed amqp-decode; do
+    case $op in
+    decode) impls="msgwire rmpv-ref rmpv rmp-serde floor" inputs="request response stream-1000" ;;
+    encode) impls="msgwire rmpv" inputs="request response stream-1000" ;;
+    typed) impls="msgwire rmp-serde" inputs="request stream-1000" ;;
+    amqp-decode) impls="msgwire amq-protocol" inputs="triple stream-1000" ;;
+    esac
+    for input in $inputs; do
         iters=$n
         [ $input = stream-1000 ] && iters=2
         ours=""
@@ -26,7 +32,11 @@ for op in decode encode; do
             per=$(((total - base) / iters))
             [ -z "$ours" ] && ours=$per
             ratio=$(python3 -c "print(f'{$per / $ours:.2f}')")
-            echo "| msgpack-rpc/$op/$input | $impl | $per | $ratio |"
+            case $op in
+            amqp-decode) group=amqp/decode/$input ;;
+            *) group=msgpack-rpc/$op/$input ;;
+            esac
+            echo "| $group | $impl | $per | $ratio |"
         done
     done
 done
