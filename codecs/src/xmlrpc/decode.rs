@@ -253,7 +253,7 @@ fn classify(name: &[u8], profile: Profile) -> Tag {
             _ => Tag::Unknown,
         }
     };
-    match (memchr::memrchr(b':', name), profile) {
+    match (name.iter().rposition(|&c| c == b':'), profile) {
         (None, Profile::Lenient) => match plain(name) {
             Tag::Unknown => ex(name),
             t => t,
@@ -447,7 +447,8 @@ impl<'a, 'l> Parser<'a, 'l> {
                 run_offset = offset;
             }
             let piece: Cow<'a, str> = match ev {
-                Ev::Text(t) => {
+                Ev::Text(t, true) => Cow::Borrowed(t),
+                Ev::Text(t, false) => {
                     // XML 1.0 §2.4: "The right angle bracket (>) ... MUST ... be escaped ... when it
                     // appears in the string ']]>' in content".
                     if memchr::memchr(b']', t.as_bytes()).is_some() {
@@ -482,6 +483,9 @@ impl<'a, 'l> Parser<'a, 'l> {
 
     /// The next token that is not blank text; other text is an error.
     fn sig(&mut self, expected: &'static str) -> Result<Tok<'a>, Error> {
+        if self.peeked.is_none() {
+            self.scan.skip_blank_before_tag();
+        }
         loop {
             match self.tok()? {
                 Tok::Text { text, offset } => {
@@ -543,7 +547,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             match ev {
                 Ev::Decl(d) if first && offset == self.base => self.decl(d, offset)?,
                 Ev::Misc => {}
-                Ev::Text(t) if is_blank(t) => {}
+                Ev::Text(t, _) if is_blank(t) => {}
                 Ev::Start {
                     name,
                     attrs,
@@ -591,7 +595,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             match ev {
                 Ev::Eof => return Ok(message),
                 Ev::Misc => {}
-                Ev::Text(t) if is_blank(t) => {}
+                Ev::Text(t, _) if is_blank(t) => {}
                 _ => return Err(Error::TrailingContent { offset }),
             }
         }

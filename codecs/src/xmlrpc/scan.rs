@@ -18,8 +18,9 @@ pub(super) enum Ev<'a> {
     Decl(&'a str),
     /// A comment or a processing instruction.
     Misc,
-    /// Character data as written (references unresolved, newlines as in the input).
-    Text(&'a str),
+    /// Character data as written (references unresolved, newlines as in the input), and
+    /// whether it is plain: no `&`, CR or `]` in it, so it is its own value as it stands.
+    Text(&'a str, bool),
     /// The content of a CDATA section.
     CData(&'a str),
     /// A start tag or an empty-element tag: the name and what follows it (attributes).
@@ -121,15 +122,24 @@ impl<'a> Scanner<'a> {
             return Ok((Ev::Eof, offset));
         }
         if b[start] != b'<' {
-            let end = memchr::memchr(b'<', &b[start..]).map_or(b.len(), |i| start + i);
+            let (end, plain) = text_end(b, start);
             self.pos = end;
-            return Ok((Ev::Text(&self.input[start..end]), offset));
+            return Ok((Ev::Text(&self.input[start..end], plain), offset));
         }
         let Some(&next) = b.get(start + 1) else {
             return Err(self.eof());
         };
         match next {
             b'/' => {
+                // Fast path: `</` the innermost open name `>`.
+                if let Some(&open) = self.stack.last() {
+                    let close = start + 2 + open.len();
+                    if b.get(close) == Some(&b'>') && b[start + 2..close] == *open.as_bytes() {
+                        self.stack.pop();
+                        self.pos = close + 1;
+                        return Ok((Ev::End, offset));
+                    }
+                }
                 let close = memchr::memchr(b'>', &b[start + 2..]).ok_or_else(|| self.eof())?;
                 let end = start + 2 + close;
                 let inner = &self.input[start + 2..end];
@@ -170,6 +180,42 @@ impl<'a> Scanner<'a> {
                 Ok((Ev::Misc, offset))
             }
             _ => {
+                // Fast path: `<` an ASCII Name `>` or `/>` (no attributes, no white space).
+                let n = b[start + 1..]
+                    .iter()
+                    .take_while(|&&c| CLASS[usize::from(c)] == NAME)
+                    .count();
+                let first_ok = !(next.is_ascii_digit() || matches!(next, b'.' | b'-'));
+                let after = start + 1 + n;
+                if n > 0 && first_ok {
+                    let name = &self.input[start + 1..after];
+                    match (b.get(after), b.get(after + 1)) {
+                        (Some(b'>'), _) => {
+                            self.stack.push(name);
+                            self.pos = after + 1;
+                            return Ok((
+                                Ev::Start {
+                                    name,
+                                    attrs: "",
+                                    empty: false,
+                                },
+                                offset,
+                            ));
+                        }
+                        (Some(b'/'), Some(b'>')) => {
+                            self.pos = after + 2;
+                            return Ok((
+                                Ev::Start {
+                                    name,
+                                    attrs: "",
+                                    empty: true,
+                                },
+                                offset,
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
                 // The tag ends at the first '>' outside a quoted attribute value.
                 let mut i = start + 1;
                 let end = loop {
@@ -198,6 +244,17 @@ impl<'a> Scanner<'a> {
                 self.pos = end + 1;
                 Ok((Ev::Start { name, attrs, empty }, offset))
             }
+        }
+    }
+
+    /// Skips white space when a start or end tag follows it (not `<!` or `<?`, which could
+    /// join the white space to more text): the parser ignores such a run where it calls this.
+    pub(super) fn skip_blank_before_tag(&mut self) {
+        let b = self.input.as_bytes();
+        let n = b[self.pos..].iter().take_while(|&&c| is_space(c)).count();
+        let at = self.pos + n;
+        if n > 0 && b.get(at) == Some(&b'<') && !matches!(b.get(at + 1), Some(b'!' | b'?') | None) {
+            self.pos = at;
         }
     }
 
@@ -235,6 +292,49 @@ impl<'a> Scanner<'a> {
         }
         Err(xml_error(offset, "unexpected markup"))
     }
+}
+
+/// Byte classes for the fast paths: ASCII Name characters, `<`, and the bytes that make text
+/// need work (`&`, CR, `]`).
+const NAME: u8 = 1;
+const LT: u8 = 2;
+const SPECIAL: u8 = 3;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-') {
+            t[c] = NAME;
+        }
+        c += 1;
+    }
+    t[b'<' as usize] = LT;
+    t[b'&' as usize] = SPECIAL;
+    t[b'\r' as usize] = SPECIAL;
+    t[b']' as usize] = SPECIAL;
+    t
+};
+
+/// The end of the character data starting at `start` (the next `<`, or the end of the input)
+/// and whether it is plain (no `&`, CR or `]`). Short runs, the usual XML-RPC text, are read
+/// byte by byte in one pass; longer ones with memchr.
+fn text_end(b: &[u8], start: usize) -> (usize, bool) {
+    const SHORT: usize = 64;
+    let short = &b[start..b.len().min(start + SHORT)];
+    let mut plain = true;
+    for (i, &c) in short.iter().enumerate() {
+        match CLASS[usize::from(c)] {
+            LT => return (start + i, plain),
+            SPECIAL => plain = false,
+            _ => {}
+        }
+    }
+    let from = start + short.len();
+    let end = memchr::memchr(b'<', &b[from..]).map_or(b.len(), |i| from + i);
+    let rest = &b[from..end];
+    let plain = plain && memchr::memchr3(b'&', b'\r', b']', rest).is_none();
+    (end, plain)
 }
 
 /// Attributes of a start tag (or pseudo-attributes of the XML declaration): `(key, value,
