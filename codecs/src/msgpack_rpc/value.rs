@@ -414,8 +414,43 @@ pub(crate) struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     /// The next step; `None` only for bytes that were not validated (never for views).
+    ///
+    /// One-byte values, fixstr, str 8, fixarray and fixmap are read in one match on the
+    /// marker; the others through [`step`](fn@step).
+    #[inline]
     pub(crate) fn step(&mut self) -> Option<Step<'a>> {
-        let (s, end) = step(self.buf, self.pos)?;
+        let buf = self.buf;
+        let pos = self.pos;
+        let m = *buf.get(pos)?;
+        let (s, end) = match m {
+            0x00..=0x7f => (
+                Step::Scalar(ValueRef::Int(Int::from(u64::from(m)))),
+                pos + 1,
+            ),
+            0xe0..=0xff => (
+                Step::Scalar(ValueRef::Int(Int::from(i64::from(m as i8)))),
+                pos + 1,
+            ),
+            0xc0 => (Step::Scalar(ValueRef::Nil), pos + 1),
+            0xc2 => (Step::Scalar(ValueRef::Bool(false)), pos + 1),
+            0xc3 => (Step::Scalar(ValueRef::Bool(true)), pos + 1),
+            0x90..=0x9f => (Step::Array(u32::from(m & 0x0f)), pos + 1),
+            0x80..=0x8f => (Step::Map(u32::from(m & 0x0f)), pos + 1),
+            0xa0..=0xbf | 0xd9 => {
+                let (at, len) = if m == 0xd9 {
+                    (pos + 2, usize::from(*buf.get(pos + 1)?))
+                } else {
+                    (pos + 1, usize::from(m & 0x1f))
+                };
+                let d = buf.get(at..at + len)?;
+                let v = match utf8(d) {
+                    Some(s) => ValueRef::Str(s),
+                    None => ValueRef::RawStr(d),
+                };
+                (Step::Scalar(v), at + len)
+            }
+            _ => step(buf, pos)?,
+        };
         self.pos = end;
         Some(s)
     }
