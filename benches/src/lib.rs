@@ -5,6 +5,7 @@
 pub mod amqp;
 pub mod jsonrpc;
 pub mod msgpack_rpc;
+pub mod thrift;
 pub mod xmlrpc;
 
 /// Heap blocks and bytes allocated while `f` runs (its result dropped after counting). Counts

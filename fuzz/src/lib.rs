@@ -4,6 +4,7 @@
 pub mod amqp;
 pub mod jsonrpc;
 pub mod msgpack_rpc;
+pub mod thrift;
 pub mod xml_oracle;
 pub mod xmlrpc;
 

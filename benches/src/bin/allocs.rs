@@ -19,4 +19,5 @@ fn main() {
     msgwire_benches::msgpack_rpc::count_allocations(&mut report);
     msgwire_benches::jsonrpc::count_allocations(&mut report);
     msgwire_benches::xmlrpc::count_allocations(&mut report);
+    msgwire_benches::thrift::count_allocations(&mut report);
 }

@@ -112,15 +112,6 @@ impl Limits {
     /// The ceiling on nesting depth.
     pub const HARD_MAX_DEPTH: usize = 256;
 
-    /// No limit but the hard depth ceiling (for re-reading bytes already validated).
-    pub(crate) const UNLIMITED: Limits = Limits {
-        max_message_size: usize::MAX,
-        max_frame_size: usize::MAX,
-        max_depth: Limits::HARD_MAX_DEPTH,
-        max_container: u32::MAX,
-        max_string: usize::MAX,
-    };
-
     pub(crate) fn depth(&self) -> usize {
         self.max_depth.min(Limits::HARD_MAX_DEPTH)
     }

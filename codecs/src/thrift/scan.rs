@@ -423,40 +423,119 @@ fn check_size(offset: usize, at_least: u64, limits: &Limits) -> Result<(), Error
     Ok(())
 }
 
-/// Where the value of type `t` starting at `buf[pos..]` ends, validating it.
-pub(crate) fn scan_value(
-    buf: &[u8],
-    pos: usize,
-    t: TType,
-    protocol: Protocol,
-    limits: &Limits,
-    profile: Profile,
-) -> Result<Decoded<usize>, Error> {
-    let mut s = Scanner::new(protocol, pos);
+/// The end of the already validated value of type `t` at `buf[pos..]` (`None` if it is not
+/// whole after all: views then stop early rather than panic).
+///
+/// Views exist only over bytes the scan validated, so this checks nothing but bounds, and
+/// recurses: the scan already bounded the nesting by [`Limits::HARD_MAX_DEPTH`] at most.
+/// Fixed-size elements are jumped over in one step.
+pub(crate) fn skip(buf: &[u8], pos: usize, t: TType, protocol: Protocol) -> Option<usize> {
+    let binary = protocol == Protocol::Binary;
     let mut cur = Cur::new(buf, pos);
-    match s.value(&mut cur, t, limits, profile) {
-        Ok(read) => {
-            s.pos = cur.pos;
-            let mut at = pos;
-            if let Read::Open(level, owed, header) = read {
-                s.push(level, owed);
-                at = header;
-            }
-            check_size(at, s.pos as u64 + s.pending, limits)?;
-            s.run(buf, limits, profile)
+    if let Some(n) = t.fixed_size(protocol) {
+        return pos.checked_add(n).filter(|&end| end <= buf.len());
+    }
+    match t {
+        TType::I16 | TType::I32 | TType::I64 => {
+            // A compact var int: bytes up to the first without the continuation bit.
+            let rest = buf.get(pos..)?;
+            let n = rest.iter().position(|b| b & 0x80 == 0)?;
+            Some(pos + n + 1)
         }
-        Err(Stop::Short(missing)) => Ok(Decoded::NeedMore {
-            at_least: missing.max(1),
-        }),
-        Err(Stop::Bad(e)) => Err(e),
+        TType::Binary => {
+            let n = if binary {
+                usize::try_from(cur.be_i32().ok()?).ok()?
+            } else {
+                cur.varint(32).ok()? as usize
+            };
+            cur.take(n).ok()?;
+            Some(cur.pos)
+        }
+        TType::Struct => loop {
+            let b = cur.u8().ok()?;
+            if b == 0 {
+                return Some(cur.pos);
+            }
+            let t = if binary {
+                cur.take(2).ok()?;
+                TType::from_binary_id(b)?
+            } else {
+                if b >> 4 == 0 {
+                    cur.varint(32).ok()?;
+                }
+                match b & 0x0f {
+                    1 | 2 => continue,
+                    tn => TType::from_compact_id(tn)?,
+                }
+            };
+            cur.pos = skip(buf, cur.pos, t, protocol)?;
+        },
+        TType::List | TType::Set => {
+            let (elem, n) = if binary {
+                let id = cur.u8().ok()?;
+                (
+                    TType::from_binary_id(id)?,
+                    usize::try_from(cur.be_i32().ok()?).ok()?,
+                )
+            } else {
+                let b = cur.u8().ok()?;
+                let n = if b >> 4 == 15 {
+                    cur.varint(32).ok()? as usize
+                } else {
+                    usize::from(b >> 4)
+                };
+                (TType::from_compact_id(b & 0x0f)?, n)
+            };
+            skip_elements(buf, cur.pos, n, elem, None, protocol)
+        }
+        TType::Map => {
+            let (k, v, n) = if binary {
+                let [k, v] = cur.array().ok()?;
+                let n = usize::try_from(cur.be_i32().ok()?).ok()?;
+                (TType::from_binary_id(k)?, TType::from_binary_id(v)?, n)
+            } else {
+                let n = cur.varint(32).ok()? as usize;
+                if n == 0 {
+                    return Some(cur.pos);
+                }
+                let b = cur.u8().ok()?;
+                (
+                    TType::from_compact_id(b >> 4)?,
+                    TType::from_compact_id(b & 0x0f)?,
+                    n,
+                )
+            };
+            skip_elements(buf, cur.pos, n, k, Some(v), protocol)
+        }
+        _ => None,
     }
 }
 
-/// The end of the already validated value of type `t` at `buf[pos..]` (`None` if it is not
-/// whole after all: views then stop early rather than panic).
-pub(crate) fn skip(buf: &[u8], pos: usize, t: TType, protocol: Protocol) -> Option<usize> {
-    match scan_value(buf, pos, t, protocol, &Limits::UNLIMITED, Profile::Lenient) {
-        Ok(Decoded::Complete { value, .. }) => Some(value),
-        _ => None,
+/// Skips `n` elements of type `a` (or `n` pairs of `a` and `b`) starting at `pos`.
+fn skip_elements(
+    buf: &[u8],
+    mut pos: usize,
+    n: usize,
+    a: TType,
+    b: Option<TType>,
+    protocol: Protocol,
+) -> Option<usize> {
+    let fixed = match b {
+        None => a.fixed_size(protocol),
+        Some(b) => a
+            .fixed_size(protocol)
+            .zip(b.fixed_size(protocol))
+            .map(|(x, y)| x + y),
+    };
+    if let Some(size) = fixed {
+        let end = pos.checked_add(n.checked_mul(size)?)?;
+        return (end <= buf.len()).then_some(end);
     }
+    for _ in 0..n {
+        pos = skip(buf, pos, a, protocol)?;
+        if let Some(b) = b {
+            pos = skip(buf, pos, b, protocol)?;
+        }
+    }
+    Some(pos)
 }

@@ -57,6 +57,29 @@ const TABLE: [(TType, u8, u8, u8, u8, &str); 12] = [
     (TType::Uuid, 16, 13, 16, 16, "uuid"),
 ];
 
+/// `TABLE` inverted: binary id → type.
+const BY_BINARY_ID: [Option<TType>; 17] = {
+    let mut out = [None; 17];
+    let mut i = 0;
+    while i < TABLE.len() {
+        out[TABLE[i].1 as usize] = Some(TABLE[i].0);
+        i += 1;
+    }
+    out
+};
+
+/// `TABLE` inverted: compact id → type (2, `BOOLEAN_FALSE`, is bool too).
+const BY_COMPACT_ID: [Option<TType>; 16] = {
+    let mut out = [None; 16];
+    let mut i = 0;
+    while i < TABLE.len() {
+        out[TABLE[i].2 as usize] = Some(TABLE[i].0);
+        i += 1;
+    }
+    out[2] = Some(TType::Bool);
+    out
+};
+
 impl TType {
     /// Every type, in declaration order.
     pub const ALL: [TType; 12] = [
@@ -89,16 +112,15 @@ impl TType {
     }
 
     /// The type with this binary-protocol id.
+    #[inline]
     pub fn from_binary_id(id: u8) -> Option<TType> {
-        TABLE.iter().find(|r| r.1 == id).map(|r| r.0)
+        BY_BINARY_ID.get(usize::from(id)).copied().flatten()
     }
 
     /// The type with this compact-protocol element id (1 and 2 are both bool).
+    #[inline]
     pub fn from_compact_id(id: u8) -> Option<TType> {
-        if id == 2 {
-            return Some(TType::Bool);
-        }
-        TABLE.iter().find(|r| r.2 == id).map(|r| r.0)
+        BY_COMPACT_ID.get(usize::from(id)).copied().flatten()
     }
 
     /// The type's id in `protocol`.
@@ -117,7 +139,22 @@ impl TType {
         }
     }
 
+    /// The fixed size of a value of this type in `protocol`, if every value has the same.
+    #[inline]
+    pub(crate) fn fixed_size(self, protocol: Protocol) -> Option<usize> {
+        match (self, protocol) {
+            (TType::Bool | TType::Byte, _) => Some(1),
+            (TType::Double, _) => Some(8),
+            (TType::Uuid, _) => Some(16),
+            (TType::I16, Protocol::Binary) => Some(2),
+            (TType::I32, Protocol::Binary) => Some(4),
+            (TType::I64, Protocol::Binary) => Some(8),
+            _ => None,
+        }
+    }
+
     /// The fewest bytes one value of this type takes in `protocol`.
+    #[inline]
     pub(crate) fn min_size(self, protocol: Protocol) -> u64 {
         let r = self.row();
         u64::from(match protocol {

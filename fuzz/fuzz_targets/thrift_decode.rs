@@ -1,0 +1,83 @@
+//! Raw bytes, both protocols, unframed and framed, both profiles (default limits, or small ones
+//! when the first byte is odd): no panic; an error's offset lies inside the input; `scan` and
+//! `Decoder::decode` agree; a message that decodes re-encodes (exact `encoded_len`) in both
+//! protocols to bytes that decode to the same message; what strict accepts, lenient accepts alike.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use msgwire::thrift::{scan, Decoder, Framing, Limits, Profile, Protocol};
+use msgwire::Decoded;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = if data.first().is_some_and(|b| b & 1 == 1) {
+        Limits {
+            max_depth: 4,
+            max_container: 8,
+            max_string: 16,
+            max_message_size: 256,
+            max_frame_size: 128,
+        }
+    } else {
+        Limits::default()
+    };
+    for protocol in [Protocol::Binary, Protocol::Compact] {
+        for framing in [Framing::Unframed, Framing::Framed] {
+            let mut strict_used = None;
+            for profile in [Profile::Strict, Profile::Lenient] {
+                let d = Decoder {
+                    limits,
+                    profile,
+                    protocol,
+                    framing,
+                };
+                match d.decode(data) {
+                    Err(e) => {
+                        assert!(e.offset() <= data.len(), "{e}");
+                        assert!(
+                            strict_used.is_none(),
+                            "lenient rejects what strict accepts: {e}"
+                        );
+                    }
+                    Ok(Decoded::NeedMore { at_least }) => assert!(at_least >= 1),
+                    Ok(Decoded::Complete { value, used }) => {
+                        if let Some(u) = strict_used {
+                            assert_eq!(u, used);
+                        }
+                        if profile == Profile::Strict {
+                            strict_used = Some(used);
+                        }
+                        if framing == Framing::Unframed {
+                            let s = scan(data, protocol, &limits, profile).unwrap();
+                            assert_eq!(s, Decoded::Complete { value: used, used });
+                        }
+                        let owned = value.into_owned();
+                        for out in [Protocol::Binary, Protocol::Compact] {
+                            let wire = value.to_vec(out);
+                            assert_eq!(wire.len(), value.encoded_len(out));
+                            let lenient = Decoder {
+                                limits: Limits {
+                                    max_depth: 256,
+                                    ..Limits::default()
+                                },
+                                profile: Profile::Lenient,
+                                protocol: out,
+                                framing: Framing::Unframed,
+                            };
+                            let back = lenient.decode_whole(&wire).expect("re-encoding decodes");
+                            if out == protocol {
+                                // Compared as bytes: a NaN is not equal to itself.
+                                assert_eq!(back.into_owned().to_vec(out), owned.to_vec(out));
+                            } else {
+                                assert_eq!(
+                                    (back.name, back.kind, back.seqid),
+                                    (value.name, value.kind, value.seqid)
+                                );
+                                // Back again: the same bytes as the direct re-encoding.
+                                assert_eq!(back.to_vec(out), wire);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+});

@@ -1,0 +1,73 @@
+//! (mode, chunk sizes, bytes): a reader that appends what arrives and calls `Decoder::decode`
+//! gets the same messages and the same error fed in chunks as whole, and `NeedMore { at_least }`
+//! is a true lower bound (fewer new bytes never decide).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use msgwire::thrift::{Decoder, Framing, Limits, Profile, Protocol};
+use msgwire::Decoded;
+
+fn messages(
+    d: &Decoder,
+    pieces: &mut dyn Iterator<Item = &[u8]>,
+) -> (Vec<Vec<u8>>, Option<String>) {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut out = Vec::new();
+    let mut wait = 0usize;
+    for piece in pieces {
+        buf.extend_from_slice(piece);
+        loop {
+            match d.decode(&buf) {
+                Ok(Decoded::Complete { value, used }) => {
+                    assert!(buf.len() >= wait, "complete before at_least bytes arrived");
+                    out.push(value.to_vec(d.protocol));
+                    buf.drain(..used);
+                    wait = 0;
+                }
+                Ok(Decoded::NeedMore { at_least }) => {
+                    wait = wait.max(buf.len() + at_least);
+                    break;
+                }
+                Err(e) => {
+                    assert!(buf.len() >= wait, "error before at_least bytes arrived");
+                    return (out, Some(e.kind().to_owned()));
+                }
+            }
+        }
+    }
+    (out, None)
+}
+
+fuzz_target!(|input: (u8, Vec<u8>, Vec<u8>)| {
+    let (mode, sizes, data) = input;
+    let d = Decoder {
+        limits: if mode & 4 != 0 {
+            Limits {
+                max_depth: 4,
+                max_container: 8,
+                max_string: 16,
+                max_message_size: 256,
+                max_frame_size: 128,
+            }
+        } else {
+            Limits::default()
+        },
+        profile: if mode & 8 != 0 {
+            Profile::Lenient
+        } else {
+            Profile::Strict
+        },
+        protocol: if mode & 1 != 0 {
+            Protocol::Compact
+        } else {
+            Protocol::Binary
+        },
+        framing: if mode & 2 != 0 {
+            Framing::Framed
+        } else {
+            Framing::Unframed
+        },
+    };
+    let whole = messages(&d, &mut std::iter::once(&data[..]));
+    let chunked = messages(&d, &mut msgwire_fuzz::chunks(&data, &sizes));
+    assert_eq!(chunked, whole);
+});
