@@ -4,7 +4,8 @@
 # conformance/README.md):
 #   jsonrpc-client: Python jsonrpcclient 4.0.3 over requests, and jayson 5.0.0's HTTP client;
 #   amqp-client: pika 1.4.4 and py-amqp 5.4.2 (Python), amqplib 2.3.1 (Node);
-#   xmlrpc-client: Python's xmlrpc.client and the xmlrpc npm package 1.3.2.
+#   xmlrpc-client: Python's xmlrpc.client and the xmlrpc npm package 1.3.2;
+#   msgpack-rpc-client: msgpack-rpc-python 0.4.1 (its own venv: msgpack-python 0.5.6, tornado 4.5.3).
 #
 #   .ci/peers/clients.sh [test]   install the libraries, run the suite's tests with them
 #                                 (conformance/tests/live_clients.rs, --include-ignored) and
@@ -46,6 +47,10 @@ if [ ! -x "$S/venv/bin/python" ]; then
     python3 -m venv "$S/venv"
 fi
 timeout 600 "$S/venv/bin/pip" install -q --disable-pip-version-check jsonrpcclient==4.0.3 requests==2.34.2 pika==1.4.4 amqp==5.4.2
+if [ ! -x "$S/venv-rpc/bin/python" ]; then
+    python3 -m venv "$S/venv-rpc"
+fi
+timeout 600 "$S/venv-rpc/bin/pip" install -q --disable-pip-version-check msgpack-python==0.5.6 tornado==4.5.3 msgpack-rpc-python==0.4.1
 cat >"$S/package.json" <<'JSON'
 { "private": true, "description": "msgwire client-suite drivers' libraries (scratch)",
   "dependencies": { "jayson": "5.0.0", "amqplib": "2.3.1", "xmlrpc": "1.3.2" } }
@@ -53,7 +58,8 @@ JSON
 (cd "$S" && timeout 600 npm install --no-audit --no-fund --loglevel=error)
 
 echo "clients.sh: the suite's own tests, with the real clients"
-timeout 900 cargo test -p msgwire-conformance --test live_clients --test live_amqp_clients --test live_xmlrpc_clients -- --include-ignored
+timeout 900 cargo test -p msgwire-conformance --test live_clients --test live_amqp_clients --test live_xmlrpc_clients \
+    --test live_msgpack_rpc_clients -- --include-ignored
 
 timeout 900 cargo build -q -p msgwire-conformance --bin msgwire
 BIN=${CARGO_TARGET_DIR:-$PWD/target}/debug/msgwire
@@ -90,4 +96,5 @@ check amqp-client-py-amqp amqp-client "$S/venv/bin/python $D/amqp_py_amqp_client
 check amqp-client-amqplib amqp-client "env NODE_PATH=$S/node_modules node $D/amqp_amqplib_client.js"
 check xmlrpc-client-python xmlrpc-client "python3 $D/xmlrpc_python_client.py"
 check xmlrpc-client-npm-xmlrpc xmlrpc-client "env NODE_PATH=$S/node_modules node $D/xmlrpc_npm_client.js"
+check msgpack-rpc-client-python msgpack-rpc-client "$S/venv-rpc/bin/python $D/msgpack_rpc_python_client.py"
 exit $status

@@ -157,6 +157,9 @@ enum CheckCommand {
     /// Check an XML-RPC client library: msgwire plays the server over HTTP on 127.0.0.1,
     /// --driver runs the library (the driver contract: conformance/README.md).
     XmlrpcClient(ClientArgs),
+    /// Check a MessagePack-RPC client library: msgwire plays the server over TCP on 127.0.0.1,
+    /// --driver runs the library (the driver contract: conformance/README.md).
+    MsgpackRpcClient(ClientArgs),
 }
 
 #[derive(Args)]
@@ -559,12 +562,14 @@ fn main() {
             command:
                 c @ (CheckCommand::JsonrpcClient(_)
                 | CheckCommand::AmqpClient(_)
-                | CheckCommand::XmlrpcClient(_)),
+                | CheckCommand::XmlrpcClient(_)
+                | CheckCommand::MsgpackRpcClient(_)),
         } => {
             let (suite, a) = match c {
                 CheckCommand::AmqpClient(a) => ("amqp-client", a),
                 CheckCommand::JsonrpcClient(a) => ("jsonrpc-client", a),
                 CheckCommand::XmlrpcClient(a) => ("xmlrpc-client", a),
+                CheckCommand::MsgpackRpcClient(a) => ("msgpack-rpc-client", a),
                 _ => unreachable!(),
             };
             let (url, opts) = live_options(a.live);
@@ -575,6 +580,7 @@ fn main() {
             let check = match suite {
                 "amqp-client" => msgwire_conformance::live::check_amqp_client,
                 "xmlrpc-client" => msgwire_conformance::live::check_xmlrpc_client,
+                "msgpack-rpc-client" => msgwire_conformance::live::check_msgpack_rpc_client,
                 _ => msgwire_conformance::live::check_jsonrpc_client,
             };
             check(a.driver.as_deref(), &opts, &mut out, &mut err)

@@ -25,6 +25,8 @@ pub mod jsonrpc;
 pub mod jsonrpc_client;
 #[cfg(feature = "msgpack-rpc")]
 pub mod msgpack_rpc;
+#[cfg(feature = "msgpack-rpc")]
+pub mod msgpack_rpc_client;
 #[cfg(feature = "xmlrpc")]
 pub mod xmlrpc;
 #[cfg(feature = "xmlrpc")]
@@ -745,6 +747,34 @@ pub fn check_xmlrpc_client(
     {
         let _ = (driver, o, out);
         not_built("XML-RPC", "xmlrpc", err)
+    }
+}
+
+/// `msgwire check msgpack-rpc-client --driver CMD`: msgwire plays the server over TCP, the
+/// driver runs the client library (see [`client`]). A driver that cannot start (no `hello`) is
+/// one error and exit status 2 before any case.
+pub fn check_msgpack_rpc_client(
+    driver: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    #[cfg(feature = "msgpack-rpc")]
+    {
+        let target = || {
+            let cmd = driver.ok_or("check msgpack-rpc-client needs --driver CMD (see the driver contract in conformance/README.md)")?;
+            check_client_target(
+                client::Driver::Command(cmd.to_string()),
+                "msgpack-rpc-client",
+                o,
+            )
+        };
+        check(&msgpack_rpc_client::cases(), target, o, out, err)
+    }
+    #[cfg(not(feature = "msgpack-rpc"))]
+    {
+        let _ = (driver, o, out);
+        not_built("MessagePack-RPC", "msgpack-rpc", err)
     }
 }
 
