@@ -316,6 +316,9 @@ pub(crate) fn scan_from(
     let mut depth = st.depth;
     let mut pending = st.pending;
     let mut minimal = st.minimal;
+    // Elements not yet started in the innermost open container (its slot in `st` is stale
+    // while the scan runs: written back on stop and when a child opens).
+    let mut cur = if depth > 0 { st.open_at(depth - 1) } else { 0 };
     // Saves the cursor into `st` (for need-more and errors alike: the stream resumes from it).
     macro_rules! stop {
         ($ret:expr) => {{
@@ -323,6 +326,9 @@ pub(crate) fn scan_from(
             st.depth = depth;
             st.pending = pending;
             st.minimal = minimal;
+            if depth > 0 {
+                *st.open_mut(depth - 1) = cur;
+            }
             return $ret;
         }};
     }
@@ -451,19 +457,25 @@ pub(crate) fn scan_from(
         };
         // The item's header (and payload) are here: commit it.
         if depth > 0 {
-            *st.open_mut(depth - 1) -= 1;
+            cur -= 1;
             pending -= 1;
         }
         pos = end;
         if push > 0 {
-            *st.open_mut(depth) = push;
+            if depth > 0 {
+                *st.open_mut(depth - 1) = cur;
+            }
+            cur = push;
             depth += 1;
             pending += push;
             continue;
         }
         // One item is complete: close every container whose last element it was.
-        while depth > 0 && st.open_at(depth - 1) == 0 {
+        while depth > 0 && cur == 0 {
             depth -= 1;
+            if depth > 0 {
+                cur = st.open_at(depth - 1);
+            }
         }
         if depth == 0 {
             stop!(Ok(Decoded::Complete {
