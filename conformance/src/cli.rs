@@ -1444,3 +1444,233 @@ pub fn fuzz_codec(o: &FuzzOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
     }
     rep.verdict.exit_code
 }
+
+/// Where `msgwire fuzz jsonrpc-server` sends its traffic (besides [`FuzzOptions`]).
+#[derive(Debug, Clone, Default)]
+pub struct ServerTarget {
+    /// `http://host:port/path` or `tcp://host:port`.
+    pub url: Option<String>,
+    /// A program talking over stdin/stdout.
+    pub command: Option<String>,
+    /// Framing on a stream.
+    pub framing: Option<String>,
+    /// A method that echoes its params.
+    pub echo: Option<String>,
+    /// Wire scripts to replay instead of fuzzing.
+    pub replay: Vec<PathBuf>,
+}
+
+/// `msgwire fuzz jsonrpc-server`: generated and mutated JSON-RPC traffic against a live server
+/// (bounded by `--runs`/`--time`; over HTTP two connections per input, one per input and probe
+/// on a stream), each answer judged against what the spec owes; a broken invariant is
+/// minimized and written as a wire script that `--replay` sends again. Exit 0 clean (or only
+/// baselined), 1 a new failure (or, with `--replay`, a script that still fails), 2 usage or an
+/// unreachable target.
+pub fn fuzz_jsonrpc_server(
+    o: &FuzzOptions,
+    s: &ServerTarget,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    use crate::fuzz;
+    use crate::live::jsonrpc::{fuzz_exchange, FuzzVerdict, Target};
+    let target = match Target::new(
+        s.url.as_deref(),
+        s.command.as_deref(),
+        s.framing.as_deref(),
+        s.echo.as_deref(),
+        o.timeout,
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "msgwire: fuzz jsonrpc-server: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if !s.replay.is_empty() {
+        let mut code = EXIT_OK;
+        for p in &s.replay {
+            let doc = match read_text(p)
+                .map_err(|e| e.to_string())
+                .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()))
+            {
+                Ok(d) => d,
+                Err(e) => {
+                    let _ = writeln!(err, "msgwire: --replay {}: {e}", p.display());
+                    return EXIT_USAGE;
+                }
+            };
+            let inputs = match fuzz::read_wire_script(&doc) {
+                Ok(i) => i,
+                Err(e) => {
+                    let _ = writeln!(err, "msgwire: --replay {}: {e}", p.display());
+                    return EXIT_USAGE;
+                }
+            };
+            for input in inputs {
+                let v = fuzz_exchange(&target, &input);
+                let line = match &v {
+                    FuzzVerdict::Ok => "ok: the reply owed came, the server still answers".into(),
+                    FuzzVerdict::Skipped => "skipped: our limits decide this input".into(),
+                    FuzzVerdict::Broken(class, d) => {
+                        code = EXIT_FAIL;
+                        format!("FAILED {class}: {d}")
+                    }
+                };
+                let _ = writeln!(out, "{}: {} bytes: {line}", p.display(), input.len());
+            }
+        }
+        return code;
+    }
+    let corpus = match load(o.corpus.as_deref(), err) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if o.time.is_none() && o.runs.is_none() {
+        let _ = writeln!(
+            err,
+            "msgwire: fuzz jsonrpc-server: give a budget: --time DURATION or --runs N"
+        );
+        return EXIT_USAGE;
+    }
+    let baseline = match &o.baseline {
+        None => Default::default(),
+        Some(p) => match read_text(p) {
+            Ok(t) => fuzz::parse_baseline(&t),
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: baseline {}: {e}", p.display());
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let plan = fuzz::Plan {
+        targets: vec![("jsonrpc".into(), "strict".into())],
+        budget: fuzz::Budget {
+            time: o.time,
+            runs: o.runs,
+        },
+        seed: o.seed,
+        minimize_tries: o.minimize_tries,
+        baseline,
+    };
+    let described = target.describe();
+    let name = o.name.clone().unwrap_or_else(|| described.clone());
+    let mut write_failed = None;
+    let mut found = |f: &mut fuzz::Finding| {
+        let _ = writeln!(
+            err,
+            "msgwire: fuzz jsonrpc-server: {}{}: {} bytes: {}",
+            f.disagreement.signature,
+            if f.known { " (baselined)" } else { "" },
+            f.input.len(),
+            String::from_utf8_lossy(&f.input)
+        );
+        let Some(dir) = &o.out_dir else { return };
+        let dir = dir.join("jsonrpc-server");
+        let file = dir.join(format!(
+            "fuzz-{}.json",
+            fuzz::short_hash(&f.disagreement.signature)
+        ));
+        let mut words = vec![
+            "msgwire".to_string(),
+            "fuzz".into(),
+            "jsonrpc-server".into(),
+        ];
+        match (&s.url, &s.command) {
+            (Some(u), _) => words.push(u.clone()),
+            (None, Some(c)) => words.extend(["--command".into(), c.clone()]),
+            _ => {}
+        }
+        if let Some(fr) = &s.framing {
+            words.extend(["--framing".into(), fr.clone()]);
+        }
+        if let Some(e) = &s.echo {
+            words.extend(["--echo-method".into(), e.clone()]);
+        }
+        words.extend(["--replay".into(), file.display().to_string()]);
+        let cmd = words
+            .iter()
+            .map(|w| shell_word(w))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let doc = fuzz::wire_script(f, &described, &cmd, o.seed);
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+        match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, text)) {
+            Ok(()) => {
+                let _ = writeln!(
+                    err,
+                    "msgwire: fuzz jsonrpc-server:   wire script {}; replay: {cmd}",
+                    file.display()
+                );
+                f.vector = Some(file);
+            }
+            Err(e) => write_failed = Some(format!("cannot write {}: {e}", file.display())),
+        }
+    };
+    let outcome = fuzz::run_server(
+        &corpus,
+        &plan,
+        "jsonrpc-server",
+        &mut |input| fuzz_exchange(&target, input),
+        &mut found,
+        &mut |_| {},
+    );
+    if let Some(e) = write_failed {
+        let _ = writeln!(err, "msgwire: fuzz jsonrpc-server: {e}");
+        return EXIT_USAGE;
+    }
+    let mut meta = report::model::meta_now();
+    meta.corpus = Some(corpus.origin.to_string());
+    meta.corpus_revision = Some(corpus.revision.clone());
+    meta.baseline = o.baseline.as_ref().map(|p| p.display().to_string());
+    let mut rep = fuzz::report(&outcome, &name, meta);
+    rep.title = "fuzz jsonrpc-server".into();
+    let outputs = report::Outputs {
+        json: o.json.as_deref(),
+        junit: o.junit.as_deref(),
+        html: o.html.as_deref(),
+        markdown: o.markdown.as_deref(),
+    };
+    if let Err(e) = report::write_files(&rep, &outputs) {
+        let _ = writeln!(err, "msgwire: {e}");
+        return EXIT_USAGE;
+    }
+    if let Some(p) = &o.write_baseline {
+        let mut text =
+            String::from("# msgwire fuzz jsonrpc-server: known failures (one signature a line)\n");
+        for f in &outcome.findings {
+            text.push_str(&f.disagreement.signature);
+            text.push('\n');
+        }
+        if let Err(code) = write_file(p, &text, err) {
+            return code;
+        }
+    }
+    let _ = write!(
+        out,
+        "{}",
+        report::terminal::render(
+            &rep,
+            report::terminal::Options {
+                style: report::terminal::Style { color: o.color },
+                every_item: false,
+                trace: false,
+            }
+        )
+    );
+    let _ = writeln!(
+        out,
+        "seed {}, {} inputs in {:.1} s against {described}; the same seed gives the same inputs",
+        o.seed,
+        outcome.runs,
+        outcome.millis as f64 / 1000.0
+    );
+    if rep.verdict.exit_code == EXIT_USAGE {
+        let _ = writeln!(
+            err,
+            "msgwire: fuzz jsonrpc-server: {}",
+            rep.verdict.reasons.join("; ")
+        );
+    }
+    rep.verdict.exit_code
+}

@@ -348,6 +348,76 @@ enum FuzzCommand {
     /// minimized and written as a vector (exit 0 clean, 1 a new disagreement, 2 cannot start
     /// or nothing compared).
     Codec(Box<FuzzArgs>),
+    /// Generated and mutated JSON-RPC traffic against a live server (bounded in inputs and
+    /// time): every request must get the reply the spec owes, exactly once, notifications
+    /// none, and the server must keep answering; a failure is minimized and written as a wire
+    /// script that `--replay` sends again (exit 0 clean, 1 a new failure, 2 usage or
+    /// unreachable).
+    JsonrpcServer(Box<FuzzServerArgs>),
+}
+
+#[derive(Args)]
+struct FuzzServerArgs {
+    /// The server: http://host:port/path or tcp://host:port.
+    url: Option<String>,
+    /// Run this program (through `sh -c`) and talk to it over stdin/stdout.
+    #[arg(long, value_name = "CMD", conflicts_with = "url")]
+    command: Option<String>,
+    /// Message framing on a stream (tcp:// or --command): ndjson (default) or content-length.
+    #[arg(long, value_parser = ["ndjson", "content-length"])]
+    framing: Option<String>,
+    /// A method that returns its positional params as an array (its calls are owed a result;
+    /// every other method is owed -32601).
+    #[arg(long, value_name = "NAME")]
+    echo_method: Option<String>,
+    /// Send the inputs of these wire scripts (written under --out) again, and judge them.
+    #[arg(long, value_name = "FILE")]
+    replay: Vec<PathBuf>,
+    /// Time budget: `90s`, `10m`, `1h`, `500ms` or seconds.
+    #[arg(long, value_parser = parse_duration)]
+    time: Option<Duration>,
+    /// Stop after this many inputs.
+    #[arg(long)]
+    runs: Option<u64>,
+    /// PRNG seed: the same seed gives the same inputs.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Corpus the seeds come from (default: $MSGWIRE_VECTORS, else the built-in corpus).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Write each failure as a wire script under `DIR/jsonrpc-server/`.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Known failures (one signature a line, `#` comments): they do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write this run's failure signatures as a baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Seconds one exchange may take (longer: no reply).
+    #[arg(long, default_value_t = 5.0)]
+    timeout: f64,
+    /// Exchanges tried while minimizing one failure.
+    #[arg(long, default_value_t = 300)]
+    minimize_tries: usize,
+    /// Write a JSON report.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write a self-contained HTML report.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Append a Markdown summary.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// The server's name in reports.
+    #[arg(long)]
+    name: Option<String>,
+    /// Colours in the summary.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 #[derive(Args)]
@@ -707,6 +777,47 @@ fn main() {
             };
             std::panic::set_hook(Box::new(|_| {}));
             cli::fuzz_codec(&o, &mut out, &mut err)
+        }
+        Command::Fuzz {
+            command: FuzzCommand::JsonrpcServer(a),
+        } => {
+            if !(a.timeout > 0.0 && a.timeout <= 600.0) {
+                eprintln!("msgwire: --timeout is a number of seconds in (0, 600]");
+                std::process::exit(cli::EXIT_USAGE);
+            }
+            let color = match a.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let o = cli::FuzzOptions {
+                time: a.time,
+                runs: a.runs,
+                seed: a.seed,
+                corpus: a.corpus,
+                out_dir: a.out,
+                baseline: a.baseline,
+                write_baseline: a.write_baseline,
+                timeout: Duration::from_secs_f64(a.timeout),
+                minimize_tries: a.minimize_tries,
+                json: a.json,
+                junit: a.junit,
+                html: a.html,
+                markdown: a.markdown,
+                name: a.name,
+                color,
+                ..Default::default()
+            };
+            let s = cli::ServerTarget {
+                url: a.url,
+                command: a.command,
+                framing: a.framing,
+                echo: a.echo_method,
+                replay: a.replay,
+            };
+            cli::fuzz_jsonrpc_server(&o, &s, &mut out, &mut err)
         }
         Command::Serve => cli::serve(&mut std::io::stdin().lock(), &mut out),
     };

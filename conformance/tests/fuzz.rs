@@ -479,3 +479,159 @@ fn the_ci_recipes_use_real_flags() {
     }
     assert!(checked >= 20, "{checked}");
 }
+
+/// A JSON-RPC server over HTTP on a loopback port, in this process: `jsonrpc::serve` with an
+/// `echo` method, and, when `bug`, a reply to every notification too.
+fn http_server(bug: bool) -> String {
+    use msgwire::jsonrpc::{self, ErrorCode, ErrorObject, Outcome, Raw};
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                .ok();
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 65536];
+            let body = loop {
+                if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if buf.len() >= end + 4 + len {
+                        break Some(buf[end + 4..end + 4 + len].to_vec());
+                    }
+                }
+                match s.read(&mut chunk) {
+                    Ok(0) | Err(_) => break None,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let Some(body) = body else { continue };
+            let reply = jsonrpc::serve(&body)
+                .respond(|r| {
+                    if r.method == "echo" {
+                        let text = r.params.as_ref().map_or("[]", |p| p.get()).to_string();
+                        Outcome::Result(Raw::from(
+                            serde_json::value::RawValue::from_string(text).unwrap(),
+                        ))
+                    } else {
+                        Outcome::Error(ErrorObject::new(
+                            ErrorCode::METHOD_NOT_FOUND,
+                            "Method not found",
+                        ))
+                    }
+                })
+                .or_else(|| bug.then(|| br#"{"jsonrpc":"2.0","result":null,"id":null}"#.to_vec()));
+            let _ = match reply {
+                None => s.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"),
+                Some(r) => s
+                    .write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                            r.len()
+                        )
+                        .as_bytes(),
+                    )
+                    .and_then(|_| s.write_all(&r)),
+            };
+        }
+    });
+    url
+}
+
+#[test]
+fn fuzz_jsonrpc_server_clean_buggy_minimized_replayed() {
+    // A conforming server: every input gets what is owed; nothing is found.
+    let good = http_server(false);
+    let dir = scratch("server");
+    let json = dir.join("good.json");
+    let o = run(&[
+        "fuzz",
+        "jsonrpc-server",
+        &good,
+        "--echo-method",
+        "echo",
+        "--runs",
+        "300",
+        "--json",
+        json.to_str().unwrap(),
+        "--out",
+        dir.join("good").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    let rep = report(&json);
+    assert_eq!(rep["title"], "fuzz jsonrpc-server");
+    let detail = items(&rep)[0]["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("300 inputs"), "{detail}");
+    assert!(!dir.join("good").exists());
+
+    // A server that answers notifications: found, minimized to a short notification,
+    // written as a wire script that replays (fails against it, passes against the good one).
+    let bad = http_server(true);
+    let found = dir.join("found");
+    let o = run(&[
+        "fuzz",
+        "jsonrpc-server",
+        &bad,
+        "--echo-method",
+        "echo",
+        "--runs",
+        "300",
+        "--out",
+        found.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    assert!(text(&o.stdout).contains("jsonrpc-server:reply-to-notification"));
+    let scripts: Vec<PathBuf> = std::fs::read_dir(found.join("jsonrpc-server"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(scripts.len(), 1, "{scripts:?}");
+    let script: Value = serde_json::from_slice(&std::fs::read(&scripts[0]).unwrap()).unwrap();
+    assert_eq!(script["class"], "reply-to-notification");
+    let sent = script["send"][0]["text"].as_str().unwrap();
+    assert!(sent.len() <= 40 && !sent.contains("\"id\""), "{sent}");
+    assert!(script["reproduce"].as_str().unwrap().contains("--replay"));
+    let replay = |url: &str| {
+        run(&[
+            "fuzz",
+            "jsonrpc-server",
+            url,
+            "--echo-method",
+            "echo",
+            "--replay",
+            scripts[0].to_str().unwrap(),
+        ])
+    };
+    let again = replay(&bad);
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again.stdout));
+    assert!(text(&again.stdout).contains("FAILED reply-to-notification"));
+    assert_eq!(replay(&good).status.code(), Some(0));
+
+    // Nobody there: exit 2 at once.
+    let gone = run(&[
+        "fuzz",
+        "jsonrpc-server",
+        "http://127.0.0.1:9/",
+        "--runs",
+        "5",
+    ]);
+    assert_eq!(gone.status.code(), Some(2), "{}", text(&gone.stderr));
+}

@@ -676,6 +676,9 @@ pub fn report(o: &Outcome, name: &str, meta: report::Meta) -> report::Report {
             accepts: Some(match (&d.ours, &d.our_error) {
                 (_, Some(e)) => format!("must reject (msgwire: {})", tag(e)),
                 (Some(_), None) => "must accept, with msgwire's documents".into(),
+                _ if d.signature.contains("-server:") => {
+                    "the reply the spec owes, exactly once (none for a notification), the server still answering".into()
+                }
                 _ => "msgwire's own outcome (it failed)".into(),
             }),
             detail,
@@ -756,4 +759,140 @@ pub fn targets(
         ));
     }
     Ok(out)
+}
+
+/// What one input did to a live server (see `crate::live::jsonrpc::fuzz_exchange`).
+pub type ServerVerdict = crate::live::jsonrpc::FuzzVerdict;
+
+/// `msgwire fuzz jsonrpc-server`: inputs made as for `fuzz codec` (generated from the
+/// corpus's JSON-RPC messages, mutated at the protocol's level and byte by byte), each sent to
+/// the server through `exchange`, which judges the server's answer against what the spec owes.
+/// A broken invariant is minimized (structure, then bytes) while the same class of failure
+/// shows, except `server-down`, after which the run stops (the target is gone).
+pub fn run_server(
+    corpus: &Corpus,
+    plan: &Plan,
+    target: &str,
+    exchange: &mut dyn FnMut(&[u8]) -> ServerVerdict,
+    found: &mut dyn FnMut(&mut Finding),
+    progress: &mut dyn FnMut(&Outcome),
+) -> Outcome {
+    let started = Instant::now();
+    let mut rng = Rng::new(plan.seed);
+    let mut out = Outcome::default();
+    let seeds = seeds(corpus, "jsonrpc", "strict");
+    let mut tally = Tally::default();
+    if seeds.is_empty() {
+        tally.skipped = Some("the corpus has no JSON-RPC case".into());
+    }
+    out.tallies.push(("jsonrpc".into(), "strict".into(), tally));
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    while !seeds.is_empty() {
+        if plan.budget.runs.is_some_and(|n| out.runs >= n)
+            || plan.budget.time.is_some_and(|t| started.elapsed() >= t)
+        {
+            break;
+        }
+        let (input, source) = mutate::next_input(&mut rng, "jsonrpc", &seeds);
+        let at_run = out.runs;
+        out.runs += 1;
+        let tally = &mut out.tallies[0].2;
+        tally.by_source[source as usize] += 1;
+        let (class, detail) = match exchange(&input) {
+            ServerVerdict::Ok => {
+                tally.compared += 1;
+                tally.both_accepted += 1;
+                progress(&out);
+                continue;
+            }
+            ServerVerdict::Skipped => {
+                tally.unsupported += 1;
+                progress(&out);
+                continue;
+            }
+            ServerVerdict::Broken(class, detail) => (class, detail),
+        };
+        tally.compared += 1;
+        tally.disagreements += 1;
+        let signature = format!("{target}:{class}");
+        let down = class == "server-down";
+        if seen.insert(signature.clone()) {
+            let mut keeps =
+                |c: &[u8]| matches!(exchange(c), ServerVerdict::Broken(k, _) if k == class);
+            let tries = if down { 0 } else { plan.minimize_tries };
+            let small = minimize::minimize("jsonrpc", &input, tries, &mut keeps);
+            let (small, detail) = match exchange(&small) {
+                ServerVerdict::Broken(k, d) if k == class => (small, d),
+                _ => (input.clone(), detail),
+            };
+            let mut f = Finding {
+                protocol: "jsonrpc".into(),
+                profile: "strict".into(),
+                known: plan.baseline.contains(&signature),
+                disagreement: Disagreement {
+                    class,
+                    signature,
+                    detail,
+                    ours: None,
+                    our_error: None,
+                    theirs: None,
+                },
+                input: small,
+                original: input,
+                source,
+                at_run,
+                vector: None,
+            };
+            found(&mut f);
+            out.findings.push(f);
+        }
+        progress(&out);
+        if down {
+            break;
+        }
+    }
+    out.millis = started.elapsed().as_millis() as u64;
+    out
+}
+
+/// The replayable wire script of a server finding: what to send, what broke, and the command
+/// that sends it again (`msgwire fuzz jsonrpc-server URL --replay FILE`).
+pub fn wire_script(f: &Finding, target_url: &str, reproduce: &str, seed: u64) -> Value {
+    let send = match std::str::from_utf8(&f.input) {
+        Ok(t) => json!({"text": t}),
+        Err(_) => json!({"hex": hex::encode(&f.input)}),
+    };
+    json!({
+        "format": "msgwire-wire-script/1",
+        "target": target_url,
+        "signature": f.disagreement.signature,
+        "class": f.disagreement.class,
+        "detail": f.disagreement.detail,
+        "send": [send],
+        "x-fuzz": {"seed": seed, "run": f.at_run, "original_hex": hex::encode(&f.original)},
+        "reproduce": reproduce,
+    })
+}
+
+/// The inputs of a wire script written by [`wire_script`].
+pub fn read_wire_script(doc: &Value) -> Result<Vec<Vec<u8>>, String> {
+    if doc.get("format").and_then(Value::as_str) != Some("msgwire-wire-script/1") {
+        return Err("not a msgwire-wire-script/1 file".into());
+    }
+    let send = doc
+        .get("send")
+        .and_then(Value::as_array)
+        .ok_or("no \"send\" array")?;
+    send.iter()
+        .map(|s| {
+            match (
+                s.get("text").and_then(Value::as_str),
+                s.get("hex").and_then(Value::as_str),
+            ) {
+                (Some(t), _) => Ok(t.as_bytes().to_vec()),
+                (None, Some(h)) => hex::decode(h).map_err(|e| format!("send: {e}")),
+                _ => Err("a send item without \"text\" or \"hex\"".into()),
+            }
+        })
+        .collect()
 }
