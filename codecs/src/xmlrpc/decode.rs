@@ -253,12 +253,14 @@ fn classify(name: &[u8], profile: Profile) -> Tag {
             _ => Tag::Unknown,
         }
     };
+    // No plain name holds a ':', so a plain match is the answer under every profile.
+    let t = plain(name);
+    if t != Tag::Unknown {
+        return t;
+    }
     match (name.iter().rposition(|&c| c == b':'), profile) {
-        (None, Profile::Lenient) => match plain(name) {
-            Tag::Unknown => ex(name),
-            t => t,
-        },
-        (None, _) => plain(name),
+        (None, Profile::Lenient) => ex(name),
+        (None, _) => Tag::Unknown,
         (Some(_), Profile::Strict) => Tag::Unknown,
         (Some(i), Profile::ApacheExtensions) if &name[..i] == b"ex" => ex(&name[i + 1..]),
         (Some(_), Profile::ApacheExtensions) => Tag::Unknown,
@@ -439,8 +441,37 @@ impl<'a, 'l> Parser<'a, 'l> {
 
     /// The next token, joining text, CDATA and references, skipping comments and PIs.
     fn tok(&mut self) -> Result<Tok<'a>, Error> {
-        let mut run: Option<Cow<'a, str>> = None;
-        let mut run_offset = 0;
+        // Fast path: a tag, or plain text followed by a tag (the run cannot grow).
+        let (ev, offset) = self.raw()?;
+        match ev {
+            Ev::Start { name, attrs, empty } => self.start(name, attrs, empty, offset),
+            Ev::End => Ok(Tok::End { offset }),
+            Ev::Text(t, true) => {
+                let next = self.raw()?;
+                if matches!(next.0, Ev::Start { .. } | Ev::End) {
+                    self.peeked = Some(next);
+                    return Ok(Tok::Text {
+                        text: Cow::Borrowed(t),
+                        offset,
+                    });
+                }
+                self.peeked = Some(next);
+                self.tok_joined(Some(Cow::Borrowed(t)), offset)
+            }
+            other => {
+                self.peeked = Some((other, offset));
+                self.tok_joined(None, 0)
+            }
+        }
+    }
+
+    /// [`Self::tok`] for the rest: joins text, CDATA and references into one run that began
+    /// with `run` at `run_offset`, skipping comments and PIs.
+    fn tok_joined(
+        &mut self,
+        mut run: Option<Cow<'a, str>>,
+        mut run_offset: usize,
+    ) -> Result<Tok<'a>, Error> {
         loop {
             let (ev, offset) = self.raw()?;
             if run.is_none() {
