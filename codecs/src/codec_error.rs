@@ -31,3 +31,5 @@ codec_error_from!(crate::amqp::Error);
 codec_error_from!(crate::jsonrpc::Error);
 #[cfg(feature = "msgpack-rpc")]
 codec_error_from!(crate::msgpack_rpc::Error);
+#[cfg(feature = "thrift")]
+codec_error_from!(crate::thrift::Error);

@@ -1,9 +1,10 @@
 //! (mode, chunk sizes, bytes): a reader that appends what arrives and calls `Decoder::decode`
 //! gets the same messages and the same error fed in chunks as whole, and `NeedMore { at_least }`
-//! is a true lower bound (fewer new bytes never decide).
+//! is a true lower bound (fewer new bytes never decide); the `Splitter` (a resumable scan)
+//! yields the same messages and error kind.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::thrift::{Decoder, Framing, Limits, Profile, Protocol};
+use msgwire::thrift::{Decoder, Framing, Limits, Profile, Protocol, Splitter};
 use msgwire::Decoded;
 
 fn messages(
@@ -70,4 +71,27 @@ fuzz_target!(|input: (u8, Vec<u8>, Vec<u8>)| {
     let whole = messages(&d, &mut std::iter::once(&data[..]));
     let chunked = messages(&d, &mut msgwire_fuzz::chunks(&data, &sizes));
     assert_eq!(chunked, whole);
+    let mut s = Splitter::new(d);
+    let mut split = (Vec::new(), None);
+    'feed: for piece in msgwire_fuzz::chunks(&data, &sizes) {
+        s.push(piece);
+        loop {
+            match s.next_frame() {
+                Ok(Some(frame)) => {
+                    let plain = Decoder {
+                        framing: Framing::Unframed,
+                        ..d
+                    };
+                    let m = plain.decode_whole(&frame).expect("a split message decodes");
+                    split.0.push(m.to_vec(d.protocol));
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    split.1 = Some(e.kind().to_owned());
+                    break 'feed;
+                }
+            }
+        }
+    }
+    assert_eq!(split, whole);
 });

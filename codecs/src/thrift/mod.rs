@@ -39,6 +39,7 @@ mod encode;
 mod error;
 mod message;
 mod scan;
+mod stream;
 mod value;
 mod wire;
 
@@ -46,6 +47,9 @@ pub use error::{Error, ProtocolErrorCode};
 pub use message::{
     ApplicationException, ApplicationExceptionType, Message, MessageType, OwnedMessage,
 };
+pub use stream::Splitter;
+#[cfg(feature = "tokio")]
+pub use stream::{CodecError, MessageCodec};
 pub use value::{
     ElemIter, EntryIter, FieldIter, List, ListRef, Map, MapRef, Struct, StructRef, TypeMismatch,
     Value, ValueRef,

@@ -547,3 +547,70 @@ fn varints_at_their_edges() {
     assert!(Cur::new(&h("ffffffffffffffff01"), 0).varint(64).is_ok());
     assert!(Cur::new(&h("ffffffffffffffffff02"), 0).varint(64).is_err());
 }
+
+#[test]
+fn splitter_takes_any_chunking() {
+    let a = OwnedMessage::call("everything", 3, every_type());
+    let b = OwnedMessage::application_exception(
+        "x",
+        4,
+        ApplicationExceptionType::INTERNAL_ERROR,
+        "boom",
+    );
+    for p in [Protocol::Binary, Protocol::Compact] {
+        for framing in [Framing::Unframed, Framing::Framed] {
+            let enc = |m: &OwnedMessage| match framing {
+                Framing::Unframed => m.to_vec(p),
+                Framing::Framed => m.to_framed_vec(p),
+            };
+            let wire = [enc(&a), enc(&b)].concat();
+            for chunk in [1, 2, 7, wire.len()] {
+                let mut s = Splitter::new(Decoder::new(p, framing));
+                let mut got = Vec::new();
+                for piece in wire.chunks(chunk) {
+                    s.push(piece);
+                    while let Some(m) = s.next_message().unwrap() {
+                        got.push(m);
+                    }
+                    assert!(s.at_least() <= wire.len());
+                }
+                assert_eq!(got, [a.clone(), b.clone()], "{p:?} {framing:?} {chunk}");
+                assert_eq!(s.buffered(), 0);
+            }
+        }
+    }
+    // An oversized frame is refused from its 4 bytes, and the stream stays broken.
+    let mut s = Splitter::new(Decoder::new(Protocol::Binary, Framing::Framed));
+    s.push(&h("7fffffff"));
+    assert_eq!(s.next_frame().unwrap_err().kind(), "frame-size");
+    assert_eq!(s.next_frame().unwrap_err().kind(), "frame-size");
+    // Unframed: a bad field type is found as soon as its byte arrives.
+    let mut s = Splitter::new(Decoder::new(Protocol::Binary, Framing::Unframed));
+    s.push(&h("80010001 00000000 00000000"));
+    assert!(s.next_frame().unwrap().is_none());
+    s.push(&h("01"));
+    assert_eq!(s.next_frame().unwrap_err().kind(), "unknown-type");
+}
+
+#[cfg(feature = "tokio")]
+#[test]
+fn tokio_codec_frames_what_it_encodes() {
+    use tokio_util::codec::{Decoder as _, Encoder as _};
+    let msg = OwnedMessage::call("everything", 3, every_type());
+    for p in [Protocol::Binary, Protocol::Compact] {
+        for framing in [Framing::Unframed, Framing::Framed] {
+            let mut codec = MessageCodec::new(Decoder::new(p, framing));
+            let mut wire = bytes::BytesMut::new();
+            codec.encode(&msg, &mut wire).unwrap();
+            codec.encode(&msg, &mut wire).unwrap();
+            let mut rest = wire.split_off(5);
+            assert!(codec.decode(&mut wire).unwrap().is_none());
+            let frame = codec.decode(&mut rest).unwrap().unwrap();
+            let m = Decoder::new(p, Framing::Unframed)
+                .decode_whole(&frame)
+                .unwrap();
+            assert_eq!(m.into_owned(), msg);
+            assert!(codec.decode(&mut rest).unwrap().is_some());
+        }
+    }
+}
