@@ -5,7 +5,8 @@
 #   jsonrpc-client: Python jsonrpcclient 4.0.3 over requests, and jayson 5.0.0's HTTP client;
 #   amqp-client: pika 1.4.4 and py-amqp 5.4.2 (Python), amqplib 2.3.1 (Node);
 #   xmlrpc-client: Python's xmlrpc.client and the xmlrpc npm package 1.3.2;
-#   msgpack-rpc-client: msgpack-rpc-python 0.4.1 (its own venv: msgpack-python 0.5.6, tornado 4.5.3).
+#   msgpack-rpc-client: pynvim 0.6.0, and msgpack-rpc-python 0.4.1 (its own venv: msgpack-python
+#   0.5.6, tornado 4.5.3).
 #
 #   .ci/peers/clients.sh [test]   install the libraries, run the suite's tests with them
 #                                 (conformance/tests/live_clients.rs, --include-ignored) and
@@ -46,7 +47,7 @@ have cargo || { echo "clients.sh: cargo not found" >&2; exit 1; }
 if [ ! -x "$S/venv/bin/python" ]; then
     python3 -m venv "$S/venv"
 fi
-timeout 600 "$S/venv/bin/pip" install -q --disable-pip-version-check jsonrpcclient==4.0.3 requests==2.34.2 pika==1.4.4 amqp==5.4.2
+timeout 600 "$S/venv/bin/pip" install -q --disable-pip-version-check jsonrpcclient==4.0.3 requests==2.34.2 pika==1.4.4 amqp==5.4.2 pynvim==0.6.0
 if [ ! -x "$S/venv-rpc/bin/python" ]; then
     python3 -m venv "$S/venv-rpc"
 fi
@@ -97,4 +98,5 @@ check amqp-client-amqplib amqp-client "env NODE_PATH=$S/node_modules node $D/amq
 check xmlrpc-client-python xmlrpc-client "python3 $D/xmlrpc_python_client.py"
 check xmlrpc-client-npm-xmlrpc xmlrpc-client "env NODE_PATH=$S/node_modules node $D/xmlrpc_npm_client.js"
 check msgpack-rpc-client-python msgpack-rpc-client "$S/venv-rpc/bin/python $D/msgpack_rpc_python_client.py"
+check msgpack-rpc-client-pynvim msgpack-rpc-client "$S/venv/bin/python $D/msgpack_rpc_pynvim_client.py"
 exit $status

@@ -1,7 +1,7 @@
 //! Client mode for MessagePack-RPC (`msgwire check msgpack-rpc-client`): the suite against
 //! in-process clients built on msgwire's codec (a conforming one that must pass every case, and
 //! broken ones that must fail with the expected case ids), and, ignored unless installed,
-//! against msgpack-rpc-python's client (`.ci/peers/clients.sh`).
+//! against msgpack-rpc-python's client and pynvim (`.ci/peers/clients.sh`).
 #![cfg(feature = "msgpack-rpc")]
 
 use std::io::{Read, Write};
@@ -221,20 +221,10 @@ fn broken_clients_fail_with_the_expected_case_ids() {
     }
 }
 
-#[test]
-#[ignore = "needs msgpack-rpc-python (.ci/peers/clients.sh)"]
-fn python_msgpack_rpc() {
-    let dir = std::env::var("MSGWIRE_CLIENTS_DIR")
-        .unwrap_or_else(|_| "/tmp/msgwire-peers/clients".into());
+fn real(driver: &str, baseline: &str) {
     let o = live::LiveOptions {
         timeout: Duration::from_secs(10),
-        baseline: Some(
-            format!(
-                "{}/../docs/live/msgpack-rpc-client-python.baseline",
-                env!("CARGO_MANIFEST_DIR")
-            )
-            .into(),
-        ),
+        baseline: Some(format!("{}/../docs/live/{baseline}", env!("CARGO_MANIFEST_DIR")).into()),
         selection: Selection {
             strict: true,
             ..Default::default()
@@ -242,12 +232,38 @@ fn python_msgpack_rpc() {
         ..Default::default()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let driver = format!(
-        "{dir}/venv-rpc/bin/python {}/adapters/clients/msgpack_rpc_python_client.py",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let code = live::check_msgpack_rpc_client(Some(&driver), &o, &mut out, &mut err);
+    let code = live::check_msgpack_rpc_client(Some(driver), &o, &mut out, &mut err);
     let (out, err) = (String::from_utf8_lossy(&out), String::from_utf8_lossy(&err));
     assert_eq!(code, 0, "{out}{err}");
     assert!(!out.contains("stale"), "{out}");
+}
+
+fn peers() -> String {
+    std::env::var("MSGWIRE_CLIENTS_DIR").unwrap_or_else(|_| "/tmp/msgwire-peers/clients".into())
+}
+
+#[test]
+#[ignore = "needs msgpack-rpc-python (.ci/peers/clients.sh)"]
+fn python_msgpack_rpc() {
+    real(
+        &format!(
+            "{}/venv-rpc/bin/python {}/adapters/clients/msgpack_rpc_python_client.py",
+            peers(),
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        "msgpack-rpc-client-python.baseline",
+    );
+}
+
+#[test]
+#[ignore = "needs pynvim (.ci/peers/clients.sh)"]
+fn pynvim() {
+    real(
+        &format!(
+            "{}/venv/bin/python {}/adapters/clients/msgpack_rpc_pynvim_client.py",
+            peers(),
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        "msgpack-rpc-client-pynvim.baseline",
+    );
 }

@@ -16,13 +16,16 @@
 //! `[2, method, params]`, msgids unique among outstanding requests), and answers what the
 //! case scripts: responses out of order, errors as arrays and as strings, a response dripped
 //! a byte at a time, notifications and a server-to-client request before the response, a
-//! response with a msgid nobody asked for.
+//! response with a msgid nobody asked for. A `nvim_get_api_info` request (a Neovim client
+//! attaching) is answered as Neovim would, with minimal metadata, and is not one of the plan's.
+//! Messages only msgwire's lenient profile reads (a bin method name) are read, and fail the
+//! two well-formedness cases.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use msgwire::msgpack_rpc::{Message, OwnedMessage, Value};
+use msgwire::msgpack_rpc::{Limits, Message, OwnedMessage, Profile, Value};
 use msgwire::Decoded;
 use serde_json::{json, Value as Json};
 
@@ -102,21 +105,42 @@ impl Wire<'_> {
     }
 
     /// The next message within `deadline`: Ok(None) at the deadline or close.
-    fn next(&mut self, deadline: Instant) -> Result<Option<OwnedMessage>, String> {
+    /// The next message within `deadline` (Ok(None) at the deadline or close), with what
+    /// msgwire's strict decoder says against it when only the lenient profile reads it (a bin
+    /// method name, invalid UTF-8 in a str).
+    fn next(
+        &mut self,
+        deadline: Instant,
+    ) -> Result<Option<(OwnedMessage, Option<String>)>, String> {
         loop {
             match Message::decode(&self.buf) {
                 Ok(Decoded::Complete { value, used }) => {
                     let m = value.into_owned();
                     self.trace.log("<", &self.buf[..used], format!("{m:?}"));
                     self.buf.drain(..used);
-                    return Ok(Some(m));
+                    return Ok(Some((m, None)));
                 }
                 Ok(Decoded::NeedMore { .. }) => {}
                 Err(e) => {
-                    self.trace.log("!", &self.buf, format!("undecodable: {e}"));
-                    return Err(format!(
-                        "the client sent bytes msgwire's strict decoder rejects: {e}"
-                    ));
+                    match Message::decode_with(&self.buf, &Limits::default(), Profile::Lenient) {
+                        Ok(Decoded::Complete { value, used }) => {
+                            let m = value.into_owned();
+                            self.trace.log(
+                                "<",
+                                &self.buf[..used],
+                                format!("{m:?} (read leniently: {e})"),
+                            );
+                            self.buf.drain(..used);
+                            return Ok(Some((m, Some(e.to_string()))));
+                        }
+                        Ok(Decoded::NeedMore { .. }) => {}
+                        Err(_) => {
+                            self.trace.log("!", &self.buf, format!("undecodable: {e}"));
+                            return Err(format!(
+                                "the client sent bytes msgwire's decoder rejects: {e}"
+                            ));
+                        }
+                    }
                 }
             }
             if Instant::now() >= deadline {
@@ -150,6 +174,8 @@ struct Played {
     /// Responses the client sent (to the server's request): (msgid, error, result).
     responses: Vec<(u32, Json, Json)>,
     problem: Option<String>,
+    /// What msgwire's strict decoder said against the plan's messages (read leniently).
+    strict_problems: Vec<String>,
     run: DriverRun,
 }
 
@@ -183,6 +209,7 @@ fn play(
         notifications: Vec::new(),
         responses: Vec::new(),
         problem: None,
+        strict_problems: Vec::new(),
         run: DriverRun::default(),
     };
     let want = if plan["notify"].as_bool().unwrap_or(false) {
@@ -237,7 +264,23 @@ fn play(
                     break;
                 }
                 match w.next(deadline) {
-                    Ok(Some(m)) => record(m, &mut played),
+                    // A Neovim client asks for the API metadata when it attaches: answered as
+                    // Neovim would (minimal), and not one of the plan's requests.
+                    Ok(Some((OwnedMessage::Request { msgid, method, .. }, _)))
+                        if method.as_bytes() == b"nvim_get_api_info" =>
+                    {
+                        w.send(
+                            &OwnedMessage::result(msgid, from_json(&nvim_api_info())),
+                            "nvim_get_api_info's answer",
+                        );
+                    }
+                    // pynvim announces itself with nvim_set_client_info when it attaches.
+                    Ok(Some((OwnedMessage::Notification { method, .. }, _)))
+                        if method.as_bytes().starts_with(b"nvim_") => {}
+                    Ok(Some((m, strict))) => {
+                        played.strict_problems.extend(strict);
+                        record(m, &mut played)
+                    }
                     Ok(None) => {
                         played.problem = Some(format!(
                             "{} of the plan's {} requests came before the timeout",
@@ -258,7 +301,7 @@ fn play(
                 // Whatever the client still sends (an answer to the server's request) until it
                 // closes or a moment passes.
                 let tail = Instant::now() + t.timeout.min(Duration::from_secs(2));
-                while let Ok(Some(m)) = w.next(tail) {
+                while let Ok(Some((m, _))) = w.next(tail) {
                     record(m, &mut played);
                     if running.ended() {
                         break;
@@ -271,6 +314,23 @@ fn play(
     played.run = running.finish(Instant::now() + t.timeout);
     tr.log("!", b"", played.run.summary());
     Ok(played)
+}
+
+/// What msgwire answers to `nvim_get_api_info` (so that Neovim clients such as pynvim
+/// attach): channel 1 and the metadata fields they read.
+fn nvim_api_info() -> Json {
+    json!([1, {
+        "version": { "major": 0, "minor": 9, "patch": 5, "api_level": 11, "api_compatible": 0, "api_prerelease": false },
+        "types": {
+            "Buffer": { "id": 0, "prefix": "nvim_buf_" },
+            "Window": { "id": 1, "prefix": "nvim_win_" },
+            "Tabpage": { "id": 2, "prefix": "nvim_tabpage_" }
+        },
+        "error_types": { "Exception": { "id": 0 }, "Validation": { "id": 1 } },
+        "functions": [],
+        "ui_events": [],
+        "ui_options": []
+    }])
 }
 
 fn driver_verdict(run: &DriverRun) -> Option<Outcome> {
@@ -415,6 +475,9 @@ pub fn cases() -> Vec<Case<Target>> {
             accepts: "[0, uint32, \"add\", [1, \"two\", [3], {\"four\": 4}]] read by msgwire's strict decoder; the result 10 surfaced",
             run: |t, tr| {
                 case(t, tr, "msgpack-rpc-client/request/well-formed", one_call(), |w, r| respond(w, r[0].0, json!(10)), &|p| {
+                    if !p.strict_problems.is_empty() {
+                        return Outcome::Fail(format!("the request is read only by a lenient decoder: {}", p.strict_problems.join("; ")));
+                    }
                     let (_, method, params) = &p.requests[0];
                     if method != "add" || *params != json!([1, "two", [3], {"four": 4}]) {
                         return Outcome::Fail(format!("the request is [0, _, {method:?}, {params}], not the plan's call"));
@@ -432,6 +495,7 @@ pub fn cases() -> Vec<Case<Target>> {
             run: |t, tr| {
                 case(t, tr, "msgpack-rpc-client/notification/well-formed", json!({ "calls": [{ "method": "log", "params": ["hello"] }], "notify": true }), |_, _| {}, &|p| {
                     match (p.notifications.as_slice(), p.requests.is_empty()) {
+                        _ if !p.strict_problems.is_empty() => Outcome::Fail(format!("the notification is read only by a lenient decoder: {}", p.strict_problems.join("; "))),
                         ([(m, params)], true) if m == "log" && *params == json!(["hello"]) => Outcome::Pass(format!("[2, \"log\", [\"hello\"]]; {}", surfaced(&p.run))),
                         _ => Outcome::Fail(format!("notifications {:?}, requests {:?}", p.notifications, p.requests)),
                     }

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""msgwire client-suite driver for pynvim (Neovim's Python client) over TCP.
+
+The driver contract (conformance/README.md): argv SCENARIO HOST:PORT, the plan in
+$MSGWIRE_PLAN ({"calls": [{"method", "params"}...], "notify": bool}, see
+conformance/src/live/msgpack_rpc_client.rs); one JSON object per line on stdout; exit 0.
+pynvim attaches with nvim_get_api_info (msgwire answers it like Neovim), makes one blocking
+call at a time (several outstanding calls: unsupported), and raises a response's error as
+NvimError(error[1]): the driver reports the error it surfaced, its message.
+"""
+import json
+import os
+import sys
+
+
+def emit(**event):
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
+
+
+def plain(v):
+    if isinstance(v, bytes):
+        try:
+            return v.decode("utf-8")
+        except UnicodeDecodeError:
+            return {"bin": v.hex()}
+    if isinstance(v, (list, tuple)):
+        return [plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(plain(k)): plain(x) for k, x in v.items()}
+    return v
+
+
+def main():
+    scenario, addr = sys.argv[1], sys.argv[2]
+    if scenario == "hello":
+        import importlib.metadata as m
+
+        emit(event="hello", library="pynvim", version="%s (msgpack %s, greenlet %s)" % (m.version("pynvim"), m.version("msgpack"), m.version("greenlet")))
+        return
+    plan = json.loads(os.environ["MSGWIRE_PLAN"])
+    if not plan.get("notify") and len(plan["calls"]) > 1:
+        emit(event="unsupported", why="pynvim's API makes one blocking call at a time")
+        return
+    import pynvim
+
+    host, port = addr.rsplit(":", 1)
+    try:
+        nvim = pynvim.attach("tcp", address=host, port=int(port))
+    except Exception as e:  # noqa: BLE001
+        emit(event="raised", why="attach: %s: %s" % (type(e).__name__, e))
+        return
+    c = plan["calls"][0]
+    try:
+        if plan.get("notify"):
+            nvim.request(c["method"], *c["params"], async_=True)
+            emit(event="sent")
+        else:
+            result = nvim.request(c["method"], *c["params"])
+            emit(event="result", call=0, value=plain(result))
+    except pynvim.NvimError as e:
+        emit(event="error", call=0, error=plain(e.args[0] if e.args else str(e)))
+    except Exception as e:  # noqa: BLE001 - whatever the library raised is an event
+        emit(event="raised", call=0, why="%s: %s" % (type(e).__name__, e))
+    finally:
+        try:
+            nvim.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+main()
