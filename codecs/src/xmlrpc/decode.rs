@@ -92,9 +92,13 @@ pub fn decode_with<'a>(
             limit: limits.max_document_size,
         });
     }
-    let text = std::str::from_utf8(input).map_err(|e| Error::InvalidUtf8 {
-        offset: e.valid_up_to(),
-    })?;
+    // simdutf8's check (SIMD); on failure std's, which says where.
+    let text = match simdutf8::basic::from_utf8(input) {
+        Ok(text) => text,
+        Err(_) => std::str::from_utf8(input).map_err(|e| Error::InvalidUtf8 {
+            offset: e.valid_up_to(),
+        })?,
+    };
     check_chars(text)?;
     // A UTF-8 byte order mark is allowed before the document (XML 1.0 §4.3.3, Appendix F).
     let (base, body) = match text.strip_prefix('\u{feff}') {
