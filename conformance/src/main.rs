@@ -775,8 +775,23 @@ fn main() {
                     ProgressOutput::Lines
                 },
             };
+            // Panics inside our codecs are caught and judged (msgwire-crash); keep the terminal
+            // clean of them, but a panic of the fuzzer itself is said, not swallowed.
             std::panic::set_hook(Box::new(|_| {}));
-            cli::fuzz_codec(&o, &mut out, &mut err)
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                cli::fuzz_codec(&o, &mut out, &mut err)
+            })) {
+                Ok(code) => code,
+                Err(p) => {
+                    let what = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    eprintln!("msgwire: fuzz codec: internal error (a bug of msgwire's): {what}");
+                    101
+                }
+            }
         }
         Command::Fuzz {
             command: FuzzCommand::JsonrpcServer(a),

@@ -312,9 +312,13 @@ fn mp_spans(b: &[u8]) -> Vec<MpSpan> {
             Some((head, n)) => {
                 let mut p = at + head;
                 for _ in 0..n {
+                    // A child is recorded once its header is (an input may end before it).
                     let next = out.len();
-                    out[me].children.push(next);
-                    p = walk(b, p, out, depth + 1)?;
+                    let r = walk(b, p, out, depth + 1);
+                    if out.len() > next {
+                        out[me].children.push(next);
+                    }
+                    p = r?;
                 }
                 p
             }
@@ -399,13 +403,16 @@ fn msgpack_value_candidates(input: &[u8]) -> Vec<Vec<u8>> {
             let step = if map { 2 } else { 1 };
             if let Some(h) = lowered(s) {
                 for pair in s.children.chunks(step) {
-                    let first = &spans[pair[0]];
-                    let Some(last_end) = spans[*pair.last().unwrap_or(&pair[0])].end else {
-                        continue;
-                    };
                     if pair.len() < step {
                         continue;
                     }
+                    let (Some(first), Some(last)) = (spans.get(pair[0]), spans.get(pair[step - 1]))
+                    else {
+                        continue;
+                    };
+                    let Some(last_end) = last.end else {
+                        continue;
+                    };
                     let mut c = input[..s.start].to_vec();
                     c.extend_from_slice(&h);
                     c.extend_from_slice(&input[s.start + head_len..first.start]);
@@ -552,6 +559,23 @@ mod tests {
         let c = msgpack_value_candidates(b"\x93\x01\x81\xa1a\x02\x03");
         assert!(c.contains(&b"\x92\x81\xa1a\x02\x03".to_vec()));
         assert!(c.contains(&b"\x93\x01\x80\x03".to_vec()));
+    }
+
+    #[test]
+    fn messagepack_inputs_that_end_inside_a_container_are_cut_safely() {
+        // An array of 8 declared, 7 present (the input ends where the 8th would start), and
+        // every prefix of a nested message: no candidate indexes past the spans.
+        let mut input = vec![0x98];
+        input.extend_from_slice(&[0x01; 7]);
+        let _ = msgpack_value_candidates(&input);
+        let msg = b"\x94\x00\x01\xa1m\x93\x93\x01\x02\x03\x81\xa1a\xcb\x3f\xf8\0\0\0\0\0\0\xc1";
+        for n in 0..=msg.len() {
+            let _ = msgpack_value_candidates(&msg[..n]);
+        }
+        let m = minimize("msgpack-rpc", &input, MAX_TRIES, &mut |c: &[u8]| {
+            c.first() == Some(&0x98)
+        });
+        assert_eq!(m, [0x98]);
     }
 
     #[test]
