@@ -415,7 +415,13 @@ fn a_conforming_client_passes_every_case() {
     let results = run(&target(Flaw::None));
     assert_eq!(results.len(), amqp_client::cases().len());
     for r in &results {
-        assert_eq!(r.verdict, Verdict::Passed, "{}: {}", r.id, r.observed);
+        // The fake answers tune with heartbeat 0 (it wants none): informational.
+        let want = if r.id.starts_with("amqp-client/heartbeat/") {
+            Verdict::Informational
+        } else {
+            Verdict::Passed
+        };
+        assert_eq!(r.verdict, want, "{}: {}", r.id, r.observed);
     }
 }
 
@@ -459,7 +465,16 @@ fn broken_clients_fail_with_the_expected_case_ids() {
         ),
     ];
     for (flaw, ids) in expect {
-        let results = run(&target(*flaw));
+        // The heartbeat cases wait seconds each and no flaw here is about heartbeats.
+        let results = live::run(
+            &amqp_client::cases(),
+            &target(*flaw),
+            &Selection {
+                strict: true,
+                skip: vec!["amqp-client/heartbeat/*".into()],
+                ..Default::default()
+            },
+        );
         assert_eq!(
             failed(&results),
             *ids,

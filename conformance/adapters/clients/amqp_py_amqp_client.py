@@ -32,7 +32,8 @@ def main():
 
     plan = json.loads(os.environ["MSGWIRE_PLAN"])
     op = plan["op"]
-    conn = amqp.Connection(host=addr, userid="guest", password="guest", connect_timeout=5)
+    # Heartbeats as kombu uses them: the client asks for them, the application ticks.
+    conn = amqp.Connection(host=addr, userid="guest", password="guest", connect_timeout=5, heartbeat=60)
 
     def drain(seconds, until=lambda: False):
         end = time.monotonic() + seconds
@@ -41,6 +42,7 @@ def main():
                 conn.drain_events(timeout=0.1)
             except socket.timeout:
                 pass
+            conn.heartbeat_tick()
 
     try:
         conn.connect()

@@ -93,6 +93,15 @@ struct Seen {
     socket_closed_by_client: bool,
     /// The tune values the broker proposed.
     tune: Option<ConnectionTune>,
+    /// When each of `frames` came, since the connection was accepted.
+    times: Vec<Duration>,
+    /// When the broker last wrote, and when the conversation ended (since accepted).
+    last_sent: Duration,
+    ended_at: Duration,
+    /// The client ended with a connection.close (`ended_at` is when it came).
+    closed_by_method: bool,
+    /// When the broker sent the first channel.open-ok (after which a case may stay silent).
+    quiet_from: Option<Duration>,
 }
 
 impl Seen {
@@ -176,6 +185,9 @@ struct Broker<'t> {
     decoder: Decoder,
     trace: &'t mut Trace,
     deadline: Instant,
+    /// When the conversation started, and when the broker last wrote.
+    started: Instant,
+    last_sent: Instant,
 }
 
 #[allow(clippy::large_enum_variant)] // one at a time, short-lived
@@ -190,6 +202,7 @@ impl Broker<'_> {
     fn send(&mut self, bytes: &[u8], what: &str) {
         self.trace.log(">", bytes, what);
         let _ = self.stream.write_all(bytes);
+        self.last_sent = Instant::now();
     }
 
     fn fill(&mut self) -> Option<Read1> {
@@ -274,6 +287,8 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
         },
         trace,
         deadline,
+        started: Instant::now(),
+        last_sent: Instant::now(),
     };
     match b.header() {
         Ok(h) => seen.header = h,
@@ -348,6 +363,7 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
             }
         };
         seen.frames.push((size, f.clone()));
+        seen.times.push(b.started.elapsed());
         let Frame::Method { channel, method: m } = f else {
             continue;
         };
@@ -368,6 +384,7 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
                 );
                 if !channel_opened {
                     channel_opened = true;
+                    seen.quiet_from = Some(b.started.elapsed());
                     fire = matches!(script.hook, Hook::AfterChannelOpen(_));
                 }
             }
@@ -454,6 +471,10 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
                 if closing {
                     continue;
                 }
+                // The broker's silence ends with its answer to the client's close.
+                seen.last_sent = b.last_sent.saturating_duration_since(b.started);
+                seen.ended_at = b.started.elapsed();
+                seen.closed_by_method = true;
                 if !close_sent {
                     b.send(
                         &method(0, ConnectionCloseOk::default()),
@@ -482,7 +503,10 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
             }
         }
     }
-    // Whatever the client still says within a moment (a late close-ok), then our close.
+    if !seen.closed_by_method {
+        seen.last_sent = b.last_sent.saturating_duration_since(b.started);
+        seen.ended_at = b.started.elapsed();
+    }
     let _ = b.stream.shutdown(std::net::Shutdown::Both);
     seen
 }
@@ -832,6 +856,71 @@ pub fn cases() -> Vec<Case<Target>> {
                         [] => Outcome::Fail(format!("no delivery surfaced: {}; {}", p.seen.describe(), p.run.summary())),
                         [b] => Outcome::Fail(format!("a delivery of {} octets that differs from the 3000 sent", b.len())),
                         more => Outcome::Fail(format!("{} deliveries for one message", more.len())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/heartbeat/sent",
+            section: S_HEARTBEAT,
+            requirement: "§4.2.7: \"The client should start sending heartbeats after receiving a Connection.Tune method, and start monitoring heartbeats after receiving Connection.Open.\" (connection.tune heartbeat: \"The delay, in seconds, of the connection heartbeat that the server wants. Zero means the server does not want a heartbeat.\")",
+            level: Level::Should,
+            accepts: "to connection.tune heartbeat 1 (the broker then silent): tune-ok heartbeat 1, and a heartbeat frame from the client within 2 s of its tune-ok; a client that answers heartbeat 0 (it wants none) is informational",
+            run: |t, tr| {
+                let mut script = Script::new(Hook::None);
+                script.tune = ConnectionTune { channel_max: 2047, frame_max: 131072, heartbeat: 1 };
+                case(t, tr, "amqp-client/heartbeat/sent", wait(4.0), script, &|p| {
+                    let tune_ok = p.seen.frames.iter().position(|(_, f)| matches!(f, Frame::Method { method: Method::ConnectionTuneOk(_), .. }));
+                    let Some(i) = tune_ok else {
+                        return Outcome::Fail(format!("no connection.tune-ok: {}", p.seen.describe()));
+                    };
+                    let Frame::Method { method: Method::ConnectionTuneOk(ok), .. } = &p.seen.frames[i].1 else { unreachable!() };
+                    if ok.heartbeat == 0 {
+                        return Outcome::Info("tune-ok heartbeat 0: the client wants no heartbeat".into());
+                    }
+                    let t0 = p.seen.times[i];
+                    let first = p.seen.frames.iter().zip(&p.seen.times).find(|((_, f), _)| *f == Frame::Heartbeat).map(|(_, at)| at.saturating_sub(t0));
+                    match first {
+                        Some(d) if ok.heartbeat <= 1 && d <= Duration::from_secs(2) => Outcome::Pass(format!("tune-ok heartbeat {}; first heartbeat {} ms after it", ok.heartbeat, d.as_millis())),
+                        Some(d) => Outcome::Fail(format!("tune-ok heartbeat {}; first heartbeat only {} ms after it", ok.heartbeat, d.as_millis())),
+                        None => Outcome::Fail(format!("tune-ok heartbeat {}, but no heartbeat frame came: {}; {}", ok.heartbeat, p.seen.describe(), p.run.summary())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/heartbeat/silent-broker-dropped",
+            section: S_HEARTBEAT,
+            requirement: "§4.2.7: \"If a peer detects no incoming traffic (i.e. received octets) for two heartbeat intervals or longer, it should close the connection without following the Connection.Close/Close-Ok handshaking, and log an error.\"",
+            level: Level::Should,
+            accepts: "heartbeat 1 negotiated, then nothing from the broker after channel.open-ok: the client closes the socket within 3.5 s of the broker's last octets (two intervals and slack), and does not carry on until its work is done; heartbeat 0 in tune-ok is informational",
+            run: |t, tr| {
+                let mut script = Script::new(Hook::None);
+                script.tune = ConnectionTune { channel_max: 2047, frame_max: 131072, heartbeat: 1 };
+                case(t, tr, "amqp-client/heartbeat/silent-broker-dropped", wait(6.0), script, &|p| {
+                    let hb = p.seen.methods().find_map(|(_, m)| match m {
+                        Method::ConnectionTuneOk(ok) => Some(ok.heartbeat),
+                        _ => None,
+                    });
+                    if hb == Some(0) {
+                        return Outcome::Info("tune-ok heartbeat 0: the client wants no heartbeat".into());
+                    }
+                    let Some(quiet) = p.seen.quiet_from else {
+                        return Outcome::Fail(format!("no channel was opened: {}; {}", p.seen.describe(), p.run.summary()));
+                    };
+                    // The client's first move after the broker fell silent (heartbeats aside).
+                    let first = p.seen.frames.iter().zip(&p.seen.times).find(|((_, f), at)| **at > quiet && *f != Frame::Heartbeat && !matches!(f, Frame::Method { method: Method::ChannelOpen(_), .. }));
+                    let limit = Duration::from_millis(3500);
+                    match first {
+                        Some(((_, Frame::Method { method: Method::ConnectionClose(c), .. }), at)) if !matches!(c.reply_code, 0 | 200) && at.saturating_sub(quiet) <= limit => {
+                            Outcome::Pass(format!("connection.close {} {} ms after the broker fell silent; {}", c.reply_code, at.saturating_sub(quiet).as_millis(), p.run.summary()))
+                        }
+                        Some(((_, f), at)) => Outcome::Fail(format!("the broker was silent, and {} ms later the client sent {} (it did not drop the connection for the silence): {}", at.saturating_sub(quiet).as_millis(), describe(f), p.run.summary())),
+                        None if p.seen.socket_closed_by_client && p.seen.ended_at.saturating_sub(quiet) <= limit => {
+                            Outcome::Pass(format!("the client dropped the connection {} ms after the broker fell silent; {}", p.seen.ended_at.saturating_sub(quiet).as_millis(), p.run.summary()))
+                        }
+                        None if p.seen.socket_closed_by_client => Outcome::Fail(format!("the client dropped the connection only {} ms after the broker fell silent", p.seen.ended_at.saturating_sub(quiet).as_millis())),
+                        None => Outcome::Fail(format!("the broker was silent and the client did not drop the connection: {}; {}", p.seen.describe(), p.run.summary())),
                     }
                 })
             },
