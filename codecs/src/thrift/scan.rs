@@ -97,6 +97,7 @@ impl Scanner {
         &self,
         cur: &mut Cur<'_>,
         t: TType,
+        paid: u64,
         limits: &Limits,
         profile: Profile,
     ) -> Result<Read, Stop> {
@@ -180,6 +181,13 @@ impl Scanner {
                 let n = check_count(start, n, limits)?;
                 self.check_depth(start, limits)?;
                 let owed = u64::from(n) * elem.min_size(self.protocol);
+                if !elem.is_compound()
+                    && self.inline(cur, start, owed, paid, limits, |s, c| {
+                        (0..n).try_for_each(|_| s.value(c, elem, 0, limits, profile).map(drop))
+                    })?
+                {
+                    return Ok(Read::Done);
+                }
                 return Ok(Read::Open(Level::Seq { elem, left: n }, owed, start));
             }
             TType::Map => {
@@ -218,11 +226,55 @@ impl Scanner {
                 self.check_depth(start, limits)?;
                 let owed =
                     u64::from(n) * (key.min_size(self.protocol) + val.min_size(self.protocol));
+                if !key.is_compound()
+                    && !val.is_compound()
+                    && self.inline(cur, start, owed, paid, limits, |s, c| {
+                        (0..n).try_for_each(|_| {
+                            s.value(c, key, 0, limits, profile)?;
+                            s.value(c, val, 0, limits, profile).map(drop)
+                        })
+                    })?
+                {
+                    return Ok(Read::Done);
+                }
                 let left = u64::from(n) * 2;
                 return Ok(Read::Open(Level::Map { key, val, left }, owed, start));
             }
         }
         Ok(Read::Done)
+    }
+
+    /// Validates a container of primitives in one tight loop (`elements`) when all of it is
+    /// already here: `Ok(true)` and `cur` past it. When the input ends inside it, `Ok(false)`
+    /// and `cur` unmoved: the caller opens a level and the elements are read step by step (so a
+    /// container's bytes are looked at twice at most, however the stream is chunked). The size
+    /// limit is checked first, as opening the level would, so the verdict is the same either way.
+    fn inline(
+        &self,
+        cur: &mut Cur<'_>,
+        start: usize,
+        owed: u64,
+        paid: u64,
+        limits: &Limits,
+        elements: impl FnOnce(&Self, &mut Cur<'_>) -> Result<(), Stop>,
+    ) -> Result<bool, Stop> {
+        // As `run` checks after opening: the parent no longer owes this item's minimum (`paid`).
+        let at_least = (cur.pos as u64)
+            .saturating_add(self.pending.saturating_sub(paid))
+            .saturating_add(owed);
+        check_size(start, at_least, limits)?;
+        if (cur.remaining() as u64) < owed {
+            return Ok(false);
+        }
+        let mut c = *cur;
+        match elements(self, &mut c) {
+            Ok(()) => {
+                *cur = c;
+                Ok(true)
+            }
+            Err(Stop::Short(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// A length or count: binary i32 ("must be >= 0"), compact var int (an int32, so one above
@@ -278,16 +330,17 @@ impl Scanner {
                         self.pop();
                         continue;
                     }
-                    self.value(&mut cur, elem, limits, profile).map(|r| {
-                        (
-                            Level::Seq {
-                                elem,
-                                left: left - 1,
-                            },
-                            elem.min_size(protocol),
-                            Some(r),
-                        )
-                    })
+                    self.value(&mut cur, elem, elem.min_size(protocol), limits, profile)
+                        .map(|r| {
+                            (
+                                Level::Seq {
+                                    elem,
+                                    left: left - 1,
+                                },
+                                elem.min_size(protocol),
+                                Some(r),
+                            )
+                        })
                 }
                 Level::Map { key, val, left } => {
                     if left == 0 {
@@ -295,17 +348,18 @@ impl Scanner {
                         continue;
                     }
                     let t = if left % 2 == 0 { key } else { val };
-                    self.value(&mut cur, t, limits, profile).map(|r| {
-                        (
-                            Level::Map {
-                                key,
-                                val,
-                                left: left - 1,
-                            },
-                            t.min_size(protocol),
-                            Some(r),
-                        )
-                    })
+                    self.value(&mut cur, t, t.min_size(protocol), limits, profile)
+                        .map(|r| {
+                            (
+                                Level::Map {
+                                    key,
+                                    val,
+                                    left: left - 1,
+                                },
+                                t.min_size(protocol),
+                                Some(r),
+                            )
+                        })
                 }
             };
             match step {
@@ -359,7 +413,7 @@ impl Scanner {
                     id: b,
                 })?;
                 let id = cur.be_i16()?;
-                let read = self.value(cur, t, limits, profile)?;
+                let read = self.value(cur, t, 0, limits, profile)?;
                 Ok((Level::Struct { last_id: id }, 0, Some(read)))
             }
             Protocol::Compact => {
@@ -382,7 +436,7 @@ impl Scanner {
                 };
                 let read = match t {
                     None => Read::Done,
-                    Some(t) => self.value(cur, t, limits, profile)?,
+                    Some(t) => self.value(cur, t, 0, limits, profile)?,
                 };
                 Ok((Level::Struct { last_id: id }, 0, Some(read)))
             }
