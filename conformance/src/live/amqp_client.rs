@@ -865,7 +865,7 @@ pub fn cases() -> Vec<Case<Target>> {
             section: S_HEARTBEAT,
             requirement: "§4.2.7: \"The client should start sending heartbeats after receiving a Connection.Tune method, and start monitoring heartbeats after receiving Connection.Open.\" (connection.tune heartbeat: \"The delay, in seconds, of the connection heartbeat that the server wants. Zero means the server does not want a heartbeat.\")",
             level: Level::Should,
-            accepts: "to connection.tune heartbeat 1 (the broker then silent): tune-ok heartbeat 1, and a heartbeat frame from the client within 2 s of its tune-ok; a client that answers heartbeat 0 (it wants none) is informational",
+            accepts: "to connection.tune heartbeat 1 (the broker then silent): tune-ok heartbeat 1, and a heartbeat frame from the client within 2.5 s of its tune-ok; a client that answers heartbeat 0 (it wants none) is informational",
             run: |t, tr| {
                 let mut script = Script::new(Hook::None);
                 script.tune = ConnectionTune { channel_max: 2047, frame_max: 131072, heartbeat: 1 };
@@ -881,7 +881,7 @@ pub fn cases() -> Vec<Case<Target>> {
                     let t0 = p.seen.times[i];
                     let first = p.seen.frames.iter().zip(&p.seen.times).find(|((_, f), _)| *f == Frame::Heartbeat).map(|(_, at)| at.saturating_sub(t0));
                     match first {
-                        Some(d) if ok.heartbeat <= 1 && d <= Duration::from_secs(2) => Outcome::Pass(format!("tune-ok heartbeat {}; first heartbeat {} ms after it", ok.heartbeat, d.as_millis())),
+                        Some(d) if ok.heartbeat <= 1 && d <= Duration::from_millis(2500) => Outcome::Pass(format!("tune-ok heartbeat {}; first heartbeat {} ms after it", ok.heartbeat, d.as_millis())),
                         Some(d) => Outcome::Fail(format!("tune-ok heartbeat {}; first heartbeat only {} ms after it", ok.heartbeat, d.as_millis())),
                         None => Outcome::Fail(format!("tune-ok heartbeat {}, but no heartbeat frame came: {}; {}", ok.heartbeat, p.seen.describe(), p.run.summary())),
                     }
@@ -893,7 +893,7 @@ pub fn cases() -> Vec<Case<Target>> {
             section: S_HEARTBEAT,
             requirement: "§4.2.7: \"If a peer detects no incoming traffic (i.e. received octets) for two heartbeat intervals or longer, it should close the connection without following the Connection.Close/Close-Ok handshaking, and log an error.\"",
             level: Level::Should,
-            accepts: "heartbeat 1 negotiated, then nothing from the broker after channel.open-ok: the client closes the socket within 3.5 s of the broker's last octets (two intervals and slack), and does not carry on until its work is done; heartbeat 0 in tune-ok is informational",
+            accepts: "heartbeat 1 negotiated, then nothing from the broker after channel.open-ok: the client closes the connection within 4.5 s of the broker's last octets (two intervals, and slack for a check once per interval), and does not carry on until its work is done; heartbeat 0 in tune-ok is informational",
             run: |t, tr| {
                 let mut script = Script::new(Hook::None);
                 script.tune = ConnectionTune { channel_max: 2047, frame_max: 131072, heartbeat: 1 };
@@ -910,7 +910,9 @@ pub fn cases() -> Vec<Case<Target>> {
                     };
                     // The client's first move after the broker fell silent (heartbeats aside).
                     let first = p.seen.frames.iter().zip(&p.seen.times).find(|((_, f), at)| **at > quiet && *f != Frame::Heartbeat && !matches!(f, Frame::Method { method: Method::ChannelOpen(_), .. }));
-                    let limit = Duration::from_millis(3500);
+                    // Two intervals, and slack for libraries that check once per interval and for a loaded
+                    // machine; the driver itself waits 6 s.
+                    let limit = Duration::from_millis(4500);
                     match first {
                         Some(((_, Frame::Method { method: Method::ConnectionClose(c), .. }), at)) if !matches!(c.reply_code, 0 | 200) && at.saturating_sub(quiet) <= limit => {
                             Outcome::Pass(format!("connection.close {} {} ms after the broker fell silent; {}", c.reply_code, at.saturating_sub(quiet).as_millis(), p.run.summary()))
