@@ -51,7 +51,7 @@ pub fn call_message() -> OwnedMessage {
     OwnedMessage::call("set_lines", 42, args)
 }
 
-/// The reply: field 0 a struct of the lines, a cursor list<i32> and a tick.
+/// The reply: field 0 a struct of the lines, a cursor `list<i32>` and a tick.
 pub fn reply_message() -> OwnedMessage {
     let cursor = List::new(TType::I32, vec![12i32.into(), 4i32.into()]).unwrap();
     let result = Struct::new()
