@@ -62,7 +62,18 @@ def main(root, out):
     growth = sorted(g for g in rows if g.startswith("growth/"))
     if growth:
         lines += growth_table(rows, growth)
+    # Hand-written "## <family> (notes)" sections of the previous file are kept, each before
+    # its family's first table.
+    notes = {}
+    if os.path.exists(out):
+        for sec in open(out).read().split("\n## ")[1:]:
+            title = sec.split("\n", 1)[0]
+            if title.endswith(" (notes)"):
+                notes[title[: -len(" (notes)")]] = "## " + sec.rstrip("\n") + "\n"
     for group in sorted(g for g in rows if not g.startswith("growth/")):
+        family = group.split("/", 1)[0]
+        if family in notes:
+            lines += [notes.pop(family)]
         impls = rows[group]
         base = impls.get("msgwire", {}).get("median_ns")
         lines += [f"## {group}", "", "| implementation | median | MiB/s | allocations | ratio to msgwire |",
@@ -75,6 +86,7 @@ def main(root, out):
             allocs = r.get("allocs", "-")
             lines.append(f"| {impl} | {t} | {mibs} | {allocs} | {ratio} |")
         lines.append("")
+    lines += list(notes.values())
     lines.insert(4, "![msgwire vs every other implementation, per bench](results.svg)\n")
     open(out, "w").write("\n".join(lines))
     chart(rows, os.path.join(os.path.dirname(out) or ".", "results.svg"))
