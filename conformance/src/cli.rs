@@ -283,28 +283,40 @@ fn split_input<'a>(framing: &str, input: &'a [u8]) -> (Vec<(usize, &'a [u8])>, O
 }
 
 /// Where the first XML-RPC root element of `doc` ends: just after the `>` of its
-/// `</methodCall>` or `</methodResponse>` end tag. (Inside a document `<` only starts markup,
-/// so the end tag cannot occur in text; a comment or CDATA section holding it would split the
-/// document there, and the decoder then reports the rest.)
+/// `</methodCall>` or `</methodResponse>` end tag, found in one forward pass that steps over
+/// comments, CDATA sections and processing instructions (each ends at the first `-->`, `]]>`,
+/// `?>`: XML 1.0 §2.5, §2.7, §2.6). Elsewhere `<` only starts markup (§2.4), so what is found
+/// is the root's end tag. Linear: a split never looks past the document it ends.
 fn xml_root_end(doc: &[u8]) -> Option<usize> {
-    let find = |tag: &[u8]| {
-        let mut from = 0;
-        while let Some(i) = doc[from..].windows(tag.len()).position(|w| w == tag) {
-            let mut j = from + i + tag.len();
-            while j < doc.len() && is_text_space(doc[j]) {
-                j += 1;
+    let mut pos = 0;
+    while let Some(lt) = memchr::memchr(b'<', &doc[pos..]).map(|i| pos + i) {
+        let rest = &doc[lt..];
+        let skip_to = |open: usize, close: &[u8]| {
+            memchr::memmem::find(&rest[open..], close).map(|i| lt + open + i + close.len())
+        };
+        pos = if rest.starts_with(b"<!--") {
+            skip_to(4, b"-->")?
+        } else if rest.starts_with(b"<![CDATA[") {
+            skip_to(9, b"]]>")?
+        } else if rest.starts_with(b"<?") {
+            skip_to(2, b"?>")?
+        } else {
+            let name = [&b"</methodCall"[..], b"</methodResponse"]
+                .into_iter()
+                .find(|tag| rest.starts_with(tag));
+            if let Some(tag) = name {
+                let mut j = lt + tag.len();
+                while j < doc.len() && is_text_space(doc[j]) {
+                    j += 1;
+                }
+                if doc.get(j) == Some(&b'>') {
+                    return Some(j + 1);
+                }
             }
-            if doc.get(j) == Some(&b'>') {
-                return Some(j + 1);
-            }
-            from += i + 1;
-        }
-        None
-    };
-    match (find(b"</methodCall"), find(b"</methodResponse")) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+            lt + 1
+        };
     }
+    None
 }
 
 /// Whitespace as JSON (RFC 8259 §2) and XML (§2.3 `S`) define it: not form feed.

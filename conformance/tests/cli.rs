@@ -1109,3 +1109,25 @@ fn an_adapter_dying_mid_run_is_a_crash_with_its_stderr() {
         );
     }
 }
+
+/// `--framing concat` ends a document at its root's end tag, not at one inside a comment,
+/// CDATA section or processing instruction (the split is one forward pass per document).
+#[test]
+fn concat_framing_steps_over_end_tags_in_comments_and_cdata() {
+    let mut input = b"<?xml version=\"1.0\"?><?pi </methodCall>?><methodCall><!-- ".to_vec();
+    for _ in 0..2000 {
+        input.extend_from_slice(b"</methodCall> ");
+    }
+    input.extend_from_slice(b"--><methodName>m</methodName><params><param><value><string>");
+    input.extend_from_slice(b"<![CDATA[</methodResponse>]]></string></value></param></params>");
+    input
+        .extend_from_slice(b"</methodCall>\n<methodCall><methodName>n</methodName></methodCall>\n");
+    let o = run(&["decode", "xmlrpc", "--framing", "concat"], &input);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].contains("\"method\":\"m\""), "{out}");
+    assert!(lines[0].contains("</methodResponse>"), "{out}");
+    assert!(lines[1].contains("\"method\":\"n\""), "{out}");
+}

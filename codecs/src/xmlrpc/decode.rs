@@ -45,26 +45,66 @@ impl Decoder {
     /// [`Limits::max_document_size`]), so at the end of the input decode what is left with
     /// [`decode_whole`](Decoder::decode_whole) to learn what is wrong with it.
     pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<Message<'a>>, Error> {
-        let mut from = 0;
-        while let Some(at) = memchr::memmem::find(&buf[from..], b"</method").map(|i| from + i) {
-            let Some(close) = memchr::memchr(b'>', &buf[at..]) else {
-                break;
+        // One pass over `buf` finds the candidate end tags of the root: `</methodCall` or
+        // `</methodResponse` outside comments, CDATA sections and processing instructions
+        // (XML 1.0 §2.5, §2.7, §2.6: each ends at the first `-->`, `]]>`, `?>`). Outside those,
+        // `<` always starts markup (§2.4), so a candidate is a real end tag, and the whole
+        // document is decoded only there: linear, however many `</methodCall>` a comment holds.
+        let mut pos = 0;
+        while let Some(lt) = memchr::memchr(b'<', &buf[pos..]).map(|i| pos + i) {
+            let rest = &buf[lt..];
+            let skip_to = |open: usize, close: &[u8]| {
+                memchr::memmem::find(&rest[open..], close).map(|i| lt + open + i + close.len())
             };
-            let end = at + close + 1;
-            match self.decode_whole(&buf[..end]) {
-                Ok(value) => {
-                    let used = end
-                        + buf[end..]
-                            .iter()
-                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                            .count();
-                    return Ok(Decoded::Complete { value, used });
+            let after = if rest.starts_with(b"<!--") {
+                skip_to(4, b"-->")
+            } else if rest.starts_with(b"<![CDATA[") {
+                skip_to(9, b"]]>")
+            } else if rest.starts_with(b"<?") {
+                skip_to(2, b"?>")
+            } else if rest.starts_with(b"<!") {
+                // A DOCTYPE (refused as soon as the scanner sees it), a cut-off comment or
+                // CDATA opener, or an error: the whole-document decoder says which.
+                return match self.decode_whole(buf) {
+                    Err(Error::UnexpectedEof { .. }) => self.need_more(buf),
+                    Err(e) => Err(e),
+                    Ok(value) => Ok(Decoded::Complete {
+                        value,
+                        used: buf.len(),
+                    }),
+                };
+            } else if rest.starts_with(b"</methodCall") || rest.starts_with(b"</methodResponse") {
+                let Some(close) = memchr::memchr(b'>', rest) else {
+                    break;
+                };
+                let end = lt + close + 1;
+                match self.decode_whole(&buf[..end]) {
+                    Ok(value) => {
+                        let used = end
+                            + buf[end..]
+                                .iter()
+                                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                                .count();
+                        return Ok(Decoded::Complete { value, used });
+                    }
+                    // An end tag of a nested element of the same name: read on.
+                    Err(Error::UnexpectedEof { .. }) => Some(end),
+                    Err(e) => return Err(e),
                 }
-                // The end tag was inside the document (a comment, CDATA): read on.
-                Err(Error::UnexpectedEof { .. }) => from = end,
-                Err(e) => return Err(e),
+            } else {
+                Some(lt + 1)
+            };
+            match after {
+                Some(next) => pos = next,
+                // A comment, CDATA section or PI not closed yet.
+                None => break,
             }
         }
+        self.need_more(buf)
+    }
+
+    /// Need-more for a document not complete in `buf`, unless `buf` is already over the limit.
+    fn need_more<'a>(&self, buf: &[u8]) -> Result<Decoded<Message<'a>>, Error> {
         if buf.len() > self.limits.max_document_size {
             return Err(Error::TooLarge {
                 len: buf.len(),

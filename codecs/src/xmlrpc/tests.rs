@@ -795,3 +795,45 @@ fn the_decoder_reads_documents_sent_back_to_back() {
     let e = d.decode(b"<methodCall><bad/></methodCall>").unwrap_err();
     assert_eq!(e.kind(), "unexpected-element");
 }
+
+#[test]
+fn the_decoder_looks_past_end_tags_in_comments_cdata_and_pis() {
+    // Each `</methodCall>` inside a comment, a CDATA section or a PI is not the document's
+    // end; the one after them is. (The decoder finds it in one pass: the whole document is
+    // decoded once, not once per false end tag; benches/growth has the cost per byte.)
+    let mut doc = b"<?xml version=\"1.0\"?><?pi </methodCall>?><methodCall><!-- ".to_vec();
+    for _ in 0..1000 {
+        doc.extend_from_slice(b"</methodCall> ");
+    }
+    doc.extend_from_slice(b"--><methodName>m</methodName><params><param><value><string>");
+    doc.extend_from_slice(b"<![CDATA[</methodCall></methodResponse>]]></string></value>");
+    doc.extend_from_slice(b"</param></params></methodCall>\n");
+    let next = Message::Call(MethodCall::new("n", vec![])).to_vec();
+    let mut wire = doc.clone();
+    wire.extend_from_slice(&next);
+    let d = Decoder::default();
+    let crate::Decoded::Complete { value, used } = d.decode(&wire).unwrap() else {
+        panic!("not complete")
+    };
+    assert_eq!(used, doc.len());
+    let Message::Call(call) = value else { panic!() };
+    assert_eq!(call.method, "m");
+    assert_eq!(
+        call.params,
+        vec![Value::from("</methodCall></methodResponse>")]
+    );
+    let crate::Decoded::Complete { used, .. } = d.decode(&wire[used..]).unwrap() else {
+        panic!("second not complete")
+    };
+    assert_eq!(used, next.len());
+    // Every prefix of the document needs more; a comment or CDATA section still open at the
+    // end of the input is not an end.
+    for cut in 0..doc.len() - 1 {
+        assert!(d.decode(&doc[..cut]).unwrap().is_need_more(), "{cut}");
+    }
+    // A DOCTYPE is refused before any end tag is looked for.
+    let e = d
+        .decode(b"<!DOCTYPE x><methodCall><methodName>m</methodName></methodCall>")
+        .unwrap_err();
+    assert_eq!(e.kind(), "doctype");
+}
