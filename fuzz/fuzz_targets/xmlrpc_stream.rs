@@ -27,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
             }
             Ok(Decoded::NeedMore { at_least }) => {
                 assert!(at_least >= 1);
-                assert!(whole.is_err(), "{profile:?}: decodes whole, stream needs more");
+                assert!(
+                    whole.is_err(),
+                    "{profile:?}: decodes whole, stream needs more"
+                );
             }
             Err(_) => {}
         }
