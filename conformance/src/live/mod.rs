@@ -685,14 +685,7 @@ pub fn check_jsonrpc_client(
 ) -> i32 {
     #[cfg(feature = "jsonrpc")]
     {
-        let target = || {
-            let cmd = driver.ok_or("check jsonrpc-client needs --driver CMD (see the driver contract in conformance/README.md)")?;
-            check_client_target(
-                client::Driver::Command(cmd.to_string()),
-                "jsonrpc-client",
-                o,
-            )
-        };
+        let target = || driver_target(driver, "jsonrpc-client", o);
         check(&jsonrpc_client::cases(), target, o, out, err)
     }
     #[cfg(not(feature = "jsonrpc"))]
@@ -713,10 +706,7 @@ pub fn check_amqp_client(
 ) -> i32 {
     #[cfg(feature = "amqp")]
     {
-        let target = || {
-            let cmd = driver.ok_or("check amqp-client needs --driver CMD (see the driver contract in conformance/README.md)")?;
-            check_client_target(client::Driver::Command(cmd.to_string()), "amqp-client", o)
-        };
+        let target = || driver_target(driver, "amqp-client", o);
         check(&amqp_client::cases(), target, o, out, err)
     }
     #[cfg(not(feature = "amqp"))]
@@ -737,10 +727,7 @@ pub fn check_xmlrpc_client(
 ) -> i32 {
     #[cfg(feature = "xmlrpc")]
     {
-        let target = || {
-            let cmd = driver.ok_or("check xmlrpc-client needs --driver CMD (see the driver contract in conformance/README.md)")?;
-            check_client_target(client::Driver::Command(cmd.to_string()), "xmlrpc-client", o)
-        };
+        let target = || driver_target(driver, "xmlrpc-client", o);
         check(&xmlrpc_client::cases(), target, o, out, err)
     }
     #[cfg(not(feature = "xmlrpc"))]
@@ -761,14 +748,7 @@ pub fn check_msgpack_rpc_client(
 ) -> i32 {
     #[cfg(feature = "msgpack-rpc")]
     {
-        let target = || {
-            let cmd = driver.ok_or("check msgpack-rpc-client needs --driver CMD (see the driver contract in conformance/README.md)")?;
-            check_client_target(
-                client::Driver::Command(cmd.to_string()),
-                "msgpack-rpc-client",
-                o,
-            )
-        };
+        let target = || driver_target(driver, "msgpack-rpc-client", o);
         check(&msgpack_rpc_client::cases(), target, o, out, err)
     }
     #[cfg(not(feature = "msgpack-rpc"))]
@@ -776,6 +756,27 @@ pub fn check_msgpack_rpc_client(
         let _ = (driver, o, out);
         not_built("MessagePack-RPC", "msgpack-rpc", err)
     }
+}
+
+/// The target of `check <suite> --driver CMD`: the driver command is required (one error, exit
+/// status 2, without it), then started as [`check_client_target`] does.
+#[cfg(any(
+    feature = "amqp",
+    feature = "jsonrpc",
+    feature = "xmlrpc",
+    feature = "msgpack-rpc"
+))]
+fn driver_target(
+    driver: Option<&str>,
+    suite: &str,
+    o: &LiveOptions,
+) -> Result<(client::Target, String), String> {
+    let cmd = driver.ok_or_else(|| {
+        format!(
+            "check {suite} needs --driver CMD (see the driver contract in conformance/README.md)"
+        )
+    })?;
+    check_client_target(client::Driver::Command(cmd.to_string()), suite, o)
 }
 
 /// A client target and its name in reports: `SUITE LIBRARY VERSION (driver `CMD`)`; `Err`
