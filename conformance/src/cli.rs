@@ -1402,59 +1402,17 @@ pub fn fuzz_codec(o: &FuzzOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
         let _ = writeln!(err, "msgwire: fuzz codec: {e}");
         return EXIT_USAGE;
     }
-    let mut meta = report::model::meta_now();
-    meta.corpus = Some(corpus.origin.to_string());
-    meta.corpus_revision = Some(corpus.revision.clone());
-    meta.baseline = o.baseline.as_ref().map(|p| p.display().to_string());
-    let rep = fuzz::report(&outcome, &name, meta);
-    let outputs = report::Outputs {
-        json: o.json.as_deref(),
-        junit: o.junit.as_deref(),
-        html: o.html.as_deref(),
-        markdown: o.markdown.as_deref(),
-    };
-    if let Err(e) = report::write_files(&rep, &outputs) {
-        let _ = writeln!(err, "msgwire: {e}");
-        return EXIT_USAGE;
-    }
-    if let Some(p) = &o.write_baseline {
-        let mut text =
-            String::from("# msgwire fuzz codec: known disagreements (one signature a line)\n");
-        for f in &outcome.findings {
-            text.push_str(&f.disagreement.signature);
-            text.push('\n');
-        }
-        if let Err(code) = write_file(p, &text, err) {
-            return code;
-        }
-    }
-    let _ = write!(
+    finish_fuzz(
+        o,
+        &corpus,
+        &outcome,
+        &name,
+        "codec",
+        "disagreements",
+        None,
         out,
-        "{}",
-        report::terminal::render(
-            &rep,
-            report::terminal::Options {
-                style: report::terminal::Style { color: o.color },
-                every_item: false,
-                trace: false,
-            }
-        )
-    );
-    let _ = writeln!(
-        out,
-        "seed {}, {} inputs in {:.1} s; the same seed gives the same inputs",
-        o.seed,
-        outcome.runs,
-        outcome.millis as f64 / 1000.0
-    );
-    if rep.verdict.exit_code == EXIT_USAGE {
-        let _ = writeln!(
-            err,
-            "msgwire: fuzz codec: {}",
-            rep.verdict.reasons.join("; ")
-        );
-    }
-    rep.verdict.exit_code
+        err,
+    )
 }
 
 /// Where `msgwire fuzz jsonrpc-server` sends its traffic (besides [`FuzzOptions`]).
@@ -1631,12 +1589,43 @@ pub fn fuzz_jsonrpc_server(
         let _ = writeln!(err, "msgwire: fuzz jsonrpc-server: {e}");
         return EXIT_USAGE;
     }
+    let against = format!(" against {described}");
+    finish_fuzz(
+        o,
+        &corpus,
+        &outcome,
+        &name,
+        "jsonrpc-server",
+        "failures",
+        Some(&against),
+        out,
+        err,
+    )
+}
+
+/// The end of a `msgwire fuzz` run: the report (files and terminal), the `--write-baseline`
+/// file of signatures, the seed line, and the exit status. `what` names the mode
+/// (`codec`, `jsonrpc-server`), `kinds` what a signature is; `against` goes after the time.
+#[allow(clippy::too_many_arguments)]
+fn finish_fuzz(
+    o: &FuzzOptions,
+    corpus: &crate::vectors::Corpus,
+    outcome: &crate::fuzz::Outcome,
+    name: &str,
+    what: &str,
+    kinds: &str,
+    against: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let mut meta = report::model::meta_now();
     meta.corpus = Some(corpus.origin.to_string());
     meta.corpus_revision = Some(corpus.revision.clone());
     meta.baseline = o.baseline.as_ref().map(|p| p.display().to_string());
-    let mut rep = fuzz::report(&outcome, &name, meta);
-    rep.title = "fuzz jsonrpc-server".into();
+    let mut rep = crate::fuzz::report(outcome, name, meta);
+    if what != "codec" {
+        rep.title = format!("fuzz {what}");
+    }
     let outputs = report::Outputs {
         json: o.json.as_deref(),
         junit: o.junit.as_deref(),
@@ -1648,8 +1637,7 @@ pub fn fuzz_jsonrpc_server(
         return EXIT_USAGE;
     }
     if let Some(p) = &o.write_baseline {
-        let mut text =
-            String::from("# msgwire fuzz jsonrpc-server: known failures (one signature a line)\n");
+        let mut text = format!("# msgwire fuzz {what}: known {kinds} (one signature a line)\n");
         for f in &outcome.findings {
             text.push_str(&f.disagreement.signature);
             text.push('\n');
@@ -1672,15 +1660,16 @@ pub fn fuzz_jsonrpc_server(
     );
     let _ = writeln!(
         out,
-        "seed {}, {} inputs in {:.1} s against {described}; the same seed gives the same inputs",
+        "seed {}, {} inputs in {:.1} s{}; the same seed gives the same inputs",
         o.seed,
         outcome.runs,
-        outcome.millis as f64 / 1000.0
+        outcome.millis as f64 / 1000.0,
+        against.unwrap_or("")
     );
     if rep.verdict.exit_code == EXIT_USAGE {
         let _ = writeln!(
             err,
-            "msgwire: fuzz jsonrpc-server: {}",
+            "msgwire: fuzz {what}: {}",
             rep.verdict.reasons.join("; ")
         );
     }
