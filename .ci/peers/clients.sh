@@ -66,29 +66,12 @@ timeout 900 cargo build -q -p msgwire-conformance --bin msgwire
 BIN=${CARGO_TARGET_DIR:-$PWD/target}/debug/msgwire
 D=conformance/adapters/clients
 
-status=0
+S_NAME=MSGWIRE_CLIENTS_DIR
+. .ci/peers/lib.sh
 check() {
-    # check NAME SUITE DRIVER: one client, its baseline, optionally its report
+    # check NAME SUITE DRIVER: one client (see peer_check in lib.sh)
     local name=$1 suite=$2 driver=$3
-    echo
-    echo "=== $name: $suite --driver '$driver'"
-    local out rc=0
-    out=$(mktemp)
-    timeout 600 "$BIN" check "$suite" --driver "$driver" --strict --timeout 10 \
-        --baseline "docs/live/$name.baseline" --junit "$S/$name.xml" >"$out" || rc=$?
-    cat "$out"
-    if [ "$rc" != 0 ]; then
-        echo "clients.sh: $name: a case failed outside docs/live/$name.baseline (exit $rc)" >&2
-        status=1
-    fi
-    if [ "$MODE" = report ]; then
-        {
-            echo "# msgwire check $suite --driver '$driver' --strict"
-            echo "# run by .ci/peers/clients.sh report on $(date -u +%Y-%m-%d); timings vary"
-            cat "$out"
-        } | sed "s#$S#\$MSGWIRE_CLIENTS_DIR#g" >"docs/live/$name.txt"
-    fi
-    rm -f "$out"
+    peer_check "$name" 600 "$suite --driver '$driver'" "" "$suite" --driver "$driver" --timeout 10
 }
 check jsonrpc-client-python-jsonrpcclient jsonrpc-client "$S/venv/bin/python $D/jsonrpc_python_client.py"
 check jsonrpc-client-jayson jsonrpc-client "env NODE_PATH=$S/node_modules node $D/jsonrpc_jayson_client.js"

@@ -53,44 +53,15 @@ EOF
 PY_JSONRPC=$((BASE)) PY_JSONRPCSERVER=$((BASE + 1)) JAYSON_TCP=$((BASE + 2)) JAYSON_HTTP=$((BASE + 3))
 PY_XMLRPC=$((BASE + 4)) NPM_XMLRPC=$((BASE + 5))
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in $PY_JSONRPC $PY_JSONRPCSERVER $JAYSON_TCP $JAYSON_HTTP $PY_XMLRPC $NPM_XMLRPC; do
-    if listening "$p"; then
-        echo "live-servers.sh: 127.0.0.1:$p is taken; set MSGWIRE_LIVE_PORT_BASE" >&2
-        exit 1
-    fi
-done
-
-PIDS=()
-stop() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-}
-trap stop EXIT
-start() {
-    # start NAME CMD...: runs CMD in the background, logs to $S/NAME.log
-    local name=$1
-    shift
-    "$@" >"$S/$name.log" 2>&1 &
-    PIDS+=($!)
-}
+S_NAME=MSGWIRE_LIVE_DIR
+. .ci/peers/lib.sh
+ports_free $PY_JSONRPC $PY_JSONRPCSERVER $JAYSON_TCP $JAYSON_HTTP $PY_XMLRPC $NPM_XMLRPC
 start json-rpc "$S/venv/bin/python" $A/jsonrpc_python_server.py json-rpc http $PY_JSONRPC
 start jsonrpcserver "$S/venv/bin/python" $A/jsonrpc_python_server.py jsonrpcserver http $PY_JSONRPCSERVER
 start jayson env NODE_PATH="$S/node_modules" node $A/jayson_server.js $JAYSON_TCP $JAYSON_HTTP
 start simplexmlrpcserver python3 $A/xmlrpc_python_server.py $PY_XMLRPC
 start xmlrpc-npm env NODE_PATH="$S/node_modules" node $A/xmlrpc_npm_server.js $NPM_XMLRPC
-for p in $PY_JSONRPC $PY_JSONRPCSERVER $JAYSON_TCP $JAYSON_HTTP $PY_XMLRPC $NPM_XMLRPC; do
-    for ((i = 0; i < 60; i++)); do
-        listening "$p" && break
-        sleep 0.5
-    done
-    listening "$p" || { echo "live-servers.sh: nothing listens on 127.0.0.1:$p" >&2; tail -n 20 "$S"/*.log >&2; exit 1; }
-done
+wait_listening $PY_JSONRPC $PY_JSONRPCSERVER $JAYSON_TCP $JAYSON_HTTP $PY_XMLRPC $NPM_XMLRPC
 
 pyver() { "$S/venv/bin/python" -c "import importlib.metadata as m; print(m.version('$1'))"; }
 npmver() { node -p "require('$S/node_modules/$1/package.json').version"; }
@@ -110,32 +81,11 @@ timeout 900 cargo test -p msgwire-conformance --test live_jsonrpc --test live_xm
 timeout 900 cargo build -q -p msgwire-conformance --bin msgwire
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/msgwire
 
-status=0
 check() {
-    # check NAME DESCRIPTION msgwire-args...: one target, its baseline, optionally its report
+    # check NAME DESCRIPTION msgwire-args...: one server target (see peer_check in lib.sh)
     local name=$1 what=$2
     shift 2
-    echo
-    echo "=== $name: $what"
-    local out
-    out=$(mktemp)
-    local rc=0
-    timeout 300 "$BIN" check "$@" --echo-method echo --strict --baseline "docs/live/$name.baseline" \
-        --junit "$S/$name.xml" >"$out" || rc=$?
-    cat "$out"
-    if [ "$rc" != 0 ]; then
-        echo "live-servers.sh: $name: a case failed outside docs/live/$name.baseline (exit $rc)" >&2
-        status=1
-    fi
-    if [ "$MODE" = report ]; then
-        {
-            echo "# msgwire check $* --echo-method echo --strict"
-            echo "# target: $what"
-            echo "# run by .ci/peers/live-servers.sh report on $(date -u +%Y-%m-%d); timings vary"
-            cat "$out"
-        } >"docs/live/$name.txt"
-    fi
-    rm -f "$out"
+    peer_check "$name" 300 "$* --echo-method echo" "$what" "$@" --echo-method echo
 }
 check jsonrpc-python-json-rpc "Python json-rpc $(pyver json-rpc) (JSONRPCResponseManager) behind $A/jsonrpc_python_server.py (HTTP)" \
     jsonrpc-server "$MSGWIRE_LIVE_JSONRPC_PY" --accept python-jsonrpc

@@ -54,44 +54,15 @@ timeout 300 cc -O1 -o "$S/xmlrpc_c_server" $A/xmlrpc_c_server.c $(xmlrpc-c-confi
 XMLRPC_C=$((BASE)) RPC_XML=$((BASE + 1)) RUBY_XMLRPC=$((BASE + 2)) JSON_RPC_2=$((BASE + 3)) PERL_JSON_RPC=$((BASE + 4))
 PORTS=($XMLRPC_C $RPC_XML $RUBY_XMLRPC $JSON_RPC_2 $PERL_JSON_RPC)
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "${PORTS[@]}"; do
-    if listening "$p"; then
-        echo "more-servers.sh: 127.0.0.1:$p is taken; set MSGWIRE_MORE_PORT_BASE" >&2
-        exit 1
-    fi
-done
-
-PIDS=()
-stop() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-}
-trap stop EXIT
-start() {
-    # start NAME CMD...: runs CMD in the background, logs to $S/NAME.log
-    local name=$1
-    shift
-    "$@" >"$S/$name.log" 2>&1 &
-    PIDS+=($!)
-}
+S_NAME=MSGWIRE_MORE_DIR
+. .ci/peers/lib.sh
+ports_free "${PORTS[@]}"
 start xmlrpc-c "$S/xmlrpc_c_server" $XMLRPC_C
 start rpc-xml perl $A/rpcxml_perl_server.pl $RPC_XML
 start ruby-xmlrpc ruby $A/xmlrpc_ruby_server.rb $RUBY_XMLRPC
 start json-rpc-2.0 env NODE_PATH="$S/node_modules" node $A/json_rpc_2_server.js $JSON_RPC_2
 start perl-json-rpc perl $A/jsonrpc_perl_server.pl $PERL_JSON_RPC
-for p in "${PORTS[@]}"; do
-    for ((i = 0; i < 60; i++)); do
-        listening "$p" && break
-        sleep 0.5
-    done
-    listening "$p" || { echo "more-servers.sh: nothing listens on 127.0.0.1:$p" >&2; tail -n 20 "$S"/*.log >&2; exit 1; }
-done
+wait_listening "${PORTS[@]}"
 
 debver() { dpkg-query -W -f '${Version}' "$1"; }
 NODEV=$(node --version)
@@ -101,32 +72,11 @@ echo "more-servers.sh: xmlrpc-c $(xmlrpc-c-config --version), RPC::XML $(perl -M
 timeout 900 cargo build -q -p msgwire-conformance --bin msgwire
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/msgwire
 
-status=0
 check() {
-    # check NAME DESCRIPTION msgwire-args...: one target, its baseline, optionally its report
+    # check NAME DESCRIPTION msgwire-args...: one server target (see peer_check in lib.sh)
     local name=$1 what=$2
     shift 2
-    echo
-    echo "=== $name: $what"
-    local out
-    out=$(mktemp)
-    local rc=0
-    timeout 300 "$BIN" check "$@" --echo-method echo --strict --baseline "docs/live/$name.baseline" \
-        --junit "$S/$name.xml" >"$out" || rc=$?
-    cat "$out"
-    if [ "$rc" != 0 ]; then
-        echo "more-servers.sh: $name: a case failed outside docs/live/$name.baseline (exit $rc)" >&2
-        status=1
-    fi
-    if [ "$MODE" = report ]; then
-        {
-            echo "# msgwire check $* --echo-method echo --strict"
-            echo "# target: $what"
-            echo "# run by .ci/peers/more-servers.sh report on $(date -u +%Y-%m-%d); timings vary"
-            cat "$out"
-        } >"docs/live/$name.txt"
-    fi
-    rm -f "$out"
+    peer_check "$name" 300 "$* --echo-method echo" "$what" "$@" --echo-method echo
 }
 check xmlrpc-c-abyss "xmlrpc-c $(xmlrpc-c-config --version) Abyss server (C) via $A/xmlrpc_c_server.c" \
     xmlrpc-server "http://127.0.0.1:$XMLRPC_C/RPC2" --timeout 20
