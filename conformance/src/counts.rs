@@ -15,7 +15,7 @@
 //! - `<protocol>/<group>`: the cases of one vector file (`jsonrpc/json-test-suite`);
 //! - `live/<target>`: the cases of a live suite (`live/amqp-broker`, `live/jsonrpc-server`,
 //!   `live/xmlrpc-server`, `live/msgpack-rpc-server`, `live/jsonrpc-client`, `live/amqp-client`,
-//!   `live/xmlrpc-client`, `live/msgpack-rpc-client`);
+//!   `live/xmlrpc-client`, `live/msgpack-rpc-client`, `live/thrift-server`);
 //!
 //! and the format after it how it is written: `cases` (default: `N cases`), `trials`
 //! (`M trials`), `cases+trials` (`N cases, M trials`), `n` (the bare case count).
@@ -99,6 +99,8 @@ fn live_suites() -> Vec<(&'static str, usize)> {
         "live/msgpack-rpc-client",
         crate::live::msgpack_rpc_client::cases().len(),
     ));
+    #[cfg(feature = "thrift")]
+    v.push(("live/thrift-server", crate::live::thrift::cases().len()));
     v
 }
 

@@ -148,6 +148,9 @@ enum CheckCommand {
     XmlrpcServer(XmlrpcArgs),
     /// Check a live MessagePack-RPC server: tcp://host:port, or --command (stdio).
     MsgpackRpcServer(MsgpackArgs),
+    /// Check a live Apache Thrift server of the test service
+    /// (conformance/live/thrift/conformance.thrift): HOST:PORT.
+    ThriftServer(ThriftArgs),
     /// Check a JSON-RPC 2.0 client library: msgwire plays the server over HTTP on 127.0.0.1,
     /// --driver runs the library (the driver contract: conformance/README.md).
     JsonrpcClient(ClientArgs),
@@ -185,6 +188,19 @@ struct MsgpackArgs {
     /// A method that returns its single argument (the round-trip case needs it).
     #[arg(long, value_name = "NAME")]
     echo_method: Option<String>,
+}
+
+#[derive(Args)]
+#[command(mut_arg("url", |a| a.help("The server: HOST:PORT")))]
+struct ThriftArgs {
+    #[command(flatten)]
+    live: LiveArgs,
+    /// The wire protocol.
+    #[arg(long, value_parser = ["binary", "compact"], default_value = "binary")]
+    protocol: String,
+    /// The transport: framed (a 4-byte length before each message) or buffered (unframed).
+    #[arg(long, value_parser = ["framed", "buffered"], default_value = "buffered")]
+    transport: String,
 }
 
 #[derive(Args)]
@@ -609,6 +625,19 @@ fn main() {
                 url.as_deref(),
                 a.command.as_deref(),
                 a.echo_method.as_deref(),
+                &opts,
+                &mut out,
+                &mut err,
+            )
+        }
+        Command::Check {
+            command: CheckCommand::ThriftServer(a),
+        } => {
+            let (url, opts) = live_options(a.live);
+            msgwire_conformance::live::check_thrift_server(
+                url.as_deref(),
+                Some(&a.protocol),
+                Some(&a.transport),
                 &opts,
                 &mut out,
                 &mut err,

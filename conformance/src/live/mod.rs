@@ -27,6 +27,8 @@ pub mod jsonrpc_client;
 pub mod msgpack_rpc;
 #[cfg(feature = "msgpack-rpc")]
 pub mod msgpack_rpc_client;
+#[cfg(feature = "thrift")]
+pub mod thrift;
 #[cfg(feature = "xmlrpc")]
 pub mod xmlrpc;
 #[cfg(feature = "xmlrpc")]
@@ -671,6 +673,32 @@ pub fn check_msgpack_rpc_server(
     {
         let _ = (url, command, echo, o, out);
         not_built("MessagePack-RPC", "msgpack-rpc", err)
+    }
+}
+
+/// `msgwire check thrift-server HOST:PORT --protocol binary|compact --transport
+/// framed|buffered`: the test service of conformance/live/thrift/conformance.thrift.
+pub fn check_thrift_server(
+    addr: Option<&str>,
+    protocol: Option<&str>,
+    transport: Option<&str>,
+    o: &LiveOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    #[cfg(feature = "thrift")]
+    {
+        let target = || {
+            let t = thrift::Target::new(addr, protocol, transport, o.timeout)?;
+            let name = format!("thrift-server {} ({})", t.addr, t.describe());
+            Ok((t, name))
+        };
+        check_probed(&thrift::cases(), target, thrift::Target::probe, o, out, err)
+    }
+    #[cfg(not(feature = "thrift"))]
+    {
+        let _ = (addr, protocol, transport, o, out);
+        not_built("Thrift", "thrift", err)
     }
 }
 
