@@ -67,12 +67,85 @@ fn resolve_profile(
 /// - `concat` (XML-RPC): documents back to back, each ending at its root element's end tag
 ///   (whitespace after it belongs to it).
 /// - `stream` (AMQP, MessagePack-RPC): the protocol delimits its frames/messages itself.
+/// - `unframed` (Thrift): messages back to back (TSocket, TBufferedTransport); `framed`: each
+///   after a 4-byte big-endian length (TFramedTransport).
 pub fn framings(protocol: &str) -> &'static [&'static str] {
     match protocol {
         "jsonrpc" => &["single", "ndjson", "content-length"],
         "xmlrpc" => &["single", "concat"],
+        "thrift" => &["unframed", "framed"],
         _ => &["stream"],
     }
+}
+
+/// Checks `--protocol` (Thrift's wire protocol; no other protocol has one).
+fn resolve_wire(protocol: &str, wire: Option<&str>, err: &mut dyn Write) -> Result<(), i32> {
+    let Some(w) = wire else { return Ok(()) };
+    #[cfg(feature = "thrift")]
+    if protocol == "thrift" {
+        if forms::thrift::protocol_named(w).is_some() {
+            return Ok(());
+        }
+        let _ = writeln!(
+            err,
+            "msgwire: thrift: no protocol {w:?} (known: {})",
+            forms::thrift::PROTOCOL_NAMES.join(", ")
+        );
+        return Err(EXIT_USAGE);
+    }
+    let _ = writeln!(
+        err,
+        "msgwire: {protocol}: --protocol {w} applies to thrift only"
+    );
+    Err(EXIT_USAGE)
+}
+
+/// [`forms::decode`], with Thrift's `--protocol` and `--framing` applied.
+fn decode_message(
+    protocol: &str,
+    input: &[u8],
+    profile: &str,
+    wire: Option<&str>,
+    framing: &str,
+) -> forms::Decoding {
+    #[cfg(feature = "thrift")]
+    if protocol == "thrift" {
+        use msgwire::thrift::{Framing, Profile};
+        let p = match profile {
+            "lenient" => Profile::Lenient,
+            _ => Profile::Strict,
+        };
+        let f = if framing == "framed" || profile == "framed" {
+            Framing::Framed
+        } else {
+            Framing::Unframed
+        };
+        let w = wire.and_then(forms::thrift::protocol_named);
+        return forms::thrift::decode_with(input, p, w, f);
+    }
+    let _ = (wire, framing);
+    forms::decode(protocol, input, profile).expect("protocol checked")
+}
+
+/// [`forms::encode`], with Thrift's `--protocol` and `--framing` applied.
+fn encode_docs(
+    protocol: &str,
+    docs: &[Value],
+    wire: Option<&str>,
+    framing: &str,
+) -> Result<Vec<u8>, FormError> {
+    #[cfg(feature = "thrift")]
+    if protocol == "thrift" {
+        let f = if framing == "framed" {
+            msgwire::thrift::Framing::Framed
+        } else {
+            msgwire::thrift::Framing::Unframed
+        };
+        let w = wire.and_then(forms::thrift::protocol_named);
+        return forms::thrift::encode_with(docs, w, f);
+    }
+    let _ = (wire, framing);
+    forms::encode(protocol, docs).expect("protocol checked")
 }
 
 fn resolve_framing<'a>(
@@ -335,12 +408,15 @@ fn is_empty_input(protocol: &str, input: &[u8]) -> bool {
 
 /// `msgwire decode`: bytes (or hex text with `hex`) → JSON Lines on `out`, the input split into
 /// messages by `framing` (see [`framings`]). An empty input holds no message: exit 0, no output.
+/// `wire` is Thrift's wire protocol (`binary`, `compact`; default: each message's first byte).
+#[allow(clippy::too_many_arguments)]
 pub fn decode(
     protocol: &str,
     input: &[u8],
     hex: bool,
     profile: Option<&str>,
     framing: Option<&str>,
+    wire: Option<&str>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -348,6 +424,9 @@ pub fn decode(
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Err(code) = resolve_wire(protocol, wire, err) {
+        return code;
+    }
     let framing = match resolve_framing(protocol, framing, err) {
         Ok(f) => f,
         Err(code) => return code,
@@ -381,7 +460,7 @@ pub fn decode(
     };
     let mut docs = Vec::new();
     for (at, message) in messages {
-        let d = forms::decode(protocol, message, &profile).expect("protocol checked");
+        let d = decode_message(protocol, message, &profile, wire, framing);
         docs.extend(d.docs);
         if let Some(mut e) = d.error {
             if e.kind == UNIMPLEMENTED {
@@ -419,6 +498,7 @@ pub fn decode(
 /// framed by `framing` (see [`framings`]). `profile` is checked but does not change the bytes:
 /// every profile encodes the same canonical form. No documents: exit 0, no output. Errors name
 /// the input line and, where the form knows it, the JSON pointer of the offending member.
+/// `wire` is Thrift's wire protocol (default: each document's `protocol`, else `binary`).
 #[allow(clippy::too_many_arguments)]
 pub fn encode(
     protocol: &str,
@@ -426,10 +506,14 @@ pub fn encode(
     hex: bool,
     profile: Option<&str>,
     framing: Option<&str>,
+    wire: Option<&str>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
     if let Err(code) = resolve_profile(protocol, profile, err) {
+        return code;
+    }
+    if let Err(code) = resolve_wire(protocol, wire, err) {
         return code;
     }
     let framing = match resolve_framing(protocol, framing, err) {
@@ -480,7 +564,7 @@ pub fn encode(
     if adapter_mode() {
         // One case's documents, exactly as the library encodes them.
         let all: Vec<Value> = docs.into_iter().map(|(_, d)| d).collect();
-        match forms::encode(protocol, &all).expect("protocol checked") {
+        match encode_docs(protocol, &all, wire, framing) {
             Ok(b) => bytes = b,
             Err(e) if e.kind == UNIMPLEMENTED => {
                 let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
@@ -494,7 +578,7 @@ pub fn encode(
         docs = Vec::new();
     }
     for (line, doc) in &docs {
-        match forms::encode(protocol, std::slice::from_ref(doc)).expect("protocol checked") {
+        match encode_docs(protocol, std::slice::from_ref(doc), wire, framing) {
             Ok(b) => match framing {
                 "ndjson" => {
                     bytes.extend_from_slice(&b);

@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::time::Duration;
 
-const PROTOCOLS: [&str; 4] = ["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc"];
+const PROTOCOLS: [&str; 5] = ["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc", "thrift"];
 
 #[derive(Parser)]
 #[command(
@@ -68,9 +68,13 @@ struct DecodeArgs {
     #[arg(long)]
     profile: Option<String>,
     /// How messages are delimited: jsonrpc single (default) | ndjson | content-length; xmlrpc
-    /// single (default) | concat; amqp and msgpack-rpc stream (their own framing).
+    /// single (default) | concat; thrift unframed (default) | framed; amqp and msgpack-rpc
+    /// stream (their own framing).
     #[arg(long, value_name = "FRAMING")]
     framing: Option<String>,
+    /// Thrift's wire protocol: binary | compact (default: each message's first byte says).
+    #[arg(long = "protocol", value_name = "PROTOCOL")]
+    wire: Option<String>,
 }
 
 #[derive(Args)]
@@ -88,9 +92,14 @@ struct EncodeArgs {
     #[arg(long)]
     profile: Option<String>,
     /// How messages are delimited: jsonrpc single (default: one document) | ndjson |
-    /// content-length; xmlrpc single (default) | concat; amqp and msgpack-rpc stream.
+    /// content-length; xmlrpc single (default) | concat; thrift unframed (default) | framed;
+    /// amqp and msgpack-rpc stream.
     #[arg(long, value_name = "FRAMING")]
     framing: Option<String>,
+    /// Thrift's wire protocol: binary | compact (default: each document's `protocol`, else
+    /// binary).
+    #[arg(long = "protocol", value_name = "PROTOCOL")]
+    wire: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -566,6 +575,7 @@ fn main() {
                 c.hex,
                 c.profile.as_deref(),
                 c.framing.as_deref(),
+                c.wire.as_deref(),
                 &mut out,
                 &mut err,
             ),
@@ -581,6 +591,7 @@ fn main() {
                 c.hex,
                 c.profile.as_deref(),
                 c.framing.as_deref(),
+                c.wire.as_deref(),
                 &mut out,
                 &mut err,
             ),

@@ -17,7 +17,7 @@ use std::path::{Component, Path, PathBuf};
 pub const FORMAT: &str = "msgwire-vectors/1";
 
 /// Every protocol the corpus may hold, by directory name (independent of enabled features).
-pub const PROTOCOLS: &[&str] = &["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc"];
+pub const PROTOCOLS: &[&str] = &["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc", "thrift"];
 
 /// Largest input file a case may reference. Captures are small; this bounds memory when a
 /// corpus is loaded from an untrusted checkout.

@@ -470,7 +470,7 @@ fn check_codec_never_green_on_nothing() {
     // Unknown profiles, with every protocol's known profiles listed.
     usage(
         &["check", "codec", "--profile", "bogus"],
-        "--profile bogus: not a profile of amqp, jsonrpc, xmlrpc, msgpack-rpc (known: amqp: strict, rabbitmq, session; jsonrpc: strict, lenient;",
+        "--profile bogus: not a profile of amqp, jsonrpc, xmlrpc, msgpack-rpc, thrift (known: amqp: strict, rabbitmq, session; jsonrpc: strict, lenient;",
     );
     usage(
         &[
@@ -798,7 +798,7 @@ fn encode_then_decode_round_trips_several_messages() {
             checked.push(format!("{p} {framing}: {}", docs.len()));
         }
     }
-    assert_eq!(checked.len(), 5, "{checked:?}");
+    assert_eq!(checked.len(), 7, "{checked:?}");
     // An unknown framing is a usage error naming the protocol's framings.
     let o = run(&["decode", "xmlrpc", "--framing", "ndjson"], b"");
     assert_eq!(o.status.code(), Some(2));
@@ -1130,4 +1130,87 @@ fn concat_framing_steps_over_end_tags_in_comments_and_cdata() {
     assert!(lines[0].contains("\"method\":\"m\""), "{out}");
     assert!(lines[0].contains("</methodResponse>"), "{out}");
     assert!(lines[1].contains("\"method\":\"n\""), "{out}");
+}
+
+/// Thrift's `--protocol` and `--framing`: decode reads each message's protocol from its first
+/// byte unless pinned, encode writes each document's protocol unless `--protocol` transcodes,
+/// framed adds and checks the 4-byte length; errors and usage are the other protocols'.
+#[test]
+fn thrift_protocol_and_framing_options() {
+    // A compact ping, then a strict binary one (Python thrift 0.22's bytes).
+    let compact = "8221010470696e6700";
+    let binary = "800100010000000470696e670000000100";
+    let o = run(
+        &["decode", "thrift", "--hex"],
+        format!("{compact}{binary}").as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let lines: Vec<Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["protocol"], "compact");
+    assert_eq!(lines[1]["protocol"], "binary");
+    assert_eq!(lines[0]["name"], "ping");
+    // Encode gives back the same bytes; --protocol compact transcodes both.
+    let o = run(&["encode", "thrift", "--hex"], &o.stdout);
+    assert_eq!(text(&o.stdout), format!("{compact}{binary}\n"));
+    let docs = jsonl(&lines);
+    let o = run(
+        &["encode", "thrift", "--hex", "--protocol", "compact"],
+        &docs,
+    );
+    assert_eq!(text(&o.stdout), format!("{compact}{compact}\n"));
+    // Framed: each message after its length; decoding it unframed is an error.
+    let o = run(&["encode", "thrift", "--framing", "framed", "--hex"], &docs);
+    assert_eq!(
+        text(&o.stdout),
+        format!("00000009{compact}00000011{binary}\n")
+    );
+    let framed = o.stdout.clone();
+    let o = run(
+        &["decode", "thrift", "--framing", "framed", "--hex"],
+        &framed,
+    );
+    assert_eq!((o.status.code(), o.stdout), (Some(0), docs.clone()));
+    let o = run(&["decode", "thrift", "--hex"], &framed);
+    assert_eq!(o.status.code(), Some(1));
+    // Pinned to binary, compact bytes are a bad version, reported in the one error format.
+    let o = run(
+        &["decode", "thrift", "--hex", "--protocol", "binary"],
+        compact.as_bytes(),
+    );
+    assert_eq!(
+        (o.status.code(), text(&o.stderr)),
+        (
+            Some(1),
+            "msgwire: thrift: byte 0: bad-version (code 4): bad version 0x82210104\n".into()
+        )
+    );
+    let o = run(
+        &["decode", "thrift", "--framing", "framed", "--hex"],
+        b"7fffffff",
+    );
+    assert_eq!(
+        text(&o.stderr),
+        "msgwire: thrift: byte 0: frame-size (code 3): frame length 2147483647, limit 16384000\n"
+    );
+    // Usage: an unknown wire protocol; --protocol for another protocol.
+    let o = run(&["decode", "thrift", "--protocol", "json5"], b"");
+    assert_eq!(
+        (o.status.code(), text(&o.stderr)),
+        (
+            Some(2),
+            "msgwire: thrift: no protocol \"json5\" (known: binary, compact)\n".into()
+        )
+    );
+    let o = run(&["encode", "jsonrpc", "--protocol", "binary"], b"");
+    assert_eq!(
+        (o.status.code(), text(&o.stderr)),
+        (
+            Some(2),
+            "msgwire: jsonrpc: --protocol binary applies to thrift only\n".into()
+        )
+    );
 }

@@ -70,7 +70,7 @@ fn msgwire_itself_as_a_persistent_adapter_runs_clean() {
         "--adapter",
         BIN,
         "--runs",
-        "2000",
+        "2500",
         "--seed",
         "7",
         "--out",
@@ -89,7 +89,7 @@ fn msgwire_itself_as_a_persistent_adapter_runs_clean() {
     assert_eq!(rep["verdict"]["exit_code"], 0);
     let items = items(&rep);
     // One summary item per protocol, each having compared its share of the inputs.
-    assert_eq!(items.len(), 4, "{items:?}");
+    assert_eq!(items.len(), 5, "{items:?}");
     for i in &items {
         assert_eq!(i["status"], "passed", "{i}");
         assert!(

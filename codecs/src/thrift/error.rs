@@ -132,8 +132,8 @@ pub enum Error {
     /// A compact message that does not start with the protocol id 0x82.
     #[error("protocol id {found:#04x} at offset {offset}, expected 0x82")]
     BadProtocolId { offset: usize, found: u8 },
-    /// A strict binary header whose version is not 0x8001 (or with bits set between version
-    /// and type), or a compact version other than 1.
+    /// A strict binary header whose version is not 0x8001 (the byte between version and type
+    /// is ignored, as the reference libraries ignore it), or a compact version other than 1.
     #[error("bad version {found:#x} at offset {offset}")]
     BadVersion { offset: usize, found: u32 },
     /// A message type other than call (1), reply (2), exception (3) or oneway (4).

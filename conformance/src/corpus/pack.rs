@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The protocol directories a corpus is made of (the same as `vectors::PROTOCOLS`).
-pub const PROTOCOL_DIRS: &[&str] = &["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc"];
+pub const PROTOCOL_DIRS: &[&str] = &["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc", "thrift"];
 
 /// Largest file a corpus may hold. Captures are small; this bounds memory when a corpus is
 /// loaded from an untrusted checkout.

@@ -17,6 +17,8 @@ pub mod amqp;
 pub mod jsonrpc;
 #[cfg(feature = "msgpack-rpc")]
 pub mod msgpack_rpc;
+#[cfg(feature = "thrift")]
+pub mod thrift;
 #[cfg(feature = "xmlrpc")]
 pub mod xmlrpc;
 
@@ -50,6 +52,7 @@ pub fn protocols() -> Vec<&'static str> {
         ("jsonrpc", cfg!(feature = "jsonrpc")),
         ("xmlrpc", cfg!(feature = "xmlrpc")),
         ("msgpack-rpc", cfg!(feature = "msgpack-rpc")),
+        ("thrift", cfg!(feature = "thrift")),
     ]
     .into_iter()
     .filter_map(|(name, on)| on.then_some(name))
@@ -63,6 +66,8 @@ pub fn is_opt_in(protocol: &str, profile: &str) -> bool {
     match protocol {
         #[cfg(feature = "amqp")]
         "amqp" => amqp::OPT_IN_PROFILES.contains(&profile),
+        #[cfg(feature = "thrift")]
+        "thrift" => thrift::OPT_IN_PROFILES.contains(&profile),
         _ => {
             let _ = profile;
             false
@@ -81,6 +86,8 @@ pub fn profiles(protocol: &str) -> Option<&'static [&'static str]> {
         "xmlrpc" => Some(xmlrpc::PROFILES),
         #[cfg(feature = "msgpack-rpc")]
         "msgpack-rpc" => Some(msgpack_rpc::PROFILES),
+        #[cfg(feature = "thrift")]
+        "thrift" => Some(thrift::PROFILES),
         _ => None,
     }
 }
@@ -97,6 +104,8 @@ pub fn decode(protocol: &str, input: &[u8], profile: &str) -> Option<Decoding> {
         "xmlrpc" => Some(xmlrpc::decode(input, profile)),
         #[cfg(feature = "msgpack-rpc")]
         "msgpack-rpc" => Some(msgpack_rpc::decode(input, profile)),
+        #[cfg(feature = "thrift")]
+        "thrift" => Some(thrift::decode(input, profile)),
         _ => None,
     }
 }
@@ -113,6 +122,8 @@ pub fn encode(protocol: &str, docs: &[Value]) -> Option<Result<Vec<u8>, FormErro
         "xmlrpc" => Some(xmlrpc::encode(docs)),
         #[cfg(feature = "msgpack-rpc")]
         "msgpack-rpc" => Some(msgpack_rpc::encode(docs)),
+        #[cfg(feature = "thrift")]
+        "thrift" => Some(thrift::encode(docs)),
         _ => None,
     }
 }
