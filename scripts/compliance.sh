@@ -148,6 +148,8 @@ ADAPTER_LIST=(
     "xmlrpc gem $(debver ruby-xmlrpc) (Ruby $(ruby -e 'print RUBY_VERSION'))|xmlrpc|ruby $ADAPTERS/ruby/xmlrpc_adapter.rb"
     "Data::MessagePack $(perl -MData::MessagePack -e 'print $Data::MessagePack::VERSION') (Perl)|msgpack-rpc|perl $ADAPTERS/perl/data_messagepack_adapter.pl"
     "RPC::XML $(perl -MRPC::XML -e 'print $RPC::XML::VERSION') (Perl)|xmlrpc|perl $ADAPTERS/perl/rpcxml_adapter.pl"
+    # issue 16: Thrift
+    "thrift (PyPI) $(pyver thrift)|thrift|$PY $ADAPTERS/python/thrift_adapter.py"
 )
 i=10 # two digits, so that the report files sort in list order (after 0-ours.json)
 for entry in "${ADAPTER_LIST[@]}"; do

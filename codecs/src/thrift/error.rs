@@ -183,7 +183,9 @@ impl Error {
             Error::BadProtocolId { .. } | Error::BadVersion { .. } => {
                 ProtocolErrorCode::BAD_VERSION
             }
-            Error::UnknownType { .. } => ProtocolErrorCode::NOT_IMPLEMENTED,
+            // What the reference libraries raise when they meet one: C++ and Java `skip`
+            // throw INVALID_DATA ("invalid TType").
+            Error::UnknownType { .. } => ProtocolErrorCode::INVALID_DATA,
             Error::InvalidBool { .. }
             | Error::OverlongVarint { .. }
             | Error::IntegerRange { .. }

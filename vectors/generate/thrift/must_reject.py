@@ -53,11 +53,11 @@ CASES = [
     ("compact-overlong-seqid", "82 21 808080808001 01 78 00", None, "overlong-varint", 1, CMP + ": the seqid is a 32-bit var int", "a seqid of 6 bytes"),
     ("compact-varint-overflows-i32", CH + " 15 ffffffff7f 00", None, "overlong-varint", 1, CMP + ": int32 var int", "a 5-byte var int whose last byte sets bits above 32"),
     # -- unknown type ids
-    ("binary-unknown-field-type", BH + " 110001 00", None, "unknown-type", 5, BIN + ": field-type ids 2-16", "a field of type 17"),
-    ("binary-unknown-field-type-1", BH + " 010001 00", None, "unknown-type", 5, BIN + ": field-type ids 2-16 (1 is unused)", "a field of type 1"),
-    ("binary-stop-as-list-element", BH + " 0f0001 00 00000001 00", None, "unknown-type", 5, BIN + ": a list's element type", "a list whose element type is STOP (0)"),
-    ("compact-unknown-field-type", CH + " 1e 00", None, "unknown-type", 5, CMP + ": types 1-13", "a field of type 14"),
-    ("compact-unknown-element-type", CH + " 19 1f 00 00", None, "unknown-type", 5, CMP + ": element types", "a list whose element type is 15"),
+    ("binary-unknown-field-type", BH + " 110001 00", None, "unknown-type", 1, BIN + ": field-type ids 2-16", "a field of type 17"),
+    ("binary-unknown-field-type-1", BH + " 010001 00", None, "unknown-type", 1, BIN + ": field-type ids 2-16 (1 is unused)", "a field of type 1"),
+    ("binary-stop-as-list-element", BH + " 0f0001 00 00000001 00", None, "unknown-type", 1, BIN + ": a list's element type", "a list whose element type is STOP (0)"),
+    ("compact-unknown-field-type", CH + " 1e 00", None, "unknown-type", 1, CMP + ": types 1-13", "a field of type 14"),
+    ("compact-unknown-element-type", CH + " 19 1f 00 00", None, "unknown-type", 1, CMP + ": element types", "a list whose element type is 15"),
     # -- deep nesting
     ("binary-deep-structs", BH + " " + "0c0001" * 100 + "00" * 101, None, "depth-limit", 6, LIMITS, "100 nested structs"),
     ("compact-deep-lists", CH + " 19 " + "19" * 99 + "09" + "00", None, "depth-limit", 6, LIMITS, "100 nested lists of one list each"),
