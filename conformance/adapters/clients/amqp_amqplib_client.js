@@ -2,7 +2,8 @@
 //
 // The driver contract (conformance/README.md): argv SCENARIO HOST:PORT, the plan in
 // $MSGWIRE_PLAN; one JSON object per line on stdout saying what the library surfaced; exit 0.
-// AMQP plans: {"op": "close" | "publish" | "declare-passive" | "consume" | "wait", ...}
+// AMQP plans: {"op": "close" | "publish" | "confirm-publish" | "declare-passive" | "consume" |
+// "consume-two" | "wait", ...}
 // (conformance/src/live/amqp_client.rs).
 'use strict';
 const [scenario, addr] = process.argv.slice(2);
@@ -59,20 +60,57 @@ async function main() {
     }
     if (connClosedByBroker) finish(); else setTimeout(finish, 200);
   });
+  conn.on('blocked', (reason) => emit({ event: 'blocked', reason: String(reason) }));
+  conn.on('unblocked', () => emit({ event: 'unblocked' }));
   let ch;
   try {
-    ch = await conn.createChannel();
+    // Publisher confirms need a ConfirmChannel (confirm.select when it opens).
+    ch = plan.op === 'confirm-publish' ? await conn.createConfirmChannel() : await conn.createChannel();
   } catch (e) {
     if (!connClosedByBroker) emit({ event: 'raised', why: String(e && e.message ? e.message : e) });
     return finish();
   }
   let channelError = null;
   ch.on('error', (e) => { channelError = e; });
+  let returned = 0;
+  ch.on('return', (msg) => {
+    returned += 1;
+    emit({ event: 'returned', code: msg.fields.replyCode, body: msg.content.toString('latin1') });
+  });
   emit({ event: 'connected' });
+  const channels = [ch];
   try {
     if (plan.op === 'publish') {
-      ch.sendToQueue(plan.routing_key, Buffer.alloc(plan.body_size, 'x'));
+      ch.sendToQueue(plan.routing_key, Buffer.alloc(plan.body_size, 'x'), { mandatory: !!plan.mandatory });
       emit({ event: 'published' });
+      if (plan.mandatory) {
+        const end = Date.now() + plan.seconds * 1000;
+        while (returned === 0 && Date.now() < end && !connClosedByBroker) await sleep(50);
+      }
+    } else if (plan.op === 'confirm-publish') {
+      let confirmed = 0;
+      for (let i = 1; i <= plan.count; i++) {
+        ch.sendToQueue(plan.routing_key, Buffer.from('m' + i), {}, (err) => {
+          confirmed += 1;
+          emit({ event: 'confirmed', tag: i, ack: !err });
+        });
+      }
+      const end = Date.now() + plan.seconds * 1000;
+      while (confirmed < plan.count && Date.now() < end && !connClosedByBroker) await sleep(50);
+    } else if (plan.op === 'consume-two') {
+      const ch2 = await conn.createChannel();
+      channels.push(ch2);
+      let got = 0;
+      const [qa, qb] = plan.queues;
+      for (const [c, q] of [[ch, qa], [ch2, qb]]) {
+        await c.consume(q, (msg) => {
+          if (msg === null) return emit({ event: 'cancelled' });
+          got += 1;
+          emit({ event: 'delivered', queue: q, body: msg.content.toString('latin1') });
+        }, { noAck: true });
+      }
+      const end = Date.now() + plan.seconds * 1000;
+      while (got < 2 && Date.now() < end && !connClosedByBroker) await sleep(50);
     } else if (plan.op === 'declare-passive') {
       try {
         await ch.checkQueue(plan.queue);
@@ -82,7 +120,8 @@ async function main() {
     } else if (plan.op === 'consume') {
       let got = 0;
       await ch.consume(plan.queue, (msg) => {
-        if (msg === null) return;
+        // amqplib hands the consumer null when the broker cancelled it.
+        if (msg === null) return emit({ event: 'cancelled' });
         got += 1;
         emit({ event: 'delivered', body: msg.content.toString('latin1') });
       }, { noAck: true });
@@ -96,7 +135,9 @@ async function main() {
     if (channelError && plan.op !== 'declare-passive') closeEvent('channel-closed', channelError);
     // The idiomatic shutdown: close the channel (which flushes what it buffered), then the
     // connection.
-    if (!channelError && plan.op !== 'declare-passive') await ch.close();
+    if (!channelError && plan.op !== 'declare-passive') {
+      for (const c of channels.reverse()) await c.close();
+    }
     await conn.close();
     emit({ event: 'done' });
   } catch (e) {

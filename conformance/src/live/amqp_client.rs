@@ -7,7 +7,15 @@
 //!
 //! - `{"op":"close"}`: connect, open a channel, close the connection;
 //! - `{"op":"publish","routing_key":Q,"body_size":N}`: publish N octets (`x` repeated) to the
-//!   default exchange, then close;
+//!   default exchange, then close; with `"mandatory":true,"seconds":S` the publish is
+//!   mandatory and the driver serves the connection's events for up to S seconds (or until a
+//!   return came) before it closes;
+//! - `{"op":"confirm-publish","routing_key":Q,"count":N,"seconds":S}`: confirm.select, then N
+//!   publishes (bodies `m1`..`mN`) as fast as the library allows, then wait up to S seconds
+//!   for their confirms, then close;
+//! - `{"op":"consume-two","queues":[A,B],"seconds":S}`: open a second channel, consume A
+//!   (auto-ack) on the first and B on the second, until a message came for each or S seconds
+//!   passed, then close;
 //! - `{"op":"declare-passive","queue":Q}`: a passive queue.declare, then close;
 //! - `{"op":"consume","queue":Q,"count":N,"seconds":S}`: consume (auto-ack) until N messages
 //!   came or S seconds passed, then close;
@@ -15,7 +23,13 @@
 //!   serving its events, then close.
 //!
 //! Events the driver prints: `{"event":"connected"}` (the handshake and channel.open are done),
-//! `{"event":"published"}`, `{"event":"delivered","body":TEXT}`,
+//! `{"event":"published"}`, `{"event":"delivered","body":TEXT}` (with `"queue":Q`, the queue
+//! of the consumer it came to, for `consume-two`), `{"event":"returned","code":C,"body":TEXT}`
+//! (a basic.return the library surfaced), `{"event":"confirmed","tag":N,"ack":BOOL}` (the
+//! library's verdict on the Nth publish since confirm.select; `"multiple":true` when the
+//! library surfaces the broker's ack or nack as is, covering every tag up to N),
+//! `{"event":"blocked","reason":R}` and `{"event":"unblocked"}` (connection.blocked and
+//! unblocked), `{"event":"cancelled","consumer_tag":T}` (the broker cancelled a consumer),
 //! `{"event":"closed","code":C,"text":T}` (the broker closed the connection and the library
 //! said so), `{"event":"channel-closed","code":C,"text":T}`, `{"event":"raised","why":S}`
 //! (anything else the library raised), `{"event":"done"}` (the operation ended and the
@@ -24,8 +38,12 @@
 //! The scripted broker answers the handshake with the case's mechanisms and tune values,
 //! answers channel.open, queue.declare, basic.qos, basic.consume, confirm.select,
 //! basic.cancel, channel.close and connection.close, records every frame the client sends
-//! (with its size), and at the case's moment sends what the case scripts (a connection.close,
-//! a channel.close, a delivery in many body frames, a broken frame). A client that does not end
+//! (with its size) and the messages it publishes, and at the case's moment sends what the case
+//! scripts (a connection.close, a channel.close, a delivery in many body frames, deliveries
+//! interleaved across two channels, connection.blocked and unblocked, a basic.cancel, a
+//! basic.return, publisher confirms, a broken frame). It announces every RabbitMQ capability
+//! in connection.start, and sends an extension's methods only to a client that announced the
+//! capability in its start-ok (cases of an unannounced capability are informational). A client that does not end
 //! within the timeout is killed and fails: no case hangs.
 
 use std::io::{Read, Write};
@@ -45,6 +63,9 @@ const S_CONTENT: &str = "AMQP 0-9-1 §4.2.6";
 const S_HEARTBEAT: &str = "AMQP 0-9-1 §4.2.7";
 const S_CONNECTION: &str = "AMQP 0-9-1 connection class";
 const S_CHANNEL: &str = "AMQP 0-9-1 channel class";
+const S_BASIC: &str = "AMQP 0-9-1 basic class";
+const S_EXTENSIONS: &str = "RabbitMQ extensions to AMQP 0-9-1";
+const BLOCKED_REASON: &str = "msgwire: low on memory";
 
 /// What the broker does at the case's moment.
 enum Hook {
@@ -55,6 +76,25 @@ enum Hook {
     OnDeclare(Vec<u8>),
     /// After basic.consume-ok: the bytes made from the consumer tag.
     OnConsume(fn(&str) -> Vec<u8>),
+    /// After this many basic.consume-oks: the bytes made from the consumers.
+    OnConsumes(usize, fn(&[Consumer]) -> Vec<u8>),
+    /// After each complete publish with the mandatory flag: basic.return 312 with the message.
+    ReturnMandatory,
+    /// Publisher confirms after confirm.select: the publishes are confirmed in batches (when
+    /// the last of `count` came, or when the client published nothing more for 250 ms), each
+    /// batch as one basic.ack with multiple=1 for all but the `count`th message, which is
+    /// nacked on its own.
+    Confirm {
+        count: u64,
+    },
+}
+
+/// A consumer the client started.
+#[derive(Debug, Clone)]
+struct Consumer {
+    channel: u16,
+    tag: String,
+    queue: String,
 }
 
 /// The scripted broker of one case.
@@ -62,6 +102,9 @@ struct Script {
     mechanisms: &'static str,
     tune: ConnectionTune,
     hook: Hook,
+    /// The hook fires only for a client that announced this capability in its
+    /// client-properties (as RabbitMQ sends its extensions only to clients that announce them).
+    capability: Option<&'static str>,
 }
 
 impl Script {
@@ -74,7 +117,13 @@ impl Script {
                 heartbeat: 0,
             },
             hook,
+            capability: None,
         }
+    }
+
+    fn needing(mut self, capability: &'static str) -> Script {
+        self.capability = Some(capability);
+        self
     }
 }
 
@@ -102,6 +151,31 @@ struct Seen {
     closed_by_method: bool,
     /// When the broker sent the first channel.open-ok (after which a case may stay silent).
     quiet_from: Option<Duration>,
+    /// The capabilities the client announced as true in connection.start-ok.
+    capabilities: Vec<String>,
+    /// The messages the client published, complete.
+    published: Vec<Published>,
+    /// The channel confirm.select came on, and when (index into `frames`).
+    confirm_select: Option<(u16, usize)>,
+    /// The consumers the client started.
+    consumers: Vec<Consumer>,
+}
+
+/// One complete publish.
+#[derive(Debug, Clone)]
+struct Published {
+    mandatory: bool,
+    routing_key: String,
+    body: Vec<u8>,
+    /// Index into `Seen::frames` of its basic.publish.
+    at: usize,
+}
+
+/// A publish whose content is still coming.
+struct Publishing {
+    channel: u16,
+    msg: Published,
+    size: Option<u64>,
 }
 
 impl Seen {
@@ -188,6 +262,8 @@ struct Broker<'t> {
     /// When the conversation started, and when the broker last wrote.
     started: Instant,
     last_sent: Instant,
+    /// A moment before the deadline at which the broker acts if the client is quiet.
+    soft: Option<Instant>,
 }
 
 #[allow(clippy::large_enum_variant)] // one at a time, short-lived
@@ -195,6 +271,8 @@ enum Read1 {
     Frame(usize, Frame<'static>),
     Closed,
     Timeout,
+    /// The soft moment came with nothing read.
+    Idle,
     Bad(String),
 }
 
@@ -209,9 +287,15 @@ impl Broker<'_> {
         if Instant::now() >= self.deadline {
             return Some(Read1::Timeout);
         }
-        self.stream
-            .set_read_timeout(Some(super::left(self.deadline)))
-            .ok();
+        let until = match self.soft {
+            Some(soft) if Instant::now() >= soft => {
+                self.soft = None;
+                return Some(Read1::Idle);
+            }
+            Some(soft) => soft.min(self.deadline),
+            None => self.deadline,
+        };
+        self.stream.set_read_timeout(Some(super::left(until))).ok();
         let mut chunk = [0u8; 65536];
         match self.stream.read(&mut chunk) {
             Ok(0) => Some(Read1::Closed),
@@ -225,7 +309,14 @@ impl Broker<'_> {
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) =>
             {
-                Some(Read1::Timeout)
+                match self.soft {
+                    Some(soft) if Instant::now() >= soft && Instant::now() < self.deadline => {
+                        self.soft = None;
+                        Some(Read1::Idle)
+                    }
+                    Some(_) if Instant::now() < self.deadline => None,
+                    _ => Some(Read1::Timeout),
+                }
             }
             Err(_) => Some(Read1::Closed),
         }
@@ -289,6 +380,7 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
         deadline,
         started: Instant::now(),
         last_sent: Instant::now(),
+        soft: None,
     };
     match b.header() {
         Ok(h) => seen.header = h,
@@ -343,9 +435,21 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
     let mut channel_opened = false;
     let mut close_sent = false;
     let mut closing = false;
+    let mut publishing: Option<Publishing> = None;
+    // Publisher confirms: the next sequence number, and the ones not yet confirmed.
+    let mut next_seq = 1u64;
+    let mut unconfirmed: Vec<u64> = Vec::new();
     loop {
         let (size, f) = match b.frame() {
             Read1::Frame(n, f) => (n, f),
+            Read1::Idle => {
+                if let (Hook::Confirm { count }, Some((channel, _))) =
+                    (&script.hook, seen.confirm_select)
+                {
+                    confirm(&mut b, channel, &mut unconfirmed, *count);
+                }
+                continue;
+            }
             Read1::Closed if closing => break,
             Read1::Timeout if closing => break,
             Read1::Closed => {
@@ -364,12 +468,78 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
         };
         seen.frames.push((size, f.clone()));
         seen.times.push(b.started.elapsed());
+        // Content the client publishes, reassembled per channel.
+        let complete = match (&f, publishing.as_mut()) {
+            (Frame::Header { channel, header }, Some(p)) if *channel == p.channel => {
+                p.size = Some(header.body_size);
+                header.body_size == 0
+            }
+            (Frame::Body { channel, payload }, Some(p)) if *channel == p.channel => {
+                p.msg.body.extend_from_slice(payload);
+                p.size.is_some_and(|n| p.msg.body.len() as u64 >= n)
+            }
+            _ => false,
+        };
+        if complete {
+            let Some(p) = publishing.take() else {
+                unreachable!()
+            };
+            let allowed = script
+                .capability
+                .is_none_or(|c| seen.capabilities.iter().any(|a| a == c));
+            match &script.hook {
+                Hook::ReturnMandatory if p.msg.mandatory && allowed => {
+                    hooked = true;
+                    seen.hooked_at.get_or_insert(seen.frames.len());
+                    b.send(
+                        &returned(p.channel, &p.msg),
+                        "basic.return 312 with the message (in 3 body frames)",
+                    );
+                }
+                Hook::Confirm { count } if seen.confirm_select.is_some() => {
+                    hooked = true;
+                    seen.hooked_at.get_or_insert(seen.frames.len());
+                    unconfirmed.push(next_seq);
+                    next_seq += 1;
+                    if unconfirmed.contains(count) {
+                        confirm(&mut b, p.channel, &mut unconfirmed, *count);
+                    } else if b.soft.is_none() {
+                        b.soft = Some(Instant::now() + Duration::from_millis(250));
+                    }
+                }
+                _ => {}
+            }
+            seen.published.push(p.msg);
+        }
         let Frame::Method { channel, method: m } = f else {
             continue;
         };
+        let allowed = script
+            .capability
+            .is_none_or(|c| seen.capabilities.iter().any(|a| a == c));
         let mut fire = false;
         match m {
-            Method::ConnectionStartOk(_) => {
+            Method::BasicPublish(p) => {
+                publishing = Some(Publishing {
+                    channel,
+                    msg: Published {
+                        mandatory: p.mandatory,
+                        routing_key: String::from_utf8_lossy(p.routing_key.as_bytes()).into_owned(),
+                        body: Vec::new(),
+                        at: seen.frames.len() - 1,
+                    },
+                    size: None,
+                });
+            }
+            Method::ConnectionStartOk(ok) => {
+                if let Some(FieldValue::Table(caps)) = ok.client_properties.get("capabilities") {
+                    for (name, value) in caps.iter() {
+                        if matches!(value, FieldValue::Bool(true)) {
+                            seen.capabilities
+                                .push(String::from_utf8_lossy(name.as_bytes()).into_owned());
+                        }
+                    }
+                }
                 seen.tune = Some(script.tune.clone());
                 b.send(&method(0, script.tune.clone()), "connection.tune");
             }
@@ -385,7 +555,7 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
                 if !channel_opened {
                     channel_opened = true;
                     seen.quiet_from = Some(b.started.elapsed());
-                    fire = matches!(script.hook, Hook::AfterChannelOpen(_));
+                    fire = matches!(script.hook, Hook::AfterChannelOpen(_)) && allowed;
                 }
             }
             Method::QueueDeclare(q) => match &script.hook {
@@ -416,10 +586,16 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
                 }
             },
             Method::BasicQos(_) => b.send(&method(channel, BasicQosOk::default()), "basic.qos-ok"),
-            Method::ConfirmSelect(c) if !c.nowait => b.send(
-                &method(channel, ConfirmSelectOk::default()),
-                "confirm.select-ok",
-            ),
+            Method::ConfirmSelect(c) => {
+                seen.confirm_select
+                    .get_or_insert((channel, seen.frames.len() - 1));
+                if !c.nowait {
+                    b.send(
+                        &method(channel, ConfirmSelectOk::default()),
+                        "confirm.select-ok",
+                    )
+                }
+            }
             Method::ExchangeDeclare(e) if !e.no_wait => b.send(
                 &method(channel, ExchangeDeclareOk::default()),
                 "exchange.declare-ok",
@@ -429,7 +605,7 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
             }
             Method::BasicConsume(c) => {
                 let tag = if c.consumer_tag.as_bytes().is_empty() {
-                    "ctag-msgwire".to_string()
+                    format!("ctag-msgwire-{}", seen.consumers.len() + 1)
                 } else {
                     String::from_utf8_lossy(c.consumer_tag.as_bytes()).into_owned()
                 };
@@ -444,12 +620,23 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
                         "basic.consume-ok",
                     );
                 }
+                seen.consumers.push(Consumer {
+                    channel,
+                    tag: tag.clone(),
+                    queue: String::from_utf8_lossy(c.queue.as_bytes()).into_owned(),
+                });
                 match &script.hook {
-                    Hook::OnConsume(make) if !hooked => {
+                    Hook::OnConsume(make) if !hooked && allowed => {
                         hooked = true;
                         seen.hooked_at = Some(seen.frames.len());
                         let bytes = make(&tag);
-                        b.send(&bytes, "the case's deliveries");
+                        b.send(&bytes, "the case's frames for the consumer");
+                    }
+                    Hook::OnConsumes(n, make) if !hooked && seen.consumers.len() == *n => {
+                        hooked = true;
+                        seen.hooked_at = Some(seen.frames.len());
+                        let bytes = make(&seen.consumers);
+                        b.send(&bytes, "the case's deliveries to the consumers");
                     }
                     _ => {}
                 }
@@ -509,6 +696,63 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
     }
     let _ = b.stream.shutdown(std::net::Shutdown::Both);
     seen
+}
+
+/// basic.return 312 NO_ROUTE for `msg`, its body in three body frames.
+fn returned(channel: u16, msg: &Published) -> Vec<u8> {
+    let mut out = method(
+        channel,
+        BasicReturn {
+            reply_code: 312,
+            reply_text: s("NO_ROUTE"),
+            exchange: s(""),
+            routing_key: s(&msg.routing_key),
+        },
+    );
+    out.extend(
+        Frame::Header {
+            channel,
+            header: ContentHeader::new(msg.body.len() as u64, BasicProperties::default()),
+        }
+        .to_vec(),
+    );
+    let third = msg.body.len().div_ceil(3).max(1);
+    for chunk in msg.body.chunks(third) {
+        out.extend(raw_frame(3, channel, chunk, 0xCE));
+    }
+    out
+}
+
+/// Confirms the unconfirmed publishes: one basic.ack multiple=1 up to the highest of them
+/// except `nacked`, then basic.nack for `nacked` if it is among them.
+fn confirm(b: &mut Broker<'_>, channel: u16, unconfirmed: &mut Vec<u64>, nacked: u64) {
+    b.soft = None;
+    if let Some(&top) = unconfirmed.iter().filter(|&&t| t != nacked).max() {
+        b.send(
+            &method(
+                channel,
+                BasicAck {
+                    delivery_tag: top,
+                    multiple: true,
+                },
+            ),
+            "basic.ack multiple",
+        );
+    }
+    if unconfirmed.contains(&nacked) {
+        b.send(
+            &method(
+                channel,
+                BasicNack {
+                    delivery_tag: nacked,
+                    multiple: false,
+                    requeue: false,
+                },
+            ),
+            "basic.nack",
+        );
+    }
+    unconfirmed.clear();
 }
 
 /// What one case saw.
@@ -865,7 +1109,7 @@ pub fn cases() -> Vec<Case<Target>> {
             section: S_HEARTBEAT,
             requirement: "§4.2.7: \"The client should start sending heartbeats after receiving a Connection.Tune method, and start monitoring heartbeats after receiving Connection.Open.\" (connection.tune heartbeat: \"The delay, in seconds, of the connection heartbeat that the server wants. Zero means the server does not want a heartbeat.\")",
             level: Level::Should,
-            accepts: "to connection.tune heartbeat 1 (the broker then silent): tune-ok heartbeat 1, and a heartbeat frame from the client within 2.5 s of its tune-ok; a client that answers heartbeat 0 (it wants none) is informational",
+            accepts: "to connection.tune heartbeat 1 (the broker then silent): tune-ok heartbeat 1, a heartbeat frame from the client within 2.5 s of its tune-ok, and never 2.5 s without a frame from the client until it closes (4 s of waiting); a client that answers heartbeat 0 (it wants none) is informational",
             run: |t, tr| {
                 let mut script = Script::new(Hook::None);
                 script.tune = ConnectionTune { channel_max: 2047, frame_max: 131072, heartbeat: 1 };
@@ -880,8 +1124,14 @@ pub fn cases() -> Vec<Case<Target>> {
                     }
                     let t0 = p.seen.times[i];
                     let first = p.seen.frames.iter().zip(&p.seen.times).find(|((_, f), _)| *f == Frame::Heartbeat).map(|(_, at)| at.saturating_sub(t0));
+                    // And on time after that: the longest silence of the client from its
+                    // tune-ok to the end of the conversation.
+                    let mut marks: Vec<Duration> = p.seen.times[i..].to_vec();
+                    marks.push(p.seen.ended_at);
+                    let gap = marks.windows(2).map(|w| w[1].saturating_sub(w[0])).max().unwrap_or_default();
                     match first {
-                        Some(d) if ok.heartbeat <= 1 && d <= Duration::from_millis(2500) => Outcome::Pass(format!("tune-ok heartbeat {}; first heartbeat {} ms after it", ok.heartbeat, d.as_millis())),
+                        Some(_) if gap > Duration::from_millis(2500) => Outcome::Fail(format!("tune-ok heartbeat {}; the client then fell silent for {} ms (heartbeats stopped)", ok.heartbeat, gap.as_millis())),
+                        Some(d) if ok.heartbeat <= 1 && d <= Duration::from_millis(2500) => Outcome::Pass(format!("tune-ok heartbeat {}; first heartbeat {} ms after it, never silent for more than {} ms", ok.heartbeat, d.as_millis(), gap.as_millis())),
                         Some(d) => Outcome::Fail(format!("tune-ok heartbeat {}; first heartbeat only {} ms after it", ok.heartbeat, d.as_millis())),
                         None => Outcome::Fail(format!("tune-ok heartbeat {}, but no heartbeat frame came: {}; {}", ok.heartbeat, p.seen.describe(), p.run.summary())),
                     }
@@ -923,6 +1173,182 @@ pub fn cases() -> Vec<Case<Target>> {
                         }
                         None if p.seen.socket_closed_by_client => Outcome::Fail(format!("the client dropped the connection only {} ms after the broker fell silent", p.seen.ended_at.saturating_sub(quiet).as_millis())),
                         None => Outcome::Fail(format!("the broker was silent and the client did not drop the connection: {}; {}", p.seen.describe(), p.run.summary())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/connection/blocked-unblocked",
+            section: S_EXTENSIONS,
+            requirement: "RabbitMQ's extended 0-9-1 spec (amqp0-9-1.extended.xml), connection.blocked: \"This method indicates that a connection has been blocked and does not accept new publishes.\" connection.unblocked: \"This method indicates that a connection has been unblocked and now accepts publishes.\" (derived: a client that announces the connection.blocked capability takes both methods, tells the application, and keeps the connection)",
+            level: Level::Should,
+            accepts: "to a client that announced connection.blocked: connection.blocked (reason \"msgwire: low on memory\") then connection.unblocked after channel.open-ok; the driver reports blocked (with that reason, if it reports one) then unblocked, and the connection carries on to a normal close; a client that did not announce the capability gets neither (informational)",
+            run: |t, tr| {
+                let script = Script::new(Hook::AfterChannelOpen(blocked_unblocked())).needing("connection.blocked");
+                case(t, tr, "amqp-client/connection/blocked-unblocked", wait(1.5), script, &|p| {
+                    if let Some(o) = unannounced(p, "connection.blocked") {
+                        return o;
+                    }
+                    if p.seen.hooked_at.is_none() {
+                        return Outcome::Fail(format!("the case never reached its moment (no channel opened): {}; {}", p.seen.describe(), p.run.summary()));
+                    }
+                    if let Some(o) = closed_for_it(p) {
+                        return o;
+                    }
+                    let order: Vec<&Value> = p.run.events.iter().filter(|e| matches!(e["event"].as_str(), Some("blocked" | "unblocked"))).collect();
+                    let names: Vec<&str> = order.iter().filter_map(|e| e["event"].as_str()).collect();
+                    if names != ["blocked", "unblocked"] {
+                        return Outcome::Fail(format!("the application learnt {names:?} of the broker's connection.blocked and connection.unblocked: {}", p.run.summary()));
+                    }
+                    match order[0]["reason"].as_str() {
+                        Some(r) if r != BLOCKED_REASON => Outcome::Fail(format!("blocked surfaced with the reason {r:?}, not {BLOCKED_REASON:?}")),
+                        _ if p.run.first("done").is_none() => Outcome::Fail(format!("blocked and unblocked surfaced, but the connection did not carry on to a normal close: {}", p.run.summary())),
+                        _ => Outcome::Pass(format!("blocked then unblocked surfaced, the connection carried on: {}", p.run.summary())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/consumer/server-cancel",
+            section: S_EXTENSIONS,
+            requirement: "RabbitMQ's extended 0-9-1 spec, basic.cancel: \"It may also be sent from the server to the client in the event of the consumer being unexpectedly cancelled (i.e. cancelled for any reason other than the server receiving the corresponding basic.cancel from the client). This allows clients to be notified of the loss of consumers due to events such as queue deletion. Note that as it is not a MUST for clients to accept this method from the server, it is advisable for the broker to be able to identify those clients that are capable of accepting the method, through some means of capability negotiation.\" (the capability is consumer_cancel_notify)",
+            level: Level::Should,
+            accepts: "to a client that announced consumer_cancel_notify: basic.cancel (no-wait) for its consumer right after basic.consume-ok; the driver reports the consumer cancelled, the client does not close the connection or the channel for it, and closes normally when its work is done; a client that did not announce the capability gets none (informational)",
+            run: |t, tr| {
+                let script = Script::new(Hook::OnConsume(server_cancel)).needing("consumer_cancel_notify");
+                case(t, tr, "amqp-client/consumer/server-cancel", json!({"op": "consume", "queue": "msgwire.q", "count": 1, "seconds": 1.5}), script, &|p| {
+                    if let Some(o) = unannounced(p, "consumer_cancel_notify") {
+                        return o;
+                    }
+                    if p.seen.hooked_at.is_none() {
+                        return Outcome::Fail(format!("no basic.consume came: {}; {}", p.seen.describe(), p.run.summary()));
+                    }
+                    if let Some(o) = closed_for_it(p) {
+                        return o;
+                    }
+                    let cancelled = p.run.named("cancelled");
+                    let tags: Vec<&str> = p.seen.consumers.iter().map(|c| c.tag.as_str()).collect();
+                    match cancelled.as_slice() {
+                        [] => Outcome::Fail(format!("the consumer's cancellation was not surfaced to the application: {}", p.run.summary())),
+                        [e] if e["consumer_tag"].as_str().is_some_and(|t| !tags.contains(&t)) => Outcome::Fail(format!("a cancellation surfaced for consumer {}, not {tags:?}", e["consumer_tag"])),
+                        [_] if p.run.first("done").is_none() => Outcome::Fail(format!("the cancellation surfaced, but the connection did not carry on to a normal close: {}", p.run.summary())),
+                        [_] => Outcome::Pass(format!("the cancellation surfaced, the connection carried on: {}", p.run.summary())),
+                        more => Outcome::Fail(format!("{} cancellations surfaced for one basic.cancel", more.len())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/publish/mandatory-return",
+            section: S_BASIC,
+            requirement: "basic.publish mandatory: \"This flag tells the server how to react if the message cannot be routed to a queue. If this flag is set, the server will return an unroutable message with a Return method.\" basic.return: \"This method returns an undeliverable message that was published with the \\\"immediate\\\" flag set, or an unroutable message published with the \\\"mandatory\\\" flag set. The reply code and text provide information about the reason that the message was undeliverable.\" (derived: the client sends the flag it was asked to, reads the returned content, and hands it to the application with its reply code)",
+            level: Level::Must,
+            accepts: "a 300-octet mandatory publish to the default exchange with routing key msgwire.nowhere, answered with basic.return 312 NO_ROUTE and the message in three body frames: the publish carried mandatory=1, and the driver reports one returned message with code 312 and the 300 octets",
+            run: |t, tr| {
+                let plan = json!({"op": "publish", "routing_key": "msgwire.nowhere", "body_size": 300, "mandatory": true, "seconds": 1.5});
+                case(t, tr, "amqp-client/publish/mandatory-return", plan, Script::new(Hook::ReturnMandatory), &|p| {
+                    let Some(msg) = p.seen.published.iter().find(|m| m.routing_key == "msgwire.nowhere") else {
+                        return Outcome::Fail(format!("no complete publish to msgwire.nowhere came: {}; {}", p.seen.describe(), p.run.summary()));
+                    };
+                    if !msg.mandatory {
+                        return Outcome::Fail("the publish went without the mandatory flag the application asked for".into());
+                    }
+                    let want = "x".repeat(300);
+                    let returned = p.run.named("returned");
+                    match returned.as_slice() {
+                        [] => Outcome::Fail(format!("the basic.return was not surfaced to the application: {}; {}", p.seen.describe(), p.run.summary())),
+                        [e] if e["code"].as_u64() != Some(312) => Outcome::Fail(format!("a return surfaced with code {}, not 312", e["code"])),
+                        [e] if e["body"].as_str() != Some(want.as_str()) => Outcome::Fail(format!("the returned message surfaced with a body of {} octets that differs from the 300 published", e["body"].as_str().map_or(0, str::len))),
+                        [_] => Outcome::Pass(format!("mandatory=1; the return surfaced with 312 and the 300 octets: {}", p.run.summary())),
+                        more => Outcome::Fail(format!("{} returns surfaced for one basic.return", more.len())),
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/confirm/ack-nack-multiple",
+            section: S_EXTENSIONS,
+            requirement: "RabbitMQ's extended 0-9-1 spec, basic.ack: \"When sent by server, this method acknowledges one or more messages published with the Publish method on a channel with confirmations enabled.\" multiple: \"If set to 1, the delivery tag is treated as \\\"up to and including\\\", so that multiple messages can be acknowledged with a single method.\" basic.nack: \"This method is also used by the server to inform publishers on channels in confirm mode of unhandled messages.\" (derived: after confirm.select the client numbers its publishes from 1, and tells the application which were acked and which nacked)",
+            level: Level::Must,
+            accepts: "confirm.select, then 3 publishes; the broker acks every batch of publishes but the third with one basic.ack multiple=1 (a batch is what came before the client paused 250 ms or sent the third) and nacks the third: the driver reports 1 and 2 acked, 3 nacked, each once",
+            run: |t, tr| {
+                let plan = json!({"op": "confirm-publish", "routing_key": "msgwire.q", "count": 3, "seconds": 2});
+                case(t, tr, "amqp-client/confirm/ack-nack-multiple", plan, Script::new(Hook::Confirm { count: 3 }), &|p| {
+                    let Some((_, at)) = p.seen.confirm_select else {
+                        return Outcome::Fail(format!("no confirm.select: {}; {}", p.seen.describe(), p.run.summary()));
+                    };
+                    let pubs = p.seen.published.iter().filter(|m| m.at > at).count();
+                    if pubs != 3 {
+                        return Outcome::Fail(format!("{pubs} complete publishes after confirm.select, not 3: {}; {}", p.seen.describe(), p.run.summary()));
+                    }
+                    // What the application learnt, tag by tag (a `multiple` report covers every
+                    // tag up to it not reported yet).
+                    let mut learnt: Vec<(u64, bool)> = Vec::new();
+                    let mut twice = Vec::new();
+                    for e in p.run.named("confirmed") {
+                        let (Some(tag), Some(ack)) = (e["tag"].as_u64(), e["ack"].as_bool()) else {
+                            return Outcome::Fail(format!("a confirmed event without tag and ack: {e}"));
+                        };
+                        let tags: Vec<u64> = if e["multiple"].as_bool() == Some(true) {
+                            (1..=tag).filter(|t| !learnt.iter().any(|(l, _)| l == t)).collect()
+                        } else {
+                            vec![tag]
+                        };
+                        for t in tags {
+                            if learnt.iter().any(|(l, _)| *l == t) {
+                                twice.push(t);
+                            }
+                            learnt.push((t, ack));
+                        }
+                    }
+                    learnt.sort();
+                    let show = |l: &[(u64, bool)]| l.iter().map(|(t, a)| format!("{t} {}", if *a { "acked" } else { "nacked" })).collect::<Vec<_>>().join(", ");
+                    if !twice.is_empty() {
+                        return Outcome::Fail(format!("messages {twice:?} confirmed more than once: [{}]; {}", show(&learnt), p.run.summary()));
+                    }
+                    let want = [(1, true), (2, true), (3, false)];
+                    if learnt == want {
+                        Outcome::Pass(format!("the application learnt [{}]: {}", show(&learnt), p.run.summary()))
+                    } else {
+                        Outcome::Fail(format!("the application learnt [{}], not [{}]: {}", show(&learnt), show(&want), p.run.summary()))
+                    }
+                })
+            },
+        },
+        Case {
+            id: "amqp-client/content/interleaved-channels",
+            section: S_CONTENT,
+            requirement: "§4.2.6: \"Content frames on a specific channel are strictly sequential. That is, they may be mixed with frames for other channels, but two content frames from the same channel may not be mixed or overlapped, nor may content frames for a single content be mixed with method frames on the same channel.\"",
+            level: Level::Must,
+            accepts: "consumers of msgwire.a and msgwire.b on two channels; two deliveries of 3000 octets whose methods, headers and 300 body frames of 10 octets each alternate between the channels: the driver reports each queue's message once, with its own body",
+            run: |t, tr| {
+                let plan = json!({"op": "consume-two", "queues": ["msgwire.a", "msgwire.b"], "seconds": 2});
+                case(t, tr, "amqp-client/content/interleaved-channels", plan, Script::new(Hook::OnConsumes(2, interleaved)), &|p| {
+                    let channels: Vec<u16> = p.seen.consumers.iter().map(|c| c.channel).collect();
+                    if p.seen.hooked_at.is_none() {
+                        return Outcome::Fail(format!("no two consumers came: {}; {}", p.seen.describe(), p.run.summary()));
+                    }
+                    if channels[0] == channels[1] {
+                        return Outcome::Fail(format!("both consumers are on channel {} (the driver must use two channels)", channels[0]));
+                    }
+                    let got: Vec<(Option<&str>, &str)> = p.run.named("delivered").iter().map(|e| (e["queue"].as_str(), e["body"].as_str().unwrap_or(""))).collect();
+                    let mut wrong = Vec::new();
+                    for (queue, want) in [("msgwire.a", body_3000()), ("msgwire.b", digits_3000())] {
+                        let mine: Vec<&(Option<&str>, &str)> = got.iter().filter(|(q, b)| *q == Some(queue) || (q.is_none() && *b == want)).collect();
+                        match mine.as_slice() {
+                            [(_, b)] if *b == want => {}
+                            [(_, b)] => wrong.push(format!("{queue}'s delivery has a body of {} octets that is not the 3000 sent to it", b.len())),
+                            [] => wrong.push(format!("no delivery for {queue}")),
+                            more => wrong.push(format!("{} deliveries for {queue}", more.len())),
+                        }
+                    }
+                    if got.len() > 2 {
+                        wrong.push(format!("{} deliveries for two messages", got.len()));
+                    }
+                    if wrong.is_empty() {
+                        Outcome::Pass(format!("each queue's message once, whole, on channels {channels:?}"))
+                    } else {
+                        Outcome::Fail(format!("{}: {}; {}", wrong.join("; "), p.seen.describe(), p.run.summary()))
                     }
                 })
             },
@@ -989,6 +1415,121 @@ pub fn cases() -> Vec<Case<Target>> {
 
 fn body_3000() -> String {
     (0..3000).map(|i| (b'a' + (i % 26) as u8) as char).collect()
+}
+
+fn digits_3000() -> String {
+    (0..3000).map(|i| (b'0' + (i % 10) as u8) as char).collect()
+}
+
+fn blocked_unblocked() -> Vec<u8> {
+    let mut out = method(
+        0,
+        ConnectionBlocked {
+            reason: s(BLOCKED_REASON),
+        },
+    );
+    out.extend(method(0, ConnectionUnblocked {}));
+    out
+}
+
+fn server_cancel(tag: &str) -> Vec<u8> {
+    method(
+        1,
+        BasicCancel {
+            consumer_tag: s(tag),
+            no_wait: true,
+        },
+    )
+}
+
+/// One delivery to each of two consumers (on their channels), the frames of the two alternating:
+/// deliver, deliver, header, header, then body frames of 10 octets in turn.
+fn interleaved(consumers: &[Consumer]) -> Vec<u8> {
+    let mut methods = Vec::new();
+    let mut headers = Vec::new();
+    let mut bodies: Vec<Vec<Vec<u8>>> = Vec::new();
+    for (i, c) in consumers.iter().enumerate() {
+        let body = if c.queue == "msgwire.b" {
+            digits_3000()
+        } else {
+            body_3000()
+        };
+        methods.push(method(
+            c.channel,
+            BasicDeliver {
+                consumer_tag: s(&c.tag),
+                delivery_tag: 1 + i as u64,
+                redelivered: false,
+                exchange: s(""),
+                routing_key: s(&c.queue),
+            },
+        ));
+        headers.push(
+            Frame::Header {
+                channel: c.channel,
+                header: ContentHeader::new(body.len() as u64, BasicProperties::default()),
+            }
+            .to_vec(),
+        );
+        bodies.push(
+            body.as_bytes()
+                .chunks(10)
+                .map(|chunk| raw_frame(3, c.channel, chunk, 0xCE))
+                .collect(),
+        );
+    }
+    let mut out: Vec<u8> = methods.concat();
+    out.extend(headers.concat());
+    let most = bodies.iter().map(Vec::len).max().unwrap_or(0);
+    for i in 0..most {
+        for b in &bodies {
+            if let Some(f) = b.get(i) {
+                out.extend_from_slice(f);
+            }
+        }
+    }
+    out
+}
+
+/// Informational when the client did not announce `capability` (the broker sent nothing).
+fn unannounced(p: &Played, capability: &str) -> Option<Outcome> {
+    let started = p
+        .seen
+        .methods()
+        .any(|(_, m)| matches!(m, Method::ConnectionStartOk(_)));
+    if !started || p.seen.capabilities.iter().any(|c| c == capability) {
+        return None;
+    }
+    Some(Outcome::Info(format!(
+        "the client did not announce the {capability} capability (it announced {:?}), so the broker did not send it: {}",
+        p.seen.capabilities,
+        p.run.summary()
+    )))
+}
+
+/// A client that closed the connection with an error code after the case's moment.
+fn closed_for_it(p: &Played) -> Option<Outcome> {
+    let code = p.seen.after_hook().iter().find_map(|(_, f)| {
+        match f {
+            Frame::Method {
+                method: Method::ConnectionClose(c),
+                ..
+            } => Some(c.reply_code),
+            Frame::Method {
+                method: Method::ChannelClose(c),
+                ..
+            } => Some(c.reply_code),
+            _ => None,
+        }
+        .filter(|c| !matches!(c, 0 | 200))
+    });
+    code.map(|c| {
+        Outcome::Fail(format!(
+            "the client closed with {c} for it: {}; {}",
+            p.seen.describe(),
+            p.run.summary()
+        ))
+    })
 }
 
 fn many_body_frames(tag: &str) -> Vec<u8> {
