@@ -81,7 +81,7 @@ command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs np
 # Peers from Debian: C libraries (built against below), Ruby gems, Perl modules. Installed only
 # when missing, so a second run does not touch apt.
 DEBIAN_PEERS=(gcc libc6-dev libjansson-dev libmsgpack-dev libxmlrpc-core-c3-dev ruby ruby-msgpack
-    ruby-xmlrpc perl libdata-messagepack-perl librpc-xml-perl)
+    ruby-xmlrpc perl libdata-messagepack-perl librpc-xml-perl g++ libthrift-dev)
 missing=()
 for pkg in "${DEBIAN_PEERS[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -106,6 +106,8 @@ echo "== C adapters (against the Debian libraries) into $PEERS/c"
 mkdir -p "$PEERS/c"
 timeout 300 cc -O1 -D_GNU_SOURCE -o "$PEERS/c/msgpack_c_adapter" "$ADAPTERS/c/msgpack_c_adapter.c" -lmsgpackc -ljansson -lm
 timeout 300 cc -O1 -D_GNU_SOURCE -o "$PEERS/c/xmlrpc_c_adapter" "$ADAPTERS/c/xmlrpc_c_adapter.c" $(xmlrpc-c-config --libs) -ljansson
+timeout 300 cc -O1 -D_GNU_SOURCE -c -o "$PEERS/c/cpp_main.o" "$ADAPTERS/cpp/main.c"
+timeout 600 g++ -std=c++17 -O1 -o "$PEERS/c/thrift_cpp_adapter" "$ADAPTERS/cpp/thrift_cpp_adapter.cpp" "$PEERS/c/cpp_main.o" -lthrift -ljansson
 
 echo "== Rust adapters (conformance/adapters/rust, its own workspace and Cargo.lock)"
 (cd "$ADAPTERS/rust" && CARGO_TARGET_DIR=$PEERS/rust-target timeout 1800 cargo build -q --release --locked)
@@ -150,6 +152,7 @@ ADAPTER_LIST=(
     "RPC::XML $(perl -MRPC::XML -e 'print $RPC::XML::VERSION') (Perl)|xmlrpc|perl $ADAPTERS/perl/rpcxml_adapter.pl"
     # issue 16: Thrift
     "thrift (PyPI) $(pyver thrift)|thrift|$PY $ADAPTERS/python/thrift_adapter.py"
+    "libthrift $(debver libthrift-dev) (C++)|thrift|$PEERS/c/thrift_cpp_adapter"
 )
 i=10 # two digits, so that the report files sort in list order (after 0-ours.json)
 for entry in "${ADAPTER_LIST[@]}"; do
