@@ -46,24 +46,31 @@ impl<B: BufMut> Sink for Out<'_, B> {
     }
 }
 
-/// Formats numbers straight into the sink, remembering whether a `.` was written.
-struct Num<'s, S: Sink> {
-    sink: &'s mut S,
-    dot: bool,
-}
-
-impl<S: Sink> std::fmt::Write for Num<'_, S> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.dot |= s.contains(['.', 'N', 'n', 'i']);
-        self.sink.put(s.as_bytes());
-        Ok(())
+/// The bytes [`escape`] has to look at: `&`, `<`, `>`, the C0 controls but tab and LF, and 0xEF
+/// (the first byte of U+FFFE and U+FFFF).
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = c != b'\t' as usize && c != b'\n' as usize;
+        c += 1;
     }
-}
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[0xef] = true;
+    t
+};
 
 fn escape<S: Sink>(text: &str, out: &mut S) {
     let b = text.as_bytes();
+    // Most text needs nothing: one table look-up per byte, then one copy.
+    let Some(first) = b.iter().position(|&c| SPECIAL[usize::from(c)]) else {
+        out.put(b);
+        return;
+    };
     let mut start = 0;
-    for (i, &c) in b.iter().enumerate() {
+    for (i, &c) in b.iter().enumerate().skip(first) {
         let rep: &[u8] = match c {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
@@ -81,11 +88,9 @@ fn escape<S: Sink>(text: &str, out: &mut S) {
             } else {
                 u32::from(c)
             };
-            let mut num = Num {
-                sink: out,
-                dot: false,
-            };
-            let _ = write!(num, "&#{ch};");
+            out.put(b"&#");
+            int(ch, out);
+            out.put(b";");
             start = if c == 0xef { i + 3 } else { i + 1 };
         } else {
             out.put(rep);
@@ -97,6 +102,70 @@ fn escape<S: Sink>(text: &str, out: &mut S) {
     }
 }
 
+/// Writes a finite double's shortest round-trip digits (zmij's) in decimal point notation, laid
+/// out as Rust's `Display` lays them (never an exponent), then `.0` when that has no point: the
+/// spec's "decimal point notation" ("1.0", "0.000001", 1e16 as "10000000000000000.0"). The digits
+/// are `Display`'s except for a tie between two equally short strings, which goes to the even
+/// digit as Python's `repr` and JavaScript's `String` break it (`Display` rounds it up).
+fn decimal<S: Sink>(shortest: &str, out: &mut S) {
+    static ZEROS: [u8; 64] = [b'0'; 64];
+    let zeros = |n: usize, out: &mut S| {
+        let mut n = n;
+        while n > 0 {
+            let k = n.min(ZEROS.len());
+            out.put(&ZEROS[..k]);
+            n -= k;
+        }
+    };
+    let (neg, s) = match shortest.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, shortest),
+    };
+    let (mantissa, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int_part, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The digits, without the point, in a stack buffer: zmij prints at most 17 significant
+    // digits and switches to an exponent before padding with more than a few zeros (≤ 24 bytes).
+    let mut buf = [0u8; 48];
+    let (ib, fb) = (int_part.as_bytes(), frac.as_bytes());
+    let len = (ib.len() + fb.len()).min(buf.len());
+    for (dst, src) in buf.iter_mut().zip(ib.iter().chain(fb)) {
+        *dst = *src;
+    }
+    let mut digits = &buf[..len];
+    // Where the point goes, counted from the first digit.
+    let mut point = i32::try_from(ib.len()).unwrap_or(0).saturating_add(exp);
+    while let [b'0', rest @ ..] = digits {
+        digits = rest;
+        point -= 1;
+    }
+    while let [rest @ .., b'0'] = digits {
+        digits = rest;
+    }
+    if neg {
+        out.put(b"-");
+    }
+    let n = i32::try_from(digits.len()).unwrap_or(0);
+    if digits.is_empty() {
+        out.put(b"0.0");
+    } else if point <= 0 {
+        out.put(b"0.");
+        zeros(point.unsigned_abs() as usize, out);
+        out.put(digits);
+    } else if point >= n {
+        out.put(digits);
+        zeros((point - n) as usize, out);
+        out.put(b".0");
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        out.put(a);
+        out.put(b".");
+        out.put(b);
+    }
+}
+
 fn double<S: Sink>(f: f64, out: &mut S) {
     if f.is_nan() {
         // Python's repr(); only lenient decoders read it back.
@@ -104,27 +173,19 @@ fn double<S: Sink>(f: f64, out: &mut S) {
     } else if f.is_infinite() {
         out.put(if f > 0.0 { b"inf" } else { b"-inf" });
     } else {
-        // Rust's Display never uses an exponent and prints the shortest round-trip digits:
-        // exactly the spec's "decimal point notation".
-        let mut num = Num {
-            sink: out,
-            dot: false,
-        };
-        let _ = write!(num, "{f}");
-        if !num.dot {
-            out.put(b".0");
-        }
+        decimal(zmij::Buffer::new().format_finite(f), out);
     }
 }
 
 fn float<S: Sink>(f: f32, out: &mut S) {
     if f.is_finite() {
-        let mut num = Num {
-            sink: out,
-            dot: false,
-        };
-        let _ = write!(num, "{f}");
-        if !num.dot {
+        // `Display`'s digits, not zmij's: for f32 the two break ties between equally short
+        // digit strings differently (2567984.25 is "2567984.3" to Display, ".2" to zmij), and
+        // the output has always been Display's. Apache's ex:float is rare; this path is not hot.
+        let mut text = StackText::default();
+        let _ = write!(text, "{f}");
+        out.put(text.as_bytes());
+        if !text.as_bytes().contains(&b'.') {
             out.put(b".0");
         }
     } else {
@@ -132,45 +193,88 @@ fn float<S: Sink>(f: f32, out: &mut S) {
     }
 }
 
-fn int<S: Sink>(n: impl std::fmt::Display, out: &mut S) {
-    let mut num = Num {
-        sink: out,
-        dot: false,
-    };
-    let _ = write!(num, "{n}");
+/// A `fmt::Write` into a stack buffer, for `Display` output of bounded length (an f32's is at
+/// most 48 bytes); longer output is refused, never truncated silently.
+struct StackText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        StackText {
+            buf: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl StackText {
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+fn int<S: Sink>(n: impl itoa::Integer, out: &mut S) {
+    out.put(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// `<value><TAG>`, the body, `</TAG></value>`, then the layout's newline.
+fn leaf<S: Sink>(out: &mut S, open: &[u8], close: &[u8], nl: &[u8], body: impl FnOnce(&mut S)) {
+    out.put(open);
+    body(out);
+    out.put(close);
+    out.put(nl);
 }
 
 fn value<S: Sink>(v: &Value<'_>, layout: Layout, out: &mut S) {
     let nl: &[u8] = if layout == Layout::Pretty { b"\n" } else { b"" };
-    let leaf = |out: &mut S, tag: &str, body: &dyn Fn(&mut S)| {
-        out.put(b"<value><");
-        out.put(tag.as_bytes());
-        out.put(b">");
-        body(out);
-        out.put(b"</");
-        out.put(tag.as_bytes());
-        out.put(b"></value>");
-        out.put(nl);
-    };
     match v {
-        Value::Int(n) => leaf(out, "int", &|o| int(n, o)),
-        Value::I4(n) => leaf(out, "i4", &|o| int(n, o)),
-        Value::I8(n) => leaf(out, "i8", &|o| int(n, o)),
-        Value::ExI1(n) => leaf(out, "ex:i1", &|o| int(n, o)),
-        Value::ExI2(n) => leaf(out, "ex:i2", &|o| int(n, o)),
-        Value::ExI8(n) => leaf(out, "ex:i8", &|o| int(n, o)),
-        Value::Boolean(b) => leaf(out, "boolean", &|o| o.put(if *b { b"1" } else { b"0" })),
-        Value::String(s) => leaf(out, "string", &|o| escape(s, o)),
-        Value::Double(f) => leaf(out, "double", &|o| double(*f, o)),
-        Value::ExFloat(f) => leaf(out, "ex:float", &|o| float(*f, o)),
-        Value::DateTime(d) => leaf(out, "dateTime.iso8601", &|o| escape(d.text(), o)),
-        Value::Base64(b) => leaf(out, "base64", &|o| escape(b.text(), o)),
-        Value::Untyped(s) => {
-            out.put(b"<value>");
-            escape(s, out);
-            out.put(b"</value>");
-            out.put(nl);
-        }
+        Value::Int(n) => leaf(out, b"<value><int>", b"</int></value>", nl, |o| int(*n, o)),
+        Value::I4(n) => leaf(out, b"<value><i4>", b"</i4></value>", nl, |o| int(*n, o)),
+        Value::I8(n) => leaf(out, b"<value><i8>", b"</i8></value>", nl, |o| int(*n, o)),
+        Value::ExI1(n) => leaf(out, b"<value><ex:i1>", b"</ex:i1></value>", nl, |o| {
+            int(*n, o)
+        }),
+        Value::ExI2(n) => leaf(out, b"<value><ex:i2>", b"</ex:i2></value>", nl, |o| {
+            int(*n, o)
+        }),
+        Value::ExI8(n) => leaf(out, b"<value><ex:i8>", b"</ex:i8></value>", nl, |o| {
+            int(*n, o)
+        }),
+        Value::Boolean(b) => leaf(out, b"<value><boolean>", b"</boolean></value>", nl, |o| {
+            o.put(if *b { b"1" } else { b"0" })
+        }),
+        Value::String(s) => leaf(out, b"<value><string>", b"</string></value>", nl, |o| {
+            escape(s, o)
+        }),
+        Value::Double(f) => leaf(out, b"<value><double>", b"</double></value>", nl, |o| {
+            double(*f, o)
+        }),
+        Value::ExFloat(f) => leaf(out, b"<value><ex:float>", b"</ex:float></value>", nl, |o| {
+            float(*f, o)
+        }),
+        Value::DateTime(d) => leaf(
+            out,
+            b"<value><dateTime.iso8601>",
+            b"</dateTime.iso8601></value>",
+            nl,
+            |o| escape(d.text(), o),
+        ),
+        Value::Base64(b) => leaf(out, b"<value><base64>", b"</base64></value>", nl, |o| {
+            escape(b.text(), o)
+        }),
+        Value::Untyped(s) => leaf(out, b"<value>", b"</value>", nl, |o| escape(s, o)),
         // Python writes "<value><nil/></value>" with no newline after it.
         Value::Nil => out.put(b"<value><nil/></value>"),
         Value::ExNil => out.put(b"<value><ex:nil/></value>"),

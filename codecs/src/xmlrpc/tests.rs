@@ -837,3 +837,170 @@ fn the_decoder_looks_past_end_tags_in_comments_cdata_and_pis() {
         .unwrap_err();
     assert_eq!(e.kind(), "doctype");
 }
+
+/// What the encoder wrote before it used zmij and itoa: `Display`, then `.0` when there is no point.
+fn display_decimal(text: String) -> String {
+    if text.contains(['.', 'N', 'n', 'i']) {
+        text
+    } else {
+        text + ".0"
+    }
+}
+
+fn encoded_body(v: Value<'_>, tag: &str) -> String {
+    let text = String::from_utf8(v.to_vec()).unwrap();
+    assert_eq!(text.len(), v.encoded_len(), "{text}");
+    let inner = text
+        .strip_prefix(&format!("<value><{tag}>"))
+        .and_then(|t| t.strip_suffix(&format!("</{tag}></value>")));
+    inner.unwrap_or_else(|| panic!("{text}")).to_owned()
+}
+
+/// A double is written with the shortest digits that read back as it, laid out as `Display`
+/// lays them out (no exponent, `.0` added): the same text as `Display`'s, except that when two
+/// shortest digit strings are equally near, the even one is written (zmij, Python's `repr` and
+/// JavaScript's `String` do that; Rust's `Display` rounds the tie up).
+fn same_shortest_digits(f: f64) {
+    let ours = encoded_body(Value::Double(f), "double");
+    let display = display_decimal(format!("{f}"));
+    assert_eq!(
+        ours.parse::<f64>().unwrap().to_bits(),
+        f.to_bits(),
+        "{ours} for {f:e}"
+    );
+    assert_eq!(ours.len(), display.len(), "{ours} vs {display}");
+    if ours != display {
+        let (a, b) = (ours.as_bytes(), display.as_bytes());
+        let last = a
+            .iter()
+            .rposition(|&c| c.is_ascii_digit() && c != b'0')
+            .unwrap();
+        assert_eq!(a[..last], b[..last], "{ours} vs {display}");
+        assert_eq!(
+            a[last] + 1,
+            b[last],
+            "only a tie rounds differently: {ours} vs {display}"
+        );
+        assert_eq!(
+            (a[last] - b'0') % 2,
+            0,
+            "the tie goes to the even digit: {ours}"
+        );
+    }
+}
+
+#[test]
+fn double_ties_go_to_the_even_digit_as_python_and_javascript_write_them() {
+    // 1658206780088562.25 lies halfway between ...562.2 and ...562.3; Python's repr and Node's
+    // String() both print ...562.2.
+    assert_eq!(
+        encoded_body(Value::Double(1_658_206_780_088_562.0 + 0.25), "double"),
+        "1658206780088562.2"
+    );
+}
+
+#[test]
+fn floats_are_written_with_the_shortest_digits_in_decimal_notation() {
+    let mut cases = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.5,
+        0.1 + 0.2,
+        1e15,
+        1e16,
+        1e17,
+        123456789012345680.0,
+        1e-5,
+        1e-7,
+        f64::MAX,
+        f64::MIN,
+        f64::MIN_POSITIVE,
+        f64::EPSILON,
+        5e-324,
+        f64::from_bits(0x800f_ffff_ffff_ffff), // the largest subnormal, negative
+        9007199254740993.0,
+    ];
+    // A fixed pseudo-random walk over bit patterns (xorshift), finite ones only.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let f = f64::from_bits(x);
+        if f.is_finite() {
+            cases.push(f);
+        }
+    }
+    for f in cases {
+        same_shortest_digits(f);
+        let g = f as f32;
+        if g.is_finite() {
+            assert_eq!(
+                encoded_body(Value::ExFloat(g), "ex:float"),
+                display_decimal(format!("{g}")),
+                "{g:e}"
+            );
+        }
+    }
+    assert_eq!(encoded_body(Value::Double(f64::NAN), "double"), "nan");
+    assert_eq!(
+        encoded_body(Value::Double(f64::NEG_INFINITY), "double"),
+        "-inf"
+    );
+    assert_eq!(
+        encoded_body(Value::ExFloat(f32::INFINITY), "ex:float"),
+        "inf"
+    );
+}
+
+#[test]
+fn integers_are_written_as_display_writes_them() {
+    for n in [0, 1, -1, 42, i32::MAX, i32::MIN] {
+        assert_eq!(encoded_body(Value::Int(n), "int"), n.to_string());
+        assert_eq!(encoded_body(Value::I4(n), "i4"), n.to_string());
+    }
+    for n in [i64::MIN, i64::MAX, 1 << 40] {
+        assert_eq!(encoded_body(Value::I8(n), "i8"), n.to_string());
+    }
+    assert_eq!(encoded_body(Value::ExI1(-128), "ex:i1"), "-128");
+    assert_eq!(encoded_body(Value::ExI2(i16::MIN), "ex:i2"), "-32768");
+}
+
+#[test]
+fn escaping_starts_at_the_first_special_byte_and_covers_every_one() {
+    for (text, want) in [
+        ("plain text, nothing to do", "plain text, nothing to do"),
+        ("a&b<c>d", "a&amp;b&lt;c&gt;d"),
+        ("tab\tand\nnewline", "tab\tand\nnewline"),
+        ("cr\r", "cr&#13;"),
+        ("ends with &", "ends with &amp;"),
+        ("\u{0}\u{1f}", "&#0;&#31;"),
+        (
+            "é and \u{fffe}\u{ffff} and \u{fffd}",
+            "é and &#65534;&#65535; and \u{fffd}",
+        ),
+    ] {
+        assert_eq!(
+            encoded_body(Value::string(text), "string"),
+            want,
+            "{text:?}"
+        );
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_finite_float_is_written_with_the_shortest_digits(bits in proptest::num::u64::ANY) {
+        let f = f64::from_bits(bits);
+        proptest::prop_assume!(f.is_finite());
+        same_shortest_digits(f);
+        let g = f32::from_bits(bits as u32);
+        if g.is_finite() {
+            proptest::prop_assert_eq!(
+                encoded_body(Value::ExFloat(g), "ex:float"),
+                display_decimal(format!("{g}"))
+            );
+        }
+    }
+}
