@@ -89,11 +89,7 @@ pub fn msgwire_decode(decoder: &Decoder, wire: &[u8]) -> usize {
     let mut n = 0;
     while let Ok(Decoded::Complete { value, used }) = decoder.decode(&wire[pos..]) {
         if let Frame::Header { header, .. } = &value {
-            n += header
-                .properties
-                .headers
-                .as_ref()
-                .map_or(0, |t| t.iter().count());
+            n += header.properties.headers().map_or(0, |t| t.iter().count());
         }
         pos += used;
         n += 1;

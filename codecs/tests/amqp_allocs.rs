@@ -80,7 +80,7 @@ fn decoding_and_walking_a_publish_allocates_nothing_and_encoding_allocates_once(
         };
         if let Frame::Header { header, .. } = &value {
             // Walking the validated table neither fails nor allocates.
-            header_entries = header.properties.headers.as_ref().unwrap().iter().count();
+            header_entries = header.properties.headers().unwrap().iter().count();
         }
         pos += used;
         frames += 1;

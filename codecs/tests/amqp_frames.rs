@@ -456,7 +456,7 @@ fn decoded_frames_borrow_and_shared_bodies_outlive_the_buffer() {
     let Frame::Header { header, .. } = &frames[2] else {
         panic!()
     };
-    let headers = header.properties.headers.as_ref().unwrap();
+    let headers = header.properties.headers().unwrap();
     assert!(range.contains(&headers.as_bytes().as_ptr()));
     assert_eq!(
         headers.get("x-name"),

@@ -305,7 +305,7 @@ fn publish_and_get_every_property_and_field_type() {
     // Everything RabbitMQ hands back is what we sent, field for field, tag for tag.
     let got = &message.header.properties;
     assert_eq!(
-        got.headers.as_ref().map(|t| t
+        got.headers().map(|t| t
             .iter()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect::<Vec<_>>()),
@@ -314,7 +314,7 @@ fn publish_and_get_every_property_and_field_type() {
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect::<Vec<_>>())
     );
-    assert_eq!(got, &properties);
+    assert_eq!(got, &Properties::from(&properties));
 
     c.send(&Frame::method(
         1,

@@ -127,6 +127,22 @@ macro_rules! string_type {
 }
 
 string_type!(ShortStr, u8::MAX as usize);
+
+impl<'a> ShortStr<'a> {
+    /// A view of octets whose length came from a one-octet prefix (so at most 255).
+    #[inline]
+    pub(crate) fn from_wire(bytes: &'a [u8]) -> Self {
+        ShortStr(Cow::Borrowed(bytes))
+    }
+}
+
+impl<'a> LongStr<'a> {
+    /// A view of octets whose length came from a 32-bit prefix.
+    #[inline]
+    pub(crate) fn from_wire(bytes: &'a [u8]) -> Self {
+        LongStr(Cow::Borrowed(bytes))
+    }
+}
 string_type!(LongStr, u32::MAX as usize);
 
 /// The spec's field domains, as methods and properties declare them.

@@ -10,6 +10,9 @@
 //!   non-UTF-8 bytes exactly, field tables are validated once and then walked lazily
 //!   ([`FieldTable::iter`]), body payloads are slices (or shared [`bytes::Bytes`] with
 //!   [`Decoder::decode_shared`]). Every borrowed type has `into_owned()`.
+//! - A content header's [`Properties`] keep the property flags and list as received (checked
+//!   at decode); each property is read when asked ([`Properties::headers`]). They are built
+//!   from a [`BasicProperties`], one `Option` field per property.
 //! - Every method of 0-9-1 and RabbitMQ's extensions comes from one declarative table
 //!   (`spec.rs`) through one macro (`methods.rs`): the structs, [`Method`], [`MethodId`]
 //!   constants, [`METHODS`], encode, decode and generic field access.
@@ -77,7 +80,7 @@ pub use head::{
     PROTOCOL_MAGIC,
 };
 pub use methods::{FieldsError, MethodId, MethodInfo};
-pub use properties::{BasicProperties, ContentHeader};
+pub use properties::{BasicProperties, ContentHeader, Properties};
 pub use spec::*;
 pub use table::{ArrayIter, Decimal, FieldArray, FieldTable, FieldValue, TableBuilder, TableIter};
 

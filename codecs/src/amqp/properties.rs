@@ -6,12 +6,115 @@
 //! ordered from most high to low - bit 15 indicates the first property." and "If the last bit
 //! (0) is set, this indicates that a further property flags field follows."
 
+use std::borrow::Cow;
+use std::fmt;
+
 use bytes::BufMut;
 
 use super::error::{Error, ErrorKind};
 use super::field::{Field, FieldReader, FieldRef, FieldVal, FieldWriter, LenCounter, OwnedField};
 use super::spec::ClassId;
-use super::{Domain, Profile};
+use super::{Domain, FieldTable, Profile, ShortStr};
+
+/// A content header's basic properties as they are on the wire: the property flags and the
+/// property list they announce, checked once when the header is decoded. Nothing is built
+/// up front; each accessor ([`content_type`](Self::content_type),
+/// [`headers`](Self::headers), ...) reads its property from the list when asked (skipping
+/// the properties before it by their lengths), borrowing from it. Re-encoding writes the same
+/// octets.
+///
+/// Made from a [`BasicProperties`] (one field per property) with `From`/`Into` (as
+/// [`ContentHeader::new`] does); [`to_basic`](Self::to_basic) reads them all into one.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Properties<'a> {
+    /// Presence bits of the 14 properties (bit 15 = the first); no continuation bit.
+    flags: u16,
+    /// The property list octets, valid for `flags`.
+    list: Cow<'a, [u8]>,
+}
+
+impl<'a> Properties<'a> {
+    /// The first property-flags word for the properties present (continuation bit clear).
+    pub fn flags(&self) -> u16 {
+        self.flags
+    }
+
+    /// The property list's octets (what follows the property flags on the wire).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.list
+    }
+
+    /// Whether no property is present.
+    pub fn is_empty(&self) -> bool {
+        self.flags == 0
+    }
+
+    /// The same properties, owning their octets.
+    pub fn into_owned(self) -> Properties<'static> {
+        Properties {
+            flags: self.flags,
+            list: Cow::Owned(self.list.into_owned()),
+        }
+    }
+
+    /// The octets of the property at flag `bit`, with everything after it; `None` when its
+    /// flag is clear. The properties before it are stepped over by their lengths.
+    #[inline]
+    fn at(&self, bit: u8) -> Option<&[u8]> {
+        if self.flags & (1 << bit) == 0 {
+            return None;
+        }
+        let mut b = &self.list[..];
+        for &(_, other, domain) in BasicProperties::ALL {
+            if other == bit {
+                return Some(b);
+            }
+            if self.flags & (1 << other) != 0 {
+                let len = match domain {
+                    Domain::Octet => 1,
+                    Domain::Timestamp => 8,
+                    Domain::ShortStr => 1 + *b.first()? as usize,
+                    _ => 4 + u32::from_be_bytes(b.get(..4)?.try_into().ok()?) as usize,
+                };
+                b = b.get(len..)?;
+            }
+        }
+        None
+    }
+}
+
+impl<'a, 'b> From<BasicProperties<'b>> for Properties<'a> {
+    /// The wire form of `p` (one buffer of the exact size).
+    fn from(p: BasicProperties<'b>) -> Self {
+        Properties::from(&p)
+    }
+}
+
+impl<'a, 'b> From<&BasicProperties<'b>> for Properties<'a> {
+    /// The wire form of `p` (one buffer of the exact size).
+    fn from(p: &BasicProperties<'b>) -> Self {
+        let mut l = LenCounter::default();
+        p.count_list(&mut l);
+        let mut list = Vec::with_capacity(l.len);
+        let mut w = FieldWriter::new(&mut list);
+        p.write_list(&mut w);
+        w.finish();
+        Properties {
+            flags: p.flags(),
+            list: Cow::Owned(list),
+        }
+    }
+}
+
+impl fmt::Debug for Properties<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Properties");
+        self.visit(&mut |name, v| {
+            d.field(name, &v);
+        });
+        d.finish()
+    }
+}
 
 macro_rules! basic_properties {
     ($($bit:literal $field:ident ($name:literal): $domain:ident,)*) => {
@@ -34,13 +137,6 @@ macro_rules! basic_properties {
                 let mut flags = 0u16;
                 $(if self.$field.is_some() { flags |= 1 << $bit; })*
                 flags
-            }
-
-            #[inline]
-            fn read_list(flags: u16, r: &mut FieldReader<'a>) -> Result<Self, Error> {
-                Ok(BasicProperties {
-                    $($field: if flags & (1 << $bit) != 0 { Some(Field::read(r)?) } else { None },)*
-                })
             }
 
             fn count_list(&self, l: &mut LenCounter) {
@@ -75,7 +171,65 @@ macro_rules! basic_properties {
                 BasicProperties { $($field: self.$field.map(OwnedField::into_owned_field),)* }
             }
         }
+
+        impl<'a> Properties<'a> {
+            /// Checks the property list that `flags` announces, field by field, as the spec
+            /// lays it out (the same reads, offsets and errors as reading each value).
+            #[inline]
+            fn validate(flags: u16, r: &mut FieldReader<'a>) -> Result<(), Error> {
+                $(if flags & (1 << $bit) != 0 {
+                    <domain_type!($domain) as Field<'a>>::read(r)?;
+                })*
+                Ok(())
+            }
+
+            $(
+                #[doc = concat!("`", $name, "` (", stringify!($domain), "), flag bit ",
+                    stringify!($bit), ": read from the property list when asked; `None` = flag clear.")]
+                pub fn $field(&self) -> Option<prop_type!($domain)> {
+                    prop_read!($domain, self.at($bit)?)
+                }
+            )*
+
+            /// Calls `f` with each present property's name and value, in flag order.
+            pub fn visit(&self, f: &mut dyn FnMut(&'static str, FieldRef<'_>)) {
+                $(if let Some(v) = self.$field() {
+                    f($name, Field::field_ref(&v));
+                })*
+            }
+
+            /// Every property read into the struct with one field per property (borrowing).
+            pub fn to_basic(&self) -> BasicProperties<'_> {
+                BasicProperties { $($field: self.$field(),)* }
+            }
+        }
     };
+}
+
+macro_rules! prop_type {
+    (octet) => { u8 };
+    (timestamp) => { u64 };
+    (shortstr) => { ShortStr<'_> };
+    (table) => { FieldTable<'_> };
+}
+
+macro_rules! prop_read {
+    (octet, $b:expr) => {
+        $b.first().copied()
+    };
+    (timestamp, $b:expr) => {
+        Some(u64::from_be_bytes($b.get(..8)?.try_into().ok()?))
+    };
+    (shortstr, $b:expr) => {{
+        let b = $b;
+        let len = *b.first()? as usize;
+        Some(ShortStr::from_wire(b.get(1..1 + len)?))
+    }};
+    (table, $b:expr) => {{
+        let b = $b;
+        let len = u32::from_be_bytes(b.get(..4)?.try_into().ok()?) as usize;
+        Some(FieldTable::from_validated(b.get(4..4 + len)?))
+    }};
 }
 
 basic_properties! {
@@ -109,21 +263,22 @@ pub struct ContentHeader<'a> {
     pub weight: u16,
     /// Total size of the content body that follows, in octets.
     pub body_size: u64,
-    /// The properties.
-    pub properties: BasicProperties<'a>,
+    /// The properties, as on the wire (each read when asked).
+    pub properties: Properties<'a>,
     /// Number of property-flags words on the wire (1 unless the sender added superfluous
     /// all-zero continuation words; kept so that re-encoding reproduces them).
     pub flag_words: u32,
 }
 
 impl<'a> ContentHeader<'a> {
-    /// A basic-class header with weight 0 and one flags word.
-    pub fn new(body_size: u64, properties: BasicProperties<'a>) -> Self {
+    /// A basic-class header with weight 0 and one flags word; `properties` is a
+    /// [`BasicProperties`] (encoded here, into one buffer) or [`Properties`].
+    pub fn new(body_size: u64, properties: impl Into<Properties<'a>>) -> Self {
         ContentHeader {
             class_id: ClassId::BASIC,
             weight: 0,
             body_size,
-            properties,
+            properties: properties.into(),
             flag_words: 1,
         }
     }
@@ -158,8 +313,14 @@ impl<'a> ContentHeader<'a> {
             flag_words += 1;
             more = word & CONTINUATION != 0;
         }
-        let properties = BasicProperties::read_list(flags & !(CONTINUATION | UNUSED_FLAG_BITS), r)?;
+        let flags = flags & !(CONTINUATION | UNUSED_FLAG_BITS);
+        let list = r.r.clone().rest();
+        Properties::validate(flags, r)?;
         r.finish()?;
+        let properties = Properties {
+            flags,
+            list: Cow::Borrowed(list),
+        };
         Ok(ContentHeader {
             class_id: ClassId(class_id),
             weight,
@@ -171,9 +332,7 @@ impl<'a> ContentHeader<'a> {
 
     /// Length of the header payload.
     pub fn encoded_len(&self) -> usize {
-        let mut l = LenCounter::default();
-        self.properties.count_list(&mut l);
-        2 + 2 + 8 + 2 * self.flag_words.max(1) as usize + l.len
+        2 + 2 + 8 + 2 * self.flag_words.max(1) as usize + self.properties.list.len()
     }
 
     /// Writes the header payload.
@@ -187,9 +346,7 @@ impl<'a> ContentHeader<'a> {
         for i in 1..words {
             buf.put_u16(if i + 1 < words { CONTINUATION } else { 0 });
         }
-        let mut w = FieldWriter::new(buf);
-        self.properties.write_list(&mut w);
-        w.finish();
+        buf.put_slice(&self.properties.list);
     }
 
     /// The encoding, in a buffer of exactly [`encoded_len`](Self::encoded_len) bytes.

@@ -105,87 +105,49 @@ impl<'a> FieldValue<'a> {
         }
     }
 
-    /// Reads the value of type `tag`. With `validate`, nested tables and arrays are validated
-    /// (at the given depth); without, the bytes are known valid and nested containers are just
-    /// delimited.
-    fn read(
-        r: &mut Reader<'a>,
-        tag: u8,
-        validate: Option<(usize, &Limits)>,
-    ) -> Result<Self, Error> {
+    /// The value of type `tag` at the front of `b`, which was validated, and its length.
+    /// `None` only if `b` was not valid (it always is).
+    #[inline]
+    fn parse(tag: u8, b: &'a [u8]) -> Option<(Self, usize)> {
         use FieldValue::*;
-        Ok(match tag {
-            b't' => Bool(r.u8("boolean")? != 0),
-            b'b' => I8(r.u8("i8")? as i8),
-            b'B' => U8(r.u8("u8")?),
-            b's' => I16(r.u16("i16")? as i16),
-            b'U' => SpecI16(r.u16("i16")? as i16),
-            b'u' => U16(r.u16("u16")?),
-            b'I' => I32(r.u32("i32")? as i32),
-            b'i' => U32(r.u32("u32")?),
-            b'l' => I64(r.u64("i64")? as i64),
-            b'L' => SpecI64(r.u64("i64")? as i64),
-            b'f' => F32(f32::from_bits(r.u32("f32")?)),
-            b'd' => F64(f64::from_bits(r.u64("f64")?)),
-            b'D' => Decimal(self::Decimal {
-                scale: r.u8("decimal scale")?,
-                value: r.u32("decimal value")?,
-            }),
-            b'S' | b'x' => {
-                let len = r.u32("long string length")?;
-                let s = self::LongStr::new(r.take(len as usize, "long string")?)
-                    .expect("u32 length fits LongStr");
-                if tag == b'S' {
-                    LongStr(s)
-                } else {
-                    Bytes(s)
-                }
+        fn be<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
+            b.get(..N)?.try_into().ok()
+        }
+        Some(match tag {
+            b't' => (Bool(*b.first()? != 0), 1),
+            b'b' => (I8(*b.first()? as i8), 1),
+            b'B' => (U8(*b.first()?), 1),
+            b's' => (I16(i16::from_be_bytes(be(b)?)), 2),
+            b'U' => (SpecI16(i16::from_be_bytes(be(b)?)), 2),
+            b'u' => (U16(u16::from_be_bytes(be(b)?)), 2),
+            b'I' => (I32(i32::from_be_bytes(be(b)?)), 4),
+            b'i' => (U32(u32::from_be_bytes(be(b)?)), 4),
+            b'l' => (I64(i64::from_be_bytes(be(b)?)), 8),
+            b'L' => (SpecI64(i64::from_be_bytes(be(b)?)), 8),
+            b'f' => (F32(f32::from_bits(u32::from_be_bytes(be(b)?))), 4),
+            b'd' => (F64(f64::from_bits(u64::from_be_bytes(be(b)?))), 8),
+            b'D' => (
+                Decimal(self::Decimal {
+                    scale: *b.first()?,
+                    value: u32::from_be_bytes(be(b.get(1..)?)?),
+                }),
+                5,
+            ),
+            b'T' => (Timestamp(u64::from_be_bytes(be(b)?)), 8),
+            b'V' => (Void, 0),
+            b'S' | b'x' | b'A' | b'F' => {
+                let len = u32::from_be_bytes(be(b)?) as usize;
+                let raw = b.get(4..4 + len)?;
+                let v = match tag {
+                    b'S' => LongStr(self::LongStr::from_wire(raw)),
+                    b'x' => Bytes(self::LongStr::from_wire(raw)),
+                    b'A' => Array(FieldArray::from_validated(raw)),
+                    _ => Table(FieldTable::from_validated(raw)),
+                };
+                (v, 4 + len)
             }
-            b'A' => Array(FieldArray::read_at(r, validate)?),
-            b'T' => Timestamp(r.u64("timestamp")?),
-            b'F' => Table(FieldTable::read_at(r, validate)?),
-            b'V' => Void,
-            other => {
-                return Err(Error::new(
-                    r.offset() - 1,
-                    ErrorKind::UnknownFieldType(other),
-                ))
-            }
+            _ => return None,
         })
-    }
-
-    /// Validates the value of type `tag` at nesting `depth` without building it: lengths and
-    /// tags are checked, nested containers validated, nothing is copied or constructed.
-    fn skip(r: &mut Reader<'a>, tag: u8, depth: usize, limits: &Limits) -> Result<(), Error> {
-        let (len, what) = match tag {
-            b't' => (1, "boolean"),
-            b'b' => (1, "i8"),
-            b'B' => (1, "u8"),
-            b's' | b'U' => (2, "i16"),
-            b'u' => (2, "u16"),
-            b'I' => (4, "i32"),
-            b'i' => (4, "u32"),
-            b'f' => (4, "f32"),
-            b'l' | b'L' => (8, "i64"),
-            b'd' => (8, "f64"),
-            b'T' => (8, "timestamp"),
-            b'D' => (5, "decimal"),
-            b'V' => (0, "void"),
-            b'S' | b'x' => {
-                let len = r.u32("long string length")?;
-                (len as usize, "long string")
-            }
-            b'A' => return FieldArray::read_at(r, Some((depth, limits))).map(drop),
-            b'F' => return FieldTable::read_at(r, Some((depth, limits))).map(drop),
-            other => {
-                return Err(Error::new(
-                    r.offset() - 1,
-                    ErrorKind::UnknownFieldType(other),
-                ))
-            }
-        };
-        r.take(len, what)?;
-        Ok(())
     }
 
     /// Encoded length, tag included.
@@ -268,6 +230,120 @@ impl<'a> FieldValue<'a> {
     }
 }
 
+/// Octets of each tag's value when its size is fixed, plus one (0 = not fixed or unknown).
+const FIXED_SIZE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let fixed: [(u8, u8); 13] = [
+        (b't', 1),
+        (b'b', 1),
+        (b'B', 1),
+        (b's', 2),
+        (b'U', 2),
+        (b'u', 2),
+        (b'I', 4),
+        (b'i', 4),
+        (b'f', 4),
+        (b'l', 8),
+        (b'L', 8),
+        (b'd', 8),
+        (b'T', 8),
+    ];
+    let mut i = 0;
+    while i < fixed.len() {
+        t[fixed[i].0 as usize] = fixed[i].1 + 1;
+        i += 1;
+    }
+    t[b'D' as usize] = 5 + 1;
+    t[b'V' as usize] = 1;
+    t
+};
+
+/// What a short read of a fixed-size value of `tag` was reading (error messages only).
+fn fixed_what(tag: u8) -> &'static str {
+    match tag {
+        b't' => "boolean",
+        b'b' => "i8",
+        b'B' => "u8",
+        b's' | b'U' => "i16",
+        b'u' => "u16",
+        b'I' => "i32",
+        b'i' => "u32",
+        b'f' => "f32",
+        b'l' | b'L' => "i64",
+        b'd' => "f64",
+        b'T' => "timestamp",
+        b'D' => "decimal",
+        _ => "void",
+    }
+}
+
+#[cold]
+fn truncated(offset: usize, expected: &'static str) -> Error {
+    Error::new(offset, ErrorKind::Truncated { expected })
+}
+
+/// Validates the entries of a table (`table`) or array at nesting `depth`, `bytes` starting
+/// at offset `base` of the input: every length is checked against what is left before it is
+/// stepped over, every tag is known, nesting stays within the limit. One pass, nothing built.
+fn validate_entries(
+    bytes: &[u8],
+    base: usize,
+    table: bool,
+    depth: usize,
+    limits: &Limits,
+) -> Result<(), Error> {
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n {
+        if table {
+            let len = bytes[i] as usize;
+            i += 1;
+            if len > n - i {
+                return Err(truncated(base + i, "field name"));
+            }
+            i += len;
+        }
+        let Some(&tag) = bytes.get(i) else {
+            return Err(truncated(base + i, "field value type"));
+        };
+        i += 1;
+        let fixed = FIXED_SIZE[tag as usize];
+        if fixed != 0 {
+            let len = fixed as usize - 1;
+            if len > n - i {
+                return Err(truncated(base + i, fixed_what(tag)));
+            }
+            i += len;
+            continue;
+        }
+        let (what_len, what) = match tag {
+            b'S' | b'x' => ("long string length", "long string"),
+            b'A' => ("FieldArray length", "FieldArray"),
+            b'F' => ("FieldTable length", "FieldTable"),
+            other => return Err(Error::new(base + i - 1, ErrorKind::UnknownFieldType(other))),
+        };
+        let Some(len) = bytes.get(i..i + 4) else {
+            return Err(truncated(base + i, what_len));
+        };
+        let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        i += 4;
+        if len > n - i {
+            return Err(truncated(base + i, what));
+        }
+        if tag == b'A' || tag == b'F' {
+            if depth + 1 > limits.table_depth {
+                return Err(Error::new(
+                    base + i,
+                    ErrorKind::TableTooDeep(limits.table_depth),
+                ));
+            }
+            validate_entries(&bytes[i..i + len], base + i, tag == b'F', depth + 1, limits)?;
+        }
+        i += len;
+    }
+    Ok(())
+}
+
 macro_rules! container {
     ($(#[$doc:meta])* $name:ident, $item:ty, $iter:ident) => {
         $(#[$doc])*
@@ -281,38 +357,29 @@ macro_rules! container {
             /// Reads and validates a length-prefixed container at nesting depth 1.
             #[allow(dead_code)]
             pub(crate) fn read(r: &mut Reader<'a>, limits: &Limits) -> Result<Self, Error> {
-                Self::read_at(r, Some((0, limits)))
-            }
-
-            fn read_at(r: &mut Reader<'a>, validate: Option<(usize, &Limits)>) -> Result<Self, Error> {
                 let len = r.u32(concat!(stringify!($name), " length"))?;
-                let mut body = r.sub(len as usize, stringify!($name))?;
-                let raw = body.clone().rest();
-                if let Some((depth, limits)) = validate {
-                    let depth = depth + 1;
-                    if depth > limits.table_depth {
-                        return Err(Error::new(
-                            body.offset(),
-                            ErrorKind::TableTooDeep(limits.table_depth),
-                        ));
-                    }
-                    while body.any_left() {
-                        Self::validate_entry(&mut body, depth, limits)?;
-                    }
+                let base = r.offset();
+                let raw = r.take(len as usize, stringify!($name))?;
+                if 1 > limits.table_depth {
+                    return Err(Error::new(base, ErrorKind::TableTooDeep(limits.table_depth)));
                 }
+                validate_entries(raw, base, Self::IS_TABLE, 1, limits)?;
                 Ok($name { raw: Cow::Borrowed(raw) })
             }
 
             /// Validates `bytes` (the entries, without the length prefix) as a container.
             pub fn from_entries(bytes: &'a [u8], limits: &Limits) -> Result<Self, Error> {
-                let mut r = Reader::new(bytes, 0);
                 if 1 > limits.table_depth {
                     return Err(Error::new(0, ErrorKind::TableTooDeep(limits.table_depth)));
                 }
-                while r.any_left() {
-                    Self::validate_entry(&mut r, 1, limits)?;
-                }
+                validate_entries(bytes, 0, Self::IS_TABLE, 1, limits)?;
                 Ok($name { raw: Cow::Borrowed(bytes) })
+            }
+
+            /// A view of entries that were validated before (under the same limits).
+            #[inline]
+            pub(crate) fn from_validated(raw: &'a [u8]) -> Self {
+                $name { raw: Cow::Borrowed(raw) }
             }
 
             /// The entries' wire bytes (without the length prefix).
@@ -322,7 +389,7 @@ macro_rules! container {
 
             /// Iterates over the entries, without allocating.
             pub fn iter(&self) -> $iter<'_> {
-                $iter { r: Reader::new(&self.raw, 0) }
+                $iter { rest: &self.raw }
             }
 
             /// Number of entries (walks the container).
@@ -362,18 +429,18 @@ macro_rules! container {
         /// Iterator over a validated container's entries.
         #[derive(Debug, Clone)]
         pub struct $iter<'r> {
-            r: Reader<'r>,
+            rest: &'r [u8],
         }
 
         impl<'r> Iterator for $iter<'r> {
             type Item = $item;
+            #[inline]
             fn next(&mut self) -> Option<Self::Item> {
-                if !self.r.any_left() {
-                    return None;
-                }
                 // The bytes were validated when the container was made, so this cannot fail;
                 // should it ever, the walk ends instead of panicking.
-                $name::read_entry(&mut self.r, None).ok()
+                let (item, used) = $name::parse_entry(self.rest)?;
+                self.rest = self.rest.get(used..)?;
+                Some(item)
             }
         }
 
@@ -407,21 +474,16 @@ container!(
 );
 
 impl<'a> FieldTable<'a> {
-    fn read_entry(
-        r: &mut Reader<'a>,
-        validate: Option<(usize, &Limits)>,
-    ) -> Result<(ShortStr<'a>, FieldValue<'a>), Error> {
-        let len = r.u8("field name length")?;
-        let name = ShortStr::new(r.take(len as usize, "field name")?).expect("u8 length");
-        let tag = r.u8("field value type")?;
-        Ok((name, FieldValue::read(r, tag, validate)?))
-    }
+    const IS_TABLE: bool = true;
 
-    fn validate_entry(r: &mut Reader<'a>, depth: usize, limits: &Limits) -> Result<(), Error> {
-        let len = r.u8("field name length")?;
-        r.take(len as usize, "field name")?;
-        let tag = r.u8("field value type")?;
-        FieldValue::skip(r, tag, depth, limits)
+    /// The entry at the front of validated entries, and its length.
+    #[inline]
+    fn parse_entry(b: &'a [u8]) -> Option<((ShortStr<'a>, FieldValue<'a>), usize)> {
+        let len = *b.first()? as usize;
+        let name = ShortStr::from_wire(b.get(1..1 + len)?);
+        let tag = *b.get(1 + len)?;
+        let (value, used) = FieldValue::parse(tag, b.get(2 + len..)?)?;
+        Some(((name, value), 2 + len + used))
     }
 
     /// The first value named `name`.
@@ -438,17 +500,13 @@ impl<'a> FieldTable<'a> {
 }
 
 impl<'a> FieldArray<'a> {
-    fn read_entry(
-        r: &mut Reader<'a>,
-        validate: Option<(usize, &Limits)>,
-    ) -> Result<FieldValue<'a>, Error> {
-        let tag = r.u8("field value type")?;
-        FieldValue::read(r, tag, validate)
-    }
+    const IS_TABLE: bool = false;
 
-    fn validate_entry(r: &mut Reader<'a>, depth: usize, limits: &Limits) -> Result<(), Error> {
-        let tag = r.u8("field value type")?;
-        FieldValue::skip(r, tag, depth, limits)
+    /// The value at the front of validated entries, and its length.
+    #[inline]
+    fn parse_entry(b: &'a [u8]) -> Option<(FieldValue<'a>, usize)> {
+        let (value, used) = FieldValue::parse(*b.first()?, b.get(1..)?)?;
+        Some((value, 1 + used))
     }
 
     /// An array of `values`.

@@ -981,7 +981,7 @@ fn table_roundtrip(
         match assembler.push(frame) {
             Ok(Some(Assembled::Message(m))) => {
                 c.close();
-                let back = m.header.properties.headers.clone().unwrap_or_default();
+                let back = m.header.properties.headers().unwrap_or_default();
                 return if back.as_bytes() == table.as_bytes() {
                     Ok(format!(
                         "the headers table came back octet for octet: {:?}",

@@ -980,7 +980,7 @@ impl Session {
     /// A whole message arrived on `ch`.
     fn published(&mut self, ch: u16, p: &BasicPublish<'_>, msg: Msg) -> R<()> {
         if self.b.is(Fault::ArrayRefused) {
-            if let Some(h) = &msg.header.properties.headers {
+            if let Some(h) = &msg.header.properties.headers() {
                 if matches!(h.get("v"), Some(FieldValue::Array(_))) {
                     return Err(self.close(502, "arrays are not supported", (60, 40)));
                 }
