@@ -702,13 +702,20 @@ fn unknown_method_then_usable(t: &Target, tr: &mut Trace) -> Outcome {
 }
 
 /// A message of type `kind` (not a call) sent to a server: `INVALID_MESSAGE_TYPE` or a close.
-fn not_a_call(t: &Target, tr: &mut Trace, kind: u8, what: &str) -> Outcome {
-    let mut m = header_with_type(t.protocol, kind, "echoI32", 55);
-    // The body: {0: i32 1} (a result struct), then stop.
-    match t.protocol {
-        Protocol::Compact => m.extend_from_slice(&[0x15, 0x02, 0x00]),
+/// A message of type `kind` named `echoI32` with seqid 55 whose body is a result struct
+/// `{0: i32 1}`.
+fn result_message(protocol: Protocol, kind: u8) -> Vec<u8> {
+    let mut m = header_with_type(protocol, kind, "echoI32", 55);
+    match protocol {
+        // long form: type i32 with delta 0, then field id 0 as a zigzag varint
+        Protocol::Compact => m.extend_from_slice(&[0x05, 0x00, 0x02, 0x00]),
         _ => m.extend_from_slice(&[8, 0, 0, 0, 0, 0, 1, 0]),
     }
+    m
+}
+
+fn not_a_call(t: &Target, tr: &mut Trace, kind: u8, what: &str) -> Outcome {
+    let m = result_message(t.protocol, kind);
     match refuses(t, tr, &t.framed(&m), what, false) {
         Ok(Refusal::Closed) => {
             Outcome::Pass("closed the connection; answers ping on a new one".into())
@@ -1237,6 +1244,13 @@ mod tests {
                 matches!(e, msgwire::thrift::Error::MessageType { found: 5, .. }),
                 "{p:?}: {e}"
             );
+            let r = result_message(p, 2);
+            let m = Decoder::new(p, Framing::Unframed).decode_whole(&r).unwrap();
+            assert_eq!(
+                (m.name, m.kind, m.seqid),
+                ("echoI32", MessageType::Reply, 55)
+            );
+            assert_eq!(m.body.into_owned(), Struct::new().with(0, 1i32), "{p:?}");
             let mut c = header_with_type(p, 1, "x", 3);
             c.push(0);
             let m = Decoder::new(p, Framing::Unframed).decode_whole(&c).unwrap();
