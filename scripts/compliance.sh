@@ -50,6 +50,13 @@ matrix() { # the JSON reports → OUT (Markdown) and matrix.html
         echo "\`strict\`); what a peer's API does not keep (a wire type, key order) shows as"
         echo "\`wrong-value\`: see each adapter's header for what it reports in that case."
         echo
+        echo "Live servers are checked by \`msgwire check <protocol>-server\` instead (per-requirement verdicts,"
+        echo "reports and baselines in \`docs/live/\`): AMQP: RabbitMQ 3.10.8; JSON-RPC: Python json-rpc,"
+        echo "jsonrpcserver, jayson, json-rpc-2.0, Perl JSON::RPC; XML-RPC: Python SimpleXMLRPCServer, xmlrpc"
+        echo "(npm), xmlrpc-c Abyss, RPC::XML, Ruby xmlrpc; MessagePack-RPC: Neovim, msgpack-rpc-python;"
+        echo "Thrift: Apache Thrift's Python library 0.22.0 and C++ library 0.17.0 (Debian), each"
+        echo "TThreadedServer in binary/compact × framed/buffered (\`docs/live/thrift.md\`)."
+        echo
     } >"$WORK/preamble.md"
     mkdir -p "$(dirname "$OUT")"
     "$MSGWIRE" report matrix "$dir"/*.json --preamble "$WORK/preamble.md" \
