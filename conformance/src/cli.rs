@@ -1499,10 +1499,10 @@ pub fn fuzz_codec(o: &FuzzOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
     )
 }
 
-/// Where `msgwire fuzz jsonrpc-server` sends its traffic (besides [`FuzzOptions`]).
+/// Where `msgwire fuzz <protocol>-server` sends its traffic (besides [`FuzzOptions`]).
 #[derive(Debug, Clone, Default)]
 pub struct ServerTarget {
-    /// `http://host:port/path` or `tcp://host:port`.
+    /// `http://host:port/path`, `tcp://host:port` or `amqp://user:pass@host:port/vhost`.
     pub url: Option<String>,
     /// A program talking over stdin/stdout.
     pub command: Option<String>,
@@ -1514,30 +1514,116 @@ pub struct ServerTarget {
     pub replay: Vec<PathBuf>,
 }
 
-/// `msgwire fuzz jsonrpc-server`: generated and mutated JSON-RPC traffic against a live server
-/// (bounded by `--runs`/`--time`; over HTTP two connections per input, one per input and probe
-/// on a stream), each answer judged against what the spec owes; a broken invariant is
-/// minimized and written as a wire script that `--replay` sends again. Exit 0 clean (or only
-/// baselined), 1 a new failure (or, with `--replay`, a script that still fails), 2 usage or an
-/// unreachable target.
+/// A live target's exchange (send one input, judge the answer, check the target still
+/// answers) and its description, for `msgwire fuzz <protocol>-server`.
+type Exchange = (Box<dyn FnMut(&[u8]) -> crate::live::FuzzVerdict>, String);
+
+/// The exchange with the target `s` names, for `protocol`: the URL schemes and options each
+/// protocol's live suite takes (JSON-RPC: http://, tcp:// or --command with --framing;
+/// XML-RPC: http://; MessagePack-RPC: tcp:// or --command; AMQP: amqp://). The target is
+/// probed once (an unreachable one is a usage error).
+fn server_exchange(
+    protocol: &str,
+    s: &ServerTarget,
+    timeout: Duration,
+) -> Result<Exchange, String> {
+    use crate::live;
+    let only = |what: &str, given: bool| -> Result<(), String> {
+        if given {
+            Err(format!("{what} is not an option of fuzz {protocol}-server"))
+        } else {
+            Ok(())
+        }
+    };
+    match protocol {
+        "jsonrpc" => {
+            let t = live::jsonrpc::Target::new(
+                s.url.as_deref(),
+                s.command.as_deref(),
+                s.framing.as_deref(),
+                s.echo.as_deref(),
+                timeout,
+            )?;
+            let d = t.describe();
+            Ok((Box::new(move |i| live::jsonrpc::fuzz_exchange(&t, i)), d))
+        }
+        "xmlrpc" => {
+            only("--command", s.command.is_some())?;
+            only("--framing", s.framing.is_some())?;
+            let url = s
+                .url
+                .as_deref()
+                .ok_or("give the server's http://host:port/path")?;
+            let t = live::xmlrpc::Target::new(url, s.echo.as_deref(), timeout)?;
+            t.probe()?;
+            let d = t.describe();
+            Ok((Box::new(move |i| live::xmlrpc::fuzz_exchange(&t, i)), d))
+        }
+        "msgpack-rpc" => {
+            only("--framing", s.framing.is_some())?;
+            let t = live::msgpack_rpc::Target::new(
+                s.url.as_deref(),
+                s.command.as_deref(),
+                s.echo.as_deref(),
+                timeout,
+            )?;
+            t.probe()?;
+            let d = match (&t.addr, &t.command) {
+                (Some(a), _) => format!("tcp://{a}"),
+                (None, c) => format!("command {:?}", c.as_deref().unwrap_or("")),
+            };
+            Ok((
+                Box::new(move |i| live::msgpack_rpc::fuzz_exchange(&t, i)),
+                d,
+            ))
+        }
+        "amqp" => {
+            only("--command", s.command.is_some())?;
+            only("--framing", s.framing.is_some())?;
+            only("--echo-method", s.echo.is_some())?;
+            let url = s
+                .url
+                .as_deref()
+                .ok_or("give the broker's amqp://user:pass@host:port/vhost")?;
+            let t = live::amqp::Target::from_url(url, timeout)?;
+            t.probe()?;
+            let d = format!("amqp://{}/{}", t.addr, t.vhost.replace('/', "%2f"));
+            Ok((Box::new(move |i| live::amqp::fuzz_exchange(&t, i)), d))
+        }
+        p => Err(format!("unknown protocol {p:?}")),
+    }
+}
+
+/// `msgwire fuzz jsonrpc-server` (see [`fuzz_server`]).
 pub fn fuzz_jsonrpc_server(
     o: &FuzzOptions,
     s: &ServerTarget,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    fuzz_server(o, s, "jsonrpc", out, err)
+}
+
+/// `msgwire fuzz <protocol>-server` (`jsonrpc`, `xmlrpc`, `msgpack-rpc`, `amqp`): generated
+/// and mutated traffic against a live server (bounded by `--runs`/`--time`, every wait by
+/// `--timeout`; a few connections per input), each answer judged against what the spec owes
+/// (see each protocol's `live::*::fuzz_exchange`); a broken invariant is minimized and written
+/// as a wire script that `--replay` sends again. Exit 0 clean (or only baselined), 1 a new
+/// failure (or, with `--replay`, a script that still fails), 2 usage or an unreachable target.
+pub fn fuzz_server(
+    o: &FuzzOptions,
+    s: &ServerTarget,
+    protocol: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     use crate::fuzz;
-    use crate::live::jsonrpc::{fuzz_exchange, FuzzVerdict, Target};
-    let target = match Target::new(
-        s.url.as_deref(),
-        s.command.as_deref(),
-        s.framing.as_deref(),
-        s.echo.as_deref(),
-        o.timeout,
-    ) {
-        Ok(t) => t,
+    use crate::live::FuzzVerdict;
+    let mode = format!("{protocol}-server");
+    let (mut exchange, described) = match server_exchange(protocol, s, o.timeout) {
+        Ok(x) => x,
         Err(e) => {
-            let _ = writeln!(err, "msgwire: fuzz jsonrpc-server: {e}");
+            let _ = writeln!(err, "msgwire: fuzz {mode}: {e}");
             return EXIT_USAGE;
         }
     };
@@ -1562,13 +1648,20 @@ pub fn fuzz_jsonrpc_server(
                 }
             };
             for input in inputs {
-                let v = fuzz_exchange(&target, &input);
-                let line = match &v {
-                    FuzzVerdict::Ok => "ok: the reply owed came, the server still answers".into(),
-                    FuzzVerdict::Skipped => "skipped: our limits decide this input".into(),
-                    FuzzVerdict::Broken(class, d) => {
+                let v = exchange(&input);
+                let line = match v.broken() {
+                    None if v == FuzzVerdict::Ok => {
+                        "ok: the reply owed came, the server still answers".into()
+                    }
+                    None => "skipped: our limits decide this input".into(),
+                    Some((class, key, d)) => {
                         code = EXIT_FAIL;
-                        format!("FAILED {class}: {d}")
+                        let key = if key.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {key}")
+                        };
+                        format!("FAILED {class}{key}: {d}")
                     }
                 };
                 let _ = writeln!(out, "{}: {} bytes: {line}", p.display(), input.len());
@@ -1583,7 +1676,7 @@ pub fn fuzz_jsonrpc_server(
     if o.time.is_none() && o.runs.is_none() {
         let _ = writeln!(
             err,
-            "msgwire: fuzz jsonrpc-server: give a budget: --time DURATION or --runs N"
+            "msgwire: fuzz {mode}: give a budget: --time DURATION or --runs N"
         );
         return EXIT_USAGE;
     }
@@ -1598,7 +1691,7 @@ pub fn fuzz_jsonrpc_server(
         },
     };
     let plan = fuzz::Plan {
-        targets: vec![("jsonrpc".into(), "strict".into())],
+        targets: vec![(protocol.into(), "strict".into())],
         budget: fuzz::Budget {
             time: o.time,
             runs: o.runs,
@@ -1607,29 +1700,28 @@ pub fn fuzz_jsonrpc_server(
         minimize_tries: o.minimize_tries,
         baseline,
     };
-    let described = target.describe();
     let name = o.name.clone().unwrap_or_else(|| described.clone());
     let mut write_failed = None;
     let mut found = |f: &mut fuzz::Finding| {
         let _ = writeln!(
             err,
-            "msgwire: fuzz jsonrpc-server: {}{}: {} bytes: {}",
+            "msgwire: fuzz {mode}: {}{}: {} bytes: {}",
             f.disagreement.signature,
             if f.known { " (baselined)" } else { "" },
             f.input.len(),
-            String::from_utf8_lossy(&f.input)
+            if protocol == "jsonrpc" || protocol == "xmlrpc" {
+                String::from_utf8_lossy(&f.input).into_owned()
+            } else {
+                hex::encode(&f.input)
+            }
         );
         let Some(dir) = &o.out_dir else { return };
-        let dir = dir.join("jsonrpc-server");
+        let dir = dir.join(&mode);
         let file = dir.join(format!(
             "fuzz-{}.json",
             fuzz::short_hash(&f.disagreement.signature)
         ));
-        let mut words = vec![
-            "msgwire".to_string(),
-            "fuzz".into(),
-            "jsonrpc-server".into(),
-        ];
+        let mut words = vec!["msgwire".to_string(), "fuzz".into(), mode.clone()];
         match (&s.url, &s.command) {
             (Some(u), _) => words.push(u.clone()),
             (None, Some(c)) => words.extend(["--command".into(), c.clone()]),
@@ -1653,7 +1745,7 @@ pub fn fuzz_jsonrpc_server(
             Ok(()) => {
                 let _ = writeln!(
                     err,
-                    "msgwire: fuzz jsonrpc-server:   wire script {}; replay: {cmd}",
+                    "msgwire: fuzz {mode}:   wire script {}; replay: {cmd}",
                     file.display()
                 );
                 f.vector = Some(file);
@@ -1664,13 +1756,14 @@ pub fn fuzz_jsonrpc_server(
     let outcome = fuzz::run_server(
         &corpus,
         &plan,
-        "jsonrpc-server",
-        &mut |input| fuzz_exchange(&target, input),
+        protocol,
+        &mode,
+        &mut |input| exchange(input),
         &mut found,
         &mut |_| {},
     );
     if let Some(e) = write_failed {
-        let _ = writeln!(err, "msgwire: fuzz jsonrpc-server: {e}");
+        let _ = writeln!(err, "msgwire: fuzz {mode}: {e}");
         return EXIT_USAGE;
     }
     let against = format!(" against {described}");
@@ -1679,7 +1772,7 @@ pub fn fuzz_jsonrpc_server(
         &corpus,
         &outcome,
         &name,
-        "jsonrpc-server",
+        &mode,
         "failures",
         Some(&against),
         out,

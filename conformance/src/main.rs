@@ -220,7 +220,8 @@ struct JsonrpcArgs {
     /// Run this program (through `sh -c`) and talk to it over stdin/stdout, one process per case.
     #[arg(long, value_name = "CMD", conflicts_with = "url")]
     command: Option<String>,
-    /// Message framing on a stream (tcp:// or --command): ndjson (default) or content-length.
+    /// JSON-RPC message framing on a stream (tcp:// or --command): ndjson (default) or
+    /// content-length.
     #[arg(long, value_parser = ["ndjson", "content-length"])]
     framing: Option<String>,
     /// A method that returns its positional params as an array (cases that need a callable
@@ -379,16 +380,33 @@ enum FuzzCommand {
     /// script that `--replay` sends again (exit 0 clean, 1 a new failure, 2 usage or
     /// unreachable).
     JsonrpcServer(Box<FuzzServerArgs>),
+    /// Generated and mutated XML-RPC documents POSTed to a live server: a methodCall is owed
+    /// one well-formed response (a fault with 200 OK, a value, HTTP 404), anything else a fault
+    /// or an HTTP 4xx, and the server must keep answering (same budget, minimization and
+    /// --replay as jsonrpc-server).
+    XmlrpcServer(Box<FuzzServerArgs>),
+    /// Generated and mutated MessagePack-RPC traffic to a live server (tcp://host:port or
+    /// --command): every request exactly one well-formed response with its msgid,
+    /// notifications none, the connection and the server keep serving.
+    MsgpackRpcServer(Box<FuzzServerArgs>),
+    /// Generated and mutated AMQP frames sent to a broker after the handshake
+    /// (amqp://user:pass@host:port/vhost): a frame msgwire refuses is owed connection.close
+    /// with the spec's code then close-ok and the socket closed; any close uses a code of the
+    /// spec; no hang past --timeout; the broker keeps greeting new connections.
+    AmqpServer(Box<FuzzServerArgs>),
 }
 
 #[derive(Args)]
 struct FuzzServerArgs {
-    /// The server: http://host:port/path or tcp://host:port.
+    /// The server: http://host:port/path or tcp://host:port (JSON-RPC), http:// (XML-RPC),
+    /// tcp:// (MessagePack-RPC), amqp://user:pass@host:port/vhost (AMQP).
     url: Option<String>,
-    /// Run this program (through `sh -c`) and talk to it over stdin/stdout.
+    /// Run this program and talk to it over stdin/stdout (JSON-RPC: through `sh -c`;
+    /// MessagePack-RPC: split on whitespace).
     #[arg(long, value_name = "CMD", conflicts_with = "url")]
     command: Option<String>,
-    /// Message framing on a stream (tcp:// or --command): ndjson (default) or content-length.
+    /// JSON-RPC message framing on a stream (tcp:// or --command): ndjson (default) or
+    /// content-length.
     #[arg(long, value_parser = ["ndjson", "content-length"])]
     framing: Option<String>,
     /// A method that returns its positional params as an array (its calls are owed a result;
@@ -410,7 +428,7 @@ struct FuzzServerArgs {
     /// Corpus the seeds come from (default: $MSGWIRE_VECTORS, else the built-in corpus).
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
-    /// Write each failure as a wire script under `DIR/jsonrpc-server/`.
+    /// Write each failure as a wire script under `DIR/<protocol>-server/`.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Known failures (one signature a line, `#` comments): they do not fail the run.
@@ -835,46 +853,61 @@ fn main() {
         }
         Command::Fuzz {
             command: FuzzCommand::JsonrpcServer(a),
-        } => {
-            if !(a.timeout > 0.0 && a.timeout <= 600.0) {
-                eprintln!("msgwire: --timeout is a number of seconds in (0, 600]");
-                std::process::exit(cli::EXIT_USAGE);
-            }
-            let color = match a.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let o = cli::FuzzOptions {
-                time: a.time,
-                runs: a.runs,
-                seed: a.seed,
-                corpus: a.corpus,
-                out_dir: a.out,
-                baseline: a.baseline,
-                write_baseline: a.write_baseline,
-                timeout: Duration::from_secs_f64(a.timeout),
-                minimize_tries: a.minimize_tries,
-                json: a.json,
-                junit: a.junit,
-                html: a.html,
-                markdown: a.markdown,
-                name: a.name,
-                color,
-                ..Default::default()
-            };
-            let s = cli::ServerTarget {
-                url: a.url,
-                command: a.command,
-                framing: a.framing,
-                echo: a.echo_method,
-                replay: a.replay,
-            };
-            cli::fuzz_jsonrpc_server(&o, &s, &mut out, &mut err)
-        }
+        } => fuzz_server(*a, "jsonrpc", &mut out, &mut err),
+        Command::Fuzz {
+            command: FuzzCommand::XmlrpcServer(a),
+        } => fuzz_server(*a, "xmlrpc", &mut out, &mut err),
+        Command::Fuzz {
+            command: FuzzCommand::MsgpackRpcServer(a),
+        } => fuzz_server(*a, "msgpack-rpc", &mut out, &mut err),
+        Command::Fuzz {
+            command: FuzzCommand::AmqpServer(a),
+        } => fuzz_server(*a, "amqp", &mut out, &mut err),
         Command::Serve => cli::serve(&mut std::io::stdin().lock(), &mut out),
     };
     std::process::exit(code);
+}
+
+/// `msgwire fuzz <protocol>-server`.
+fn fuzz_server(
+    a: FuzzServerArgs,
+    protocol: &str,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    if !(a.timeout > 0.0 && a.timeout <= 600.0) {
+        eprintln!("msgwire: --timeout is a number of seconds in (0, 600]");
+        std::process::exit(cli::EXIT_USAGE);
+    }
+    let color = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let o = cli::FuzzOptions {
+        time: a.time,
+        runs: a.runs,
+        seed: a.seed,
+        corpus: a.corpus,
+        out_dir: a.out,
+        baseline: a.baseline,
+        write_baseline: a.write_baseline,
+        timeout: Duration::from_secs_f64(a.timeout),
+        minimize_tries: a.minimize_tries,
+        json: a.json,
+        junit: a.junit,
+        html: a.html,
+        markdown: a.markdown,
+        name: a.name,
+        color,
+        ..Default::default()
+    };
+    let s = cli::ServerTarget {
+        url: a.url,
+        command: a.command,
+        framing: a.framing,
+        echo: a.echo_method,
+        replay: a.replay,
+    };
+    cli::fuzz_server(&o, &s, protocol, out, err)
 }

@@ -761,17 +761,19 @@ pub fn targets(
     Ok(out)
 }
 
-/// What one input did to a live server (see `crate::live::jsonrpc::fuzz_exchange`).
-pub type ServerVerdict = crate::live::jsonrpc::FuzzVerdict;
+/// What one input did to a live server (see `crate::live::FuzzVerdict`).
+pub type ServerVerdict = crate::live::FuzzVerdict;
 
-/// `msgwire fuzz jsonrpc-server`: inputs made as for `fuzz codec` (generated from the
-/// corpus's JSON-RPC messages, mutated at the protocol's level and byte by byte), each sent to
-/// the server through `exchange`, which judges the server's answer against what the spec owes.
-/// A broken invariant is minimized (structure, then bytes) while the same class of failure
-/// shows, except `server-down`, after which the run stops (the target is gone).
+/// `msgwire fuzz <protocol>-server`: inputs made as for `fuzz codec` (generated from the
+/// corpus's messages of `protocol`, mutated at the protocol's level and byte by byte), each
+/// sent to the server through `exchange`, which judges the server's answer against what the
+/// spec owes. A broken invariant is minimized (structure, then bytes) while the same failure
+/// (class and key) shows, except `server-down`, after which the run stops (the target is
+/// gone). `target` prefixes every signature (`jsonrpc-server`, `amqp-server`, ...).
 pub fn run_server(
     corpus: &Corpus,
     plan: &Plan,
+    protocol: &str,
     target: &str,
     exchange: &mut dyn FnMut(&[u8]) -> ServerVerdict,
     found: &mut dyn FnMut(&mut Finding),
@@ -780,12 +782,16 @@ pub fn run_server(
     let started = Instant::now();
     let mut rng = Rng::new(plan.seed);
     let mut out = Outcome::default();
-    let seeds = seeds(corpus, "jsonrpc", "strict");
+    let profile = crate::forms::profiles(protocol)
+        .and_then(|p| p.first().copied())
+        .unwrap_or("strict")
+        .to_string();
+    let seeds = seeds(corpus, protocol, &profile);
     let mut tally = Tally::default();
     if seeds.is_empty() {
-        tally.skipped = Some("the corpus has no JSON-RPC case".into());
+        tally.skipped = Some(format!("the corpus has no {protocol} case"));
     }
-    out.tallies.push(("jsonrpc".into(), "strict".into(), tally));
+    out.tallies.push((protocol.into(), profile.clone(), tally));
     let mut seen: BTreeSet<String> = BTreeSet::new();
     while !seeds.is_empty() {
         if plan.budget.runs.is_some_and(|n| out.runs >= n)
@@ -793,41 +799,45 @@ pub fn run_server(
         {
             break;
         }
-        let (input, source) = mutate::next_input(&mut rng, "jsonrpc", &seeds);
+        let (input, source) = mutate::next_input(&mut rng, protocol, &seeds);
         let at_run = out.runs;
         out.runs += 1;
         let tally = &mut out.tallies[0].2;
         tally.by_source[source as usize] += 1;
-        let (class, detail) = match exchange(&input) {
-            ServerVerdict::Ok => {
+        let verdict = exchange(&input);
+        let Some((class, key, detail)) = verdict.broken() else {
+            if verdict == ServerVerdict::Ok {
                 tally.compared += 1;
                 tally.both_accepted += 1;
-                progress(&out);
-                continue;
-            }
-            ServerVerdict::Skipped => {
+            } else {
                 tally.unsupported += 1;
-                progress(&out);
-                continue;
             }
-            ServerVerdict::Broken(class, detail) => (class, detail),
+            progress(&out);
+            continue;
         };
+        let (key, detail) = (key.to_string(), detail.to_string());
         tally.compared += 1;
         tally.disagreements += 1;
-        let signature = format!("{target}:{class}");
+        let signature = if key.is_empty() {
+            format!("{target}:{class}")
+        } else {
+            format!("{target}:{class}:{key}")
+        };
         let down = class == "server-down";
         if seen.insert(signature.clone()) {
-            let mut keeps =
-                |c: &[u8]| matches!(exchange(c), ServerVerdict::Broken(k, _) if k == class);
+            let same =
+                |v: &ServerVerdict| v.broken().is_some_and(|(c, k, _)| c == class && k == key);
+            let mut keeps = |c: &[u8]| same(&exchange(c));
             let tries = if down { 0 } else { plan.minimize_tries };
-            let small = minimize::minimize("jsonrpc", &input, tries, &mut keeps);
-            let (small, detail) = match exchange(&small) {
-                ServerVerdict::Broken(k, d) if k == class => (small, d),
+            let small = minimize::minimize(protocol, &input, tries, &mut keeps);
+            let again = exchange(&small);
+            let (small, detail) = match again.broken() {
+                Some((c, k, d)) if c == class && k == key => (small, d.to_string()),
                 _ => (input.clone(), detail),
             };
             let mut f = Finding {
-                protocol: "jsonrpc".into(),
-                profile: "strict".into(),
+                protocol: protocol.into(),
+                profile: profile.clone(),
                 known: plan.baseline.contains(&signature),
                 disagreement: Disagreement {
                     class,
@@ -856,7 +866,7 @@ pub fn run_server(
 }
 
 /// The replayable wire script of a server finding: what to send, what broke, and the command
-/// that sends it again (`msgwire fuzz jsonrpc-server URL --replay FILE`).
+/// that sends it again (`msgwire fuzz <protocol>-server URL --replay FILE`).
 pub fn wire_script(f: &Finding, target_url: &str, reproduce: &str, seed: u64) -> Value {
     let send = match std::str::from_utf8(&f.input) {
         Ok(t) => json!({"text": t}),

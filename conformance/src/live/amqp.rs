@@ -2264,3 +2264,443 @@ fn header_refused(
         other => Outcome::Fail(format!("expected a protocol header, got {other:?}")),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// `msgwire fuzz amqp-server`: one generated input at a time.
+
+pub use super::FuzzVerdict;
+
+/// The reply codes of the spec's connection exceptions (AMQP 0-9-1 §1.9 constants, "soft"
+/// ones are channel exceptions).
+const CONNECTION_CODES: &[u16] = &[320, 402, 501, 502, 503, 504, 505, 506, 530, 540, 541];
+/// The reply codes of the spec's channel exceptions.
+const CHANNEL_CODES: &[u16] = &[311, 312, 313, 403, 404, 405, 406];
+
+/// What our codec makes of a fuzz input sent after the handshake, read as a stream of frames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Owed {
+    /// Whole frames our codec reads: the broker may do what they ask (open a channel, declare
+    /// a queue, close) or refuse them with a close, but nothing is owed at the frame level.
+    Frames,
+    /// Whole frames, then the start of one: the broker waits for the rest.
+    Prefix,
+    /// A frame our codec refuses: a connection exception is owed. `code` is our codec's reply
+    /// code, `first` whether the first frame is the bad one (then its code is judged exactly),
+    /// `fatal` when the spec says to close the socket without further data (a bad frame-end,
+    /// an unknown frame type: §4.2.3).
+    Error {
+        code: u16,
+        kind: &'static str,
+        first: bool,
+        fatal: bool,
+        /// The input holds the bad frame whole (as its header declares it): a broker that
+        /// reads whole frames before judging them may otherwise wait for the rest.
+        whole: bool,
+        /// Bytes follow the bad frame: the broker's framing may be lost, so our close-ok may
+        /// not be read and the close handshake is not judged.
+        tail: bool,
+        why: String,
+    },
+    /// A protocol header, or an input the strict and RabbitMQ profiles judge apart: not
+    /// judged.
+    Unjudged,
+}
+
+fn owed_by(input: &[u8], frame_max: u32, profile: Profile) -> Owed {
+    if input.starts_with(b"AMQP") {
+        return Owed::Unjudged;
+    }
+    let d = Decoder {
+        limits: Limits {
+            frame_max,
+            ..Limits::default()
+        },
+        profile,
+    };
+    let mut at = 0;
+    while at < input.len() {
+        match d.decode(&input[at..]) {
+            Ok(Decoded::Complete {
+                value: Frame::ProtocolHeader(_),
+                ..
+            }) => return Owed::Unjudged,
+            Ok(Decoded::Complete { used, .. }) => at += used,
+            Ok(Decoded::NeedMore { .. }) => return Owed::Prefix,
+            Err(e) => {
+                let rest = &input[at..];
+                let len = (rest.len() >= 7)
+                    .then(|| 8 + u32::from_be_bytes([rest[3], rest[4], rest[5], rest[6]]) as usize);
+                let whole = len.is_some_and(|l| rest.len() >= l);
+                // §4.2.3: the frame-end is checked before the frame is decoded; when the frame
+                // is all there, a bad end octet is the error, whatever our decoder met first.
+                let bad_end = len.is_some_and(|l| rest.len() >= l && rest[l - 1] != 0xCE);
+                let kind = if bad_end { "frame-end" } else { e.kind() };
+                return Owed::Error {
+                    code: if bad_end { 501 } else { e.code().0 },
+                    kind,
+                    first: at == 0,
+                    fatal: matches!(kind, "frame-end" | "unknown-frame-type"),
+                    whole,
+                    tail: len.is_none_or(|l| rest.len() > l),
+                    why: format!("{e} (at byte {})", at + e.offset()),
+                };
+            }
+        }
+    }
+    Owed::Frames
+}
+
+/// The reply codes the spec allows for a frame our codec refuses with `kind` (our codec gives
+/// one, `code`, often RabbitMQ's choice): where sections of the spec disagree or leave the
+/// choice open, every code the live suite's cases accept for it.
+fn allowed_codes(kind: &str, code: u16) -> Vec<u16> {
+    // A broker may refuse the frame for where it came before reading it (state our frame
+    // codec does not model): a method on a channel that is not open (504), a content frame
+    // outside a content (505), a method not allowed now (503).
+    let mut codes = vec![503, 504, 505];
+    codes.extend(match kind {
+        // §4.2.7 says 501, §4.2.3 says 503, RabbitMQ sends 505.
+        "heartbeat-channel" => vec![501, 503, 505],
+        // not-implemented, or command-invalid for a method the class does not have.
+        "unknown-method" => vec![540, 503],
+        // A method frame whose arguments are cut short or run over, or hold a value the
+        // grammar does not allow: a frame error or a syntax error.
+        "truncated"
+        | "trailing-data"
+        | "unknown-field-type"
+        | "table-too-deep"
+        | "reserved-bits"
+        | "unknown-property-flag" => vec![501, 502],
+        "unknown-content-class" => vec![501, 505],
+        _ => vec![code],
+    });
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// A close after a fuzz input, judged against the spec's codes (and, when `want` gives our
+/// codec's code and the codes allowed with it, against those): `None` when it is one the spec
+/// allows.
+fn judge_close(c: &Close, want: Option<(u16, &[u16])>) -> Option<FuzzVerdict> {
+    let (level, codes) = if c.connection {
+        ("connection.close", CONNECTION_CODES)
+    } else {
+        ("channel.close", CHANNEL_CODES)
+    };
+    if !codes.contains(&c.code) {
+        return Some(FuzzVerdict::Keyed(
+            "code-not-in-spec",
+            format!("{level}-{}", c.code),
+            format!(
+                "{c}: {} is not a reply code of the spec's {}",
+                c.code,
+                if c.connection {
+                    "connection exceptions"
+                } else {
+                    "channel exceptions"
+                }
+            ),
+        ));
+    }
+    if let Some((w, allowed)) = want {
+        if !c.connection || !allowed.contains(&c.code) {
+            let theirs = if c.connection {
+                c.code.to_string()
+            } else {
+                format!("channel-{}", c.code)
+            };
+            return Some(FuzzVerdict::Keyed(
+                "other-code",
+                format!("{w}->{theirs}"),
+                format!("{c}; msgwire refuses the input with connection exception {w} (allowed: {allowed:?})"),
+            ));
+        }
+    }
+    if let Err(e) = &c.sequence {
+        return Some(FuzzVerdict::Broken("close-sequence", format!("{c}: {e}")));
+    }
+    None
+}
+
+/// Whether the broker still greets a new connection (protocol header → connection.start).
+fn greets(t: &Target) -> Result<(), String> {
+    let mut tr = Trace::default();
+    let mut c = Conn::connect(t, &mut tr)?;
+    c.hs_start()
+        .map(drop)
+        .map_err(|e| format!("then a new connection was not greeted: {e}"))
+}
+
+/// After frames our codec reads and the barrier channel.open on `ch`: the broker's answers up
+/// to the barrier's open-ok (or connection.close-ok, when the input closed the connection).
+/// A channel.close on the way is answered with close-ok and judged (a spec code); a
+/// connection.close ends the wait and is judged with its close handshake. The flag says the
+/// connection is still open (to be closed politely).
+fn barrier_answered(c: &mut Conn<'_>, ch: u16, unsent: Option<String>) -> (FuzzVerdict, bool) {
+    for _ in 0..64 {
+        match c.recv() {
+            Got::Frame(Frame::Method {
+                channel,
+                method: Method::ChannelOpenOk(_),
+            }) if channel == ch => return (FuzzVerdict::Ok, true),
+            Got::Frame(Frame::Method {
+                method: Method::ConnectionCloseOk(_),
+                ..
+            }) => return (FuzzVerdict::Ok, false),
+            Got::Frame(Frame::Method {
+                channel,
+                method: Method::ChannelClose(cc),
+            }) => {
+                let cl = Close {
+                    connection: false,
+                    channel,
+                    code: cc.reply_code,
+                    text: cc.reply_text.as_str().unwrap_or("").to_string(),
+                    ids: (cc.class_id, cc.method_id),
+                    before: vec![],
+                    sequence: Ok(()),
+                };
+                if let Some(v) = judge_close(&cl, None) {
+                    return (v, false);
+                }
+                if let Err(e) = c.send(&Frame::method(channel, ChannelCloseOk::default())) {
+                    return (
+                        FuzzVerdict::Broken("close-sequence", format!("{cl}: {e}")),
+                        false,
+                    );
+                }
+            }
+            Got::Frame(Frame::Method {
+                channel,
+                method: Method::ConnectionClose(cc),
+            }) => {
+                let sequence = c.after_connection_close(channel);
+                let cl = Close {
+                    connection: true,
+                    channel,
+                    code: cc.reply_code,
+                    text: cc.reply_text.as_str().unwrap_or("").to_string(),
+                    ids: (cc.class_id, cc.method_id),
+                    before: vec![],
+                    sequence,
+                };
+                return (judge_close(&cl, None).unwrap_or(FuzzVerdict::Ok), false);
+            }
+            Got::Frame(_) => {}
+            Got::Closed => {
+                return (
+                    FuzzVerdict::Broken(
+                        "no-close",
+                        format!(
+                        "the socket closed without connection.close after frames msgwire reads{}",
+                        unsent.map(|e| format!(" ({e})")).unwrap_or_default()
+                    ),
+                    ),
+                    false,
+                )
+            }
+            Got::Timeout => {
+                return (
+                    FuzzVerdict::Broken(
+                        "no-reply",
+                        format!(
+                            "channel.open on channel {ch} after the input: no answer within {:?}",
+                            c.timeout
+                        ),
+                    ),
+                    false,
+                )
+            }
+            Got::Bad(e) => return (FuzzVerdict::Broken("malformed-reply", e), false),
+        }
+    }
+    (
+        FuzzVerdict::Broken(
+            "no-reply",
+            format!("channel.open on channel {ch}: no open-ok after 64 other frames"),
+        ),
+        false,
+    )
+}
+
+/// Opens a connection (handshake, channel 1), sends `input` and judges what the broker does
+/// against what the spec owes, then checks that a new connection is still greeted:
+/// - a frame our codec refuses (strict and RabbitMQ profiles agreeing) is owed a connection
+///   exception: connection.close with a code of the spec's connection exceptions (when the
+///   first frame is the bad one, our codec's code), close-ok, then the socket closed; a bad
+///   frame-end or an unknown frame type may instead close the socket without further data
+///   (§4.2.3). Classes: `no-close` (the socket closed without connection.close),
+///   `no-reply` (nothing within the timeout), `other-code` (keyed `ours->theirs`),
+///   `code-not-in-spec`, `close-sequence`, `malformed-reply` (bytes our codec refuses);
+/// - whole frames our codec reads may do anything the protocol allows: a barrier
+///   channel.open on an unused channel must then be answered (open-ok), or the connection or
+///   channel closed with a spec code and the close handshake kept (`no-close`, `no-reply`,
+///   `code-not-in-spec`, `close-sequence`, `malformed-reply` as above);
+/// - an incomplete frame is owed nothing (the broker waits for the rest);
+/// - `server-down` when the broker does not greet a new connection afterwards.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
+    let mut tr = Trace::default();
+    let (mut c, tune) = match Conn::open(t, &mut tr) {
+        Ok(x) => x,
+        Err(e) => {
+            return match greets(t) {
+                Err(d) => FuzzVerdict::Broken("server-down", format!("{e}; {d}")),
+                Ok(()) => FuzzVerdict::Broken("server-down", format!("the handshake failed: {e}")),
+            }
+        }
+    };
+    let strict = owed_by(input, tune.frame_max, Profile::Strict);
+    let owed = if strict == owed_by(input, tune.frame_max, Profile::RabbitMq) {
+        strict
+    } else {
+        Owed::Unjudged
+    };
+    if owed == Owed::Unjudged {
+        c.close();
+        return FuzzVerdict::Skipped;
+    }
+    // A write may fail when the broker has closed already; what it sent is still read.
+    let _ = c.send_raw(input, "fuzz input");
+    let mut polite = false;
+    let verdict = match owed {
+        Owed::Error {
+            code,
+            kind,
+            first,
+            fatal,
+            whole,
+            tail,
+            why,
+        } => match c.await_close() {
+            Closing::Socket if fatal => FuzzVerdict::Ok,
+            Closing::Socket => FuzzVerdict::Broken(
+                "no-close",
+                format!("the socket closed without connection.close; msgwire refuses the input with {code}: {why}"),
+            ),
+            Closing::Close(mut cl) => {
+                if tail || !whole {
+                    cl.sequence = Ok(());
+                }
+                let allowed = allowed_codes(kind, code);
+                // A bad frame-end or frame type: the spec says to close the socket without
+                // further data; RabbitMQ negotiates a close with 501 instead (the live suite's
+                // rabbitmq/fatal-frame-error-close), which is taken here.
+                let allowed = if fatal { vec![501] } else { allowed };
+                let want = first.then_some((code, allowed.as_slice()));
+                match judge_close(&cl, want) {
+                    Some(v) => v,
+                    None if !cl.connection => FuzzVerdict::Keyed(
+                        "other-code",
+                        format!("{code}->channel-{}", cl.code),
+                        format!("{cl}: a channel exception; msgwire refuses the input with connection exception {code}: {why}"),
+                    ),
+                    None => FuzzVerdict::Ok,
+                }
+            }
+            // The bad frame is not all there: the broker may wait for the rest.
+            Closing::Nothing if !whole => FuzzVerdict::Ok,
+            Closing::Nothing => FuzzVerdict::Broken(
+                "no-reply",
+                format!("no close within {:?}; msgwire refuses the input with {code}: {why}", t.timeout),
+            ),
+            Closing::Garbage(e) => FuzzVerdict::Broken("malformed-reply", e),
+        },
+        Owed::Frames => {
+            // channel.open on a channel the input is unlikely to use: its open-ok shows that
+            // the broker has dealt with the input.
+            let ch = match tune.channel_max {
+                0 => 2047,
+                m => m.min(2047),
+            };
+            let barrier = c.send(&Frame::method(ch, ChannelOpen::default()));
+            let (v, p) = barrier_answered(&mut c, ch, barrier.err());
+            polite = p;
+            v
+        }
+        Owed::Prefix | Owed::Unjudged => FuzzVerdict::Ok,
+    };
+    if polite {
+        c.close();
+    } else {
+        drop(c);
+    }
+    match greets(t) {
+        Err(d) => FuzzVerdict::Broken("server-down", d),
+        Ok(()) => verdict,
+    }
+}
+
+#[cfg(test)]
+mod fuzz_tests {
+    use super::*;
+
+    #[test]
+    fn what_an_input_is_owed() {
+        let hb = frame_bytes(8, 0, &[], 0xCE);
+        assert_eq!(owed_by(&hb, 0, Profile::Strict), Owed::Frames);
+        assert_eq!(owed_by(&hb[..5], 0, Profile::Strict), Owed::Prefix);
+        assert_eq!(
+            owed_by(b"AMQP\x00\x00\x09\x01", 0, Profile::Strict),
+            Owed::Unjudged
+        );
+        let bad_end = frame_bytes(8, 0, &[], 0xCD);
+        assert!(matches!(
+            owed_by(&bad_end, 0, Profile::Strict),
+            Owed::Error {
+                code: 501,
+                first: true,
+                fatal: true,
+                ..
+            }
+        ));
+        let later = [hb.clone(), frame_bytes(8, 0, b"hb", 0xCE)].concat();
+        assert!(matches!(
+            owed_by(&later, 0, Profile::Strict),
+            Owed::Error {
+                code: 501,
+                first: false,
+                fatal: false,
+                ..
+            }
+        ));
+        let close = |connection, code| Close {
+            connection,
+            channel: if connection { 0 } else { 1 },
+            code,
+            text: String::new(),
+            ids: (0, 0),
+            before: vec![],
+            sequence: Ok(()),
+        };
+        assert_eq!(judge_close(&close(true, 501), Some((501, &[501]))), None);
+        let hb = allowed_codes("heartbeat-channel", 505);
+        assert_eq!(judge_close(&close(true, 501), Some((505, &hb))), None);
+        // A bad end octet on a whole frame is the error, whatever else is wrong with it.
+        let hb_bad_end = frame_bytes(8, 0x3030, &[], 0);
+        assert!(matches!(
+            owed_by(&hb_bad_end, 0, Profile::Strict),
+            Owed::Error {
+                code: 501,
+                fatal: true,
+                whole: true,
+                tail: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            owed_by(&hb_bad_end[..3], 0, Profile::Strict),
+            Owed::Error { whole: false, .. }
+        ));
+        assert_eq!(judge_close(&close(true, 505), None), None);
+        assert!(matches!(
+            judge_close(&close(true, 505), Some((501, &[501]))),
+            Some(FuzzVerdict::Keyed("other-code", k, _)) if k == "501->505"
+        ));
+        assert!(matches!(
+            judge_close(&close(true, 406), None),
+            Some(FuzzVerdict::Keyed("code-not-in-spec", _, _))
+        ));
+        assert_eq!(judge_close(&close(false, 406), None), None);
+    }
+}

@@ -30,6 +30,8 @@ use msgwire::Decoded;
 use super::http::{self, Endpoint};
 use super::{left, Case, Level, Outcome, Trace};
 
+pub use super::FuzzVerdict;
+
 /// Largest reply accepted (over it the server "answered" something we will not buffer).
 const MAX_REPLY: usize = 16 << 20;
 /// The method no server offers.
@@ -1465,6 +1467,50 @@ fn answered_as_1_0(body: &[u8], id: &str) -> Option<String> {
         .then(|| preview(body))
 }
 
+// ---------------------------------------------------------------------------------------------
+// `msgwire fuzz jsonrpc-server`: one generated input at a time.
+
+/// Sends `input` to the server and judges what comes back against what the spec owes for it
+/// (the codec's own server semantics: `--echo-method` echoes, anything else is -32601), then
+/// checks with a probe that the server still answers. Every wait is bounded by the target's
+/// timeout; over HTTP an input costs two connections, on a stream one.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
+    let owed_generous = owed(t, input);
+    let owed_default = Decoder {
+        limits: Limits::default(),
+        profile: Profile::Strict,
+    }
+    .serve(input)
+    .respond(|r| dispatch(t, r));
+    if owed_generous != owed_default {
+        return FuzzVerdict::Skipped;
+    }
+    let mut tr = Trace::default();
+    match owed_generous {
+        None => match expect_nothing(t, &mut tr, input) {
+            Outcome::Pass(_) => FuzzVerdict::Ok,
+            Outcome::Fail(d) if d.starts_with("a reply came") || d.starts_with("HTTP") => {
+                FuzzVerdict::Broken("reply-to-notification", d)
+            }
+            Outcome::Fail(d) => FuzzVerdict::Broken("server-down", d),
+            o => FuzzVerdict::Broken("wrong-reply", format!("{o:?}")),
+        },
+        Some(o) => {
+            let (answer, probe) = exchange_then_probe(t, &mut tr, input);
+            let no_reply = matches!(answer, Answer::Broken(_));
+            match judge(input, &o, answer) {
+                Outcome::Pass(_) => match probe {
+                    Ok(()) => FuzzVerdict::Ok,
+                    Err(p) => FuzzVerdict::Broken("server-down", p),
+                },
+                Outcome::Fail(d) if no_reply => FuzzVerdict::Broken("no-reply", d),
+                Outcome::Fail(d) => FuzzVerdict::Broken("wrong-reply", d),
+                o => FuzzVerdict::Broken("wrong-reply", format!("{o:?}")),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1671,65 +1717,5 @@ mod tests {
             &deep("["),
             &format!("{}1{}", "[".repeat(300), "]".repeat(300))
         ));
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// `msgwire fuzz jsonrpc-server`: one generated input at a time.
-
-/// What one fuzz input did to the server (`msgwire fuzz jsonrpc-server`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FuzzVerdict {
-    /// The reply the spec owes came, exactly once (or nothing, for a notification), and the
-    /// server still answers.
-    Ok,
-    /// Our limits decide the reply for this input (nesting beyond 128 levels, a huge text):
-    /// a server may refuse it or answer it, so it is not judged.
-    Skipped,
-    /// An invariant broke: `(class, detail)`. Classes: `no-reply` (nothing, a close or a
-    /// timeout where a reply is owed), `wrong-reply` (not the reply owed: another code, id or
-    /// result, two replies, not JSON-RPC), `reply-to-notification` (anything where nothing is
-    /// owed), `server-down` (the next request gets no answer).
-    Broken(&'static str, String),
-}
-
-/// Sends `input` to the server and judges what comes back against what the spec owes for it
-/// (the codec's own server semantics: `--echo-method` echoes, anything else is -32601), then
-/// checks with a probe that the server still answers. Every wait is bounded by the target's
-/// timeout; over HTTP an input costs two connections, on a stream one.
-pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
-    let owed_generous = owed(t, input);
-    let owed_default = Decoder {
-        limits: Limits::default(),
-        profile: Profile::Strict,
-    }
-    .serve(input)
-    .respond(|r| dispatch(t, r));
-    if owed_generous != owed_default {
-        return FuzzVerdict::Skipped;
-    }
-    let mut tr = Trace::default();
-    match owed_generous {
-        None => match expect_nothing(t, &mut tr, input) {
-            Outcome::Pass(_) => FuzzVerdict::Ok,
-            Outcome::Fail(d) if d.starts_with("a reply came") || d.starts_with("HTTP") => {
-                FuzzVerdict::Broken("reply-to-notification", d)
-            }
-            Outcome::Fail(d) => FuzzVerdict::Broken("server-down", d),
-            o => FuzzVerdict::Broken("wrong-reply", format!("{o:?}")),
-        },
-        Some(o) => {
-            let (answer, probe) = exchange_then_probe(t, &mut tr, input);
-            let no_reply = matches!(answer, Answer::Broken(_));
-            match judge(input, &o, answer) {
-                Outcome::Pass(_) => match probe {
-                    Ok(()) => FuzzVerdict::Ok,
-                    Err(p) => FuzzVerdict::Broken("server-down", p),
-                },
-                Outcome::Fail(d) if no_reply => FuzzVerdict::Broken("no-reply", d),
-                Outcome::Fail(d) => FuzzVerdict::Broken("wrong-reply", d),
-                o => FuzzVerdict::Broken("wrong-reply", format!("{o:?}")),
-            }
-        }
     }
 }

@@ -889,6 +889,40 @@ pub fn finish(
     code
 }
 
+/// What one fuzz input did to a live target (`msgwire fuzz <protocol>-server`): each
+/// protocol's `fuzz_exchange` sends the input, judges what came back against what the spec
+/// owes for it, and checks that the target still answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FuzzVerdict {
+    /// What the spec owes came (exactly once; nothing where nothing is owed), and the target
+    /// still answers.
+    Ok,
+    /// Our limits or profiles decide the answer for this input (nesting beyond our limit, a
+    /// text only a lenient reader takes, an input the target may read either way): not judged.
+    Skipped,
+    /// An invariant broke: `(class, detail)`. Classes: `no-reply` (nothing, a close or a
+    /// timeout where a reply is owed), `wrong-reply` (not the reply owed: another code, id or
+    /// result, two replies, not the protocol), `reply-to-notification` (anything where nothing
+    /// is owed), `server-down` (the next request gets no answer); per protocol more
+    /// (`accepted-invalid`, `no-close`, `code-not-in-spec`, `malformed-reply`).
+    Broken(&'static str, String),
+    /// An invariant broke in a way a key tells apart (`other-code` with the reply codes,
+    /// `501->505`): the signature is `target:class:key`, so a baseline can list one pair of
+    /// codes without hiding another.
+    Keyed(&'static str, String, String),
+}
+
+impl FuzzVerdict {
+    /// The failure's class, signature key (may be empty) and detail; `None` when nothing broke.
+    pub fn broken(&self) -> Option<(&'static str, &str, &str)> {
+        match self {
+            FuzzVerdict::Broken(c, d) => Some((c, "", d)),
+            FuzzVerdict::Keyed(c, k, d) => Some((c, k, d)),
+            _ => None,
+        }
+    }
+}
+
 /// Deadline helper: the time left until `deadline`, at least 1 ms (socket timeouts reject 0).
 pub fn left(deadline: Instant) -> Duration {
     deadline

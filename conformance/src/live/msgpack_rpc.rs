@@ -757,3 +757,195 @@ pub fn cases() -> Vec<Case<Target>> {
         },
     ]
 }
+
+// ---------------------------------------------------------------------------------------------
+// `msgwire fuzz msgpack-rpc-server`: one generated input at a time.
+
+pub use super::FuzzVerdict;
+
+/// What our strict decoder makes of a fuzz input, read as a stream of messages.
+#[derive(Debug, PartialEq, Eq)]
+enum Owed {
+    /// Whole messages, none a response: the msgids of the requests (each owed one response).
+    Replies(Vec<u32>),
+    /// Whole requests/notifications, then the start of a message: the prefix's requests are
+    /// owed their responses; the connection then waits for the rest (nothing else is judged).
+    Prefix(Vec<u32>),
+    /// Something our strict decoder refuses (or a response sent to a server): the server may
+    /// answer with an error, ignore it or close the connection, but must keep serving.
+    Nothing,
+}
+
+fn owed_by(input: &[u8]) -> Owed {
+    use msgwire::msgpack_rpc::Message;
+    use msgwire::Decoded;
+    let limits = Limits::default();
+    let mut ids = Vec::new();
+    let mut at = 0;
+    while at < input.len() {
+        match Message::decode_with(&input[at..], &limits, Profile::Strict) {
+            Ok(Decoded::Complete { value, used }) => {
+                match value {
+                    Message::Request { msgid, .. } => ids.push(msgid),
+                    Message::Notification { .. } => {}
+                    Message::Response { .. } => return Owed::Nothing,
+                }
+                at += used;
+            }
+            Ok(Decoded::NeedMore { .. }) => return Owed::Prefix(ids),
+            Err(_) => return Owed::Nothing,
+        }
+    }
+    Owed::Replies(ids)
+}
+
+/// A msgid for the probe that no request of the input uses.
+fn probe_id(ids: &[u32]) -> u32 {
+    (0x7fff_0000u32..).find(|i| !ids.contains(i)).unwrap_or(0)
+}
+
+/// After the input, the server must answer a call on a new connection (or, for a command, a
+/// new process): `Err` says it did not.
+fn serves(t: &Target) -> Result<(), String> {
+    let mut tr = Trace::default();
+    let mut c = Conn::open(t, &mut tr)?;
+    c.call(97, NO_SUCH_METHOD, vec![])
+        .map(drop)
+        .map_err(|e| format!("then a new connection got no response: {e}"))
+}
+
+/// Sends `input` on a fresh connection and judges the answers against what the spec owes:
+/// every request our strict decoder reads gets exactly one well-formed response with its msgid
+/// (error or result: the method may not exist), a notification none, and the connection keeps
+/// serving: a probe request sent after the input is answered (responses may come in any
+/// order, so the probe's may come first). An input we refuse may be answered, ignored or end
+/// the connection; then only a new connection's call is judged. Classes: `no-reply`,
+/// `wrong-reply` (a response with a msgid no request had, or a second one),
+/// `reply-to-notification`, `malformed-reply` (bytes our decoder refuses, or a response only a
+/// lenient decoder reads), `server-down`.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
+    let owed = owed_by(input);
+    let mut tr = Trace::default();
+    let mut c = match Conn::open(t, &mut tr) {
+        Ok(c) => c,
+        Err(e) => return FuzzVerdict::Broken("server-down", e),
+    };
+    if let Err(e) = c.send_raw(input, "fuzz input") {
+        drop(c);
+        return match serves(t) {
+            Ok(()) => FuzzVerdict::Ok,
+            Err(d) => FuzzVerdict::Broken("server-down", format!("{e}; {d}")),
+        };
+    }
+    let (mut missing, whole) = match &owed {
+        Owed::Nothing => {
+            drop(c);
+            return match serves(t) {
+                // A command's process may end after bytes it cannot read; a new one is judged.
+                Ok(()) => FuzzVerdict::Ok,
+                Err(d) => FuzzVerdict::Broken("server-down", d),
+            };
+        }
+        Owed::Replies(ids) => (ids.clone(), true),
+        Owed::Prefix(ids) => (ids.clone(), false),
+    };
+    let notifications = matches!(&owed, Owed::Replies(ids) if ids.is_empty());
+    // On a stream that holds the whole input, a probe shows the end of the server's answers.
+    let probe = probe_id(&missing);
+    if whole {
+        if let Err(e) = c.send(
+            &OwnedMessage::request(probe, NO_SUCH_METHOD, vec![]),
+            &format!("probe request {probe}"),
+        ) {
+            return FuzzVerdict::Broken("no-reply", format!("the probe could not be sent: {e}"));
+        }
+    }
+    let mut probe_seen = !whole;
+    let owed_count = missing.len();
+    for _ in 0..owed_count + 64 {
+        if missing.is_empty() && probe_seen {
+            break;
+        }
+        match c.recv_within(t.timeout) {
+            Got::Message(OwnedMessage::Response { msgid, .. }, Some(e)) => {
+                return FuzzVerdict::Broken(
+                    "malformed-reply",
+                    format!("the response with msgid {msgid} breaks the MessagePack-RPC format ({e}); only a lenient decoder reads it"),
+                )
+            }
+            Got::Message(OwnedMessage::Response { msgid, .. }, None) => {
+                if let Some(i) = missing.iter().position(|m| *m == msgid) {
+                    missing.swap_remove(i);
+                } else if msgid == probe && !probe_seen {
+                    probe_seen = true;
+                } else if notifications {
+                    return FuzzVerdict::Broken(
+                        "reply-to-notification",
+                        format!("a response (msgid {msgid}) where only notifications were sent"),
+                    );
+                } else {
+                    return FuzzVerdict::Broken(
+                        "wrong-reply",
+                        format!("a response with msgid {msgid}, which no request of the input had (or a second one)"),
+                    );
+                }
+            }
+            // Requests and notifications the server sends on its own are its business.
+            Got::Message(..) => {}
+            Got::Bad(e) => return FuzzVerdict::Broken("malformed-reply", e),
+            g @ (Got::Closed | Got::Timeout) => {
+                let how = if matches!(g, Got::Closed) {
+                    "the server closed the connection"
+                } else {
+                    "nothing more came in time"
+                };
+                drop(c);
+                if let Err(d) = serves(t) {
+                    return FuzzVerdict::Broken("server-down", d);
+                }
+                return FuzzVerdict::Broken(
+                    "no-reply",
+                    if missing.is_empty() {
+                        format!("{how} before the probe request sent after the input was answered")
+                    } else {
+                        format!("{how}; no response to the request(s) with msgid {missing:?}")
+                    },
+                );
+            }
+        }
+    }
+    if !missing.is_empty() || !probe_seen {
+        return FuzzVerdict::Broken(
+            "no-reply",
+            format!("after 64 other messages, still no response to msgid {missing:?}"),
+        );
+    }
+    drop(c);
+    match serves(t) {
+        Ok(()) => FuzzVerdict::Ok,
+        Err(d) => FuzzVerdict::Broken("server-down", d),
+    }
+}
+
+#[cfg(test)]
+mod fuzz_tests {
+    use super::*;
+
+    #[test]
+    fn what_an_input_is_owed() {
+        let req = |id| OwnedMessage::request(id, "m", vec![]).to_vec();
+        let note = OwnedMessage::notification("n", vec![]).to_vec();
+        assert_eq!(owed_by(&req(5)), Owed::Replies(vec![5]));
+        assert_eq!(owed_by(&note), Owed::Replies(vec![]));
+        let two = [req(1), note.clone(), req(1)].concat();
+        assert_eq!(owed_by(&two), Owed::Replies(vec![1, 1]));
+        let cut = [req(3), req(4)[..2].to_vec()].concat();
+        assert_eq!(owed_by(&cut), Owed::Prefix(vec![3]));
+        assert_eq!(owed_by(&[0xc1]), Owed::Nothing);
+        assert_eq!(
+            owed_by(&OwnedMessage::result(1, Value::Nil).to_vec()),
+            Owed::Nothing
+        );
+        assert_eq!(probe_id(&[0x7fff_0000]), 0x7fff_0001);
+    }
+}

@@ -1050,6 +1050,93 @@ pub fn cases() -> Vec<Case<Target>> {
     ]
 }
 
+// ---------------------------------------------------------------------------------------------
+// `msgwire fuzz xmlrpc-server`: one generated input at a time.
+
+pub use super::FuzzVerdict;
+
+/// Sends `input` as one POST and judges the answer against what the spec owes, then checks
+/// (a second connection) that the server still answers a call:
+/// - a methodCall our strict decoder reads is owed exactly one well-formed response: a value
+///   (for `--echo-method`, the params it was sent: `[p...]`, or `p` for one param), a fault
+///   with 200 OK, or HTTP 404 (no such method); anything else is `wrong-reply`;
+/// - an input no decoder of ours reads as a methodCall (not XML, a response, a broken value) is
+///   owed a fault with 200 OK or a "lower-level error" (HTTP 4xx); a successful response is
+///   `accepted-invalid`;
+/// - an input only our lenient profile reads as a call may be taken or refused (any
+///   well-formed answer);
+/// - a reply the strict decoder does not read (or a 5xx, or a fault with another status) is
+///   `malformed-reply` / `wrong-reply`; no reply in time is `no-reply`; a server that stops
+///   answering afterwards is `server-down`.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
+    let limits = Limits::default();
+    let strict = decode_with(input, Profile::Strict, &limits);
+    let lenient_call = matches!(
+        decode_with(input, Profile::Lenient, &limits),
+        Ok(Message::Call(_))
+    );
+    let mut tr = Trace::default();
+    let reply = match post(t, &mut tr, input) {
+        Ok(r) => read_reply(&r),
+        Err(e) => {
+            let down = alive(t, &mut Trace::default()).is_err();
+            return FuzzVerdict::Broken(if down { "server-down" } else { "no-reply" }, e);
+        }
+    };
+    let verdict = match (&strict, reply) {
+        (_, Reply::Broken(e)) => FuzzVerdict::Broken("malformed-reply", e),
+        (_, Reply::Fault(code, text, status)) if status != 200 => FuzzVerdict::Broken(
+            "wrong-reply",
+            format!("fault {code} {text:?} with HTTP {status} (the spec: \"Unless there's a lower-level error, always return 200 OK\")"),
+        ),
+        (_, Reply::Status(s, b)) if s >= 500 => {
+            FuzzVerdict::Broken("wrong-reply", format!("HTTP {s} (a server error): {b:?}"))
+        }
+        (Ok(Message::Call(c)), Reply::Value(got)) => {
+            let want = match (&t.echo, c.params.as_slice()) {
+                (Some(e), params) if *e == c.method => Some(params),
+                _ => None,
+            };
+            match want {
+                Some(params) => {
+                    let all = Norm::Array(params.iter().map(norm).collect());
+                    let one = (params.len() == 1).then(|| norm(&params[0]));
+                    if got == all || one.as_ref() == Some(&got) {
+                        FuzzVerdict::Ok
+                    } else {
+                        FuzzVerdict::Broken(
+                            "wrong-reply",
+                            format!("echoed {}, sent {}", show(&got), show(&all)),
+                        )
+                    }
+                }
+                None => FuzzVerdict::Ok,
+            }
+        }
+        (Ok(Message::Call(_)), Reply::Status(s, b)) if s != 404 => FuzzVerdict::Broken(
+            "wrong-reply",
+            format!("HTTP {s} for a valid methodCall: {b:?}"),
+        ),
+        (Ok(Message::Call(_)), _) => FuzzVerdict::Ok,
+        (_, Reply::Value(got)) if !lenient_call => FuzzVerdict::Broken(
+            "accepted-invalid",
+            format!(
+                "a successful response ({}) to an input that is no methodCall{}",
+                show(&got),
+                match &strict {
+                    Err(e) => format!(" ({e})"),
+                    Ok(_) => " (a methodResponse)".into(),
+                }
+            ),
+        ),
+        _ => FuzzVerdict::Ok,
+    };
+    match alive(t, &mut Trace::default()) {
+        Err(e) if verdict == FuzzVerdict::Ok => FuzzVerdict::Broken("server-down", e),
+        _ => verdict,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

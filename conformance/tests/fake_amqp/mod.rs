@@ -106,6 +106,8 @@ pub struct Broker {
     pub chatty_heartbeats: bool,
     /// Server-named queues get 255-octet names.
     pub long_names: bool,
+    /// Connections accepted before the listener stops.
+    pub connections: usize,
 }
 
 impl Default for Broker {
@@ -117,6 +119,7 @@ impl Default for Broker {
             bytewise: false,
             chatty_heartbeats: false,
             long_names: false,
+            connections: 400,
         }
     }
 }
@@ -130,13 +133,14 @@ impl Broker {
         }
     }
 
-    /// Listens on 127.0.0.1 (an ephemeral port) for up to 400 connections; returns `host:port`.
+    /// Listens on 127.0.0.1 (an ephemeral port) for up to `connections` (default 400);
+    /// returns `host:port`.
     pub fn start(self) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap().to_string();
         let b = Arc::new(self);
         thread::spawn(move || {
-            for stream in listener.incoming().take(400).flatten() {
+            for stream in listener.incoming().take(b.connections).flatten() {
                 let b = b.clone();
                 thread::spawn(move || {
                     let _ = Session::new(stream, b).run();

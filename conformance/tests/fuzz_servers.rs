@@ -1,0 +1,402 @@
+//! `msgwire fuzz xmlrpc-server`, `msgwire fuzz msgpack-rpc-server`, `msgwire fuzz
+//! amqp-server`: against in-process servers that are correct (no finding) or break one
+//! invariant each (found, minimized, written as a wire script that `--replay` sends again).
+//! Everything listens on loopback, every run is bounded in inputs and time.
+
+mod fake_amqp;
+
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_msgwire");
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "msgwire-fuzz-servers-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("MSGWIRE_VECTORS")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn both(o: &Output) -> String {
+    format!("{}{}", text(&o.stdout), text(&o.stderr))
+}
+
+/// The wire scripts written under `dir/<mode>/`.
+fn scripts(dir: &std::path::Path, mode: &str) -> Vec<(PathBuf, Value)> {
+    let mut v: Vec<(PathBuf, Value)> = std::fs::read_dir(dir.join(mode))
+        .map(|r| {
+            r.map(|e| {
+                let p = e.unwrap().path();
+                let doc = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                (p, doc)
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// Reads one HTTP/1.1 request's body (Content-Length framing), or `None` on EOF/error.
+fn read_http_body(s: &mut TcpStream) -> Option<Vec<u8>> {
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 65536];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                return Some(buf[end + 4..end + 4 + len].to_vec());
+            }
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// An XML-RPC server over HTTP on a loopback port, in this process, built on msgwire's
+/// codec: `echo` returns its params as an array, every other method faults, and an input that
+/// is no methodCall gets a fault (200 OK). With `bug`, such an input gets a successful
+/// response instead (a server that takes what it cannot read).
+fn xmlrpc_server(bug: bool) -> String {
+    use msgwire::xmlrpc::{decode_with, Fault, Limits, Message, MethodResponse, Profile, Value};
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/RPC2", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            let Some(body) = read_http_body(&mut s) else {
+                continue;
+            };
+            let reply = match decode_with(&body, Profile::Lenient, &Limits::default()) {
+                Ok(Message::Call(c)) if c.method == "echo" => {
+                    Message::Response(MethodResponse::new(Value::Array(c.params)))
+                }
+                Ok(Message::Call(_)) => Message::Fault(Fault::new(-32601, "no such method")),
+                _ if bug => Message::Response(MethodResponse::new(Value::Boolean(true))),
+                _ => Message::Fault(Fault::new(-32700, "not a methodCall")),
+            }
+            .to_vec();
+            let _ = s
+                .write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+                        reply.len()
+                    )
+                    .as_bytes(),
+                )
+                .and_then(|_| s.write_all(&reply));
+        }
+    });
+    url
+}
+
+#[test]
+fn fuzz_xmlrpc_server_clean_buggy_minimized_replayed() {
+    let dir = scratch("xmlrpc");
+    let good = xmlrpc_server(false);
+    let json = dir.join("good.json");
+    let o = run(&[
+        "fuzz",
+        "xmlrpc-server",
+        &good,
+        "--echo-method",
+        "echo",
+        "--runs",
+        "300",
+        "--json",
+        json.to_str().unwrap(),
+        "--out",
+        dir.join("good").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    let rep: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(rep["title"], "fuzz xmlrpc-server");
+    assert!(!dir.join("good").exists());
+
+    let bad = xmlrpc_server(true);
+    let found = dir.join("found");
+    let o = run(&[
+        "fuzz",
+        "xmlrpc-server",
+        &bad,
+        "--echo-method",
+        "echo",
+        "--runs",
+        "300",
+        "--out",
+        found.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(
+        text(&o.stdout).contains("xmlrpc-server:accepted-invalid"),
+        "{}",
+        both(&o)
+    );
+    let s = scripts(&found, "xmlrpc-server");
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].1["class"], "accepted-invalid");
+    // Minimized: a few bytes of not-XML-RPC, not the seed document.
+    let sent = s[0].1["send"][0]["text"].as_str().unwrap();
+    assert!(sent.len() <= 16, "{sent:?}");
+    let replay = |url: &str| {
+        run(&[
+            "fuzz",
+            "xmlrpc-server",
+            url,
+            "--replay",
+            s[0].0.to_str().unwrap(),
+        ])
+    };
+    let again = replay(&bad);
+    assert_eq!(again.status.code(), Some(1), "{}", both(&again));
+    assert!(text(&again.stdout).contains("FAILED accepted-invalid"));
+    assert_eq!(replay(&good).status.code(), Some(0));
+
+    // Options another protocol's target takes are refused; nobody there is exit 2.
+    let o = run(&[
+        "fuzz",
+        "xmlrpc-server",
+        &good,
+        "--framing",
+        "ndjson",
+        "--runs",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    let o = run(&[
+        "fuzz",
+        "xmlrpc-server",
+        "http://127.0.0.1:9/",
+        "--runs",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+}
+
+/// A MessagePack-RPC server on a loopback TCP port, in this process, built on msgwire's
+/// codec: a request gets `[1, msgid, nil, params]` for `echo` and an error for every other
+/// method, a notification nothing, bytes it cannot read close the connection. With `bug`,
+/// a notification is answered too (msgid 0).
+fn msgpack_rpc_server(bug: bool) -> String {
+    use msgwire::msgpack_rpc::{Limits, Message, OwnedMessage, Profile, Value};
+    use msgwire::Decoded;
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("tcp://{}", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            std::thread::spawn(move || {
+                s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 65536];
+                loop {
+                    loop {
+                        match Message::decode_with(&buf, &Limits::default(), Profile::Lenient) {
+                            Ok(Decoded::Complete { value, used }) => {
+                                let reply = match value {
+                                    Message::Request { msgid, method, .. }
+                                        if method.as_str() == Some("echo") =>
+                                    {
+                                        Some(OwnedMessage::result(msgid, Value::Nil))
+                                    }
+                                    Message::Request { msgid, .. } => {
+                                        Some(OwnedMessage::error(msgid, Value::from("no method")))
+                                    }
+                                    Message::Notification { .. } if bug => {
+                                        Some(OwnedMessage::result(0, Value::Nil))
+                                    }
+                                    _ => None,
+                                };
+                                buf.drain(..used);
+                                if let Some(r) = reply {
+                                    if s.write_all(&r.to_vec()).is_err() {
+                                        return;
+                                    }
+                                }
+                            }
+                            Ok(Decoded::NeedMore { .. }) => break,
+                            Err(_) => return,
+                        }
+                    }
+                    match s.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn fuzz_msgpack_rpc_server_clean_buggy_minimized_replayed() {
+    let dir = scratch("msgpack");
+    let good = msgpack_rpc_server(false);
+    let o = run(&[
+        "fuzz",
+        "msgpack-rpc-server",
+        &good,
+        "--runs",
+        "300",
+        "--timeout",
+        "2",
+        "--out",
+        dir.join("good").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    assert!(text(&o.stdout).contains("300 inputs"), "{}", both(&o));
+
+    let bad = msgpack_rpc_server(true);
+    let found = dir.join("found");
+    let o = run(&[
+        "fuzz",
+        "msgpack-rpc-server",
+        &bad,
+        "--runs",
+        "300",
+        "--timeout",
+        "2",
+        "--out",
+        found.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(
+        text(&o.stdout).contains("msgpack-rpc-server:reply-to-notification"),
+        "{}",
+        both(&o)
+    );
+    let s = scripts(&found, "msgpack-rpc-server");
+    assert_eq!(s.len(), 1, "{s:?}");
+    // Minimized to a short notification: [2, method, params].
+    let hex = s[0].1["send"][0]["hex"].as_str().unwrap();
+    assert!(hex.starts_with("9302"), "{hex}");
+    assert!(hex.len() <= 2 * 12, "{hex}");
+    let replay = |url: &str| {
+        run(&[
+            "fuzz",
+            "msgpack-rpc-server",
+            url,
+            "--replay",
+            s[0].0.to_str().unwrap(),
+        ])
+    };
+    assert_eq!(replay(&bad).status.code(), Some(1));
+    assert_eq!(replay(&good).status.code(), Some(0));
+}
+
+#[test]
+fn fuzz_amqp_server_clean_and_a_dropped_socket_found() {
+    use fake_amqp::{Broker, Fault};
+    let dir = scratch("amqp");
+    // A correct broker: every refused frame gets connection.close with msgwire's code.
+    let many = |fault: Option<Fault>| {
+        let b = Broker {
+            fault,
+            connections: 4000,
+            ..Broker::default()
+        };
+        format!("amqp://guest:guest@{}/", b.start())
+    };
+    let good = many(None);
+    let o = run(&[
+        "fuzz",
+        "amqp-server",
+        &good,
+        "--runs",
+        "120",
+        "--timeout",
+        "2",
+        "--minimize-tries",
+        "20",
+        "--out",
+        dir.join("good").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    assert!(text(&o.stdout).contains("120 inputs"), "{}", both(&o));
+
+    // A broker that drops the socket on an unknown method instead of connection.close 540.
+    let bad = many(Some(Fault::UnknownMethodCrash));
+    let found = dir.join("found");
+    let o = run(&[
+        "fuzz",
+        "amqp-server",
+        &bad,
+        "--runs",
+        "120",
+        "--timeout",
+        "2",
+        "--minimize-tries",
+        "40",
+        "--out",
+        found.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(
+        text(&o.stdout).contains("amqp-server:no-close"),
+        "{}",
+        both(&o)
+    );
+    let s = scripts(&found, "amqp-server");
+    let nc = s
+        .iter()
+        .find(|(_, d)| d["class"] == "no-close")
+        .expect("a no-close script");
+    let hex = nc.1["send"][0]["hex"].as_str().unwrap();
+    // One method frame (type 1), a few octets of arguments at most.
+    assert!(hex.starts_with("01"), "{hex}");
+    assert!(hex.len() <= 2 * 24, "{hex}");
+    let replay = |url: &str| {
+        run(&[
+            "fuzz",
+            "amqp-server",
+            url,
+            "--timeout",
+            "2",
+            "--replay",
+            nc.0.to_str().unwrap(),
+        ])
+    };
+    let again = replay(&bad);
+    assert!(
+        text(&again.stdout).contains("FAILED no-close"),
+        "{}",
+        both(&again)
+    );
+    let fresh = many(None);
+    assert_eq!(
+        replay(&fresh).status.code(),
+        Some(0),
+        "{}",
+        both(&replay(&fresh))
+    );
+}
