@@ -56,6 +56,10 @@ enum Bug {
     TruncatesStrings,
     /// The key of a map entry is changed.
     MapKeyChanged,
+    /// A oneway call of an unknown method gets an UNKNOWN_METHOD exception.
+    AnswersUnknownOneway,
+    /// One connection at a time: the next is accepted when the first ends.
+    OneConnectionAtATime,
 }
 
 fn fake_server(protocol: Protocol, framing: Framing, bug: Bug) -> String {
@@ -65,7 +69,11 @@ fn fake_server(protocol: Protocol, framing: Framing, bug: Bug) -> String {
     thread::spawn(move || {
         for s in listener.incoming().take(200).flatten() {
             let note = note.clone();
-            thread::spawn(move || serve(s, protocol, framing, bug, note));
+            if bug == Bug::OneConnectionAtATime {
+                serve(s, protocol, framing, bug, note);
+            } else {
+                thread::spawn(move || serve(s, protocol, framing, bug, note));
+            }
         }
     });
     addr
@@ -234,6 +242,9 @@ fn answer(m: &OwnedMessage, bug: Bug, note: &Mutex<String>) -> Option<OwnedMessa
             } else {
                 None
             };
+        }
+        MessageType::Oneway if bug == Bug::AnswersUnknownOneway => {
+            return app(ApplicationExceptionType::UNKNOWN_METHOD, "no such method")
         }
         MessageType::Oneway => return None,
         MessageType::Reply if bug == Bug::RunsReplies => {}
@@ -516,6 +527,18 @@ fn every_fault_fails_the_case_that_checks_its_rule() {
             Protocol::Compact,
             Framing::Unframed,
             "*/echo/map",
+        ),
+        (
+            AnswersUnknownOneway,
+            Protocol::Binary,
+            Framing::Framed,
+            "*/oneway/unknown-method-no-reply",
+        ),
+        (
+            OneConnectionAtATime,
+            Protocol::Compact,
+            Framing::Unframed,
+            "*/stream/two-connections",
         ),
     ];
     for &(bug, p, f, case) in faults {

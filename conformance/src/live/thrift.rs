@@ -658,6 +658,61 @@ fn oneway(t: &Target, tr: &mut Trace) -> Outcome {
     }
 }
 
+fn oneway_unknown(t: &Target, tr: &mut Trace) -> Outcome {
+    let mut c = open_or_fail!(t, tr);
+    let call = OwnedMessage::new(NO_SUCH_METHOD, MessageType::Oneway, 43, Struct::new());
+    if let Err(e) = c.send(t, &call) {
+        return Outcome::Fail(e);
+    }
+    let next = OwnedMessage::call("echoI32", 44, Struct::new().with(1, 4i32));
+    match c.call(t, &next) {
+        Ok(m) if m.seqid == 43 => {
+            Outcome::Fail(format!("a response to the oneway call: {}", describe(&m)))
+        }
+        Ok(m) => match is_reply(&m, "echoI32", 44, &Struct::new().with(0, 4i32)) {
+            Ok(()) => Outcome::Pass(
+                "no response to the oneway call of an unknown method; the next call is answered"
+                    .into(),
+            ),
+            Err(e) => Outcome::Fail(format!("the call after the oneway one: {e}")),
+        },
+        Err(e) => Outcome::Fail(format!("the call after the oneway one: {e}")),
+    }
+}
+
+/// Calls on two connections at once, each answered on its own.
+fn two_connections(t: &Target, tr: &mut Trace) -> Outcome {
+    let mut a = open_or_fail!(t, tr);
+    let mut other = Trace::default();
+    let mut b = match Conn::open(t, &mut other) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Fail(format!("a second connection: {e}")),
+    };
+    let call = |seqid: i32, v: i32| OwnedMessage::call("echoI32", seqid, Struct::new().with(1, v));
+    if let Err(e) = a
+        .send(t, &call(31, 1))
+        .and_then(|_| b.send(t, &call(31, 2)))
+    {
+        return Outcome::Fail(e);
+    }
+    // B first: a server that serves one connection at a time never gets to it.
+    let got_b = b
+        .response()
+        .and_then(|m| is_reply(&m, "echoI32", 31, &Struct::new().with(0, 2i32)));
+    if let Err(e) = got_b {
+        return Outcome::Fail(format!(
+            "connection B (opened second, same seqid 31, value 2): {e}"
+        ));
+    }
+    match a
+        .response()
+        .and_then(|m| is_reply(&m, "echoI32", 31, &Struct::new().with(0, 1i32)))
+    {
+        Ok(()) => Outcome::Pass("each connection got its own reply while both were open".into()),
+        Err(e) => Outcome::Fail(format!("connection A (value 1): {e}")),
+    }
+}
+
 fn unknown_method(t: &Target, tr: &mut Trace) -> Outcome {
     let mut c = open_or_fail!(t, tr);
     let call = OwnedMessage::call(NO_SUCH_METHOD, 77, Struct::new().with(1, 5i32));
@@ -1081,6 +1136,14 @@ pub fn cases() -> Vec<Case<Target>> {
             run: oneway,
         },
         Case {
+            id: "thrift-server/oneway/unknown-method-no-reply",
+            section: "thrift-rpc.md: Message",
+            requirement: "\"When client sends a request with type `Oneway`, the server must _not_ send a response (steps 3 and 4 are skipped).\" (*derived*: that holds for a method the server does not know, too: a oneway call has no response in which to report UNKNOWN_METHOD)",
+            level: Level::Must,
+            accepts: "after a oneway call of an unknown method (seqid 43), the next message on the connection is the reply to echoI32 (seqid 44)",
+            run: oneway_unknown,
+        },
+        Case {
             id: "thrift-server/exception/unknown-method",
             section: "thrift-rpc.md: Message; Response struct",
             requirement: "\"Type `Exception` is used for other exceptions.\" \"_unknown method_: 1, used in case the method requested by the client is unknown by the server.\" \"The server will use the same sequence id in the message of the response.\" \"The server copies the name in the response message.\"",
@@ -1183,6 +1246,14 @@ pub fn cases() -> Vec<Case<Target>> {
             level: Level::Should,
             accepts: "three replies, seqids 30, 31, 32, each with its own value",
             run: pipelined,
+        },
+        Case {
+            id: "thrift-server/stream/two-connections",
+            section: "thrift-rpc.md: Message (sequence id)",
+            requirement: "\"The *sequence id* is a simple message id assigned by the client.\" (*derived*: each client numbers its own calls, so a reply goes back on the connection its call came from, and the same seqid on two connections is two calls)",
+            level: Level::Must,
+            accepts: "echoI32 with seqid 31 on two open connections, each answered on its own with its own value",
+            run: two_connections,
         },
         Case {
             id: "thrift-server/stream/large-string",
