@@ -72,7 +72,7 @@ struct DecodeArgs {
     /// stream (their own framing).
     #[arg(long, value_name = "FRAMING")]
     framing: Option<String>,
-    /// Thrift's wire protocol: binary | compact (default: each message's first byte says).
+    /// Thrift's wire protocol: binary | compact | json (default: each message's first byte says).
     #[arg(long = "protocol", value_name = "PROTOCOL")]
     wire: Option<String>,
 }
@@ -96,7 +96,7 @@ struct EncodeArgs {
     /// amqp and msgpack-rpc stream.
     #[arg(long, value_name = "FRAMING")]
     framing: Option<String>,
-    /// Thrift's wire protocol: binary | compact (default: each document's `protocol`, else
+    /// Thrift's wire protocol: binary | compact | json (default: each document's `protocol`, else
     /// binary).
     #[arg(long = "protocol", value_name = "PROTOCOL")]
     wire: Option<String>,

@@ -1202,7 +1202,7 @@ fn thrift_protocol_and_framing_options() {
         (o.status.code(), text(&o.stderr)),
         (
             Some(2),
-            "msgwire: thrift: no protocol \"json5\" (known: binary, compact)\n".into()
+            "msgwire: thrift: no protocol \"json5\" (known: binary, compact, json)\n".into()
         )
     );
     let o = run(&["encode", "jsonrpc", "--protocol", "binary"], b"");

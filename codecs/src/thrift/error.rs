@@ -142,6 +142,12 @@ pub enum Error {
     /// A method name that is not UTF-8.
     #[error("method name at offset {offset} is not valid UTF-8")]
     InvalidUtf8 { offset: usize },
+    /// TJSONProtocol text that is not what the protocol writes at this point.
+    #[error("expected {expected} at offset {offset}")]
+    Json {
+        offset: usize,
+        expected: &'static str,
+    },
 }
 
 impl Error {
@@ -165,6 +171,7 @@ impl Error {
             Error::BadVersion { .. } => "bad-version",
             Error::MessageType { .. } => "message-type",
             Error::InvalidUtf8 { .. } => "invalid-utf8",
+            Error::Json { .. } => "json-syntax",
         }
     }
 
@@ -191,7 +198,8 @@ impl Error {
             | Error::IntegerRange { .. }
             | Error::FieldId { .. }
             | Error::MessageType { .. }
-            | Error::InvalidUtf8 { .. } => ProtocolErrorCode::INVALID_DATA,
+            | Error::InvalidUtf8 { .. }
+            | Error::Json { .. } => ProtocolErrorCode::INVALID_DATA,
         }
     }
 
@@ -214,7 +222,8 @@ impl Error {
             | Error::BadProtocolId { offset, .. }
             | Error::BadVersion { offset, .. }
             | Error::MessageType { offset, .. }
-            | Error::InvalidUtf8 { offset } => offset,
+            | Error::InvalidUtf8 { offset }
+            | Error::Json { offset, .. } => offset,
         }
     }
 
@@ -238,7 +247,8 @@ impl Error {
             | Error::BadProtocolId { offset, .. }
             | Error::BadVersion { offset, .. }
             | Error::MessageType { offset, .. }
-            | Error::InvalidUtf8 { offset } => *offset += by,
+            | Error::InvalidUtf8 { offset }
+            | Error::Json { offset, .. } => *offset += by,
         }
         self
     }

@@ -2,7 +2,8 @@
 //!
 //! A zero-copy, schema-less codec for [Apache Thrift](https://thrift.apache.org/) messages in
 //! the binary protocol (strict header, and the old non-strict header it still reads) and the
-//! compact protocol, unframed or framed (a 4-byte big-endian length before each message).
+//! compact protocol, unframed or framed (a 4-byte big-endian length before each message); and
+//! TJSONProtocol ([`json`]), read into and written from the owned model.
 //!
 //! Design:
 //! - **Validate once, walk for free.** The scan walks one message iteratively (one small record
@@ -37,6 +38,7 @@
 
 mod encode;
 mod error;
+pub mod json;
 mod message;
 mod scan;
 mod stream;

@@ -5,7 +5,8 @@
 // body through the library's generic TProtocol reader (readFieldBegin, readListBegin, ...; a
 // TInputRecursionTracker per struct and container, as generated code has, so the library's
 // recursion limit applies), readMessageEnd, until the input is used up. Each message is read in
-// the protocol its first byte names (0x82 compact, else binary: the form's convention); the
+// the protocol its first byte names (0x82 compact, '[' TJSONProtocol, else binary: the form's
+// convention; strings through readString/writeString, so a JSON str is its own text); the
 // binary reader is TBinaryProtocol's default (strict_read false: the old header too). Profiles:
 // strict and lenient (the library has one reading), framed (a TFramedTransport). Encode writes
 // each document with the same protocol's writer, in its `protocol`.
@@ -23,6 +24,7 @@
 #include <jansson.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/protocol/TJSONProtocol.h>
 #include <thrift/protocol/TProtocolException.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TTransportException.h>
@@ -30,6 +32,7 @@
 using apache::thrift::TException;
 using apache::thrift::protocol::TBinaryProtocol;
 using apache::thrift::protocol::TCompactProtocol;
+using apache::thrift::protocol::TJSONProtocol;
 using apache::thrift::protocol::TInputRecursionTracker;
 using apache::thrift::protocol::TMessageType;
 using apache::thrift::protocol::TProtocol;
@@ -135,8 +138,10 @@ static json_t* read_value(TProtocol& p, TType t) {
     case tp::T_I64: { int64_t n; p.readI64(n); return typed("i64", json_integer(n)); }
     case tp::T_DOUBLE: { double d; p.readDouble(d); return typed("double", double_doc(d)); }
     case tp::T_STRING: {
+      // Schema-less: readString (for JSON, the string's own text; a binary field's is its
+      // base64), the bytes as they are for the other protocols.
       std::string s;
-      p.readBinary(s);
+      p.readString(s);
       return typed("binary", json_string(hex(s).c_str()));
     }
     case tp::T_STRUCT: return typed("struct", read_fields(p));
@@ -209,9 +214,16 @@ static const char* kind_name(TMessageType k) {
   }
 }
 
-static std::shared_ptr<TProtocol> make_protocol(bool compact, std::shared_ptr<TTransport> t) {
-  if (compact) return std::make_shared<TCompactProtocol>(t);
+enum class Wire { Binary, Compact, Json };
+
+static std::shared_ptr<TProtocol> make_protocol(Wire w, std::shared_ptr<TTransport> t) {
+  if (w == Wire::Compact) return std::make_shared<TCompactProtocol>(t);
+  if (w == Wire::Json) return std::make_shared<TJSONProtocol>(t);
   return std::make_shared<TBinaryProtocol>(t);
+}
+
+static const char* wire_name(Wire w) {
+  return w == Wire::Compact ? "compact" : w == Wire::Json ? "json" : "binary";
 }
 
 static bool known_profile(const char* profile) {
@@ -234,8 +246,8 @@ extern "C" int adapter_decode(const char* protocol, const char* profile, const u
     uint32_t left = framed ? fr->left() : 0;
     if (at >= len && left == 0) return OK;
     unsigned char first = left ? fr->next()[0] : (at + (framed ? 4 : 0) < len ? in[at + (framed ? 4 : 0)] : 0);
-    bool compact = first == 0x82;
-    auto p = make_protocol(compact, trans);
+    Wire wire = first == 0x82 ? Wire::Compact : first == '[' ? Wire::Json : Wire::Binary;
+    auto p = make_protocol(wire, trans);
     try {
       std::string name;
       TMessageType kind;
@@ -244,7 +256,7 @@ extern "C" int adapter_decode(const char* protocol, const char* profile, const u
       json_t* body = read_fields(*p);
       p->readMessageEnd();
       json_t* doc = json_object();
-      json_object_set_new(doc, "protocol", json_string(compact ? "compact" : "binary"));
+      json_object_set_new(doc, "protocol", json_string(wire_name(wire)));
       json_t* n = json_stringn(name.data(), name.size());
       json_object_set_new(doc, "name", n ? n : json_string(("hex:" + hex(name)).c_str()));
       const char* k = kind_name(kind);
@@ -311,7 +323,7 @@ static void write_value(TProtocol& p, json_t* doc) {
     case tp::T_I32: p.writeI32(static_cast<int32_t>(json_integer_value(v))); break;
     case tp::T_I64: p.writeI64(json_integer_value(v)); break;
     case tp::T_DOUBLE: p.writeDouble(double_of(v)); break;
-    case tp::T_STRING: p.writeBinary(unhex(json_string_value(v))); break;
+    case tp::T_STRING: p.writeString(unhex(json_string_value(v))); break;
     case tp::T_STRUCT: write_fields(p, v); break;
     case tp::T_LIST:
     case tp::T_SET: {
@@ -364,7 +376,9 @@ extern "C" int adapter_encode(const char* protocol, const char* profile, json_t*
       auto mem = std::make_shared<TMemoryBuffer>();
       std::shared_ptr<TTransport> trans = mem;
       if (!strcmp(profile, "framed")) trans = std::make_shared<TFramedTransport>(mem);
-      auto p = make_protocol(pn && !strcmp(pn, "compact"), trans);
+      Wire w = !pn ? Wire::Binary : !strcmp(pn, "compact") ? Wire::Compact
+               : !strcmp(pn, "json") ? Wire::Json : Wire::Binary;
+      auto p = make_protocol(w, trans);
       const char* k = json_string_value(json_object_get(doc, "type"));
       TMessageType kind = !k ? tp::T_CALL
                           : !strcmp(k, "reply") ? tp::T_REPLY

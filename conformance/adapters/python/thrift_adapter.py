@@ -6,7 +6,8 @@ Decode reads every message of the input as a Thrift server reads one it has no g
 for: ``readMessageBegin``, then the body through the library's generic protocol reader
 (``readFieldBegin``, ``readListBegin``, ``readMapBegin``, ...), and ``readMessageEnd``; messages
 follow each other until the input is used up. Each message is read in the protocol its first
-byte names (0x82 compact, else binary: the convention of the form; the binary reader is the
+byte names (0x82 compact, ``[`` TJSONProtocol, else binary: the convention of the form; a JSON
+``str`` is read as its own text, schema-less, as the form reads it; the binary reader is the
 library's default, ``strictRead=False``, so it takes the old header too). Profiles: ``strict``
 and ``lenient`` (the library has one reading: what it accepts, it accepts under both),
 ``framed`` (inside a ``TFramedTransport``). Encode writes each document with the same
@@ -23,7 +24,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from contract import Rejected, Unsupported, main  # noqa: E402
 
-from thrift.protocol import TBinaryProtocol, TCompactProtocol  # noqa: E402
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol  # noqa: E402
 from thrift.protocol.TProtocol import TProtocolException  # noqa: E402
 from thrift.Thrift import TMessageType, TType  # noqa: E402
 from thrift.transport import TTransport  # noqa: E402
@@ -44,6 +45,8 @@ MESSAGE_TYPES = {v: k for k, v in KINDS.items()}
 def protocol(name, trans):
     if name == "compact":
         return TCompactProtocol.TCompactProtocol(trans)
+    if name == "json":
+        return TJSONProtocol.TJSONProtocol(trans)
     return TBinaryProtocol.TBinaryProtocol(trans)
 
 
@@ -73,6 +76,9 @@ def read_value(p, t):
     if t == TType.DOUBLE:
         return v("double", double(p.readDouble()))
     if t == TType.STRING:
+        if isinstance(p, TJSONProtocol.TJSONProtocol):
+            # Schema-less: a JSON string's own text (a binary field's is its base64).
+            return v("binary", p.readString().encode("utf-8").hex())
         return v("binary", p.readBinary().hex())
     if t == TType.STRUCT:
         return v("struct", read_fields(p))
@@ -123,7 +129,7 @@ def decode(proto, profile, data):
         if at >= len(data) and not rest:
             return docs
         first = rest[:1] if rest else data[at + 4 if framed else at:][:1]
-        name = "compact" if first == b"\x82" else "binary"
+        name = "compact" if first == b"\x82" else "json" if first == b"[" else "binary"
         p = protocol(name, trans)
         try:
             mname, kind, seqid = p.readMessageBegin()
@@ -164,7 +170,10 @@ def write_value(p, doc):
     elif t == "double":
         p.writeDouble(float_of(x))
     elif t in ("binary", "string"):
-        p.writeBinary(bytes.fromhex(x))
+        if isinstance(p, TJSONProtocol.TJSONProtocol):
+            p.writeString(bytes.fromhex(x).decode("utf-8"))
+        else:
+            p.writeBinary(bytes.fromhex(x))
     elif t == "struct":
         write_fields(p, x)
     elif t in ("list", "set"):

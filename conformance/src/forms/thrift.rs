@@ -8,7 +8,7 @@
 
 use super::{Decoding, FormError};
 use msgwire::thrift::{
-    Decoder, Error, Framing, Limits, List, Map as TMap, Message, MessageType, OwnedMessage,
+    json, Decoder, Error, Framing, Limits, List, Map as TMap, Message, MessageType, OwnedMessage,
     Profile, Protocol, Struct, StructRef, TType, Value as TValue, ValueRef,
 };
 use msgwire::Decoded;
@@ -23,23 +23,54 @@ pub const PROFILES: &[&str] = &["strict", "lenient", "framed"];
 pub const OPT_IN_PROFILES: &[&str] = &["framed"];
 
 /// The wire protocols by the names documents and `--protocol` use.
-pub const PROTOCOL_NAMES: &[&str] = &["binary", "compact"];
+pub const PROTOCOL_NAMES: &[&str] = &["binary", "compact", "json"];
 
-/// The protocol named `name`.
-pub fn protocol_named(name: &str) -> Option<Protocol> {
-    match name {
-        "binary" => Some(Protocol::Binary),
-        "compact" => Some(Protocol::Compact),
-        _ => None,
+/// A Thrift wire protocol: the codec's binary and compact, and TJSONProtocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// TBinaryProtocol.
+    Binary,
+    /// TCompactProtocol.
+    Compact,
+    /// TJSONProtocol.
+    Json,
+}
+
+impl Wire {
+    /// The protocol a message starting with `first` is in: 0x82 compact, `[` JSON, else binary
+    /// (0x80 a strict header, 0x00-0x7f the old one).
+    pub fn detect(first: u8) -> Wire {
+        match first {
+            b'[' => Wire::Json,
+            _ if Protocol::detect(first) == Protocol::Compact => Wire::Compact,
+            _ => Wire::Binary,
+        }
+    }
+
+    /// The name documents use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Wire::Binary => "binary",
+            Wire::Compact => "compact",
+            Wire::Json => "json",
+        }
+    }
+
+    /// The codec's protocol (for JSON: none).
+    fn codec(self) -> Option<Protocol> {
+        match self {
+            Wire::Binary => Some(Protocol::Binary),
+            Wire::Compact => Some(Protocol::Compact),
+            Wire::Json => None,
+        }
     }
 }
 
-/// The name of `p`.
-pub fn protocol_name(p: Protocol) -> &'static str {
-    match p {
-        Protocol::Compact => "compact",
-        _ => "binary",
-    }
+/// The protocol named `name`.
+pub fn protocol_named(name: &str) -> Option<Wire> {
+    [Wire::Binary, Wire::Compact, Wire::Json]
+        .into_iter()
+        .find(|w| w.name() == name)
 }
 
 /// Bytes → canonical documents, under one of [`PROFILES`].
@@ -64,11 +95,11 @@ pub fn decode(input: &[u8], profile: &str) -> Decoding {
 }
 
 /// Bytes → canonical documents: the messages of `input` one after another, each in `protocol`
-/// (or, when `None`, the protocol its first byte names: [`Protocol::detect`]).
+/// (or, when `None`, the protocol its first byte names: [`Wire::detect`]).
 pub fn decode_with(
     input: &[u8],
     profile: Profile,
-    protocol: Option<Protocol>,
+    protocol: Option<Wire>,
     framing: Framing,
 ) -> Decoding {
     let mut docs = Vec::new();
@@ -79,16 +110,21 @@ pub fn decode_with(
             Framing::Unframed => rest.first(),
             Framing::Framed => rest.get(4),
         };
-        let proto = protocol.unwrap_or_else(|| Protocol::detect(first.copied().unwrap_or(0)));
-        let decoder = Decoder {
-            limits: Limits::default(),
-            profile,
-            protocol: proto,
-            framing,
+        let wire = protocol.unwrap_or_else(|| Wire::detect(first.copied().unwrap_or(0)));
+        let step = match wire.codec() {
+            Some(proto) => Decoder {
+                limits: Limits::default(),
+                profile,
+                protocol: proto,
+                framing,
+            }
+            .decode(rest)
+            .map(|d| d.map(|m| message_doc(&m, wire))),
+            None => json_step(rest, profile, framing),
         };
-        match decoder.decode(rest) {
+        match step {
             Ok(Decoded::Complete { value, used }) => {
-                docs.push(message_doc(&value, proto));
+                docs.push(value);
                 pos += used;
             }
             Ok(Decoded::NeedMore { at_least }) => {
@@ -112,6 +148,25 @@ pub fn decode_with(
     Decoding { docs, error: None }
 }
 
+/// One TJSONProtocol message (framed: one frame holding exactly one) as its document.
+fn json_step(buf: &[u8], profile: Profile, framing: Framing) -> Result<Decoded<Value>, Error> {
+    let decoded = json::decode_framing(buf, &Limits::default(), profile, framing)?;
+    Ok(decoded.map(|m| {
+        // Through the binary view, so that one function writes every document.
+        let bytes = m.to_vec(Protocol::Binary);
+        Message::decode_with(
+            &bytes,
+            Protocol::Binary,
+            &Limits::default(),
+            Profile::Lenient,
+        )
+        .ok()
+        .and_then(Decoded::complete)
+        .map(|(v, _)| message_doc(&v, Wire::Json))
+        .expect("a message the codec wrote reads back")
+    }))
+}
+
 /// Canonical documents → bytes, each message in its document's `protocol`.
 pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
     encode_with(docs, None, Framing::Unframed)
@@ -121,7 +176,7 @@ pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
 /// document's `protocol` (`binary` when the document names none), framed or not.
 pub fn encode_with(
     docs: &[Value],
-    protocol: Option<Protocol>,
+    protocol: Option<Wire>,
     framing: Framing,
 ) -> Result<Vec<u8>, FormError> {
     let mut out = Vec::new();
@@ -135,11 +190,15 @@ pub fn encode_with(
             ..e
         };
         let (msg, named) = json_message(doc).map_err(at)?;
-        let p = protocol.or(named).unwrap_or(Protocol::Binary);
-        match framing {
-            Framing::Unframed => msg.encode(p, &mut out),
-            Framing::Framed => out.extend_from_slice(&msg.to_framed_vec(p)),
+        let bytes = match protocol.or(named).unwrap_or(Wire::Binary) {
+            Wire::Binary => msg.to_vec(Protocol::Binary),
+            Wire::Compact => msg.to_vec(Protocol::Compact),
+            Wire::Json => json::to_vec(&msg),
+        };
+        if framing == Framing::Framed {
+            out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
         }
+        out.extend_from_slice(&bytes);
     }
     Ok(out)
 }
@@ -211,9 +270,9 @@ fn fields_doc(s: StructRef<'_>) -> Value {
 }
 
 /// The canonical document of one message read in `protocol`.
-pub fn message_doc(m: &Message<'_>, protocol: Protocol) -> Value {
+pub fn message_doc(m: &Message<'_>, protocol: Wire) -> Value {
     json!({
-        "protocol": protocol_name(protocol),
+        "protocol": protocol.name(),
         "name": m.name,
         "type": m.kind.name(),
         "seqid": m.seqid,
@@ -348,13 +407,13 @@ fn json_fields(v: &Value, depth: usize) -> Result<Struct, FormError> {
 }
 
 /// A message document, and the protocol it names (if any).
-fn json_message(doc: &Value) -> Result<(OwnedMessage, Option<Protocol>), FormError> {
+fn json_message(doc: &Value) -> Result<(OwnedMessage, Option<Wire>), FormError> {
     let protocol = match doc.get("protocol") {
         None => None,
         Some(p) => Some(
             p.as_str()
                 .and_then(protocol_named)
-                .ok_or_else(|| bad(format!("/protocol: binary or compact, got {p}")))?,
+                .ok_or_else(|| bad(format!("/protocol: binary, compact or json, got {p}")))?,
         ),
     };
     let name = doc
@@ -414,7 +473,7 @@ mod tests {
             let mut d = doc.clone();
             d["protocol"] = json!(proto);
             let bytes = encode(std::slice::from_ref(&d)).unwrap();
-            assert_eq!(Protocol::detect(bytes[0]), protocol_named(proto).unwrap());
+            assert_eq!(Wire::detect(bytes[0]), protocol_named(proto).unwrap());
             let back = decode(&bytes, "strict");
             assert_eq!(back.error, None, "{proto}");
             assert_eq!(back.docs, vec![d.clone()], "{proto}");
@@ -455,12 +514,12 @@ mod tests {
         let d = decode_with(
             &compact,
             Profile::Strict,
-            Some(Protocol::Binary),
+            Some(Wire::Binary),
             Framing::Unframed,
         );
         assert_eq!(d.error.unwrap().kind, "bad-version");
         let d = decode(&compact, "strict");
-        let binary = encode_with(&d.docs, Some(Protocol::Binary), Framing::Unframed).unwrap();
+        let binary = encode_with(&d.docs, Some(Wire::Binary), Framing::Unframed).unwrap();
         assert_eq!(hex::encode(binary), "800100010000000470696e670000000100");
         // The old binary header is read, and written strict.
         let old = hx("0000000470696e6701 00000001 00");

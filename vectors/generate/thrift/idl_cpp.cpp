@@ -9,12 +9,14 @@
 
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/protocol/TJSONProtocol.h>
 #include <thrift/transport/TBufferTransports.h>
 
 #include "Conformance.h"
 
 using apache::thrift::protocol::TBinaryProtocol;
 using apache::thrift::protocol::TCompactProtocol;
+using apache::thrift::protocol::TJSONProtocol;
 using apache::thrift::protocol::TMessageType;
 using apache::thrift::protocol::TProtocol;
 using apache::thrift::transport::TMemoryBuffer;
@@ -183,11 +185,20 @@ static void run(const char* pname) {
     std::string bytes = out->getBufferAsString();
     std::printf("%s/call %s %s\n", call.id, pname, hex(bytes).c_str());
     if (call.oneway) continue;
-    auto in = std::make_shared<TMemoryBuffer>();
-    in->write(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<uint32_t>(bytes.size()));
+    auto in = std::make_shared<TMemoryBuffer>(
+        reinterpret_cast<uint8_t*>(const_cast<char*>(bytes.data())),
+        static_cast<uint32_t>(bytes.size()), TMemoryBuffer::COPY);
     auto reply = std::make_shared<TMemoryBuffer>();
     ConformanceProcessor processor(std::make_shared<Handler>());
-    processor.process(std::make_shared<P>(in), std::make_shared<P>(reply), nullptr);
+    try {
+      processor.process(std::make_shared<P>(in), std::make_shared<P>(reply), nullptr);
+    } catch (const std::exception& e) {
+      // The library refused its own client's call: no reply; idl_vectors.py records it.
+      std::string what = e.what();
+      for (char& c : what) if (c == ' ') c = '_';
+      std::printf("%s/reply %s refused:%s\n", call.id, pname, what.c_str());
+      continue;
+    }
     std::printf("%s/reply %s %s\n", call.id, pname, hex(reply->getBufferAsString()).c_str());
   }
 }
@@ -195,5 +206,6 @@ static void run(const char* pname) {
 int main() {
   run<TBinaryProtocol>("binary");
   run<TCompactProtocol>("compact");
+  run<TJSONProtocol>("json");
   return 0;
 }
