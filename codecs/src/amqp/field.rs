@@ -231,6 +231,7 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    #[inline]
     fn bit(&mut self) -> Result<bool, Error> {
         if self.used_bits == 0 || self.used_bits == 8 {
             self.close_bits()?;
@@ -244,6 +245,7 @@ impl<'a> FieldReader<'a> {
 
     /// Ends a run of bits. In the strict profile the octet's unused high bits must be zero, so
     /// that re-encoding reproduces the input; RabbitMQ ignores them.
+    #[inline]
     pub(crate) fn close_bits(&mut self) -> Result<(), Error> {
         if self.used_bits != 0 && self.used_bits < 8 && self.profile == Profile::Strict {
             let unused = self.bits & !((1u8 << self.used_bits) - 1);
@@ -259,6 +261,7 @@ impl<'a> FieldReader<'a> {
     }
 
     /// Checks that the payload is fully consumed.
+    #[inline]
     pub(crate) fn finish(&mut self) -> Result<(), Error> {
         self.close_bits()?;
         if self.r.any_left() {
@@ -346,6 +349,7 @@ pub(crate) trait OwnedField {
 }
 
 impl<'a> Field<'a> for bool {
+    #[inline]
     fn read(r: &mut FieldReader<'a>) -> Result<Self, Error> {
         r.bit()
     }
@@ -369,6 +373,7 @@ impl<'a> Field<'a> for bool {
 macro_rules! int_field {
     ($ty:ty, $domain:ident, $read:ident, $put:ident, $what:literal) => {
         impl<'a> Field<'a> for $ty {
+            #[inline]
             fn read(r: &mut FieldReader<'a>) -> Result<Self, Error> {
                 r.close_bits()?;
                 Ok(r.r.$read($what)?)
@@ -399,6 +404,7 @@ int_field!(u32, Long, u32, put_u32, "long");
 int_field!(u64, LongLong, u64, put_u64, "longlong");
 
 impl<'a> Field<'a> for ShortStr<'a> {
+    #[inline]
     fn read(r: &mut FieldReader<'a>) -> Result<Self, Error> {
         r.close_bits()?;
         let len = r.r.u8("shortstr length")?;
@@ -424,6 +430,7 @@ impl<'a> Field<'a> for ShortStr<'a> {
 }
 
 impl<'a> Field<'a> for LongStr<'a> {
+    #[inline]
     fn read(r: &mut FieldReader<'a>) -> Result<Self, Error> {
         r.close_bits()?;
         let len = r.r.u32("longstr length")?;
@@ -449,6 +456,7 @@ impl<'a> Field<'a> for LongStr<'a> {
 }
 
 impl<'a> Field<'a> for FieldTable<'a> {
+    #[inline]
     fn read(r: &mut FieldReader<'a>) -> Result<Self, Error> {
         r.close_bits()?;
         FieldTable::read(&mut r.r, &r.limits)

@@ -282,20 +282,19 @@ fn truncated(offset: usize, expected: &'static str) -> Error {
     Error::new(offset, ErrorKind::Truncated { expected })
 }
 
-/// Validates the entries of a table (`table`) or array at nesting `depth`, `bytes` starting
+/// Validates the entries of a table (`TABLE`) or array at nesting `depth`, `bytes` starting
 /// at offset `base` of the input: every length is checked against what is left before it is
 /// stepped over, every tag is known, nesting stays within the limit. One pass, nothing built.
-fn validate_entries(
+fn validate_entries<const TABLE: bool>(
     bytes: &[u8],
     base: usize,
-    table: bool,
     depth: usize,
     limits: &Limits,
 ) -> Result<(), Error> {
     let n = bytes.len();
     let mut i = 0;
     while i < n {
-        if table {
+        if TABLE {
             let len = bytes[i] as usize;
             i += 1;
             if len > n - i {
@@ -337,7 +336,12 @@ fn validate_entries(
                     ErrorKind::TableTooDeep(limits.table_depth),
                 ));
             }
-            validate_entries(&bytes[i..i + len], base + i, tag == b'F', depth + 1, limits)?;
+            let inner = &bytes[i..i + len];
+            if tag == b'F' {
+                validate_entries::<true>(inner, base + i, depth + 1, limits)?;
+            } else {
+                validate_entries::<false>(inner, base + i, depth + 1, limits)?;
+            }
         }
         i += len;
     }
@@ -345,7 +349,7 @@ fn validate_entries(
 }
 
 macro_rules! container {
-    ($(#[$doc:meta])* $name:ident, $item:ty, $iter:ident) => {
+    ($(#[$doc:meta])* $name:ident, $item:ty, $iter:ident, $table:literal) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, Default)]
         pub struct $name<'a> {
@@ -363,7 +367,7 @@ macro_rules! container {
                 if 1 > limits.table_depth {
                     return Err(Error::new(base, ErrorKind::TableTooDeep(limits.table_depth)));
                 }
-                validate_entries(raw, base, Self::IS_TABLE, 1, limits)?;
+                validate_entries::<$table>(raw, base, 1, limits)?;
                 Ok($name { raw: Cow::Borrowed(raw) })
             }
 
@@ -372,7 +376,7 @@ macro_rules! container {
                 if 1 > limits.table_depth {
                     return Err(Error::new(0, ErrorKind::TableTooDeep(limits.table_depth)));
                 }
-                validate_entries(bytes, 0, Self::IS_TABLE, 1, limits)?;
+                validate_entries::<$table>(bytes, 0, 1, limits)?;
                 Ok($name { raw: Cow::Borrowed(bytes) })
             }
 
@@ -464,18 +468,18 @@ container!(
     /// A field table: ordered `(name, value)` entries; duplicates are kept.
     FieldTable,
     (ShortStr<'r>, FieldValue<'r>),
-    TableIter
+    TableIter,
+    true
 );
 container!(
     /// A field array: ordered values.
     FieldArray,
     FieldValue<'r>,
-    ArrayIter
+    ArrayIter,
+    false
 );
 
 impl<'a> FieldTable<'a> {
-    const IS_TABLE: bool = true;
-
     /// The entry at the front of validated entries, and its length.
     #[inline]
     fn parse_entry(b: &'a [u8]) -> Option<((ShortStr<'a>, FieldValue<'a>), usize)> {
@@ -500,8 +504,6 @@ impl<'a> FieldTable<'a> {
 }
 
 impl<'a> FieldArray<'a> {
-    const IS_TABLE: bool = false;
-
     /// The value at the front of validated entries, and its length.
     #[inline]
     fn parse_entry(b: &'a [u8]) -> Option<(FieldValue<'a>, usize)> {
