@@ -11,8 +11,8 @@
 //! sends is decoded under the strict profile too: one only a lenient decoder reads fails.
 //!
 //! Values are compared exactly (doubles bit for bit), except that a set's elements and a map's
-//! entries may come back in any order, a struct's fields in any order of ids (the wire fixes
-//! neither), and two empty maps are equal whatever their key and value types (the compact
+//! entries may come back in any order, a struct's fields in any order of ids ("the fields can be
+//! encoded in any order", both protocol documents), and two empty maps are equal whatever their key and value types (the compact
 //! protocol does not write them).
 
 use std::io::{Read, Write};
@@ -1170,14 +1170,14 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "thrift-server/exception/unknown-message-type",
             section: "thrift-binary-protocol.md / thrift-compact-protocol.md: Message",
-            requirement: "\"Call: 1, Reply: 2, Exception: 3, Oneway: 4\" (*derived*: a message of type 5 is none of them; it is refused, not executed)",
+            requirement: "\"Message types are encoded with the following values: _Call_: 1 _Reply_: 2 _Exception_: 3 _Oneway_: 4\" (*derived*: a message of type 5 is none of them; it is refused, not executed)",
             level: Level::Should,
             accepts: "an Exception with seqid 55 carrying INVALID_MESSAGE_TYPE (2), or a close (another exception type: non-strict); never a Reply",
             run: |t, tr| not_a_call(t, tr, 5, "a message of type 5 named echoI32 with seqid 55"),
         },
         Case {
             id: "thrift-server/violation/bad-version",
-            section: "thrift-binary-protocol.md: Message (strict encoding, version 1); thrift-compact-protocol.md: Message (version 00001)",
+            section: "thrift-binary-protocol.md: Message (\"`vvvvvvvvvvvvvvv` is the version, an unsigned 15 bit number fixed to `1`\"); thrift-compact-protocol.md: Message (\"`vvvvv` is the version, an unsigned 5 bit integer, fixed to `00001`\")",
             requirement: REFUSE,
             level: Level::Should,
             accepts: "a close or an Exception within the timeout, then ping answered on a new connection",
@@ -1185,7 +1185,7 @@ pub fn cases() -> Vec<Case<Target>> {
         },
         Case {
             id: "thrift-server/violation/other-protocol",
-            section: "thrift-rpc.md: Compatibility (\"When the value is `1000 0010` it is talking the compact protocol\"); thrift-compact-protocol.md: protocol id `1000 0010`",
+            section: "thrift-rpc.md: Compatibility (\"When the value is `1000 0010` it is talking the compact protocol\"); thrift-compact-protocol.md: Message (\"`pppppppp` is the protocol id, fixed to `1000 0010`, 0x82\")",
             requirement: REFUSE,
             level: Level::Should,
             accepts: "a close or an Exception within the timeout, then ping answered on a new connection",
@@ -1209,7 +1209,7 @@ pub fn cases() -> Vec<Case<Target>> {
         },
         Case {
             id: "thrift-server/violation/negative-length",
-            section: "thrift-binary-protocol.md: Binary encoding (\"byte-length is the length of the byte array, a signed 32 bit integer ... (must not be negative)\")",
+            section: "thrift-binary-protocol.md: Binary encoding (\"`byte length` is the length of the byte array, a signed 32 bit integer encoded in network (big endian) order (must be >= 0)\"); thrift-compact-protocol.md: the same as a var int",
             requirement: REFUSE,
             level: Level::Should,
             accepts: "a close or an Exception within the timeout, then ping answered on a new connection",
