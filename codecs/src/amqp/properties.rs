@@ -367,3 +367,98 @@ impl<'a> ContentHeader<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amqp::{Decoder, FieldValue, Frame, TableBuilder};
+    use crate::Decoded;
+
+    fn every_property() -> BasicProperties<'static> {
+        let s = |t: &'static str| Some(ShortStr::try_from(t).unwrap());
+        let mut headers = TableBuilder::default();
+        headers.insert("k", 7i32).unwrap();
+        BasicProperties {
+            content_type: s("text/plain"),
+            content_encoding: s("gzip"),
+            headers: Some(headers.build()),
+            delivery_mode: Some(2),
+            priority: Some(9),
+            correlation_id: s("c-1"),
+            reply_to: s("amq.rabbitmq.reply-to"),
+            expiration: s("60000"),
+            message_id: s("m-1"),
+            timestamp: Some(1_700_000_000),
+            kind: s("order.created"),
+            user_id: s("guest"),
+            app_id: s("billing"),
+            cluster_id: s(""),
+        }
+    }
+
+    fn decode_header(wire: &[u8]) -> ContentHeader<'_> {
+        match Decoder::default().decode(wire).unwrap() {
+            Decoded::Complete {
+                value: Frame::Header { header, .. },
+                ..
+            } => header,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_property_is_read_when_asked_from_the_list_as_received() {
+        let props = every_property();
+        let wire = Frame::Header {
+            channel: 1,
+            header: ContentHeader::new(3, props.clone()),
+        }
+        .to_vec();
+        let header = decode_header(&wire);
+        let p = &header.properties;
+        assert_eq!(p.flags(), 0xfffc);
+        assert_eq!(p.to_basic(), props);
+        assert_eq!(p.content_type().unwrap(), "text/plain");
+        assert_eq!(p.delivery_mode(), Some(2));
+        assert_eq!(p.priority(), Some(9));
+        assert_eq!(p.timestamp(), Some(1_700_000_000));
+        assert_eq!(p.kind().unwrap(), "order.created");
+        assert_eq!(p.cluster_id().unwrap(), "");
+        assert_eq!(p.headers().unwrap().get("k"), Some(FieldValue::I32(7)));
+        // The views borrow from the input.
+        let range = wire.as_ptr_range();
+        assert!(range.contains(&p.app_id().unwrap().as_bytes().as_ptr()));
+        assert!(range.contains(&p.as_bytes().as_ptr()));
+        // Every property named, in flag order.
+        let mut names = Vec::new();
+        p.visit(&mut |name, _| names.push(name));
+        let all: Vec<&str> = BasicProperties::ALL.iter().map(|(n, _, _)| *n).collect();
+        assert_eq!(names, all);
+        assert!(format!("{p:?}").starts_with("Properties { content_type: ShortStr(\"text/plain\")"));
+        assert_eq!(header.clone().into_owned(), header);
+        assert_eq!(header.to_vec(), &wire[7..wire.len() - 1]);
+    }
+
+    #[test]
+    fn absent_properties_are_none_and_present_ones_after_them_are_found() {
+        let props = BasicProperties {
+            headers: every_property().headers,
+            app_id: Some(ShortStr::try_from("a").unwrap()),
+            ..Default::default()
+        };
+        let wire = Frame::Header {
+            channel: 1,
+            header: ContentHeader::new(0, &props),
+        }
+        .to_vec();
+        let header = decode_header(&wire);
+        let p = &header.properties;
+        assert_eq!(p.content_type(), None);
+        assert_eq!(p.timestamp(), None);
+        assert_eq!(p.app_id().unwrap(), "a");
+        assert_eq!(p.flags(), props.flags());
+        assert!(!p.is_empty());
+        assert!(Properties::default().is_empty());
+        assert_eq!(Properties::from(BasicProperties::default()).as_bytes(), b"");
+    }
+}
