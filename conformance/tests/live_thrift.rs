@@ -633,3 +633,45 @@ fn an_unreachable_target_is_one_error_and_exit_2() {
         .unwrap()
         .contains("binary or compact"));
 }
+
+#[test]
+fn the_cli_lists_the_cases_and_refuses_an_unknown_protocol() {
+    let bin = env!("CARGO_BIN_EXE_msgwire");
+    let out = std::process::Command::new(bin)
+        .args([
+            "check",
+            "thrift-server",
+            "127.0.0.1:1",
+            "--list",
+            "--strict",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("thrift-server/"))
+        .collect();
+    assert_eq!(ids.len(), thrift::cases().len(), "{text}");
+    // A protocol the suite does not speak is a usage error, before any connection.
+    let out = std::process::Command::new(bin)
+        .args([
+            "check",
+            "thrift-server",
+            "127.0.0.1:1",
+            "--protocol",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("json"));
+    // A server that is not there: one error, exit 2.
+    let out = std::process::Command::new(bin)
+        .args(["check", "thrift-server", "127.0.0.1:1", "--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach"));
+}
