@@ -1062,7 +1062,7 @@ pub use super::FuzzVerdict;
 ///   with 200 OK, or HTTP 404 (no such method); anything else is `wrong-reply`;
 /// - an input no decoder of ours reads as a methodCall (not XML, a response, a broken value) is
 ///   owed a fault with 200 OK or a "lower-level error" (HTTP 4xx); a successful response is
-///   `accepted-invalid`;
+///   `accepted-invalid`, keyed by our decoder's error kind (`accepted-invalid:unexpected-text`);
 /// - an input only our lenient profile reads as a call may be taken or refused (any
 ///   well-formed answer);
 /// - a reply the strict decoder does not read (or a 5xx, or a fault with another status) is
@@ -1118,17 +1118,22 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
             format!("HTTP {s} for a valid methodCall: {b:?}"),
         ),
         (Ok(Message::Call(_)), _) => FuzzVerdict::Ok,
-        (_, Reply::Value(got)) if !lenient_call => FuzzVerdict::Broken(
-            "accepted-invalid",
-            format!(
-                "a successful response ({}) to an input that is no methodCall{}",
-                show(&got),
-                match &strict {
-                    Err(e) => format!(" ({e})"),
-                    Ok(_) => " (a methodResponse)".into(),
-                }
-            ),
-        ),
+        (_, Reply::Value(got)) if !lenient_call => {
+            // Keyed by what our decoder refuses (its error kind), as `fuzz codec` names a
+            // should-have-rejected: a baseline can list one kind without hiding the others.
+            let (key, why) = match &strict {
+                Err(e) => (e.kind().to_string(), format!(" ({e})")),
+                Ok(_) => ("response".to_string(), " (a methodResponse)".to_string()),
+            };
+            FuzzVerdict::Keyed(
+                "accepted-invalid",
+                key,
+                format!(
+                    "a successful response ({}) to an input that is no methodCall{why}",
+                    show(&got)
+                ),
+            )
+        }
         _ => FuzzVerdict::Ok,
     };
     match alive(t, &mut Trace::default()) {
