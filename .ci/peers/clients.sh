@@ -3,7 +3,8 @@
 # judged through their drivers (conformance/adapters/clients/, the driver contract in
 # conformance/README.md):
 #   jsonrpc-client: Python jsonrpcclient 4.0.3 over requests, and jayson 5.0.0's HTTP client;
-#   amqp-client: pika 1.4.4 and py-amqp 5.4.2 (Python), amqplib 2.3.1 (Node);
+#   amqp-client: pika 1.4.4 and py-amqp 5.4.2 (Python), amqplib 2.3.1 (Node), lapin 4.12.3 (Rust,
+#   tokio; the driver is built from conformance/adapters/clients/lapin/ into the scratch dir);
 #   xmlrpc-client: Python's xmlrpc.client and the xmlrpc npm package 1.3.2;
 #   msgpack-rpc-client: pynvim 0.6.0, and msgpack-rpc-python 0.4.1 (its own venv: msgpack-python
 #   0.5.6, tornado 4.5.3).
@@ -58,6 +59,11 @@ cat >"$S/package.json" <<'JSON'
 JSON
 (cd "$S" && timeout 600 npm install --no-audit --no-fund --loglevel=error)
 
+# lapin (Rust): the driver is a cargo project of its own (its own workspace and Cargo.lock, never
+# a dependency of msgwire), built into the scratch directory.
+timeout 900 cargo build -q --release --locked --manifest-path conformance/adapters/clients/lapin/Cargo.toml \
+    --target-dir "$S/lapin-target"
+
 echo "clients.sh: the suite's own tests, with the real clients"
 timeout 900 cargo test -p msgwire-conformance --test live_clients --test live_amqp_clients --test live_xmlrpc_clients \
     --test live_msgpack_rpc_clients -- --include-ignored
@@ -78,6 +84,7 @@ check jsonrpc-client-jayson jsonrpc-client "env NODE_PATH=$S/node_modules node $
 check amqp-client-pika amqp-client "$S/venv/bin/python $D/amqp_pika_client.py"
 check amqp-client-py-amqp amqp-client "$S/venv/bin/python $D/amqp_py_amqp_client.py"
 check amqp-client-amqplib amqp-client "env NODE_PATH=$S/node_modules node $D/amqp_amqplib_client.js"
+check amqp-client-lapin amqp-client "$S/lapin-target/release/msgwire-lapin-driver"
 check xmlrpc-client-python xmlrpc-client "python3 $D/xmlrpc_python_client.py"
 check xmlrpc-client-npm-xmlrpc xmlrpc-client "env NODE_PATH=$S/node_modules node $D/xmlrpc_npm_client.js"
 check msgpack-rpc-client-python msgpack-rpc-client "$S/venv-rpc/bin/python $D/msgpack_rpc_python_client.py"

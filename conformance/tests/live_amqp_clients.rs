@@ -1,7 +1,7 @@
 //! Client mode for AMQP (`msgwire check amqp-client`): the suite against in-process clients
 //! built on msgwire's codec (a conforming one that must pass every case, and broken ones that
 //! must fail with the expected case ids), and, ignored unless they are installed, against the
-//! real client libraries `.ci/peers/clients.sh` installs (pika, py-amqp, amqplib).
+//! real client libraries `.ci/peers/clients.sh` installs (pika, py-amqp, amqplib, lapin).
 #![cfg(feature = "amqp")]
 
 use std::collections::HashMap;
@@ -860,5 +860,14 @@ fn node_amqplib() {
             env!("CARGO_MANIFEST_DIR")
         ),
         "amqp-client-amqplib.baseline",
+    );
+}
+
+#[test]
+#[ignore = "needs the lapin driver built (.ci/peers/clients.sh)"]
+fn rust_lapin() {
+    real(
+        &format!("{}/lapin-target/release/msgwire-lapin-driver", peers()),
+        "amqp-client-lapin.baseline",
     );
 }
