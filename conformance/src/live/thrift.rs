@@ -713,6 +713,105 @@ fn two_connections(t: &Target, tr: &mut Trace) -> Outcome {
     }
 }
 
+/// A call of `fail(code 7, why "w")` whose argument struct is `fields` (in that order, with
+/// whatever else they hold); the reply must be the declared exception for 7 and "w".
+fn fail_call(t: &Target, tr: &mut Trace, fields: Vec<(i16, Value)>, pass: &str) -> Outcome {
+    let mut c = open_or_fail!(t, tr);
+    let call = OwnedMessage::call("fail", 12, Struct { fields });
+    let want = Struct::new().with(1, Struct::new().with(1, 7i32).with(2, "w"));
+    match c
+        .call(t, &call)
+        .and_then(|m| is_reply(&m, "fail", 12, &want))
+    {
+        Ok(()) => Outcome::Pass(pass.into()),
+        Err(e) => Outcome::Fail(e),
+    }
+}
+
+fn fields_any_order(t: &Target, tr: &mut Trace) -> Outcome {
+    fail_call(
+        t,
+        tr,
+        vec![(2, "w".into()), (1, 7i32.into())],
+        "fields 2 then 1 read by id: Oops{7, \"w\"}",
+    )
+}
+
+fn unknown_fields(t: &Target, tr: &mut Trace) -> Outcome {
+    let nested = Value::Struct(
+        Struct::new()
+            .with(1, grid())
+            .with(
+                2,
+                Value::Map(
+                    Map::new(
+                        TType::Binary,
+                        TType::Double,
+                        vec![("x".into(), 1.5f64.into())],
+                    )
+                    .expect("typed"),
+                ),
+            )
+            .with(3, Value::Set(list(TType::Bool, vec![true.into()]))),
+    );
+    fail_call(
+        t,
+        tr,
+        vec![
+            (99, nested),
+            (1, 7i32.into()),
+            (-3, i64::MAX.into()),
+            (2, "w".into()),
+            (1000, "not in the IDL".into()),
+        ],
+        "fields 99, -3 and 1000 (a struct of containers, an i64, a string) skipped",
+    )
+}
+
+fn unknown_binary_field(t: &Target, tr: &mut Trace) -> Outcome {
+    fail_call(
+        t,
+        tr,
+        vec![
+            (1, 7i32.into()),
+            (2, "w".into()),
+            (50, Value::Binary(vec![0xff, 0xfe, 0x00])),
+        ],
+        "a binary field 50 holding ff fe 00 skipped",
+    )
+}
+
+fn oneway_sent_as_call(t: &Target, tr: &mut Trace) -> Outcome {
+    let mut c = open_or_fail!(t, tr);
+    let text = format!("msgwire-call-note-{}", std::process::id());
+    let note = OwnedMessage::call("note", 45, Struct::new().with(1, text.as_str()));
+    if let Err(e) = c.send(t, &note) {
+        return Outcome::Fail(e);
+    }
+    let first = match c.recv_within(t.timeout / 2) {
+        Got::Message(m, _) => Some(m),
+        Got::Timeout => None,
+        Got::Closed => return Outcome::Info("closed the connection".into()),
+        Got::Bad(e) => return Outcome::Fail(e),
+    };
+    let read = OwnedMessage::call("lastNote", 46, Struct::new());
+    let after = match c.call(t, &read) {
+        Ok(m) if m.seqid == 46 => match m.body.get(0).and_then(Value::as_str) {
+            Some(v) if v == text => "the note was run",
+            _ => "the note was not run",
+        },
+        Ok(_) => "lastNote was not answered in turn",
+        Err(_) => "lastNote got no reply",
+    };
+    Outcome::Info(match first {
+        Some(m) => format!(
+            "answered the Call of the oneway method with {}; {after}",
+            describe(&m)
+        ),
+        None => format!("no reply to the Call of the oneway method; {after}"),
+    })
+}
+
 fn unknown_method(t: &Target, tr: &mut Trace) -> Outcome {
     let mut c = open_or_fail!(t, tr);
     let call = OwnedMessage::call(NO_SUCH_METHOD, 77, Struct::new().with(1, 5i32));
@@ -1142,6 +1241,38 @@ pub fn cases() -> Vec<Case<Target>> {
             level: Level::Must,
             accepts: "after a oneway call of an unknown method (seqid 43), the next message on the connection is the reply to echoI32 (seqid 44)",
             run: oneway_unknown,
+        },
+        Case {
+            id: "thrift-server/oneway/sent-as-call",
+            section: "thrift-rpc.md: Message",
+            requirement: "\"Type `Oneway` is only used starting from Apache Thrift 0.9.3. Earlier versions do _not_ send TMessages of type `Oneway`, even for service methods defined with the `oneway` modifier.\" (nothing is required of the server: the case reports whether a `Call` of the oneway method `note` is answered, and run)",
+            level: Level::May,
+            accepts: "anything (informational)",
+            run: oneway_sent_as_call,
+        },
+        Case {
+            id: "thrift-server/request/fields-any-order",
+            section: "thrift-binary-protocol.md / thrift-compact-protocol.md: Struct",
+            requirement: "\"Because each field header contains the field-id (as defined by the Thrift IDL file), the fields can be encoded in any order.\"",
+            level: Level::Must,
+            accepts: "fail's arguments sent as field 2, then field 1: the declared exception Oops{code: 7, why: \"w\"}",
+            run: fields_any_order,
+        },
+        Case {
+            id: "thrift-server/request/unknown-fields-skipped",
+            section: "thrift-binary-protocol.md / thrift-compact-protocol.md: Struct",
+            requirement: "\"Therefore is also possible to handle unknown fields while decoding; these are simply ignored.\"",
+            level: Level::Should,
+            accepts: "fail's arguments beside fields 99 (a struct of a nested list, a map and a set), -3 (i64) and 1000 (string): the declared exception Oops{7, \"w\"}",
+            run: unknown_fields,
+        },
+        Case {
+            id: "thrift-server/request/unknown-binary-field-skipped",
+            section: "thrift-binary-protocol.md: Struct (\"`BINARY`, used for binary and string fields\")",
+            requirement: "\"Therefore is also possible to handle unknown fields while decoding; these are simply ignored.\" (*derived*: the wire does not tell a binary from a string, so skipping one needs no text decoding)",
+            level: Level::Should,
+            accepts: "fail's arguments beside field 50, a binary holding ff fe 00: the declared exception Oops{7, \"w\"}",
+            run: unknown_binary_field,
         },
         Case {
             id: "thrift-server/exception/unknown-method",
