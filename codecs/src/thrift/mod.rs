@@ -3,7 +3,9 @@
 //! A zero-copy, schema-less codec for [Apache Thrift](https://thrift.apache.org/) messages in
 //! the binary protocol (strict header, and the old non-strict header it still reads) and the
 //! compact protocol, unframed or framed (a 4-byte big-endian length before each message); and
-//! TJSONProtocol ([`json`]), read into and written from the owned model.
+//! TJSONProtocol ([`json`]), read into and written from the owned model. With serde, a struct's
+//! fields decode straight into a caller's type ([`from_struct`]: field ids matched by rename or
+//! by position).
 //!
 //! Design:
 //! - **Validate once, walk for free.** The scan walks one message iteratively (one small record
@@ -36,6 +38,7 @@
 //! # Ok::<(), msgwire::thrift::Error>(())
 //! ```
 
+mod de;
 mod encode;
 mod error;
 pub mod json;
@@ -45,6 +48,7 @@ mod stream;
 mod value;
 mod wire;
 
+pub use de::{from_struct, from_value, DeError};
 pub use error::{Error, ProtocolErrorCode};
 pub use message::{
     ApplicationException, ApplicationExceptionType, Message, MessageType, OwnedMessage,
