@@ -177,12 +177,16 @@ fn broken_clients_fail_with_the_expected_case_ids() {
     let expect: &[(Flaw, &[&str])] = &[
         (
             Flaw::SameMsgid,
-            &["msgpack-rpc-client/msgid/unique-and-matched"],
+            &[
+                "msgpack-rpc-client/msgid/unique-and-matched",
+                "msgpack-rpc-client/stream/concurrent-interleaved",
+            ],
         ),
         (
             Flaw::ArrivalOrder,
             &[
                 "msgpack-rpc-client/msgid/unique-and-matched",
+                "msgpack-rpc-client/stream/concurrent-interleaved",
                 "msgpack-rpc-client/response/unknown-msgid",
             ],
         ),
@@ -191,6 +195,7 @@ fn broken_clients_fail_with_the_expected_case_ids() {
             &[
                 "msgpack-rpc-client/stream/notifications-interleaved",
                 "msgpack-rpc-client/stream/server-request-interleaved",
+                "msgpack-rpc-client/stream/concurrent-interleaved",
             ],
         ),
         (

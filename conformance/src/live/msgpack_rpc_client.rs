@@ -599,6 +599,35 @@ pub fn cases() -> Vec<Case<Target>> {
             },
         },
         Case {
+            id: "msgpack-rpc-client/stream/concurrent-interleaved",
+            section: SPEC,
+            requirement: "msgid: \"The server's response to the request has the same msgid.\" and \"The server may return responses out of order\" (derived: as Neovim does, the server writes notifications and requests of its own between the responses to several outstanding requests; each response still goes to the request with its msgid, and nothing else takes a response's place)",
+            level: Level::Must,
+            accepts: "three outstanding requests with distinct msgids, answered in one write with the response to the third, a notification, a request [0, 7, \"callback\", [1]] from the server, then the responses to the first and the second: each call surfaces its own result (i*10+7) once (answering the server's request is not judged here)",
+            run: |t, tr| {
+                case(t, tr, "msgpack-rpc-client/stream/concurrent-interleaved", three_calls(), |w, r| {
+                    let msgid_of = |m: &str| r.iter().find(|(_, method, _)| method == m).map_or(0, |(id, _, _)| *id);
+                    let mut bytes = OwnedMessage::result(msgid_of("m2"), Value::from(27)).to_vec();
+                    bytes.extend(OwnedMessage::notification("redraw", vec![from_json(&json!(["flush", []]))]).to_vec());
+                    bytes.extend(OwnedMessage::request(7, "callback", vec![Value::from(1)]).to_vec());
+                    bytes.extend(OwnedMessage::result(msgid_of("m0"), Value::from(7)).to_vec());
+                    bytes.extend(OwnedMessage::result(msgid_of("m1"), Value::from(17)).to_vec());
+                    w.send_raw(&bytes, "response 3, a notification, a request from the server, responses 1 and 2, in one write");
+                }, &|p| {
+                    let ids: Vec<u32> = p.requests.iter().map(|r| r.0).collect();
+                    if (1..ids.len()).any(|i| ids[..i].contains(&ids[i])) {
+                        return Outcome::Fail(format!("outstanding requests share a msgid: {ids:?}"));
+                    }
+                    let ok = (0..3).all(|i| results_of(&p.run, i) == [&json!(i * 10 + 7)]);
+                    if ok {
+                        Outcome::Pass(format!("msgids {ids:?}; {}", surfaced(&p.run)))
+                    } else {
+                        Outcome::Fail(format!("expected call i → i*10+7 (responses 3, 1, 2 around a notification and a server request); msgids {ids:?}; the library surfaced {}", surfaced(&p.run)))
+                    }
+                })
+            },
+        },
+        Case {
             id: "msgpack-rpc-client/response/unknown-msgid",
             section: SPEC,
             requirement: "msgid: \"The server's response to the request has the same msgid.\" (a response with a msgid no request carried belongs to no call)",
