@@ -2,9 +2,11 @@
 //! when the first byte is odd): no panic; an error's offset lies inside the input; `scan` and
 //! `Decoder::decode` agree; a message that decodes re-encodes (exact `encoded_len`) in both
 //! protocols to bytes that decode to the same message; what strict accepts, lenient accepts alike.
+//! The same input as TJSONProtocol: no panic, in-bounds error offsets, re-encodings that decode
+//! to the same message and re-encode to themselves.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::thrift::{scan, Decoder, Framing, Limits, Profile, Protocol};
+use msgwire::thrift::{json, scan, Decoder, Framing, Limits, Profile, Protocol};
 use msgwire::Decoded;
 
 fuzz_target!(|data: &[u8]| {
@@ -76,6 +78,42 @@ fuzz_target!(|data: &[u8]| {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+    // TJSONProtocol (owned model): no panic; an error's offset lies inside the input; what
+    // strict accepts lenient accepts alike; a decoded message re-encodes to bytes that decode
+    // to the same message (compared as binary bytes: NaN) and re-encode to themselves.
+    let mut strict = None;
+    for profile in [Profile::Strict, Profile::Lenient] {
+        match json::decode_with(data, &limits, profile) {
+            Err(e) => {
+                assert!(e.offset() <= data.len(), "{e}");
+                assert!(
+                    strict.is_none(),
+                    "json: lenient rejects what strict accepts: {e}"
+                );
+            }
+            Ok(Decoded::NeedMore { at_least }) => assert!(at_least >= 1),
+            Ok(Decoded::Complete { value, used }) => {
+                assert!(used <= data.len());
+                let wire = json::to_vec(&value);
+                let back = json::decode_with(&wire, &limits, Profile::Lenient)
+                    .expect("the re-encoding decodes")
+                    .complete()
+                    .expect("whole");
+                assert_eq!(back.1, wire.len());
+                assert_eq!(
+                    back.0.to_vec(Protocol::Binary),
+                    value.to_vec(Protocol::Binary)
+                );
+                assert_eq!(json::to_vec(&back.0), wire);
+                if let Some(s) = &strict {
+                    assert_eq!(s, &wire);
+                }
+                if profile == Profile::Strict {
+                    strict = Some(wire);
                 }
             }
         }
