@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Must-reject Thrift vectors (vectors/thrift/must-reject.json): one minimal input per
 adversarial class of issue 16 (negative and oversize lengths, huge declared containers, overlong
-var ints, unknown type ids, deep nesting, bad protocol ids and versions, bad frames), written by
+var ints, unknown type ids, deep nesting, bad protocol ids and versions, bad frames; and the
+TJSONProtocol ones: counts that do not match, unknown type names, lone surrogates), written by
 hand because no peer writes them. Each case records what the Python library (PyPI `thrift`) does
 with the same bytes, read as a server reads a message it does not know (readMessageBegin, then
 skip(STRUCT), inside a TFramedTransport for the framed cases); where it accepts, the case carries
@@ -13,7 +14,7 @@ import importlib.metadata
 import json
 import sys
 
-from thrift.protocol import TBinaryProtocol, TCompactProtocol
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
 from thrift.protocol.TProtocol import TProtocolException
 from thrift.Thrift import TType
 from thrift.transport import TTransport
@@ -21,6 +22,7 @@ from thrift.transport import TTransport
 OUT = sys.argv[1]
 BIN = "Thrift binary protocol spec (doc/specs/thrift-binary-protocol.md)"
 CMP = "Thrift compact protocol spec (doc/specs/thrift-compact-protocol.md)"
+JSON = "Thrift TJSONProtocol (lib/cpp/src/thrift/protocol/TJSONProtocol.h)"
 FRAMED = "Thrift framed transport (TFramedTransport: a 4-byte big-endian length, then the message); TConfiguration's max frame size 16384000"
 LIMITS = "Apache Thrift TConfiguration defaults (max message size 100 MiB, recursion depth 64)"
 
@@ -72,6 +74,18 @@ CASES = [
     ("binary-name-not-utf8", "80010001 00000002 c328 00000000 00", None, "invalid-utf8", 1, BIN + ": the name is a string (UTF-8)", "a method name that is not UTF-8"),
     ("compact-field-id-overflow", CH + " 05 feff03 00 f5 00 00", None, "field-id", 1, CMP + ": field ids are i16; a delta may not carry the id past 32767", "field 32767 then a delta of 15"),
     ("binary-truncated-header", "800100", None, "truncated", 1, BIN, "a header cut short"),
+    # -- TJSONProtocol (the input as text, hex-encoded below)
+    ("json-bad-version", "[2,\"x\",1,0,{}]", None, "bad-version", 4, JSON + ": the version is 1", "version 2"),
+    ("json-message-type-5", "[1,\"x\",5,0,{}]", None, "message-type", 1, JSON + ": message types 1-4", "message type 5"),
+    ("json-unknown-type-name", "[1,\"x\",1,0,{\"1\":{\"zz\":1}}]", None, "json-syntax", 1, JSON + ": the type names", "a field of type \"zz\""),
+    ("json-negative-list-count", "[1,\"x\",1,0,{\"1\":{\"lst\":[\"i32\",-1]}}]", None, "negative-length", 2, JSON + ": a list's count", "a list of -1 elements"),
+    ("json-huge-list-count", "[1,\"x\",1,0,{\"1\":{\"lst\":[\"i64\",2147483647]}}]", None, "size-limit", 3, LIMITS, "2^31-1 elements declared, none sent"),
+    ("json-list-shorter-than-count", "[1,\"x\",1,0,{\"1\":{\"lst\":[\"i32\",2,1]}}]", None, "json-syntax", 1, JSON + ": a list holds as many elements as its count", "2 declared, 1 sent"),
+    ("json-list-longer-than-count", "[1,\"x\",1,0,{\"1\":{\"lst\":[\"i32\",1,1,2]}}]", None, "json-syntax", 1, JSON + ": a list holds as many elements as its count", "1 declared, 2 sent"),
+    ("json-byte-out-of-range", "[1,\"x\",1,0,{\"1\":{\"i8\":128}}]", None, "integer-range", 1, JSON + ": i8", "an i8 of 128"),
+    ("json-field-id-out-of-range", "[1,\"x\",1,0,{\"40000\":{\"i32\":1}}]", None, "field-id", 1, JSON + ": field ids are i16", "field id 40000"),
+    ("json-lone-surrogate", "[1,\"x\",1,0,{\"1\":{\"str\":\"\\ud800\"}}]", None, "json-syntax", 1, JSON + ": strings are JSON strings (RFC 8259 §7: a surrogate pair)", "a lone high surrogate"),
+    ("json-deep-structs", "[1,\"x\",1,0," + "{\"1\":{\"rec\":" * 100 + "{}" + "}}" * 100 + "]", None, "depth-limit", 6, LIMITS, "100 nested structs"),
     # -- frames
     ("framed-negative-length", "ffffffff 80010001 00000001 78 00000000 00", "framed", "frame-size", 3, FRAMED, "a frame length of -1"),
     ("framed-oversize", "7fffffff 80010001", "framed", "frame-size", 3, FRAMED, "a frame length of 2^31-1, refused from the length alone"),
@@ -96,6 +110,7 @@ def peer_verdict(proto, data, framed):
     buf = TTransport.TMemoryBuffer(data)
     trans = TTransport.TFramedTransport(buf) if framed else buf
     p = (TBinaryProtocol.TBinaryProtocol(trans, strictRead=True) if proto == "binary"
+         else TJSONProtocol.TJSONProtocol(trans) if proto == "json"
          else TCompactProtocol.TCompactProtocol(trans))
     try:
         p.readMessageBegin()
@@ -114,8 +129,9 @@ def main():
     rows = [(n, h, prof, k, c, s, d, None) for n, h, prof, k, c, s, d in CASES]
     rows += [(n, h, "lenient", k, c, s, d, (p, b)) for n, h, k, c, s, d, p, b in LENIENT]
     for name, hx, profile, kind, code, spec, desc, lenient in rows:
-        data = bytes.fromhex(hx.replace(" ", ""))
-        proto = "compact" if name.startswith("compact") else "binary"
+        proto = ("compact" if name.startswith("compact") else
+                 "json" if name.startswith("json") else "binary")
+        data = hx.encode() if proto == "json" else bytes.fromhex(hx.replace(" ", ""))
         framed = profile == "framed"
         accepted, says = peer_verdict(proto, data, framed)
         case = {
