@@ -1290,7 +1290,7 @@ pub struct FuzzOptions {
     pub adapter: String,
     /// One-shot mode instead of the persistent `CMD serve`.
     pub one_shot: bool,
-    /// Only these protocols (default: all four).
+    /// Only these protocols (default: all five).
     pub protocols: Vec<String>,
     /// The profile (default: each protocol's first).
     pub profile: Option<String>,

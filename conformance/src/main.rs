@@ -16,7 +16,7 @@ const PROTOCOLS: [&str; 5] = ["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc", "thrif
     name = "msgwire",
     version = msgwire_conformance::corpus::VERSION,
     long_version = msgwire_conformance::corpus::LONG_VERSION,
-    about = "Decode, encode and check AMQP 0-9-1, JSON-RPC 2.0, XML-RPC and MessagePack-RPC against the msgwire vectors"
+    about = "Decode, encode and check AMQP 0-9-1, JSON-RPC 2.0, XML-RPC, MessagePack-RPC and Apache Thrift against the msgwire vectors"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -471,7 +471,7 @@ struct FuzzArgs {
     /// Run the adapter once per input (one-shot mode) instead of as one `CMD serve`.
     #[arg(long)]
     one_shot: bool,
-    /// Only this protocol (repeatable; default: all four, those the adapter supports).
+    /// Only this protocol (repeatable; default: all five, those the adapter supports).
     #[arg(long, value_parser = PROTOCOLS)]
     protocol: Vec<String>,
     /// The profile (default: each protocol's first, `strict`).
