@@ -6,14 +6,15 @@
 //! assembling one array (or nothing at all). [`Correlator`] matches responses to the ids a
 //! client has outstanding, in any order, batched or not.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use bytes::BufMut;
 
 use super::error::{Error, ErrorCode, Problem};
 use super::id::{Id, IdKind};
-use super::message::{Batch, ErrorObject, Message, Outcome, Payload, Raw, Request, Response};
+use super::message::{
+    borrow_message, Batch, ErrorObject, Message, Outcome, Payload, Request, Response,
+};
 use super::Decoder;
 
 /// What a server must do with one received JSON text.
@@ -286,29 +287,5 @@ impl Correlator {
             }
         }
         out
-    }
-}
-
-fn borrow_message<'p>(m: &'p Message<'_>) -> Message<'p> {
-    fn raw<'p>(r: &'p Raw<'_>) -> Raw<'p> {
-        r.borrowed()
-    }
-    match m {
-        Message::Request(r) => Message::Request(Request {
-            method: Cow::Borrowed(&r.method),
-            params: r.params.as_ref().map(raw),
-            id: r.id.as_ref().map(Id::borrowed),
-        }),
-        Message::Response(r) => Message::Response(Response {
-            id: r.id.borrowed(),
-            outcome: match &r.outcome {
-                Outcome::Result(v) => Outcome::Result(raw(v)),
-                Outcome::Error(e) => Outcome::Error(ErrorObject {
-                    code: e.code,
-                    message: Cow::Borrowed(&e.message),
-                    data: e.data.as_ref().map(raw),
-                }),
-            },
-        }),
     }
 }

@@ -1,19 +1,21 @@
 //! Messages: request, notification, response (success or error) and batch; decoding with
 //! validation done once, and encoding that writes exact, compact JSON.
 //!
-//! Design: serde_json reads the top-level object member by member into `&RawValue` slots (no
-//! allocation: keys are matched without copying, values are borrowed slices of the input);
-//! the slots are then checked against JSON-RPC 2.0 §4–§5 and turned into a typed view.
-//! `params`, `result` and `error.data` stay `&RawValue` until the caller asks for a type.
+//! Design: one pass of [`Scanner`](super::scan) reads the top-level object member by member
+//! into slots (no allocation: names are matched without copying, values are borrowed slices of
+//! the input, checked as they are stepped over, the depth limit counted where brackets open);
+//! the slots are then checked against JSON-RPC 2.0 §4–§5 and turned into a typed view. A batch's
+//! items are read the same way in the same pass. `params`, `result` and `error.data` stay
+//! slices of the input until the caller asks for a type.
 
 use std::borrow::Cow;
 
 use bytes::BufMut;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::error::{Error, Problem};
 use super::id::Id;
+use super::scan::{Scanner, Stop};
 use super::text;
 use super::{Limits, Profile};
 
@@ -76,23 +78,31 @@ pub enum Payload<'a> {
     Batch(Batch<'a>),
 }
 
-/// A batch (§6): the list of item texts, each decoded on demand, so that one invalid item
-/// does not spoil the others and the only allocation is the list itself.
+/// A batch (§6): every item read in the same pass as the array, each kept with its exact text,
+/// its offset and its own outcome, so that one invalid item does not spoil the others. The
+/// only allocation is the list itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch<'a> {
-    items: Vec<(usize, Raw<'a>)>,
-    profile: Profile,
+    items: Vec<BatchItem<'a>>,
 }
 
-/// JSON text as received (`params`, `result`, `error.data`): a validated `RawValue`, borrowed
-/// from the input or owned, compared by its exact text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BatchItem<'a> {
+    offset: usize,
+    text: Raw<'a>,
+    message: Result<Message<'a>, Error>,
+}
+
+/// JSON text as received (`params`, `result`, `error.data`): validated JSON, borrowed from
+/// the input or owned, compared by its exact text. [`as_raw_value`](Self::as_raw_value) gives
+/// serde_json's `RawValue` when a caller needs one.
 #[derive(Debug, Clone)]
-pub struct Raw<'a>(Cow<'a, RawValue>);
+pub struct Raw<'a>(Cow<'a, str>);
 
 impl<'a> Raw<'a> {
     /// The exact JSON text.
     pub fn get(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// The owned twin.
@@ -102,14 +112,22 @@ impl<'a> Raw<'a> {
 
     /// A copy that borrows from `self`.
     pub fn borrowed(&self) -> Raw<'_> {
-        Raw(Cow::Borrowed(&*self.0))
+        Raw(Cow::Borrowed(&self.0))
     }
-}
 
-impl core::ops::Deref for Raw<'_> {
-    type Target = RawValue;
-    fn deref(&self) -> &RawValue {
-        &self.0
+    /// The text as serde_json's `RawValue` (a copy: the text is checked again by serde_json).
+    pub fn as_raw_value(&self) -> Box<RawValue> {
+        RawValue::from_string(self.0.clone().into_owned()).expect("a Raw holds validated JSON text")
+    }
+
+    /// `self` as `T`, borrowing from the text where `T` does.
+    pub fn deserialize<'p, T: serde::Deserialize<'p>>(&'p self) -> serde_json::Result<T> {
+        serde_json::from_str(&self.0)
+    }
+
+    /// Text the scanner validated.
+    pub(crate) fn scanned(text: &'a str) -> Self {
+        Raw(Cow::Borrowed(text))
     }
 }
 
@@ -123,18 +141,14 @@ impl Eq for Raw<'_> {}
 
 impl<'a> From<&'a RawValue> for Raw<'a> {
     fn from(raw: &'a RawValue) -> Self {
-        Raw(Cow::Borrowed(raw))
+        Raw(Cow::Borrowed(raw.get()))
     }
 }
 
 impl From<Box<RawValue>> for Raw<'static> {
     fn from(raw: Box<RawValue>) -> Self {
-        Raw(Cow::Owned(raw))
+        Raw(Cow::Owned(Box::<str>::from(raw).into_string()))
     }
-}
-
-fn borrowed(raw: &RawValue) -> Raw<'_> {
-    Raw::from(raw)
 }
 
 fn owned_raw(raw: Raw<'_>) -> Raw<'static> {
@@ -146,8 +160,8 @@ fn owned_str(s: Cow<'_, str>) -> Cow<'static, str> {
 }
 
 /// Deserializes `raw` (or JSON `null` when absent) as `T`, borrowing where `T` does.
-fn raw_as<'p, T: serde::Deserialize<'p>>(raw: Option<&'p RawValue>) -> serde_json::Result<T> {
-    serde_json::from_str(raw.map_or("null", RawValue::get))
+fn raw_as<'p, T: serde::Deserialize<'p>>(raw: Option<&'p Raw<'_>>) -> serde_json::Result<T> {
+    serde_json::from_str(raw.map_or("null", Raw::get))
 }
 
 impl<'a> Request<'a> {
@@ -164,7 +178,7 @@ impl<'a> Request<'a> {
 
     /// `params` as `T` (absent params deserialize from `null`, so `Option<T>` and `()` work).
     pub fn params_as<'p, T: serde::Deserialize<'p>>(&'p self) -> serde_json::Result<T> {
-        raw_as(self.params.as_deref())
+        raw_as(self.params.as_ref())
     }
 
     /// The owned twin.
@@ -223,7 +237,7 @@ impl<'a> ErrorObject<'a> {
 
     /// `data` as `T` (absent data deserializes from `null`).
     pub fn data_as<'p, T: serde::Deserialize<'p>>(&'p self) -> serde_json::Result<T> {
-        raw_as(self.data.as_deref())
+        raw_as(self.data.as_ref())
     }
 
     /// The owned twin.
@@ -272,7 +286,7 @@ impl<'a> Response<'a> {
     pub fn success(id: Id<'a>, result: &'a RawValue) -> Self {
         Response {
             id,
-            outcome: Outcome::Result(borrowed(result)),
+            outcome: Outcome::Result(Raw::from(result)),
         }
     }
 
@@ -381,14 +395,14 @@ impl<'a> Batch<'a> {
             .into_iter()
             .map(|m| {
                 let text = String::from_utf8(m.to_vec()).expect("encoder writes UTF-8");
-                let raw = RawValue::from_string(text).expect("encoder writes valid JSON");
-                (0, Raw::from(raw))
+                BatchItem {
+                    offset: 0,
+                    text: Raw(Cow::Owned(text)),
+                    message: Ok(m.clone().into_owned()),
+                }
             })
             .collect();
-        Batch {
-            items,
-            profile: Profile::Strict,
-        }
+        Batch { items }
     }
 
     /// Number of items.
@@ -402,15 +416,17 @@ impl<'a> Batch<'a> {
     }
 
     /// Each item's exact JSON text, with its byte offset in the input.
-    pub fn raw_items(&self) -> impl Iterator<Item = (usize, &RawValue)> + '_ {
-        self.items.iter().map(|(o, r)| (*o, &**r))
+    pub fn raw_items(&self) -> impl Iterator<Item = (usize, Raw<'_>)> + '_ {
+        self.items.iter().map(|i| (i.offset, i.text.borrowed()))
     }
 
-    /// Each item decoded and validated (an invalid item is an `Err`, the others still decode).
+    /// Each item as decoded and validated (an invalid item is an `Err`, the others are
+    /// messages borrowing from the batch).
     pub fn iter(&self) -> impl Iterator<Item = Result<Message<'_>, Error>> + '_ {
-        self.items
-            .iter()
-            .map(|(offset, raw)| decode_item(raw, *offset, self.profile))
+        self.items.iter().map(|i| match &i.message {
+            Ok(m) => Ok(borrow_message(m)),
+            Err(e) => Err(e.clone()),
+        })
     }
 
     /// The owned twin.
@@ -419,26 +435,29 @@ impl<'a> Batch<'a> {
             items: self
                 .items
                 .into_iter()
-                .map(|(o, r)| (o, owned_raw(r)))
+                .map(|i| BatchItem {
+                    offset: i.offset,
+                    text: owned_raw(i.text),
+                    message: i.message.map(Message::into_owned),
+                })
                 .collect(),
-            profile: self.profile,
         }
     }
 
     /// Exact length of [`encode`](Self::encode)'s output.
     pub fn encoded_len(&self) -> usize {
         2 + self.items.len().saturating_sub(1)
-            + self.items.iter().map(|(_, r)| r.get().len()).sum::<usize>()
+            + self.items.iter().map(|i| i.text.get().len()).sum::<usize>()
     }
 
     /// Writes `[item,item,...]` with each item's text as held.
     pub fn encode(&self, dst: &mut impl BufMut) {
         dst.put_u8(b'[');
-        for (i, (_, r)) in self.items.iter().enumerate() {
+        for (i, item) in self.items.iter().enumerate() {
             if i > 0 {
                 dst.put_u8(b',');
             }
-            dst.put_slice(r.get().as_bytes());
+            dst.put_slice(item.text.get().as_bytes());
         }
         dst.put_u8(b']');
     }
@@ -484,8 +503,32 @@ impl<'a> Payload<'a> {
     }
 }
 
+/// A copy of `m` that borrows everything from it (no allocation, even for owned strings).
+pub(crate) fn borrow_message<'p>(m: &'p Message<'_>) -> Message<'p> {
+    match m {
+        Message::Request(r) => Message::Request(Request {
+            method: Cow::Borrowed(&r.method),
+            params: r.params.as_ref().map(Raw::borrowed),
+            id: r.id.as_ref().map(Id::borrowed),
+        }),
+        Message::Response(r) => Message::Response(Response {
+            id: r.id.borrowed(),
+            outcome: match &r.outcome {
+                Outcome::Result(v) => Outcome::Result(v.borrowed()),
+                Outcome::Error(e) => Outcome::Error(ErrorObject {
+                    code: e.code,
+                    message: Cow::Borrowed(&e.message),
+                    data: e.data.as_ref().map(Raw::borrowed),
+                }),
+            },
+        }),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
-// Decoding
+// Decoding: one pass of the scanner over the text. The members JSON-RPC defines are matched
+// by name as they are read and kept as slices of the input; everything else is checked and
+// stepped over. A batch's items are read and validated in the same pass as the array.
 
 /// Decodes one JSON text: a message or a batch.
 pub(crate) fn decode_payload<'a>(
@@ -500,35 +543,39 @@ pub(crate) fn decode_payload<'a>(
         });
     }
     // RFC 8259 §8.1: "JSON text exchanged between systems that are not part of a closed
-    // ecosystem MUST be encoded using UTF-8". serde_json skips the values of members we ignore
-    // (IgnoredAny) without looking at their bytes, so the whole text is checked once here
-    // (found by the jsonrpc_differential fuzz target).
-    if let Err(e) = std::str::from_utf8(input) {
+    // ecosystem MUST be encoded using UTF-8". Checked once for the whole text, so that the
+    // scanner can hand out `str` slices without looking at their bytes again.
+    let Ok(text) = simdutf8::basic::from_utf8(input) else {
+        let valid = std::str::from_utf8(input).map_or_else(|e| e.valid_up_to(), |s| s.len());
         return Err(Error::Parse {
-            offset: e.valid_up_to(),
+            offset: valid,
             detail: "invalid UTF-8".into(),
         });
-    }
-    text::check_depth(input, limits.max_depth)?;
-    let start = input
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    match start.map(|i| input[i]) {
-        Some(b'{') => decode_object(input, 0, profile).map(Payload::Single),
-        Some(b'[') => decode_batch(input, limits, profile),
+    };
+    let mut s = Scanner::new(text, limits.max_depth);
+    s.ws();
+    let start = s.pos;
+    match s.peek() {
+        Some(b'{') => {
+            let slots = read_object(&mut s, false)?;
+            s.end().map_err(|Stop| s.fail())?;
+            validate(slots, 0, profile).map(Payload::Single)
+        }
+        Some(b'[') => decode_batch(&mut s, limits, profile),
         // A JSON scalar is an invalid request; anything else is a parse error.
-        _ => match serde_json::from_slice::<IgnoredAny>(input) {
-            Ok(_) => Err(invalid(start.unwrap_or(0), Problem::NotAnObject, None)),
-            Err(e) => Err(parse_error(input, &e)),
-        },
+        _ => {
+            s.value().map_err(|Stop| s.fail())?;
+            s.end().map_err(|Stop| s.fail())?;
+            Err(invalid(start, Problem::NotAnObject, None))
+        }
     }
 }
 
-fn parse_error(input: &[u8], e: &serde_json::Error) -> Error {
-    Error::Parse {
-        offset: text::offset_of(input, e.line(), e.column()),
-        detail: e.to_string(),
-    }
+/// A parse error at the scanner's position.
+#[cold]
+fn parse_error(s: &mut Scanner<'_>, detail: &'static str) -> Error {
+    s.stop(s.pos, detail);
+    s.fail()
 }
 
 fn invalid(offset: usize, problem: Problem, id: Option<&Id<'_>>) -> Error {
@@ -540,90 +587,97 @@ fn invalid(offset: usize, problem: Problem, id: Option<&Id<'_>>) -> Error {
 }
 
 fn decode_batch<'a>(
-    input: &'a [u8],
+    s: &mut Scanner<'a>,
     limits: &Limits,
     profile: Profile,
 ) -> Result<Payload<'a>, Error> {
-    struct Items {
-        max: usize,
-    }
-    impl<'de> Visitor<'de> for Items {
-        type Value = (Vec<&'de RawValue>, bool);
-        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("a JSON-RPC batch")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            // Grows with the items actually present (never sized from a declared count).
-            let mut items = Vec::new();
-            while items.len() < self.max {
-                match seq.next_element::<&'de RawValue>()? {
-                    Some(item) => items.push(item),
-                    None => return Ok((items, false)),
-                }
-            }
-            // Over the limit: keep validating the JSON (a parse error still wins) but store nothing.
-            let mut over = false;
-            while seq.next_element::<IgnoredAny>()?.is_some() {
+    let open = s.pos;
+    s.open().map_err(|Stop| s.fail())?;
+    // Room for as many items as the text holds at 24 bytes each (every valid message is longer:
+    // `{"jsonrpc":"2.0","method":""}` has 29), never more than the limit: one allocation for a
+    // batch of valid messages, sized only from bytes present.
+    let mut items = Vec::with_capacity((s.text.len() / 24).min(limits.max_batch));
+    let mut over = false;
+    s.ws();
+    if s.peek() == Some(b']') {
+        s.pos += 1;
+    } else {
+        loop {
+            s.ws();
+            let offset = s.pos;
+            let message = if s.peek() == Some(b'{') {
+                let slots = read_object(s, false)?;
+                validate(slots, offset, profile)
+            } else {
+                s.value().map_err(|Stop| s.fail())?;
+                Err(invalid(offset, Problem::NotAnObject, None))
+            };
+            // Over the limit: keep checking the JSON (a parse error still wins), store nothing.
+            if items.len() < limits.max_batch {
+                items.push(BatchItem {
+                    offset,
+                    text: Raw::scanned(s.slice(offset, s.pos)),
+                    message,
+                });
+            } else {
                 over = true;
             }
-            Ok((items, over))
+            s.ws();
+            match s.peek() {
+                Some(b',') => s.pos += 1,
+                Some(b']') => {
+                    s.pos += 1;
+                    break;
+                }
+                _ => return Err(parse_error(s, "expected `,` or `]`")),
+            }
         }
     }
-    let mut de = serde_json::Deserializer::from_slice(input);
-    let (raws, over) = de
-        .deserialize_seq(Items {
-            max: limits.max_batch,
-        })
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| parse_error(input, &e))?;
+    s.depth -= 1;
+    s.end().map_err(|Stop| s.fail())?;
     if over {
         return Err(Error::BatchTooLong {
-            offset: leading_ws(input),
+            offset: open,
             limit: limits.max_batch,
         });
     }
-    if raws.is_empty() {
-        return Err(Error::EmptyBatch {
-            offset: leading_ws(input),
-        });
+    if items.is_empty() {
+        return Err(Error::EmptyBatch { offset: open });
     }
-    let base = input.as_ptr() as usize;
-    let items = raws
-        .into_iter()
-        .map(|r| (r.get().as_ptr() as usize - base, borrowed(r)))
-        .collect();
-    Ok(Payload::Batch(Batch { items, profile }))
+    Ok(Payload::Batch(Batch { items }))
 }
 
-fn decode_item<'a>(
-    raw: &'a RawValue,
-    offset: usize,
-    profile: Profile,
-) -> Result<Message<'a>, Error> {
-    if raw.get().starts_with('{') {
-        decode_object(raw.get().as_bytes(), offset, profile)
-    } else {
-        Err(invalid(offset, Problem::NotAnObject, None))
-    }
-}
-
-/// The members of a top-level object that JSON-RPC defines, each as raw JSON text.
+/// The members of an object that JSON-RPC defines, each as its exact JSON text.
 #[derive(Default)]
 struct Slots<'a> {
-    jsonrpc: Option<&'a RawValue>,
-    method: Option<&'a RawValue>,
-    params: Option<&'a RawValue>,
-    id: Option<&'a RawValue>,
-    result: Option<&'a RawValue>,
-    error: Option<&'a RawValue>,
-    code: Option<&'a RawValue>,
-    message: Option<&'a RawValue>,
-    data: Option<&'a RawValue>,
+    jsonrpc: Option<&'a str>,
+    method: Option<&'a str>,
+    params: Option<&'a str>,
+    id: Option<&'a str>,
+    result: Option<&'a str>,
+    error: Option<&'a str>,
+    code: Option<&'a str>,
+    message: Option<&'a str>,
+    data: Option<&'a str>,
+    /// The members of `error` when it is an object (the last `error` when there are two).
+    error_fields: Option<ErrorFields<'a>>,
     extra: bool,
     duplicate: Option<&'static str>,
+    /// A member name that cannot be read as text (an escaped lone surrogate) in `error`.
+    bad_name: bool,
 }
 
-/// The member names both object kinds use, matched without copying the key.
+/// The members of an `error` object (§5.1).
+struct ErrorFields<'a> {
+    code: Option<&'a str>,
+    message: Option<&'a str>,
+    data: Option<&'a str>,
+    extra: bool,
+    duplicate: Option<&'static str>,
+    bad_name: bool,
+}
+
+/// The member names both object kinds use.
 #[derive(Clone, Copy)]
 enum Field {
     Jsonrpc,
@@ -638,99 +692,124 @@ enum Field {
     Other,
 }
 
-struct FieldSeed {
-    error_object: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for FieldSeed {
-    type Value = Field;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Field, D::Error> {
-        d.deserialize_str(self)
+fn field(error_object: bool, name: &[u8]) -> Field {
+    match (error_object, name) {
+        (false, b"jsonrpc") => Field::Jsonrpc,
+        (false, b"method") => Field::Method,
+        (false, b"params") => Field::Params,
+        (false, b"id") => Field::Id,
+        (false, b"result") => Field::Result,
+        (false, b"error") => Field::Error,
+        (true, b"code") => Field::Code,
+        (true, b"message") => Field::Message,
+        (true, b"data") => Field::Data,
+        _ => Field::Other,
     }
 }
 
-impl<'de> Visitor<'de> for FieldSeed {
-    type Value = Field;
-    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("a member name")
+/// Reads the object at `s.pos` member by member into slots: the message object
+/// (`error_object` false) or the `error` member's object inside it.
+fn read_object<'a>(s: &mut Scanner<'a>, error_object: bool) -> Result<Slots<'a>, Error> {
+    let mut slots = Slots::default();
+    s.open().map_err(|Stop| s.fail())?;
+    s.ws();
+    if s.peek() == Some(b'}') {
+        s.pos += 1;
+        s.depth -= 1;
+        return Ok(slots);
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
-        Ok(match (self.error_object, v) {
-            (false, "jsonrpc") => Field::Jsonrpc,
-            (false, "method") => Field::Method,
-            (false, "params") => Field::Params,
-            (false, "id") => Field::Id,
-            (false, "result") => Field::Result,
-            (false, "error") => Field::Error,
-            (true, "code") => Field::Code,
-            (true, "message") => Field::Message,
-            (true, "data") => Field::Data,
-            _ => Field::Other,
-        })
-    }
-}
-
-struct SlotsVisitor {
-    error_object: bool,
-}
-
-impl<'de> Visitor<'de> for SlotsVisitor {
-    type Value = Slots<'de>;
-    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slots<'de>, A::Error> {
-        let mut s = Slots::default();
-        while let Some(field) = map.next_key_seed(FieldSeed {
-            error_object: self.error_object,
-        })? {
-            let (slot, name) = match field {
-                Field::Jsonrpc => (&mut s.jsonrpc, "jsonrpc"),
-                Field::Method => (&mut s.method, "method"),
-                Field::Params => (&mut s.params, "params"),
-                Field::Id => (&mut s.id, "id"),
-                Field::Result => (&mut s.result, "result"),
-                Field::Error => (&mut s.error, "error"),
-                Field::Code => (&mut s.code, "code"),
-                Field::Message => (&mut s.message, "message"),
-                Field::Data => (&mut s.data, "data"),
-                Field::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                    s.extra = true;
-                    continue;
+    loop {
+        s.ws();
+        let name_at = s.pos;
+        if s.peek() != Some(b'"') {
+            return Err(parse_error(s, "key must be a string"));
+        }
+        let escaped = s.string().map_err(|Stop| s.fail())?;
+        let quoted = s.slice(name_at, s.pos);
+        let field = if escaped {
+            // The name as text: escapes resolved (serde_json refuses a lone surrogate here).
+            match serde_json::from_str::<String>(quoted) {
+                Ok(name) => field(error_object, name.as_bytes()),
+                Err(_) if error_object => {
+                    slots.bad_name = true;
+                    Field::Other
                 }
-            };
-            // Lenient: the last duplicate wins, as in JSON.parse and Python's json.
-            if slot.replace(map.next_value()?).is_some() && s.duplicate.is_none() {
-                s.duplicate = Some(name);
+                Err(e) => {
+                    return Err(Error::Parse {
+                        offset: name_at,
+                        detail: e.to_string(),
+                    })
+                }
+            }
+        } else {
+            field(error_object, &quoted.as_bytes()[1..quoted.len() - 1])
+        };
+        s.expect(b':', "expected `:`").map_err(|Stop| s.fail())?;
+        s.ws();
+        let start = s.pos;
+        match field {
+            Field::Other => {
+                s.value().map_err(|Stop| s.fail())?;
+                slots.extra = true;
+            }
+            Field::Error if s.peek() == Some(b'{') => {
+                let inner = read_object(s, true)?;
+                slots.error_fields = Some(ErrorFields {
+                    code: inner.code,
+                    message: inner.message,
+                    data: inner.data,
+                    extra: inner.extra,
+                    duplicate: inner.duplicate,
+                    bad_name: inner.bad_name,
+                });
+            }
+            Field::Error => {
+                s.value().map_err(|Stop| s.fail())?;
+                slots.error_fields = None;
+            }
+            _ => {
+                s.value().map_err(|Stop| s.fail())?;
             }
         }
-        Ok(s)
+        if !matches!(field, Field::Other) {
+            let text = s.slice(start, s.pos);
+            let (slot, name) = match field {
+                Field::Jsonrpc => (&mut slots.jsonrpc, "jsonrpc"),
+                Field::Method => (&mut slots.method, "method"),
+                Field::Params => (&mut slots.params, "params"),
+                Field::Id => (&mut slots.id, "id"),
+                Field::Result => (&mut slots.result, "result"),
+                Field::Error => (&mut slots.error, "error"),
+                Field::Code => (&mut slots.code, "code"),
+                Field::Message => (&mut slots.message, "message"),
+                Field::Data | Field::Other => (&mut slots.data, "data"),
+            };
+            // Lenient: the last duplicate wins, as in JSON.parse and Python's json.
+            if slot.replace(text).is_some() && slots.duplicate.is_none() {
+                slots.duplicate = Some(name);
+            }
+        }
+        s.ws();
+        match s.peek() {
+            Some(b',') => s.pos += 1,
+            Some(b'}') => {
+                s.pos += 1;
+                s.depth -= 1;
+                return Ok(slots);
+            }
+            _ => return Err(parse_error(s, "expected `,` or `}`")),
+        }
     }
 }
 
-fn read_slots(json: &[u8], error_object: bool) -> Result<Slots<'_>, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(json);
-    let slots = de.deserialize_map(SlotsVisitor { error_object })?;
-    de.end()?;
-    Ok(slots)
-}
-
-/// Decodes one object (`json` starts at `{` after optional whitespace) found at `offset`.
-fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message<'_>, Error> {
-    let s = read_slots(json, false).map_err(|e| {
-        let mut err = parse_error(json, &e);
-        if let Error::Parse { offset: o, .. } = &mut err {
-            *o += offset;
-        }
-        err
-    })?;
+/// Checks the slots of one object found at `offset` against JSON-RPC 2.0 §4–§5.
+fn validate(s: Slots<'_>, offset: usize, profile: Profile) -> Result<Message<'_>, Error> {
     let strict = profile == Profile::Strict;
 
     // The id first, so that the error reply for an otherwise invalid request can echo it.
     let id = match s.id {
         None => None,
-        Some(raw) => match Id::from_json(raw.get()) {
+        Some(raw) => match Id::from_json(raw) {
             None => {
                 return Err(invalid(
                     offset,
@@ -752,8 +831,8 @@ fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message
 
     // §4: "jsonrpc: A String specifying the version of the JSON-RPC protocol. MUST be exactly "2.0"."
     match s.jsonrpc {
-        Some(v) if v.get() == r#""2.0""# => {}
-        Some(v) if v.get().starts_with('"') && text::unquote(v.get()) == "2.0" => {}
+        Some(r#""2.0""#) => {}
+        Some(v) if v.starts_with('"') && text::unquote(v) == "2.0" => {}
         _ => return fail(Problem::Version),
     }
     if strict {
@@ -770,7 +849,7 @@ fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message
             return fail(Problem::RequestAndResponse);
         }
         // §4: "method: A String containing the name of the method to be invoked."
-        if !method.get().starts_with('"') {
+        if !method.starts_with('"') {
             return fail(Problem::Type {
                 member: "method",
                 expected: "a string",
@@ -779,8 +858,8 @@ fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message
         // §4.2: "If present, parameters for the rpc call MUST be provided as a Structured value."
         let params = match s.params {
             None => None,
-            Some(p) if p.get() == "null" && strict => return fail(Problem::ParamsNull),
-            Some(p) if p.get() == "null" || p.get().starts_with(['[', '{']) => Some(borrowed(p)),
+            Some("null") if strict => return fail(Problem::ParamsNull),
+            Some(p) if p == "null" || p.starts_with(['[', '{']) => Some(Raw::scanned(p)),
             Some(_) => {
                 return fail(Problem::Type {
                     member: "params",
@@ -789,7 +868,7 @@ fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message
             }
         };
         return Ok(Message::Request(Request {
-            method: text::unquote(method.get()),
+            method: text::unquote(method),
             params,
             id,
         }));
@@ -800,8 +879,8 @@ fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message
     }
     let outcome = match (s.result, s.error) {
         (Some(_), Some(_)) => return fail(Problem::ResultAndError),
-        (Some(r), None) => Outcome::Result(borrowed(r)),
-        (None, Some(e)) => match decode_error_object(e, strict) {
+        (Some(r), None) => Outcome::Result(Raw::scanned(r)),
+        (None, Some(_)) => match error_object(s.error_fields, strict) {
             Ok(e) => Outcome::Error(e),
             Err(p) => return fail(p),
         },
@@ -814,15 +893,16 @@ fn decode_object(json: &[u8], offset: usize, profile: Profile) -> Result<Message
     Ok(Message::Response(Response { id, outcome }))
 }
 
-fn decode_error_object(raw: &RawValue, strict: bool) -> Result<ErrorObject<'_>, Problem> {
-    if !raw.get().starts_with('{') {
+fn error_object(fields: Option<ErrorFields<'_>>, strict: bool) -> Result<ErrorObject<'_>, Problem> {
+    let Some(s) = fields else {
         return Err(Problem::Type {
             member: "error",
             expected: "an object",
         });
+    };
+    if s.bad_name {
+        return Err(Problem::NotAnObject);
     }
-    // Already validated JSON: this cannot fail to parse.
-    let s = read_slots(raw.get().as_bytes(), true).map_err(|_| Problem::NotAnObject)?;
     if strict {
         if let Some(name) = s.duplicate {
             return Err(Problem::Duplicate(name));
@@ -831,7 +911,7 @@ fn decode_error_object(raw: &RawValue, strict: bool) -> Result<ErrorObject<'_>, 
             return Err(Problem::Extra);
         }
     }
-    let code = s.code.ok_or(Problem::Missing("error.code"))?.get();
+    let code = s.code.ok_or(Problem::Missing("error.code"))?;
     let integer = code.strip_prefix('-').unwrap_or(code);
     let code = match integer.bytes().all(|b| b.is_ascii_digit()) {
         true => code.parse::<i64>().ok(),
@@ -841,7 +921,7 @@ fn decode_error_object(raw: &RawValue, strict: bool) -> Result<ErrorObject<'_>, 
         member: "error.code",
         expected: "an integer",
     })?;
-    let message = s.message.ok_or(Problem::Missing("error.message"))?.get();
+    let message = s.message.ok_or(Problem::Missing("error.message"))?;
     if !message.starts_with('"') {
         return Err(Problem::Type {
             member: "error.message",
@@ -851,14 +931,6 @@ fn decode_error_object(raw: &RawValue, strict: bool) -> Result<ErrorObject<'_>, 
     Ok(ErrorObject {
         code,
         message: text::unquote(message),
-        data: s.data.map(borrowed),
+        data: s.data.map(Raw::scanned),
     })
-}
-
-/// How many JSON whitespace bytes precede the value in `input`.
-fn leading_ws(input: &[u8]) -> usize {
-    input
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        .count()
 }

@@ -81,6 +81,7 @@ mod error;
 pub mod framing;
 mod id;
 mod message;
+mod scan;
 mod text;
 
 use crate::Decoded;

@@ -1,9 +1,7 @@
 //! JSON text helpers: string escaping (exact length known up front), unquoting that borrows
-//! when it can, and the nesting-depth pre-scan that runs before serde_json sees the input.
+//! when it can, and finding where a value ends in a stream.
 
 use std::borrow::Cow;
-
-use super::error::Error;
 
 /// Writes `n` in decimal without allocating.
 pub(crate) fn write_int(dst: &mut impl bytes::BufMut, n: i64) {
@@ -127,81 +125,6 @@ fn lossy_unescape(inner: &str) -> String {
     out
 }
 
-/// Rejects input nested deeper than `max` arrays/objects, in one linear pass that tracks only
-/// whether it is inside a string.
-///
-/// serde_json bounds recursion at 128 for typed values, but skips a `RawValue` (our `params`,
-/// `result`, `data`) with an explicit stack and no depth bound; this pass makes the limit
-/// configurable and applies it everywhere, before any parsing work.
-pub(crate) fn check_depth(input: &[u8], max: usize) -> Result<(), Error> {
-    // Depth never exceeds the number of `[`/`{` bytes (in strings or not): most messages
-    // have fewer than `max`, and this count is a vectorized pass.
-    let openers: usize = input
-        .chunks(64)
-        .map(|c| {
-            c.iter()
-                .map(|&b| u8::from(b == b'[') + u8::from(b == b'{'))
-                .sum::<u8>() as usize
-        })
-        .sum();
-    if openers <= max {
-        return Ok(());
-    }
-    let mut depth = 0usize;
-    let mut i = 0;
-    while let Some(&b) = input.get(i) {
-        match b {
-            b'"' => {
-                // Jump to the closing quote, over escapes.
-                i += 1;
-                loop {
-                    let Some(k) = input.get(i..).and_then(|r| memchr::memchr2(b'"', b'\\', r))
-                    else {
-                        return Ok(()); // unterminated: the parser reports it
-                    };
-                    i += k;
-                    if input[i] == b'"' {
-                        break;
-                    }
-                    i += 2;
-                }
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max {
-                    return Err(Error::TooDeep {
-                        offset: i,
-                        limit: max,
-                    });
-                }
-            }
-            // Unbalanced closers are the JSON parser's to report.
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    Ok(())
-}
-
-/// Byte offset of serde_json's (1-based) line and column in `input`.
-pub(crate) fn offset_of(input: &[u8], line: usize, column: usize) -> usize {
-    let mut start = 0;
-    if line > 1 {
-        let mut seen = 1;
-        for (i, &b) in input.iter().enumerate() {
-            if b == b'\n' {
-                seen += 1;
-                if seen == line {
-                    start = i + 1;
-                    break;
-                }
-            }
-        }
-    }
-    (start + column.saturating_sub(1)).min(input.len())
-}
-
 /// Where the first JSON value of `buf` ends (after leading whitespace), found without parsing
 /// it: the byte after its closing bracket or quote, or after a scalar's last byte when a
 /// delimiter follows. `None` when `buf` ends first (more bytes may complete it). A value
@@ -296,29 +219,5 @@ mod tests {
         assert_eq!(unquote("\"a\\u0041\\n\""), "aA\n");
         assert!(matches!(unquote("\"a\\u0041\""), Cow::Owned(_)));
         assert_eq!(unquote("\"\\ud800x\""), "\u{fffd}x");
-    }
-
-    #[test]
-    fn depth_ignores_brackets_in_strings() {
-        assert!(check_depth(b"[[\"[[[[\"]]", 2).is_ok());
-        assert!(check_depth(b"[\"\\\"[[[\"]", 1).is_ok());
-        assert_eq!(
-            check_depth(b"[[[1]]]", 2),
-            Err(Error::TooDeep {
-                offset: 2,
-                limit: 2
-            })
-        );
-        let deep = vec![b'['; 100_000];
-        assert!(matches!(
-            check_depth(&deep, 128),
-            Err(Error::TooDeep { offset: 128, .. })
-        ));
-    }
-
-    #[test]
-    fn offsets_from_line_and_column() {
-        assert_eq!(offset_of(b"abc", 1, 2), 1);
-        assert_eq!(offset_of(b"a\nbc", 2, 2), 3);
     }
 }
