@@ -61,7 +61,7 @@ def main(root, out):
     ]
     growth = sorted(g for g in rows if g.startswith("growth/"))
     if growth:
-        lines += growth_table(rows, growth)
+        lines += growth_table(rows, growth, growth_icount(root))
     # Hand-written "## <family> (notes)" sections of the previous file are kept, each before
     # its family's first table.
     notes = {}
@@ -144,23 +144,60 @@ def chart(rows, path):
     open(path, "w").write("\n".join(out) + "\n")
 
 
-def growth_table(rows, groups):
-    """Nanoseconds per input byte at each size; linear work keeps them level. The last column
-    is the largest size's ns/byte over the smallest's: about 1 is linear, 8 would be quadratic
-    over these sizes (they are eight times apart)."""
+def growth_icount(root):
+    """Instructions per run of each growth family and size, from benches/growth-icount.sh
+    (ROOT/growth-icount.jsonl): family -> size -> instructions per byte, and the families kept
+    as references for a path msgwire replaced; empty when absent."""
+    path = os.path.join(root, "growth-icount.jsonl")
+    per = defaultdict(dict)
+    refs = set()
+    if os.path.exists(path):
+        for line in open(path):
+            r = json.loads(line)
+            per[r["family"]][r["size"]] = r["instructions"] / r["bytes"]
+            if r.get("reference"):
+                refs.add(r["family"])
+    return per, refs
+
+
+def growth_table(rows, groups, counted):
+    """Per family: nanoseconds and instructions per input byte at each size; linear work keeps
+    them level. Growth is the largest size's figure over the smallest's: about 1 is linear, 8
+    would be quadratic over these sizes (they are eight times apart). The verdict is taken on
+    instructions when benches/growth-icount.sh has counted them: time per byte also grows when
+    a 1 MiB input stops fitting the caches or its buffers take fresh pages."""
+    icount, refs = counted
     sizes = sorted({s for g in groups for s in rows[g]})
+    kib = lambda s: f"{s // 1024} KiB"
     out = ["## growth (work against input size)", "",
-           "Made by `benches/benches/growth.rs`: each family at three sizes. ns/B = median time per "
-           "input byte. Growth = ns/B at the largest size / ns/B at the smallest; above 2 is "
-           "flagged.", "",
-           "| family | " + " | ".join(f"ns/B at {s // 1024} KiB" for s in sizes) + " | growth |",
-           "|---|" + "---|" * (len(sizes) + 1)]
+           "Made by `benches/benches/growth.rs` (criterion) and `benches/growth-icount.sh` (callgrind "
+           "instructions, which neither cache misses, page faults nor the machine's load move): "
+           "each family at three sizes eight times apart. ns/B and instr/B = per input byte. Growth "
+           "= the largest size's figure over the smallest's; the verdict is on instructions "
+           "(above 2: **superlinear**). Reference families show a path msgwire replaced and are "
+           "expected to grow.", "",
+           "| family | " + " | ".join(f"ns/B at {kib(s)}" for s in sizes) + " | time growth | "
+           + " | ".join(f"instr/B at {kib(s)}" for s in sizes) + " | instr growth | verdict |",
+           "|---|" + "---|" * (2 * len(sizes) + 3)]
     for g in groups:
+        family = g[len("growth/"):]
         per = {s: r["median_ns"] / r["bytes"] for s, r in rows[g].items() if r.get("bytes")}
         cells = [f"{per[s]:.3f}" if s in per else "-" for s in sizes]
-        ratio = per[max(per)] / per[min(per)] if per else float("nan")
-        flag = " **superlinear**" if ratio > 2 else ""
-        out.append(f"| {g[len('growth/'):]} | " + " | ".join(cells) + f" | {ratio:.2f}{flag} |")
+        tgrowth = per[max(per)] / per[min(per)] if per else float("nan")
+        ic = icount.get(family, {})
+        icells = [f"{ic[s]:.2f}" if s in ic else "-" for s in sizes]
+        igrowth = ic[max(ic)] / ic[min(ic)] if ic else None
+        basis = igrowth if igrowth is not None else tgrowth
+        if family in refs:
+            verdict = "reference (expected to grow)"
+        elif basis > 2:
+            verdict = "**superlinear**"
+        else:
+            verdict = "level"
+        if igrowth is None:
+            verdict += " (on time: no instruction counts)"
+        out.append(f"| {family} | " + " | ".join(cells) + f" | {tgrowth:.2f} | " + " | ".join(icells)
+                   + f" | {'-' if igrowth is None else f'{igrowth:.2f}'} | {verdict} |")
     return out + [""]
 
 

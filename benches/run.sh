@@ -16,5 +16,12 @@ for t in "${targets[@]}"; do
     cargo bench -p msgwire-benches --bench "$t" -- --warm-up-time 1 --measurement-time "$secs" --noplot
 done
 cargo run -q --release -p msgwire-benches --bin allocs >target/criterion/allocs.jsonl
+if [[ " ${targets[*]} " == *" growth "* ]]; then
+    if command -v valgrind >/dev/null; then
+        bash benches/growth-icount.sh target/criterion/growth-icount.jsonl
+    else
+        echo "run.sh: no valgrind; the growth verdicts are taken on time" >&2
+    fi
+fi
 python3 benches/report.py target/criterion benches/RESULTS.md
 echo "wrote benches/RESULTS.md and benches/results.svg"

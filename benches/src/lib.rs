@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod amqp;
+pub mod growth;
 pub mod jsonrpc;
 pub mod msgpack_rpc;
 pub mod thrift;
