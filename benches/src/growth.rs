@@ -11,7 +11,10 @@ use msgwire::Decoded;
 
 /// Families kept as references for a super-linear path msgwire replaced; they are expected to
 /// grow and are not counted against the "every family stays level" rule.
-pub const REFERENCES: &[&str] = &["jsonrpc/ndjson-line-in-reads-stateless"];
+pub const REFERENCES: &[&str] = &[
+    "jsonrpc/ndjson-line-in-reads-stateless",
+    "xmlrpc/end-tags-in-comment-in-reads-stateless",
+];
 
 /// Input sizes, in bytes (approximately: a family repeats its unit to fill them).
 pub const SIZES: [usize; 3] = [16 << 10, 128 << 10, 1 << 20];
@@ -207,18 +210,28 @@ pub fn cases() -> Vec<Case> {
             },
             xml_decode,
         ),
-        // XML-RPC: one call whose comment repeats the root's end tag, as a stream decoder sees
-        // it: `Decoder::decode` after every read (need-more until the real end tag arrives).
+        // XML-RPC: one call whose comment repeats the root's end tag, read in pieces by the
+        // resumable `Splitter` (its search resumes where the last read stopped).
         (
             "xmlrpc/end-tags-in-comment-in-reads",
-            |n| {
-                fill(
-                    "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><!--",
-                    "</methodCall>",
-                    "--><params/></methodCall>",
-                    n,
-                )
+            end_tags_in_comment,
+            |w| {
+                let mut splitter = msgwire::xmlrpc::Splitter::default();
+                let mut docs = 0;
+                for piece in w.chunks(READ) {
+                    splitter.push(piece);
+                    while let Ok(Some(_)) = splitter.next_frame() {
+                        docs += 1;
+                    }
+                }
+                docs
             },
+        ),
+        // The same with the stateless `Decoder::decode` after every read: it searches from the
+        // front each time (the reference for what `Splitter` fixes).
+        (
+            "xmlrpc/end-tags-in-comment-in-reads-stateless",
+            end_tags_in_comment,
             |w| {
                 let decoder = msgwire::xmlrpc::Decoder::default();
                 feed(w, |buf| match decoder.decode(buf) {
@@ -228,24 +241,13 @@ pub fn cases() -> Vec<Case> {
             },
         ),
         // XML-RPC: the same document decoded whole, once (the one-pass end-tag scan).
-        (
-            "xmlrpc/end-tags-in-comment",
-            |n| {
-                fill(
-                    "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><!--",
-                    "</methodCall>",
-                    "--><params/></methodCall>",
-                    n,
-                )
-            },
-            |w| {
-                let decoder = msgwire::xmlrpc::Decoder::default();
-                match decoder.decode(w) {
-                    Ok(Decoded::Complete { used, .. }) => used,
-                    _ => 0,
-                }
-            },
-        ),
+        ("xmlrpc/end-tags-in-comment", end_tags_in_comment, |w| {
+            let decoder = msgwire::xmlrpc::Decoder::default();
+            match decoder.decode(w) {
+                Ok(Decoded::Complete { used, .. }) => used,
+                _ => 0,
+            }
+        }),
         // MessagePack: an array of many small values, walked.
         (
             "msgpack/array-items",
@@ -306,6 +308,16 @@ const XML_HEAD: &str =
     "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><params><param><value><string>";
 const XML_TAIL: &str = "</string></value></param></params></methodCall>";
 
+/// An XML-RPC call whose comment repeats `</methodCall>` to about `n` bytes.
+fn end_tags_in_comment(n: usize) -> Vec<u8> {
+    fill(
+        "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><!--",
+        "</methodCall>",
+        "--><params/></methodCall>",
+        n,
+    )
+}
+
 fn line(n: usize) -> Vec<u8> {
     fill(
         r#"{"jsonrpc":"2.0","method":"m","params":[""#,
@@ -342,4 +354,3 @@ fn msgpack_walk(w: &[u8]) -> usize {
         _ => 0,
     }
 }
-

@@ -4,7 +4,7 @@
 
 use msgwire::xmlrpc::{
     decode_with, Base64, DateTime, Fault, Layout, Limits, Member, Message, MethodCall,
-    MethodResponse, Profile, Value,
+    MethodResponse, Profile, Splitter, Value,
 };
 use proptest::prelude::*;
 
@@ -127,5 +127,42 @@ proptest! {
             }
         }
         check_stable(&bytes);
+    }
+
+    /// Documents sent back to back (compact or pretty, whitespace and comments holding end
+    /// tags between and inside them) come out of a `Splitter` one by one, whatever the reads.
+    #[test]
+    fn splitter_finds_every_document_under_any_reads(
+        docs in proptest::collection::vec((message(), any::<bool>(), 0usize..3), 1..5),
+        reads in proptest::collection::vec(1usize..40, 1..20),
+    ) {
+        let mut stream = Vec::new();
+        let mut want = Vec::new();
+        for (m, pretty, gap) in &docs {
+            let mut doc = m.to_vec_layout(if *pretty { Layout::Pretty } else { Layout::Compact });
+            // A comment holding both end tags, just inside the root.
+            let at = doc.windows(2).position(|w| w == b"><").map_or(0, |i| i + 1);
+            let at = doc[at + 1..].iter().position(|&b| b == b'<').map_or(at, |i| at + 1 + i);
+            doc.splice(at..at, b"<!-- </methodCall></methodResponse> -->".iter().copied());
+            let doc_end = doc.iter().rposition(|&b| b == b'>').unwrap() + 1;
+            stream.extend_from_slice(&doc[..doc_end]);
+            stream.extend(std::iter::repeat_n(b'\n', *gap));
+            want.push(m.clone());
+        }
+        let mut splitter = Splitter::new(Limits::default(), Profile::ApacheExtensions);
+        let mut got = Vec::new();
+        let mut rest = &stream[..];
+        let mut i = 0;
+        while !rest.is_empty() {
+            let n = reads[i % reads.len()].min(rest.len());
+            splitter.push(&rest[..n]);
+            rest = &rest[n..];
+            i += 1;
+            while let Some(m) = splitter.next_message().map_err(|e| TestCaseError::fail(e.to_string()))? {
+                got.push(m);
+            }
+        }
+        prop_assert_eq!(got, want);
+        prop_assert_eq!(splitter.buffered(), 0);
     }
 }

@@ -45,66 +45,16 @@ impl Decoder {
     /// [`Limits::max_document_size`]), so at the end of the input decode what is left with
     /// [`decode_whole`](Decoder::decode_whole) to learn what is wrong with it.
     pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<Message<'a>>, Error> {
-        // One pass over `buf` finds the candidate end tags of the root: `</methodCall` or
-        // `</methodResponse` outside comments, CDATA sections and processing instructions
-        // (XML 1.0 §2.5, §2.7, §2.6: each ends at the first `-->`, `]]>`, `?>`). Outside those,
-        // `<` always starts markup (§2.4), so a candidate is a real end tag, and the whole
-        // document is decoded only there: linear, however many `</methodCall>` a comment holds.
-        let mut pos = 0;
-        while let Some(lt) = memchr::memchr(b'<', &buf[pos..]).map(|i| pos + i) {
-            let rest = &buf[lt..];
-            let skip_to = |open: usize, close: &[u8]| {
-                memchr::memmem::find(&rest[open..], close).map(|i| lt + open + i + close.len())
-            };
-            let after = if rest.starts_with(b"<!--") {
-                skip_to(4, b"-->")
-            } else if rest.starts_with(b"<![CDATA[") {
-                skip_to(9, b"]]>")
-            } else if rest.starts_with(b"<?") {
-                skip_to(2, b"?>")
-            } else if rest.starts_with(b"<!") {
-                // A DOCTYPE (refused as soon as the scanner sees it), a cut-off comment or
-                // CDATA opener, or an error: the whole-document decoder says which.
-                return match self.decode_whole(buf) {
-                    Err(Error::UnexpectedEof { .. }) => self.need_more(buf),
-                    Err(e) => Err(e),
-                    Ok(value) => Ok(Decoded::Complete {
-                        value,
-                        used: buf.len(),
-                    }),
-                };
-            } else if rest.starts_with(b"</methodCall") || rest.starts_with(b"</methodResponse") {
-                let Some(close) = memchr::memchr(b'>', rest) else {
-                    break;
-                };
-                let end = lt + close + 1;
-                match self.decode_whole(&buf[..end]) {
-                    Ok(value) => {
-                        let used = end
-                            + buf[end..]
-                                .iter()
-                                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                                .count();
-                        return Ok(Decoded::Complete { value, used });
-                    }
-                    // An end tag of a nested element of the same name: read on.
-                    Err(Error::UnexpectedEof { .. }) => Some(end),
-                    Err(e) => return Err(e),
-                }
-            } else {
-                Some(lt + 1)
-            };
-            match after {
-                Some(next) => pos = next,
-                // A comment, CDATA section or PI not closed yet.
-                None => break,
-            }
+        // Stateless: the search starts at the front each time. A stream read in pieces should
+        // use [`Splitter`](super::Splitter), which resumes it where it stopped.
+        match find_end(buf, &mut EndScan::default(), |doc| self.decode_whole(doc))? {
+            Some((value, used)) => Ok(Decoded::Complete { value, used }),
+            None => self.need_more(buf),
         }
-        self.need_more(buf)
     }
 
     /// Need-more for a document not complete in `buf`, unless `buf` is already over the limit.
-    fn need_more<'a>(&self, buf: &[u8]) -> Result<Decoded<Message<'a>>, Error> {
+    pub(crate) fn need_more<'a>(&self, buf: &[u8]) -> Result<Decoded<Message<'a>>, Error> {
         if buf.len() > self.limits.max_document_size {
             return Err(Error::TooLarge {
                 len: buf.len(),
@@ -117,6 +67,112 @@ impl Decoder {
     /// Decodes one whole document ([`decode_with`]).
     pub fn decode_whole<'a>(&self, input: &'a [u8]) -> Result<Message<'a>, Error> {
         decode_with(input, self.profile, &self.limits)
+    }
+}
+
+/// How far the search for a document's end got in a buffer that only grows at its end, so that
+/// it resumes there (each byte looked at a bounded number of times, however the document is cut
+/// into reads).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct EndScan {
+    /// The next byte to look at.
+    pos: usize,
+    /// Inside a comment, CDATA section or processing instruction: the text that closes it.
+    inside: Option<&'static [u8]>,
+}
+
+/// What can follow `<` and changes the search: a complete one of these decides; a proper prefix
+/// of one at the end of the buffer waits for more bytes.
+const MARKUP: [&[u8]; 5] = [
+    b"<!--",
+    b"<![CDATA[",
+    b"<?",
+    b"</methodCall",
+    b"</methodResponse",
+];
+
+/// Finds the end of the document at the front of `buf` and reads it with `whole`: `Some((value,
+/// used))` with the whitespace after the root element counted as used, or `None` (not complete:
+/// push more and call again with the same `scan`).
+///
+/// One pass finds the candidate end tags of the root: `</methodCall` or `</methodResponse`
+/// outside comments, CDATA sections and processing instructions (XML 1.0 §2.5, §2.7, §2.6: each
+/// ends at the first `-->`, `]]>`, `?>`). Outside those, `<` always starts markup (§2.4), so a
+/// candidate is a real end tag, and the whole document is read only there: linear, however many
+/// `</methodCall>` a comment holds.
+pub(crate) fn find_end<'a, T>(
+    buf: &'a [u8],
+    scan: &mut EndScan,
+    mut whole: impl FnMut(&'a [u8]) -> Result<T, Error>,
+) -> Result<Option<(T, usize)>, Error> {
+    loop {
+        if let Some(close) = scan.inside {
+            let from = scan.pos.min(buf.len());
+            match memchr::memmem::find(&buf[from..], close) {
+                Some(i) => {
+                    scan.pos = from + i + close.len();
+                    scan.inside = None;
+                }
+                None => {
+                    // Keep the bytes that may begin the closing text.
+                    scan.pos = buf.len().saturating_sub(close.len() - 1).max(from);
+                    return Ok(None);
+                }
+            }
+        }
+        let from = scan.pos.min(buf.len());
+        let Some(lt) = memchr::memchr(b'<', &buf[from..]).map(|i| from + i) else {
+            scan.pos = buf.len();
+            return Ok(None);
+        };
+        let rest = &buf[lt..];
+        if MARKUP
+            .iter()
+            .any(|m| rest.len() < m.len() && m.starts_with(rest))
+        {
+            // Cut off at the end of the buffer: which markup this is is not known yet.
+            scan.pos = lt;
+            return Ok(None);
+        }
+        if rest.starts_with(b"<!--") {
+            (scan.pos, scan.inside) = (lt + 4, Some(&b"-->"[..]));
+        } else if rest.starts_with(b"<![CDATA[") {
+            (scan.pos, scan.inside) = (lt + 9, Some(&b"]]>"[..]));
+        } else if rest.starts_with(b"<?") {
+            (scan.pos, scan.inside) = (lt + 2, Some(&b"?>"[..]));
+        } else if rest.starts_with(b"<!") {
+            // A DOCTYPE (refused as soon as the scanner sees it) or an error: the
+            // whole-document reader says which.
+            return match whole(buf) {
+                Err(Error::UnexpectedEof { .. }) => {
+                    scan.pos = lt;
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+                Ok(value) => Ok(Some((value, buf.len()))),
+            };
+        } else if rest.starts_with(b"</methodCall") || rest.starts_with(b"</methodResponse") {
+            let Some(close) = memchr::memchr(b'>', rest) else {
+                scan.pos = lt;
+                return Ok(None);
+            };
+            let end = lt + close + 1;
+            match whole(&buf[..end]) {
+                Ok(value) => {
+                    let used = end
+                        + buf[end..]
+                            .iter()
+                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                            .count();
+                    return Ok(Some((value, used)));
+                }
+                // An end tag of a nested element of the same name: read on.
+                Err(Error::UnexpectedEof { .. }) => scan.pos = end,
+                Err(e) => return Err(e),
+            }
+        } else {
+            scan.pos = lt + 1;
+        }
     }
 }
 

@@ -29,6 +29,7 @@ mod encode;
 mod error;
 mod profile;
 mod scan;
+mod stream;
 mod transcode;
 mod value;
 
@@ -37,6 +38,7 @@ pub use decode::{decode, decode_with, Decoder};
 pub use encode::Layout;
 pub use error::{Error, FaultCode};
 pub use profile::{Limits, Profile};
+pub use stream::Splitter;
 pub use transcode::to_utf8;
 pub use value::{Base64, DateTime, Fault, Member, Message, MethodCall, MethodResponse, Value};
 

@@ -1004,3 +1004,101 @@ proptest::proptest! {
         }
     }
 }
+
+mod splitter {
+    use super::*;
+
+    fn frames(reads: &[&[u8]]) -> Vec<Result<Option<String>, Error>> {
+        let mut s = Splitter::default();
+        let mut out = Vec::new();
+        for r in reads {
+            s.push(r);
+            loop {
+                let f = s.next_frame();
+                let stop = !matches!(f, Ok(Some(_)));
+                out.push(f.map(|o| o.map(|b| String::from_utf8(b.to_vec()).unwrap())));
+                if stop {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    const DOC: &str = "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName></methodCall>";
+
+    #[test]
+    fn markup_cut_between_reads_is_waited_for() {
+        let (a, b) = DOC.split_at(DOC.len() - 6); // "...</methodCa" | "ll>"
+        assert_eq!(
+            frames(&[a.as_bytes(), b.as_bytes()]),
+            vec![Ok(None), Ok(Some(DOC.into())), Ok(None)]
+        );
+        let doc = DOC.replace("<methodName>", "<!-- </methodCall> --><methodName>");
+        let at = doc.find("<!--").unwrap() + 2; // "...<!" | "-- </methodCall> -->..."
+        let (a, b) = doc.split_at(at);
+        assert_eq!(
+            frames(&[a.as_bytes(), b.as_bytes()]),
+            vec![Ok(None), Ok(Some(doc.clone())), Ok(None)]
+        );
+        // The comment's close cut in two: "-" | "->".
+        let at = doc.find("-->").unwrap() + 1;
+        let (a, b) = doc.split_at(at);
+        assert_eq!(
+            frames(&[a.as_bytes(), b.as_bytes()]),
+            vec![Ok(None), Ok(Some(doc.clone())), Ok(None)]
+        );
+    }
+
+    #[test]
+    fn whitespace_between_documents_is_skipped_whenever_it_arrives() {
+        let two = format!("{DOC}\r\n");
+        assert_eq!(
+            frames(&[two.as_bytes(), b"  \n", DOC.as_bytes()]),
+            vec![
+                Ok(Some(DOC.into())),
+                Ok(None),
+                Ok(None),
+                Ok(Some(DOC.into())),
+                Ok(None)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_error_breaks_the_stream_and_is_returned_again() {
+        let bad = DOC.replace("<methodName>m</methodName>", "<foo/>");
+        let got = frames(&[bad.as_bytes(), DOC.as_bytes()]);
+        assert_eq!(got.len(), 2);
+        let (Err(e1), Err(e2)) = (&got[0], &got[1]) else {
+            panic!("{got:?}")
+        };
+        assert_eq!(e1, e2);
+    }
+
+    #[test]
+    fn a_document_growing_past_the_limit_is_refused_before_its_end() {
+        let mut s = Splitter::new(
+            Limits {
+                max_document_size: 100,
+                ..Limits::default()
+            },
+            Profile::Strict,
+        );
+        s.push(b"<?xml version=\"1.0\"?><methodCall><!--");
+        assert_eq!(s.next_frame(), Ok(None));
+        s.push(&[b'x'; 100]);
+        assert_eq!(s.next_frame().unwrap_err().kind(), "too-large");
+    }
+
+    #[test]
+    fn messages_come_out_owned() {
+        let mut s = Splitter::default();
+        s.push(DOC.as_bytes());
+        let Some(Message::Call(c)) = s.next_message().unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.method, "m");
+        assert_eq!(s.next_message(), Ok(None));
+    }
+}
