@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Instruction counts (callgrind) per iteration of the XML-RPC and JSON-RPC benches: msgwire
-# beside the peers on the same inputs (benches/icount.sh does MessagePack-RPC). Counts do not
+# Instruction counts (callgrind) per iteration of the XML-RPC and JSON-RPC benches (JSON-RPC's
+# typed params too): msgwire beside the peers on the same inputs (benches/icount.sh does MessagePack-RPC). Counts do not
 # move with other load on the machine, unlike criterion's times. Prints a Markdown table; N
 # iterations minus 0 iterations, over N; the ratio is the peer's count over msgwire's.
 #   benches/icount-text.sh [N] [PROTO...]    (default N=20, xmlrpc jsonrpc)
@@ -27,9 +27,16 @@ for proto in $protos; do
         decoders="msgwire jsonrpsee-types jsonrpc-core serde_json-Value IgnoredAny"
         encoders="msgwire jsonrpsee-types serde_json-Value"
     fi
-    for op in decode encode; do
-        if [ $op = decode ]; then impls=$decoders; else impls=$encoders; fi
+    ops="decode encode"
+    [ "$proto" = jsonrpc ] && ops="decode encode typed"
+    for op in $ops; do
+        case $op in
+        decode) impls=$decoders ;;
+        encode) impls=$encoders ;;
+        typed) impls="msgwire jsonrpsee-types" ;;
+        esac
         for input in $inputs; do
+            [ "$op/$input" = typed/response ] && continue
             ours=""
             for impl in $impls; do
                 [ "$op/$input/$impl" = encode/fault/serde_xmlrpc ] && continue

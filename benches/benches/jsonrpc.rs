@@ -60,5 +60,21 @@ fn encode(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, decode, encode);
+/// Params straight into a caller's type, borrowing from the input: msgwire's `params_as`
+/// beside jsonrpsee-types' `Params::parse`.
+fn typed(c: &mut Criterion) {
+    for (name, kind, wire) in typed_inputs() {
+        let mut g = c.benchmark_group(format!("jsonrpc/typed/{name}"));
+        g.throughput(Throughput::Bytes(wire.len() as u64));
+        g.bench_function(BenchmarkId::new("msgwire", name), |b| {
+            b.iter(|| msgwire_typed(black_box(&wire)))
+        });
+        g.bench_function(BenchmarkId::new("jsonrpsee-types", name), |b| {
+            b.iter(|| jsonrpsee_typed(kind, black_box(&wire)))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, decode, encode, typed);
 criterion_main!(benches);

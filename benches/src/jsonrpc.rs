@@ -120,6 +120,53 @@ pub fn msgwire_encode(messages: &[Message<'_>], kind: Kind) -> Vec<u8> {
     out
 }
 
+/// The `eth_getBalance` params as a caller's type: the address and the block tag, both
+/// borrowed from the input.
+pub type BalanceParams<'a> = (&'a str, &'a str);
+
+/// msgwire, typed: decodes `wire` (validating every message) and deserializes each request's
+/// params into [`BalanceParams`] with `params_as`; the sum of the addresses' lengths.
+pub fn msgwire_typed(wire: &[u8]) -> usize {
+    let typed = |m: &Message<'_>| match m {
+        Message::Request(r) => r
+            .params_as::<BalanceParams<'_>>()
+            .expect("params fit")
+            .0
+            .len(),
+        Message::Response(_) => panic!("not a request"),
+    };
+    match jsonrpc::decode(wire).expect("msgwire decodes the input") {
+        Payload::Single(m) => typed(&m),
+        Payload::Batch(b) => b.iter().map(|m| typed(&m.expect("valid item"))).sum(),
+    }
+}
+
+/// jsonrpsee-types, typed: parses `wire` as its server does (`Request`, or `Vec<Request>`)
+/// and deserializes each request's params into [`BalanceParams`] with `Params::parse`.
+pub fn jsonrpsee_typed(kind: Kind, wire: &[u8]) -> usize {
+    let typed = |r: &jsonrpsee_types::Request<'_>| {
+        let params = jsonrpsee_types::Params::new(r.params.as_ref().map(|p| p.get()));
+        params
+            .parse::<BalanceParams<'_>>()
+            .expect("params fit")
+            .0
+            .len()
+    };
+    match jsonrpsee_parse(kind, wire) {
+        Jsonrpsee::Request(r) => typed(&r),
+        Jsonrpsee::Batch(v) => v.iter().map(typed).sum(),
+        Jsonrpsee::Response(_) => panic!("not a request"),
+    }
+}
+
+/// The inputs the typed benches use (the ones made of requests).
+pub fn typed_inputs() -> Vec<(&'static str, Kind, Vec<u8>)> {
+    inputs()
+        .into_iter()
+        .filter(|(_, kind, _)| *kind != Kind::Response)
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // jsonrpsee-types
 
@@ -259,6 +306,15 @@ pub fn count_allocations(report: crate::Report<'_>) {
         report(&group, "serde_json::Value", count(|| value_encode(&value)));
         report(&group, "memcpy", count(|| wire.to_vec()));
     }
+    for (name, kind, wire) in typed_inputs() {
+        let group = format!("jsonrpc/typed/{name}");
+        report(&group, "msgwire", count(|| msgwire_typed(&wire)));
+        report(
+            &group,
+            "jsonrpsee-types",
+            count(|| jsonrpsee_typed(kind, &wire)),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -371,6 +427,16 @@ mod tests {
             ] {
                 assert_eq!(value_parse(&out), value, "{name}: {peer}");
             }
+        }
+    }
+
+    #[test]
+    fn typed_params_agree() {
+        for (name, kind, wire) in typed_inputs() {
+            let ours = msgwire_typed(&wire);
+            assert_eq!(ours, jsonrpsee_typed(kind, &wire), "{name}");
+            let requests = if kind == Kind::Batch { 100 } else { 1 };
+            assert_eq!(ours, 42 * requests, "{name}");
         }
     }
 

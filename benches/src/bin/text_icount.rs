@@ -5,7 +5,7 @@
 //! benches/icount-text.sh            # runs this binary under valgrind and prints the table
 //! text_icount PROTO OP INPUT IMPL N
 //! ```
-//! runs one operation (`decode` or `encode`) of one implementation N times on one of the
+//! runs one operation (`decode`, `encode`, or JSON-RPC's `typed`) of one implementation N times on one of the
 //! bench inputs of `xmlrpc` or `jsonrpc`; the per-iteration count is the difference between N
 //! and 0 iterations, over N.
 
@@ -74,6 +74,10 @@ fn jsonrpc(op: &str, input: &str, imp: &str, n: usize) -> usize {
             ignored_any(black_box(&wire));
             sink += 1
         }),
+        ("typed", "msgwire") => (0..n).for_each(|_| sink += msgwire_typed(black_box(&wire))),
+        ("typed", "jsonrpsee-types") => {
+            (0..n).for_each(|_| sink += jsonrpsee_typed(kind, black_box(&wire)))
+        }
         ("encode", "msgwire") => {
             let payload = msgwire::jsonrpc::decode(&wire).expect("decodes");
             let ours = msgwire_messages(&payload);
@@ -95,7 +99,7 @@ fn jsonrpc(op: &str, input: &str, imp: &str, n: usize) -> usize {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [proto, op, input, imp, n] = &args[..] else {
-        eprintln!("usage: text_icount xmlrpc|jsonrpc decode|encode INPUT IMPL N");
+        eprintln!("usage: text_icount xmlrpc|jsonrpc decode|encode|typed INPUT IMPL N");
         std::process::exit(2);
     };
     let n: usize = n.parse().expect("N is a count");

@@ -203,7 +203,7 @@ impl<'a> Scanner<'a> {
         let mut escaped = false;
         loop {
             // Sixteen bytes at a time, as two words, to the first quote, backslash or control
-            // character (see `special`), then eight, then bytes.
+            // character (see `special`); the last few bytes of the text one by one.
             while let Some(block) = b.get(i..i + 16) {
                 let lo = special(u64::from_le_bytes(block[..8].try_into().expect("eight")));
                 let hi = special(u64::from_le_bytes(block[8..].try_into().expect("eight")));
