@@ -93,12 +93,18 @@ struct Conn<'t> {
     incoming: Receiver<Vec<u8>>,
     splitter: Splitter,
     child: Option<Child>,
+    /// The TCP stream, shut down on drop so that the reader thread (which holds a clone) ends
+    /// even when the server keeps the connection open (a fuzz run opens thousands).
+    tcp: Option<TcpStream>,
     trace: &'t mut Trace,
     timeout: Duration,
 }
 
 impl Drop for Conn<'_> {
     fn drop(&mut self) {
+        if let Some(s) = &self.tcp {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
         if let Some(child) = &mut self.child {
             let _ = child.kill();
             let _ = child.wait();
@@ -136,6 +142,7 @@ enum Got {
 
 impl<'t> Conn<'t> {
     fn open(t: &Target, trace: &'t mut Trace) -> Result<Conn<'t>, String> {
+        let mut tcp = None;
         let (writer, incoming, child): (Box<dyn Write>, _, _) = if let Some(addr) = &t.addr {
             let sa = addr
                 .to_socket_addrs()
@@ -148,6 +155,7 @@ impl<'t> Conn<'t> {
             // Small writes go out as written (the split-writes case depends on it).
             s.set_nodelay(true).ok();
             let r = s.try_clone().map_err(|e| e.to_string())?;
+            tcp = Some(s.try_clone().map_err(|e| e.to_string())?);
             (Box::new(s), reader_thread(r), None)
         } else {
             let cmd = t.command.as_deref().unwrap_or_default();
@@ -169,6 +177,7 @@ impl<'t> Conn<'t> {
             incoming,
             splitter: Splitter::new(Limits::default(), Profile::Lenient),
             child,
+            tcp,
             trace,
             timeout: t.timeout,
         })
