@@ -45,6 +45,9 @@ enum Flaw {
     OneContentBuffer,
     /// Sends one heartbeat, then none, and never drops a silent broker.
     HeartbeatsStop,
+    /// Drops the connection 3/4 of a heartbeat interval after tune (after its first heartbeat),
+    /// whatever the broker sends.
+    DropsEarly,
 }
 
 fn emit(w: &mut dyn Write, v: Value) {
@@ -68,6 +71,8 @@ struct Conn {
     heartbeat: u16,
     last_recv: Instant,
     last_sent: Instant,
+    /// When tune-ok went out.
+    tuned: Instant,
     heartbeats_sent: usize,
     /// Channels opened.
     open: Vec<u16>,
@@ -155,6 +160,10 @@ impl Conn {
             let mut wake = until;
             if self.heartbeat > 0 {
                 let hb = Duration::from_secs(self.heartbeat.into());
+                if self.flaw == Flaw::DropsEarly && now >= self.tuned + hb * 3 / 4 {
+                    let _ = self.s.shutdown(std::net::Shutdown::Both);
+                    return Some(In::Over("dropped 3/4 of an interval after tune".into()));
+                }
                 if self.flaw != Flaw::HeartbeatsStop && now >= self.last_recv + 2 * hb {
                     let _ = self.s.shutdown(std::net::Shutdown::Both);
                     return Some(In::Over("missed heartbeats: the broker is gone".into()));
@@ -163,6 +172,9 @@ impl Conn {
                 if now >= due && (self.flaw != Flaw::HeartbeatsStop || self.heartbeats_sent == 0) {
                     self.send(&Frame::Heartbeat);
                     self.heartbeats_sent += 1;
+                }
+                if self.flaw == Flaw::DropsEarly {
+                    wake = wake.min(self.tuned + hb * 3 / 4);
                 }
                 if self.flaw != Flaw::HeartbeatsStop {
                     wake = wake.min(self.last_sent + hb / 2);
@@ -451,6 +463,7 @@ fn client(flaw: Flaw, inv: &Invocation, w: &mut dyn Write) {
         heartbeat: 0,
         last_recv: Instant::now(),
         last_sent: Instant::now(),
+        tuned: Instant::now(),
         heartbeats_sent: 0,
         open: Vec::new(),
         content: HashMap::new(),
@@ -509,6 +522,7 @@ fn client(flaw: Flaw, inv: &Invocation, w: &mut dyn Write) {
         },
     ));
     c.heartbeat = t.heartbeat;
+    c.tuned = Instant::now();
     c.send(&Frame::method(
         0,
         ConnectionOpen {
@@ -779,7 +793,8 @@ fn a_client_whose_heartbeats_stop_fails_both_heartbeat_cases() {
         failed(&results),
         [
             "amqp-client/heartbeat/sent",
-            "amqp-client/heartbeat/silent-broker-dropped"
+            "amqp-client/heartbeat/silent-broker-dropped",
+            "amqp-client/heartbeat/broker-stops-dropped"
         ],
         "{results:#?}"
     );
@@ -787,6 +802,34 @@ fn a_client_whose_heartbeats_stop_fails_both_heartbeat_cases() {
         results[0].observed.contains("fell silent"),
         "{}",
         results[0].observed
+    );
+}
+
+#[test]
+fn a_client_that_drops_too_soon_fails_both_drop_cases() {
+    // It drops 3/4 of an interval after tune: while the broker's heartbeats still come, and before
+    // two intervals of a silent broker passed.
+    let results = live::run(
+        &amqp_client::cases(),
+        &target(Flaw::DropsEarly),
+        &Selection {
+            strict: true,
+            only: vec!["amqp-client/heartbeat/*".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        failed(&results),
+        [
+            "amqp-client/heartbeat/silent-broker-dropped",
+            "amqp-client/heartbeat/broker-stops-dropped"
+        ],
+        "{results:#?}"
+    );
+    assert!(
+        results[2].observed.contains("a peer waits two intervals"),
+        "{}",
+        results[2].observed
     );
 }
 

@@ -105,6 +105,9 @@ struct Script {
     /// The hook fires only for a client that announced this capability in its
     /// client-properties (as RabbitMQ sends its extensions only to clients that announce them).
     capability: Option<&'static str>,
+    /// After the first channel.open-ok, the broker sends a heartbeat every 500 ms for this long,
+    /// then nothing.
+    broker_heartbeats: Option<Duration>,
 }
 
 impl Script {
@@ -118,6 +121,7 @@ impl Script {
             },
             hook,
             capability: None,
+            broker_heartbeats: None,
         }
     }
 
@@ -149,8 +153,11 @@ struct Seen {
     ended_at: Duration,
     /// The client ended with a connection.close (`ended_at` is when it came).
     closed_by_method: bool,
-    /// When the broker sent the first channel.open-ok (after which a case may stay silent).
+    /// When the broker sent the first channel.open-ok (after which a case may stay silent), or
+    /// its last heartbeat in a case where it sends some.
     quiet_from: Option<Duration>,
+    /// When the broker started sending heartbeats of its own (a case's).
+    heartbeats_from: Option<Duration>,
     /// The capabilities the client announced as true in connection.start-ok.
     capabilities: Vec<String>,
     /// The messages the client published, complete.
@@ -439,11 +446,19 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
     // Publisher confirms: the next sequence number, and the ones not yet confirmed.
     let mut next_seq = 1u64;
     let mut unconfirmed: Vec<u64> = Vec::new();
+    // The broker's own heartbeats (a case's): sent until then.
+    let mut heartbeats_until: Option<Instant> = None;
     loop {
         let (size, f) = match b.frame() {
             Read1::Frame(n, f) => (n, f),
             Read1::Idle => {
-                if let (Hook::Confirm { count }, Some((channel, _))) =
+                if let Some(stop) = heartbeats_until {
+                    if Instant::now() < stop {
+                        b.send(&Frame::Heartbeat.to_vec(), "heartbeat");
+                        seen.quiet_from = Some(b.started.elapsed());
+                        b.soft = Some(Instant::now() + Duration::from_millis(500));
+                    }
+                } else if let (Hook::Confirm { count }, Some((channel, _))) =
                     (&script.hook, seen.confirm_select)
                 {
                     confirm(&mut b, channel, &mut unconfirmed, *count);
@@ -555,6 +570,11 @@ fn serve(stream: TcpStream, script: &Script, trace: &mut Trace, deadline: Instan
                 if !channel_opened {
                     channel_opened = true;
                     seen.quiet_from = Some(b.started.elapsed());
+                    if let Some(d) = script.broker_heartbeats {
+                        seen.heartbeats_from = seen.quiet_from;
+                        heartbeats_until = Some(Instant::now() + d);
+                        b.soft = Some(Instant::now() + Duration::from_millis(500));
+                    }
                     fire = matches!(script.hook, Hook::AfterChannelOpen(_)) && allowed;
                 }
             }
@@ -917,6 +937,107 @@ fn judge_closes(p: &Played, codes: &[u16]) -> Outcome {
     }
 }
 
+/// Heartbeat 1 negotiated, and the broker fell silent at `seen.quiet_from` (after channel.open-ok,
+/// or after its last heartbeat when `heartbeats_came`): the client must drop the connection
+/// within 4.5 s of that, and not before.
+fn judge_dropped(p: &Played, heartbeats_came: bool) -> Outcome {
+    let hb = p.seen.methods().find_map(|(_, m)| match m {
+        Method::ConnectionTuneOk(ok) => Some(ok.heartbeat),
+        _ => None,
+    });
+    if hb == Some(0) {
+        return Outcome::Info("tune-ok heartbeat 0: the client wants no heartbeat".into());
+    }
+    let Some(quiet) = p.seen.quiet_from else {
+        return Outcome::Fail(format!(
+            "no channel was opened: {}; {}",
+            p.seen.describe(),
+            p.run.summary()
+        ));
+    };
+    let silent = if heartbeats_came {
+        "the broker's heartbeats stopped"
+    } else {
+        "the broker fell silent"
+    };
+    let is_move = |f: &Frame<'_>| {
+        *f != Frame::Heartbeat
+            && !matches!(
+                f,
+                Frame::Method {
+                    method: Method::ChannelOpen(_),
+                    ..
+                }
+            )
+    };
+    // The client's first move after channel.open-ok (heartbeats aside): a drop sooner than one
+    // interval after the broker's last octets is premature (the spec waits for two).
+    let start = p.seen.heartbeats_from.unwrap_or(quiet);
+    let first = p
+        .seen
+        .frames
+        .iter()
+        .zip(&p.seen.times)
+        .find(|((_, f), at)| **at > start && is_move(f));
+    let premature = quiet + Duration::from_secs(1);
+    let drop_at = first.map_or(p.seen.ended_at, |(_, at)| *at);
+    if drop_at < premature && (first.is_some() || p.seen.socket_closed_by_client) {
+        return Outcome::Fail(format!(
+            "the client {} at {} ms, {} ms after the broker's last octets (the connection was tuned to heartbeat 1: a peer waits two intervals): {}",
+            first.map_or("dropped the connection".to_string(), |((_, f), _)| format!("sent {}", describe(f))),
+            drop_at.as_millis(),
+            drop_at.saturating_sub(quiet).as_millis(),
+            p.run.summary()
+        ));
+    }
+    // Two intervals, and slack for libraries that check once per interval and for a loaded
+    // machine; the driver itself waits longer.
+    let limit = Duration::from_millis(4500);
+    match first {
+        Some((
+            (
+                _,
+                Frame::Method {
+                    method: Method::ConnectionClose(c),
+                    ..
+                },
+            ),
+            at,
+        )) if !matches!(c.reply_code, 0 | 200) && at.saturating_sub(quiet) <= limit => {
+            Outcome::Pass(format!(
+                "connection.close {} {} ms after {silent}; {}",
+                c.reply_code,
+                at.saturating_sub(quiet).as_millis(),
+                p.run.summary()
+            ))
+        }
+        Some(((_, f), at)) => Outcome::Fail(format!(
+            "{silent}, and {} ms later the client sent {} (it did not drop the connection for the silence): {}",
+            at.saturating_sub(quiet).as_millis(),
+            describe(f),
+            p.run.summary()
+        )),
+        None if p.seen.socket_closed_by_client
+            && p.seen.ended_at.saturating_sub(quiet) <= limit =>
+        {
+            Outcome::Pass(format!(
+                "the client dropped the connection {} ms after {silent}; {}",
+                p.seen.ended_at.saturating_sub(quiet).as_millis(),
+                p.run.summary()
+            ))
+        }
+        None if p.seen.socket_closed_by_client => Outcome::Fail(format!(
+            "the client dropped the connection only {} ms after {silent}",
+            p.seen.ended_at.saturating_sub(quiet).as_millis()
+        )),
+        None => Outcome::Fail(format!(
+            "{silent} and the client did not drop the connection: {}; {}",
+            p.seen.describe(),
+            p.run.summary()
+        )),
+    }
+}
+
 fn wait(seconds: f64) -> Value {
     json!({"op": "wait", "seconds": seconds})
 }
@@ -1147,34 +1268,20 @@ pub fn cases() -> Vec<Case<Target>> {
             run: |t, tr| {
                 let mut script = Script::new(Hook::None);
                 script.tune = ConnectionTune { channel_max: 2047, frame_max: 131072, heartbeat: 1 };
-                case(t, tr, "amqp-client/heartbeat/silent-broker-dropped", wait(6.0), script, &|p| {
-                    let hb = p.seen.methods().find_map(|(_, m)| match m {
-                        Method::ConnectionTuneOk(ok) => Some(ok.heartbeat),
-                        _ => None,
-                    });
-                    if hb == Some(0) {
-                        return Outcome::Info("tune-ok heartbeat 0: the client wants no heartbeat".into());
-                    }
-                    let Some(quiet) = p.seen.quiet_from else {
-                        return Outcome::Fail(format!("no channel was opened: {}; {}", p.seen.describe(), p.run.summary()));
-                    };
-                    // The client's first move after the broker fell silent (heartbeats aside).
-                    let first = p.seen.frames.iter().zip(&p.seen.times).find(|((_, f), at)| **at > quiet && *f != Frame::Heartbeat && !matches!(f, Frame::Method { method: Method::ChannelOpen(_), .. }));
-                    // Two intervals, and slack for libraries that check once per interval and for a loaded
-                    // machine; the driver itself waits 6 s.
-                    let limit = Duration::from_millis(4500);
-                    match first {
-                        Some(((_, Frame::Method { method: Method::ConnectionClose(c), .. }), at)) if !matches!(c.reply_code, 0 | 200) && at.saturating_sub(quiet) <= limit => {
-                            Outcome::Pass(format!("connection.close {} {} ms after the broker fell silent; {}", c.reply_code, at.saturating_sub(quiet).as_millis(), p.run.summary()))
-                        }
-                        Some(((_, f), at)) => Outcome::Fail(format!("the broker was silent, and {} ms later the client sent {} (it did not drop the connection for the silence): {}", at.saturating_sub(quiet).as_millis(), describe(f), p.run.summary())),
-                        None if p.seen.socket_closed_by_client && p.seen.ended_at.saturating_sub(quiet) <= limit => {
-                            Outcome::Pass(format!("the client dropped the connection {} ms after the broker fell silent; {}", p.seen.ended_at.saturating_sub(quiet).as_millis(), p.run.summary()))
-                        }
-                        None if p.seen.socket_closed_by_client => Outcome::Fail(format!("the client dropped the connection only {} ms after the broker fell silent", p.seen.ended_at.saturating_sub(quiet).as_millis())),
-                        None => Outcome::Fail(format!("the broker was silent and the client did not drop the connection: {}; {}", p.seen.describe(), p.run.summary())),
-                    }
-                })
+                case(t, tr, "amqp-client/heartbeat/silent-broker-dropped", wait(6.0), script, &|p| judge_dropped(p, false))
+            },
+        },
+        Case {
+            id: "amqp-client/heartbeat/broker-stops-dropped",
+            section: S_HEARTBEAT,
+            requirement: "§4.2.7: \"If a peer detects no incoming traffic (i.e. received octets) for two heartbeat intervals or longer, it should close the connection without following the Connection.Close/Close-Ok handshaking, and log an error.\"",
+            level: Level::Should,
+            accepts: "heartbeat 1 negotiated; after channel.open-ok the broker sends a heartbeat every 500 ms for 2 s, then stops: the client keeps the connection while they come, and closes it within 4.5 s of the last one (two intervals, and slack for a check once per interval); heartbeat 0 in tune-ok is informational",
+            run: |t, tr| {
+                let mut script = Script::new(Hook::None);
+                script.tune = ConnectionTune { channel_max: 2047, frame_max: 131072, heartbeat: 1 };
+                script.broker_heartbeats = Some(Duration::from_secs(2));
+                case(t, tr, "amqp-client/heartbeat/broker-stops-dropped", wait(8.0), script, &|p| judge_dropped(p, true))
             },
         },
         Case {
