@@ -1196,6 +1196,26 @@ fn thrift_protocol_and_framing_options() {
         text(&o.stderr),
         "msgwire: thrift: byte 0: frame-size (code 3): frame length 2147483647, limit 16384000\n"
     );
+    // An opt-in profile named explicitly runs only the cases that name it (framed inputs).
+    for (protocol, profile) in [("thrift", "framed"), ("amqp", "session")] {
+        let o = run(
+            &[
+                "check",
+                "codec",
+                "--protocol",
+                protocol,
+                "--profile",
+                profile,
+            ],
+            b"",
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{protocol} {profile}: {}",
+            text(&o.stdout)
+        );
+    }
     // Usage: an unknown wire protocol; --protocol for another protocol.
     let o = run(&["decode", "thrift", "--protocol", "json5"], b"");
     assert_eq!(

@@ -444,6 +444,11 @@ pub fn plan<'c>(corpus: &'c Corpus, sel: &Selection, imp: &dyn Implementation) -
             continue;
         };
         let profiles = match &sel.profile {
+            // An opt-in profile (AMQP's session, Thrift's framed) reads other inputs than the
+            // rest: named explicitly, it still runs only the cases whose verdict names it.
+            Some(p) if crate::forms::is_opt_in(&case.protocol, p) && !case.verdict.names(p) => {
+                vec![]
+            }
             Some(p) => vec![p.clone()],
             None => known
                 .into_iter()
