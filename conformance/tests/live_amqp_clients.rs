@@ -45,8 +45,7 @@ enum Flaw {
     OneContentBuffer,
     /// Sends one heartbeat, then none, and never drops a silent broker.
     HeartbeatsStop,
-    /// Drops the connection 3/4 of a heartbeat interval after tune (after its first heartbeat),
-    /// whatever the broker sends.
+    /// Drops the connection 2/5 of a heartbeat interval after tune, whatever the broker sends.
     DropsEarly,
 }
 
@@ -160,9 +159,9 @@ impl Conn {
             let mut wake = until;
             if self.heartbeat > 0 {
                 let hb = Duration::from_secs(self.heartbeat.into());
-                if self.flaw == Flaw::DropsEarly && now >= self.tuned + hb * 3 / 4 {
+                if self.flaw == Flaw::DropsEarly && now >= self.tuned + hb * 2 / 5 {
                     let _ = self.s.shutdown(std::net::Shutdown::Both);
-                    return Some(In::Over("dropped 3/4 of an interval after tune".into()));
+                    return Some(In::Over("dropped 400 ms into a 1 s interval".into()));
                 }
                 if self.flaw != Flaw::HeartbeatsStop && now >= self.last_recv + 2 * hb {
                     let _ = self.s.shutdown(std::net::Shutdown::Both);
@@ -174,7 +173,7 @@ impl Conn {
                     self.heartbeats_sent += 1;
                 }
                 if self.flaw == Flaw::DropsEarly {
-                    wake = wake.min(self.tuned + hb * 3 / 4);
+                    wake = wake.min(self.tuned + hb * 2 / 5);
                 }
                 if self.flaw != Flaw::HeartbeatsStop {
                     wake = wake.min(self.last_sent + hb / 2);
@@ -807,14 +806,14 @@ fn a_client_whose_heartbeats_stop_fails_both_heartbeat_cases() {
 
 #[test]
 fn a_client_that_drops_too_soon_fails_both_drop_cases() {
-    // It drops 3/4 of an interval after tune: while the broker's heartbeats still come, and before
-    // two intervals of a silent broker passed.
+    // It drops 400 ms after tune: while the broker's heartbeats still come, and before two
+    // intervals of a silent broker passed (600 ms of slack either way for a loaded machine).
     let results = live::run(
         &amqp_client::cases(),
         &target(Flaw::DropsEarly),
         &Selection {
             strict: true,
-            only: vec!["amqp-client/heartbeat/*".into()],
+            only: vec!["amqp-client/heartbeat/*-dropped".into()],
             ..Default::default()
         },
     );
@@ -827,9 +826,9 @@ fn a_client_that_drops_too_soon_fails_both_drop_cases() {
         "{results:#?}"
     );
     assert!(
-        results[2].observed.contains("a peer waits two intervals"),
+        results[1].observed.contains("a peer waits two intervals"),
         "{}",
-        results[2].observed
+        results[1].observed
     );
 }
 
