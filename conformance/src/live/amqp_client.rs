@@ -1375,7 +1375,7 @@ pub fn cases() -> Vec<Case<Target>> {
         Case {
             id: "amqp-client/confirm/ack-nack-multiple",
             section: S_EXTENSIONS,
-            requirement: "RabbitMQ's extended 0-9-1 spec, basic.ack: \"When sent by server, this method acknowledges one or more messages published with the Publish method on a channel with confirmations enabled.\" multiple: \"If set to 1, the delivery tag is treated as \\\"up to and including\\\", so that multiple messages can be acknowledged with a single method.\" basic.nack: \"This method is also used by the server to inform publishers on channels in confirm mode of unhandled messages.\" (derived: after confirm.select the client numbers its publishes from 1, and tells the application which were acked and which nacked)",
+            requirement: "RabbitMQ's extended 0-9-1 spec, basic.ack: \"When sent by server, this method acknowledges one or more messages published with the Publish method on a channel in confirm mode.\" multiple: \"If set to 1, the delivery tag is treated as \\\"up to and including\\\", so that multiple messages can be acknowledged with a single method.\" basic.nack: \"This method is also used by the server to inform publishers on channels in confirm mode of unhandled messages.\" (derived: after confirm.select the client numbers its publishes from 1, and tells the application which were acked and which nacked)",
             level: Level::Must,
             accepts: "confirm.select, then 3 publishes; the broker acks every batch of publishes but the third with one basic.ack multiple=1 (a batch is what came before the client paused 250 ms or sent the third) and nacks the third: the driver reports 1 and 2 acked, 3 nacked, each once",
             run: |t, tr| {
