@@ -598,14 +598,13 @@ fn decode_batch<'a>(
     // batch of valid messages, sized only from bytes present.
     let mut items = Vec::with_capacity((s.text.len() / 24).min(limits.max_batch));
     let mut over = false;
-    s.ws();
-    if s.peek() == Some(b']') {
+    if s.next() == Some(b']') {
         s.pos += 1;
     } else {
         loop {
-            s.ws();
+            let first = s.next();
             let offset = s.pos;
-            let message = if s.peek() == Some(b'{') {
+            let message = if first == Some(b'{') {
                 let slots = read_object(s, false)?;
                 validate(slots, offset, profile)
             } else {
@@ -622,8 +621,7 @@ fn decode_batch<'a>(
             } else {
                 over = true;
             }
-            s.ws();
-            match s.peek() {
+            match s.next() {
                 Some(b',') => s.pos += 1,
                 Some(b']') => {
                     s.pos += 1;
@@ -712,16 +710,15 @@ fn field(error_object: bool, name: &[u8]) -> Field {
 fn read_object<'a>(s: &mut Scanner<'a>, error_object: bool) -> Result<Slots<'a>, Error> {
     let mut slots = Slots::default();
     s.open().map_err(|Stop| s.fail())?;
-    s.ws();
-    if s.peek() == Some(b'}') {
+    if s.next() == Some(b'}') {
         s.pos += 1;
         s.depth -= 1;
         return Ok(slots);
     }
     loop {
-        s.ws();
+        let first = s.next();
         let name_at = s.pos;
-        if s.peek() != Some(b'"') {
+        if first != Some(b'"') {
             return Err(parse_error(s, "key must be a string"));
         }
         let escaped = s.string().map_err(|Stop| s.fail())?;
@@ -745,14 +742,14 @@ fn read_object<'a>(s: &mut Scanner<'a>, error_object: bool) -> Result<Slots<'a>,
             field(error_object, &quoted.as_bytes()[1..quoted.len() - 1])
         };
         s.expect(b':', "expected `:`").map_err(|Stop| s.fail())?;
-        s.ws();
+        let first = s.next();
         let start = s.pos;
         match field {
             Field::Other => {
                 s.value().map_err(|Stop| s.fail())?;
                 slots.extra = true;
             }
-            Field::Error if s.peek() == Some(b'{') => {
+            Field::Error if first == Some(b'{') => {
                 let inner = read_object(s, true)?;
                 slots.error_fields = Some(ErrorFields {
                     code: inner.code,
@@ -789,8 +786,7 @@ fn read_object<'a>(s: &mut Scanner<'a>, error_object: bool) -> Result<Slots<'a>,
                 slots.duplicate = Some(name);
             }
         }
-        s.ws();
-        match s.peek() {
+        match s.next() {
             Some(b',') => s.pos += 1,
             Some(b'}') => {
                 s.pos += 1;

@@ -126,6 +126,19 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The next byte that is not whitespace (`pos` moved to it), without taking it. JSON
+    /// texts are mostly compact, so the byte at `pos` is checked before any loop.
+    #[inline(always)]
+    pub(crate) fn next(&mut self) -> Option<u8> {
+        match self.bytes.get(self.pos) {
+            Some(&b) if b > b' ' => Some(b),
+            _ => {
+                self.ws();
+                self.peek()
+            }
+        }
+    }
+
     /// The text between two offsets (both at ASCII delimiters).
     #[inline(always)]
     pub(crate) fn slice(&self, start: usize, end: usize) -> &'a str {
@@ -171,8 +184,7 @@ impl<'a> Scanner<'a> {
     /// Steps over `c` (after whitespace), or stops with `what`.
     #[inline(always)]
     pub(crate) fn expect(&mut self, c: u8, what: &'static str) -> Result<(), Stop> {
-        self.ws();
-        if self.peek() == Some(c) {
+        if self.next() == Some(c) {
             self.pos += 1;
             Ok(())
         } else {
@@ -321,8 +333,7 @@ impl<'a> Scanner<'a> {
     /// being skipped.
     #[inline(always)]
     fn key(&mut self) -> Result<(), Stop> {
-        self.ws();
-        if self.peek() != Some(b'"') {
+        if self.next() != Some(b'"') {
             return Err(self.stop(self.pos, "key must be a string"));
         }
         self.string()?;
@@ -339,8 +350,7 @@ impl<'a> Scanner<'a> {
         // Whether the innermost open container is an object.
         let mut object = false;
         'value: loop {
-            // `pos` is at a value (whitespace skipped).
-            match self.peek() {
+            match self.next() {
                 Some(b'"') => {
                     self.string()?;
                 }
@@ -349,8 +359,7 @@ impl<'a> Scanner<'a> {
                     object = c == b'{';
                     self.open()?;
                     levels.set(self.depth - base, object);
-                    self.ws();
-                    if self.peek() == Some(c + 2) {
+                    if self.next() == Some(c + 2) {
                         // `[]` or `{}` (`]` and `}` follow their openers by two).
                         self.pos += 1;
                         self.depth -= 1;
@@ -361,7 +370,6 @@ impl<'a> Scanner<'a> {
                     } else {
                         if object {
                             self.key()?;
-                            self.ws();
                         }
                         continue 'value;
                     }
@@ -376,14 +384,12 @@ impl<'a> Scanner<'a> {
                 if self.depth == base {
                     return Ok(start);
                 }
-                self.ws();
-                match self.peek() {
+                match self.next() {
                     Some(b',') => {
                         self.pos += 1;
                         if object {
                             self.key()?;
                         }
-                        self.ws();
                         continue 'value;
                     }
                     Some(b'}') if object => {}
