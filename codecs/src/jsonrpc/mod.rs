@@ -5,8 +5,9 @@
 //!
 //! - [`decode`] turns one JSON text into a [`Payload`]: one [`Message`] or a [`Batch`]. Method
 //!   names and string ids borrow from the input when they hold no escapes; `params`, `result`
-//!   and `error.data` stay [`RawValue`](serde_json::value::RawValue) slices until you ask for a
-//!   type (`params_as::<T>()`). Ids keep their exact text (`1.0`, `18446744073709551616`).
+//!   and `error.data` stay [`Raw`] slices of validated JSON text until you ask for a type
+//!   (`params_as::<T>()`). Ids keep their exact text (`1.0`, `18446744073709551616`). One pass
+//!   of a purpose-built scanner reads the text, batch items included, and enforces the limits.
 //! - [`serve`] is the server side of the spec as a pure function: parse errors, invalid requests,
 //!   empty and broken batches, notifications, each answered as §5–§6 require; [`Correlator`] is
 //!   the client's mirror (match responses to outstanding ids).
