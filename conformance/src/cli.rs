@@ -1522,6 +1522,15 @@ type Exchange = (Box<dyn FnMut(&[u8]) -> crate::live::FuzzVerdict>, String);
 /// protocol's live suite takes (JSON-RPC: http://, tcp:// or --command with --framing;
 /// XML-RPC: http://; MessagePack-RPC: tcp:// or --command; AMQP: amqp://). The target is
 /// probed once (an unreachable one is a usage error).
+#[cfg_attr(
+    not(all(
+        feature = "jsonrpc",
+        feature = "xmlrpc",
+        feature = "msgpack-rpc",
+        feature = "amqp"
+    )),
+    allow(unused_variables, unused_imports)
+)]
 fn server_exchange(
     protocol: &str,
     s: &ServerTarget,
@@ -1536,6 +1545,7 @@ fn server_exchange(
         }
     };
     match protocol {
+        #[cfg(feature = "jsonrpc")]
         "jsonrpc" => {
             let t = live::jsonrpc::Target::new(
                 s.url.as_deref(),
@@ -1547,6 +1557,7 @@ fn server_exchange(
             let d = t.describe();
             Ok((Box::new(move |i| live::jsonrpc::fuzz_exchange(&t, i)), d))
         }
+        #[cfg(feature = "xmlrpc")]
         "xmlrpc" => {
             only("--command", s.command.is_some())?;
             only("--framing", s.framing.is_some())?;
@@ -1559,6 +1570,7 @@ fn server_exchange(
             let d = t.describe();
             Ok((Box::new(move |i| live::xmlrpc::fuzz_exchange(&t, i)), d))
         }
+        #[cfg(feature = "msgpack-rpc")]
         "msgpack-rpc" => {
             only("--framing", s.framing.is_some())?;
             let t = live::msgpack_rpc::Target::new(
@@ -1577,6 +1589,7 @@ fn server_exchange(
                 d,
             ))
         }
+        #[cfg(feature = "amqp")]
         "amqp" => {
             only("--command", s.command.is_some())?;
             only("--framing", s.framing.is_some())?;
