@@ -345,6 +345,12 @@ impl<'a> Scanner<'a> {
     pub(crate) fn value(&mut self) -> Result<usize, Stop> {
         self.ws();
         let start = self.pos;
+        // Strings and numbers (ids, methods, versions) without setting up for nesting.
+        match self.peek() {
+            Some(b'"') => return self.string().map(|_| start),
+            Some(b'-' | b'0'..=b'9') => return self.number().map(|()| start),
+            _ => {}
+        }
         let base = self.depth;
         let mut levels = Levels::new();
         // Whether the innermost open container is an object.
