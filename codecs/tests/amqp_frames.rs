@@ -162,9 +162,20 @@ fn frame_level_errors_carry_offset_kind_and_reply_code() {
     assert_eq!(*e.detail(), ErrorKind::HeartbeatChannel(1));
     assert_eq!(e.code(), ReplyCode::UNEXPECTED_FRAME);
 
-    let e = err(&head(8, 0, 2));
+    let mut hb = head(8, 0, 2);
+    hb.extend_from_slice(&[0, 0, 0xce]);
+    let e = err(&hb);
     assert_eq!(*e.detail(), ErrorKind::HeartbeatPayload(2));
     assert_eq!(e.code().0, 501);
+
+    // §4.2.3: the frame-end is checked before the frame is decoded, a heartbeat's channel too.
+    let mut hb = head(8, 1, 0);
+    hb.push(0x00);
+    assert_eq!(err(&hb).kind(), "frame-end");
+    assert!(matches!(
+        Decoder::default().decode(&head(8, 1, 0)),
+        Ok(msgwire::Decoded::NeedMore { at_least: 1 })
+    ));
 }
 
 #[test]

@@ -245,6 +245,18 @@ impl Decoder {
                 },
             ));
         }
+        let total = total as usize;
+        if buf.len() < total {
+            return Ok(Decoded::NeedMore {
+                at_least: total - buf.len(),
+            });
+        }
+        // §4.2.3: "When a peer reads a frame it MUST check that the frame-end is valid before
+        // attempting to decode the frame." So a heartbeat's channel and size are judged after it.
+        let end = buf[total - 1];
+        if end != FRAME_END {
+            return Err(Error::new(total - 1, ErrorKind::FrameEnd { found: end }));
+        }
         if ty == FrameType::HEARTBEAT {
             if channel != 0 {
                 return Err(Error::new(1, ErrorKind::HeartbeatChannel(channel)));
@@ -252,16 +264,6 @@ impl Decoder {
             if size != 0 {
                 return Err(Error::new(3, ErrorKind::HeartbeatPayload(size)));
             }
-        }
-        let total = total as usize;
-        if buf.len() < total {
-            return Ok(Decoded::NeedMore {
-                at_least: total - buf.len(),
-            });
-        }
-        let end = buf[total - 1];
-        if end != FRAME_END {
-            return Err(Error::new(total - 1, ErrorKind::FrameEnd { found: end }));
         }
         let payload = &buf[FRAME_HEAD_LEN..total - 1];
         let mut fields = FieldReader::new(
