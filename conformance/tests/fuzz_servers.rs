@@ -3,11 +3,12 @@
 //! invariant each (found, minimized, written as a wire script that `--replay` sends again).
 //! Everything listens on loopback, every run is bounded in inputs and time.
 
+mod common;
 mod fake_amqp;
 
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -58,30 +59,6 @@ fn scripts(dir: &std::path::Path, mode: &str) -> Vec<(PathBuf, Value)> {
     v
 }
 
-/// Reads one HTTP/1.1 request's body (Content-Length framing), or `None` on EOF/error.
-fn read_http_body(s: &mut TcpStream) -> Option<Vec<u8>> {
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 65536];
-    loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let len: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return Some(buf[end + 4..end + 4 + len].to_vec());
-            }
-        }
-        match s.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
 /// An XML-RPC server over HTTP on a loopback port, in this process, built on msgwire's
 /// codec: `echo` returns its params as an array, every other method faults, and an input that
 /// is no methodCall gets a fault (200 OK). With `bug`, such an input gets a successful
@@ -93,7 +70,7 @@ fn xmlrpc_server(bug: bool) -> String {
     std::thread::spawn(move || {
         for s in l.incoming() {
             let Ok(mut s) = s else { continue };
-            let Some(body) = read_http_body(&mut s) else {
+            let Some(body) = common::read_request(&mut s) else {
                 continue;
             };
             let reply = match decode_with(&body, Profile::Lenient, &Limits::default()) {
