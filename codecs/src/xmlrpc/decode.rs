@@ -142,14 +142,19 @@ pub(crate) fn find_end<'a, T>(
             (scan.pos, scan.inside) = (lt + 2, Some(&b"?>"[..]));
         } else if rest.starts_with(b"<!") {
             // A DOCTYPE (refused as soon as the scanner sees it) or an error: the
-            // whole-document reader says which.
-            return match whole(buf) {
+            // whole-document reader says which. A read may end inside a UTF-8 sequence: only
+            // the complete characters are judged, so the answer does not depend on the reads.
+            let complete = match std::str::from_utf8(buf) {
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                _ => buf.len(),
+            };
+            return match whole(&buf[..complete]) {
                 Err(Error::UnexpectedEof { .. }) => {
                     scan.pos = lt;
                     Ok(None)
                 }
                 Err(e) => Err(e),
-                Ok(value) => Ok(Some((value, buf.len()))),
+                Ok(value) => Ok(Some((value, complete))),
             };
         } else if rest.starts_with(b"</methodCall") || rest.starts_with(b"</methodResponse") {
             let Some(close) = memchr::memchr(b'>', rest) else {
