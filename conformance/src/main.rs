@@ -145,6 +145,19 @@ enum Color {
     Never,
 }
 
+impl Color {
+    /// Whether to colour standard output: `auto` colours a terminal unless `NO_COLOR` is set.
+    fn on(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum CheckCommand {
     /// Run the corpus against our codecs (or, with --adapter, any implementation).
@@ -732,12 +745,7 @@ fn main() {
                 eprintln!("msgwire: --timeout is a number of seconds in (0, 3600]");
                 std::process::exit(cli::EXIT_USAGE);
             }
-            let tty = std::io::stdout().is_terminal();
-            let color = match a.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => tty && std::env::var_os("NO_COLOR").is_none(),
-            };
+            let color = a.color.on();
             let o = CheckOptions {
                 vectors: a.vectors,
                 protocols: a.protocol,
@@ -800,13 +808,7 @@ fn main() {
                 eprintln!("msgwire: --timeout is a number of seconds in (0, 3600]");
                 std::process::exit(cli::EXIT_USAGE);
             }
-            let color = match a.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = a.color.on();
             let o = cli::FuzzOptions {
                 adapter: a.adapter,
                 one_shot: a.one_shot,
@@ -879,11 +881,7 @@ fn fuzz_server(
         eprintln!("msgwire: --timeout is a number of seconds in (0, 600]");
         std::process::exit(cli::EXIT_USAGE);
     }
-    let color = match a.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = a.color.on();
     let o = cli::FuzzOptions {
         time: a.time,
         runs: a.runs,
