@@ -4,6 +4,9 @@
 //! minimized to a few bytes, written as vectors that the corpus loader reads and that
 //! reproduce; the same seed gives the same run; baselines and exit codes.
 
+mod common;
+
+use common::{run, text};
 use msgwire_conformance::forms::{self, Decoding};
 use msgwire_conformance::fuzz::{self, Budget, Plan};
 use msgwire_conformance::runner::codec::Ours;
@@ -11,30 +14,11 @@ use msgwire_conformance::runner::{Attempt, EncodeAttempt, Implementation};
 use msgwire_conformance::vectors::Corpus;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_msgwire");
 
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("msgwire-fuzz-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("MSGWIRE_PROFILE")
-        .env_remove("MSGWIRE_VECTORS")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::scratch("msgwire-fuzz", name)
 }
 
 /// The broken wrapper script, as an adapter command (one-shot).

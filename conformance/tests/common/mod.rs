@@ -1,8 +1,11 @@
-//! Pieces the live-suite tests share: in-process fake servers on loopback.
+//! Pieces the tests share: in-process fake servers on loopback, and running the `msgwire`
+//! binary with a clean environment.
 #![allow(dead_code)] // each test binary uses some of these
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 use std::thread;
 use std::time::Duration;
 
@@ -68,4 +71,30 @@ pub fn run_one<T>(
     );
     assert_eq!(results.len(), 1, "{only} selects one case");
     results.remove(0)
+}
+
+/// A fresh scratch directory `<temp>/<prefix>-<pid>-<name>`.
+pub fn scratch(prefix: &str, name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("{prefix}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// `msgwire ARGS` with no stdin, no colour, and neither `MSGWIRE_PROFILE` nor `MSGWIRE_VECTORS`
+/// from the environment.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msgwire"))
+        .args(args)
+        .env_remove("MSGWIRE_PROFILE")
+        .env_remove("MSGWIRE_VECTORS")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Bytes as text (lossy).
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
 }
