@@ -1074,6 +1074,9 @@ mod splitter {
             panic!("{got:?}")
         };
         assert_eq!(e1, e2);
+        // The typed error the whole-document reader gives, offset and all.
+        assert_eq!(e1, &decode(bad.as_bytes()).unwrap_err());
+        assert_eq!(e1.offset(), bad.find("<foo/>").unwrap());
     }
 
     #[test]
