@@ -19,7 +19,7 @@ for op in decode encode typed amqp-decode; do
     case $op in
     decode) impls="msgwire rmpv-ref rmpv rmp-serde floor" inputs="request response stream-1000" ;;
     encode) impls="msgwire rmpv" inputs="request response stream-1000" ;;
-    typed) impls="msgwire rmp-serde" inputs="request stream-1000" ;;
+    typed) impls="msgwire rmp-serde msgwire-views" inputs="request stream-1000" ;;
     amqp-decode) impls="msgwire amq-protocol" inputs="triple stream-1000" ;;
     esac
     for input in $inputs; do

@@ -13,7 +13,10 @@ if [ ${#targets[@]} -eq 0 ]; then
     for f in benches/benches/*.rs; do targets+=("$(basename "$f" .rs)"); done
 fi
 for t in "${targets[@]}"; do
-    cargo bench -p msgwire-benches --bench "$t" -- --warm-up-time 1 --measurement-time "$secs" --noplot
+    # `stream` (msgwire decode's loop) needs the CLI crate, behind a feature of its own.
+    features=()
+    [ "$t" = stream ] && features=(--features stream)
+    cargo bench -p msgwire-benches "${features[@]}" --bench "$t" -- --warm-up-time 1 --measurement-time "$secs" --noplot
 done
 cargo run -q --release -p msgwire-benches --bin allocs >target/criterion/allocs.jsonl
 if [[ " ${targets[*]} " == *" growth "* ]]; then

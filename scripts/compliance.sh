@@ -101,11 +101,18 @@ if [ ! -x "$PEERS/venv/bin/python" ]; then
     timeout 300 python3 -m venv "$PEERS/venv"
 fi
 flock /tmp/install.lock timeout 600 "$PEERS/venv/bin/pip" install -q --disable-pip-version-check -r "$ADAPTERS/python/requirements.txt"
+# Python thrift 0.25 (uuid) beside the 0.22 of requirements.txt: a venv of its own.
+if [ ! -x "$PEERS/venv-thrift-uuid/bin/python" ]; then
+    timeout 300 python3 -m venv "$PEERS/venv-thrift-uuid"
+fi
+flock /tmp/install.lock timeout 600 "$PEERS/venv-thrift-uuid/bin/pip" install -q --disable-pip-version-check -r "$ADAPTERS/python/requirements-thrift-uuid.txt"
 cp "$ADAPTERS/node/package.json" "$PEERS/node/package.json"
 (cd "$PEERS/node" && flock /tmp/install.lock timeout 600 npm install -q --no-audit --no-fund --omit=dev >/dev/null)
 export NODE_PATH=$PEERS/node/node_modules
 PY=$PEERS/venv/bin/python
 pyver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))"; }
+PY_UUID=$PEERS/venv-thrift-uuid/bin/python
+pyver_uuid() { "$PY_UUID" -c "import importlib.metadata as m; print(m.version('$1'))"; }
 nodever() { node -p "require('$PEERS/node/node_modules/$1/package.json').version"; }
 debver() { dpkg-query -W -f '${Version}' "$1" | sed 's/^[0-9]*://; s/-[^-]*$//'; }
 
@@ -160,6 +167,8 @@ ADAPTER_LIST=(
     # issue 16: Thrift
     "thrift (PyPI) $(pyver thrift)|thrift|$PY $ADAPTERS/python/thrift_adapter.py"
     "libthrift $(debver libthrift-dev) (C++)|thrift|$PEERS/c/thrift_cpp_adapter"
+    # the same Python adapter on a library that reads and writes uuid
+    "thrift (PyPI) $(pyver_uuid thrift)|thrift|$PY_UUID $ADAPTERS/python/thrift_adapter.py"
 )
 i=10 # two digits, so that the report files sort in list order (after 0-ours.json)
 for entry in "${ADAPTER_LIST[@]}"; do

@@ -2,7 +2,8 @@
 # Apache Thrift servers of the live suite's test service (conformance/live/thrift/conformance.thrift,
 # docs/live/thrift.md): Thrift's Python library (`thrift` from PyPI) and its C++ library
 # (Debian's libthrift-dev, compiled here against `thrift --gen cpp`), each in every protocol and
-# transport they both speak: binary and compact, framed and buffered. Thin handlers in
+# transport they both speak: binary and compact, framed, buffered and THeader (THeaderProtocolFactory
+# over the bare socket; C++'s lives in libthriftz). Thin handlers in
 # conformance/adapters/live/thrift_{python_server.py,cpp_server.cpp}; the libraries' generated
 # processors and TThreadedServer decide every reply.
 #
@@ -34,7 +35,7 @@ IDL=conformance/live/thrift/conformance.thrift
 PY_THRIFT=thrift==0.22.0
 mkdir -p "$S"
 
-PKGS=(thrift-compiler libthrift-dev libboost-dev g++ python3 python3-venv)
+PKGS=(thrift-compiler libthrift-dev zlib1g-dev libboost-dev g++ python3 python3-venv)
 missing=()
 for pkg in "${PKGS[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -59,9 +60,10 @@ mkdir -p "$S/gen-py" "$S/gen-cpp"
 timeout 120 thrift -out "$S/gen-py" --gen py "$IDL"
 timeout 120 thrift -out "$S/gen-cpp" --gen cpp "$IDL"
 timeout 600 g++ -std=c++17 -O1 -I "$S/gen-cpp" -o "$S/thrift_cpp_server" $A/thrift_cpp_server.cpp \
-    "$S/gen-cpp/Conformance.cpp" "$S/gen-cpp/conformance_types.cpp" -lthrift -lpthread
+    "$S/gen-cpp/Conformance.cpp" "$S/gen-cpp/conformance_types.cpp" -lthriftz -lthrift -lz -lpthread
 
-COMBOS=(binary/framed binary/buffered compact/framed compact/buffered)
+COMBOS=(binary/framed binary/buffered compact/framed compact/buffered binary/header compact/header)
+N=${#COMBOS[@]}
 PORTS=()
 for ((i = 0; i < 2 * ${#COMBOS[@]}; i++)); do PORTS+=($((BASE + i))); done
 
@@ -72,7 +74,7 @@ i=0
 for combo in "${COMBOS[@]}"; do
     p=${combo%/*} t=${combo#*/}
     start "python-$p-$t" "$S/venv/bin/python" $A/thrift_python_server.py "$S/gen-py" $((BASE + i)) "$p" "$t"
-    start "cpp-$p-$t" "$S/thrift_cpp_server" $((BASE + 4 + i)) "$p" "$t"
+    start "cpp-$p-$t" "$S/thrift_cpp_server" $((BASE + N + i)) "$p" "$t"
     i=$((i + 1))
 done
 wait_listening "${PORTS[@]}"
@@ -93,7 +95,7 @@ for combo in "${COMBOS[@]}"; do
         "${args[@]}"
     # --timeout 10: libthrift closes on a declared 2 GiB string only after allocating it (1-2 s
     # here; docs/findings.md), which a loaded machine must not turn into a hang verdict.
-    args=(thrift-server "127.0.0.1:$((BASE + 4 + i))" --protocol "$p" --transport "$t" --timeout 10)
+    args=(thrift-server "127.0.0.1:$((BASE + N + i))" --protocol "$p" --transport "$t" --timeout 10)
     peer_check "thrift-cpp-$p-$t" 300 "${args[*]}" \
         "libthrift $CPPV (Debian, C++) TThreadedServer, $p protocol, $t transport, built by this script via $A/thrift_cpp_server.cpp" \
         "${args[@]}"

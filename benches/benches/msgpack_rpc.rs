@@ -54,8 +54,9 @@ fn encode(c: &mut Criterion) {
     }
 }
 
-/// Typed params: decode a request and deserialize its params into a caller's borrowing type,
-/// beside rmp-serde deserializing the same type.
+/// Typed params: decode a request and deserialize its params into a caller's borrowing type
+/// (`Call::decode`, one pass), beside rmp-serde deserializing the same type, and beside the
+/// two-pass way through the views (`Message::decode`, then `params_as`).
 fn typed(c: &mut Criterion) {
     for (name, wire) in inputs() {
         if name == "response" {
@@ -69,6 +70,9 @@ fn typed(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("rmp-serde", name), |b| {
             let messages = request_count(&wire);
             b.iter(|| rmp_serde_typed(black_box(&wire), messages))
+        });
+        g.bench_function(BenchmarkId::new("msgwire params_as", name), |b| {
+            b.iter(|| msgwire_typed_views(black_box(&wire)))
         });
         g.finish();
     }

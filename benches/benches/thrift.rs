@@ -26,11 +26,13 @@ fn encode(c: &mut Criterion) {
         let messages = msgwire_messages(&wire, protocol);
         let mut g = c.benchmark_group(format!("thrift/encode/{name}"));
         g.throughput(Throughput::Bytes(wire.len() as u64));
+        // Both into one buffer reused across iterations (see `msgwire_encode_into`).
+        let mut out = Vec::with_capacity(wire.len());
         g.bench_function(BenchmarkId::new("msgwire", name), |b| {
-            b.iter(|| msgwire_encode(black_box(&messages), protocol))
+            b.iter(|| msgwire_encode_into(black_box(&messages), protocol, &mut out))
         });
         g.bench_function(BenchmarkId::new("thrift", name), |b| {
-            b.iter(|| thrift_encode(black_box(&messages), protocol))
+            b.iter(|| thrift_encode_into(black_box(&messages), protocol, &mut out))
         });
         g.finish();
     }

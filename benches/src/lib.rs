@@ -6,6 +6,8 @@ pub mod amqp;
 pub mod growth;
 pub mod jsonrpc;
 pub mod msgpack_rpc;
+#[cfg(feature = "stream")]
+pub mod stream;
 pub mod thrift;
 pub mod xmlrpc;
 

@@ -3,14 +3,23 @@
 //!
 //! With feature `arbitrary`, these owned message types implement [`arbitrary::Arbitrary`], and
 //! every value they generate is a message the strict decoder accepts and decodes back to the
-//! same value (encode → decode is the identity; `codecs/tests/generate.rs` checks it):
+//! same value (encode → decode is the identity; `codecs/tests/generate.rs` checks it, and that
+//! every kind of message and every type of value below is reached):
 //!
 //! | protocol | type | what is generated |
 //! |---|---|---|
-//! | AMQP 0-9-1 | [`amqp::Frame<'static>`](crate::amqp::Frame) | every method of the table (its fields of each domain, tables of every tag RabbitMQ writes), content headers with any basic properties, bodies, heartbeats, protocol headers |
-//! | JSON-RPC 2.0 | [`jsonrpc::Message<'static>`](crate::jsonrpc::Message) | requests and notifications (array or object params, number or string ids), results and errors (with or without `data`) |
-//! | XML-RPC | [`xmlrpc::Message<'static>`](crate::xmlrpc::Message), [`xmlrpc::Value<'static>`](crate::xmlrpc::Value) | calls (method names of the spec's characters), responses, faults; values of every type of the spec (extensions such as `nil` and `i8` are left out: the strict profile refuses them) |
+//! | AMQP 0-9-1 | [`amqp::Frame<'static>`](crate::amqp::Frame), [`amqp::Method<'static>`](crate::amqp::Method) | every method of the table (its fields of each domain, tables of every tag RabbitMQ writes), content headers with any basic properties, bodies, heartbeats, protocol headers |
+//! | JSON-RPC 2.0 | [`jsonrpc::Message<'static>`](crate::jsonrpc::Message), [`jsonrpc::Batch<'static>`](crate::jsonrpc::Batch), [`jsonrpc::Payload<'static>`](crate::jsonrpc::Payload) | requests and notifications (array or object params, number or string ids), results and errors (with or without `data`); batches of 1 to 8 calls or of 1 to 8 replies, no id twice; a payload is one message or a batch |
+//! | XML-RPC | [`xmlrpc::Message<'static>`](crate::xmlrpc::Message), [`xmlrpc::Value<'static>`](crate::xmlrpc::Value) | calls (method names of the spec's characters), responses, faults; values of every type of the spec, untyped `<value>text</value>` included. Extensions only in [`WithExtensions`] (below) |
 //! | MessagePack-RPC | [`msgpack_rpc::OwnedMessage`](crate::msgpack_rpc::OwnedMessage), [`msgpack_rpc::Value`](crate::msgpack_rpc::Value) | requests, responses (result or error), notifications; values of every format family incl. ext and timestamps |
+//! | Thrift | [`thrift::OwnedMessage`](crate::thrift::OwnedMessage), [`thrift::Struct`](crate::thrift::Struct), [`thrift::Value`](crate::thrift::Value) | calls and oneways (arguments numbered from 1, or any distinct ids), replies (void, a return value, a declared exception), exceptions (`TApplicationException` of every type); fields, list/set elements and map values of every type incl. `uuid`, map keys of every scalar type. Each decodes back the same from the binary, compact and JSON protocols (`string`/`binary` values are UTF-8, the one kind TJSONProtocol carries as is; an empty map is `bool → bool`, as the compact protocol reads it) |
+//!
+//! **Extensions, when your peer speaks them:** [`WithExtensions<xmlrpc::Message<'static>>`](WithExtensions)
+//! and `WithExtensions<xmlrpc::Value<'static>>` generate the spec's types plus `<nil/>`,
+//! `<i8>` and Apache's `ex:nil`, `ex:i1`, `ex:i2`, `ex:i8`, `ex:float`; they decode back
+//! under [`xmlrpc::Profile::ApacheExtensions`](crate::xmlrpc::Profile) (the strict profile
+//! reads `nil` and `i8` but refuses the `ex:` types). Take `WithExtensions<T>` as your fuzz
+//! target's input, or `strategy::<WithExtensions<T>>()`, and use its `.0`.
 //!
 //! Sizes and nesting are bounded (strings up to 64 bytes, containers up to 8 items, 4 levels)
 //! so that one fuzz input gives many small messages.
@@ -18,33 +27,106 @@
 //! With feature `proptest` (which turns on `arbitrary`), [`strategy`] makes a proptest
 //! `Strategy` of any of them.
 //!
-//! A cargo-fuzz target that drives *your* code with well-formed traffic:
+//! ## A worked example
 //!
-//! ```ignore
-//! #![no_main]
+//! A cargo-fuzz target that drives *your* code with well-formed traffic: after `cargo fuzz
+//! init` and `cargo fuzz add my_server`, add `msgwire = { version = "0.1", features =
+//! ["arbitrary"] }` to `fuzz/Cargo.toml`'s dependencies and write
+//! `fuzz/fuzz_targets/my_server.rs` (it starts with `#![no_main]`, as `cargo fuzz add`
+//! writes it):
+//!
+//! ```
+//! # #[cfg(all(feature = "arbitrary", feature = "msgpack-rpc"))] {
+//! # mod libfuzzer_sys { // What the real crate's macro does, for this doctest.
+//! #     macro_rules! fuzz_target {
+//! #         (|$m:ident: $t:ty| $body:block) => {
+//! #             fn run(data: &[u8]) {
+//! #                 let u = arbitrary::Unstructured::new(data);
+//! #                 if let Ok($m) = <$t as arbitrary::Arbitrary>::arbitrary_take_rest(u) $body
+//! #             }
+//! #             for n in 0..64u8 { run(&(0..n).map(|i| i.wrapping_mul(37) ^ n).collect::<Vec<_>>()); }
+//! #         };
+//! #     }
+//! #     pub(crate) use fuzz_target;
+//! # }
+//! # mod my_server {
+//! #     use msgwire::msgpack_rpc::{self, Message};
+//! #     /// The replies to one message: one for a request, none for a notification.
+//! #     pub fn handle(bytes: &[u8]) -> Vec<Vec<u8>> {
+//! #         match msgpack_rpc::decode(bytes) {
+//! #             Ok(Message::Request { msgid, .. }) => {
+//! #                 vec![msgpack_rpc::OwnedMessage::result(msgid, msgpack_rpc::Value::Nil).to_vec()]
+//! #             }
+//! #             _ => Vec::new(),
+//! #         }
+//! #     }
+//! # }
 //! use libfuzzer_sys::fuzz_target;
-//! use msgwire::msgpack_rpc::OwnedMessage;
+//! use msgwire::msgpack_rpc::{self, Message, OwnedMessage};
 //!
 //! fuzz_target!(|msg: OwnedMessage| {
-//!     let bytes = msg.to_vec();
-//!     my_server::handle(&bytes); // must not panic, must answer a request exactly once, ...
-//! });
-//! ```
-//!
-//! And a property test:
-//!
-//! ```
-//! # #[cfg(all(feature = "proptest", feature = "jsonrpc"))] {
-//! use msgwire::jsonrpc::{self, Message, Payload};
-//! use proptest::prelude::*;
-//!
-//! proptest!(|(msg in msgwire::generate::strategy::<Message<'static>>())| {
-//!     let bytes = msg.to_vec();
-//!     let back = jsonrpc::decode(&bytes).unwrap();
-//!     prop_assert_eq!(back, Payload::Single(msg));
+//!     let replies = my_server::handle(&msg.to_vec()); // must not panic
+//!     match msg {
+//!         // A request is answered exactly once, with its msgid.
+//!         OwnedMessage::Request { msgid, .. } => {
+//!             assert_eq!(replies.len(), 1);
+//!             let reply = msgpack_rpc::decode(&replies[0]).expect("a valid response");
+//!             assert!(matches!(reply, Message::Response { msgid: m, .. } if m == msgid));
+//!         }
+//!         // A notification (or a response) is never answered.
+//!         _ => assert!(replies.is_empty()),
+//!     }
 //! });
 //! # }
 //! ```
+//!
+//! `cargo fuzz run my_server` then feeds it requests, responses and notifications with
+//! params of every MessagePack type. The same property as a proptest, for `cargo test`
+//! (shrinking finds a small failing message):
+//!
+//! ```
+//! # #[cfg(all(feature = "proptest", feature = "jsonrpc", feature = "thrift"))] {
+//! use msgwire::{jsonrpc, thrift};
+//! use proptest::prelude::*;
+//!
+//! // JSON-RPC: single messages and batches; a server is sent the calls among them.
+//! proptest!(|(payload in msgwire::generate::strategy::<jsonrpc::Payload<'static>>())| {
+//!     let reply = |m: &jsonrpc::Message<'_>| matches!(m, jsonrpc::Message::Response(_));
+//!     prop_assume!(match &payload {
+//!         jsonrpc::Payload::Single(m) => !reply(m),
+//!         jsonrpc::Payload::Batch(b) => !b.iter().any(|m| reply(&m.unwrap())),
+//!     });
+//!     let bytes = payload.to_vec();
+//!     // Your server's reading of `bytes` goes here; msgwire's finds every call valid.
+//!     let incoming = jsonrpc::serve(&bytes);
+//!     prop_assert!(!matches!(incoming, jsonrpc::Incoming::Reject(_)), "{:?}", payload);
+//!     if let jsonrpc::Incoming::Batch(plan) = incoming {
+//!         prop_assert!(plan.items().all(|i| matches!(i, jsonrpc::Item::Call(_))));
+//!     }
+//! });
+//!
+//! // Thrift: the same message in every protocol.
+//! proptest!(|(msg in msgwire::generate::strategy::<thrift::OwnedMessage>())| {
+//!     for protocol in [thrift::Protocol::Binary, thrift::Protocol::Compact] {
+//!         let bytes = msg.to_vec(protocol);
+//!         prop_assert_eq!(thrift::decode(&bytes).unwrap().into_owned(), msg.clone());
+//!     }
+//!     prop_assert_eq!(thrift::json::decode(&thrift::json::to_vec(&msg)).unwrap(), msg);
+//! });
+//! # }
+//! ```
+
+// With `arbitrary` but no protocol there is nothing to generate.
+#![cfg_attr(
+    not(any(
+        feature = "amqp",
+        feature = "jsonrpc",
+        feature = "xmlrpc",
+        feature = "msgpack-rpc",
+        feature = "thrift"
+    )),
+    allow(dead_code, unused_imports)
+)]
 
 use ::arbitrary::{Result, Unstructured};
 
@@ -69,6 +151,7 @@ fn text(u: &mut Unstructured<'_>, max: usize) -> Result<String> {
 }
 
 /// Bytes, at most `max` of them.
+#[cfg(any(feature = "msgpack-rpc", feature = "amqp", feature = "xmlrpc"))]
 fn bytes(u: &mut Unstructured<'_>, max: usize) -> Result<Vec<u8>> {
     let n = u.int_in_range(0..=max)?;
     Ok(u.bytes(n.min(u.len()))?.to_vec())
@@ -89,10 +172,22 @@ fn finite64(u: &mut Unstructured<'_>) -> Result<f64> {
     Ok(if x.is_finite() { x } else { 0.5 })
 }
 
+/// A finite `f32` (MessagePack float 32, AMQP's `f` field).
+#[cfg(any(feature = "msgpack-rpc", feature = "amqp", feature = "xmlrpc"))]
 fn finite32(u: &mut Unstructured<'_>) -> Result<f32> {
     let x: f32 = u.arbitrary()?;
     Ok(if x.is_finite() { x } else { 0.5 })
 }
+
+/// A generated value that may use the protocol's extensions, for a peer that asks for them.
+///
+/// `WithExtensions<xmlrpc::Message<'static>>` and `WithExtensions<xmlrpc::Value<'static>>`
+/// add, beside the spec's types, `<nil/>` and `<i8>` (xmlrpc-c, Python with `allow_none`;
+/// the strict profile reads them) and Apache XML-RPC's `ex:nil`, `ex:i1`, `ex:i2`, `ex:i8`
+/// and `ex:float` (read with [`xmlrpc::Profile::ApacheExtensions`](crate::xmlrpc::Profile)).
+/// Every one decodes back to the same value under `ApacheExtensions`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithExtensions<T>(pub T);
 
 #[cfg(feature = "msgpack-rpc")]
 mod msgpack {
@@ -171,10 +266,13 @@ mod msgpack {
 #[cfg(feature = "jsonrpc")]
 mod jsonrpc {
     use super::*;
-    use crate::jsonrpc::{ErrorObject, Id, Message, Outcome, Raw, Request, Response};
+    use crate::jsonrpc::{
+        Batch, ErrorObject, Id, Message, Outcome, Payload, Raw, Request, Response,
+    };
     use serde_json::value::RawValue;
     use serde_json::Value as J;
     use std::borrow::Cow;
+    use std::collections::HashSet;
 
     fn json(u: &mut Unstructured<'_>, depth: usize) -> Result<J> {
         let leaf = depth >= MAX_DEPTH;
@@ -232,30 +330,77 @@ mod jsonrpc {
 
     impl<'u> ::arbitrary::Arbitrary<'u> for Message<'static> {
         fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
-            Ok(match u.int_in_range(0..=3)? {
-                0 | 1 => Message::Request(Request {
-                    method: Cow::Owned(text(u, MAX_STR)?),
-                    params: params(u)?,
-                    id: if u.arbitrary()? { Some(id(u)?) } else { None },
-                }),
-                2 => Message::Response(Response {
-                    id: id(u)?,
-                    outcome: Outcome::Result(raw(&json(u, 0)?)),
-                }),
-                _ => Message::Response(Response {
-                    id: id(u)?,
-                    outcome: Outcome::Error(ErrorObject {
-                        code: u.arbitrary()?,
-                        message: Cow::Owned(text(u, MAX_STR)?),
-                        data: if u.arbitrary()? {
-                            Some(raw(&json(u, 0)?))
-                        } else {
-                            None
-                        },
-                    }),
-                }),
+            let kind = u.int_in_range(0..=3)?;
+            message(u, kind)
+        }
+    }
+
+    /// A call batch (requests and notifications) or a reply batch (results and errors) of 1
+    /// to 8 messages, the ids of its requests (or responses) all different, as a client (or
+    /// server) writes one: §6 "the Client MAY send an Array filled with Request objects".
+    impl<'u> ::arbitrary::Arbitrary<'u> for Batch<'static> {
+        fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
+            let replies = u.arbitrary::<bool>()?;
+            let n = u.int_in_range(1..=MAX_ITEMS)?;
+            let mut seen = HashSet::new();
+            let mut msgs = Vec::with_capacity(n);
+            for i in 0..n {
+                let kind = u.int_in_range(0..=1)? + if replies { 2 } else { 0 };
+                let mut m = message(u, kind)?;
+                let id = match &mut m {
+                    Message::Request(r) => r.id.as_mut(),
+                    Message::Response(r) => Some(&mut r.id),
+                };
+                if let Some(id) = id {
+                    // A repeated id becomes the first free number from the item's index.
+                    let mut free = i as i64;
+                    while !seen.insert(id.match_key().1.into_owned()) {
+                        *id = Id::number(free);
+                        free += 1;
+                    }
+                }
+                msgs.push(m);
+            }
+            Ok(Batch::from_messages(&msgs))
+        }
+    }
+
+    /// One message (as often as a batch).
+    impl<'u> ::arbitrary::Arbitrary<'u> for Payload<'static> {
+        fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
+            Ok(if u.arbitrary()? {
+                Payload::Single(u.arbitrary()?)
+            } else {
+                Payload::Batch(u.arbitrary()?)
             })
         }
+    }
+
+    /// A message of `kind`: 0 a request, 1 a notification, 2 a result, 3 an error.
+    fn message(u: &mut Unstructured<'_>, kind: u32) -> Result<Message<'static>> {
+        Ok(match kind {
+            0 | 1 => Message::Request(Request {
+                method: Cow::Owned(text(u, MAX_STR)?),
+                params: params(u)?,
+                id: if kind == 0 { Some(id(u)?) } else { None },
+            }),
+            2 => Message::Response(Response {
+                id: id(u)?,
+                outcome: Outcome::Result(raw(&json(u, 0)?)),
+            }),
+            _ => Message::Response(Response {
+                id: id(u)?,
+                outcome: Outcome::Error(ErrorObject {
+                    code: u.arbitrary()?,
+                    message: Cow::Owned(text(u, MAX_STR)?),
+                    data: if u.arbitrary()? {
+                        Some(raw(&json(u, 0)?))
+                    } else {
+                        None
+                    },
+                }),
+            }),
+        })
     }
 }
 
@@ -283,9 +428,23 @@ mod xmlrpc {
         (0..n).map(|_| Ok(char::from(*u.choose(CHARS)?))).collect()
     }
 
-    fn value(u: &mut Unstructured<'_>, depth: usize) -> Result<Value<'static>> {
-        let leaf = depth >= MAX_DEPTH;
-        Ok(match u.int_in_range(0..=if leaf { 6 } else { 8 })? {
+    /// A value of the spec's types, or (`ext`) of the extension types too.
+    fn value(u: &mut Unstructured<'_>, depth: usize, ext: bool) -> Result<Value<'static>> {
+        // Leaves first: 0..=7 the spec's scalars, 8..=14 the extensions, then the containers.
+        let scalars = if ext { 14 } else { 7 };
+        let top = if depth >= MAX_DEPTH {
+            scalars
+        } else {
+            scalars + 2
+        };
+        let pick = u.int_in_range(0..=top)?;
+        // The containers' picks, past the scalars.
+        let pick = if pick > scalars {
+            pick - scalars + 14
+        } else {
+            pick
+        };
+        Ok(match pick {
             0 => Value::Int(u.arbitrary()?),
             1 => Value::I4(u.arbitrary()?),
             2 => Value::Boolean(u.arbitrary()?),
@@ -300,38 +459,63 @@ mod xmlrpc {
                 u.int_in_range(0..=59)?,
             )),
             6 => Value::Base64(Base64::from_bytes(&bytes(u, MAX_STR)?)),
-            7 => Value::Array(
+            // "If no type is indicated, the type is string."
+            7 => Value::Untyped(xml_text(u, MAX_STR)?.into()),
+            8 => Value::Nil,
+            9 => Value::I8(u.arbitrary()?),
+            10 => Value::ExNil,
+            11 => Value::ExI1(u.arbitrary()?),
+            12 => Value::ExI2(u.arbitrary()?),
+            13 => Value::ExI8(u.arbitrary()?),
+            14 => Value::ExFloat(finite32(u)?),
+            15 => Value::Array(
                 (0..items(u, depth)?)
-                    .map(|_| value(u, depth + 1))
+                    .map(|_| value(u, depth + 1, ext))
                     .collect::<Result<_>>()?,
             ),
             _ => Value::Struct(
                 (0..items(u, depth)?)
-                    .map(|_| Ok(Member::new(xml_text(u, 16)?, value(u, depth + 1)?)))
+                    .map(|_| Ok(Member::new(xml_text(u, 16)?, value(u, depth + 1, ext)?)))
                     .collect::<Result<_>>()?,
             ),
         })
     }
 
+    fn message(u: &mut Unstructured<'_>, ext: bool) -> Result<Message<'static>> {
+        Ok(match u.int_in_range(0..=2)? {
+            0 => {
+                let method = method_name(u)?;
+                let params = (0..items(u, 0)?)
+                    .map(|_| value(u, 1, ext))
+                    .collect::<Result<_>>()?;
+                Message::Call(MethodCall::new(method, params))
+            }
+            1 => Message::Response(MethodResponse::new(value(u, 1, ext)?)),
+            _ => Message::Fault(Fault::new(u.arbitrary::<i32>()?, xml_text(u, MAX_STR)?)),
+        })
+    }
+
     impl<'u> ::arbitrary::Arbitrary<'u> for Value<'static> {
         fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
-            value(u, 0)
+            value(u, 0, false)
         }
     }
 
     impl<'u> ::arbitrary::Arbitrary<'u> for Message<'static> {
         fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
-            Ok(match u.int_in_range(0..=2)? {
-                0 => {
-                    let method = method_name(u)?;
-                    let params = (0..items(u, 0)?)
-                        .map(|_| value(u, 1))
-                        .collect::<Result<_>>()?;
-                    Message::Call(MethodCall::new(method, params))
-                }
-                1 => Message::Response(MethodResponse::new(value(u, 1)?)),
-                _ => Message::Fault(Fault::new(u.arbitrary::<i32>()?, xml_text(u, MAX_STR)?)),
-            })
+            message(u, false)
+        }
+    }
+
+    impl<'u> ::arbitrary::Arbitrary<'u> for WithExtensions<Value<'static>> {
+        fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
+            value(u, 0, true).map(WithExtensions)
+        }
+    }
+
+    impl<'u> ::arbitrary::Arbitrary<'u> for WithExtensions<Message<'static>> {
+        fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
+            message(u, true).map(WithExtensions)
         }
     }
 }
@@ -472,6 +656,168 @@ mod amqp {
                 },
                 _ if u.arbitrary()? => Frame::Heartbeat,
                 _ => Frame::ProtocolHeader(ProtocolHeader::AMQP_0_9_1),
+            })
+        }
+    }
+}
+
+#[cfg(feature = "thrift")]
+mod thrift {
+    use super::*;
+    use crate::thrift::{ApplicationExceptionType, List, Map, MessageType, OwnedMessage, Struct};
+    use crate::thrift::{TType, Value};
+    use std::collections::HashSet;
+
+    /// Every type a value, field or element can have; the first eight are the scalars.
+    const TYPES: [TType; 12] = [
+        TType::Bool,
+        TType::Byte,
+        TType::I16,
+        TType::I32,
+        TType::I64,
+        TType::Double,
+        TType::Binary,
+        TType::Uuid,
+        TType::Struct,
+        TType::List,
+        TType::Set,
+        TType::Map,
+    ];
+
+    /// A type: any below the nesting bound, a scalar at it.
+    fn ttype(u: &mut Unstructured<'_>, depth: usize) -> Result<TType> {
+        let n = if depth >= MAX_DEPTH { 8 } else { TYPES.len() };
+        Ok(*u.choose(&TYPES[..n])?)
+    }
+
+    /// A value of type `t`. `string`/`binary` values are UTF-8 text: TJSONProtocol carries a
+    /// `str` as JSON text, so only text travels the same in all three protocols.
+    fn value_of(u: &mut Unstructured<'_>, t: TType, depth: usize) -> Result<Value> {
+        Ok(match t {
+            TType::Bool => Value::Bool(u.arbitrary()?),
+            TType::Byte => Value::Byte(u.arbitrary()?),
+            TType::I16 => Value::I16(u.arbitrary()?),
+            TType::I32 => Value::I32(u.arbitrary()?),
+            TType::I64 => Value::I64(u.arbitrary()?),
+            TType::Double => Value::Double(finite64(u)?),
+            TType::Binary => Value::Binary(text(u, MAX_STR)?.into_bytes()),
+            TType::Uuid => Value::Uuid(u.arbitrary()?),
+            TType::Struct => Value::Struct(structure(u, depth + 1)?),
+            TType::List | TType::Set => {
+                let elem = ttype(u, depth + 1)?;
+                let items = (0..items(u, depth)?)
+                    .map(|_| value_of(u, elem, depth + 1))
+                    .collect::<Result<_>>()?;
+                let list = List::new(elem, items).expect("elements of the list's type");
+                if t == TType::List {
+                    Value::List(list)
+                } else {
+                    Value::Set(list)
+                }
+            }
+            TType::Map => {
+                let n = items(u, depth)?;
+                // The compact protocol writes an empty map as one byte, without its types,
+                // and reads it back as bool → bool.
+                let (key, val) = if n == 0 {
+                    (TType::Bool, TType::Bool)
+                } else {
+                    // TJSONProtocol writes keys as JSON object keys: scalars only.
+                    (*u.choose(&TYPES[..8])?, ttype(u, depth + 1)?)
+                };
+                let entries = (0..n)
+                    .map(|_| Ok((value_of(u, key, depth + 1)?, value_of(u, val, depth + 1)?)))
+                    .collect::<Result<_>>()?;
+                Value::Map(Map::new(key, val, entries).expect("entries of the map's types"))
+            }
+        })
+    }
+
+    /// A struct of up to 8 fields with distinct ids: numbered from 1 as an IDL numbers them,
+    /// or any ids (negative ones too, and gaps the compact protocol cannot write as a delta).
+    fn structure(u: &mut Unstructured<'_>, depth: usize) -> Result<Struct> {
+        let sequential: bool = u.arbitrary()?;
+        let mut ids = HashSet::new();
+        let mut s = Struct::new();
+        for i in 1..=items(u, depth)? {
+            let id = if sequential { i as i16 } else { u.arbitrary()? };
+            if ids.insert(id) {
+                let t = ttype(u, depth)?;
+                s.fields.push((id, value_of(u, t, depth)?));
+            }
+        }
+        Ok(s)
+    }
+
+    /// A method name: an identifier, sometimes behind a service name and `:` as
+    /// TMultiplexedProtocol writes it.
+    fn method_name(u: &mut Unstructured<'_>) -> Result<String> {
+        const FIRST: &[u8] = b"ABCXYZabcxyz_";
+        const REST: &[u8] = b"ABCXYZabcxyz_0189";
+        let ident = |u: &mut Unstructured<'_>| -> Result<String> {
+            let n = u.int_in_range(0..=23)?;
+            let mut s = String::from(char::from(*u.choose(FIRST)?));
+            for _ in 0..n {
+                s.push(char::from(*u.choose(REST)?));
+            }
+            Ok(s)
+        };
+        let method = ident(u)?;
+        Ok(if u.ratio(1, 4)? {
+            format!("{}:{method}", ident(u)?)
+        } else {
+            method
+        })
+    }
+
+    impl<'u> ::arbitrary::Arbitrary<'u> for Value {
+        fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
+            let t = ttype(u, 0)?;
+            value_of(u, t, 0)
+        }
+    }
+
+    impl<'u> ::arbitrary::Arbitrary<'u> for Struct {
+        fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
+            structure(u, 0)
+        }
+    }
+
+    /// Calls and oneways (arguments of any types), replies (void, a return value as field 0,
+    /// or a declared exception as a struct in field 1 to 4) and exceptions (a
+    /// `TApplicationException` of any type, with or without its message).
+    impl<'u> ::arbitrary::Arbitrary<'u> for OwnedMessage {
+        fn arbitrary(u: &mut Unstructured<'u>) -> Result<Self> {
+            let name = method_name(u)?;
+            let seqid: i32 = u.arbitrary()?;
+            Ok(match u.int_in_range(0..=3)? {
+                0 => OwnedMessage::call(name, seqid, structure(u, 1)?),
+                1 => OwnedMessage::new(name, MessageType::Oneway, seqid, structure(u, 1)?),
+                2 => {
+                    let body = match u.int_in_range(0..=2)? {
+                        0 => Struct::new(),
+                        1 => {
+                            let t = ttype(u, 1)?;
+                            Struct::new().with(0, value_of(u, t, 1)?)
+                        }
+                        _ => Struct::new().with(u.int_in_range(1..=4)?, structure(u, 2)?),
+                    };
+                    OwnedMessage::new(name, MessageType::Reply, seqid, body)
+                }
+                _ => {
+                    // The types the libraries define, and now and then a number they do not.
+                    let kind = if u.ratio(7, 8)? {
+                        ApplicationExceptionType(u.int_in_range(0..=10)?)
+                    } else {
+                        ApplicationExceptionType(u.arbitrary()?)
+                    };
+                    if u.arbitrary()? {
+                        OwnedMessage::application_exception(name, seqid, kind, text(u, MAX_STR)?)
+                    } else {
+                        let body = Struct::new().with(2, kind.0);
+                        OwnedMessage::new(name, MessageType::Exception, seqid, body)
+                    }
+                }
             })
         }
     }

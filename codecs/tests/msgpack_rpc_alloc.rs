@@ -7,7 +7,7 @@
 #![cfg(feature = "msgpack-rpc")]
 
 use msgwire::msgpack_rpc::{
-    from_value, scan, Limits, Message, OwnedMessage, Profile, Splitter, Value, ValueRef,
+    from_value, scan, Call, Limits, Message, OwnedMessage, Profile, Splitter, Value, ValueRef,
 };
 use msgwire::Decoded;
 
@@ -72,6 +72,30 @@ fn decoding_allocates_only_what_the_data_forces() {
     });
     assert_eq!(typed, (6, -5, 100));
     assert_eq!(blocks, 1, "the Vec<u8> only (one allocation, no regrowth)");
+
+    // Typed params in one pass (Call::decode): nothing allocated when the type borrows, only
+    // the Vec when it asks for one.
+    let (typed, blocks, _) = allocations(|| {
+        let Decoded::Complete { value, .. } =
+            Call::<(&str, i64, serde::de::IgnoredAny, serde::de::IgnoredAny)>::decode(&wire)
+                .unwrap()
+        else {
+            panic!()
+        };
+        (value.params.0.len(), value.params.1)
+    });
+    assert_eq!(typed, (6, -5));
+    assert_eq!(blocks, 0, "Call::decode into borrowing params");
+    let (typed, blocks, _) = allocations(|| {
+        let Decoded::Complete { value, .. } =
+            Call::<(&str, i64, Vec<u8>, serde::de::IgnoredAny)>::decode(&wire).unwrap()
+        else {
+            panic!()
+        };
+        value.params.2.len()
+    });
+    assert_eq!(typed, 100);
+    assert_eq!(blocks, 1, "Call::decode: the Vec<u8> only");
 
     // Encoding allocates exactly once: encoded_len is exact.
     let (bytes, blocks, _) = allocations(|| Message::from_slice(&wire).unwrap().to_vec());

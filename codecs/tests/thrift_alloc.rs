@@ -7,7 +7,8 @@
 #![cfg(feature = "thrift")]
 
 use msgwire::thrift::{
-    Decoder, Framing, List, Map, OwnedMessage, Protocol, Struct, TType, Value, ValueRef,
+    Decoder, Framing, HeaderFrame, Limits, List, Map, OwnedHeaderFrame, OwnedMessage, Profile,
+    Protocol, Struct, TType, Value, ValueRef,
 };
 
 #[global_allocator]
@@ -48,10 +49,13 @@ fn decoding_allocates_nothing() {
         .with(4, vec![0u8; 1000]);
     let msg = OwnedMessage::call("method", 1, body);
     for p in [Protocol::Binary, Protocol::Compact] {
-        for framing in [Framing::Unframed, Framing::Framed] {
+        for framing in [Framing::Unframed, Framing::Framed, Framing::Header] {
             let wire = match framing {
                 Framing::Unframed => msg.to_vec(p),
                 Framing::Framed => msg.to_framed_vec(p),
+                Framing::Header => OwnedHeaderFrame::new(msg.clone(), p)
+                    .with_info("trace", "abc")
+                    .to_vec(),
             };
             let d = Decoder::new(p, framing);
             let (n, blocks) = allocations(|| {
@@ -66,6 +70,19 @@ fn decoding_allocates_nothing() {
             assert_eq!(blocks, 1);
         }
     }
+    // A THeader frame's info headers are walked in place too.
+    let wire = OwnedHeaderFrame::new(msg.clone(), Protocol::Compact)
+        .with_info("a", "b")
+        .with_info("trace", "abc")
+        .to_vec();
+    let (n, blocks) = allocations(|| {
+        let d = HeaderFrame::decode_with(&wire, &Limits::default(), Profile::Strict);
+        let (f, _) = d.unwrap().complete().unwrap();
+        f.info.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
+            + walk(ValueRef::Struct(f.message.body))
+    });
+    assert!(n > 1000);
+    assert_eq!(blocks, 0);
     // 2^31 - 1 declared i64 elements: refused at once, nothing allocated.
     let bomb =
         hex::decode("80010001 00000000 00000000 0f 0001 0a 7fffffff".replace(' ', "")).unwrap();

@@ -5,8 +5,8 @@
 #![cfg(feature = "thrift")]
 
 use msgwire::thrift::{
-    json, Decoder, Framing, Limits, List, Map, MessageType, OwnedMessage, Profile, Protocol,
-    Struct, TType, Value,
+    json, Decoder, Framing, HeaderFrame, Limits, List, Map, MessageType, OwnedHeaderFrame,
+    OwnedMessage, Profile, Protocol, Splitter, Struct, TType, Value,
 };
 use msgwire::Decoded;
 use proptest::prelude::*;
@@ -228,6 +228,72 @@ proptest! {
             if let Ok(m) = Decoder::new(p, Framing::Unframed).decode_whole(&wire) {
                 let _ = m.into_owned();
                 let _ = m.to_vec(Protocol::Compact);
+            }
+        }
+    }
+
+    #[test]
+    fn header_frames_round_trip(
+        msg in message(),
+        flags in any::<u16>(),
+        info in prop::collection::vec(
+            (prop::collection::vec(any::<u8>(), 0..8), prop::collection::vec(any::<u8>(), 0..140)),
+            0..4,
+        ),
+        cut in any::<prop::sample::Index>(),
+        chunk in 1usize..40,
+    ) {
+        for p in PROTOCOLS {
+            let frame = OwnedHeaderFrame { flags, info: info.clone(), ..OwnedHeaderFrame::new(msg.clone(), p) };
+            let wire = frame.to_vec();
+            prop_assert_eq!(wire.len(), frame.encoded_len());
+            // Header padded to whole words.
+            let words = usize::from(u16::from_be_bytes([wire[12], wire[13]]));
+            prop_assert_eq!(wire.len(), 14 + 4 * words + msg.encoded_len(p));
+            let (f, used) = HeaderFrame::decode_with(&wire, &Limits::default(), Profile::Strict)
+                .unwrap().complete().unwrap();
+            prop_assert_eq!(used, wire.len());
+            prop_assert_eq!(f.into_owned(), OwnedHeaderFrame { message: kept(&msg, p), ..frame.clone() });
+            prop_assert_eq!(f.to_vec(), wire.clone());
+            // Cut anywhere: need more, never an error.
+            let n = cut.index(wire.len());
+            let d = HeaderFrame::decode_with(&wire[..n], &Limits::default(), Profile::Strict);
+            prop_assert!(matches!(d, Ok(Decoded::NeedMore { at_least }) if n + at_least <= wire.len()), "{:?}", d);
+            // Through the decoder and the splitter, in pieces.
+            let m = Decoder::new(Protocol::Binary, Framing::Header).decode_whole(&wire).unwrap();
+            prop_assert_eq!(m, f.message);
+            let mut s = Splitter::new(Decoder::new(p, Framing::Header));
+            let mut got = Vec::new();
+            for piece in wire.chunks(chunk) {
+                s.push(piece);
+                while let Some(m) = s.next_message().unwrap() {
+                    got.push(m);
+                }
+            }
+            prop_assert_eq!(got, vec![kept(&msg, p)]);
+        }
+    }
+
+    #[test]
+    fn mutated_header_frames_never_panic(
+        msg in message(),
+        key in prop::collection::vec(any::<u8>(), 0..8),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        for p in PROTOCOLS {
+            let mut wire = OwnedHeaderFrame::new(msg.clone(), p).with_info(key.clone(), "v").to_vec();
+            // Mostly in the frame's head and header, where the header's own rules are.
+            let i = at.index(wire.len().min(40));
+            wire[i] = byte;
+            for profile in [Profile::Strict, Profile::Lenient] {
+                if let Ok(Decoded::Complete { value, used }) = HeaderFrame::decode_with(&wire, &Limits::default(), profile) {
+                    prop_assert!(used <= wire.len());
+                    let again = value.to_vec();
+                    let (v2, _) = HeaderFrame::decode_with(&again, &Limits::default(), Profile::Lenient)
+                        .unwrap().complete().unwrap();
+                    prop_assert_eq!(v2.into_owned(), value.into_owned());
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ use crate::runner::codec::{Ours, UNIMPLEMENTED};
 use crate::runner::{self, Baseline, Implementation, Run, Selection};
 use crate::vectors::{Corpus, InputSource, PROTOCOLS};
 use serde_json::Value;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -68,12 +68,13 @@ fn resolve_profile(
 ///   (whitespace after it belongs to it).
 /// - `stream` (AMQP, MessagePack-RPC): the protocol delimits its frames/messages itself.
 /// - `unframed` (Thrift): messages back to back (TSocket, TBufferedTransport); `framed`: each
-///   after a 4-byte big-endian length (TFramedTransport).
+///   after a 4-byte big-endian length (TFramedTransport); `header`: each in a THeader frame
+///   (THeaderTransport; the header names the protocol).
 pub fn framings(protocol: &str) -> &'static [&'static str] {
     match protocol {
         "jsonrpc" => &["single", "ndjson", "content-length"],
         "xmlrpc" => &["single", "concat"],
-        "thrift" => &["unframed", "framed"],
+        "thrift" => &["unframed", "framed", "header"],
         _ => &["stream"],
     }
 }
@@ -117,6 +118,8 @@ fn decode_message(
         };
         let f = if framing == "framed" || profile == "framed" {
             Framing::Framed
+        } else if framing == "header" || profile == "header" {
+            Framing::Header
         } else {
             Framing::Unframed
         };
@@ -138,6 +141,8 @@ fn encode_docs(
     if protocol == "thrift" {
         let f = if framing == "framed" {
             msgwire::thrift::Framing::Framed
+        } else if framing == "header" {
+            msgwire::thrift::Framing::Header
         } else {
             msgwire::thrift::Framing::Unframed
         };
@@ -409,6 +414,9 @@ fn is_empty_input(protocol: &str, input: &[u8]) -> bool {
 /// `msgwire decode`: bytes (or hex text with `hex`) → JSON Lines on `out`, the input split into
 /// messages by `framing` (see [`framings`]). An empty input holds no message: exit 0, no output.
 /// `wire` is Thrift's wire protocol (`binary`, `compact`; default: each message's first byte).
+///
+/// The whole input is in memory here; [`decode_reader`] reads it in chunks and prints each
+/// document as soon as its message is complete (with the same output and exit status).
 #[allow(clippy::too_many_arguments)]
 pub fn decode(
     protocol: &str,
@@ -420,31 +428,18 @@ pub fn decode(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let profile = match resolve_profile(protocol, profile, err) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    if let Err(code) = resolve_wire(protocol, wire, err) {
-        return code;
-    }
-    let framing = match resolve_framing(protocol, framing, err) {
-        Ok(f) => f,
+    let opts = match DecodeOptions::resolve(protocol, profile, framing, wire, err) {
+        Ok(o) => o,
         Err(code) => return code,
     };
     let bytes;
     let input = if hex {
-        match std::str::from_utf8(input)
-            .map_err(|e| e.to_string())
-            .and_then(crate::vectors::parse_hex)
-        {
+        match hex_input(protocol, input, err) {
             Ok(b) => {
                 bytes = b;
                 &bytes[..]
             }
-            Err(e) => {
-                let _ = writeln!(err, "msgwire: {protocol}: --hex input: {e}");
-                return EXIT_FAIL;
-            }
+            Err(code) => return code,
         }
     } else {
         input
@@ -453,24 +448,15 @@ pub fn decode(
     if !adapter && is_empty_input(protocol, input) {
         return EXIT_OK;
     }
-    let (messages, mut error) = if adapter {
-        (vec![(0, input)], None)
-    } else {
-        split_input(framing, input)
-    };
     let mut docs = Vec::new();
-    for (at, message) in messages {
-        let d = decode_message(protocol, message, &profile, wire, framing);
-        docs.extend(d.docs);
-        if let Some(mut e) = d.error {
-            if e.kind == UNIMPLEMENTED {
-                let _ = writeln!(err, "msgwire: {protocol}: {}", e.message);
-                return EXIT_UNSUPPORTED;
-            }
-            e.offset = e.offset.map(|o| o + at);
-            error = Some(e);
-            break;
-        }
+    let outcome = if adapter {
+        decode_messages(&opts, [(0, input)], None, 0, &mut |d| docs.push(d))
+    } else {
+        let (messages, error) = split_input(opts.framing, input);
+        decode_messages(&opts, messages, error, 0, &mut |d| docs.push(d))
+    };
+    if matches!(outcome, Outcome::Unsupported(_)) {
+        docs.clear(); // nothing but the error line
     }
     for doc in &docs {
         if writeln!(out, "{doc}").is_err() {
@@ -478,15 +464,117 @@ pub fn decode(
         }
     }
     let _ = out.flush();
-    match error {
-        None => EXIT_OK,
-        Some(e) => {
+    finish(protocol, outcome, adapter, out, err)
+}
+
+/// A decode's resolved arguments.
+struct DecodeOptions<'a> {
+    protocol: &'a str,
+    profile: String,
+    framing: &'a str,
+    wire: Option<&'a str>,
+}
+
+impl<'a> DecodeOptions<'a> {
+    /// Checks profile, `--protocol` and framing, in that order (the first wrong one is reported).
+    fn resolve(
+        protocol: &'a str,
+        profile: Option<&str>,
+        framing: Option<&'a str>,
+        wire: Option<&'a str>,
+        err: &mut dyn Write,
+    ) -> Result<Self, i32> {
+        let profile = resolve_profile(protocol, profile, err)?;
+        resolve_wire(protocol, wire, err)?;
+        let framing = resolve_framing(protocol, framing, err)?;
+        Ok(DecodeOptions {
+            protocol,
+            profile,
+            framing,
+            wire,
+        })
+    }
+}
+
+/// `--hex` text → bytes, or the error line and exit status.
+fn hex_input(protocol: &str, input: &[u8], err: &mut dyn Write) -> Result<Vec<u8>, i32> {
+    std::str::from_utf8(input)
+        .map_err(|e| e.to_string())
+        .and_then(crate::vectors::parse_hex)
+        .map_err(|e| {
+            let _ = writeln!(err, "msgwire: {protocol}: --hex input: {e}");
+            EXIT_FAIL
+        })
+}
+
+/// How decoding some messages ended.
+enum Outcome {
+    /// Every message decoded.
+    Done,
+    /// This error stopped it (offset absolute).
+    Failed(FormError),
+    /// The protocol's canonical form is not implemented in this build.
+    Unsupported(String),
+}
+
+/// Decodes `messages` (each with its offset from `base`), hands each document to `emit`, and
+/// stops at the first error; `split_error` (the framing's own, offset from `base`) comes
+/// after the messages before it.
+fn decode_messages<'m>(
+    opts: &DecodeOptions<'_>,
+    messages: impl IntoIterator<Item = (usize, &'m [u8])>,
+    split_error: Option<FormError>,
+    base: usize,
+    emit: &mut dyn FnMut(Value),
+) -> Outcome {
+    for (at, message) in messages {
+        let d = decode_message(
+            opts.protocol,
+            message,
+            &opts.profile,
+            opts.wire,
+            opts.framing,
+        );
+        d.docs.into_iter().for_each(&mut *emit);
+        if let Some(mut e) = d.error {
+            if e.kind == UNIMPLEMENTED {
+                return Outcome::Unsupported(e.message);
+            }
+            e.offset = e.offset.map(|o| o + base + at);
+            return Outcome::Failed(e);
+        }
+    }
+    match split_error {
+        Some(mut e) => {
+            e.offset = e.offset.map(|o| o + base);
+            Outcome::Failed(e)
+        }
+        None => Outcome::Done,
+    }
+}
+
+/// The exit status (and error lines) of a decode whose documents are written.
+fn finish(
+    protocol: &str,
+    outcome: Outcome,
+    adapter: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    match outcome {
+        Outcome::Done => EXIT_OK,
+        Outcome::Unsupported(message) => {
+            let _ = writeln!(err, "msgwire: {protocol}: {message}");
+            EXIT_UNSUPPORTED
+        }
+        Outcome::Failed(e) => {
             if adapter {
                 // Run as an adapter (conformance/README.md): the error as a last JSON line.
                 let line = serde_json::json!({"error": {
                     "kind": e.kind, "code": e.code, "offset": e.offset, "message": e.message,
                 }});
                 let _ = writeln!(out, "{line}");
+                let _ = out.flush();
             }
             let _ = writeln!(err, "{}", error_line(protocol, &e));
             EXIT_FAIL
@@ -494,6 +582,348 @@ pub fn decode(
     }
 }
 
+/// Bytes asked of the reader at a time (more while a message longer than this is pending, so
+/// that a long message is looked at a bounded number of times).
+const READ_CHUNK: usize = 64 * 1024;
+
+/// `msgwire decode` over a reader: [`decode`]'s output and exit status, but each document is
+/// written as soon as the bytes of its message are in, and only the message being read is
+/// kept in memory (the buffer holds at most about twice the longest message, plus one read).
+/// Written documents are flushed before every read that may wait, so a pipe sees them at once.
+///
+/// What needs the whole input is read whole first, then decoded as [`decode`] does: `--hex`
+/// text (its bytes are then split as a stream is), one-message framings (`single`), the
+/// adapter contract, AMQP's `session` profile (one check over the whole connection), and the
+/// rest of an input after a message the framing cannot split (an error: [`decode`] reports it
+/// at the same offset). `source` names the input in read errors (`stdin`, a path).
+#[allow(clippy::too_many_arguments)]
+pub fn decode_reader(
+    protocol: &str,
+    input: &mut dyn Read,
+    source: &str,
+    hex: bool,
+    profile: Option<&str>,
+    framing: Option<&str>,
+    wire: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let read_all = |input: &mut dyn Read, err: &mut dyn Write| {
+        let mut buf = Vec::new();
+        match input.read_to_end(&mut buf) {
+            Ok(_) => Ok(buf),
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: {source}: {e}");
+                Err(EXIT_USAGE)
+            }
+        }
+    };
+    let single = framing.unwrap_or(framings(protocol)[0]) == "single";
+    if single || adapter_mode() {
+        return match read_all(input, err) {
+            Ok(all) => decode(protocol, &all, hex, profile, framing, wire, out, err),
+            Err(code) => code,
+        };
+    }
+    let hex_text = if hex {
+        match read_all(input, err) {
+            Ok(all) => Some(all),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
+    let opts = match DecodeOptions::resolve(protocol, profile, framing, wire, err) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    if let Some(text) = hex_text {
+        // Hex text: its bytes are split as a stream's are.
+        return match hex_input(protocol, &text, err) {
+            Ok(bytes) => stream(&opts, &mut &bytes[..], source, out, err),
+            Err(code) => code,
+        };
+    }
+    stream(&opts, input, source, out, err)
+}
+
+/// Decodes `input` as a stream: see [`decode_reader`].
+fn stream(
+    opts: &DecodeOptions<'_>,
+    input: &mut dyn Read,
+    source: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let protocol = opts.protocol;
+    let mut buf: Vec<u8> = Vec::new();
+    // `buf[start..]` is not decoded yet; it starts `base` bytes into the input.
+    let (mut start, mut base) = (0, 0);
+    #[allow(
+        clippy::default_constructed_unit_structs,
+        reason = "a unit struct when the jsonrpc feature is off"
+    )]
+    let mut lines = Lines::default();
+    // Bytes `buf[start..]` must reach before the next look: a need-more's lower bound, and
+    // (while reads come back full, so more is waiting) twice what was there at the last look
+    // of a message longer than a read. A long message is then looked at a bounded number of
+    // times (linear, like the whole-input decode), and a short read (the writer paused) still
+    // gets a look at once.
+    let (mut want, mut grow_to, mut full) = (0, 0, false);
+    let (mut whole, mut eof) = (false, false);
+    let mut docs = Vec::new();
+    let write = |docs: &mut Vec<Value>, out: &mut dyn Write| {
+        let ok = docs.iter().all(|doc| writeln!(out, "{doc}").is_ok());
+        docs.clear();
+        ok
+    };
+    loop {
+        let pending = buf.len() - start;
+        if !whole && pending >= want && (!full || pending >= grow_to) {
+            loop {
+                match first_message(opts, &mut lines, &buf[start..]) {
+                    Front::Message { at, bytes, used } => {
+                        let outcome =
+                            decode_messages(opts, [(at, bytes)], None, base, &mut |d| docs.push(d));
+                        if !write(&mut docs, out) {
+                            return EXIT_FAIL;
+                        }
+                        if !matches!(outcome, Outcome::Done) {
+                            let _ = out.flush();
+                            return finish(protocol, outcome, false, out, err);
+                        }
+                        start += used;
+                        base += used;
+                    }
+                    Front::More(n) => {
+                        let pending = buf.len() - start;
+                        want = pending + n;
+                        grow_to = if pending >= READ_CHUNK {
+                            2 * pending
+                        } else {
+                            0
+                        };
+                        break;
+                    }
+                    Front::Whole => {
+                        whole = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if eof {
+            break;
+        }
+        buf.drain(..start);
+        start = 0;
+        // Whatever is decoded is out before a read that may wait.
+        if out.flush().is_err() {
+            return EXIT_FAIL;
+        }
+        // A pending message longer than a read doubles what is asked (a pipe may return less).
+        let pending = buf.len();
+        let ask = READ_CHUNK.max(pending).max(want.saturating_sub(pending));
+        buf.resize(pending + ask, 0);
+        match input.read(&mut buf[pending..]) {
+            Ok(n) => {
+                buf.truncate(pending + n);
+                eof = n == 0;
+                full = n == ask;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(pending),
+            Err(e) => {
+                let _ = writeln!(err, "msgwire: {source}: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    // The end of the input: the rest (a last message without its end, bytes the framing cannot
+    // split, or everything for a decode that needs it whole) as `decode` reads a whole input.
+    let rest = &buf[start..];
+    if base == 0 && is_empty_input(protocol, rest) {
+        return EXIT_OK;
+    }
+    let (messages, error) = split_input(opts.framing, rest);
+    let outcome = decode_messages(opts, messages, error, base, &mut |d| docs.push(d));
+    if !write(&mut docs, out) {
+        return EXIT_FAIL;
+    }
+    let _ = out.flush();
+    finish(protocol, outcome, false, out, err)
+}
+
+/// The state of a newline search between reads (JSON-RPC's `ndjson`).
+#[cfg(feature = "jsonrpc")]
+type Lines = msgwire::jsonrpc::framing::LineDecoder;
+/// Without JSON-RPC no framing searches for newlines: nothing to keep between reads.
+#[cfg(not(feature = "jsonrpc"))]
+#[derive(Default)]
+struct Lines;
+
+/// The JSON-RPC limits `decode` splits with: no message is too long to be printed.
+#[cfg(feature = "jsonrpc")]
+fn unlimited_jsonrpc() -> msgwire::jsonrpc::Limits {
+    msgwire::jsonrpc::Limits {
+        max_message: usize::MAX,
+        ..Default::default()
+    }
+}
+
+/// A decoder's answer with only how many bytes a complete message uses.
+#[allow(dead_code)]
+fn used_of<T>(d: msgwire::Decoded<T>) -> msgwire::Decoded<usize> {
+    match d {
+        msgwire::Decoded::Complete { used, .. } => msgwire::Decoded::Complete { value: used, used },
+        msgwire::Decoded::NeedMore { at_least } => msgwire::Decoded::NeedMore { at_least },
+    }
+}
+
+/// What the front of a stream's buffer holds (see [`first_message`]).
+enum Front<'a> {
+    /// A whole message, found exactly as [`split_input`] and the protocol's decoder find it in
+    /// the whole input: its offset and bytes, and how many bytes it uses from the front.
+    Message {
+        at: usize,
+        bytes: &'a [u8],
+        used: usize,
+    },
+    /// The buffer ends inside a message: at least this many more bytes are needed.
+    More(usize),
+    /// Not a message: the rest of the input decides (an error, or a decode that needs state
+    /// across messages); [`decode_reader`] reads to the end and decodes it whole.
+    Whole,
+}
+
+/// The first message of `buf` (which starts where a message may start), when the bytes present
+/// prove where it ends: a line is complete at its newline, a Content-Length message with its
+/// body, an XML-RPC document once a byte after its trailing whitespace shows where that ends, an
+/// AMQP frame or MessagePack-RPC / Thrift message when the protocol's own decoder says
+/// `Complete`. Everything else waits for more bytes or for the end of the input.
+fn first_message<'a>(opts: &DecodeOptions<'_>, lines: &mut Lines, buf: &'a [u8]) -> Front<'a> {
+    let (protocol, framing, profile) = (opts.protocol, opts.framing, opts.profile.as_str());
+    let whole = |used: usize| Front::Message {
+        at: 0,
+        bytes: &buf[..used],
+        used,
+    };
+    let step = |d: Result<msgwire::Decoded<usize>, ()>| match d {
+        Ok(msgwire::Decoded::Complete { value, .. }) => whole(value),
+        Ok(msgwire::Decoded::NeedMore { at_least }) => Front::More(at_least),
+        // The whole-input decode reports it (at the same offset: it starts here too).
+        Err(()) => Front::Whole,
+    };
+    let _ = (&step, &whole, profile, &lines);
+    match (protocol, framing) {
+        #[cfg(feature = "jsonrpc")]
+        ("jsonrpc", "ndjson") => match lines.decode(buf, &unlimited_jsonrpc()) {
+            Ok(msgwire::Decoded::Complete { value, used }) => Front::Message {
+                at: value.as_ptr() as usize - buf.as_ptr() as usize,
+                bytes: value,
+                used,
+            },
+            Ok(msgwire::Decoded::NeedMore { at_least }) => Front::More(at_least),
+            Err(_) => Front::Whole,
+        },
+        #[cfg(feature = "jsonrpc")]
+        ("jsonrpc", "content-length") => {
+            match msgwire::jsonrpc::framing::decode_content_length(buf, &unlimited_jsonrpc()) {
+                Ok(msgwire::Decoded::Complete { value, used }) => Front::Message {
+                    at: value.as_ptr() as usize - buf.as_ptr() as usize,
+                    bytes: value,
+                    used,
+                },
+                Ok(msgwire::Decoded::NeedMore { at_least }) => Front::More(at_least),
+                Err(_) => Front::Whole,
+            }
+        }
+        (_, "concat") => match xml_root_end(buf) {
+            Some(mut end) => {
+                while end < buf.len() && is_text_space(buf[end]) {
+                    end += 1;
+                }
+                // Whitespace up to the end of the buffer may go on in the next read.
+                if end < buf.len() {
+                    whole(end)
+                } else {
+                    Front::More(1)
+                }
+            }
+            None => Front::More(1),
+        },
+        #[cfg(feature = "amqp")]
+        // `session` checks the connection as a whole: it is decoded whole.
+        ("amqp", _) if profile != "session" => step(
+            crate::forms::amqp::decoder(profile)
+                .decode(buf)
+                .map(used_of)
+                .map_err(drop),
+        ),
+        #[cfg(feature = "msgpack-rpc")]
+        ("msgpack-rpc", _) => {
+            use msgwire::msgpack_rpc::{Limits, Message, Profile, ValueRef};
+            let limits = Limits::default();
+            let d = match profile {
+                "strict" => Message::decode_with(buf, &limits, Profile::Strict).map(used_of),
+                "lenient" => Message::decode_with(buf, &limits, Profile::Lenient).map(used_of),
+                "neovim" => Message::decode_with(buf, &limits, Profile::Neovim).map(used_of),
+                "value" => ValueRef::decode_with(buf, &limits, Profile::Strict).map(used_of),
+                "value-lenient" => {
+                    ValueRef::decode_with(buf, &limits, Profile::Lenient).map(used_of)
+                }
+                _ => return Front::Whole,
+            };
+            step(d.map_err(drop))
+        }
+        #[cfg(feature = "thrift")]
+        ("thrift", _) => {
+            use crate::forms::thrift::{protocol_named, Wire};
+            use msgwire::thrift::{json, Decoder, Framing, Limits, Profile, Protocol};
+            let p = match profile {
+                "lenient" => Profile::Lenient,
+                _ => Profile::Strict,
+            };
+            // As `decode_message` chooses.
+            let f = if framing == "framed" || profile == "framed" {
+                Framing::Framed
+            } else if framing == "header" || profile == "header" {
+                Framing::Header
+            } else {
+                Framing::Unframed
+            };
+            let first = match f {
+                Framing::Unframed => buf.first(),
+                Framing::Framed => buf.get(4),
+                // The header names the protocol.
+                Framing::Header => {
+                    let d = msgwire::thrift::HeaderFrame::decode_with(buf, &Limits::default(), p);
+                    return step(d.map(used_of).map_err(drop));
+                }
+            };
+            let Some(&first) = first else {
+                // Not even the byte that says which protocol: wait for it.
+                return Front::More(1);
+            };
+            let w = opts
+                .wire
+                .and_then(protocol_named)
+                .unwrap_or_else(|| Wire::detect(first));
+            let codec = |protocol| Decoder {
+                limits: Limits::default(),
+                profile: p,
+                protocol,
+                framing: f,
+            };
+            let d = match w {
+                Wire::Binary => codec(Protocol::Binary).decode(buf).map(used_of),
+                Wire::Compact => codec(Protocol::Compact).decode(buf).map(used_of),
+                Wire::Json => json::decode_framing(buf, &Limits::default(), p, f).map(used_of),
+            };
+            step(d.map_err(drop))
+        }
+        _ => Front::Whole,
+    }
+}
 /// `msgwire encode`: JSON Lines → bytes (or lower-case hex with `hex`) on `out`, each document
 /// framed by `framing` (see [`framings`]). `profile` is checked but does not change the bytes:
 /// every profile encodes the same canonical form. No documents: exit 0, no output. Errors name
@@ -1506,12 +1936,17 @@ pub struct ServerTarget {
     pub url: Option<String>,
     /// A program talking over stdin/stdout.
     pub command: Option<String>,
-    /// Framing on a stream.
+    /// Framing on a stream (Thrift: the transport, `buffered`, `framed` or `header`).
     pub framing: Option<String>,
+    /// Thrift's wire protocol: `binary` or `compact`.
+    pub wire: Option<String>,
     /// A method that echoes its params.
     pub echo: Option<String>,
     /// Wire scripts to replay instead of fuzzing.
     pub replay: Vec<PathBuf>,
+    /// `msgwire fuzz <protocol>-client`: the driver that runs the client library (msgwire
+    /// plays the server; the driver contract of `check <protocol>-client`).
+    pub driver: Option<String>,
 }
 
 /// A live target's exchange (send one input, judge the answer, check the target still
@@ -1537,6 +1972,9 @@ fn server_exchange(
     timeout: Duration,
 ) -> Result<Exchange, String> {
     use crate::live;
+    if let Some(cmd) = &s.driver {
+        return client_exchange(protocol, cmd, timeout);
+    }
     let only = |what: &str, given: bool| -> Result<(), String> {
         if given {
             Err(format!("{what} is not an option of fuzz {protocol}-server"))
@@ -1603,7 +2041,60 @@ fn server_exchange(
             let d = format!("amqp://{}/{}", t.addr, t.vhost.replace('/', "%2f"));
             Ok((Box::new(move |i| live::amqp::fuzz_exchange(&t, i)), d))
         }
+        #[cfg(feature = "thrift")]
+        "thrift" => {
+            only("--command", s.command.is_some())?;
+            only("--echo-method", s.echo.is_some())?;
+            let t = live::thrift::Target::new(
+                s.url.as_deref(),
+                s.wire.as_deref(),
+                s.framing.as_deref(),
+                timeout,
+            )?;
+            t.probe()?;
+            let d = format!("{} ({})", t.addr, t.describe());
+            Ok((Box::new(move |i| live::thrift::fuzz_exchange(&t, i)), d))
+        }
         p => Err(format!("unknown protocol {p:?}")),
+    }
+}
+
+/// The exchange of `msgwire fuzz <protocol>-client --driver CMD`: each input played to a run
+/// of the driver (after its `hello`), judged by the protocol's client `fuzz_exchange`.
+fn client_exchange(protocol: &str, cmd: &str, timeout: Duration) -> Result<Exchange, String> {
+    use crate::live;
+    let t = live::client::Target {
+        driver: live::client::Driver::Command(cmd.to_string()),
+        timeout,
+    };
+    let (library, version) = t.driver.hello(timeout.max(Duration::from_secs(10)))?;
+    let d = format!("{library} {version}");
+    match protocol {
+        #[cfg(feature = "jsonrpc")]
+        "jsonrpc" => Ok((
+            Box::new(move |i| live::jsonrpc_client::fuzz_exchange(&t, i)),
+            d,
+        )),
+        #[cfg(feature = "xmlrpc")]
+        "xmlrpc" => Ok((
+            Box::new(move |i| live::xmlrpc_client::fuzz_exchange(&t, i)),
+            d,
+        )),
+        #[cfg(feature = "msgpack-rpc")]
+        "msgpack-rpc" => Ok((
+            Box::new(move |i| live::msgpack_rpc_client::fuzz_exchange(&t, i)),
+            d,
+        )),
+        #[cfg(feature = "amqp")]
+        "amqp" => Ok((
+            Box::new(move |i| live::amqp_client::fuzz_exchange(&t, i)),
+            d,
+        )),
+        p => {
+            // Unused when no client protocol's feature is on (Thrift alone).
+            let _ = (t, d);
+            Err(format!("unknown protocol {p:?}"))
+        }
     }
 }
 
@@ -1632,7 +2123,12 @@ pub fn fuzz_server(
 ) -> i32 {
     use crate::fuzz;
     use crate::live::FuzzVerdict;
-    let mode = format!("{protocol}-server");
+    let side = if s.driver.is_some() {
+        "client"
+    } else {
+        "server"
+    };
+    let mode = format!("{protocol}-{side}");
     let (mut exchange, described) = match server_exchange(protocol, s, o.timeout) {
         Ok(x) => x,
         Err(e) => {
@@ -1663,6 +2159,9 @@ pub fn fuzz_server(
             for input in inputs {
                 let v = exchange(&input);
                 let line = match v.broken() {
+                    None if v == FuzzVerdict::Ok && side == "client" => {
+                        "ok: the client delivered what the spec owes, refused what it must".into()
+                    }
                     None if v == FuzzVerdict::Ok => {
                         "ok: the reply owed came, the server still answers".into()
                     }
@@ -1703,8 +2202,21 @@ pub fn fuzz_server(
             }
         },
     };
+    // Thrift's inputs are made in the target's transport and protocol (`framed/compact`).
+    let shape = match protocol {
+        "thrift" => format!(
+            "{}/{}",
+            match s.framing.as_deref() {
+                Some("framed") => "framed",
+                Some("header") => "header",
+                _ => "unframed",
+            },
+            s.wire.as_deref().unwrap_or("binary")
+        ),
+        _ => "strict".into(),
+    };
     let plan = fuzz::Plan {
-        targets: vec![(protocol.into(), "strict".into())],
+        targets: vec![(protocol.into(), shape)],
         budget: fuzz::Budget {
             time: o.time,
             runs: o.runs,
@@ -1735,13 +2247,22 @@ pub fn fuzz_server(
             fuzz::short_hash(&f.disagreement.signature)
         ));
         let mut words = vec!["msgwire".to_string(), "fuzz".into(), mode.clone()];
-        match (&s.url, &s.command) {
-            (Some(u), _) => words.push(u.clone()),
-            (None, Some(c)) => words.extend(["--command".into(), c.clone()]),
+        match (&s.url, &s.command, &s.driver) {
+            (Some(u), _, _) => words.push(u.clone()),
+            (None, Some(c), _) => words.extend(["--command".into(), c.clone()]),
+            (None, None, Some(d)) => words.extend(["--driver".into(), d.clone()]),
             _ => {}
         }
+        if let Some(w) = &s.wire {
+            words.extend(["--protocol".into(), w.clone()]);
+        }
         if let Some(fr) = &s.framing {
-            words.extend(["--framing".into(), fr.clone()]);
+            let flag = if protocol == "thrift" {
+                "--transport"
+            } else {
+                "--framing"
+            };
+            words.extend([flag.into(), fr.clone()]);
         }
         if let Some(e) = &s.echo {
             words.extend(["--echo-method".into(), e.clone()]);
@@ -1766,7 +2287,12 @@ pub fn fuzz_server(
             Err(e) => write_failed = Some(format!("cannot write {}: {e}", file.display())),
         }
     };
-    let outcome = fuzz::run_server(
+    let run = if s.driver.is_some() {
+        fuzz::run_client
+    } else {
+        fuzz::run_server
+    };
+    let outcome = run(
         &corpus,
         &plan,
         protocol,

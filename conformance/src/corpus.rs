@@ -1,6 +1,6 @@
 //! The golden-vector corpus that travels with the binary, and how a corpus is chosen.
 //!
-//! `build.rs` packs the repository's `vectors/` (its four protocol directories) into the crate
+//! `build.rs` packs the repository's `vectors/` (its five protocol directories) into the crate
 //! as one deflated archive ([`pack`] says what is in it), so an installed `msgwire` needs no
 //! checkout and reads no path of the machine it was built on. Every command that needs a corpus
 //! uses [`open`]: the directory it is given (`--vectors DIR`), else `$MSGWIRE_VECTORS`, else the

@@ -68,8 +68,8 @@ struct DecodeArgs {
     #[arg(long)]
     profile: Option<String>,
     /// How messages are delimited: jsonrpc single (default) | ndjson | content-length; xmlrpc
-    /// single (default) | concat; thrift unframed (default) | framed; amqp and msgpack-rpc
-    /// stream (their own framing).
+    /// single (default) | concat; thrift unframed (default) | framed | header (THeader); amqp
+    /// and msgpack-rpc stream (their own framing).
     #[arg(long, value_name = "FRAMING")]
     framing: Option<String>,
     /// Thrift's wire protocol: binary | compact | json (default: each message's first byte says).
@@ -92,8 +92,8 @@ struct EncodeArgs {
     #[arg(long)]
     profile: Option<String>,
     /// How messages are delimited: jsonrpc single (default: one document) | ndjson |
-    /// content-length; xmlrpc single (default) | concat; thrift unframed (default) | framed;
-    /// amqp and msgpack-rpc stream.
+    /// content-length; xmlrpc single (default) | concat; thrift unframed (default) | framed |
+    /// header (THeader); amqp and msgpack-rpc stream.
     #[arg(long, value_name = "FRAMING")]
     framing: Option<String>,
     /// Thrift's wire protocol: binary | compact | json (default: each document's `protocol`, else
@@ -220,8 +220,9 @@ struct ThriftArgs {
     /// The wire protocol.
     #[arg(long, value_parser = ["binary", "compact"], default_value = "binary")]
     protocol: String,
-    /// The transport: framed (a 4-byte length before each message) or buffered (unframed).
-    #[arg(long, value_parser = ["framed", "buffered"], default_value = "buffered")]
+    /// The transport: framed (a 4-byte length before each message), buffered (unframed) or
+    /// header (THeader frames).
+    #[arg(long, value_parser = ["framed", "buffered", "header"], default_value = "buffered")]
     transport: String,
 }
 
@@ -407,6 +408,31 @@ enum FuzzCommand {
     /// with the spec's code then close-ok and the socket closed; any close uses a code of the
     /// spec; no hang past --timeout; the broker keeps greeting new connections.
     AmqpServer(Box<FuzzServerArgs>),
+    /// Generated and mutated Thrift messages (the test service's calls, the corpus's, messages
+    /// of every type generated) sent to a live server of the test service
+    /// (conformance/live/thrift/conformance.thrift), HOST:PORT, in --protocol over --transport,
+    /// one connection per input then our side of the stream ended: every call exactly one
+    /// well-formed Reply or Exception with its name and seqid, oneway none, exceptions of a
+    /// TApplicationException type the spec has, bytes msgwire refuses ending in an exception or
+    /// a close (not a hang), the server answering ping on a new connection afterwards.
+    ThriftServer(Box<FuzzThriftArgs>),
+    /// Generated and mutated JSON-RPC response bodies played to a client library (msgwire is
+    /// the HTTP server, --driver runs the library): a valid response is delivered to the call
+    /// whose id it carries with msgwire's value, an invalid one refused or reported, an
+    /// unknown id never matched; no crash or hang past --timeout (exit 0 clean, 1 a new
+    /// failure, 2 usage or a driver that cannot start).
+    JsonrpcClient(Box<FuzzClientArgs>),
+    /// Generated and mutated XML-RPC methodResponse documents played to a client library: a
+    /// valid response's value (or fault code) delivered, an invalid one refused.
+    XmlrpcClient(Box<FuzzClientArgs>),
+    /// Generated and mutated MessagePack-RPC server messages played to a client library on
+    /// TCP: responses delivered to the call with their msgid and value, unknown msgids never
+    /// matched, no response answered.
+    MsgpackRpcClient(Box<FuzzClientArgs>),
+    /// Generated and mutated AMQP frames a broker sends, played to a client library after the
+    /// handshake: a frame msgwire refuses is owed connection.close with the spec's code (or a
+    /// dropped connection), never a crash or a hang.
+    AmqpClient(Box<FuzzClientArgs>),
 }
 
 #[derive(Args)]
@@ -426,6 +452,38 @@ struct FuzzServerArgs {
     /// every other method is owed -32601).
     #[arg(long, value_name = "NAME")]
     echo_method: Option<String>,
+    #[command(flatten)]
+    live: FuzzLiveArgs,
+}
+
+#[derive(Args)]
+struct FuzzThriftArgs {
+    /// The server: HOST:PORT (a tcp:// prefix is allowed).
+    url: Option<String>,
+    /// The wire protocol.
+    #[arg(long, default_value = "binary", value_parser = ["binary", "compact"])]
+    protocol: String,
+    /// The transport: buffered (unframed), framed (TFramedTransport) or header (THeader).
+    #[arg(long, default_value = "buffered", value_parser = ["buffered", "framed", "header"])]
+    transport: String,
+    #[command(flatten)]
+    live: FuzzLiveArgs,
+}
+
+#[derive(Args)]
+struct FuzzClientArgs {
+    /// The driver that runs the client library: a program run through `sh -c` once per input
+    /// with SCENARIO HOST:PORT as arguments and MSGWIRE_PLAN / MSGWIRE_URL in its environment
+    /// (the driver contract of `check <protocol>-client`, conformance/README.md).
+    #[arg(long, value_name = "CMD")]
+    driver: String,
+    #[command(flatten)]
+    live: FuzzLiveArgs,
+}
+
+/// The options every live fuzzer (servers and clients) shares.
+#[derive(Args)]
+struct FuzzLiveArgs {
     /// Send the inputs of these wire scripts (written under --out) again, and judge them.
     #[arg(long, value_name = "FILE")]
     replay: Vec<PathBuf>,
@@ -441,7 +499,7 @@ struct FuzzServerArgs {
     /// Corpus the seeds come from (default: $MSGWIRE_VECTORS, else the built-in corpus).
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
-    /// Write each failure as a wire script under `DIR/<protocol>-server/`.
+    /// Write each failure as a wire script under `DIR/<protocol>-server/` (`-client/`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Known failures (one signature a line, `#` comments): they do not fail the run.
@@ -468,7 +526,7 @@ struct FuzzServerArgs {
     /// Append a Markdown summary.
     #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
-    /// The server's name in reports.
+    /// The server's (the client library's) name in reports.
     #[arg(long)]
     name: Option<String>,
     /// Colours in the summary.
@@ -595,21 +653,37 @@ fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
+/// The input `decode` reads as it goes (a file, or stdin for none or `-`) and its name in
+/// read errors.
+fn open_input(file: Option<&PathBuf>) -> Result<(Box<dyn Read>, String), String> {
+    match file.filter(|p| p.as_os_str() != "-") {
+        Some(p) => std::fs::File::open(p)
+            .map(|f| (Box::new(f) as Box<dyn Read>, p.display().to_string()))
+            .map_err(|e| format!("msgwire: {}: {e}", p.display())),
+        None => Ok((Box::new(std::io::stdin().lock()), "stdin".into())),
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
     let code = match cli.command {
-        Command::Decode(c) => match read_input(c.file.as_ref()) {
-            Ok(input) => cli::decode(
-                &c.protocol,
-                &input,
-                c.hex,
-                c.profile.as_deref(),
-                c.framing.as_deref(),
-                c.wire.as_deref(),
-                &mut out,
-                &mut err,
-            ),
+        Command::Decode(c) => match open_input(c.file.as_ref()) {
+            Ok((mut input, source)) => {
+                // Buffered: `decode_reader` flushes before every read that may wait.
+                let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut out);
+                cli::decode_reader(
+                    &c.protocol,
+                    &mut input,
+                    &source,
+                    c.hex,
+                    c.profile.as_deref(),
+                    c.framing.as_deref(),
+                    c.wire.as_deref(),
+                    &mut out,
+                    &mut err,
+                )
+            }
             Err(e) => {
                 eprintln!("{e}");
                 cli::EXIT_USAGE
@@ -836,8 +910,14 @@ fn main() {
                 },
             };
             // Panics inside our codecs are caught and judged (msgwire-crash); keep the terminal
-            // clean of them, but a panic of the fuzzer itself is said, not swallowed.
-            std::panic::set_hook(Box::new(|_| {}));
+            // clean of them, but a panic of the fuzzer itself is said, not swallowed, with the
+            // place it happened (the hook keeps the last panic's location for that).
+            static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+            std::panic::set_hook(Box::new(|info| {
+                if let Ok(mut last) = LAST_PANIC.lock() {
+                    *last = info.location().map(|l| l.to_string());
+                }
+            }));
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 cli::fuzz_codec(&o, &mut out, &mut err)
             })) {
@@ -848,23 +928,40 @@ fn main() {
                         .map(|s| s.to_string())
                         .or_else(|| p.downcast_ref::<String>().cloned())
                         .unwrap_or_default();
-                    eprintln!("msgwire: fuzz codec: internal error (a bug of msgwire's): {what}");
+                    let at = LAST_PANIC
+                        .lock()
+                        .ok()
+                        .and_then(|l| l.clone())
+                        .map(|l| format!(" (at {l})"))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "msgwire: fuzz codec: internal error (a bug of msgwire's): {what}{at}"
+                    );
                     101
                 }
             }
         }
-        Command::Fuzz {
-            command: FuzzCommand::JsonrpcServer(a),
-        } => fuzz_server(*a, "jsonrpc", &mut out, &mut err),
-        Command::Fuzz {
-            command: FuzzCommand::XmlrpcServer(a),
-        } => fuzz_server(*a, "xmlrpc", &mut out, &mut err),
-        Command::Fuzz {
-            command: FuzzCommand::MsgpackRpcServer(a),
-        } => fuzz_server(*a, "msgpack-rpc", &mut out, &mut err),
-        Command::Fuzz {
-            command: FuzzCommand::AmqpServer(a),
-        } => fuzz_server(*a, "amqp", &mut out, &mut err),
+        Command::Fuzz { command } => match command {
+            FuzzCommand::Codec(_) => unreachable!("fuzz codec is matched above"),
+            FuzzCommand::JsonrpcServer(a) => fuzz_server(*a, "jsonrpc", &mut out, &mut err),
+            FuzzCommand::XmlrpcServer(a) => fuzz_server(*a, "xmlrpc", &mut out, &mut err),
+            FuzzCommand::MsgpackRpcServer(a) => fuzz_server(*a, "msgpack-rpc", &mut out, &mut err),
+            FuzzCommand::AmqpServer(a) => fuzz_server(*a, "amqp", &mut out, &mut err),
+            FuzzCommand::ThriftServer(a) => {
+                let s = cli::ServerTarget {
+                    url: a.url,
+                    framing: Some(a.transport),
+                    wire: Some(a.protocol),
+                    replay: a.live.replay.clone(),
+                    ..Default::default()
+                };
+                fuzz_live(a.live, &s, "thrift", &mut out, &mut err)
+            }
+            FuzzCommand::JsonrpcClient(a) => fuzz_client(*a, "jsonrpc", &mut out, &mut err),
+            FuzzCommand::XmlrpcClient(a) => fuzz_client(*a, "xmlrpc", &mut out, &mut err),
+            FuzzCommand::MsgpackRpcClient(a) => fuzz_client(*a, "msgpack-rpc", &mut out, &mut err),
+            FuzzCommand::AmqpClient(a) => fuzz_client(*a, "amqp", &mut out, &mut err),
+        },
         Command::Serve => cli::serve(&mut std::io::stdin().lock(), &mut out),
     };
     std::process::exit(code);
@@ -873,6 +970,41 @@ fn main() {
 /// `msgwire fuzz <protocol>-server`.
 fn fuzz_server(
     a: FuzzServerArgs,
+    protocol: &str,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let s = cli::ServerTarget {
+        url: a.url,
+        command: a.command,
+        framing: a.framing,
+        echo: a.echo_method,
+        replay: a.live.replay.clone(),
+        driver: None,
+        wire: None,
+    };
+    fuzz_live(a.live, &s, protocol, out, err)
+}
+
+/// `msgwire fuzz <protocol>-client`.
+fn fuzz_client(
+    a: FuzzClientArgs,
+    protocol: &str,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let s = cli::ServerTarget {
+        replay: a.live.replay.clone(),
+        driver: Some(a.driver),
+        ..Default::default()
+    };
+    fuzz_live(a.live, &s, protocol, out, err)
+}
+
+/// The options of a live fuzzer, then the run.
+fn fuzz_live(
+    a: FuzzLiveArgs,
+    s: &cli::ServerTarget,
     protocol: &str,
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
@@ -900,12 +1032,5 @@ fn fuzz_server(
         color,
         ..Default::default()
     };
-    let s = cli::ServerTarget {
-        url: a.url,
-        command: a.command,
-        framing: a.framing,
-        echo: a.echo_method,
-        replay: a.replay,
-    };
-    cli::fuzz_server(&o, &s, protocol, out, err)
+    cli::fuzz_server(&o, s, protocol, out, err)
 }

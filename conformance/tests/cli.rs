@@ -764,6 +764,27 @@ fn encode_then_decode_round_trips_several_messages() {
         let docs = sample_docs(&corpus, p, 6);
         assert!(docs.len() >= 3, "{p}: only {} sample documents", docs.len());
         for framing in msgwire_conformance::cli::framings(p) {
+            // THeader carries Binary and Compact only: a TJSON document is refused there.
+            if *framing == "header" {
+                let json = serde_json::json!({"protocol": "json", "name": "ping", "type": "call", "seqid": 1, "body": []});
+                let o = run(&["encode", p, "--framing", framing], &jsonl(&[json]));
+                assert_eq!(o.status.code(), Some(1));
+                assert!(
+                    text(&o.stderr).contains("TJSONProtocol is not carried in THeader frames"),
+                    "{}",
+                    text(&o.stderr)
+                );
+            }
+            let docs: Vec<Value> = docs
+                .iter()
+                .filter(|d| *framing != "header" || d["protocol"] != "json")
+                .cloned()
+                .collect();
+            assert!(
+                docs.len() >= 3,
+                "{p} {framing}: only {} documents",
+                docs.len()
+            );
             let bytes = run(&["encode", p, "--framing", framing], &jsonl(&docs));
             if *framing == "single" {
                 assert_eq!(
@@ -788,7 +809,20 @@ fn encode_then_decode_round_trips_several_messages() {
                 "{p} {framing}: {}",
                 text(&bytes.stderr)
             );
-            let back = run(&["decode", p, "--framing", framing, "-"], &bytes.stdout);
+            let mut back = run(&["decode", p, "--framing", framing, "-"], &bytes.stdout);
+            if *framing == "header" {
+                // The THeader fields come back as a `header` member of each document.
+                let plain: Vec<Value> = text(&back.stdout)
+                    .lines()
+                    .map(|l| {
+                        let mut d: Value = serde_json::from_str(l).unwrap();
+                        assert_eq!(d["header"]["info"], serde_json::json!([]), "{l}");
+                        d.as_object_mut().unwrap().remove("header");
+                        d
+                    })
+                    .collect();
+                back.stdout = jsonl(&plain);
+            }
             assert_eq!(
                 (back.status.code(), text(&back.stdout)),
                 (Some(0), text(&jsonl(&docs))),
@@ -798,7 +832,7 @@ fn encode_then_decode_round_trips_several_messages() {
             checked.push(format!("{p} {framing}: {}", docs.len()));
         }
     }
-    assert_eq!(checked.len(), 7, "{checked:?}");
+    assert_eq!(checked.len(), 8, "{checked:?}");
     // An unknown framing is a usage error naming the protocol's framings.
     let o = run(&["decode", "xmlrpc", "--framing", "ndjson"], b"");
     assert_eq!(o.status.code(), Some(2));
@@ -1176,6 +1210,30 @@ fn thrift_protocol_and_framing_options() {
     assert_eq!((o.status.code(), o.stdout), (Some(0), docs.clone()));
     let o = run(&["decode", "thrift", "--hex"], &framed);
     assert_eq!(o.status.code(), Some(1));
+    // THeader: each message in a THeader frame naming its protocol (Python thrift 0.22's
+    // bytes for a compact ping with info header k=v); the document gains `header`.
+    let header = "0000001d0fff000000000001000202000101016b01768221010470696e67150e00";
+    let o = run(
+        &["decode", "thrift", "--framing", "header", "--hex"],
+        header.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["protocol"], "compact");
+    assert_eq!(doc["header"]["info"], serde_json::json!([["6b", "76"]]));
+    let o = run(
+        &["encode", "thrift", "--framing", "header", "--hex"],
+        &o.stdout,
+    );
+    assert_eq!(text(&o.stdout), format!("{header}\n"));
+    let o = run(
+        &["decode", "thrift", "--framing", "header", "--hex"],
+        b"0000000e0fff0000000000010001000101000000",
+    );
+    assert_eq!(
+        text(&o.stderr),
+        "msgwire: thrift: byte 16: unsupported-transform (code 5): THeader transform 1\n"
+    );
     // Pinned to binary, compact bytes are a bad version, reported in the one error format.
     let o = run(
         &["decode", "thrift", "--hex", "--protocol", "binary"],

@@ -691,6 +691,59 @@ fn a_conforming_client_passes_every_case() {
     }
 }
 
+/// `msgwire fuzz amqp-client`: the conforming client runs clean; the lenient one (frames of
+/// any size, heartbeats on any channel, frames on unopened channels ignored) is found not
+/// closing for a frame msgwire refuses. Bounded: 24 inputs of about a second each.
+#[test]
+fn fuzz_amqp_client_clean_and_lenient() {
+    use msgwire_conformance::fuzz::{self, Budget, Plan};
+    let corpus = msgwire_conformance::vectors::Corpus::embedded().unwrap();
+    let plan = Plan {
+        targets: vec![("amqp".into(), "strict".into())],
+        budget: Budget {
+            time: Some(Duration::from_secs(120)),
+            runs: Some(24),
+        },
+        seed: 3,
+        minimize_tries: 8,
+        baseline: Default::default(),
+    };
+    let go = |flaw| {
+        let t = target(flaw);
+        fuzz::run_client(
+            &corpus,
+            &plan,
+            "amqp",
+            "amqp-client",
+            &mut |i| amqp_client::fuzz_exchange(&t, i),
+            &mut |_| {},
+            &mut |_| {},
+        )
+    };
+    let clean = go(Flaw::None);
+    let sigs: Vec<&str> = clean
+        .findings
+        .iter()
+        .map(|f| f.disagreement.signature.as_str())
+        .collect();
+    assert!(sigs.is_empty(), "{sigs:?}");
+    assert!(
+        clean.tallies[0].2.compared >= 12,
+        "{:?}",
+        clean.tallies[0].2
+    );
+    let lenient = go(Flaw::Lenient);
+    let sigs: Vec<&str> = lenient
+        .findings
+        .iter()
+        .map(|f| f.disagreement.signature.as_str())
+        .collect();
+    assert!(
+        sigs.iter().any(|s| s.starts_with("amqp-client:no-close:")),
+        "{sigs:?}"
+    );
+}
+
 #[test]
 fn broken_clients_fail_with_the_expected_case_ids() {
     let expect: &[(Flaw, &[&str])] = &[

@@ -13,8 +13,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use msgwire::thrift::{
-    ApplicationExceptionType, Decoder, Framing, List, Map, MessageType, OwnedMessage, Protocol,
-    Splitter, Struct, Value,
+    ApplicationExceptionType, Decoder, Framing, HeaderFrame, List, Map, MessageType,
+    OwnedHeaderFrame, OwnedMessage, Protocol, Splitter, Struct, Value,
 };
 use msgwire_conformance::live::{self, thrift, Selection, Verdict};
 
@@ -120,22 +120,27 @@ fn serve(
                 }
                 Err(_) => return, // a stream cannot resynchronise: close
             };
-            let m = match msgwire::thrift::Message::decode_with(
-                &frame,
-                protocol,
-                &Default::default(),
-                Default::default(),
-            ) {
-                Ok(d) => match d.complete() {
-                    Some((m, _)) => m.into_owned(),
-                    None => return,
-                },
-                Err(_) => return,
+            let decoded = if framing == Framing::Header {
+                HeaderFrame::read(&frame, &Default::default(), Default::default())
+                    .map(|f| Some(f.message))
+            } else {
+                msgwire::thrift::Message::decode_with(
+                    &frame,
+                    protocol,
+                    &Default::default(),
+                    Default::default(),
+                )
+                .map(|d| d.complete().map(|(m, _)| m))
+            };
+            let m = match decoded {
+                Ok(Some(m)) => m.into_owned(),
+                Ok(None) | Err(_) => return,
             };
             if let Some(reply) = answer(&m, bug, &note) {
                 let mut wire = match framing {
                     Framing::Framed => reply.to_framed_vec(protocol),
                     Framing::Unframed => reply.to_vec(protocol),
+                    Framing::Header => OwnedHeaderFrame::new(reply.clone(), protocol).to_vec(),
                 };
                 if bug == Bug::BoolTwo && protocol == Protocol::Binary && reply.name == "echoBool" {
                     // field 0 header (02 00 00), then the value byte
@@ -330,19 +335,21 @@ fn names(p: Protocol, f: Framing) -> (&'static str, &'static str) {
         } else {
             "binary"
         },
-        if f == Framing::Framed {
-            "framed"
-        } else {
-            "buffered"
+        match f {
+            Framing::Framed => "framed",
+            Framing::Header => "header",
+            _ => "buffered",
         },
     )
 }
 
-const COMBOS: [(Protocol, Framing); 4] = [
+const COMBOS: [(Protocol, Framing); 6] = [
     (Protocol::Binary, Framing::Framed),
     (Protocol::Binary, Framing::Unframed),
     (Protocol::Compact, Framing::Framed),
     (Protocol::Compact, Framing::Unframed),
+    (Protocol::Binary, Framing::Header),
+    (Protocol::Compact, Framing::Header),
 ];
 
 #[test]

@@ -15,6 +15,16 @@ fn value_limitation(e: &serde_json::Error) -> bool {
     m.contains("number out of range") || m.contains("recursion limit")
 }
 
+/// With serde_json's `raw_value` feature, an object whose member name is the private token
+/// `$serde_json::private::RawValue` is read as a raw value, not an object
+/// (`[{"$serde_json::private::RawValue":2}]` is refused: "expected raw value", or "expected
+/// value" for a string member). Valid JSON all the same, so serde_json is no oracle for an
+/// input holding the token (found by this target on 2026-12-04).
+fn raw_value_token(data: &[u8]) -> bool {
+    data.windows(30)
+        .any(|w| w == b"$serde_json::private::RawValue")
+}
+
 /// `data` with every `\uXXXX` escape of a surrogate rewritten as `\u0041`: the same
 /// well-formedness, but serde_json::Value no longer refuses it for pairing reasons. `None` if
 /// there was none to rewrite.
@@ -64,7 +74,7 @@ fuzz_target!(|data: &[u8]| {
                 if rewritten.is_some()
                     && (detail.contains("surrogate") || detail.contains("hex escape")) => {}
             (Err(Error::TooDeep { .. } | Error::TooLarge { .. }), _) => {}
-            (_, Err(e)) if value_limitation(e) => {}
+            (_, Err(e)) if value_limitation(e) || raw_value_token(data) => {}
             (Err(Error::Parse { .. }), Ok(v)) => {
                 panic!("we say parse error, serde_json parsed {v:?}")
             }

@@ -3,10 +3,12 @@
 //! `Decoder::decode` agree; a message that decodes re-encodes (exact `encoded_len`) in both
 //! protocols to bytes that decode to the same message; what strict accepts, lenient accepts alike.
 //! The same input as TJSONProtocol: no panic, in-bounds error offsets, re-encodings that decode
-//! to the same message and re-encode to themselves.
+//! to the same message and re-encode to themselves. The same input as a THeader frame: no panic,
+//! in-bounds error offsets, a frame that decodes re-encodes to bytes that decode to the same
+//! frame (info headers and message), strict and lenient alike.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::thrift::{json, scan, Decoder, Framing, Limits, Profile, Protocol};
+use msgwire::thrift::{json, scan, Decoder, Framing, HeaderFrame, Limits, Profile, Protocol};
 use msgwire::Decoded;
 
 fuzz_target!(|data: &[u8]| {
@@ -115,6 +117,34 @@ fuzz_target!(|data: &[u8]| {
                 if profile == Profile::Strict {
                     strict = Some(wire);
                 }
+            }
+        }
+    }
+    // THeader: the frame as a whole.
+    for profile in [Profile::Strict, Profile::Lenient] {
+        match HeaderFrame::decode_with(data, &limits, profile) {
+            Err(e) => assert!(e.offset() <= data.len(), "header: {e}"),
+            Ok(Decoded::NeedMore { at_least }) => assert!(at_least >= 1),
+            Ok(Decoded::Complete { value, used }) => {
+                assert!(used <= data.len());
+                let wire = value.to_vec();
+                assert_eq!(wire.len(), value.encoded_len());
+                let (back, n) =
+                    HeaderFrame::decode_with(&wire, &Limits::default(), Profile::Lenient)
+                        .expect("the re-encoding decodes")
+                        .complete()
+                        .expect("whole");
+                assert_eq!(n, wire.len());
+                assert_eq!(back.info.to_vec(), value.info.to_vec());
+                assert_eq!(
+                    (back.flags, back.seqid, back.protocol),
+                    (value.flags, value.seqid, value.protocol)
+                );
+                assert_eq!(
+                    back.message.to_vec(Protocol::Binary),
+                    value.message.to_vec(Protocol::Binary)
+                );
+                assert_eq!(back.to_vec(), wire);
             }
         }
     }

@@ -1,10 +1,10 @@
 //! (mode, chunk sizes, bytes): a reader that appends what arrives and calls `Decoder::decode`
 //! gets the same messages and the same error fed in chunks as whole, and `NeedMore { at_least }`
 //! is a true lower bound (fewer new bytes never decide); the `Splitter` (a resumable scan)
-//! yields the same messages and error kind.
+//! yields the same messages and error kind. Framings: unframed, framed and THeader (mode bit 16).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use msgwire::thrift::{Decoder, Framing, Limits, Profile, Protocol, Splitter};
+use msgwire::thrift::{Decoder, Framing, HeaderFrame, Limits, Profile, Protocol, Splitter};
 use msgwire::Decoded;
 
 fn messages(
@@ -20,7 +20,8 @@ fn messages(
             match d.decode(&buf) {
                 Ok(Decoded::Complete { value, used }) => {
                     assert!(buf.len() >= wait, "complete before at_least bytes arrived");
-                    out.push(value.to_vec(d.protocol));
+                    // Under THeader the frame's header names the protocol.
+                    out.push(value.to_vec(value.protocol()));
                     buf.drain(..used);
                     wait = 0;
                 }
@@ -62,7 +63,9 @@ fuzz_target!(|input: (u8, Vec<u8>, Vec<u8>)| {
         } else {
             Protocol::Binary
         },
-        framing: if mode & 2 != 0 {
+        framing: if mode & 16 != 0 {
+            Framing::Header
+        } else if mode & 2 != 0 {
             Framing::Framed
         } else {
             Framing::Unframed
@@ -77,6 +80,11 @@ fuzz_target!(|input: (u8, Vec<u8>, Vec<u8>)| {
         s.push(piece);
         loop {
             match s.next_frame() {
+                Ok(Some(frame)) if d.framing == Framing::Header => {
+                    let f = HeaderFrame::read(&frame, &d.limits, d.profile)
+                        .expect("a split THeader frame decodes");
+                    split.0.push(f.message.to_vec(f.protocol));
+                }
                 Ok(Some(frame)) => {
                     let plain = Decoder {
                         framing: Framing::Unframed,

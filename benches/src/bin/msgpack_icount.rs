@@ -51,6 +51,9 @@ fn main() {
         ("decode", "rmp-serde") => (0..n).for_each(|_| sink += rmp_serde_ignored(black_box(&wire))),
         ("decode", "floor") => (0..n).for_each(|_| sink += rmp_floor(black_box(&wire))),
         ("typed", "msgwire") => (0..n).for_each(|_| sink += msgwire_typed(black_box(&wire))),
+        ("typed", "msgwire-views") => {
+            (0..n).for_each(|_| sink += msgwire_typed_views(black_box(&wire)))
+        }
         ("typed", "rmp-serde") => {
             let messages = request_count(&wire);
             (0..n).for_each(|_| sink += rmp_serde_typed(black_box(&wire), messages))

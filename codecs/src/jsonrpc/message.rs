@@ -387,19 +387,24 @@ impl<'a> Message<'a> {
 }
 
 impl<'a> Batch<'a> {
-    /// A batch of messages (for encoding).
+    /// A batch of messages (for encoding). Each item's offset is where
+    /// [`encode`](Self::encode) writes it (the first at 1, after the `[`), so decoding the
+    /// encoding gives an equal batch back.
     pub fn from_messages<'m>(
         messages: impl IntoIterator<Item = &'m Message<'m>>,
     ) -> Batch<'static> {
+        let mut offset = 1;
         let items = messages
             .into_iter()
             .map(|m| {
                 let text = String::from_utf8(m.to_vec()).expect("encoder writes UTF-8");
-                BatchItem {
-                    offset: 0,
+                let item = BatchItem {
+                    offset,
                     text: Raw(Cow::Owned(text)),
                     message: Ok(m.clone().into_owned()),
-                }
+                };
+                offset += item.text.get().len() + 1;
+                item
             })
             .collect();
         Batch { items }

@@ -8,7 +8,7 @@
 //! Arrays and maps are read with one forward cursor (never by stepping over nested containers),
 //! so deserializing costs one pass over the bytes however deep they nest.
 
-use super::value::{Cursor, Step};
+use super::value::{Cursor, Event};
 use super::ValueRef;
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
@@ -17,20 +17,49 @@ use serde::de::{
 use std::fmt;
 
 /// Why a value did not fit the requested type.
+///
+/// One pointer wide (the detail is boxed), so that a `Result` of a small value comes back in
+/// registers: every value a deserializer visits returns one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct DeError(String);
+#[error("{}", .0.message)]
+pub struct DeError(Box<Detail>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Detail {
+    message: String,
+    /// Where the value that did not fit starts, when the deserializer reads bytes
+    /// ([`Call::decode`](super::Call::decode)); views carry no offsets.
+    offset: Option<usize>,
+}
 
 impl DeError {
     /// The stable kebab-case kind name, as for [`Error::kind`](super::Error::kind).
     pub fn kind(&self) -> &'static str {
         "type-mismatch"
     }
+
+    /// The byte offset of the value that did not fit, when known (errors from
+    /// [`Call::decode`](super::Call::decode) know it; [`from_value`] works on views, which
+    /// carry none).
+    pub fn offset(&self) -> Option<usize> {
+        self.0.offset
+    }
+
+    /// Sets the offset if it is not set yet (the innermost value that failed keeps its own).
+    #[inline]
+    pub(crate) fn at(mut self, offset: usize) -> Self {
+        self.0.offset.get_or_insert(offset);
+        self
+    }
 }
 
 impl de::Error for DeError {
+    #[cold]
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError(msg.to_string())
+        DeError(Box::new(Detail {
+            message: msg.to_string(),
+            offset: None,
+        }))
     }
 }
 
@@ -53,7 +82,7 @@ impl<'de> Deserializer<'de> for ValueRef<'de> {
             },
             ValueRef::F32(v) => visitor.visit_f32(v),
             ValueRef::F64(v) => visitor.visit_f64(v),
-            ValueRef::Str(s) => visitor.visit_borrowed_str(s),
+            ValueRef::Str(s) => visitor.visit_borrowed_str(s.as_str()),
             ValueRef::RawStr(b) | ValueRef::Bin(b) => visitor.visit_borrowed_bytes(b),
             ValueRef::Array(a) => visit_array(&mut a.cursor(), a.len() as u32, visitor),
             ValueRef::Map(m) => visit_map(&mut m.cursor(), m.len() as u32, visitor),
@@ -90,7 +119,7 @@ impl<'de> Deserializer<'de> for ValueRef<'de> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         match self {
-            ValueRef::Str(s) => visitor.visit_enum(s.into_deserializer()),
+            ValueRef::Str(s) => visitor.visit_enum(s.as_str().into_deserializer()),
             ValueRef::Map(m) if m.len() == 1 => visitor.visit_enum(Variant {
                 cursor: &mut m.cursor(),
             }),
@@ -117,7 +146,7 @@ fn unexpected<'a>(v: &ValueRef<'a>) -> de::Unexpected<'a> {
         },
         ValueRef::F32(f) => de::Unexpected::Float(f64::from(f)),
         ValueRef::F64(f) => de::Unexpected::Float(f),
-        ValueRef::Str(s) => de::Unexpected::Str(s),
+        ValueRef::Str(s) => de::Unexpected::Str(s.as_str()),
         ValueRef::RawStr(b) | ValueRef::Bin(b) => de::Unexpected::Bytes(b),
         ValueRef::Array(_) => de::Unexpected::Seq,
         ValueRef::Map(_) => de::Unexpected::Map,
@@ -170,9 +199,9 @@ impl<'de> Deserializer<'de> for &mut Cursor<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.step().ok_or_else(not_validated)? {
-            Step::Scalar(v) => v.deserialize_any(visitor),
-            Step::Array(n) => visit_array(self, n, visitor),
-            Step::Map(n) => visit_map(self, n, visitor),
+            Event::Value(v) => v.deserialize_any(visitor),
+            Event::Array(n) => visit_array(self, n, visitor),
+            Event::Map(n) => visit_map(self, n, visitor),
         }
     }
 
@@ -200,13 +229,13 @@ impl<'de> Deserializer<'de> for &mut Cursor<'de> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         match self.step().ok_or_else(not_validated)? {
-            Step::Scalar(v) => v.deserialize_enum(name, variants, visitor),
-            Step::Map(1) => visitor.visit_enum(Variant { cursor: self }),
-            Step::Map(_) => Err(de::Error::invalid_type(
+            Event::Value(v) => v.deserialize_enum(name, variants, visitor),
+            Event::Map(1) => visitor.visit_enum(Variant { cursor: self }),
+            Event::Map(_) => Err(de::Error::invalid_type(
                 de::Unexpected::Map,
                 &"a str or a one-pair map",
             )),
-            Step::Array(_) => Err(de::Error::invalid_type(
+            Event::Array(_) => Err(de::Error::invalid_type(
                 de::Unexpected::Seq,
                 &"a str or a one-pair map",
             )),
@@ -281,15 +310,15 @@ impl<'de> MapAccess<'de> for Pairs<'_, 'de> {
     }
 }
 
-enum Either<'de> {
+pub(crate) enum Either<'de> {
     Bytes(&'de [u8]),
     U32(u32),
 }
 
 /// The two-element sequence an ext or a timestamp deserializes as.
-struct Tuple2<'de> {
-    a: Option<i64>,
-    b: Option<Either<'de>>,
+pub(crate) struct Tuple2<'de> {
+    pub(crate) a: Option<i64>,
+    pub(crate) b: Option<Either<'de>>,
 }
 
 impl<'de> SeqAccess<'de> for Tuple2<'de> {
@@ -331,10 +360,10 @@ impl<'de> VariantAccess<'de> for Variant<'_, 'de> {
 
     fn unit_variant(self) -> Result<(), DeError> {
         match self.cursor.step().ok_or_else(not_validated)? {
-            Step::Scalar(ValueRef::Nil) => Ok(()),
-            Step::Scalar(other) => Err(de::Error::invalid_type(unexpected(&other), &"nil")),
-            Step::Array(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &"nil")),
-            Step::Map(_) => Err(de::Error::invalid_type(de::Unexpected::Map, &"nil")),
+            Event::Value(ValueRef::Nil) => Ok(()),
+            Event::Value(other) => Err(de::Error::invalid_type(unexpected(&other), &"nil")),
+            Event::Array(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &"nil")),
+            Event::Map(_) => Err(de::Error::invalid_type(de::Unexpected::Map, &"nil")),
         }
     }
 

@@ -5,8 +5,8 @@
 //! with type 0, 1 and 2. A [`Message`] borrows from validated bytes (params stay a lazy
 //! [`ArrayRef`]); [`OwnedMessage`] is its owned twin, and what a client builds to send.
 
-use super::scan::scan_minimal;
 use super::scan::{head, Head};
+use super::scan::{scan_minimal, scan_whole, utf8, Facts};
 use super::value::{put_array_header, put_bin, put_str, read, read_whole, str_header_len};
 use super::{from_value, ArrayRef, DeError, Error, Int, Limits, Profile, Value, ValueRef};
 use crate::Decoded;
@@ -130,6 +130,126 @@ const REQUEST: u64 = 0;
 const RESPONSE: u64 = 1;
 const NOTIFICATION: u64 = 2;
 
+/// The common shape of a whole valid message, read head first: a fixarray, the type as a
+/// fixint, a msgid in its smallest form, a method as fixstr or str 8 (its UTF-8 checked once,
+/// here, giving the `&str`), then params (or error and result) validated by [`scan_whole`] as
+/// any value is. `None` for anything else — another form, an error, a limit, need-more —
+/// which [`Message::decode_with`] then decodes by the general path (scan, then interpret),
+/// so this only changes the cost of what it accepts, never the verdict: it accepts only what
+/// the general path accepts, and builds the same message.
+#[inline]
+fn fast_message<'a>(
+    buf: &'a [u8],
+    limits: &Limits,
+    profile: Profile,
+) -> Option<(Message<'a>, usize)> {
+    let max_depth = limits.max_depth.min(Limits::HARD_MAX_DEPTH);
+    let size = buf.len().min(limits.max_message_size);
+    let buf = &buf[..size];
+    // The message's array is the first level; its 3 or 4 elements are under any element limit
+    // that is at least 4.
+    if max_depth < 2 || limits.max_elements < 4 {
+        return None;
+    }
+    let kind = match buf.get(..2)? {
+        [0x94, k @ (0 | 1)] => *k,
+        [0x93, 2] => 2,
+        _ => return None,
+    };
+    let mut pos = 2;
+    let mut minimal = true;
+    let msgid = if kind == 2 {
+        0
+    } else {
+        // A msgid in its smallest uint form (anything else takes the general path).
+        let (id, n) = match *buf.get(pos)? {
+            m @ 0x00..=0x7f => (u32::from(m), 1),
+            0xcc => (u32::from(*buf.get(pos + 1)?), 2),
+            0xcd => (
+                u32::from(u16::from_be_bytes(
+                    buf.get(pos + 1..pos + 3)?.try_into().ok()?,
+                )),
+                3,
+            ),
+            0xce => (
+                u32::from_be_bytes(buf.get(pos + 1..pos + 5)?.try_into().ok()?),
+                5,
+            ),
+            _ => return None,
+        };
+        minimal &= Int::from(id).encoded_len() == n;
+        pos += n;
+        id
+    };
+    // Values still to come after `pos` inside the message (each at least one byte).
+    let inner = Limits {
+        max_message_size: size.checked_sub(pos)?,
+        max_depth: max_depth - 1,
+        max_elements: limits.max_elements,
+    };
+    let facts = |minimal| Facts {
+        minimal,
+        utf8: profile.is_strict(),
+    };
+    if kind == 1 {
+        let (e_len, e_min) = scan_whole(&buf[pos..], &inner, profile.is_strict())?;
+        let r_at = pos + e_len;
+        let inner = Limits {
+            max_message_size: size - r_at,
+            ..inner
+        };
+        let (r_len, r_min) = scan_whole(&buf[r_at..], &inner, profile.is_strict())?;
+        let end = r_at + r_len;
+        let f = facts(minimal && e_min && r_min);
+        let error = read_whole(&buf[pos..r_at], f)?;
+        let result = read_whole(&buf[r_at..end], f)?;
+        if profile.is_strict() && !error.is_nil() && !result.is_nil() {
+            return None;
+        }
+        return Some((
+            Message::Response {
+                msgid,
+                error,
+                result,
+            },
+            end,
+        ));
+    }
+    let (at, n) = match *buf.get(pos)? {
+        m @ 0xa0..=0xbf => (pos + 1, usize::from(m & 0x1f)),
+        0xd9 => {
+            let n = *buf.get(pos + 1)?;
+            minimal &= n >= 32;
+            (pos + 2, usize::from(n))
+        }
+        _ => return None,
+    };
+    let name = utf8(buf.get(at..at + n)?)?;
+    let p_at = at + n;
+    let inner = Limits {
+        max_message_size: size.checked_sub(p_at)?,
+        ..inner
+    };
+    let (p_len, p_min) = scan_whole(&buf[p_at..], &inner, profile.is_strict())?;
+    let end = p_at + p_len;
+    let ValueRef::Array(params) = read_whole(&buf[p_at..end], facts(minimal && p_min))? else {
+        return None;
+    };
+    let method = Method::Str(Cow::Borrowed(name));
+    Some((
+        if kind == 0 {
+            Message::Request {
+                msgid,
+                method,
+                params,
+            }
+        } else {
+            Message::Notification { method, params }
+        },
+        end,
+    ))
+}
+
 impl<'a> Message<'a> {
     /// Decodes the message at the start of `buf` (default limits, strict profile).
     pub fn decode(buf: &'a [u8]) -> Result<Decoded<Message<'a>>, Error> {
@@ -143,10 +263,23 @@ impl<'a> Message<'a> {
         limits: &Limits,
         profile: Profile,
     ) -> Result<Decoded<Message<'a>>, Error> {
+        if let Some((value, used)) = fast_message(buf, limits, profile) {
+            return Ok(Decoded::Complete { value, used });
+        }
+        Self::decode_general(buf, limits, profile)
+    }
+
+    /// The general path of [`Message::decode_with`]: the whole value validated by the scan,
+    /// then interpreted (every form, every error, need-more).
+    pub(crate) fn decode_general(
+        buf: &'a [u8],
+        limits: &Limits,
+        profile: Profile,
+    ) -> Result<Decoded<Message<'a>>, Error> {
         match scan_minimal(buf, limits, profile)? {
             (Decoded::NeedMore { at_least }, _) => Ok(Decoded::NeedMore { at_least }),
-            (Decoded::Complete { used, .. }, minimal) => {
-                let value = Self::interpret(&buf[..used], profile, minimal)?;
+            (Decoded::Complete { used, .. }, facts) => {
+                let value = Self::interpret(&buf[..used], profile, facts)?;
                 Ok(Decoded::Complete { value, used })
             }
         }
@@ -167,7 +300,7 @@ impl<'a> Message<'a> {
     }
 
     /// Interprets one validated value as a message.
-    fn interpret(buf: &'a [u8], profile: Profile, minimal: bool) -> Result<Message<'a>, Error> {
+    fn interpret(buf: &'a [u8], profile: Profile, facts: Facts) -> Result<Message<'a>, Error> {
         let (h, hlen) = head(buf, 0).map_err(|missing| Error::Truncated { offset: 0, missing })?;
         let Head::Array(len) = h else {
             return Err(Error::MessageNotArray {
@@ -184,10 +317,10 @@ impl<'a> Message<'a> {
             if left == 1 {
                 left = 0;
                 pos = buf.len();
-                return Some((at, read_whole(&buf[at..], minimal)?));
+                return Some((at, read_whole(&buf[at..], facts)?));
             }
             left = left.checked_sub(1)?;
-            let (v, used) = read(&buf[pos..], minimal)?;
+            let (v, used) = read(&buf[pos..], facts)?;
             pos += used;
             Some((at, v))
         };
@@ -253,7 +386,7 @@ impl<'a> Message<'a> {
         };
         let method = |(at, v): (usize, ValueRef<'a>)| -> Result<Method<'a>, Error> {
             match v {
-                ValueRef::Str(s) => Ok(Method::Str(Cow::Borrowed(s))),
+                ValueRef::Str(s) => Ok(Method::Str(Cow::Borrowed(s.as_str()))),
                 ValueRef::RawStr(b) => Ok(Method::RawStr(Cow::Borrowed(b))),
                 ValueRef::Bin(b) if !profile.is_strict() => Ok(Method::Bin(Cow::Borrowed(b))),
                 other => Err(Error::Method {

@@ -55,6 +55,7 @@ pub mod neovim;
 mod scan;
 mod ser;
 mod stream;
+mod typed;
 mod value;
 
 pub use de::{from_value, DeError};
@@ -65,7 +66,10 @@ pub use ser::{to_value, SerError};
 pub use stream::Splitter;
 #[cfg(feature = "tokio")]
 pub use stream::{CodecError, MessageCodec};
-pub use value::{ArrayIter, ArrayRef, Int, MapIter, MapRef, Timestamp, Value, ValueRef};
+pub use typed::{Call, TypedError};
+pub use value::{
+    ArrayIter, ArrayRef, Event, Int, MapIter, MapRef, Str, Timestamp, Value, ValueRef, Walk,
+};
 
 #[cfg(doc)]
 use crate::Decoded;

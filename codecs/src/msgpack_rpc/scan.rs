@@ -151,10 +151,41 @@ fn is_minimal(h: Head, hlen: usize, payload: &[u8]) -> bool {
     }
 }
 
-/// UTF-8 validation (SIMD where the CPU has it): the one check a str gets, at scan time.
+/// Whether every byte is below 0x80: 16 bytes a step, the bits ORed without early exit (the
+/// strs of messages are short, and almost always ASCII); what is left after the steps is read
+/// as the last 8 bytes of `d` (overlapping what a step read, which is harmless), so no byte
+/// loop runs unless the whole str is shorter than 8 bytes. The first check a str gets; only a
+/// str that is not ASCII goes on to [`utf8`].
+#[inline]
+pub(crate) fn ascii(d: &[u8]) -> bool {
+    let word = |b: &[u8]| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    if d.len() < 8 {
+        return d.iter().fold(0u8, |acc, &b| acc | b) < 0x80;
+    }
+    let mut acc = 0u64;
+    let mut chunks = d.chunks_exact(16);
+    for c in &mut chunks {
+        acc |= word(&c[..8]) | word(&c[8..]);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        acc |= word(&d[d.len() - 8..]);
+        if rest.len() > 8 {
+            acc |= word(rest);
+        }
+    }
+    acc & 0x8080_8080_8080_8080 == 0
+}
+
+/// UTF-8 validation: `simdutf8` (SIMD where the CPU has it) from 64 bytes on, `core`'s check
+/// below (what `simdutf8` falls back to there, here without its run-time dispatch).
 #[inline]
 pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
-    simdutf8::basic::from_utf8(bytes).ok()
+    if bytes.len() < 64 {
+        std::str::from_utf8(bytes).ok()
+    } else {
+        simdutf8::basic::from_utf8(bytes).ok()
+    }
 }
 
 /// The timestamp extension's type id.
@@ -202,16 +233,175 @@ pub fn scan(buf: &[u8], limits: &Limits, profile: Profile) -> Result<Decoded<usi
     scan_from(buf, &mut ScanState::new(), limits, profile)
 }
 
-/// [`scan`], also telling whether every header was in its smallest form (see
-/// [`ScanState::minimal`]): the views record it, so that encoding them can copy.
+/// What a scan established about the bytes of one value, recorded in the views built over
+/// them so that reading never checks it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Facts {
+    /// Every header is in its smallest form (see [`ScanState::minimal`]): encoding is a copy.
+    pub(crate) minimal: bool,
+    /// Every str is UTF-8 (the strict profile checked each one): views hand them out as
+    /// [`Str`](super::Str) without looking at them again.
+    pub(crate) utf8: bool,
+}
+
+impl Facts {
+    /// Nothing known (views over no bytes).
+    pub(crate) const NONE: Facts = Facts {
+        minimal: false,
+        utf8: false,
+    };
+}
+
+/// [`scan`], also telling what the views need to know ([`Facts`]).
+///
+/// A whole valid value (the usual case) is scanned by [`scan_whole`], a loop with nothing to
+/// keep for resuming; anything else (a prefix, an error, a limit reached, a timestamp, nesting
+/// deeper than its stack) is scanned again by [`scan_from`], which decides need-more and
+/// errors. Both accept exactly the same values, so the second pass only changes the cost of
+/// what is not a whole valid value (at most twice the bytes).
 pub(crate) fn scan_minimal(
     buf: &[u8],
     limits: &Limits,
     profile: Profile,
-) -> Result<(Decoded<usize>, bool), Error> {
+) -> Result<(Decoded<usize>, Facts), Error> {
+    let strict = profile.is_strict();
+    if let Some((used, minimal)) = scan_whole(buf, limits, strict) {
+        let facts = Facts {
+            minimal,
+            utf8: strict,
+        };
+        return Ok((Decoded::Complete { value: used, used }, facts));
+    }
     let mut st = ScanState::new();
     let d = scan_from(buf, &mut st, limits, profile)?;
-    Ok((d, st.minimal))
+    let facts = Facts {
+        minimal: st.minimal,
+        utf8: strict,
+    };
+    Ok((d, facts))
+}
+
+/// Nesting levels [`scan_whole`] keeps (deeper values take [`scan_from`]).
+const WHOLE_DEPTH: usize = 24;
+
+/// The length of the one whole valid value at the start of `buf` and whether it is minimal,
+/// or `None` when it is not both whole and valid within [`WHOLE_DEPTH`] levels (then
+/// [`scan_from`] says what it is).
+///
+/// Each item costs one match on its marker: one-byte items, fixstrs and fixarrays/fixmaps are
+/// read there; other headers by [`head`]. Limits hold by construction: the value is looked for
+/// only in the first `max_message_size` bytes, every declared count is compared with
+/// `max_elements` and every level with `max_depth`. A str's bytes are checked once (ASCII
+/// first, then `simdutf8`).
+pub(crate) fn scan_whole(buf: &[u8], limits: &Limits, strict: bool) -> Option<(usize, bool)> {
+    let buf = &buf[..buf.len().min(limits.max_message_size)];
+    let max_depth = limits.max_depth.min(Limits::HARD_MAX_DEPTH);
+    let text_ok = |d: &[u8]| !strict || ascii(d) || utf8(d).is_some();
+    // Elements not yet started in each enclosing container; `left` is the innermost's.
+    let mut stack = [0u64; WHOLE_DEPTH];
+    let mut depth = 0usize;
+    let mut left: u64 = 1;
+    let mut pos = 0usize;
+    let mut minimal = true;
+    // Opens a container of `n` declared elements (`items`: pairs doubled): it is no longer
+    // pending in its parent; its elements are. An empty one is complete at once.
+    macro_rules! open {
+        ($n:expr, $items:expr) => {{
+            if $n > limits.max_elements || depth >= max_depth || depth >= WHOLE_DEPTH {
+                return None;
+            }
+            if $items > 0 {
+                stack[depth] = left - 1;
+                depth += 1;
+                left = $items;
+                continue;
+            }
+        }};
+    }
+    loop {
+        let m = *buf.get(pos)?;
+        match m {
+            0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => pos += 1,
+            0xa0..=0xbf => {
+                let end = pos + 1 + usize::from(m & 0x1f);
+                if !text_ok(buf.get(pos + 1..end)?) {
+                    return None;
+                }
+                pos = end;
+            }
+            0x90..=0x9f => {
+                pos += 1;
+                open!(u32::from(m & 0x0f), u64::from(m & 0x0f))
+            }
+            0x80..=0x8f => {
+                pos += 1;
+                open!(u32::from(m & 0x0f), 2 * u64::from(m & 0x0f))
+            }
+            // str 8 (the smallest form from 32 bytes on), bin 8 (always the smallest).
+            0xd9 | 0xc4 => {
+                let n = *buf.get(pos + 1)?;
+                let end = pos + 2 + usize::from(n);
+                let data = buf.get(pos + 2..end)?;
+                if m == 0xd9 {
+                    minimal &= n >= 32;
+                    if !text_ok(data) {
+                        return None;
+                    }
+                }
+                pos = end;
+            }
+            // float 32, float 64.
+            0xca | 0xcb => {
+                pos += if m == 0xca { 5 } else { 9 };
+                if pos > buf.len() {
+                    return None;
+                }
+            }
+            _ => {
+                let (h, hlen) = head(buf, pos).ok()?;
+                let at = pos + hlen;
+                match h {
+                    Head::Reserved => return None,
+                    Head::Str(len) | Head::Bin(len) | Head::Ext(_, len) => {
+                        let end = at.checked_add(len as usize)?;
+                        let data = buf.get(at..end)?;
+                        match h {
+                            Head::Str(_) if !text_ok(data) => return None,
+                            // Timestamps are checked by the general scan.
+                            Head::Ext(TIMESTAMP_TYPE, _) => return None,
+                            _ => {}
+                        }
+                        minimal &= is_minimal(h, hlen, data);
+                        pos = end;
+                    }
+                    Head::Array(n) => {
+                        minimal &= is_minimal(h, hlen, &[]);
+                        pos = at;
+                        open!(n, u64::from(n))
+                    }
+                    Head::Map(n) => {
+                        minimal &= is_minimal(h, hlen, &[]);
+                        pos = at;
+                        open!(n, 2 * u64::from(n))
+                    }
+                    _ => {
+                        minimal &= is_minimal(h, hlen, &[]);
+                        pos = at;
+                    }
+                }
+            }
+        }
+        // An item is complete (a scalar, or an empty container): close every container
+        // whose last element it was.
+        left -= 1;
+        while left == 0 {
+            if depth == 0 {
+                return Some((pos, minimal));
+            }
+            depth -= 1;
+            left = stack[depth];
+        }
+    }
 }
 
 /// Where a scan stopped for lack of input, so that it can resume without looking at the same
@@ -362,7 +552,7 @@ pub(crate) fn scan_from(
                             if let Err(e) = size_check(start, end as u64 + after) {
                                 stop!(Err(e))
                             }
-                            if strict && !data.is_ascii() && utf8(data).is_none() {
+                            if strict && !ascii(data) && utf8(data).is_none() {
                                 stop!(Err(Error::InvalidUtf8 { offset: start }))
                             }
                             Some(end)
@@ -404,7 +594,7 @@ pub(crate) fn scan_from(
                         minimal &= is_minimal(h, hlen, data);
                         if strict {
                             match h {
-                                Head::Str(_) if !data.is_ascii() && utf8(data).is_none() => {
+                                Head::Str(_) if !ascii(data) && utf8(data).is_none() => {
                                     stop!(Err(Error::InvalidUtf8 { offset: start }))
                                 }
                                 Head::Ext(TIMESTAMP_TYPE, _) => {

@@ -182,7 +182,7 @@ fn maps_keep_order_and_duplicates_and_walk_lazily() {
     let pairs: Vec<_> = m.iter().collect();
     assert_eq!(pairs.len(), 3);
     assert_eq!(pairs[1].0, ValueRef::Int(Int::from(1u8)));
-    assert_eq!(pairs[2].0, ValueRef::Str("a"));
+    assert_eq!(pairs[2].0, ValueRef::Str("a".into()));
     assert_eq!(m.get("a"), Some(ValueRef::Int(Int::from(1u8))));
     assert_eq!(ValueRef::Map(m).to_vec(), bytes);
 }
@@ -474,7 +474,7 @@ fn typed_params_via_serde_borrow() {
     let res = msg(&res).unwrap();
     assert_eq!(res.error_as::<(i64, &str)>().unwrap(), (1, "bad"));
     assert_eq!(res.result_as::<Option<u8>>().unwrap(), None);
-    let e = from_value::<u8>(ValueRef::Str("x")).unwrap_err();
+    let e = from_value::<u8>(ValueRef::Str("x".into())).unwrap_err();
     assert_eq!(e.kind(), "type-mismatch");
 }
 
@@ -780,4 +780,363 @@ fn scan_fast_path_needs_more_and_checks_size() {
     assert_eq!(e.kind(), "size-limit");
     let e = scan(&h("92 a2 61ff c3"), &Limits::default(), Profile::Strict).unwrap_err();
     assert_eq!(e.offset(), 1);
+}
+
+/// The whole-value scan in front of the general one must accept exactly what the general scan
+/// completes, with the same length and the same minimal bit, under every profile and under
+/// tight limits: every input of up to two bytes, each followed by a few tails, and every
+/// prefix of mixed messages.
+#[test]
+fn whole_value_scan_agrees_with_the_general_scan() {
+    use super::scan::{scan_from, scan_minimal, ScanState};
+    let tight = Limits {
+        max_message_size: 24,
+        max_depth: 2,
+        max_elements: 3,
+    };
+    let check = |bytes: &[u8]| {
+        for limits in [Limits::default(), tight] {
+            for profile in [Profile::Strict, Profile::Lenient] {
+                let general = scan_from(bytes, &mut ScanState::new(), &limits, profile);
+                let mut st = ScanState::new();
+                let general_minimal = match scan_from(bytes, &mut st, &limits, profile) {
+                    Ok(Decoded::Complete { .. }) => Some(st.minimal),
+                    _ => None,
+                };
+                let fast = scan_minimal(bytes, &limits, profile);
+                match (&general, &fast) {
+                    (Ok(g), Ok((f, facts))) => {
+                        assert_eq!(g, f, "{bytes:02x?} {profile:?}");
+                        if let Some(m) = general_minimal {
+                            assert_eq!(m, facts.minimal, "{bytes:02x?} {profile:?}");
+                        }
+                        assert_eq!(facts.utf8, profile.is_strict());
+                    }
+                    (Err(g), Err(f)) => assert_eq!(g, f, "{bytes:02x?}"),
+                    _ => panic!("{bytes:02x?} {profile:?}: {general:?} vs {fast:?}"),
+                }
+            }
+        }
+    };
+    let tails: [&[u8]; 5] = [&[], &[0x00], &[0xa1, b'x'], &[0x91, 0xc0, 0x01], &[0xff; 9]];
+    for a in 0..=255u8 {
+        for b in 0..=255u8 {
+            for t in tails {
+                let mut v = vec![a, b];
+                v.extend_from_slice(t);
+                check(&v);
+            }
+        }
+    }
+    let messages = [
+        OwnedMessage::request(
+            7,
+            "nvim_buf_set_lines",
+            vec![
+                Value::from(-1),
+                Value::from(300),
+                Value::from("a string longer than thirty-one bytes"),
+                Value::Array(vec![Value::Map(vec![(Value::from("k"), Value::F64(0.5))])]),
+                Value::Bin(vec![1; 300]),
+                Value::Ext(3, vec![1, 2]),
+                Value::Timestamp(Timestamp::new(1, 2).unwrap()),
+                Value::from("é"),
+            ],
+        )
+        .to_vec(),
+        h("94 01 cd 0007 c0 dc 0002 d9 02 6869 c5 0001 00"),
+        h("93 02 a1 6d 91 de 0001 a1 6b 91 91 91 91 c0"),
+        h("92 a2 c3 28 00"),
+    ];
+    for m in messages {
+        for end in 0..=m.len() {
+            check(&m[..end]);
+        }
+    }
+}
+
+#[test]
+fn str_views_hand_out_the_checked_bytes() {
+    let wire = h("93 a3 616263 a2 c3a9 c4 01 ff");
+    let v = strict(&wire).unwrap();
+    let items = v.as_array().unwrap().to_values();
+    let ValueRef::Str(s) = items[0] else {
+        panic!("{:?}", items[0])
+    };
+    assert_eq!((s.as_str(), s.len(), s.as_bytes()), ("abc", 3, &b"abc"[..]));
+    assert!(s == "abc" && !s.is_empty());
+    assert_eq!(format!("{s} {s:?}"), "abc \"abc\"");
+    assert_eq!(items[1].as_str(), Some("é"));
+    assert_eq!(items[1], ValueRef::Str(Str::from("é")));
+    assert_eq!(items[2].as_str(), None);
+    // Lenient: invalid UTF-8 stays raw, found by the view (the scan checked nothing).
+    let wire = h("92 a2 c328 a1 61");
+    let items = lenient(&wire).unwrap().as_array().unwrap().to_values();
+    assert_eq!(items[0], ValueRef::RawStr(&[0xc3, 0x28]));
+    assert_eq!(items[1].as_str(), Some("a"));
+}
+
+#[test]
+fn a_walk_visits_every_value_once_depth_first() {
+    let wire = h("93 01 92 a1 61 81 a1 6b 90 c3");
+    let v = strict(&wire).unwrap();
+    let events: Vec<Event<'_>> = v.walk().collect();
+    assert_eq!(
+        events,
+        [
+            Event::Array(3),
+            Event::Value(ValueRef::Int(Int::from(1))),
+            Event::Array(2),
+            Event::Value(ValueRef::Str("a".into())),
+            Event::Map(1),
+            Event::Value(ValueRef::Str("k".into())),
+            Event::Array(0),
+            Event::Value(ValueRef::Bool(true)),
+        ]
+    );
+    // A view's walk is its elements'; a scalar's, itself.
+    let a = v.as_array().unwrap();
+    assert_eq!(a.walk().count(), 7);
+    assert_eq!(a.walk().collect::<Vec<_>>()[..], events[1..]);
+    let m = a
+        .get(1)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .get(1)
+        .unwrap()
+        .as_map()
+        .unwrap();
+    assert_eq!(m.walk().collect::<Vec<_>>()[..], events[5..7]);
+    assert_eq!(
+        ValueRef::Nil.walk().collect::<Vec<_>>(),
+        [Event::Value(ValueRef::Nil)]
+    );
+}
+
+#[test]
+fn the_ascii_check_agrees_with_std_at_every_length_and_position() {
+    for len in 0..80 {
+        let mut bytes = vec![b'a'; len];
+        assert!(super::scan::ascii(&bytes), "{len}");
+        for i in 0..len {
+            bytes[i] = 0x80;
+            assert!(!super::scan::ascii(&bytes), "{len} {i}");
+            bytes[i] = 0xff;
+            assert!(!super::scan::ascii(&bytes), "{len} {i}");
+            bytes[i] = 0x7f;
+            assert!(super::scan::ascii(&bytes), "{len} {i}");
+        }
+    }
+}
+
+/// Messages in the shapes the head-first path of `Message::decode_with` and `Call::decode`
+/// read (and some it leaves to the general path): every msgid width, fixstr and str 8
+/// methods, responses, notifications, a non-minimal msgid, a method that is not UTF-8, a
+/// response with both slots set, a bin method, nested params.
+fn sample_messages() -> Vec<Vec<u8>> {
+    let params = vec![
+        Value::from(1),
+        Value::from("two"),
+        Value::Array(vec![
+            Value::from(-3),
+            Value::Map(vec![(Value::from("k"), Value::F64(0.5))]),
+        ]),
+        Value::Bin(vec![1, 2]),
+    ];
+    vec![
+        OwnedMessage::request(7, "add", params.clone()).to_vec(),
+        OwnedMessage::request(300, "m".repeat(40), params.clone()).to_vec(),
+        OwnedMessage::request(70_000, "", vec![]).to_vec(),
+        OwnedMessage::request(200, "x", vec![Value::Array(vec![Value::Nil; 3])]).to_vec(),
+        OwnedMessage::notification("note", params.clone()).to_vec(),
+        OwnedMessage::result(9, Value::Array(params.clone())).to_vec(),
+        OwnedMessage::error(9, Value::from("bad")).to_vec(),
+        h("94 00 cc 05 a3616464 90"),
+        h("94 00 01 a2 c328 90"),
+        h("94 01 01 a1 61 a1 62"),
+        h("94 00 01 c4 01 61 91 01"),
+        h("93 02 a1 61 91 d7 ff 00000000 00000001"),
+    ]
+}
+
+fn sample_limits() -> [Limits; 5] {
+    let d = Limits::default();
+    [
+        d,
+        Limits { max_depth: 2, ..d },
+        Limits { max_depth: 1, ..d },
+        Limits {
+            max_elements: 3,
+            ..d
+        },
+        Limits {
+            max_message_size: 12,
+            ..d
+        },
+    ]
+}
+
+/// The params type the differential test deserializes (the first sample's shape).
+type SampleParams<'a> = (
+    i64,
+    &'a str,
+    (i64, std::collections::BTreeMap<&'a str, f64>),
+    &'a [u8],
+);
+
+proptest::proptest! {
+    /// The head-first path of `Message::decode_with` gives exactly what the general path (scan,
+    /// then interpret) gives, on the sample messages, their prefixes and one-byte mutations,
+    /// under every profile and tight limits.
+    #[test]
+    fn the_head_first_path_agrees_with_the_general_one(
+        i in 0usize..12,
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        byte in proptest::prelude::any::<u8>(),
+        cut in proptest::prelude::any::<proptest::sample::Index>(),
+        mutate in proptest::prelude::any::<bool>(),
+    ) {
+        let mut b = sample_messages()[i].clone();
+        if mutate {
+            let j = at.index(b.len());
+            b[j] = byte;
+        }
+        let b = &b[..b.len() - cut.index(b.len() / 2 + 1).min(if mutate { b.len() } else { 0 })];
+        for p in [Profile::Strict, Profile::Lenient, Profile::Neovim] {
+            for l in sample_limits() {
+                let fast = Message::decode_with(b, &l, p);
+                let general = Message::decode_general(b, &l, p);
+                // Debug, not ==: a mutation can make a NaN.
+                proptest::prop_assert_eq!(format!("{fast:?}"), format!("{general:?}"));
+                if let (Ok(Decoded::Complete { value: f, .. }), Ok(Decoded::Complete { value: g, .. })) = (&fast, &general) {
+                    proptest::prop_assert_eq!(f.to_vec(), g.to_vec());
+                    proptest::prop_assert_eq!(f.encoded_len(), g.encoded_len());
+                }
+            }
+        }
+    }
+
+    /// `Call::decode_with` (one pass) agrees with `Message::decode_with` then `params_as`:
+    /// the same codec errors and need-more, the same msgid, method and bytes used, the same
+    /// params when they fit, a type error (with an offset inside the input) when they do not.
+    #[test]
+    fn call_agrees_with_decode_then_params_as(
+        i in 0usize..12,
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        byte in proptest::prelude::any::<u8>(),
+        cut in proptest::prelude::any::<proptest::sample::Index>(),
+    ) {
+        let mut b = sample_messages()[i].clone();
+        let j = at.index(b.len());
+        b[j] = byte;
+        let b = &b[..b.len() - cut.index(3)];
+        for p in [Profile::Strict, Profile::Lenient, Profile::Neovim] {
+            for l in sample_limits() {
+                let call = Call::<serde::de::IgnoredAny>::decode_with(b, &l, p);
+                let typed = Call::<SampleParams<'_>>::decode_with(b, &l, p);
+                match Message::decode_with(b, &l, p) {
+                    Err(e) => {
+                        proptest::prop_assert_eq!(&call, &Err(TypedError::Decode(e.clone())));
+                        proptest::prop_assert_eq!(typed.err(), Some(TypedError::Decode(e)));
+                    }
+                    Ok(Decoded::NeedMore { at_least }) => {
+                        proptest::prop_assert_eq!(call, Ok(Decoded::NeedMore { at_least }));
+                        proptest::prop_assert_eq!(typed.ok(), Some(Decoded::NeedMore { at_least }));
+                    }
+                    Ok(Decoded::Complete { value: Message::Response { .. }, .. }) => {
+                        let is_type = matches!(call, Err(TypedError::Type { offset: 0, .. }));
+                        proptest::prop_assert!(is_type, "{call:?}");
+                    }
+                    Ok(Decoded::Complete { value, used }) => {
+                        let Ok(Decoded::Complete { value: c, used: u }) = call else {
+                            return Err(proptest::test_runner::TestCaseError::fail(format!("{call:?}")));
+                        };
+                        proptest::prop_assert_eq!(u, used);
+                        proptest::prop_assert_eq!(c.msgid, value.msgid());
+                        let (Message::Request { method, .. } | Message::Notification { method, .. }) = &value else {
+                            unreachable!()
+                        };
+                        proptest::prop_assert_eq!(&c.method, method);
+                        match (value.params_as::<SampleParams<'_>>(), typed) {
+                            (Ok(v), Ok(Decoded::Complete { value: t, used: u })) => {
+                                proptest::prop_assert_eq!(format!("{v:?}"), format!("{:?}", t.params));
+                                proptest::prop_assert_eq!(u, used);
+                            }
+                            (Err(_), Err(TypedError::Type { offset, error })) => {
+                                proptest::prop_assert!(offset < used && error.offset() == Some(offset));
+                            }
+                            (v, t) => proptest::prop_assert!(false, "{v:?} vs {t:?}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn call_decodes_params_in_one_pass_borrowing_from_the_input() {
+    let wire = sample_messages()[0].clone();
+    let Decoded::Complete { value, used } = Call::<SampleParams<'_>>::decode(&wire).unwrap() else {
+        panic!("whole")
+    };
+    assert_eq!(used, wire.len());
+    assert_eq!((value.msgid, value.method.as_str()), (Some(7), Some("add")));
+    let (one, two, (three, map), bin) = value.params;
+    assert_eq!(
+        (one, two, three, map[&"k"], bin),
+        (1, "two", -3, 0.5, &[1u8, 2][..])
+    );
+    // Borrowed: the str points into the input.
+    assert!(wire.as_ptr_range().contains(&two.as_ptr()));
+    // A notification has no msgid; a stream's next message is left alone.
+    let mut two_messages = sample_messages()[4].clone();
+    let first = two_messages.len();
+    two_messages.extend_from_slice(&wire);
+    let Decoded::Complete { value, used } =
+        Call::<SampleParams<'_>>::decode(&two_messages).unwrap()
+    else {
+        panic!("whole")
+    };
+    assert_eq!((value.msgid, used), (None, first));
+}
+
+#[test]
+fn call_errors_are_typed_with_offsets() {
+    let wire = sample_messages()[0].clone();
+    // The second param is "two", not an int: the error points at it.
+    let e = Call::<(i64, i64, serde::de::IgnoredAny, serde::de::IgnoredAny)>::decode(&wire)
+        .unwrap_err();
+    let at = wire.windows(4).position(|w| w == b"\xa3two").unwrap();
+    assert_eq!((e.kind(), e.offset()), ("type-mismatch", at));
+    assert!(e.to_string().contains(&format!("at offset {at}")), "{e}");
+    // Fewer elements than the params hold: a type error at the params array.
+    let e = Call::<(i64,)>::decode(&wire).unwrap_err();
+    assert_eq!(e.kind(), "type-mismatch");
+    // A codec error wins, with the decoder's offset and kind.
+    let bad = h("94 00 01 a1 61 92 01 a2 c328");
+    let e = Call::<(i64, &str)>::decode(&bad).unwrap_err();
+    assert_eq!(e, TypedError::Decode(Error::InvalidUtf8 { offset: 7 }));
+    assert_eq!(e.code(), None);
+    // A response is not a call.
+    let resp = sample_messages()[5].clone();
+    let e = Call::<serde::de::IgnoredAny>::decode(&resp).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), ("type-mismatch", 0));
+    // Need-more on a prefix, with the decoder's bound.
+    assert_eq!(
+        Call::<SampleParams<'_>>::decode(&wire[..wire.len() - 1]).unwrap(),
+        Decoded::NeedMore { at_least: 1 }
+    );
+    // Limits are checked as the pass goes: a depth limit the params break.
+    let limits = Limits {
+        max_depth: 2,
+        ..Limits::default()
+    };
+    let e = Call::<SampleParams<'_>>::decode_with(&wire, &limits, Profile::Strict).unwrap_err();
+    assert_eq!(e.kind(), "depth-limit");
+    // Values the type skips are validated all the same.
+    let bad = h("94 00 01 a1 61 92 01 91 a2 c328");
+    let e = Call::<(i64, serde::de::IgnoredAny)>::decode(&bad).unwrap_err();
+    assert_eq!(e, TypedError::Decode(Error::InvalidUtf8 { offset: 8 }));
 }

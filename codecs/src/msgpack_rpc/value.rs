@@ -2,17 +2,21 @@
 //!
 //! Strings and binaries borrow. Arrays and maps are lazy views ([`ArrayRef`], [`MapRef`]) over
 //! bytes that [`scan`](super::scan) validated: iterating them decodes one element at a time,
-//! never fails and never allocates; [`ArrayRef::to_vec`] and [`ValueRef::into_owned`] collect
-//! only when asked. Walking an element skips the bytes of the one before it, so iterating one
-//! level costs its bytes once, and a full walk through the views costs bytes × depth (depth is
-//! limited: 128 by default). Whole-value operations do not walk the views: `into_owned`,
+//! never fails and never allocates; [`ArrayRef::to_values`] and [`ValueRef::into_owned`]
+//! collect only when asked. The views carry what the scan established (smallest
+//! form, strs checked as UTF-8), so reading never checks again: a str is handed out as a
+//! [`Str`], bytes known to be UTF-8.
+//!
+//! Walking an element skips the bytes of the one before it, so iterating one level costs its
+//! bytes once, and a full walk through the views costs bytes × depth (depth is limited: 128 by
+//! default). Whole-value operations do not walk the views: [`Walk`] (`walk()`), `into_owned`,
 //! `encode` and the serde deserializer make one pass (measured by the growth bench: 1 MiB under
 //! 100 levels took 14× a flat walk through the views).
 //!
 //! Integers are kept by value, not by wire width ([`Int`]), and written back in their smallest
 //! form; f32 and f64 stay apart (they are different values in most languages).
 
-use super::scan::{head, scan_minimal, skip, timestamp_problem, utf8, Head, TIMESTAMP_TYPE};
+use super::scan::{head, scan_minimal, skip, timestamp_problem, utf8, Facts, Head, TIMESTAMP_TYPE};
 use super::{Error, Limits, Profile};
 use crate::Decoded;
 use bytes::BufMut;
@@ -238,6 +242,91 @@ impl Timestamp {
     }
 }
 
+/// A str's bytes, known to be UTF-8: checked once, by the scan that validated the message
+/// (strict profile), or by the view that found them valid (lenient profiles).
+///
+/// Walking a view hands these out without looking at the bytes again: `len`, `as_bytes`,
+/// comparisons and encoding are free. [`Str::as_str`] is the one read that checks again:
+/// without `unsafe` (which msgwire forbids), a `&str` is only had through a UTF-8 check, so
+/// take it when text is what you need (SIMD for long strings, `core`'s check under 64 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Str<'a>(&'a [u8]);
+
+impl<'a> Str<'a> {
+    /// The text (a UTF-8 check: see the type's documentation). Never fails: the bytes are
+    /// UTF-8 by construction.
+    #[inline]
+    pub fn as_str(&self) -> &'a str {
+        // Unreachable `unwrap_or_default`: every `Str` holds bytes found to be UTF-8.
+        utf8(self.0).unwrap_or_default()
+    }
+
+    /// The bytes, without a check.
+    #[inline(always)]
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.0
+    }
+
+    /// Length in bytes.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the str is empty.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a> From<&'a str> for Str<'a> {
+    fn from(s: &'a str) -> Self {
+        Str(s.as_bytes())
+    }
+}
+
+impl AsRef<[u8]> for Str<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0
+    }
+}
+
+impl fmt::Debug for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<str> for Str<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for Str<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+/// A str value: known UTF-8 when the scan checked it, else checked here (lenient profiles
+/// keep invalid bytes as [`ValueRef::RawStr`]).
+#[inline(always)]
+fn str_value(d: &[u8], known_utf8: bool) -> ValueRef<'_> {
+    if known_utf8 || utf8(d).is_some() {
+        ValueRef::Str(Str(d))
+    } else {
+        ValueRef::RawStr(d)
+    }
+}
+
 /// A borrowed MessagePack value over bytes validated by [`scan`](super::scan).
 #[derive(Clone, Copy, Debug)]
 pub enum ValueRef<'a> {
@@ -251,8 +340,8 @@ pub enum ValueRef<'a> {
     F32(f32),
     /// float 64.
     F64(f64),
-    /// A str (UTF-8).
-    Str(&'a str),
+    /// A str (UTF-8, checked once at decode: see [`Str`]).
+    Str(Str<'a>),
     /// A str whose bytes are not UTF-8 (only under lenient profiles).
     RawStr(&'a [u8]),
     /// A bin.
@@ -288,17 +377,57 @@ impl PartialEq for ValueRef<'_> {
     }
 }
 
-/// The first step into the value at `buf[pos..]` (validated bytes): a scalar, or a container's
-/// head (its element count; pairs for a map) without stepping over its elements.
-pub(crate) enum Step<'a> {
-    Scalar(ValueRef<'a>),
+/// One step of a depth-first walk ([`Walk`]): a value that holds no others, or the head of an
+/// array or map (its element count; pairs for a map), whose elements are the next events.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Event<'a> {
+    /// Anything but an array or a map.
+    Value(ValueRef<'a>),
+    /// An array of this many elements: they follow.
     Array(u32),
+    /// A map of this many pairs: key, value, key, value... follow.
     Map(u32),
+}
+
+/// A depth-first walk over validated values in one forward pass: every value once, containers
+/// entered by their heads and never stepped over, so a whole walk reads each byte once however
+/// deep the nesting (iterating nested views steps over each container once per level above
+/// it). Made by [`ValueRef::walk`], [`ArrayRef::walk`] and [`MapRef::walk`]; never fails and
+/// never allocates.
+#[derive(Debug, Clone)]
+pub struct Walk<'a> {
+    /// The head of the value walked by [`ValueRef::walk`], before the cursor's events.
+    first: Option<Event<'a>>,
+    cursor: Cursor<'a>,
+    /// Values not yet visited (each element of an opened container adds one).
+    left: u64,
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = Event<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Event<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        if let Some(e) = self.first.take() {
+            return Some(e);
+        }
+        let e = self.cursor.step()?;
+        match e {
+            Event::Array(n) => self.left += u64::from(n),
+            Event::Map(n) => self.left += 2 * u64::from(n),
+            Event::Value(_) => {}
+        }
+        Some(e)
+    }
 }
 
 /// Reads one step at `pos`: what is there and where the step ends (after a scalar, or after a
 /// container's head).
-fn step(buf: &[u8], pos: usize) -> Option<(Step<'_>, usize)> {
+fn step(buf: &[u8], pos: usize, known_utf8: bool) -> Option<(Event<'_>, usize)> {
     let (h, hlen) = head(buf, pos).ok()?;
     let at = pos + hlen;
     let data = |len: u32| buf.get(at..at.checked_add(len as usize)?);
@@ -311,15 +440,11 @@ fn step(buf: &[u8], pos: usize) -> Option<(Step<'_>, usize)> {
         Head::F64(v) => ValueRef::F64(v),
         Head::Str(len) => {
             let d = data(len)?;
-            let v = match utf8(d) {
-                Some(s) => ValueRef::Str(s),
-                None => ValueRef::RawStr(d),
-            };
-            return Some((Step::Scalar(v), at + d.len()));
+            return Some((Event::Value(str_value(d, known_utf8)), at + d.len()));
         }
         Head::Bin(len) => {
             let d = data(len)?;
-            return Some((Step::Scalar(ValueRef::Bin(d)), at + d.len()));
+            return Some((Event::Value(ValueRef::Bin(d)), at + d.len()));
         }
         Head::Ext(t, len) => {
             let d = data(len)?;
@@ -327,36 +452,32 @@ fn step(buf: &[u8], pos: usize) -> Option<(Step<'_>, usize)> {
                 Some(ts) if t == TIMESTAMP_TYPE => ValueRef::Timestamp(ts),
                 _ => ValueRef::Ext(t, d),
             };
-            return Some((Step::Scalar(v), at + d.len()));
+            return Some((Event::Value(v), at + d.len()));
         }
-        Head::Array(len) => return Some((Step::Array(len), at)),
-        Head::Map(len) => return Some((Step::Map(len), at)),
+        Head::Array(len) => return Some((Event::Array(len), at)),
+        Head::Map(len) => return Some((Event::Map(len), at)),
         Head::Reserved => return None,
     };
-    Some((Step::Scalar(scalar), at))
+    Some((Event::Value(scalar), at))
 }
 
 /// Reads the value at the start of validated bytes: the value and its length. A container is
 /// stepped over to find its end (a cost of its headers; payloads are jumped). `minimal`: the
 /// bytes are known to be in smallest form (recorded in the views, see [`ArrayRef`]).
 #[inline]
-pub(crate) fn read(buf: &[u8], minimal: bool) -> Option<(ValueRef<'_>, usize)> {
-    read_elem(buf, minimal, false)
+pub(crate) fn read(buf: &[u8], facts: Facts) -> Option<(ValueRef<'_>, usize)> {
+    read_elem(buf, facts, false)
 }
 
 /// [`read`], or with `whole` [`read_whole`] (a container is then taken to end where `buf`
 /// does, and the length returned is `buf.len()`). The common one-byte forms, fixstr and
 /// str 8 are read here directly; the rest through [`step`].
 #[inline(always)]
-fn read_elem(buf: &[u8], minimal: bool, whole: bool) -> Option<(ValueRef<'_>, usize)> {
+fn read_elem(buf: &[u8], facts: Facts, whole: bool) -> Option<(ValueRef<'_>, usize)> {
     let m = *buf.first()?;
     let string = |at: usize, len: usize| {
         let d = buf.get(at..at + len)?;
-        let v = match utf8(d) {
-            Some(s) => ValueRef::Str(s),
-            None => ValueRef::RawStr(d),
-        };
-        Some((v, at + len))
+        Some((str_value(d, facts.utf8), at + len))
     };
     let end = |buf: &[u8]| if whole { Some(buf.len()) } else { skip(buf, 0) };
     match m {
@@ -369,37 +490,44 @@ fn read_elem(buf: &[u8], minimal: bool, whole: bool) -> Option<(ValueRef<'_>, us
         0xd9 => string(2, usize::from(*buf.get(1)?)),
         0x90..=0x9f => {
             let end = end(buf)?;
-            let a = ArrayRef::new(buf.get(1..end)?, u32::from(m & 0x0f), minimal);
+            let a = ArrayRef::new(buf.get(1..end)?, u32::from(m & 0x0f), facts);
             Some((ValueRef::Array(a), end))
         }
         0x80..=0x8f => {
             let end = end(buf)?;
-            let a = MapRef::new(buf.get(1..end)?, u32::from(m & 0x0f), minimal);
+            let a = MapRef::new(buf.get(1..end)?, u32::from(m & 0x0f), facts);
             Some((ValueRef::Map(a), end))
         }
-        _ => match step(buf, 0)? {
-            (Step::Scalar(v), end) => Some((v, end)),
-            (Step::Array(len), at) => {
+        _ => match step(buf, 0, facts.utf8)? {
+            (Event::Value(v), end) => Some((v, end)),
+            (Event::Array(len), at) => {
                 let end = end(buf)?;
                 Some((
-                    ValueRef::Array(ArrayRef::new(&buf[at..end], len, minimal)),
+                    ValueRef::Array(ArrayRef::new(&buf[at..end], len, facts)),
                     end,
                 ))
             }
-            (Step::Map(len), at) => {
+            (Event::Map(len), at) => {
                 let end = end(buf)?;
-                Some((ValueRef::Map(MapRef::new(&buf[at..end], len, minimal)), end))
+                Some((ValueRef::Map(MapRef::new(&buf[at..end], len, facts)), end))
             }
         },
     }
+}
+
+/// [`read_elem`] out of line, for the iterators: their inline part reads the common short
+/// forms, and stays small enough to inline into the caller's loop.
+#[inline(never)]
+fn read_other(buf: &[u8], facts: Facts, whole: bool) -> Option<(ValueRef<'_>, usize)> {
+    read_elem(buf, facts, whole)
 }
 
 /// Reads validated bytes that are exactly one value: its end is known, so a container is not
 /// stepped over (O(1) whatever its size). What decoding one value or a message's last element
 /// (params, result) does.
 #[inline]
-pub(crate) fn read_whole(buf: &[u8], minimal: bool) -> Option<ValueRef<'_>> {
-    read_elem(buf, minimal, true).map(|(v, _)| v)
+pub(crate) fn read_whole(buf: &[u8], facts: Facts) -> Option<ValueRef<'_>> {
+    read_elem(buf, facts, true).map(|(v, _)| v)
 }
 
 /// One forward pass over validated values: containers are entered by their heads, never
@@ -410,6 +538,8 @@ pub(crate) fn read_whole(buf: &[u8], minimal: bool) -> Option<ValueRef<'_>> {
 pub(crate) struct Cursor<'a> {
     buf: &'a [u8],
     pos: usize,
+    /// The strs were checked by the scan ([`Facts::utf8`]).
+    known_utf8: bool,
 }
 
 impl<'a> Cursor<'a> {
@@ -418,24 +548,24 @@ impl<'a> Cursor<'a> {
     /// One-byte values, fixstr, str 8, fixarray and fixmap are read in one match on the
     /// marker; the others through [`step`](fn@step).
     #[inline]
-    pub(crate) fn step(&mut self) -> Option<Step<'a>> {
+    pub(crate) fn step(&mut self) -> Option<Event<'a>> {
         let buf = self.buf;
         let pos = self.pos;
         let m = *buf.get(pos)?;
         let (s, end) = match m {
             0x00..=0x7f => (
-                Step::Scalar(ValueRef::Int(Int::from(u64::from(m)))),
+                Event::Value(ValueRef::Int(Int::from(u64::from(m)))),
                 pos + 1,
             ),
             0xe0..=0xff => (
-                Step::Scalar(ValueRef::Int(Int::from(i64::from(m as i8)))),
+                Event::Value(ValueRef::Int(Int::from(i64::from(m as i8)))),
                 pos + 1,
             ),
-            0xc0 => (Step::Scalar(ValueRef::Nil), pos + 1),
-            0xc2 => (Step::Scalar(ValueRef::Bool(false)), pos + 1),
-            0xc3 => (Step::Scalar(ValueRef::Bool(true)), pos + 1),
-            0x90..=0x9f => (Step::Array(u32::from(m & 0x0f)), pos + 1),
-            0x80..=0x8f => (Step::Map(u32::from(m & 0x0f)), pos + 1),
+            0xc0 => (Event::Value(ValueRef::Nil), pos + 1),
+            0xc2 => (Event::Value(ValueRef::Bool(false)), pos + 1),
+            0xc3 => (Event::Value(ValueRef::Bool(true)), pos + 1),
+            0x90..=0x9f => (Event::Array(u32::from(m & 0x0f)), pos + 1),
+            0x80..=0x8f => (Event::Map(u32::from(m & 0x0f)), pos + 1),
             0xa0..=0xbf | 0xd9 => {
                 let (at, len) = if m == 0xd9 {
                     (pos + 2, usize::from(*buf.get(pos + 1)?))
@@ -443,13 +573,9 @@ impl<'a> Cursor<'a> {
                     (pos + 1, usize::from(m & 0x1f))
                 };
                 let d = buf.get(at..at + len)?;
-                let v = match utf8(d) {
-                    Some(s) => ValueRef::Str(s),
-                    None => ValueRef::RawStr(d),
-                };
-                (Step::Scalar(v), at + len)
+                (Event::Value(str_value(d, self.known_utf8)), at + len)
             }
-            _ => step(buf, pos)?,
+            _ => step(buf, pos, self.known_utf8)?,
         };
         self.pos = end;
         Some(s)
@@ -492,13 +618,13 @@ fn owned_elements(cursor: &mut Cursor<'_>, count: u64, map: bool) -> Value {
         if top.left > 0 {
             top.left -= 1;
             match cursor.step() {
-                Some(Step::Scalar(v)) => top.items.push(v.into_owned()),
-                Some(Step::Array(n)) => stack.push(Open {
+                Some(Event::Value(v)) => top.items.push(v.into_owned()),
+                Some(Event::Array(n)) => stack.push(Open {
                     items: Vec::new(),
                     left: u64::from(n),
                     map: false,
                 }),
-                Some(Step::Map(n)) => stack.push(Open {
+                Some(Event::Map(n)) => stack.push(Open {
                     items: Vec::new(),
                     left: 2 * u64::from(n),
                     map: true,
@@ -537,8 +663,8 @@ impl<'a> ValueRef<'a> {
         profile: Profile,
     ) -> Result<Decoded<ValueRef<'a>>, Error> {
         match scan_minimal(buf, limits, profile)? {
-            (Decoded::Complete { used, .. }, minimal) => {
-                let value = read_whole(&buf[..used], minimal).ok_or_else(unvalidated)?;
+            (Decoded::Complete { used, .. }, facts) => {
+                let value = read_whole(&buf[..used], facts).ok_or_else(unvalidated)?;
                 Ok(Decoded::Complete { value, used })
             }
             (Decoded::NeedMore { at_least }, _) => Ok(Decoded::NeedMore { at_least }),
@@ -576,15 +702,36 @@ impl<'a> ValueRef<'a> {
         }
     }
 
+    /// This value and everything in it, depth first, in one pass ([`Walk`]): an array or map
+    /// is its head event and then its elements'; anything else is one event.
+    pub fn walk(&self) -> Walk<'a> {
+        let (cursor, left) = match *self {
+            ValueRef::Array(a) => (a.cursor(), a.walk().left),
+            ValueRef::Map(m) => (m.cursor(), m.walk().left),
+            _ => (ArrayRef::new(&[], 0, Facts::NONE).cursor(), 0),
+        };
+        let first = match *self {
+            ValueRef::Array(a) => Event::Array(a.len),
+            ValueRef::Map(m) => Event::Map(m.len),
+            v => Event::Value(v),
+        };
+        Walk {
+            first: Some(first),
+            cursor,
+            left: left + 1,
+        }
+    }
+
     /// Whether this is nil.
     pub fn is_nil(&self) -> bool {
         matches!(self, ValueRef::Nil)
     }
 
     /// The str, if this is a valid UTF-8 str.
+    #[inline]
     pub fn as_str(&self) -> Option<&'a str> {
         match *self {
-            ValueRef::Str(s) => Some(s),
+            ValueRef::Str(s) => Some(s.as_str()),
             _ => None,
         }
     }
@@ -598,6 +745,7 @@ impl<'a> ValueRef<'a> {
     }
 
     /// The array, if this is one.
+    #[inline]
     pub fn as_array(&self) -> Option<ArrayRef<'a>> {
         match *self {
             ValueRef::Array(a) => Some(a),
@@ -606,6 +754,7 @@ impl<'a> ValueRef<'a> {
     }
 
     /// The map, if this is one.
+    #[inline]
     pub fn as_map(&self) -> Option<MapRef<'a>> {
         match *self {
             ValueRef::Map(m) => Some(m),
@@ -621,7 +770,7 @@ impl<'a> ValueRef<'a> {
             ValueRef::Int(i) => Value::Int(i),
             ValueRef::F32(v) => Value::F32(v),
             ValueRef::F64(v) => Value::F64(v),
-            ValueRef::Str(s) => Value::Str(s.to_owned()),
+            ValueRef::Str(s) => Value::Str(s.as_str().to_owned()),
             ValueRef::RawStr(b) => Value::RawStr(b.to_vec()),
             ValueRef::Bin(b) => Value::Bin(b.to_vec()),
             ValueRef::Array(a) => owned_elements(&mut a.cursor(), u64::from(a.len), false),
@@ -667,11 +816,11 @@ impl<'a> ValueRef<'a> {
             ValueRef::Bin(b) => put_bin(buf, b),
             ValueRef::Array(a) => {
                 put_array_header(buf, a.len());
-                put_body(buf, a.bytes, a.minimal);
+                put_body(buf, a.bytes, a.facts.minimal);
             }
             ValueRef::Map(m) => {
                 put_map_header(buf, m.len());
-                put_body(buf, m.bytes, m.minimal);
+                put_body(buf, m.bytes, m.facts.minimal);
             }
             ValueRef::Ext(t, d) => put_ext(buf, *t, d),
             ValueRef::Timestamp(t) => put_timestamp(buf, *t),
@@ -810,21 +959,17 @@ pub struct ArrayRef<'a> {
     len: u32,
     /// Every header in `bytes` is in its smallest form (found by the scan that validated
     /// them): encoding is a copy.
-    minimal: bool,
+    facts: Facts,
 }
 
 impl<'a> ArrayRef<'a> {
-    pub(crate) fn new(bytes: &'a [u8], len: u32, minimal: bool) -> Self {
-        ArrayRef {
-            bytes,
-            len,
-            minimal,
-        }
+    pub(crate) fn new(bytes: &'a [u8], len: u32, facts: Facts) -> Self {
+        ArrayRef { bytes, len, facts }
     }
 
     /// Bytes of the smallest encoding of the elements (without the header).
     fn body_len(&self) -> usize {
-        if self.minimal {
+        if self.facts.minimal {
             self.bytes.len()
         } else {
             canonical(self.bytes, None)
@@ -832,6 +977,7 @@ impl<'a> ArrayRef<'a> {
     }
 
     /// Number of elements.
+    #[inline]
     pub fn len(&self) -> usize {
         self.len as usize
     }
@@ -842,11 +988,12 @@ impl<'a> ArrayRef<'a> {
     }
 
     /// The elements, decoded one at a time.
+    #[inline]
     pub fn iter(&self) -> ArrayIter<'a> {
         ArrayIter {
             rest: self.bytes,
             left: self.len,
-            minimal: self.minimal,
+            facts: self.facts,
         }
     }
 
@@ -866,11 +1013,22 @@ impl<'a> ArrayRef<'a> {
         self.bytes
     }
 
+    /// The elements and everything in them, depth first, in one pass ([`Walk`]).
+    #[inline]
+    pub fn walk(&self) -> Walk<'a> {
+        Walk {
+            first: None,
+            cursor: self.cursor(),
+            left: u64::from(self.len),
+        }
+    }
+
     /// A single-pass cursor at the first element.
     pub(crate) fn cursor(&self) -> Cursor<'a> {
         Cursor {
             buf: self.bytes,
             pos: 0,
+            known_utf8: self.facts.utf8,
         }
     }
 }
@@ -902,6 +1060,7 @@ impl<'a> From<MapRef<'a>> for ValueRef<'a> {
 impl<'a> IntoIterator for ArrayRef<'a> {
     type Item = ValueRef<'a>;
     type IntoIter = ArrayIter<'a>;
+    #[inline]
     fn into_iter(self) -> ArrayIter<'a> {
         self.iter()
     }
@@ -912,30 +1071,45 @@ impl<'a> IntoIterator for ArrayRef<'a> {
 pub struct ArrayIter<'a> {
     rest: &'a [u8],
     left: u32,
-    minimal: bool,
+    facts: Facts,
 }
 
 impl<'a> Iterator for ArrayIter<'a> {
     type Item = ValueRef<'a>;
 
+    /// The one-byte forms and short strs are read here, inline in the caller's loop; the
+    /// rest out of line. The bytes were validated: `None` in the middle of a view would
+    /// be a bug, and ends the iteration (every call consumes one element, so it ends anyway).
+    #[inline]
     fn next(&mut self) -> Option<ValueRef<'a>> {
         if self.left == 0 {
             return None;
         }
-        // The last element ends where the view does: no step over it.
-        match read_elem(self.rest, self.minimal, self.left == 1) {
-            Some((v, used)) => {
-                self.rest = self.rest.get(used..).unwrap_or_default();
-                self.left -= 1;
-                Some(v)
+        self.left -= 1;
+        let buf = self.rest;
+        let m = *buf.first()?;
+        let (v, used) = match m {
+            0x00..=0x7f => (ValueRef::Int(Int(IntRepr::Pos(u64::from(m)))), 1),
+            0xe0..=0xff => (ValueRef::Int(Int(IntRepr::Neg(i64::from(m as i8)))), 1),
+            0xc0 => (ValueRef::Nil, 1),
+            0xc2 | 0xc3 => (ValueRef::Bool(m == 0xc3), 1),
+            0xa0..=0xbf | 0xd9 => {
+                let (at, len) = if m == 0xd9 {
+                    (2, usize::from(*buf.get(1)?))
+                } else {
+                    (1, usize::from(m & 0x1f))
+                };
+                let d = buf.get(at..at + len)?;
+                (str_value(d, self.facts.utf8), at + len)
             }
-            None => {
-                self.left = 0;
-                None
-            }
-        }
+            // The last element ends where the view does: no step over it.
+            _ => read_other(buf, self.facts, self.left == 0)?,
+        };
+        self.rest = buf.get(used..)?;
+        Some(v)
     }
 
+    #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left as usize, Some(self.left as usize))
     }
@@ -948,21 +1122,17 @@ pub struct MapRef<'a> {
     bytes: &'a [u8],
     len: u32,
     /// As in [`ArrayRef`]: every header in `bytes` is in its smallest form.
-    minimal: bool,
+    facts: Facts,
 }
 
 impl<'a> MapRef<'a> {
-    pub(crate) fn new(bytes: &'a [u8], len: u32, minimal: bool) -> Self {
-        MapRef {
-            bytes,
-            len,
-            minimal,
-        }
+    pub(crate) fn new(bytes: &'a [u8], len: u32, facts: Facts) -> Self {
+        MapRef { bytes, len, facts }
     }
 
     /// Bytes of the smallest encoding of the pairs (without the header).
     fn body_len(&self) -> usize {
-        if self.minimal {
+        if self.facts.minimal {
             self.bytes.len()
         } else {
             canonical(self.bytes, None)
@@ -970,6 +1140,7 @@ impl<'a> MapRef<'a> {
     }
 
     /// Number of key/value pairs.
+    #[inline]
     pub fn len(&self) -> usize {
         self.len as usize
     }
@@ -980,12 +1151,13 @@ impl<'a> MapRef<'a> {
     }
 
     /// The pairs, decoded one at a time.
+    #[inline]
     pub fn iter(&self) -> MapIter<'a> {
         MapIter {
             inner: ArrayIter {
                 rest: self.bytes,
                 left: self.len.saturating_mul(2),
-                minimal: self.minimal,
+                facts: self.facts,
             },
         }
     }
@@ -993,7 +1165,7 @@ impl<'a> MapRef<'a> {
     /// The value of the first pair whose key is the str `key` (a linear walk).
     pub fn get(&self, key: &str) -> Option<ValueRef<'a>> {
         self.iter()
-            .find(|(k, _)| k.as_str() == Some(key))
+            .find(|(k, _)| matches!(k, ValueRef::Str(s) if *s == key))
             .map(|(_, v)| v)
     }
 
@@ -1002,11 +1174,22 @@ impl<'a> MapRef<'a> {
         self.bytes
     }
 
+    /// The keys and values and everything in them, depth first, in one pass ([`Walk`]).
+    #[inline]
+    pub fn walk(&self) -> Walk<'a> {
+        Walk {
+            first: None,
+            cursor: self.cursor(),
+            left: 2 * u64::from(self.len),
+        }
+    }
+
     /// A single-pass cursor at the first key.
     pub(crate) fn cursor(&self) -> Cursor<'a> {
         Cursor {
             buf: self.bytes,
             pos: 0,
+            known_utf8: self.facts.utf8,
         }
     }
 }
@@ -1026,6 +1209,7 @@ impl PartialEq for MapRef<'_> {
 impl<'a> IntoIterator for MapRef<'a> {
     type Item = (ValueRef<'a>, ValueRef<'a>);
     type IntoIter = MapIter<'a>;
+    #[inline]
     fn into_iter(self) -> MapIter<'a> {
         self.iter()
     }
@@ -1040,12 +1224,14 @@ pub struct MapIter<'a> {
 impl<'a> Iterator for MapIter<'a> {
     type Item = (ValueRef<'a>, ValueRef<'a>);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let k = self.inner.next()?;
         let v = self.inner.next()?;
         Some((k, v))
     }
 
+    #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = self.inner.left as usize / 2;
         (n, Some(n))

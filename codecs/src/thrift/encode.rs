@@ -1,7 +1,7 @@
 //! Writing values in either protocol, from owned values or borrowed views alike (so a message
 //! can be re-encoded, or moved to the other protocol, without an owned copy).
 
-use super::value::{List, ListRef, Map, MapRef, Struct, StructRef, Value, ValueRef};
+use super::value::{ListRef, Map, MapRef, Struct, StructRef, Value, ValueRef};
 use super::wire::{put_varint, varint_len, zigzag32, zigzag64, TType};
 use super::Protocol;
 use bytes::BufMut;
@@ -159,57 +159,196 @@ fn map_header_len(n: usize, protocol: Protocol) -> usize {
 
 // ---- owned values ----
 
-fn owned_prim(v: &Value) -> Option<Prim<'_>> {
-    Some(match v {
-        Value::Bool(b) => Prim::Bool(*b),
-        Value::Byte(n) => Prim::Byte(*n),
-        Value::I16(n) => Prim::I16(*n),
-        Value::I32(n) => Prim::I32(*n),
-        Value::I64(n) => Prim::I64(*n),
-        Value::Double(f) => Prim::Double(*f),
-        Value::Binary(b) => Prim::Binary(b),
-        Value::Uuid(u) => Prim::Uuid(*u),
-        _ => return None,
-    })
+pub(crate) fn put_value(v: &Value, protocol: Protocol, dst: &mut impl BufMut) {
+    match protocol {
+        Protocol::Binary => put_value_binary(v, dst),
+        Protocol::Compact => put_value_compact(v, dst),
+    }
 }
 
-pub(crate) fn put_value(v: &Value, protocol: Protocol, dst: &mut impl BufMut) {
-    if let Some(p) = owned_prim(v) {
-        return put_prim(p, protocol, dst);
-    }
+/// [`put_value`] in the compact protocol.
+fn put_value_compact(v: &Value, dst: &mut impl BufMut) {
     match v {
-        Value::Struct(s) => put_struct(s, protocol, dst),
-        Value::List(l) | Value::Set(l) => put_list(l, protocol, dst),
-        Value::Map(m) => put_map(m, protocol, dst),
-        _ => {}
+        Value::Bool(b) => dst.put_u8(if *b { 1 } else { 2 }),
+        Value::Byte(n) => dst.put_i8(*n),
+        Value::I16(n) => put_varint(dst, zigzag32(i32::from(*n))),
+        Value::I32(n) => put_varint(dst, zigzag32(*n)),
+        Value::I64(n) => put_varint(dst, zigzag64(*n)),
+        Value::Double(f) => dst.put_f64_le(*f),
+        Value::Binary(b) => {
+            put_varint(dst, b.len() as u64);
+            dst.put_slice(b);
+        }
+        Value::Uuid(u) => dst.put_slice(u),
+        Value::Struct(s) => put_struct(s, Protocol::Compact, dst),
+        Value::List(l) | Value::Set(l) => {
+            put_seq_header(l.elem_type(), l.items().len(), Protocol::Compact, dst);
+            for x in l.items() {
+                put_value_compact(x, dst);
+            }
+        }
+        Value::Map(m) => put_map(m, Protocol::Compact, dst),
     }
+}
+
+/// [`put_value`] in the binary protocol: one match, no detour through [`Prim`].
+fn put_value_binary(v: &Value, dst: &mut impl BufMut) {
+    match v {
+        Value::Bool(b) => dst.put_u8(u8::from(*b)),
+        Value::Byte(n) => dst.put_i8(*n),
+        Value::I16(n) => dst.put_i16(*n),
+        Value::I32(n) => dst.put_i32(*n),
+        Value::I64(n) => dst.put_i64(*n),
+        Value::Double(f) => dst.put_f64(*f),
+        Value::Binary(b) => {
+            dst.put_i32(b.len() as i32);
+            dst.put_slice(b);
+        }
+        Value::Uuid(u) => dst.put_slice(u),
+        Value::Struct(s) => put_struct_binary(s, dst),
+        Value::List(l) | Value::Set(l) => {
+            dst.put_u8(l.elem_type().binary_id());
+            dst.put_i32(l.items().len() as i32);
+            for x in l.items() {
+                put_value_binary(x, dst);
+            }
+        }
+        Value::Map(m) => {
+            dst.put_u8(m.key_type().binary_id());
+            dst.put_u8(m.value_type().binary_id());
+            dst.put_i32(m.entries().len() as i32);
+            for (k, v) in m.entries() {
+                put_value_binary(k, dst);
+                put_value_binary(v, dst);
+            }
+        }
+    }
+}
+
+fn put_struct_binary(s: &Struct, dst: &mut impl BufMut) {
+    for (id, v) in &s.fields {
+        dst.put_u8(v.ttype().binary_id());
+        dst.put_i16(*id);
+        put_value_binary(v, dst);
+    }
+    dst.put_u8(0);
 }
 
 pub(crate) fn value_len(v: &Value, protocol: Protocol) -> usize {
-    if let Some(p) = owned_prim(v) {
-        return prim_len(p, protocol);
-    }
-    match v {
-        Value::Struct(s) => struct_len(s, protocol),
-        Value::List(l) | Value::Set(l) => {
-            seq_header_len(l.items().len(), protocol)
-                + l.items()
-                    .iter()
-                    .map(|x| value_len(x, protocol))
-                    .sum::<usize>()
-        }
-        Value::Map(m) => {
-            map_header_len(m.entries().len(), protocol)
-                + m.entries()
-                    .iter()
-                    .map(|(k, v)| value_len(k, protocol) + value_len(v, protocol))
-                    .sum::<usize>()
-        }
-        _ => 0,
+    match protocol {
+        Protocol::Binary => value_len_binary(v),
+        Protocol::Compact => value_len_compact(v),
     }
 }
 
+/// [`value_len`] in the binary protocol: one match per value, no detour through [`Prim`].
+fn value_len_binary(v: &Value) -> usize {
+    match v {
+        Value::Bool(_) | Value::Byte(_) => 1,
+        Value::I16(_) => 2,
+        Value::I32(_) => 4,
+        Value::I64(_) | Value::Double(_) => 8,
+        Value::Binary(b) => 4 + b.len(),
+        Value::Uuid(_) => 16,
+        Value::Struct(s) => struct_len_binary(s),
+        Value::List(l) | Value::Set(l) => 5 + seq_len_binary(l.elem_type(), l.items()),
+        Value::Map(m) => {
+            let (k, v) = (m.key_type(), m.value_type());
+            let entries = m.entries();
+            match (fixed_len_binary(k), fixed_len_binary(v)) {
+                (Some(a), Some(b)) => 6 + entries.len() * (a + b),
+                _ => {
+                    6 + entries
+                        .iter()
+                        .map(|(k, v)| value_len_binary(k) + value_len_binary(v))
+                        .sum::<usize>()
+                }
+            }
+        }
+    }
+}
+
+/// The size of every value of type `t` in the binary protocol, if they all have one.
+#[inline]
+fn fixed_len_binary(t: TType) -> Option<usize> {
+    match t {
+        TType::Bool | TType::Byte => Some(1),
+        TType::I16 => Some(2),
+        TType::I32 => Some(4),
+        TType::I64 | TType::Double => Some(8),
+        TType::Uuid => Some(16),
+        _ => None,
+    }
+}
+
+/// The elements of a list or set of type `elem`, binary: fixed-size elements multiplied out,
+/// strings summed without a dispatch per element.
+fn seq_len_binary(elem: TType, items: &[Value]) -> usize {
+    if let Some(n) = fixed_len_binary(elem) {
+        return items.len() * n;
+    }
+    if elem == TType::Binary {
+        return items
+            .iter()
+            .map(|x| match x {
+                Value::Binary(b) => 4 + b.len(),
+                x => value_len_binary(x),
+            })
+            .sum();
+    }
+    items.iter().map(value_len_binary).sum()
+}
+
+fn struct_len_binary(s: &Struct) -> usize {
+    1 + s
+        .fields
+        .iter()
+        .map(|(_, v)| 3 + value_len_binary(v))
+        .sum::<usize>()
+}
+
+/// [`value_len`] in the compact protocol.
+fn value_len_compact(v: &Value) -> usize {
+    match v {
+        Value::Bool(_) | Value::Byte(_) => 1,
+        Value::I16(n) => varint_len(zigzag32(i32::from(*n))),
+        Value::I32(n) => varint_len(zigzag32(*n)),
+        Value::I64(n) => varint_len(zigzag64(*n)),
+        Value::Double(_) => 8,
+        Value::Binary(b) => varint_len(b.len() as u64) + b.len(),
+        Value::Uuid(_) => 16,
+        Value::Struct(s) => struct_len_compact(s),
+        Value::List(l) | Value::Set(l) => {
+            seq_header_len(l.items().len(), Protocol::Compact)
+                + l.items().iter().map(value_len_compact).sum::<usize>()
+        }
+        Value::Map(m) => {
+            map_header_len(m.entries().len(), Protocol::Compact)
+                + m.entries()
+                    .iter()
+                    .map(|(k, v)| value_len_compact(k) + value_len_compact(v))
+                    .sum::<usize>()
+        }
+    }
+}
+
+fn struct_len_compact(s: &Struct) -> usize {
+    let mut last = 0;
+    let mut n = 1;
+    for (id, v) in &s.fields {
+        n += field_header_len(*id, last, Protocol::Compact);
+        if !matches!(v, Value::Bool(_)) {
+            n += value_len_compact(v);
+        }
+        last = *id;
+    }
+    n
+}
+
 pub(crate) fn put_struct(s: &Struct, protocol: Protocol, dst: &mut impl BufMut) {
+    if protocol == Protocol::Binary {
+        return put_struct_binary(s, dst);
+    }
     let mut last = 0;
     for (id, v) in &s.fields {
         let bool_value = match (protocol, v) {
@@ -218,7 +357,7 @@ pub(crate) fn put_struct(s: &Struct, protocol: Protocol, dst: &mut impl BufMut) 
         };
         put_field_header(v.ttype(), *id, last, bool_value, protocol, dst);
         if bool_value.is_none() {
-            put_value(v, protocol, dst);
+            put_value_compact(v, dst);
         }
         last = *id;
     }
@@ -226,22 +365,9 @@ pub(crate) fn put_struct(s: &Struct, protocol: Protocol, dst: &mut impl BufMut) 
 }
 
 pub(crate) fn struct_len(s: &Struct, protocol: Protocol) -> usize {
-    let mut last = 0;
-    let mut n = 1;
-    for (id, v) in &s.fields {
-        n += field_header_len(*id, last, protocol);
-        if !(protocol == Protocol::Compact && matches!(v, Value::Bool(_))) {
-            n += value_len(v, protocol);
-        }
-        last = *id;
-    }
-    n
-}
-
-fn put_list(l: &List, protocol: Protocol, dst: &mut impl BufMut) {
-    put_seq_header(l.elem_type(), l.items().len(), protocol, dst);
-    for x in l.items() {
-        put_value(x, protocol, dst);
+    match protocol {
+        Protocol::Binary => struct_len_binary(s),
+        Protocol::Compact => struct_len_compact(s),
     }
 }
 

@@ -148,6 +148,29 @@ pub enum Error {
         offset: usize,
         expected: &'static str,
     },
+    /// A THeader frame whose second word does not start with the magic 0x0FFF.
+    #[error("header magic {found:#06x} at offset {offset}, expected 0x0fff")]
+    HeaderMagic { offset: usize, found: u16 },
+    /// A THeader frame too short for its fixed part (10 bytes), or whose header size takes the
+    /// header past the frame's end.
+    #[error("THeader needs {needed} bytes at offset {offset}, the frame holds {frame}")]
+    HeaderSize {
+        offset: usize,
+        needed: u64,
+        frame: usize,
+    },
+    /// A THeader field (var int or info string) that runs past the header's end.
+    #[error("THeader ends inside the {expected} at offset {offset}")]
+    HeaderTruncated {
+        offset: usize,
+        expected: &'static str,
+    },
+    /// A THeader protocol id other than 0 (binary) or 2 (compact).
+    #[error("THeader protocol id {id} at offset {offset}")]
+    HeaderProtocol { offset: usize, id: u64 },
+    /// A THeader transform: zlib (id 1, which msgwire does not apply) or an unknown id.
+    #[error("THeader transform {id} at offset {offset}")]
+    Transform { offset: usize, id: u64 },
 }
 
 impl Error {
@@ -172,6 +195,12 @@ impl Error {
             Error::MessageType { .. } => "message-type",
             Error::InvalidUtf8 { .. } => "invalid-utf8",
             Error::Json { .. } => "json-syntax",
+            Error::HeaderMagic { .. } => "header-magic",
+            Error::HeaderSize { .. } => "header-size",
+            Error::HeaderTruncated { .. } => "header-truncated",
+            Error::HeaderProtocol { .. } => "header-protocol",
+            Error::Transform { id: 1, .. } => "unsupported-transform",
+            Error::Transform { .. } => "unknown-transform",
         }
     }
 
@@ -200,6 +229,14 @@ impl Error {
             | Error::MessageType { .. }
             | Error::InvalidUtf8 { .. }
             | Error::Json { .. } => ProtocolErrorCode::INVALID_DATA,
+            // The peers raise TTransportException SIZE_LIMIT / TApplicationException
+            // INVALID_TRANSFORM and INVALID_PROTOCOL: the nearest protocol-exception types.
+            Error::HeaderMagic { .. } => ProtocolErrorCode::BAD_VERSION,
+            Error::HeaderSize { .. } => ProtocolErrorCode::SIZE_LIMIT,
+            Error::HeaderTruncated { .. } => ProtocolErrorCode::INVALID_DATA,
+            Error::HeaderProtocol { .. } | Error::Transform { .. } => {
+                ProtocolErrorCode::NOT_IMPLEMENTED
+            }
         }
     }
 
@@ -223,7 +260,12 @@ impl Error {
             | Error::BadVersion { offset, .. }
             | Error::MessageType { offset, .. }
             | Error::InvalidUtf8 { offset }
-            | Error::Json { offset, .. } => offset,
+            | Error::Json { offset, .. }
+            | Error::HeaderMagic { offset, .. }
+            | Error::HeaderSize { offset, .. }
+            | Error::HeaderTruncated { offset, .. }
+            | Error::HeaderProtocol { offset, .. }
+            | Error::Transform { offset, .. } => offset,
         }
     }
 
@@ -248,7 +290,12 @@ impl Error {
             | Error::BadVersion { offset, .. }
             | Error::MessageType { offset, .. }
             | Error::InvalidUtf8 { offset }
-            | Error::Json { offset, .. } => *offset += by,
+            | Error::Json { offset, .. }
+            | Error::HeaderMagic { offset, .. }
+            | Error::HeaderSize { offset, .. }
+            | Error::HeaderTruncated { offset, .. }
+            | Error::HeaderProtocol { offset, .. }
+            | Error::Transform { offset, .. } => *offset += by,
         }
         self
     }

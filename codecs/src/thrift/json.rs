@@ -182,10 +182,21 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// The four hex digits of a `\u` escape (RFC 8259 §7: `\u` followed by four hex digits;
+    /// nothing else: no sign, which `from_str_radix` would take). A digit that is not one is
+    /// an error at once, even before all four are there.
     fn hex4(&mut self) -> Result<u32, Stop> {
-        let h = self.buf.get(self.pos..self.pos + 4).ok_or(Stop::Short)?;
-        let s = std::str::from_utf8(h).map_err(|_| syntax(self.pos, "4 hex digits"))?;
-        let v = u32::from_str_radix(s, 16).map_err(|_| syntax(self.pos, "4 hex digits"))?;
+        let end = self.buf.len().min(self.pos + 4);
+        let mut v = 0;
+        for &c in &self.buf[self.pos..end] {
+            let d = (c as char)
+                .to_digit(16)
+                .ok_or(syntax(self.pos, "4 hex digits"))?;
+            v = v << 4 | d;
+        }
+        if end < self.pos + 4 {
+            return Err(Stop::Short);
+        }
         self.pos += 4;
         Ok(v)
     }
@@ -317,18 +328,7 @@ impl<'a> Reader<'a> {
             TType::Uuid => {
                 let at = self.pos;
                 let s = self.string()?;
-                let hex: Vec<u8> = s.iter().copied().filter(|&c| c != b'-').collect();
-                let mut u = [0u8; 16];
-                if hex.len() != 32 || s.len() != 36 {
-                    return Err(syntax(at, "a uuid"));
-                }
-                for (i, pair) in hex.chunks(2).enumerate() {
-                    let t = std::str::from_utf8(pair).ok();
-                    u[i] = t
-                        .and_then(|t| u8::from_str_radix(t, 16).ok())
-                        .ok_or(syntax(at, "a uuid"))?;
-                }
-                Value::Uuid(u)
+                Value::Uuid(parse_uuid(&s).ok_or(syntax(at, "a uuid"))?)
             }
             TType::Struct => Value::Struct(self.fields(depth + 1)?),
             TType::List | TType::Set => {
@@ -509,6 +509,10 @@ pub fn decode_framing(
 ) -> Result<Decoded<OwnedMessage>, Error> {
     if framing == Framing::Unframed {
         return decode_with(buf, limits, profile);
+    }
+    if framing == Framing::Header {
+        // No peer carries TJSONProtocol (THeader protocol id 1) in THeader, nor does msgwire.
+        return Err(Error::HeaderProtocol { offset: 0, id: 1 });
     }
     let Some(head) = buf.get(..4) else {
         return Ok(Decoded::NeedMore {
@@ -724,6 +728,30 @@ pub fn to_vec(msg: &OwnedMessage) -> Vec<u8> {
     out
 }
 
+/// A uuid as TJSON writes it: the 36 characters `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex
+/// digits (either case) in groups of 8-4-4-4-12 joined by hyphens (the canonical text form of
+/// RFC 9562 §4 that Thrift's IDL names for `uuid`). Nothing else: no sign (`u8::from_str_radix`
+/// takes `+f`), no braces, no `urn:uuid:`, no hyphens elsewhere.
+fn parse_uuid(s: &[u8]) -> Option<[u8; 16]> {
+    if s.len() != 36 {
+        return None;
+    }
+    let mut u = [0u8; 16];
+    let mut digits = 0;
+    for (i, &c) in s.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = (c as char).to_digit(16)? as u8;
+        u[digits / 2] |= if digits % 2 == 0 { d << 4 } else { d };
+        digits += 1;
+    }
+    Some(u)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -822,5 +850,54 @@ mod tests {
             "{}}}".repeat(100)
         );
         assert_eq!(decode(deep.as_bytes()).unwrap_err().kind(), "depth-limit");
+    }
+
+    fn uuid_field(text: &str) -> Result<Value, Error> {
+        let input = format!("[1,\"x\",1,0,{{\"1\":{{\"uid\":\"{text}\"}}}}]");
+        let msg = decode(input.as_bytes())?;
+        Ok(msg.body.fields[0].1.clone())
+    }
+
+    #[test]
+    fn a_uuid_is_read_only_in_its_canonical_text_form() {
+        let mut want = [0u8; 16];
+        want.copy_from_slice(&[
+            0x55, 0x0e, 0x84, 0x00, 0xe2, 0x9b, 0x41, 0xd4, 0xa7, 0x16, 0x44, 0x66, 0x55, 0x44,
+            0x00, 0x00,
+        ]);
+        for ok in [
+            "550e8400-e29b-41d4-a716-446655440000",
+            "550E8400-E29B-41D4-A716-446655440000",
+        ] {
+            assert_eq!(uuid_field(ok).unwrap(), Value::Uuid(want), "{ok}");
+        }
+        for bad in [
+            // Python thrift 0.25 refuses it (int(..., 16) takes no `+f`); we took it as 0f.
+            "+f+f+f+f-+f+f-+f+f-+f+f-+f+f+f+f+f+f",
+            // 32 hex digits and four hyphens, but not in 8-4-4-4-12.
+            "550e840-0e29b-41d4-a716-446655440000",
+            "550e8400e29b-41d4-a716-4466-55440000",
+            "{550e8400-e29b-41d4-a716-44665544000}",
+            "550e8400-e29b-41d4-a716-44665544000g",
+            "550e8400-e29b-41d4-a716-44665544000",
+            "550e8400-e29b-41d4-a716-4466554400000",
+            "550e8400e29b41d4a716446655440000",
+        ] {
+            let e = uuid_field(bad).unwrap_err();
+            assert_eq!(e.kind(), "json-syntax", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_unicode_escape_is_four_hex_digits_and_nothing_else() {
+        let s = |esc: &str| decode(format!("[1,\"{esc}\",1,0,{{}}]").as_bytes());
+        assert_eq!(s("\\u0041").unwrap().name, "A");
+        for bad in ["\\u+041", "\\u-041", "\\u 041", "\\u004g"] {
+            assert_eq!(s(bad).unwrap_err().kind(), "json-syntax", "{bad}");
+        }
+        // A non-digit is an error before the four are there; digits alone need more.
+        let front = |b: &[u8]| decode_with(b, &Limits::default(), Profile::Strict);
+        assert_eq!(front(b"[1,\"\\u+").unwrap_err().kind(), "json-syntax");
+        assert!(matches!(front(b"[1,\"\\u00"), Ok(Decoded::NeedMore { .. })));
     }
 }

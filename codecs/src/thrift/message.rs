@@ -1,6 +1,6 @@
 //! The message envelope (name, type, sequence id) and `TApplicationException`.
 
-use super::scan::Scanner;
+use super::scan::{Fast, Scanner};
 use super::value::{Struct, StructRef, Value, ValueRef};
 use super::wire::{put_varint, varint_len, Cur, Stop};
 use super::{Error, Limits, Profile, Protocol};
@@ -169,6 +169,63 @@ pub(crate) fn read_header<'a>(
     }
 }
 
+/// The common envelope read in a few comparisons: a strict binary header or a compact one with
+/// one- or two-byte var ints, whole in `buf` and within the limits. `None` sends the caller to
+/// [`read_header`], which reads every other form and says exactly what is wrong or missing.
+#[inline]
+fn fast_header<'a>(
+    buf: &'a [u8],
+    protocol: Protocol,
+    limits: &Limits,
+) -> Option<(Header<'a>, usize)> {
+    let max = limits.max_string.min(limits.max_message_size);
+    let (name_at, n, kind, seqid) = match protocol {
+        Protocol::Binary => {
+            let head = buf.first_chunk::<8>()?;
+            // "1vvvvvvv|vvvvvvvv|unused|00000mmm", version 1.
+            if head[..2] != [0x80, 0x01] {
+                return None;
+            }
+            let kind = MessageType::from_u8(head[3])?;
+            let n =
+                usize::try_from(i32::from_be_bytes([head[4], head[5], head[6], head[7]])).ok()?;
+            let seq = buf.get(8..)?.get(n..)?.first_chunk::<4>()?;
+            (8, n, kind, i32::from_be_bytes(*seq))
+        }
+        Protocol::Compact => {
+            let [id, b, ref rest @ ..] = *buf else {
+                return None;
+            };
+            if id != super::COMPACT_PROTOCOL_ID || b & 0x1f != 1 {
+                return None;
+            }
+            let kind = MessageType::from_u8(b >> 5)?;
+            let (seqid, used) = short_varint(rest)?;
+            let (n, used_n) = short_varint(rest.get(used..)?)?;
+            (2 + used + used_n, n as usize, kind, seqid as i32)
+        }
+    };
+    if n > max {
+        return None;
+    }
+    let name = std::str::from_utf8(buf.get(name_at..)?.get(..n)?).ok()?;
+    let end = match protocol {
+        Protocol::Binary => name_at + n + 4,
+        Protocol::Compact => name_at + n,
+    };
+    Some((Header { name, kind, seqid }, end))
+}
+
+/// A var int of one or two bytes at the start of `b`, and its length.
+#[inline(always)]
+fn short_varint(b: &[u8]) -> Option<(u32, usize)> {
+    match *b {
+        [x, ..] if x < 0x80 => Some((u32::from(x), 1)),
+        [x, y, ..] if y < 0x80 => Some((u32::from(x & 0x7f) | (u32::from(y) << 7), 2)),
+        _ => None,
+    }
+}
+
 /// A decoded message, borrowing from the input: the envelope, and the body struct (arguments
 /// of a call, the result struct of a reply, the `TApplicationException` of an exception).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -192,17 +249,60 @@ impl<'a> Message<'a> {
         limits: &Limits,
         profile: Profile,
     ) -> Result<Decoded<Message<'a>>, Error> {
-        let mut cur = Cur::new(buf, 0);
-        let header = match read_header(&mut cur, protocol, limits) {
-            Ok(h) => h,
-            Err(Stop::Short(missing)) => {
-                return Ok(Decoded::NeedMore {
-                    at_least: missing.max(1),
-                })
+        let fast_header = fast_header(buf, protocol, limits);
+        // The fast read accepts exactly what `read_header` reads, with the same result.
+        #[cfg(debug_assertions)]
+        if let Some(fast) = fast_header {
+            let mut cur = Cur::new(buf, 0);
+            let slow = read_header(&mut cur, protocol, limits).ok();
+            assert_eq!(Some(fast), slow.map(|h| (h, cur.pos)), "thrift fast header");
+        }
+        let (header, body_start) = match fast_header {
+            Some(h) => h,
+            None => {
+                let mut cur = Cur::new(buf, 0);
+                match read_header(&mut cur, protocol, limits) {
+                    Ok(h) => (h, cur.pos),
+                    Err(Stop::Short(missing)) => {
+                        return Ok(Decoded::NeedMore {
+                            at_least: missing.max(1),
+                        })
+                    }
+                    Err(Stop::Bad(e)) => return Err(e),
+                }
             }
-            Err(Stop::Bad(e)) => return Err(e),
         };
-        let body_start = cur.pos;
+        // The whole message is usually here: one pass without bookkeeping says so; otherwise
+        // the resumable scan gives the exact need-more or error.
+        let fast = Fast::new(buf, limits, profile)
+            .body(body_start, protocol)
+            .filter(|&(end, _)| end <= limits.max_message_size);
+        // The fast path accepts exactly what the resumable scan completes (checked on every
+        // input the tests and fuzz targets feed, which build with debug assertions).
+        #[cfg(debug_assertions)]
+        {
+            let slow = Scanner::for_struct(protocol, body_start).run(buf, limits, profile);
+            let slow = match slow {
+                Ok(Decoded::Complete { used, .. }) => Some(used),
+                _ => None,
+            };
+            assert_eq!(
+                fast.map(|(end, _)| end),
+                slow,
+                "thrift fast scan disagrees with the resumable scan"
+            );
+        }
+        if let Some((end, hint)) = fast {
+            return Ok(Decoded::Complete {
+                value: Message {
+                    name: header.name,
+                    kind: header.kind,
+                    seqid: header.seqid,
+                    body: StructRef::with_hint(&buf[body_start..end], protocol, hint),
+                },
+                used: end,
+            });
+        }
         let mut scanner = Scanner::for_struct(protocol, body_start);
         Ok(scanner.run(buf, limits, profile)?.map(|end| Message {
             name: header.name,

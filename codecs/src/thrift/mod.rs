@@ -8,12 +8,15 @@
 //! by position).
 //!
 //! Design:
-//! - **Validate once, walk for free.** The scan walks one message iteratively (one small record
-//!   per open struct or container, no recursion, so no input can overflow the stack), checks
-//!   every limit and rule, and finds where the message ends — or returns
-//!   [`Decoded::NeedMore`] with a safe lower bound. The views
+//! - **Validate once, walk for free.** A message already whole in the buffer is validated in one
+//!   pass without bookkeeping (recursive, but never deeper than the depth limit, at most
+//!   [`Limits::HARD_MAX_DEPTH`] levels); otherwise the resumable scan walks it iteratively (one
+//!   small record per open struct or container, no recursion). Either checks every limit and
+//!   rule and finds where the message ends — or the scan returns [`Decoded::NeedMore`] with a
+//!   safe lower bound, or the first rule broken. The views
 //!   ([`Message`], [`StructRef`], [`ListRef`], [`MapRef`], [`ValueRef`]) then read the validated
-//!   bytes lazily: walking them never fails and never allocates.
+//!   bytes lazily: walking them never fails and never allocates. The body's view keeps where
+//!   the pass found its first compound fields end, so reading them does not walk them again.
 //! - **Never trust a declared length.** A string length, element count or frame length is
 //!   checked against [`Limits`] and against the fewest bytes the declared elements can take
 //!   before anything is sliced, buffered or waited for.
@@ -41,6 +44,7 @@
 mod de;
 mod encode;
 mod error;
+pub mod header;
 pub mod json;
 mod message;
 mod scan;
@@ -50,6 +54,7 @@ mod wire;
 
 pub use de::{from_struct, from_value, DeError};
 pub use error::{Error, ProtocolErrorCode};
+pub use header::{HeaderFrame, InfoHeaders, OwnedHeaderFrame};
 pub use message::{
     ApplicationException, ApplicationExceptionType, Message, MessageType, OwnedMessage,
 };
@@ -98,6 +103,9 @@ pub enum Framing {
     Unframed,
     /// Each message after a 4-byte big-endian length (TFramedTransport).
     Framed,
+    /// Each message in a THeader frame ([`header`]: THeaderTransport): a 4-byte length, the
+    /// header naming the protocol (the decoder's `protocol` is not used), then the message.
+    Header,
 }
 
 /// Decoder limits, checked before any byte is sliced, buffered or waited for. The defaults are
@@ -220,6 +228,8 @@ impl Decoder {
                     used: end,
                 })
             }
+            Framing::Header => Ok(HeaderFrame::decode_with(buf, &self.limits, self.profile)?
+                .map(|frame| frame.message)),
         }
     }
 

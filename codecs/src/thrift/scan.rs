@@ -8,7 +8,12 @@
 //! is still looked at once in total. Before any length is waited for, it is checked against
 //! [`Limits`]; declared element counts are also checked against the fewest bytes their
 //! elements can take (`pending`), so a 5-byte header declaring 2^31 elements is refused at once.
+//!
+//! [`Fast`] is the scan's fast path for a message already whole in the buffer: one recursive
+//! pass (depth bounded by the limit) that only says "whole and valid, ending here"; anything
+//! else is left to the resumable scan, which gives the exact need-more or error.
 
+use super::value::{binary_len, bytes_at, varint_at, Hint};
 use super::wire::{Cur, Stop, TType};
 use super::{Error, Limits, Profile, Protocol};
 use crate::Decoded;
@@ -477,96 +482,170 @@ fn check_size(offset: usize, at_least: u64, limits: &Limits) -> Result<(), Error
     Ok(())
 }
 
-/// The end of the already validated value of type `t` at `buf[pos..]` (`None` if it is not
-/// whole after all: views then stop early rather than panic).
+/// The end of the already validated value of type `t` at `buf[pos..]` in the binary protocol
+/// (`None` if it is not whole after all: views then stop early rather than panic).
 ///
 /// Views exist only over bytes the scan validated, so this checks nothing but bounds, and
 /// recurses: the scan already bounded the nesting by [`Limits::HARD_MAX_DEPTH`] at most.
-/// Fixed-size elements are jumped over in one step.
-pub(crate) fn skip(buf: &[u8], pos: usize, t: TType, protocol: Protocol) -> Option<usize> {
-    let binary = protocol == Protocol::Binary;
-    let mut cur = Cur::new(buf, pos);
-    if let Some(n) = t.fixed_size(protocol) {
-        return pos.checked_add(n).filter(|&end| end <= buf.len());
-    }
-    match t {
-        TType::I16 | TType::I32 | TType::I64 => {
-            // A compact var int: bytes up to the first without the continuation bit.
-            let rest = buf.get(pos..)?;
-            let n = rest.iter().position(|b| b & 0x80 == 0)?;
-            Some(pos + n + 1)
-        }
-        TType::Binary => {
-            let n = if binary {
-                usize::try_from(cur.be_i32().ok()?).ok()?
-            } else {
-                cur.varint(32).ok()? as usize
-            };
-            cur.take(n).ok()?;
-            Some(cur.pos)
-        }
-        TType::Struct => loop {
-            let b = cur.u8().ok()?;
-            if b == 0 {
-                return Some(cur.pos);
-            }
-            let t = if binary {
-                cur.take(2).ok()?;
-                TType::from_binary_id(b)?
-            } else {
-                if b >> 4 == 0 {
-                    cur.varint(32).ok()?;
-                }
-                match b & 0x0f {
-                    1 | 2 => continue,
-                    tn => TType::from_compact_id(tn)?,
-                }
-            };
-            cur.pos = skip(buf, cur.pos, t, protocol)?;
-        },
+/// Fixed-size values and elements are jumped over in one step, strings by their length; a
+/// position past the end is caught by the next read or by the final bounds check.
+pub(crate) fn skip_binary(buf: &[u8], pos: usize, t: TType) -> Option<usize> {
+    let end = match t {
+        TType::Bool | TType::Byte => pos + 1,
+        TType::I16 => pos + 2,
+        TType::I32 => pos + 4,
+        TType::I64 | TType::Double => pos + 8,
+        TType::Uuid => pos + 16,
+        TType::Binary => binary_string_end(buf, pos)?,
+        TType::Struct => return skip_binary_struct(buf, pos),
         TType::List | TType::Set => {
-            let (elem, n) = if binary {
-                let id = cur.u8().ok()?;
-                (
-                    TType::from_binary_id(id)?,
-                    usize::try_from(cur.be_i32().ok()?).ok()?,
-                )
-            } else {
-                let b = cur.u8().ok()?;
-                let n = if b >> 4 == 15 {
-                    cur.varint(32).ok()? as usize
-                } else {
-                    usize::from(b >> 4)
-                };
-                (TType::from_compact_id(b & 0x0f)?, n)
-            };
-            skip_elements(buf, cur.pos, n, elem, None, protocol)
+            let elem = TType::from_binary_id(*buf.get(pos)?)?;
+            let n = binary_len(buf, pos + 1)?;
+            return skip_elements(buf, pos + 5, n, elem, None, Protocol::Binary);
         }
         TType::Map => {
-            let (k, v, n) = if binary {
-                let [k, v] = cur.array().ok()?;
-                let n = usize::try_from(cur.be_i32().ok()?).ok()?;
-                (TType::from_binary_id(k)?, TType::from_binary_id(v)?, n)
-            } else {
-                let n = cur.varint(32).ok()? as usize;
-                if n == 0 {
-                    return Some(cur.pos);
-                }
-                let b = cur.u8().ok()?;
-                (
-                    TType::from_compact_id(b >> 4)?,
-                    TType::from_compact_id(b & 0x0f)?,
-                    n,
-                )
-            };
-            skip_elements(buf, cur.pos, n, k, Some(v), protocol)
+            let [k, v] = bytes_at(buf, pos)?;
+            let n = binary_len(buf, pos + 2)?;
+            let (k, v) = (TType::from_binary_id(k)?, TType::from_binary_id(v)?);
+            return skip_elements(buf, pos + 6, n, k, Some(v), Protocol::Binary);
         }
-        _ => None,
+    };
+    (end <= buf.len()).then_some(end)
+}
+
+/// Where the binary string at `pos` ends (not checked against the buffer's end).
+#[inline(always)]
+fn binary_string_end(buf: &[u8], pos: usize) -> Option<usize> {
+    (pos + 4).checked_add(binary_len(buf, pos)?)
+}
+
+/// The fields of a binary struct at `pos`, and its STOP: the common field types in the loop.
+fn skip_binary_struct(buf: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        let b = *buf.get(pos)?;
+        if b == 0 {
+            return Some(pos + 1);
+        }
+        pos += 3;
+        pos = match b {
+            2 | 3 => pos + 1,
+            6 => pos + 2,
+            8 => pos + 4,
+            4 | 10 => pos + 8,
+            11 => binary_string_end(buf, pos)?,
+            _ => skip_binary(buf, pos, TType::from_binary_id(b)?)?,
+        };
+    }
+}
+
+/// The end of the validated compact var int at `pos` (at most 10 bytes).
+#[inline(always)]
+fn varint_end(buf: &[u8], pos: usize) -> Option<usize> {
+    if *buf.get(pos)? < 0x80 {
+        return Some(pos + 1);
+    }
+    let rest = buf.get(pos + 1..)?;
+    let last = rest.iter().take(9).position(|&b| b < 0x80)?;
+    Some(pos + 2 + last)
+}
+
+/// Where the compact string at `pos` ends (not checked against the buffer's end).
+#[inline(always)]
+fn compact_string_end(buf: &[u8], pos: usize) -> Option<usize> {
+    let b = *buf.get(pos)?;
+    if b < 0x80 {
+        return Some(pos + 1 + usize::from(b));
+    }
+    let (n, start) = varint_at(buf, pos)?;
+    start.checked_add(usize::try_from(n).ok()?)
+}
+
+/// [`skip_binary`] for the compact protocol.
+pub(crate) fn skip_compact(buf: &[u8], pos: usize, t: TType) -> Option<usize> {
+    let end = match t {
+        TType::Bool | TType::Byte => pos + 1,
+        TType::Double => pos + 8,
+        TType::Uuid => pos + 16,
+        TType::I16 | TType::I32 | TType::I64 => return varint_end(buf, pos),
+        TType::Binary => compact_string_end(buf, pos)?,
+        TType::Struct => return skip_compact_struct(buf, pos),
+        TType::List | TType::Set => {
+            let b = *buf.get(pos)?;
+            let elem = TType::from_compact_id(b & 0x0f)?;
+            let (n, first) = if b >> 4 == 15 {
+                let (n, end) = varint_at(buf, pos + 1)?;
+                (usize::try_from(n).ok()?, end)
+            } else {
+                (usize::from(b >> 4), pos + 1)
+            };
+            return skip_elements(buf, first, n, elem, None, Protocol::Compact);
+        }
+        TType::Map => {
+            let (n, after) = varint_at(buf, pos)?;
+            if n == 0 {
+                return Some(after);
+            }
+            let b = *buf.get(after)?;
+            let (k, v) = (
+                TType::from_compact_id(b >> 4)?,
+                TType::from_compact_id(b & 0x0f)?,
+            );
+            let n = usize::try_from(n).ok()?;
+            return skip_elements(buf, after + 1, n, k, Some(v), Protocol::Compact);
+        }
+    };
+    (end <= buf.len()).then_some(end)
+}
+
+/// The fields of a compact struct at `pos`, and its STOP: the common field types in the loop.
+fn skip_compact_struct(buf: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        let b = *buf.get(pos)?;
+        pos += 1;
+        if b == 0 {
+            return Some(pos);
+        }
+        if b >> 4 == 0 {
+            pos = varint_end(buf, pos)?;
+        }
+        pos = match b & 0x0f {
+            1 | 2 => pos,
+            3 => pos + 1,
+            4..=6 => varint_end(buf, pos)?,
+            7 => pos + 8,
+            8 => compact_string_end(buf, pos)?,
+            tn => skip_compact(buf, pos, TType::from_compact_id(tn)?)?,
+        };
+    }
+}
+
+/// [`skip_binary`] with strings and fixed-size values inline (map keys and values).
+#[inline(always)]
+fn skip_binary_elem(buf: &[u8], pos: usize, t: TType) -> Option<usize> {
+    match t {
+        TType::Binary => binary_string_end(buf, pos),
+        TType::Bool | TType::Byte => Some(pos + 1),
+        TType::I16 => Some(pos + 2),
+        TType::I32 => Some(pos + 4),
+        TType::I64 | TType::Double => Some(pos + 8),
+        _ => skip_binary(buf, pos, t),
+    }
+}
+
+/// [`skip_compact`] with strings, var ints and fixed-size values inline.
+#[inline(always)]
+fn skip_compact_elem(buf: &[u8], pos: usize, t: TType) -> Option<usize> {
+    match t {
+        TType::Binary => compact_string_end(buf, pos),
+        TType::I16 | TType::I32 | TType::I64 => varint_end(buf, pos),
+        TType::Bool | TType::Byte => Some(pos + 1),
+        TType::Double => Some(pos + 8),
+        _ => skip_compact(buf, pos, t),
     }
 }
 
 /// Skips `n` elements of type `a` (or `n` pairs of `a` and `b`) starting at `pos`.
-fn skip_elements(
+pub(crate) fn skip_elements(
     buf: &[u8],
     mut pos: usize,
     n: usize,
@@ -585,11 +664,530 @@ fn skip_elements(
         let end = pos.checked_add(n.checked_mul(size)?)?;
         return (end <= buf.len()).then_some(end);
     }
-    for _ in 0..n {
-        pos = skip(buf, pos, a, protocol)?;
-        if let Some(b) = b {
-            pos = skip(buf, pos, b, protocol)?;
+    // Every element takes at least one byte: a count beyond what is left fails at once (and
+    // the loops below stay linear in the input).
+    if n > buf.len().saturating_sub(pos) {
+        return None;
+    }
+    match (protocol, a, b) {
+        (Protocol::Binary, TType::Binary, None) => {
+            let mut rest = buf.get(pos..)?;
+            for _ in 0..n {
+                let (len, tail) = rest.split_first_chunk::<4>()?;
+                rest = tail.get(u32::from_be_bytes(*len) as usize..)?;
+            }
+            pos = buf.len() - rest.len();
+        }
+        (Protocol::Compact, TType::Binary, None) => {
+            let mut rest = buf.get(pos..)?;
+            for _ in 0..n {
+                let (&b, tail) = rest.split_first()?;
+                rest = if b < 0x80 {
+                    tail.get(usize::from(b)..)?
+                } else {
+                    buf.get(compact_string_end(buf, buf.len() - rest.len())?..)?
+                };
+            }
+            pos = buf.len() - rest.len();
+        }
+        (Protocol::Compact, TType::I16 | TType::I32 | TType::I64, None) => {
+            for _ in 0..n {
+                pos = varint_end(buf, pos)?;
+            }
+        }
+        (Protocol::Binary, _, _) => {
+            for _ in 0..n {
+                pos = skip_binary_elem(buf, pos, a)?;
+                if let Some(b) = b {
+                    pos = skip_binary_elem(buf, pos, b)?;
+                }
+            }
+        }
+        (Protocol::Compact, _, _) => {
+            for _ in 0..n {
+                pos = skip_compact_elem(buf, pos, a)?;
+                if let Some(b) = b {
+                    pos = skip_compact_elem(buf, pos, b)?;
+                }
+            }
         }
     }
-    Some(pos)
+    (pos <= buf.len()).then_some(pos)
+}
+
+/// The fast path of the scan, for a message that is already whole in the buffer: one pass,
+/// recursive (bounded by the depth limit, at most [`Limits::HARD_MAX_DEPTH`] frames), with no
+/// per-item bookkeeping. It answers only "whole and valid, ending here" (`Some(end)`); on
+/// anything else — the input ends early, or a rule is broken — it answers `None` and the caller
+/// runs the resumable [`Scanner`], which gives the exact need-more or error. It checks every rule
+/// the scanner checks, so `Some(end)` is exactly the scanner's `Complete` (the size limit, which
+/// the scanner checks against lower bounds of the end as it goes, is checked by the caller on
+/// `end` itself).
+pub(crate) struct Fast<'a> {
+    buf: &'a [u8],
+    max_string: usize,
+    max_container: u32,
+    max_depth: usize,
+    strict: bool,
+}
+
+/// Binary-protocol ids of fixed-size types other than bool (whose bytes are checked), and sizes.
+#[inline]
+fn binary_fixed(id: u8) -> Option<usize> {
+    match id {
+        3 => Some(1),
+        6 => Some(2),
+        8 => Some(4),
+        4 | 10 => Some(8),
+        16 => Some(16),
+        _ => None,
+    }
+}
+
+impl<'a> Fast<'a> {
+    pub(crate) fn new(buf: &'a [u8], limits: &Limits, profile: Profile) -> Self {
+        Fast {
+            buf,
+            max_string: limits.max_string,
+            max_container: limits.max_container,
+            max_depth: limits.depth(),
+            strict: profile.is_strict(),
+        }
+    }
+
+    /// The end of the struct body (fields and STOP) at `pos`, the message body being level 1,
+    /// and the extents of its first compound field (and of that field's own first compound
+    /// field, when it is a struct) for the views ([`Hint`]).
+    #[inline]
+    pub(crate) fn body(&self, pos: usize, protocol: Protocol) -> Option<(usize, Hint)> {
+        let mut hint = Hint::default();
+        let end = match protocol {
+            Protocol::Binary => self.b_struct_hint::<true>(pos, 1, Some(&mut hint))?,
+            Protocol::Compact => self.c_struct_hint::<true>(pos, 1, Some(&mut hint))?,
+        };
+        Some((end, hint))
+    }
+
+    #[inline(always)]
+    fn be_i32(&self, pos: usize) -> Option<i32> {
+        let b = self.buf.get(pos..pos.checked_add(4)?)?;
+        Some(i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// `pos + n` if that many bytes are there.
+    #[inline(always)]
+    fn skip(&self, pos: usize, n: usize) -> Option<usize> {
+        let end = pos.checked_add(n)?;
+        (end <= self.buf.len()).then_some(end)
+    }
+
+    /// A container's declared count, checked as `check_count` does.
+    #[inline(always)]
+    fn count(&self, n: i64) -> Option<u32> {
+        let n = u32::try_from(n).ok()?;
+        (n <= self.max_container).then_some(n)
+    }
+
+    // ---- binary ----
+
+    fn b_struct(&self, pos: usize, level: usize) -> Option<usize> {
+        self.b_struct_hint::<false>(pos, level, None)
+    }
+
+    /// [`Fast::b_struct`], recording in `hint` where its first compound field ends; with `TWO`
+    /// also, for a struct field, that struct's own first compound field, or else where the
+    /// second compound field ends ([`Hint::record`]).
+    #[inline(always)]
+    fn b_struct_hint<const TWO: bool>(
+        &self,
+        start: usize,
+        level: usize,
+        mut hint: Option<&mut Hint>,
+    ) -> Option<usize> {
+        let mut pos = start;
+        loop {
+            let t = *self.buf.get(pos)?;
+            if t == 0 {
+                return Some(pos + 1);
+            }
+            let at = self.skip(pos, 3)?;
+            pos = match t {
+                3 => self.skip(at, 1)?,
+                6 => self.skip(at, 2)?,
+                8 => self.skip(at, 4)?,
+                4 | 10 => self.skip(at, 8)?,
+                11 => self.b_string(at)?,
+                12..=15 if hint.is_some() => {
+                    let mut inner = Hint::default();
+                    let first = hint.as_ref().is_some_and(|h| h.first == 0);
+                    let end = if TWO && t == 12 && first {
+                        if level >= self.max_depth {
+                            return None;
+                        }
+                        self.b_struct_hint::<false>(at, level + 1, Some(&mut inner))?
+                    } else {
+                        self.b_value(at, t, level)?
+                    };
+                    note::<TWO>(&mut hint, start, end, t == 12, inner.first);
+                    end
+                }
+                _ => self.b_value(at, t, level)?,
+            };
+        }
+    }
+
+    /// The end of a binary string at `pos`.
+    #[inline(always)]
+    fn b_string(&self, pos: usize) -> Option<usize> {
+        let n = usize::try_from(self.be_i32(pos)?).ok()?;
+        if n > self.max_string {
+            return None;
+        }
+        self.skip(pos + 4, n)
+    }
+
+    /// [`Fast::b_value`] with strings and fixed-size values read inline (map keys and values).
+    #[inline(always)]
+    fn b_elem(&self, pos: usize, t: u8, level: usize) -> Option<usize> {
+        if let Some(n) = binary_fixed(t) {
+            return self.skip(pos, n);
+        }
+        match t {
+            11 => self.b_string(pos),
+            _ => self.b_value(pos, t, level),
+        }
+    }
+
+    /// The end of `n` binary strings at `pos`: a slice cursor, one comparison for the sign and
+    /// the limit (`max_string` is at most `i32::MAX` here, a negative length as `u32` above it).
+    #[inline(always)]
+    fn b_strings(&self, pos: usize, n: usize) -> Option<usize> {
+        let max = self.max_string.min(i32::MAX as usize);
+        let mut rest = self.buf.get(pos..)?;
+        for _ in 0..n {
+            let (len, tail) = rest.split_first_chunk::<4>()?;
+            let len = u32::from_be_bytes(*len) as usize;
+            if len > max {
+                return None;
+            }
+            rest = tail.get(len..)?;
+        }
+        Some(self.buf.len() - rest.len())
+    }
+
+    /// The end of the value with binary type id `t` at `pos`; compound values open at
+    /// `level + 1`.
+    fn b_value(&self, pos: usize, t: u8, level: usize) -> Option<usize> {
+        if let Some(n) = binary_fixed(t) {
+            return self.skip(pos, n);
+        }
+        match t {
+            2 => {
+                let b = *self.buf.get(pos)?;
+                (b <= 1 || !self.strict).then_some(pos + 1)
+            }
+            11 => self.b_string(pos),
+            12 => {
+                if level >= self.max_depth {
+                    return None;
+                }
+                self.b_struct(pos, level + 1)
+            }
+            14 | 15 => {
+                let elem = *self.buf.get(pos)?;
+                TType::from_binary_id(elem)?;
+                let n = self.count(i64::from(self.be_i32(pos + 1)?))?;
+                if level >= self.max_depth {
+                    return None;
+                }
+                self.b_elements(pos + 5, n, elem, None, level + 1)
+            }
+            13 => {
+                let [k, v] = *self.buf.get(pos..pos.checked_add(2)?)?.first_chunk::<2>()?;
+                TType::from_binary_id(k)?;
+                TType::from_binary_id(v)?;
+                let n = self.count(i64::from(self.be_i32(pos + 2)?))?;
+                if level >= self.max_depth {
+                    return None;
+                }
+                self.b_elements(pos + 6, n, k, Some(v), level + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// `n` elements of type `a` (or `n` pairs `a`, `b`) at `pos`, inside a container at `level`.
+    fn b_elements(
+        &self,
+        mut pos: usize,
+        n: u32,
+        a: u8,
+        b: Option<u8>,
+        level: usize,
+    ) -> Option<usize> {
+        let n = n as usize;
+        let fixed = match b {
+            None => binary_fixed(a),
+            Some(b) => binary_fixed(a).zip(binary_fixed(b)).map(|(x, y)| x + y),
+        };
+        if let Some(size) = fixed {
+            return self.skip(pos, n.checked_mul(size)?);
+        }
+        // Every element takes at least one byte: a count beyond what is left fails at once.
+        if n > self.buf.len().saturating_sub(pos) {
+            return None;
+        }
+        match (a, b) {
+            (11, None) => return self.b_strings(pos, n),
+            (_, None) => {
+                for _ in 0..n {
+                    pos = self.b_value(pos, a, level)?;
+                }
+            }
+            (_, Some(b)) => {
+                for _ in 0..n {
+                    pos = self.b_elem(pos, a, level)?;
+                    pos = self.b_elem(pos, b, level)?;
+                }
+            }
+        }
+        Some(pos)
+    }
+
+    // ---- compact ----
+
+    /// An unsigned var int of at most `bits` (32 or 64) at `pos`: (value, end), with the
+    /// checks of [`Cur::varint`].
+    #[inline(always)]
+    fn varint(&self, pos: usize, bits: u32) -> Option<(u64, usize)> {
+        let b = *self.buf.get(pos)?;
+        if b < 0x80 {
+            return Some((u64::from(b), pos + 1));
+        }
+        let mut cur = Cur::new(self.buf, pos);
+        let v = cur.varint(bits).ok()?;
+        Some((v, cur.pos))
+    }
+
+    /// A compact length or count: a 32-bit var int read as an i32, not negative.
+    #[inline(always)]
+    fn c_len(&self, pos: usize) -> Option<(usize, usize)> {
+        let (n, end) = self.varint(pos, 32)?;
+        let n = usize::try_from(n as u32 as i32).ok()?;
+        Some((n, end))
+    }
+
+    /// A compact i16: a 32-bit zigzag var int in the i16 range.
+    #[inline(always)]
+    fn c_i16(&self, pos: usize) -> Option<(i16, usize)> {
+        let (n, end) = self.varint(pos, 32)?;
+        let n = n as u32;
+        let v = ((n >> 1) as i32) ^ -((n & 1) as i32);
+        Some((i16::try_from(v).ok()?, end))
+    }
+
+    /// [`Fast::c_value`] with strings and var ints read inline (map keys and values).
+    #[inline(always)]
+    fn c_elem(&self, pos: usize, t: u8, level: usize) -> Option<usize> {
+        match t {
+            5 => Some(self.varint(pos, 32)?.1),
+            6 => Some(self.varint(pos, 64)?.1),
+            8 => self.c_string(pos),
+            _ => self.c_value(pos, t, level),
+        }
+    }
+
+    /// The end of `n` compact strings at `pos`: a slice cursor, one-byte lengths read inline.
+    #[inline(always)]
+    fn c_strings(&self, mut pos: usize, n: usize) -> Option<usize> {
+        let mut rest = self.buf.get(pos..)?;
+        for _ in 0..n {
+            let (&b, tail) = rest.split_first()?;
+            if b < 0x80 && usize::from(b) <= self.max_string {
+                rest = tail.get(usize::from(b)..)?;
+            } else {
+                pos = self.c_string(self.buf.len() - rest.len())?;
+                rest = self.buf.get(pos..)?;
+            }
+        }
+        Some(self.buf.len() - rest.len())
+    }
+
+    /// The end of a compact string at `pos`.
+    #[inline(always)]
+    fn c_string(&self, pos: usize) -> Option<usize> {
+        let (n, end) = self.c_len(pos)?;
+        if n > self.max_string {
+            return None;
+        }
+        self.skip(end, n)
+    }
+
+    fn c_struct(&self, pos: usize, level: usize) -> Option<usize> {
+        self.c_struct_hint::<false>(pos, level, None)
+    }
+
+    /// [`Fast::b_struct_hint`] for the compact protocol.
+    #[inline(always)]
+    fn c_struct_hint<const TWO: bool>(
+        &self,
+        start: usize,
+        level: usize,
+        mut hint: Option<&mut Hint>,
+    ) -> Option<usize> {
+        let mut pos = start;
+        let mut last_id: i16 = 0;
+        loop {
+            let b = *self.buf.get(pos)?;
+            pos += 1;
+            if b == 0 {
+                return Some(pos);
+            }
+            let tn = b & 0x0f;
+            let delta = b >> 4;
+            if tn != 1 && tn != 2 {
+                TType::from_compact_id(tn)?;
+            }
+            last_id = if delta == 0 {
+                let (id, end) = self.c_i16(pos)?;
+                pos = end;
+                id
+            } else {
+                last_id.checked_add(i16::from(delta))?
+            };
+            pos = match tn {
+                1 | 2 => pos,
+                3 => self.skip(pos, 1)?,
+                4 => self.c_i16(pos)?.1,
+                5 => self.varint(pos, 32)?.1,
+                6 => self.varint(pos, 64)?.1,
+                7 => self.skip(pos, 8)?,
+                8 => self.c_string(pos)?,
+                9..=12 if hint.is_some() => {
+                    let mut inner = Hint::default();
+                    let first = hint.as_ref().is_some_and(|h| h.first == 0);
+                    let end = if TWO && tn == 12 && first {
+                        if level >= self.max_depth {
+                            return None;
+                        }
+                        self.c_struct_hint::<false>(pos, level + 1, Some(&mut inner))?
+                    } else {
+                        self.c_value(pos, tn, level)?
+                    };
+                    note::<TWO>(&mut hint, start, end, tn == 12, inner.first);
+                    end
+                }
+                _ => self.c_value(pos, tn, level)?,
+            };
+        }
+    }
+
+    /// The end of the value with compact type id `t` at `pos`.
+    fn c_value(&self, pos: usize, t: u8, level: usize) -> Option<usize> {
+        match t {
+            1 | 2 => {
+                let b = *self.buf.get(pos)?;
+                (b <= 2 || !self.strict).then_some(pos + 1)
+            }
+            3 => self.skip(pos, 1),
+            4 => Some(self.c_i16(pos)?.1),
+            5 => Some(self.varint(pos, 32)?.1),
+            6 => Some(self.varint(pos, 64)?.1),
+            7 => self.skip(pos, 8),
+            13 => self.skip(pos, 16),
+            8 => self.c_string(pos),
+            12 => {
+                if level >= self.max_depth {
+                    return None;
+                }
+                self.c_struct(pos, level + 1)
+            }
+            9 | 10 => {
+                let b = *self.buf.get(pos)?;
+                let elem = b & 0x0f;
+                TType::from_compact_id(elem)?;
+                let (n, pos) = if b >> 4 == 15 {
+                    self.c_len(pos + 1)?
+                } else {
+                    (usize::from(b >> 4), pos + 1)
+                };
+                let n = self.count(n as i64)?;
+                if level >= self.max_depth {
+                    return None;
+                }
+                self.c_elements(pos, n, elem, None, level + 1)
+            }
+            11 => {
+                let (n, pos) = self.c_len(pos)?;
+                let n = self.count(n as i64)?;
+                if level >= self.max_depth {
+                    return None;
+                }
+                if n == 0 {
+                    return Some(pos);
+                }
+                let kv = *self.buf.get(pos)?;
+                TType::from_compact_id(kv >> 4)?;
+                TType::from_compact_id(kv & 0x0f)?;
+                self.c_elements(pos + 1, n, kv >> 4, Some(kv & 0x0f), level + 1)
+            }
+            _ => None,
+        }
+    }
+
+    fn c_elements(
+        &self,
+        mut pos: usize,
+        n: u32,
+        a: u8,
+        b: Option<u8>,
+        level: usize,
+    ) -> Option<usize> {
+        let n = n as usize;
+        if n > self.buf.len().saturating_sub(pos) {
+            return None;
+        }
+        match b {
+            None if a == 8 => return self.c_strings(pos, n),
+            None if a == 5 || a == 6 => {
+                let bits = if a == 5 { 32 } else { 64 };
+                for _ in 0..n {
+                    pos = self.varint(pos, bits)?.1;
+                }
+            }
+            None => {
+                for _ in 0..n {
+                    pos = self.c_value(pos, a, level)?;
+                }
+            }
+            Some(b) => {
+                for _ in 0..n {
+                    pos = self.c_elem(pos, a, level)?;
+                    pos = self.c_elem(pos, b, level)?;
+                }
+            }
+        }
+        Some(pos)
+    }
+}
+
+/// Notes a compound field, ending at `end`, of the struct at `start` in the hint being filled
+/// (binary and compact alike): the nested level (`!TWO`) keeps only its first such field; the
+/// body's level asks [`Hint::record`]. The hint is dropped (`None`) once it takes no more.
+#[inline(always)]
+fn note<const TWO: bool>(
+    hint: &mut Option<&mut Hint>,
+    start: usize,
+    end: usize,
+    is_struct: bool,
+    inner: u32,
+) {
+    if let Some(h) = hint.as_deref_mut() {
+        if !TWO {
+            h.first = u32::try_from(end - start).unwrap_or(0);
+            *hint = None;
+        } else if !h.record(start, end, is_struct, inner) {
+            *hint = None;
+        }
+    }
 }

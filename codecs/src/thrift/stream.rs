@@ -5,7 +5,9 @@
 //! (unframed), or waits for the whole frame its 4-byte length announced (framed, the length
 //! checked against the limit before anything is buffered), so a message arriving byte by byte
 //! is still looked at once. It hands out each whole message as [`Bytes`] (the message only,
-//! without a frame length), validated: read it with [`Message::decode_with`].
+//! without a frame length), validated: read it with [`Message::decode_with`] (under THeader
+//! framing the bytes are the THeader frame after its length: read it with
+//! [`HeaderFrame::read`](super::HeaderFrame::read)).
 
 use super::message::read_header;
 use super::scan::Scanner;
@@ -76,7 +78,7 @@ impl Splitter {
             return Ok(None);
         }
         let out = match self.decoder.framing {
-            Framing::Framed => self.framed(),
+            Framing::Framed | Framing::Header => self.framed(),
             Framing::Unframed => self.unframed(),
         };
         if let Err(e) = &out {
@@ -138,6 +140,10 @@ impl Splitter {
             return Ok(None);
         };
         let d = self.decoder;
+        if d.framing == Framing::Header {
+            let f = super::HeaderFrame::read(&frame, &d.limits, d.profile)?;
+            return Ok(Some(f.message.into_owned()));
+        }
         let m = Message::decode_with(&frame, d.protocol, &d.limits, d.profile)?;
         Ok(m.complete().map(|(m, _)| m.into_owned()))
     }
@@ -192,6 +198,13 @@ impl tokio_util::codec::Encoder<&OwnedMessage> for MessageCodec {
     fn encode(&mut self, item: &OwnedMessage, dst: &mut BytesMut) -> Result<(), CodecError> {
         let d = self.splitter.decoder;
         let len = item.encoded_len(d.protocol);
+        if d.framing == Framing::Header {
+            dst.reserve(len + 16);
+            let none = std::iter::empty();
+            super::header::put_frame(0, item.seqid, d.protocol, none, len, dst);
+            item.encode(d.protocol, dst);
+            return Ok(());
+        }
         dst.reserve(len + 4);
         if d.framing == Framing::Framed {
             bytes::BufMut::put_u32(dst, len as u32);

@@ -8,7 +8,7 @@
 //! never fails and never allocates; should they meet bytes that are not whole after all (a view
 //! built by hand over other bytes), iteration ends early rather than panicking.
 
-use super::scan::skip;
+use super::scan::{skip_binary, skip_compact, skip_elements};
 use super::wire::{Cur, TType};
 use super::Protocol;
 
@@ -88,132 +88,360 @@ impl<'a> ValueRef<'a> {
 }
 
 /// Reads the validated value of type `t` at `buf[pos..]`: the value and where it ends.
+#[inline(always)]
 pub(crate) fn read_value(
     buf: &[u8],
     pos: usize,
     t: TType,
     protocol: Protocol,
 ) -> Option<(ValueRef<'_>, usize)> {
+    match protocol {
+        Protocol::Binary => read_binary(buf, pos, t),
+        Protocol::Compact => read_compact(buf, pos, t),
+    }
+}
+
+/// `N` bytes at `pos`.
+#[inline(always)]
+pub(crate) fn bytes_at<const N: usize>(buf: &[u8], pos: usize) -> Option<[u8; N]> {
+    buf.get(pos..)?.first_chunk::<N>().copied()
+}
+
+/// A binary length or count at `pos` (not negative: the scan refused those).
+#[inline(always)]
+pub(crate) fn binary_len(buf: &[u8], pos: usize) -> Option<usize> {
+    usize::try_from(i32::from_be_bytes(bytes_at(buf, pos)?)).ok()
+}
+
+/// An unsigned var int at `pos` (validated: at most 10 bytes), and its end.
+#[inline(always)]
+pub(crate) fn varint_at(buf: &[u8], pos: usize) -> Option<(u64, usize)> {
+    let b = *buf.get(pos)?;
+    if b < 0x80 {
+        return Some((u64::from(b), pos + 1));
+    }
     let mut cur = Cur::new(buf, pos);
-    let binary = protocol == Protocol::Binary;
-    let v = match t {
-        // Lenient reading of what the scan accepted: binary non-zero is true (as C++ reads
-        // it), compact 1 is true (as C++ and Java read it).
-        TType::Bool => {
-            let b = cur.u8().ok()?;
-            ValueRef::Bool(if binary { b != 0 } else { b == 1 })
-        }
-        TType::Byte => ValueRef::Byte(cur.u8().ok()? as i8),
-        TType::I16 => ValueRef::I16(if binary {
-            cur.be_i16().ok()?
-        } else {
-            cur.zigzag16().ok()?
-        }),
-        TType::I32 => ValueRef::I32(if binary {
-            cur.be_i32().ok()?
-        } else {
-            cur.zigzag32().ok()?
-        }),
-        TType::I64 => ValueRef::I64(if binary {
-            i64::from_be_bytes(cur.array().ok()?)
-        } else {
-            cur.zigzag64().ok()?
-        }),
-        // "the binary protocol encodes the int64 in 8 bytes in big endian order, the compact
-        // protocol encodes it in little endian order".
-        TType::Double => {
-            let b: [u8; 8] = cur.array().ok()?;
-            ValueRef::Double(if binary {
-                f64::from_be_bytes(b)
-            } else {
-                f64::from_le_bytes(b)
-            })
-        }
-        TType::Uuid => ValueRef::Uuid(cur.array().ok()?),
+    let v = cur.varint(64).ok()?;
+    Some((v, cur.pos))
+}
+
+#[inline(always)]
+fn unzigzag(n: u64) -> i64 {
+    ((n >> 1) as i64) ^ -((n & 1) as i64)
+}
+
+/// A list or set view's header in the binary protocol: (element type, count, first element).
+#[inline(always)]
+fn binary_seq_header(buf: &[u8], pos: usize) -> Option<(TType, u32, usize)> {
+    let elem = TType::from_binary_id(*buf.get(pos)?)?;
+    let n = u32::try_from(binary_len(buf, pos + 1)?).ok()?;
+    Some((elem, n, pos + 5))
+}
+
+#[inline(always)]
+fn compact_seq_header(buf: &[u8], pos: usize) -> Option<(TType, u32, usize)> {
+    let b = *buf.get(pos)?;
+    let elem = TType::from_compact_id(b & 0x0f)?;
+    if b >> 4 == 15 {
+        let (n, end) = varint_at(buf, pos + 1)?;
+        Some((elem, u32::try_from(n).ok()?, end))
+    } else {
+        Some((elem, u32::from(b >> 4), pos + 1))
+    }
+}
+
+/// A primitive here, a compound's view (which needs its end: [`read_binary_compound`]).
+#[inline(always)]
+fn read_binary(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'_>, usize)> {
+    Some(match t {
+        // Lenient reading of what the scan accepted: non-zero is true (as C++ reads it).
+        TType::Bool => (ValueRef::Bool(*buf.get(pos)? != 0), pos + 1),
+        TType::Byte => (ValueRef::Byte(*buf.get(pos)? as i8), pos + 1),
+        TType::I16 => (
+            ValueRef::I16(i16::from_be_bytes(bytes_at(buf, pos)?)),
+            pos + 2,
+        ),
+        TType::I32 => (
+            ValueRef::I32(i32::from_be_bytes(bytes_at(buf, pos)?)),
+            pos + 4,
+        ),
+        TType::I64 => (
+            ValueRef::I64(i64::from_be_bytes(bytes_at(buf, pos)?)),
+            pos + 8,
+        ),
+        TType::Double => (
+            ValueRef::Double(f64::from_be_bytes(bytes_at(buf, pos)?)),
+            pos + 8,
+        ),
+        TType::Uuid => (ValueRef::Uuid(bytes_at(buf, pos)?), pos + 16),
         TType::Binary => {
-            let n = if binary {
-                usize::try_from(cur.be_i32().ok()?).ok()?
-            } else {
-                cur.varint(32).ok()? as usize
-            };
-            ValueRef::Binary(cur.take(n).ok()?)
+            // A negative length (which the scan refused) is beyond any buffer as a `u32`.
+            let (len, tail) = buf.get(pos..)?.split_first_chunk::<4>()?;
+            let n = u32::from_be_bytes(*len) as usize;
+            (ValueRef::Binary(tail.get(..n)?), pos + 4 + n)
         }
+        _ => return read_binary_compound(buf, pos, t),
+    })
+}
+
+#[inline(never)]
+fn read_binary_compound(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'_>, usize)> {
+    let p = Protocol::Binary;
+    Some(match t {
         TType::Struct => {
-            let end = skip(buf, pos, t, protocol)?;
-            return Some((
-                ValueRef::Struct(StructRef::new(buf.get(pos..end)?, protocol)),
-                end,
-            ));
+            let end = skip_binary(buf, pos, t)?;
+            (ValueRef::Struct(StructRef::new(buf.get(pos..end)?, p)), end)
         }
         TType::List | TType::Set => {
-            let end = skip(buf, pos, t, protocol)?;
-            let (elem, len) = if binary {
-                let id = cur.u8().ok()?;
-                let n = cur.be_i32().ok()?;
-                (TType::from_binary_id(id)?, u32::try_from(n).ok()?)
-            } else {
-                let b = cur.u8().ok()?;
-                let n = if b >> 4 == 15 {
-                    cur.varint(32).ok()? as u32
-                } else {
-                    u32::from(b >> 4)
-                };
-                (TType::from_compact_id(b & 0x0f)?, n)
-            };
+            let (elem, len, first) = binary_seq_header(buf, pos)?;
+            let end = skip_elements(buf, first, len as usize, elem, None, p)?;
             let l = ListRef {
                 elem,
                 len,
-                bytes: buf.get(cur.pos..end)?,
-                protocol,
+                bytes: buf.get(first..end)?,
+                protocol: p,
             };
             let v = if t == TType::List {
                 ValueRef::List(l)
             } else {
                 ValueRef::Set(l)
             };
-            return Some((v, end));
+            (v, end)
         }
         TType::Map => {
-            let end = skip(buf, pos, t, protocol)?;
-            let (key, value, len) = if binary {
-                let [k, v] = cur.array().ok()?;
-                let n = cur.be_i32().ok()?;
-                (
-                    TType::from_binary_id(k)?,
-                    TType::from_binary_id(v)?,
-                    u32::try_from(n).ok()?,
-                )
-            } else {
-                let n = cur.varint(32).ok()? as u32;
-                if n == 0 {
-                    (TType::Bool, TType::Bool, 0)
-                } else {
-                    let b = cur.u8().ok()?;
-                    (
-                        TType::from_compact_id(b >> 4)?,
-                        TType::from_compact_id(b & 0x0f)?,
-                        n,
-                    )
-                }
-            };
+            let [k, v] = bytes_at(buf, pos)?;
+            let (key, value) = (TType::from_binary_id(k)?, TType::from_binary_id(v)?);
+            let len = u32::try_from(binary_len(buf, pos + 2)?).ok()?;
+            let end = skip_elements(buf, pos + 6, len as usize, key, Some(value), p)?;
             let m = MapRef {
                 key,
                 value,
                 len,
-                bytes: buf.get(cur.pos..end)?,
-                protocol,
+                bytes: buf.get(pos + 6..end)?,
+                protocol: p,
             };
-            return Some((ValueRef::Map(m), end));
+            (ValueRef::Map(m), end)
         }
+        _ => return None,
+    })
+}
+
+#[inline(always)]
+fn read_compact(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'_>, usize)> {
+    Some(match t {
+        // Lenient reading of what the scan accepted: 1 is true (as C++ and Java read it).
+        TType::Bool => (ValueRef::Bool(*buf.get(pos)? == 1), pos + 1),
+        TType::Byte => (ValueRef::Byte(*buf.get(pos)? as i8), pos + 1),
+        TType::I16 => {
+            let (n, end) = varint_at(buf, pos)?;
+            (ValueRef::I16(unzigzag(n) as i16), end)
+        }
+        TType::I32 => {
+            let (n, end) = varint_at(buf, pos)?;
+            (ValueRef::I32(unzigzag(n) as i32), end)
+        }
+        TType::I64 => {
+            let (n, end) = varint_at(buf, pos)?;
+            (ValueRef::I64(unzigzag(n)), end)
+        }
+        // "the binary protocol encodes the int64 in 8 bytes in big endian order, the compact
+        // protocol encodes it in little endian order".
+        TType::Double => (
+            ValueRef::Double(f64::from_le_bytes(bytes_at(buf, pos)?)),
+            pos + 8,
+        ),
+        TType::Uuid => (ValueRef::Uuid(bytes_at(buf, pos)?), pos + 16),
+        TType::Binary => {
+            let (&b, tail) = buf.get(pos..)?.split_first()?;
+            if b < 0x80 {
+                let n = usize::from(b);
+                (ValueRef::Binary(tail.get(..n)?), pos + 1 + n)
+            } else {
+                let (n, start) = varint_at(buf, pos)?;
+                let end = start.checked_add(usize::try_from(n).ok()?)?;
+                (ValueRef::Binary(buf.get(start..end)?), end)
+            }
+        }
+        _ => return read_compact_compound(buf, pos, t),
+    })
+}
+
+#[inline(never)]
+fn read_compact_compound(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'_>, usize)> {
+    let p = Protocol::Compact;
+    Some(match t {
+        TType::Struct => {
+            let end = skip_compact(buf, pos, t)?;
+            (ValueRef::Struct(StructRef::new(buf.get(pos..end)?, p)), end)
+        }
+        TType::List | TType::Set => {
+            let (elem, len, first) = compact_seq_header(buf, pos)?;
+            let end = skip_elements(buf, first, len as usize, elem, None, p)?;
+            let l = ListRef {
+                elem,
+                len,
+                bytes: buf.get(first..end)?,
+                protocol: p,
+            };
+            let v = if t == TType::List {
+                ValueRef::List(l)
+            } else {
+                ValueRef::Set(l)
+            };
+            (v, end)
+        }
+        TType::Map => {
+            let (n, after) = varint_at(buf, pos)?;
+            let len = u32::try_from(n).ok()?;
+            let (key, value, first) = if len == 0 {
+                (TType::Bool, TType::Bool, after)
+            } else {
+                let b = *buf.get(after)?;
+                (
+                    TType::from_compact_id(b >> 4)?,
+                    TType::from_compact_id(b & 0x0f)?,
+                    after + 1,
+                )
+            };
+            let end = skip_elements(buf, first, len as usize, key, Some(value), p)?;
+            let m = MapRef {
+                key,
+                value,
+                len,
+                bytes: buf.get(first..end)?,
+                protocol: p,
+            };
+            (ValueRef::Map(m), end)
+        }
+        _ => return None,
+    })
+}
+
+/// The compound value of type `t` at `pos` whose end the validating pass found (`end`; for a
+/// struct, `inner` its own first compound field's end): its view, built without a skip.
+#[inline(never)]
+fn compound_at(
+    buf: &[u8],
+    pos: usize,
+    end: usize,
+    t: TType,
+    inner: u16,
+    p: Protocol,
+) -> Option<(ValueRef<'_>, usize)> {
+    let v = match t {
+        TType::Struct => ValueRef::Struct(StructRef::with_hint(
+            buf.get(pos..end)?,
+            p,
+            Hint {
+                first: u32::from(inner),
+                inner: 0,
+            },
+        )),
+        TType::List | TType::Set => {
+            let (elem, len, first) = match p {
+                Protocol::Binary => binary_seq_header(buf, pos)?,
+                Protocol::Compact => compact_seq_header(buf, pos)?,
+            };
+            let l = ListRef {
+                elem,
+                len,
+                bytes: buf.get(first..end)?,
+                protocol: p,
+            };
+            if t == TType::List {
+                ValueRef::List(l)
+            } else {
+                ValueRef::Set(l)
+            }
+        }
+        TType::Map => {
+            let (key, value, len, first) = match p {
+                Protocol::Binary => {
+                    let [k, v] = bytes_at(buf, pos)?;
+                    let len = u32::try_from(binary_len(buf, pos + 2)?).ok()?;
+                    (
+                        TType::from_binary_id(k)?,
+                        TType::from_binary_id(v)?,
+                        len,
+                        pos + 6,
+                    )
+                }
+                Protocol::Compact => {
+                    let (n, after) = varint_at(buf, pos)?;
+                    let len = u32::try_from(n).ok()?;
+                    if len == 0 {
+                        (TType::Bool, TType::Bool, 0, after)
+                    } else {
+                        let b = *buf.get(after)?;
+                        let k = TType::from_compact_id(b >> 4)?;
+                        (k, TType::from_compact_id(b & 0x0f)?, len, after + 1)
+                    }
+                }
+            };
+            ValueRef::Map(MapRef {
+                key,
+                value,
+                len,
+                bytes: buf.get(first..end)?,
+                protocol: p,
+            })
+        }
+        _ => return None,
     };
-    Some((v, cur.pos))
+    Some((v, end))
 }
 
 /// A struct read in place: its fields (and the STOP byte), validated.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 pub struct StructRef<'a> {
     bytes: &'a [u8],
     protocol: Protocol,
+    /// Extents the validating pass already found, so reading does not walk those bytes again
+    /// ([`Hint`], its two fields side by side so that a view stays three words).
+    first: u32,
+    inner: u16,
+}
+
+/// Extents a [`StructRef`] knows: where its first compound field ends (offset in its bytes);
+/// when that field is a struct, where that struct's own first compound field ends (offset in
+/// its bytes), otherwise how far past the first the second compound field ends. 0 is unknown
+/// (the field's end is then found by skipping it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Hint {
+    pub(crate) first: u32,
+    /// 16 bits, so that a view stays three words (a farther end is skipped to instead).
+    pub(crate) inner: u16,
+}
+
+impl Hint {
+    /// Records the end of the next compound field of the struct at `start` (for a struct
+    /// field, `inner` its own first compound field's end): whether the hint takes another.
+    #[inline(always)]
+    pub(crate) fn record(&mut self, start: usize, end: usize, is_struct: bool, inner: u32) -> bool {
+        if self.first == 0 {
+            *self = Hint::new(start, end, if is_struct { inner } else { 0 });
+            self.first != 0 && !is_struct
+        } else {
+            let first_end = start + self.first as usize;
+            self.inner = u16::try_from(end - first_end).unwrap_or(0);
+            false
+        }
+    }
+
+    /// The hint of a struct at `start` whose first compound field ends at `end`.
+    #[inline(always)]
+    pub(crate) fn new(start: usize, end: usize, inner: u32) -> Hint {
+        Hint {
+            first: u32::try_from(end - start).unwrap_or(0),
+            inner: u16::try_from(inner).unwrap_or(0),
+        }
+    }
+}
+
+impl PartialEq for StructRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes && self.protocol == other.protocol
+    }
 }
 
 impl std::fmt::Debug for StructRef<'_> {
@@ -224,7 +452,17 @@ impl std::fmt::Debug for StructRef<'_> {
 
 impl<'a> StructRef<'a> {
     pub(crate) fn new(bytes: &'a [u8], protocol: Protocol) -> Self {
-        StructRef { bytes, protocol }
+        StructRef::with_hint(bytes, protocol, Hint::default())
+    }
+
+    /// A struct whose first compound fields' extents the validating pass found.
+    pub(crate) fn with_hint(bytes: &'a [u8], protocol: Protocol, hint: Hint) -> Self {
+        StructRef {
+            bytes,
+            protocol,
+            first: hint.first,
+            inner: hint.inner,
+        }
     }
 
     /// The encoded fields and STOP byte.
@@ -244,6 +482,8 @@ impl<'a> StructRef<'a> {
             pos: 0,
             last_id: 0,
             protocol: self.protocol,
+            first: self.first,
+            inner: self.inner,
         }
     }
 
@@ -280,43 +520,79 @@ pub struct FieldIter<'a> {
     pos: usize,
     last_id: i16,
     protocol: Protocol,
+    /// The struct's [`Hint`], cleared once the first compound field is read.
+    first: u32,
+    inner: u16,
 }
 
 impl<'a> Iterator for FieldIter<'a> {
     type Item = (i16, ValueRef<'a>);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let mut cur = Cur::new(self.bytes, self.pos);
-        let b = cur.u8().ok()?;
+        let buf = self.bytes;
+        let b = *buf.get(self.pos)?;
         if b == 0 {
             return None;
         }
-        let (id, out) = match self.protocol {
+        let (id, (v, end)) = match self.protocol {
             Protocol::Binary => {
                 let t = TType::from_binary_id(b)?;
-                let id = cur.be_i16().ok()?;
-                (id, read_value(self.bytes, cur.pos, t, self.protocol)?)
+                let id = i16::from_be_bytes(bytes_at(buf, self.pos + 1)?);
+                if t.is_compound() && self.first != 0 {
+                    let (end, inner) = self.take_hint(t);
+                    let p = Protocol::Binary;
+                    (id, compound_at(buf, self.pos + 3, end, t, inner, p)?)
+                } else {
+                    (id, read_binary(buf, self.pos + 3, t)?)
+                }
             }
             Protocol::Compact => {
                 let delta = b >> 4;
                 let tn = b & 0x0f;
+                let mut pos = self.pos + 1;
                 let id = if delta == 0 {
-                    cur.zigzag16().ok()?
+                    let (n, end) = varint_at(buf, pos)?;
+                    pos = end;
+                    unzigzag(n) as i16
                 } else {
                     self.last_id.checked_add(i16::from(delta))?
                 };
                 match tn {
-                    1 | 2 => (id, (ValueRef::Bool(tn == 1), cur.pos)),
-                    _ => {
+                    1 | 2 => (id, (ValueRef::Bool(tn == 1), pos)),
+                    9..=12 if self.first != 0 => {
                         let t = TType::from_compact_id(tn)?;
-                        (id, read_value(self.bytes, cur.pos, t, self.protocol)?)
+                        let (end, inner) = self.take_hint(t);
+                        let p = Protocol::Compact;
+                        (id, compound_at(buf, pos, end, t, inner, p)?)
                     }
+                    _ => (id, read_compact(buf, pos, TType::from_compact_id(tn)?)?),
                 }
             }
         };
         self.last_id = id;
-        self.pos = out.1;
-        Some((id, out.0))
+        self.pos = end;
+        Some((id, v))
+    }
+}
+
+impl FieldIter<'_> {
+    /// The end of the compound field of type `t` the hint holds (and, for a struct, its own
+    /// first compound field's end); the hint moves on to the second compound field.
+    #[inline(always)]
+    fn take_hint(&mut self, t: TType) -> (usize, u16) {
+        let end = self.first;
+        let inner = std::mem::take(&mut self.inner);
+        if t == TType::Struct {
+            self.first = 0;
+            (end as usize, inner)
+        } else {
+            self.first = match inner {
+                0 => 0,
+                n => end.checked_add(u32::from(n)).unwrap_or(0),
+            };
+            (end as usize, 0)
+        }
     }
 }
 
@@ -388,10 +664,45 @@ pub struct ElemIter<'a> {
 impl<'a> Iterator for ElemIter<'a> {
     type Item = ValueRef<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<ValueRef<'a>> {
         if self.left == 0 {
             return None;
         }
+        // Strings, the commonest element, without the dispatch on every type.
+        if self.list.elem == TType::Binary {
+            let rest = self.list.bytes.get(self.pos..)?;
+            let (b, used) = match self.list.protocol {
+                Protocol::Binary => {
+                    let (len, tail) = rest.split_first_chunk::<4>()?;
+                    let n = u32::from_be_bytes(*len) as usize;
+                    (tail.get(..n)?, 4 + n)
+                }
+                Protocol::Compact => {
+                    let (&b, tail) = rest.split_first()?;
+                    if b >= 0x80 {
+                        return self.next_other();
+                    }
+                    let n = usize::from(b);
+                    (tail.get(..n)?, 1 + n)
+                }
+            };
+            self.pos += used;
+            self.left -= 1;
+            return Some(ValueRef::Binary(b));
+        }
+        self.next_other()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.left as usize))
+    }
+}
+
+impl<'a> ElemIter<'a> {
+    /// [`ElemIter::next`] for any element type.
+    #[inline]
+    fn next_other(&mut self) -> Option<ValueRef<'a>> {
         let (v, end) = read_value(
             self.list.bytes,
             self.pos,
@@ -401,10 +712,6 @@ impl<'a> Iterator for ElemIter<'a> {
         self.pos = end;
         self.left -= 1;
         Some(v)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.left as usize))
     }
 }
 
@@ -486,6 +793,7 @@ pub struct EntryIter<'a> {
 impl<'a> Iterator for EntryIter<'a> {
     type Item = (ValueRef<'a>, ValueRef<'a>);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.left == 0 {
             return None;

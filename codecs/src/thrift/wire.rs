@@ -283,13 +283,6 @@ impl<'a> Cur<'a> {
         Ok(((n >> 1) as i32) ^ -((n & 1) as i32))
     }
 
-    /// A zigzag var int of 64 bits.
-    #[inline]
-    pub(crate) fn zigzag64(&mut self) -> Result<i64, Stop> {
-        let n = self.varint(64)?;
-        Ok(((n >> 1) as i64) ^ -((n & 1) as i64))
-    }
-
     /// A compact i16: a 32-bit zigzag var int that must fit 16 bits ("To encode an `int16` as
     /// zigzag int, it is first converted to an `int32` and then encoded as such").
     #[inline]

@@ -34,7 +34,7 @@ mod transcode;
 mod value;
 
 pub use datetime::DateTimeParts;
-pub use decode::{decode, decode_with, Decoder};
+pub use decode::{decode, decode_general, decode_with, Decoder};
 pub use encode::Layout;
 pub use error::{Error, FaultCode};
 pub use profile::{Limits, Profile};

@@ -1,7 +1,11 @@
 //! A purpose-built XML scanner for XML-RPC documents: the markup events of one document, read
 //! straight off the (already UTF-8 and character checked) input with `memchr`.
 //!
-//! It replaces a general XML reader in the decoder's hot path. It borrows every slice from the
+//! It replaces a general XML reader in the decoder's hot path. Besides the event loop
+//! ([`Scanner::next`]) it has fast paths the parser calls where it knows what comes next
+//! (`open`, `open_any`, `close`, `leaf`): each matches only the plain form (`<name>`, `</name>`,
+//! text with no `&`, CR or `]`), consumes it exactly as the event loop would, and otherwise
+//! moves nothing. It borrows every slice from the
 //! input, keeps a stack of open element names to check end tags (WFC: Element Type Match),
 //! checks comments (no `--` inside), element, attribute and processing-instruction target
 //! names (XML 1.0 §2.3 Name), and recognises, but never reads, a DOCTYPE. Text, CDATA and attributes are handed on raw; the decoder resolves references and
@@ -39,7 +43,65 @@ pub(super) struct Scanner<'a> {
     input: &'a str,
     pos: usize,
     base: usize,
-    stack: Vec<&'a str>,
+    stack: Names<'a>,
+}
+
+/// The names of the open elements, innermost last: the first [`Names::INLINE`] in place, any
+/// deeper in a `Vec` (which allocates only for documents nested that deep).
+struct Names<'a> {
+    inline: [&'a str; Names::INLINE],
+    len: usize,
+    spill: Vec<&'a str>,
+}
+
+impl<'a> Names<'a> {
+    /// XML-RPC documents of nesting depth 3 (`methodResponse params param value struct member
+    /// value array data value int` is 11 elements) fit.
+    const INLINE: usize = 16;
+
+    fn new() -> Self {
+        Names {
+            inline: [""; Names::INLINE],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, name: &'a str) {
+        if self.len < Names::INLINE {
+            self.inline[self.len] = name;
+        } else {
+            self.spill.push(name);
+        }
+        self.len += 1;
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<&'a str> {
+        if self.len == 0 {
+            return None;
+        }
+        self.len -= 1;
+        if self.len < Names::INLINE {
+            Some(self.inline[self.len])
+        } else {
+            self.spill.pop()
+        }
+    }
+
+    #[inline]
+    fn last(&self) -> Option<&&'a str> {
+        match self.len {
+            0 => None,
+            n if n <= Names::INLINE => self.inline.get(n - 1),
+            _ => self.spill.last(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 pub(super) fn xml_error(offset: usize, e: impl std::fmt::Display) -> Error {
@@ -96,7 +158,7 @@ impl<'a> Scanner<'a> {
             input,
             pos: 0,
             base,
-            stack: Vec::with_capacity(16),
+            stack: Names::new(),
         }
     }
 
@@ -163,9 +225,15 @@ impl<'a> Scanner<'a> {
             }
             b'!' => self.bang(start, offset),
             b'?' => {
-                let close =
-                    memchr::memmem::find(&b[start + 2..], b"?>").ok_or_else(|| self.eof())?;
-                let end = start + 2 + close;
+                // The first `?>` (memchr for each `?`: no searcher to build for two bytes).
+                let mut from = start + 2;
+                let end = loop {
+                    let q = memchr::memchr(b'?', &b[from..]).ok_or_else(|| self.eof())? + from;
+                    if b.get(q + 1) == Some(&b'>') {
+                        break q;
+                    }
+                    from = q + 1;
+                };
                 let inner = &self.input[start + 2..end];
                 let target_len = inner.bytes().position(is_space).unwrap_or(inner.len());
                 let target = &inner[..target_len];
@@ -258,6 +326,118 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The position after a run of white space starting at `pos` (or `pos` itself when
+    /// `blank` is false).
+    #[inline]
+    fn after_blank(&self, blank: bool) -> usize {
+        let b = self.input.as_bytes();
+        let mut at = self.pos;
+        if blank {
+            while at < b.len() && is_space(b[at]) {
+                at += 1;
+            }
+        }
+        at
+    }
+
+    /// Steps over `text` if the input continues with it; the parser calls this only for markup
+    /// whose events it would take and accept as they are (the usual XML declaration).
+    pub(super) fn skip(&mut self, text: &[u8]) -> bool {
+        if self.input.as_bytes()[self.pos..].starts_with(text) {
+            self.pos += text.len();
+            return true;
+        }
+        false
+    }
+
+    /// Fast path for a start tag the grammar expects: (white space, when `blank`, then)
+    /// `<name>` exactly, no attributes, not empty. On a match the tag is consumed as
+    /// [`next`](Self::next) would and its offset returned; otherwise nothing moves, and the
+    /// caller takes the general path, which yields the same events for what matches here.
+    #[inline(always)]
+    pub(super) fn open(&mut self, name: &'static str, blank: bool) -> Option<usize> {
+        let b = self.input.as_bytes();
+        let at = self.after_blank(blank);
+        let end = at + 1 + name.len();
+        if b.get(at) == Some(&b'<')
+            && b.get(end) == Some(&b'>')
+            && b[at + 1..end] == *name.as_bytes()
+        {
+            self.stack.push(&self.input[at + 1..end]);
+            self.pos = end + 1;
+            return Some(self.base + at);
+        }
+        None
+    }
+
+    /// Fast path for a start tag whose name the grammar does not know in advance (a value's
+    /// type): `<` an ASCII Name `>`, no attributes, not empty. The name and its offset.
+    #[inline]
+    pub(super) fn open_any(&mut self) -> Option<(&'a str, usize)> {
+        let b = self.input.as_bytes();
+        let at = self.pos;
+        if b.get(at) != Some(&b'<') {
+            return None;
+        }
+        let first = *b.get(at + 1)?;
+        if CLASS[usize::from(first)] != NAME
+            || first.is_ascii_digit()
+            || matches!(first, b'.' | b'-')
+        {
+            return None;
+        }
+        let n = b[at + 1..]
+            .iter()
+            .take_while(|&&c| CLASS[usize::from(c)] == NAME)
+            .count();
+        let end = at + 1 + n;
+        if b.get(end) != Some(&b'>') {
+            return None;
+        }
+        let name = &self.input[at + 1..end];
+        self.stack.push(name);
+        self.pos = end + 1;
+        Some((name, self.base + at))
+    }
+
+    /// Fast path for the end tag of the innermost open element: (white space, when `blank`,
+    /// then) `</name>`. Consumed on a match; otherwise nothing moves.
+    #[inline]
+    pub(super) fn close(&mut self, blank: bool) -> bool {
+        let b = self.input.as_bytes();
+        let at = self.after_blank(blank);
+        let Some(&open) = self.stack.last() else {
+            return false;
+        };
+        let end = at + 2 + open.len();
+        if b.get(end) == Some(&b'>') && b[at..].starts_with(b"</") && same(&b[at + 2..end], open) {
+            self.stack.pop();
+            self.pos = end + 1;
+            return true;
+        }
+        false
+    }
+
+    /// Fast path for a leaf element's content: plain text (no reference, CR or `]`), possibly
+    /// empty, then the innermost element's end tag. The text, borrowed; on no match nothing
+    /// moves.
+    #[inline]
+    pub(super) fn leaf(&mut self) -> Option<&'a str> {
+        let b = self.input.as_bytes();
+        let start = self.pos;
+        let (end, plain) = text_end(b, start);
+        if !plain {
+            return None;
+        }
+        let saved = self.pos;
+        self.pos = end;
+        if self.close(false) {
+            return Some(&self.input[start..end]);
+        }
+        self.pos = saved;
+        None
+    }
+
     /// `<!`: a comment, a CDATA section or a DOCTYPE.
     fn bang(&mut self, start: usize, offset: usize) -> Result<(Ev<'a>, usize), Error> {
         let b = self.input.as_bytes();
@@ -294,6 +474,38 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Eight bytes of `s` from `i` as one word (`s` has them).
+#[inline(always)]
+fn word8(s: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// Four bytes of `s` from `i` as one word (`s` has them).
+#[inline(always)]
+fn word4(s: &[u8], i: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&s[i..i + 4]);
+    u32::from_le_bytes(w)
+}
+
+/// `a == b` for the short names of XML-RPC, without a call to `memcmp`: two overlapping
+/// loads cover a name of 4 to 16 bytes.
+#[inline(always)]
+fn same(a: &[u8], b: &str) -> bool {
+    let b = b.as_bytes();
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        4..=8 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        9..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// Byte classes for the fast paths: ASCII Name characters, `<`, and the bytes that make text
 /// need work (`&`, CR, `]`).
 const NAME: u8 = 1;
@@ -318,21 +530,45 @@ static CLASS: [u8; 256] = {
 
 /// The end of the character data starting at `start` (the next `<`, or the end of the input)
 /// and whether it is plain (no `&`, CR or `]`). Short runs, the usual XML-RPC text, are read
-/// byte by byte in one pass; longer ones with memchr.
+/// eight bytes at a time in one pass; longer ones with memchr.
 fn text_end(b: &[u8], start: usize) -> (usize, bool) {
     const SHORT: usize = 64;
-    let short = &b[start..b.len().min(start + SHORT)];
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` equal to `c`, exact up to and including the lowest
+    // such byte (a borrow can only mark bytes above a real match).
+    let eq = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        y.wrapping_sub(ONES) & !y & HIGH
+    };
+    let limit = b.len().min(start + SHORT);
     let mut plain = true;
-    for (i, &c) in short.iter().enumerate() {
-        match CLASS[usize::from(c)] {
-            LT => return (start + i, plain),
+    let mut i = start;
+    while i + 8 <= limit {
+        let x = word8(b, i);
+        let special = eq(x, b'&') | eq(x, b'\r') | eq(x, b']');
+        let lt = eq(x, b'<');
+        if lt != 0 {
+            // Bytes before the first `<`: their marks are exact.
+            let before = (lt & lt.wrapping_neg()) - 1;
+            return (
+                i + (lt.trailing_zeros() / 8) as usize,
+                plain && special & before == 0,
+            );
+        }
+        plain &= special == 0;
+        i += 8;
+    }
+    while i < limit {
+        match CLASS[usize::from(b[i])] {
+            LT => return (i, plain),
             SPECIAL => plain = false,
             _ => {}
         }
+        i += 1;
     }
-    let from = start + short.len();
-    let end = memchr::memchr(b'<', &b[from..]).map_or(b.len(), |i| from + i);
-    let rest = &b[from..end];
+    let end = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |k| i + k);
+    let rest = &b[i..end];
     let plain = plain && memchr::memchr3(b'&', b'\r', b']', rest).is_none();
     (end, plain)
 }
@@ -383,5 +619,40 @@ pub(super) fn attributes<'s>(
         }
         each(key, value, at + key_start)?;
         i += len + 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_end;
+    use proptest::prelude::*;
+
+    /// The byte-by-byte definition `text_end` must agree with.
+    fn reference(b: &[u8], start: usize) -> (usize, bool) {
+        let end = b[start..]
+            .iter()
+            .position(|&c| c == b'<')
+            .map_or(b.len(), |k| start + k);
+        let plain = !b[start..end]
+            .iter()
+            .any(|c| matches!(c, b'&' | b'\r' | b']'));
+        (end, plain)
+    }
+
+    proptest! {
+        #[test]
+        fn text_end_is_the_first_lt_and_plain_before_it(
+            bytes in proptest::collection::vec(
+                prop_oneof![
+                    Just(b'<'), Just(b'&'), Just(b'\r'), Just(b']'), Just(b'a'), Just(b'\n'),
+                    Just(0x80u8), any::<u8>(),
+                ],
+                0..160,
+            ),
+            start in 0usize..160,
+        ) {
+            let start = start.min(bytes.len());
+            prop_assert_eq!(text_end(&bytes, start), reference(&bytes, start));
+        }
     }
 }

@@ -22,6 +22,12 @@ def emit(**event):
 
 
 def plain(v):
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        # No JSON number: the contract has no form for it (msgwire does not judge it).
+        return {"float": repr(v)}
+    if isinstance(v, tuple) and hasattr(v, "code") and hasattr(v, "data"):
+        # msgpack's ExtType(code, data).
+        return {"ext": v.code, "data": bytes(v.data).hex()}
     if isinstance(v, bytes):
         try:
             return v.decode("utf-8")

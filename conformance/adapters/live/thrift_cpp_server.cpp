@@ -3,7 +3,10 @@
 // docs/live/thrift.md): the generated processor and TThreadedServer decide every reply; this
 // file only holds the handler (echo methods, the declared exception, the oneway note).
 //
-//   thrift_cpp_server PORT binary|compact framed|buffered
+//   thrift_cpp_server PORT binary|compact framed|buffered|header
+//
+// `header`: THeaderProtocolFactory over the bare socket (THeaderTransport frames and reads
+// itself; each reply in the protocol the call's header named). Needs -lthriftz.
 //
 // Built by .ci/peers/thrift-servers.sh against the code `thrift --gen cpp` writes. Serves
 // 127.0.0.1:PORT, prints "ready"; exits after MSGWIRE_LIVE_LIFETIME seconds (default 600).
@@ -19,6 +22,7 @@
 
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/protocol/THeaderProtocol.h>
 #include <thrift/server/TThreadedServer.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TServerSocket.h>
@@ -70,7 +74,7 @@ public:
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::fprintf(stderr, "usage: %s PORT binary|compact framed|buffered\n", argv[0]);
+    std::fprintf(stderr, "usage: %s PORT binary|compact framed|buffered|header\n", argv[0]);
     return 2;
   }
   int port = std::atoi(argv[1]);
@@ -87,6 +91,9 @@ int main(int argc, char** argv) {
     framing = std::make_shared<transport::TFramedTransportFactory>();
   } else if (std::strcmp(argv[3], "buffered") == 0) {
     framing = std::make_shared<transport::TBufferedTransportFactory>();
+  } else if (std::strcmp(argv[3], "header") == 0) {
+    framing = std::make_shared<transport::TTransportFactory>();
+    protocol = std::make_shared<protocol::THeaderProtocolFactory>();
   } else {
     return 2;
   }

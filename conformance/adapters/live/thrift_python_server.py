@@ -3,7 +3,10 @@
 the library's generated processor and its server decide every reply; this file only holds the
 handler (echo methods, the declared exception, the oneway note).
 
-    python thrift_python_server.py GEN_PY_DIR PORT binary|compact framed|buffered
+    python thrift_python_server.py GEN_PY_DIR PORT binary|compact framed|buffered|header
+
+`header`: THeaderProtocolFactory over the bare socket (THeader frames only: the client type
+HEADERS; the protocol each frame's header names, replies in it).
 
 GEN_PY_DIR holds the code `thrift --gen py conformance.thrift` wrote (.ci/peers/thrift-servers.sh
 generates it). Serves 127.0.0.1:PORT with TThreadedServer, prints "ready"; exits after
@@ -18,6 +21,8 @@ sys.path.insert(0, sys.argv[1])
 from msgwire_conformance import Conformance  # noqa: E402
 from msgwire_conformance.ttypes import Oops  # noqa: E402
 from thrift.protocol import TBinaryProtocol, TCompactProtocol  # noqa: E402
+from thrift.protocol.THeaderProtocol import THeaderProtocolFactory  # noqa: E402
+from thrift.transport.THeaderTransport import THeaderClientType, THeaderSubprotocolID  # noqa: E402
 from thrift.server import TServer  # noqa: E402
 from thrift.transport import TSocket, TTransport  # noqa: E402
 
@@ -55,7 +60,15 @@ protocols = {
 transports = {
     "framed": TTransport.TFramedTransportFactory(),
     "buffered": TTransport.TBufferedTransportFactory(),
+    # THeaderTransport does its own framing, straight on the socket.
+    "header": TTransport.TTransportFactoryBase(),
 }
+if transport == "header":
+    protocols[protocol] = THeaderProtocolFactory(
+        allowed_client_types=(THeaderClientType.HEADERS,),
+        default_protocol={"binary": THeaderSubprotocolID.BINARY,
+                          "compact": THeaderSubprotocolID.COMPACT}[protocol],
+    )
 lifetime = float(os.environ.get("MSGWIRE_LIVE_LIFETIME", "600"))
 threading.Timer(lifetime, lambda: os._exit(0)).start()
 server = TServer.TThreadedServer(

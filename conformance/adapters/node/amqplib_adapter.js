@@ -36,7 +36,8 @@ function spec() {
 function str(v) {
   if (typeof v === 'string') return v;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(v);
+    // ignoreBOM: a leading U+FEFF is data (TextDecoder drops it by default).
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(v);
   } catch (_) {
     return { hex: Buffer.from(v).toString('hex') };
   }
@@ -94,11 +95,12 @@ function canon(f, d) {
     }
     case 2: {
       const properties = {};
+      // delivery-mode and priority (octets) and timestamp are numbers; the rest shortstrs.
+      const numeric = new Set(['deliveryMode', 'priority', 'timestamp']);
       for (const [k, v] of Object.entries(d.fields)) {
         if (v === undefined) continue;
-        properties[snake(k)] = k === 'headers' ? table(v) : str(v);
+        properties[snake(k)] = k === 'headers' ? table(v) : numeric.has(k) ? v : str(v);
       }
-      for (const k of ['delivery_mode', 'priority', 'timestamp']) if (k in properties) properties[k] = d.fields[k.replace(/_(.)/g, (_, c) => c.toUpperCase())];
       return { type: 'header', channel: d.channel, class_id: d.id, weight: 0, body_size: d.size, properties };
     }
     case 3:

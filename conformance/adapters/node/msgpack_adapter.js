@@ -62,7 +62,8 @@ const isUint32 = (x) => (typeof x === 'number' || typeof x === 'bigint') && x >=
 
 function message(v) {
   if (!Array.isArray(v) || v.length === 0) throw new Error('a message is an array');
-  const t = Number(v[0]);
+  // Only an integer is a message type (Number(null), Number(false), Number('') are 0 too).
+  const t = typeof v[0] === 'number' || typeof v[0] === 'bigint' ? Number(v[0]) : NaN;
   if (t === 0 && v.length === 4 && isUint32(v[1]) && Array.isArray(v[3]))
     return { kind: 'request', msgid: Number(v[1]), method: methodDoc(v[2]), params: v[3].map(canon) };
   if (t === 1 && v.length === 4 && isUint32(v[1]))

@@ -33,6 +33,11 @@ function other(v) {
 }
 const canon = (v) => mc.canon(v, other);
 
+// With int64: true a uint 64 / int 64 header gives an int64-buffer object even for a small value;
+// the message type and msgid are compared as numbers, so those two become BigInt first.
+const big = (x) => (Int64BE.isInt64BE(x) || Uint64BE.isUint64BE(x) ? BigInt(x.toString()) : x);
+const rpcShape = (v) => (Array.isArray(v) ? v.map((x, i) => (i < 2 ? big(x) : x)) : v);
+
 function decode(protocol, profile, data) {
   if (protocol !== 'msgpack-rpc') throw new Unsupported('msgpack-lite speaks MessagePack only');
   if (![...mc.VALUE_PROFILES, ...mc.MESSAGE_PROFILES].includes(profile)) throw new Unsupported(`profile ${profile}`);
@@ -48,7 +53,7 @@ function decode(protocol, profile, data) {
   const docs = [];
   for (const v of values) {
     try {
-      docs.push(mc.VALUE_PROFILES.includes(profile) ? canon(v) : mc.message(v, canon));
+      docs.push(mc.VALUE_PROFILES.includes(profile) ? canon(v) : mc.message(rpcShape(v), canon));
     } catch (e) {
       throw new Rejected(e.message, { kind: 'not-a-message', docs });
     }

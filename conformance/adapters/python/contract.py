@@ -48,7 +48,14 @@ class Unsupported(Exception):
 
 
 def dumps(doc):
-    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    s = json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (json.loads reads "\udf00" as one) has no UTF-8: written escaped, as
+        # JSON allows (RFC 8259 §8.2); the runner reads the escape as U+FFFD.
+        s = json.dumps(doc, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return s
 
 
 def _answer(req, decode, encode):

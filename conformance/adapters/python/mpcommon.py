@@ -71,13 +71,16 @@ def message(v, canon1):
     if not isinstance(v, (list, tuple)) or not v:
         raise ValueError("a message is an array")
     t = v[0]
+    # The type is an integer: not a bool (True == 1) nor a float (0.0 == 0), which Python's ==
+    # would take for one.
+    kind = t if isinstance(t, int) and not isinstance(t, bool) else None
     uint32 = lambda x: isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 1 << 32  # noqa: E731
     is_list = lambda x: isinstance(x, (list, tuple))  # noqa: E731
-    if t == 0 and not isinstance(t, bool) and len(v) == 4 and uint32(v[1]) and is_list(v[3]):
+    if kind == 0 and len(v) == 4 and uint32(v[1]) and is_list(v[3]):
         return {"kind": "request", "msgid": v[1], "method": _method(v[2]), "params": [canon1(p) for p in v[3]]}
-    if t == 1 and not isinstance(t, bool) and len(v) == 4 and uint32(v[1]):
+    if kind == 1 and len(v) == 4 and uint32(v[1]):
         return {"kind": "response", "msgid": v[1], "error": canon1(v[2]), "result": canon1(v[3])}
-    if t == 2 and not isinstance(t, bool) and len(v) == 3 and is_list(v[2]):
+    if kind == 2 and len(v) == 3 and is_list(v[2]):
         return {"kind": "notification", "method": _method(v[1]), "params": [canon1(p) for p in v[2]]}
     raise ValueError("not a request, response or notification")
 

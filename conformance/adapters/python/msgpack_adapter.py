@@ -75,12 +75,15 @@ def message(v):
     if not isinstance(v, list) or isinstance(v, Pairs) or not v:
         raise ValueError("a message is an array")
     t = v[0]
+    # The type is an integer: not a bool (True == 1) nor a float (0.0 == 0), which Python's ==
+    # would take for one.
+    kind = t if isinstance(t, int) and not isinstance(t, bool) else None
     uint32 = lambda x: isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 1 << 32  # noqa: E731
-    if t == 0 and not isinstance(t, bool) and len(v) == 4 and uint32(v[1]) and isinstance(v[3], list) and not isinstance(v[3], Pairs):
+    if kind == 0 and len(v) == 4 and uint32(v[1]) and isinstance(v[3], list) and not isinstance(v[3], Pairs):
         return {"kind": "request", "msgid": v[1], "method": method_doc(v[2]), "params": [canon(p) for p in v[3]]}
-    if t == 1 and not isinstance(t, bool) and len(v) == 4 and uint32(v[1]):
+    if kind == 1 and len(v) == 4 and uint32(v[1]):
         return {"kind": "response", "msgid": v[1], "error": canon(v[2]), "result": canon(v[3])}
-    if t == 2 and not isinstance(t, bool) and len(v) == 3 and isinstance(v[2], list) and not isinstance(v[2], Pairs):
+    if kind == 2 and len(v) == 3 and isinstance(v[2], list) and not isinstance(v[2], Pairs):
         return {"kind": "notification", "method": method_doc(v[1]), "params": [canon(p) for p in v[2]]}
     raise ValueError("not a request, response or notification")
 

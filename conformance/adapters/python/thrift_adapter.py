@@ -10,8 +10,13 @@ byte names (0x82 compact, ``[`` TJSONProtocol, else binary: the convention of th
 ``str`` is read as its own text, schema-less, as the form reads it; the binary reader is the
 library's default, ``strictRead=False``, so it takes the old header too). Profiles: ``strict``
 and ``lenient`` (the library has one reading: what it accepts, it accepts under both),
-``framed`` (inside a ``TFramedTransport``). Encode writes each document with the same
+``framed`` (inside a ``TFramedTransport``), ``header`` (THeader frames, through the library's
+``THeaderProtocol`` accepting the client type HEADERS only: the document gains ``header`` with
+the frame's flags, sequence number and info headers). Encode writes each document with the same
 protocol's writer (``writeMessageBegin``, ``writeFieldBegin``, ...), in its ``protocol``.
+
+uuid (type id 16) is read and written (``readUuid``, ``writeUuid``) where the library has it
+(from 0.23; 0.22 has not: a uuid is then an unknown type to it).
 
 Errors: ``kind`` is the exception's class name, ``code`` the ``TProtocolException`` type when
 the library raises one.
@@ -20,6 +25,7 @@ Usage: thrift_adapter.py decode|encode thrift, or serve (see conformance/README.
 import math
 import os
 import sys
+import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from contract import Rejected, Unsupported, main  # noqa: E402
@@ -28,13 +34,19 @@ from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol  # 
 from thrift.protocol.TProtocol import TProtocolException  # noqa: E402
 from thrift.Thrift import TMessageType, TType  # noqa: E402
 from thrift.transport import TTransport  # noqa: E402
+from thrift.protocol.THeaderProtocol import THeaderProtocol  # noqa: E402
+from thrift.transport.THeaderTransport import THeaderClientType  # noqa: E402
 
-PROFILES = ("strict", "lenient", "framed")
+PROFILES = ("strict", "lenient", "framed", "header")
 NAMES = {
     TType.BOOL: "bool", TType.BYTE: "byte", TType.I16: "i16", TType.I32: "i32",
     TType.I64: "i64", TType.DOUBLE: "double", TType.STRING: "binary", TType.STRUCT: "struct",
     TType.MAP: "map", TType.SET: "set", TType.LIST: "list",
 }
+# uuid where the library knows the type (TType.UUID and the protocols' readUuid/writeUuid).
+UUID = getattr(TType, "UUID", None)
+if UUID is not None:
+    NAMES[UUID] = "uuid"
 TYPES = {v: k for k, v in NAMES.items()}
 TYPES.update({"string": TType.STRING, "i8": TType.BYTE})
 KINDS = {TMessageType.CALL: "call", TMessageType.REPLY: "reply",
@@ -82,6 +94,8 @@ def read_value(p, t):
         return v("binary", p.readBinary().hex())
     if t == TType.STRUCT:
         return v("struct", read_fields(p))
+    if UUID is not None and t == UUID:
+        return v("uuid", p.readUuid().bytes.hex())
     if t in (TType.LIST, TType.SET):
         et, n = p.readListBegin() if t == TType.LIST else p.readSetBegin()
         items = [read_value(p, et) for _ in range(n)]
@@ -110,11 +124,40 @@ def read_fields(p):
     return fields
 
 
+def decode_header(data):
+    mem = TTransport.TMemoryBuffer(data)
+    docs = []
+    while mem.cstringio_buf.tell() < len(data):
+        at = mem.cstringio_buf.tell()
+        p = THeaderProtocol(mem, [THeaderClientType.HEADERS])
+        try:
+            mname, kind, seqid = p.readMessageBegin()
+            body = read_fields(p)
+            p.readMessageEnd()
+            name = {0: "binary", 2: "compact"}[p.trans.protocol_id]
+        except TProtocolException as e:
+            raise Rejected("TProtocolException type %d: %s" % (e.type, e.message),
+                           kind="TProtocolException", code=e.type, offset=at, docs=docs)
+        except RecursionError:
+            raise Rejected("RecursionError", kind="RecursionError", offset=at, docs=docs)
+        except Exception as e:  # TTransportException, TApplicationException, EOFError...
+            raise Rejected("%s: %s" % (type(e).__name__, e), kind=type(e).__name__,
+                           offset=at, docs=docs)
+        info = [[k.hex(), v.hex()] for k, v in p.get_headers().items()]
+        docs.append({"protocol": name, "name": mname, "type": KINDS.get(kind, kind),
+                     "seqid": seqid, "body": body,
+                     "header": {"flags": p.trans.flags, "seqid": p.trans.sequence_id,
+                                "info": info}})
+    return docs
+
+
 def decode(proto, profile, data):
     if proto != "thrift":
         raise Unsupported("the thrift library speaks Thrift only")
     if profile not in PROFILES:
         raise Unsupported("profile %s" % profile)
+    if profile == "header":
+        return decode_header(data)
     framed = profile == "framed"
     mem = TTransport.TMemoryBuffer(data)
     trans = TTransport.TFramedTransport(mem) if framed else mem
@@ -176,6 +219,8 @@ def write_value(p, doc):
             p.writeBinary(bytes.fromhex(x))
     elif t == "struct":
         write_fields(p, x)
+    elif t == "uuid" and UUID is not None:
+        p.writeUuid(uuid.UUID(bytes=bytes.fromhex(x)))
     elif t in ("list", "set"):
         (p.writeListBegin if t == "list" else p.writeSetBegin)(TYPES[doc["elem"]], len(x))
         for e in x:
@@ -210,9 +255,23 @@ def encode(proto, profile, docs):
     for doc in docs:
         mem = TTransport.TMemoryBuffer()
         trans = TTransport.TFramedTransport(mem) if profile == "framed" else mem
-        p = protocol(doc.get("protocol", "binary"), trans)
+        if profile == "header" or "header" in doc:
+            pid = {"binary": 0, "compact": 2}.get(doc.get("protocol", "binary"))
+            if pid is None:
+                raise Unsupported("THeaderProtocol carries binary or compact only")
+            p = THeaderProtocol(mem, [THeaderClientType.HEADERS], pid)
+            h = doc.get("header", {})
+            for k, v in h.get("info", []):
+                p.set_header(bytes.fromhex(k), bytes.fromhex(v))
+            trans = p.trans
+        else:
+            p = protocol(doc.get("protocol", "binary"), trans)
         try:
             p.writeMessageBegin(doc["name"], MESSAGE_TYPES[doc["type"]], doc["seqid"])
+            if trans is not mem and hasattr(trans, "sequence_id"):
+                h = doc.get("header", {})
+                trans.flags = h.get("flags", 0)
+                trans.sequence_id = h.get("seqid", doc["seqid"])
             write_fields(p, doc["body"])
             p.writeMessageEnd()
             trans.flush()

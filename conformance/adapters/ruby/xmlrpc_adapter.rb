@@ -22,6 +22,12 @@ module XmlrpcRubyAdapter
   PROFILES = %w[strict].freeze
   Binary = Struct.new(:data) # a decoded base64 String, kept apart from strings
 
+  # REXML takes a character reference to a surrogate (&#xD800;) and gives a string that is not
+  # UTF-8: reported with U+FFFD, as any text, so the answer stays JSON.
+  def self.utf8(s)
+    s.dup.force_encoding('UTF-8').scrub
+  end
+
   def self.canon(v)
     case v
     when true, false then { 'boolean' => v }
@@ -35,11 +41,11 @@ module XmlrpcRubyAdapter
       if v.encoding == Encoding::BINARY && !v.valid_encoding?
         { 'base64' => [v].pack('m') }
       else
-        { 'string' => v.dup.force_encoding('UTF-8').scrub }
+        { 'string' => utf8(v) }
       end
     when nil then { 'nil' => nil }
     when XMLRPC::DateTime then { 'dateTime.iso8601' => format('%.4d%02d%02dT%02d:%02d:%02d', *v.to_a) }
-    when Hash then { 'struct' => v.map { |k, x| [k.to_s, canon(x)] } }
+    when Hash then { 'struct' => v.map { |k, x| [utf8(k.to_s), canon(x)] } }
     when Array then { 'array' => v.map { |x| canon(x) } }
     else raise "unexpected value #{v.inspect}"
     end
@@ -57,7 +63,7 @@ module XmlrpcRubyAdapter
     begin
       if text =~ /<\s*methodCall[\s>]/
         name, params = parser.parseMethodCall(text)
-        [{ 'kind' => 'call', 'method' => name, 'params' => params.map { |x| canon(x) } }]
+        [{ 'kind' => 'call', 'method' => utf8(name), 'params' => params.map { |x| canon(x) } }]
       else
         ok, v = parser.parseMethodResponse(text)
         if ok

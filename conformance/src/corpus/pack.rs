@@ -6,7 +6,7 @@
 //! archive and digests corpora loaded from a directory). Both use the same functions, so a
 //! corpus has the same digest whether it is embedded or read from disk.
 //!
-//! - **Files**: every regular file under `<root>/<protocol>/` for the four protocol directories,
+//! - **Files**: every regular file under `<root>/<protocol>/` for the five protocol directories,
 //!   recursively, except names starting with `.`; keyed by their `/`-separated path relative to
 //!   the root (`jsonrpc/spec-examples.json`, `xmlrpc/data/deep-nesting-100000.xml`).
 //! - **Digest**: SHA-256 over the files in key order, each as its key, a NUL octet, its length

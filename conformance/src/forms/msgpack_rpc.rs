@@ -152,7 +152,7 @@ fn value_doc(v: ValueRef<'_>, nvim: Option<&ExtTypes>) -> Value {
         ValueRef::Int(i) => int_json(i),
         ValueRef::F32(f) => tagged("float32", float(f64::from(f))),
         ValueRef::F64(f) => tagged("float64", float(f)),
-        ValueRef::Str(s) => tagged("string", json!(s)),
+        ValueRef::Str(s) => tagged("string", json!(s.as_str())),
         ValueRef::RawStr(b) => tagged("string", json!({ "hex": hex::encode(b) })),
         ValueRef::Bin(b) => tagged("binary", json!(hex::encode(b))),
         ValueRef::Array(a) => tagged(

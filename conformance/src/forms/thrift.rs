@@ -4,23 +4,26 @@
 //! fields as `[field id, value]` in wire order). Values are `{"type": ..., "value": ...}`
 //! objects; lists and sets add `elem`, maps `key` and `val`. The protocol of each message is
 //! read from its first byte (0x82 compact, anything else binary) unless the caller pins it
-//! ([`decode_with`]); the `framed` profile reads a TFramedTransport stream.
+//! ([`decode_with`]); the `framed` profile reads a TFramedTransport stream, the `header`
+//! profile THeader frames (the document then has a `header` member: flags, sequence number,
+//! info headers).
 
 use super::{Decoding, FormError};
 use msgwire::thrift::{
-    json, Decoder, Error, Framing, Limits, List, Map as TMap, Message, MessageType, OwnedMessage,
-    Profile, Protocol, Struct, StructRef, TType, Value as TValue, ValueRef,
+    json, Decoder, Error, Framing, HeaderFrame, Limits, List, Map as TMap, Message, MessageType,
+    OwnedHeaderFrame, OwnedMessage, Profile, Protocol, Struct, StructRef, TType, Value as TValue,
+    ValueRef,
 };
 use msgwire::Decoded;
 use serde_json::{json, Number, Value};
 
 /// Decoder profiles, the default first: the specs as written, what the reference libraries read,
 /// and (opt-in) the strict profile over framed transport (a 4-byte big-endian length before each
-/// message).
-pub const PROFILES: &[&str] = &["strict", "lenient", "framed"];
+/// message), and (opt-in) the strict profile over THeader frames.
+pub const PROFILES: &[&str] = &["strict", "lenient", "framed", "header"];
 
 /// Profiles run only for cases whose verdict names them: a framed input is not an unframed one.
-pub const OPT_IN_PROFILES: &[&str] = &["framed"];
+pub const OPT_IN_PROFILES: &[&str] = &["framed", "header"];
 
 /// The wire protocols by the names documents and `--protocol` use.
 pub const PROTOCOL_NAMES: &[&str] = &["binary", "compact", "json"];
@@ -79,6 +82,7 @@ pub fn decode(input: &[u8], profile: &str) -> Decoding {
         "strict" => (Profile::Strict, Framing::Unframed),
         "lenient" => (Profile::Lenient, Framing::Unframed),
         "framed" => (Profile::Strict, Framing::Framed),
+        "header" => (Profile::Strict, Framing::Header),
         other => {
             return Decoding {
                 docs: Vec::new(),
@@ -109,9 +113,15 @@ pub fn decode_with(
         let first = match framing {
             Framing::Unframed => rest.first(),
             Framing::Framed => rest.get(4),
+            // The header names the protocol.
+            Framing::Header => None,
         };
         let wire = protocol.unwrap_or_else(|| Wire::detect(first.copied().unwrap_or(0)));
         let step = match wire.codec() {
+            _ if framing == Framing::Header => {
+                HeaderFrame::decode_with(rest, &Limits::default(), profile)
+                    .map(|d| d.map(|f| header_doc(&f)))
+            }
             Some(proto) => Decoder {
                 limits: Limits::default(),
                 profile,
@@ -167,13 +177,15 @@ fn json_step(buf: &[u8], profile: Profile, framing: Framing) -> Result<Decoded<V
     }))
 }
 
-/// Canonical documents → bytes, each message in its document's `protocol`.
+/// Canonical documents → bytes, each message in its document's `protocol`; a document with a
+/// `header` member (what the `header` profile reads) is written as its THeader frame.
 pub fn encode(docs: &[Value]) -> Result<Vec<u8>, FormError> {
     encode_with(docs, None, Framing::Unframed)
 }
 
 /// Canonical documents → bytes: each message in `protocol` if given (transcoding), else in its
-/// document's `protocol` (`binary` when the document names none), framed or not.
+/// document's `protocol` (`binary` when the document names none), framed or not (unframed, a
+/// document with a `header` member is written as its THeader frame).
 pub fn encode_with(
     docs: &[Value],
     protocol: Option<Wire>,
@@ -190,7 +202,15 @@ pub fn encode_with(
             ..e
         };
         let (msg, named) = json_message(doc).map_err(at)?;
-        let bytes = match protocol.or(named).unwrap_or(Wire::Binary) {
+        let wire = protocol.or(named).unwrap_or(Wire::Binary);
+        // A document with a header is a THeader frame unless framing says otherwise.
+        let unframed_header = framing == Framing::Unframed && doc.get("header").is_some();
+        if framing == Framing::Header || unframed_header {
+            let frame = json_header(doc, msg, wire).map_err(at)?;
+            out.extend_from_slice(&frame.to_vec());
+            continue;
+        }
+        let bytes = match wire {
             Wire::Binary => msg.to_vec(Protocol::Binary),
             Wire::Compact => msg.to_vec(Protocol::Compact),
             Wire::Json => json::to_vec(&msg),
@@ -404,6 +424,61 @@ fn json_fields(v: &Value, depth: usize) -> Result<Struct, FormError> {
         }
     }
     Ok(s)
+}
+
+/// The document of a THeader frame: the message's, with `header` (flags, sequence number, info
+/// headers as `[key hex, value hex]` in wire order).
+pub fn header_doc(f: &HeaderFrame<'_>) -> Value {
+    let mut doc = message_doc(&f.message, Wire::from(f.protocol));
+    doc["header"] = json!({
+        "flags": f.flags,
+        "seqid": f.seqid,
+        "info": f.info.iter().map(|(k, v)| json!([hex::encode(k), hex::encode(v)])).collect::<Vec<_>>(),
+    });
+    doc
+}
+
+/// The THeader frame of a message document (its optional `header` member: flags 0, the
+/// message's seqid and no info headers when absent).
+fn json_header(doc: &Value, msg: OwnedMessage, wire: Wire) -> Result<OwnedHeaderFrame, FormError> {
+    let protocol = wire
+        .codec()
+        .ok_or_else(|| bad("TJSONProtocol is not carried in THeader frames (binary or compact)"))?;
+    let mut frame = OwnedHeaderFrame::new(msg, protocol);
+    let Some(h) = doc.get("header") else {
+        return Ok(frame);
+    };
+    let under = |e: FormError| super::error_under("/header", e);
+    if let Some(f) = h.get("flags") {
+        frame.flags = json_int(f, "u16 flags").map_err(under)?;
+    }
+    if let Some(n) = h.get("seqid") {
+        frame.seqid = json_int(n, "i32 seqid").map_err(under)?;
+    }
+    if let Some(info) = h.get("info") {
+        for (i, pair) in items(info).map_err(under)?.iter().enumerate() {
+            match pair.as_array().map(Vec::as_slice) {
+                Some([k, v]) => frame
+                    .info
+                    .push((hex_bytes(k).map_err(under)?, hex_bytes(v).map_err(under)?)),
+                _ => {
+                    return Err(bad(format!(
+                        "/header/info/{i}: a pair is [key hex, value hex]"
+                    )))
+                }
+            }
+        }
+    }
+    Ok(frame)
+}
+
+impl From<Protocol> for Wire {
+    fn from(p: Protocol) -> Wire {
+        match p {
+            Protocol::Compact => Wire::Compact,
+            _ => Wire::Binary,
+        }
+    }
 }
 
 /// A message document, and the protocol it names (if any).

@@ -1,6 +1,6 @@
 //! Minimization of a disagreeing input: first on the protocol's structure (JSON members and
-//! elements, AMQP frames, MessagePack values), then on bytes (delta debugging, Zeller's
-//! ddmin), keeping every step that still shows the same disagreement.
+//! elements, AMQP frames, MessagePack values, Thrift messages, fields and container elements),
+//! then on bytes (delta debugging, Zeller's ddmin), keeping every step that still shows the same disagreement.
 
 use super::mutate::{amqp_frames, mp_heads};
 use serde_json::Value;
@@ -12,6 +12,18 @@ pub const MAX_TRIES: usize = 2000;
 /// same way). `budget` bounds the number of candidates tried.
 pub fn minimize(
     protocol: &str,
+    input: &[u8],
+    budget: usize,
+    keeps: &mut dyn FnMut(&[u8]) -> bool,
+) -> Vec<u8> {
+    minimize_for(protocol, "", input, budget, keeps)
+}
+
+/// [`minimize`] under `profile` (Thrift: how the messages are carried, `framed` or `header`;
+/// `""`: as the input looks).
+pub fn minimize_for(
+    protocol: &str,
+    profile: &str,
     input: &[u8],
     budget: usize,
     keeps: &mut dyn FnMut(&[u8]) -> bool,
@@ -28,7 +40,7 @@ pub fn minimize(
     // Structure first, then bytes; again while the bytes pass made the structure parse.
     loop {
         let before = best.len();
-        structure(protocol, &mut best, &mut |c| test(c, &mut tries));
+        structure(protocol, profile, &mut best, &mut |c| test(c, &mut tries));
         ddmin(&mut best, &mut |c| test(c, &mut tries));
         if best.len() == before || tries >= budget {
             break;
@@ -52,10 +64,41 @@ pub fn minimize(
 }
 
 /// Whole pieces of the message at a time, while one still keeps.
-fn structure(protocol: &str, best: &mut Vec<u8>, test: &mut dyn FnMut(&[u8]) -> bool) {
+fn structure(
+    protocol: &str,
+    profile: &str,
+    best: &mut Vec<u8>,
+    test: &mut dyn FnMut(&[u8]) -> bool,
+) {
     loop {
         let mut improved = false;
-        for cand in structural_candidates(protocol, best) {
+        let cands = if protocol == "thrift" {
+            let layout = match profile {
+                "" => super::thrift::Layout::guess(best),
+                p => super::thrift::Layout::of_profile(p),
+            };
+            let mut c = super::thrift::candidates(best, layout);
+            // TJSONProtocol: the JSON tree's pieces (the framed one's frame length refitted).
+            let off = if layout == super::thrift::Layout::Framed {
+                4
+            } else {
+                0
+            };
+            if best.get(off) == Some(&b'[') {
+                for j in structural_candidates("jsonrpc", &best[off..]) {
+                    let mut x = Vec::with_capacity(j.len() + off);
+                    if off == 4 {
+                        x.extend_from_slice(&(j.len() as u32).to_be_bytes());
+                    }
+                    x.extend(j);
+                    c.push(x);
+                }
+            }
+            c
+        } else {
+            structural_candidates(protocol, best)
+        };
+        for cand in cands {
             if cand.len() < best.len() && test(&cand) {
                 *best = cand;
                 improved = true;
@@ -424,6 +467,39 @@ fn msgpack_value_candidates(input: &[u8]) -> Vec<Vec<u8>> {
             }
         }
         if let Some(end) = s.end {
+            // Strings and binaries shortened: emptied, or their first half kept (a method
+            // name of twenty characters is rarely what matters).
+            let str_head = match s.marker {
+                0xa0..=0xbf => Some(1),
+                0xd9 => Some(2),
+                0xda => Some(3),
+                0xdb => Some(5),
+                _ => None,
+            };
+            let bin_head = match s.marker {
+                0xc4 => Some(2),
+                0xc5 => Some(3),
+                0xc6 => Some(5),
+                _ => None,
+            };
+            if let Some(head) = str_head.or(bin_head) {
+                let body = &input[(s.start + head).min(end)..end];
+                if !body.is_empty() {
+                    let short = |n: usize| -> Vec<u8> {
+                        let mut v = match (str_head.is_some(), n) {
+                            (true, 0..=31) => vec![0xa0 | n as u8],
+                            (true, _) => vec![0xd9, n.min(255) as u8],
+                            (false, _) => vec![0xc4, n.min(255) as u8],
+                        };
+                        v.extend_from_slice(&body[..n.min(255)]);
+                        v
+                    };
+                    out.push(splice(s.start, end, &short(0)));
+                    if body.len() > 1 {
+                        out.push(splice(s.start, end, &short(body.len() / 2)));
+                    }
+                }
+            }
             if end - s.start > 1 {
                 out.push(splice(s.start, end, &[0xc0]));
                 if head_len > 0 {
@@ -578,6 +654,43 @@ mod tests {
             c.first() == Some(&0x98)
         });
         assert_eq!(m, [0x98]);
+    }
+
+    #[test]
+    fn minimizing_every_cut_corpus_input_is_no_panic() {
+        // Structural candidates of every protocol on cut inputs (the way e9828a1's and
+        // e36788d's panics were met), under a predicate that keeps some and drops others.
+        let mut tried = 0usize;
+        for (protocol, profile, seed) in crate::fuzz::every_seed() {
+            for n in (0..=seed.input.len().min(128)).step_by(3) {
+                let m = minimize_for(&protocol, &profile, &seed.input[..n], 6, &mut |c| {
+                    c.len() % 3 != 0
+                });
+                assert!(m.len() <= n);
+                tried += 1;
+            }
+        }
+        assert!(tried > 1000, "{tried}");
+    }
+
+    #[test]
+    fn messagepack_strings_and_binaries_are_shortened() {
+        // [2, "0" * 20, []]: any notification keeps the disagreement; the method name goes.
+        let mut input = vec![0x93, 0x02, 0xb4];
+        input.extend_from_slice(&[b'0'; 20]);
+        input.push(0x90);
+        let m = minimize("msgpack-rpc", &input, MAX_TRIES, &mut |c: &[u8]| {
+            c.len() >= 3 && c[0] == 0x93 && c[1] == 0x02 && (c[2] & 0xe0 == 0xa0 || c[2] == 0xc0)
+        });
+        assert!(m.len() <= 4, "{}", hex::encode(&m));
+        // A binary of 300 bytes (bin16) comes down to a short bin8, its prefix kept.
+        let mut bin = vec![0x91, 0xc5, 0x01, 0x2c];
+        bin.extend((0..300).map(|i| i as u8));
+        let c = msgpack_value_candidates(&bin);
+        assert!(c.contains(&vec![0x91, 0xc4, 0x00]));
+        let mut half = vec![0x91, 0xc4, 150];
+        half.extend((0..150).map(|i| i as u8));
+        assert!(c.contains(&half), "{}", c.len());
     }
 
     #[test]

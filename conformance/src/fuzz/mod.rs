@@ -14,6 +14,7 @@
 
 pub mod minimize;
 pub mod mutate;
+pub mod thrift;
 
 use crate::compare::{compare_docs, shorten};
 use crate::forms::{Decoding, FormError};
@@ -409,7 +410,7 @@ pub fn run(
         let (ti, seeds) = &active[slot];
         let ti = *ti;
         let (protocol, profile) = (plan.targets[ti].0.clone(), plan.targets[ti].1.clone());
-        let (input, source) = mutate::next_input(&mut rng, &protocol, seeds);
+        let (input, source) = mutate::next_input_for(&mut rng, &protocol, &profile, seeds);
         let at_run = out.runs;
         out.runs += 1;
         let tally = &mut out.tallies[ti].2;
@@ -446,7 +447,8 @@ pub fn run(
                     } else {
                         plan.minimize_tries
                     };
-                    let small = minimize::minimize(&protocol, &input, tries, &mut keeps);
+                    let small =
+                        minimize::minimize_for(&protocol, &profile, &input, tries, &mut keeps);
                     let o = ours.decode(&protocol, &profile, &small);
                     let t = imp.decode(&protocol, &profile, &small);
                     let (small, d) = match judge(&protocol, &profile, &o, &t) {
@@ -679,6 +681,9 @@ pub fn report(o: &Outcome, name: &str, meta: report::Meta) -> report::Report {
                 _ if d.signature.contains("-server:") => {
                     "the reply the spec owes, exactly once (none for a notification), the server still answering".into()
                 }
+                _ if d.signature.contains("-client:") => {
+                    "a valid response delivered with its value to the call whose id it carries, an invalid one refused or reported, no crash or hang".into()
+                }
                 _ => "msgwire's own outcome (it failed)".into(),
             }),
             detail,
@@ -779,6 +784,179 @@ pub fn run_server(
     found: &mut dyn FnMut(&mut Finding),
     progress: &mut dyn FnMut(&Outcome),
 ) -> Outcome {
+    let profile = crate::forms::profiles(protocol)
+        .and_then(|p| p.first().copied())
+        .unwrap_or("strict")
+        .to_string();
+    if protocol == "thrift" {
+        // The plan's profile names the target's transport and protocol (`framed/compact`).
+        let spec = plan
+            .targets
+            .first()
+            .map_or_else(|| "unframed/binary".to_string(), |t| t.1.clone());
+        let docs: Vec<Vec<Value>> = seeds(corpus, protocol, "strict")
+            .into_iter()
+            .filter_map(|s| s.docs)
+            .collect();
+        let seeds = thrift::server_seeds(&docs, &spec);
+        return run_live(
+            seeds, plan, protocol, &spec, target, exchange, found, progress,
+        );
+    }
+    let seeds = seeds(corpus, protocol, &profile);
+    run_live(seeds, plan, protocol, "", target, exchange, found, progress)
+}
+
+/// `msgwire fuzz <protocol>-client`: as [`run_server`], with the seeds of
+/// [`client_seeds`] (what a server sends, its ids made placeholders that the scripted server
+/// swaps for the ids the client's requests carry), each input played to a client driver by
+/// `exchange`.
+pub fn run_client(
+    corpus: &Corpus,
+    plan: &Plan,
+    protocol: &str,
+    target: &str,
+    exchange: &mut dyn FnMut(&[u8]) -> ServerVerdict,
+    found: &mut dyn FnMut(&mut Finding),
+    progress: &mut dyn FnMut(&Outcome),
+) -> Outcome {
+    let seeds = client_seeds(corpus, protocol);
+    run_live(seeds, plan, protocol, "", target, exchange, found, progress)
+}
+
+/// The placeholder of call `i`'s id in a JSON-RPC client input: the JSON string
+/// `"msgwire-id-I"`, swapped for the id the client's request for call `i` carried.
+pub fn jsonrpc_id_placeholder(i: usize) -> String {
+    format!("\"msgwire-id-{i}\"")
+}
+
+/// The placeholder of call `i`'s msgid in a MessagePack-RPC client input: the uint32
+/// `0x6d770000 + i` (bytes `ce 6d 77 00 0i`), swapped for the msgid of the client's request.
+pub const MSGPACK_MSGID_PLACEHOLDER: u32 = 0x6d77_0000;
+
+/// Seeds for fuzzing a client: the corpus's messages a server sends (JSON-RPC responses and
+/// batches of them, XML-RPC methodResponses, MessagePack-RPC responses and notifications;
+/// invalid cases as they are, since they are what a server must not send), the ids of
+/// generated responses replaced by placeholders (call 0, 1, ... in order:
+/// [`jsonrpc_id_placeholder`], [`MSGPACK_MSGID_PLACEHOLDER`]) so that a response can match
+/// the client's own request.
+pub fn client_seeds(corpus: &Corpus, protocol: &str) -> Vec<Seed> {
+    let profile = crate::forms::profiles(protocol)
+        .and_then(|p| p.first().copied())
+        .unwrap_or("strict");
+    let mut out = Vec::new();
+    for s in seeds(corpus, protocol, profile) {
+        let Some(docs) = &s.docs else {
+            // An invalid case: kept when it looks like a server's message.
+            let keep = match protocol {
+                "jsonrpc" => {
+                    s.input.windows(8).any(|w| w == b"\"result\"")
+                        || s.input.windows(7).any(|w| w == b"\"error\"")
+                }
+                "xmlrpc" => s.input.windows(14).any(|w| w == b"methodResponse"),
+                "msgpack-rpc" => s.input.len() > 1 && matches!(s.input[1], 1 | 2),
+                _ => true,
+            };
+            if keep {
+                out.push(s);
+            }
+            continue;
+        };
+        let mut docs = docs.clone();
+        let mut next = 0usize;
+        // A request's params make a response's result: the corpus has far more requests
+        // (every value type, boundary numbers, escapes) than responses.
+        let answered: Vec<Value> = docs
+            .iter()
+            .filter_map(|d| match (protocol, d.get("type").and_then(Value::as_str)) {
+                ("jsonrpc", Some("request")) => d.get("params").map(|p| {
+                    json!({"type": "response", "result": p, "id": d.get("id").cloned().unwrap_or(json!("1"))})
+                }),
+                _ => match (protocol, d.get("kind").and_then(Value::as_str)) {
+                    ("msgpack-rpc", Some("request")) => Some(json!({
+                        "kind": "response",
+                        "msgid": d.get("msgid").cloned().unwrap_or(json!(0)),
+                        "error": {"nil": null},
+                        "result": {"array": d.get("params").cloned().unwrap_or(json!([]))},
+                    })),
+                    _ => None,
+                },
+            })
+            .collect();
+        if answered.len() == docs.len() {
+            docs = answered;
+        }
+        let server_side = match protocol {
+            "jsonrpc" => docs.iter_mut().all(|d| {
+                let mut items: Vec<&mut Value> = match d.get("type").and_then(Value::as_str) {
+                    Some("batch") => match d.get_mut("items").and_then(Value::as_array_mut) {
+                        Some(a) => a.iter_mut().collect(),
+                        None => return false,
+                    },
+                    _ => vec![d],
+                };
+                let responses = items.iter().all(|i| {
+                    matches!(
+                        i.get("type").and_then(Value::as_str),
+                        Some("response" | "error")
+                    )
+                });
+                if responses {
+                    for i in items.iter_mut() {
+                        if i.get("id").and_then(Value::as_str) != Some("null") && next < 8 {
+                            i["id"] = Value::String(jsonrpc_id_placeholder(next));
+                            next += 1;
+                        }
+                    }
+                }
+                responses
+            }),
+            "xmlrpc" => docs
+                .iter()
+                .all(|d| d.get("kind").and_then(Value::as_str) != Some("call")),
+            "msgpack-rpc" => docs
+                .iter_mut()
+                .all(|d| match d.get("kind").and_then(Value::as_str) {
+                    Some("response") => {
+                        if next < 8 {
+                            d["msgid"] = Value::from(MSGPACK_MSGID_PLACEHOLDER + next as u32);
+                            next += 1;
+                        }
+                        true
+                    }
+                    Some("notification") => true,
+                    _ => false,
+                }),
+            _ => true,
+        };
+        if !server_side {
+            continue;
+        }
+        if let Some(Ok(input)) = crate::forms::encode(protocol, &docs) {
+            out.push(Seed {
+                input,
+                docs: Some(docs),
+            });
+        }
+    }
+    let mut seen = BTreeSet::new();
+    out.retain(|s| seen.insert(s.input.clone()));
+    out
+}
+
+/// The loop of [`run_server`] and [`run_client`] over `seeds`; `shape` is the profile inputs
+/// are made and minimized under (Thrift: the target's `transport/protocol`; else `""`).
+#[allow(clippy::too_many_arguments)]
+fn run_live(
+    seeds: Vec<Seed>,
+    plan: &Plan,
+    protocol: &str,
+    shape: &str,
+    target: &str,
+    exchange: &mut dyn FnMut(&[u8]) -> ServerVerdict,
+    found: &mut dyn FnMut(&mut Finding),
+    progress: &mut dyn FnMut(&Outcome),
+) -> Outcome {
     let started = Instant::now();
     let mut rng = Rng::new(plan.seed);
     let mut out = Outcome::default();
@@ -786,7 +964,6 @@ pub fn run_server(
         .and_then(|p| p.first().copied())
         .unwrap_or("strict")
         .to_string();
-    let seeds = seeds(corpus, protocol, &profile);
     let mut tally = Tally::default();
     if seeds.is_empty() {
         tally.skipped = Some(format!("the corpus has no {protocol} case"));
@@ -799,7 +976,7 @@ pub fn run_server(
         {
             break;
         }
-        let (input, source) = mutate::next_input(&mut rng, protocol, &seeds);
+        let (input, source) = mutate::next_input_for(&mut rng, protocol, shape, &seeds);
         let at_run = out.runs;
         out.runs += 1;
         let tally = &mut out.tallies[0].2;
@@ -829,7 +1006,7 @@ pub fn run_server(
                 |v: &ServerVerdict| v.broken().is_some_and(|(c, k, _)| c == class && k == key);
             let mut keeps = |c: &[u8]| same(&exchange(c));
             let tries = if down { 0 } else { plan.minimize_tries };
-            let small = minimize::minimize(protocol, &input, tries, &mut keeps);
+            let small = minimize::minimize_for(protocol, shape, &input, tries, &mut keeps);
             let again = exchange(&small);
             let (small, detail) = match again.broken() {
                 Some((c, k, d)) if c == class && k == key => (small, d.to_string()),
@@ -903,6 +1080,26 @@ pub fn read_wire_script(doc: &Value) -> Result<Vec<Vec<u8>>, String> {
                 (None, Some(h)) => hex::decode(h).map_err(|e| format!("send: {e}")),
                 _ => Err("a send item without \"text\" or \"hex\"".into()),
             }
+        })
+        .collect()
+}
+
+/// Every seed of the built-in corpus with its protocol and profile, over every protocol's
+/// fuzz target (the mutator and minimizer tests run over all of them); empty when the corpus
+/// cannot be opened.
+#[cfg(test)]
+pub(crate) fn every_seed() -> Vec<(String, String, Seed)> {
+    let Ok(corpus) = crate::corpus::open(None) else {
+        return Vec::new();
+    };
+    let all = ["amqp", "jsonrpc", "xmlrpc", "msgpack-rpc", "thrift"].map(String::from);
+    targets(&all, None)
+        .unwrap()
+        .into_iter()
+        .flat_map(|(protocol, profile)| {
+            seeds(&corpus, &protocol, &profile)
+                .into_iter()
+                .map(move |s| (protocol.clone(), profile.clone(), s))
         })
         .collect()
 }

@@ -72,10 +72,23 @@ pub enum Source {
 
 /// One new input for `protocol` from `seeds`.
 pub fn next_input(rng: &mut Rng, protocol: &str, seeds: &[Seed]) -> (Vec<u8>, Source) {
+    next_input_for(rng, protocol, "", seeds)
+}
+
+/// One new input for `protocol` under `profile` from `seeds`: the profile says how Thrift's
+/// messages are carried (`framed`, `header`; the others unframed; `""`: as the input looks).
+pub fn next_input_for(
+    rng: &mut Rng,
+    protocol: &str,
+    profile: &str,
+    seeds: &[Seed],
+) -> (Vec<u8>, Source) {
     let seed = rng.pick(seeds);
     let roll = rng.below(10);
     let mut out = None;
-    if roll < 4 {
+    if roll < 4 && protocol == "thrift" {
+        out = thrift_generated(rng, profile, seeds);
+    } else if roll < 4 {
         // Generation starts from documents: a seed that has them.
         let with_docs: Vec<&Seed> = seeds.iter().filter(|s| s.docs.is_some()).collect();
         let from = if with_docs.is_empty() {
@@ -105,7 +118,7 @@ pub fn next_input(rng: &mut Rng, protocol: &str, seeds: &[Seed]) -> (Vec<u8>, So
                 b.extend_from_slice(&rng.pick(seeds).input);
             }
             for _ in 0..=rng.below(2) {
-                b = protocol_mutation(rng, protocol, b);
+                b = protocol_mutation_for(rng, protocol, profile, b);
             }
             (b, Source::Protocol)
         }
@@ -369,9 +382,68 @@ pub fn byte_mutation(rng: &mut Rng, b: &mut Vec<u8>) {
     }
 }
 
+/// Thrift documents made from scratch ([`super::thrift::generate`]: every message and value
+/// type) or a seed's documents edited (the protocol, message type, seqid, values at their
+/// type's boundaries, and the generic edits), written as `profile` carries them.
+fn thrift_generated(rng: &mut Rng, profile: &str, seeds: &[Seed]) -> Option<(Vec<u8>, Source)> {
+    use super::thrift::{edit_docs, encode, generate, Layout};
+    let layout = Layout::of_profile(profile);
+    let with_docs: Vec<&Seed> = seeds.iter().filter(|s| s.docs.is_some()).collect();
+    for _ in 0..4 {
+        let mut docs = match with_docs.is_empty() || rng.one_in(2) {
+            true => (0..1 + usize::from(rng.one_in(6)))
+                .map(|_| generate(rng, layout))
+                .collect(),
+            false => rng.pick(&with_docs).docs.clone().unwrap_or_default(),
+        };
+        for _ in 0..=rng.below(3) {
+            if rng.one_in(3) {
+                mutate_doc(rng, &mut docs);
+            } else {
+                edit_docs(rng, &mut docs, layout);
+            }
+        }
+        // A server fuzzer pins the target's wire protocol (`framed/compact`).
+        if let Some((_, wire)) = profile.split_once('/') {
+            for d in &mut docs {
+                d["protocol"] = Value::from(wire);
+            }
+        }
+        if let Some(bytes) = encode(&docs, layout) {
+            return Some((bytes, Source::Generated));
+        }
+    }
+    None
+}
+
+/// JSON-RPC's text mutations (escapes, numbers' spellings, members added, wrapping) of a
+/// JSON text, for TJSONProtocol inputs that no longer parse.
+pub(crate) fn json_text(rng: &mut Rng, b: &mut Vec<u8>) -> bool {
+    json(rng, b)
+}
+
 /// One mutation at the level of `protocol`; falls back to a byte mutation.
-pub fn protocol_mutation(rng: &mut Rng, protocol: &str, mut b: Vec<u8>) -> Vec<u8> {
+pub fn protocol_mutation(rng: &mut Rng, protocol: &str, b: Vec<u8>) -> Vec<u8> {
+    protocol_mutation_for(rng, protocol, "", b)
+}
+
+/// [`protocol_mutation`] under `profile` (Thrift: how messages are carried; `""`: as the
+/// input looks).
+pub fn protocol_mutation_for(
+    rng: &mut Rng,
+    protocol: &str,
+    profile: &str,
+    mut b: Vec<u8>,
+) -> Vec<u8> {
     let done = match protocol {
+        "thrift" => {
+            use super::thrift::{mutate, Layout};
+            let layout = match profile {
+                "" => Layout::guess(&b),
+                p => Layout::of_profile(p),
+            };
+            mutate(rng, layout, &mut b)
+        }
         "amqp" => amqp(rng, &mut b),
         "jsonrpc" => json(rng, &mut b),
         "xmlrpc" => xml(rng, &mut b),
@@ -957,11 +1029,14 @@ fn msgpack(rng: &mut Rng, b: &mut Vec<u8>) -> bool {
                 };
             }
             0xc4..=0xc9 | 0xd9..=0xdf if at + 1 < b.len() => {
+                // The length's last octet, or the input's last where the input ends inside
+                // the length (`da 00` at the end: a 16-bit length cut short).
                 let last = match m {
                     0xc4 | 0xc7 | 0xd9 => at + 1,
                     0xc5 | 0xc8 | 0xda | 0xdc | 0xde => at + 2,
-                    _ => (at + 4).min(b.len() - 1),
-                };
+                    _ => at + 4,
+                }
+                .min(b.len() - 1);
                 b[last] = b[last].wrapping_add(if rng.one_in(2) { 1 } else { 0xff });
             }
             _ => return false,
@@ -1009,4 +1084,49 @@ fn msgpack(rng: &mut Rng, b: &mut Vec<u8>) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messagepack_mutations_of_inputs_cut_inside_a_length_are_no_panic() {
+        // `msgwire fuzz codec --protocol msgpack-rpc --seed 1` stopped near input 1 707 000
+        // ("index out of bounds: the len is 5 but the index is 5"): the off-by-one length
+        // mutation wrote the second octet of a 16-bit length the input had cut short.
+        let whole: &[u8] = b"\x94\x00\x01\xda\x00\x03abc\xdc\x00\x01\xc5\x00\x01z";
+        for n in 1..=whole.len() {
+            for seed in 0..400 {
+                let mut rng = Rng::new(seed);
+                let mut b = whole[..n].to_vec();
+                msgpack(&mut rng, &mut b);
+            }
+        }
+        // The case itself: `da 00` at the end, the length mutated (seeds cover every branch).
+        for seed in 0..2000 {
+            let mut rng = Rng::new(seed);
+            let mut b = vec![0x92, 0x01, 0xda, 0x00];
+            msgpack(&mut rng, &mut b);
+        }
+    }
+
+    #[test]
+    fn protocol_mutations_of_every_cut_corpus_input_are_no_panic() {
+        // Every protocol's mutators on prefixes of every seed of the corpus (the fuzzer meets
+        // cut inputs through splices and byte edits): a panic here stops a whole fuzz run.
+        let mut rng = Rng::new(7);
+        let mut tried = 0usize;
+        for (protocol, profile, seed) in crate::fuzz::every_seed() {
+            // Every cut of the first 256 octets, each mutated twice.
+            for n in 0..=seed.input.len().min(256) {
+                for _ in 0..2 {
+                    let cut = seed.input[..n].to_vec();
+                    let _ = protocol_mutation_for(&mut rng, &protocol, &profile, cut);
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 1000, "{tried}");
+    }
 }

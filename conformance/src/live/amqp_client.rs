@@ -1664,6 +1664,105 @@ fn many_body_frames(tag: &str) -> Vec<u8> {
     out
 }
 
+// ---------------------------------------------------------------------------------------------
+// `msgwire fuzz amqp-client`: one generated or mutated run of broker frames at a time.
+
+/// Plays `input` (frames a broker sends) to the client right after the first channel.open-ok,
+/// the driver waiting a second on the open channel (`{"op":"wait","seconds":1}`), and judges
+/// the client's answer: bytes msgwire's strict decoder refuses (and its rabbitmq profile too)
+/// in a whole frame are owed a connection.close with a code other than 200, or the socket
+/// closed, and nothing else sent after them (`no-close`, keyed by msgwire's error kind; a close with another code
+/// than msgwire's is `other-code`, keyed `ours->theirs`); an input that ends inside a frame,
+/// and frames msgwire reads, are owed only that the client neither crashes nor hangs (what a
+/// valid but unexpected frame is owed depends on the connection's state, which this does not
+/// judge); `crash`, `hang`, `driver-contract` for the driver.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> crate::live::FuzzVerdict {
+    use crate::live::FuzzVerdict;
+    let mut tr = Trace::default();
+    let played = match play(
+        t,
+        &mut tr,
+        "fuzz",
+        wait(1.0),
+        Script::new(Hook::AfterChannelOpen(input.to_vec())),
+    ) {
+        Ok(p) => p,
+        Err(o) => return FuzzVerdict::Broken("no-request", format!("{o:?}")),
+    };
+    if let Some(v) = client::fuzz_driver_verdict(&played.run) {
+        return v;
+    }
+    if played.seen.hooked_at.is_none() {
+        return FuzzVerdict::Broken(
+            "no-channel",
+            format!(
+                "the client opened no channel: {}; {}",
+                played.seen.describe(),
+                played.run.summary()
+            ),
+        );
+    }
+    // The first whole frame msgwire refuses: a frame that is not all there (its header or its
+    // payload cut short) may be waited for, however wrong its header already is.
+    let mut refused = None;
+    let mut pos = 0;
+    while input.len() - pos >= 7 {
+        let size = u32::from_be_bytes([
+            input[pos + 3],
+            input[pos + 4],
+            input[pos + 5],
+            input[pos + 6],
+        ]) as usize;
+        let Some(end) = (pos + 8).checked_add(size).filter(|&e| e <= input.len()) else {
+            break;
+        };
+        let frame = &input[pos..end];
+        if let Some(e) = crate::forms::decode("amqp", frame, "strict").and_then(|d| d.error) {
+            if crate::forms::decode("amqp", frame, "rabbitmq").is_some_and(|d| d.error.is_none()) {
+                return FuzzVerdict::Skipped;
+            }
+            refused = Some(e);
+            break;
+        }
+        pos = end;
+    }
+    let Some(e) = refused else {
+        return if crate::forms::decode("amqp", input, "strict").is_some_and(|d| d.error.is_none()) {
+            FuzzVerdict::Ok
+        } else {
+            // Bytes msgwire refuses that are no whole frame: only crash and hang are judged.
+            FuzzVerdict::Skipped
+        };
+    };
+    let code = e.code.and_then(|c| u16::try_from(c).ok());
+    match judge_closes(&played, code.as_slice()) {
+        Outcome::Pass(d) => {
+            let theirs = played.seen.after_hook().iter().find_map(|(_, f)| match f {
+                Frame::Method {
+                    method: Method::ConnectionClose(c),
+                    ..
+                } => Some(c.reply_code),
+                _ => None,
+            });
+            match (code, theirs) {
+                (Some(ours), Some(theirs)) if ours != theirs => FuzzVerdict::Keyed(
+                    "other-code",
+                    format!("{ours}->{theirs}"),
+                    format!(
+                        "msgwire refuses the frames ({e}); the client closed with {theirs}: {d}"
+                    ),
+                ),
+                _ => FuzzVerdict::Ok,
+            }
+        }
+        o => FuzzVerdict::Keyed(
+            "no-close",
+            e.kind.clone(),
+            format!("msgwire refuses the frames ({e}): {o:?}"),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -374,9 +374,16 @@ fn parse_lines(lines: Vec<String>) -> Vec<(String, Option<Value>)> {
         lines
             .into_iter()
             .map(|l| {
+                // A lone surrogate escape (`"\ud800"`, as Python's json.dumps and
+                // JSON.stringify write one) is read as U+FFFD, as our decoders read it.
+                let text = if l.contains("\\u") {
+                    crate::runner::adapter::lone_surrogates_replaced(&l)
+                } else {
+                    l.clone()
+                };
                 let v = (depth(&l) <= MAX_LINE_DEPTH)
                     .then(|| {
-                        let mut de = serde_json::Deserializer::from_str(&l);
+                        let mut de = serde_json::Deserializer::from_str(&text);
                         de.disable_recursion_limit();
                         serde::Deserialize::deserialize(&mut de)
                             .ok()
@@ -575,4 +582,116 @@ pub fn read_http_request(
     }
     rest.truncate(len);
     Ok(HttpRequest { head, body: rest })
+}
+
+/// Numbers compare by value (`1` and `1.0` alike, as a library that reads numbers as doubles
+/// surfaces them), everything else exactly; object members in any order. `Err` names where
+/// they first differ (the kind of the value msgwire read there: the finding's key).
+pub fn same_value(want: &Value, got: &Value) -> Result<(), &'static str> {
+    fn kind(v: &Value) -> &'static str {
+        match v {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+    match (want, got) {
+        (Value::Number(a), Value::Number(b)) => {
+            let exact = a == b
+                || match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
+                    (Some(x), Some(y), _, _) => x == y,
+                    (_, _, Some(x), Some(y)) => x == y,
+                    _ => false,
+                };
+            if exact
+                || (!(a.is_i64() || a.is_u64()) || !(b.is_i64() || b.is_u64()))
+                    && a.as_f64() == b.as_f64()
+            {
+                Ok(())
+            } else {
+                Err("number")
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                return Err("array");
+            }
+            a.iter().zip(b).try_for_each(|(x, y)| same_value(x, y))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            if a.len() != b.len() || a.keys().any(|k| !b.contains_key(k)) {
+                return Err("object");
+            }
+            a.iter().try_for_each(|(k, x)| same_value(x, &b[k]))
+        }
+        (a, b) if a == b => Ok(()),
+        (a, _) => Err(kind(a)),
+    }
+}
+
+/// The common verdicts of a client run: a hang, a crash, a broken driver contract, a driver
+/// that cannot do the plan (not judged).
+pub fn fuzz_driver_verdict(run: &DriverRun) -> Option<crate::live::FuzzVerdict> {
+    use crate::live::FuzzVerdict;
+    if run.unsupported().is_some() {
+        return Some(FuzzVerdict::Skipped);
+    }
+    if run.killed {
+        return Some(FuzzVerdict::Broken(
+            "hang",
+            format!(
+                "the client did not end within the timeout (killed): {}",
+                run.summary()
+            ),
+        ));
+    }
+    if !run.bad_lines.is_empty() {
+        return Some(FuzzVerdict::Broken(
+            "driver-contract",
+            format!("the driver broke its contract: {}", run.summary()),
+        ));
+    }
+    if run.status != "exit 0" {
+        return Some(FuzzVerdict::Broken(
+            "crash",
+            format!(
+                "the client crashed (the driver did not exit 0): {}",
+                run.summary()
+            ),
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_surrogate_in_a_driver_line_reads_as_u_fffd() {
+        let lines = parse_lines(vec![
+            r#"{"event":"result","value":["\ud800"]}"#.into(),
+            r#"{"event":"result","value":"\ud83d\ude00"}"#.into(),
+        ]);
+        assert_eq!(lines[0].1.as_ref().unwrap()["value"][0], "\u{fffd}");
+        assert_eq!(lines[1].1.as_ref().unwrap()["value"], "\u{1f600}");
+    }
+
+    #[test]
+    fn values_compare_numbers_by_value() {
+        use serde_json::json;
+        assert!(same_value(&json!([1, {"a": 2.0}]), &json!([1.0, {"a": 2}])).is_ok());
+        assert_eq!(
+            same_value(&json!({"a": "x"}), &json!({"a": "y"})),
+            Err("string")
+        );
+        assert_eq!(
+            same_value(&json!(9007199254740993u64), &json!(9007199254740992u64)),
+            Err("number")
+        );
+        assert_eq!(same_value(&json!([1]), &json!([1, 2])), Err("array"));
+    }
 }

@@ -1033,6 +1033,264 @@ pub fn cases() -> Vec<Case<Target>> {
     ]
 }
 
+// ---------------------------------------------------------------------------------------------
+// `msgwire fuzz jsonrpc-client`: one generated or mutated response body at a time.
+
+/// How many calls a client input is made for: one more than the highest id placeholder in it
+/// (1 to 8; 1 when it holds none).
+fn placeholder_calls(input: &[u8]) -> usize {
+    (0..8)
+        .rev()
+        .find(|&i| {
+            let p = crate::fuzz::jsonrpc_id_placeholder(i);
+            input.windows(p.len()).any(|w| w == p.as_bytes())
+        })
+        .map_or(1, |i| i + 1)
+}
+
+/// `input` with each id placeholder swapped for the id of that call's request (JSON text; a
+/// call whose request carried none keeps its placeholder).
+fn substitute(input: &[u8], ids: &[Option<Value>]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for (i, id) in ids.iter().enumerate() {
+        let Some(id) = id else { continue };
+        let p = crate::fuzz::jsonrpc_id_placeholder(i);
+        let with = id.to_string();
+        let mut next = Vec::with_capacity(out.len());
+        let mut at = 0;
+        while at < out.len() {
+            if out[at..].starts_with(p.as_bytes()) {
+                next.extend_from_slice(with.as_bytes());
+                at += p.len();
+            } else {
+                next.push(out[at]);
+                at += 1;
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// What a call is owed by the response body, as msgwire's strict decoder reads it.
+#[derive(Debug)]
+enum Owed {
+    /// The result (JSON).
+    Result(Value),
+    /// An error object with this code.
+    Error(i64),
+    /// No response carries the call's id: nothing may be delivered to it.
+    Nothing,
+    /// Two responses carry its id, or the value is past what msgwire compares: not judged.
+    Either,
+}
+
+/// Plays `input` (a response body with id placeholders, see [`crate::fuzz::client_seeds`]) to
+/// the client as the HTTP server's answer to its request (a single call `m0`, or a batch of
+/// `m0..mN` when the input holds placeholders up to N) and judges what the library surfaced
+/// against msgwire's strict reading of the body (its ids swapped in): a call answered by
+/// exactly one response gets that result (numbers by value) or that error code and nothing
+/// else (`not-delivered`, `wrong-value`, `wrong-error`); a call no response answers gets
+/// nothing delivered (`mismatched-id`); a body both profiles refuse gets nothing delivered
+/// and each call a report (`accepted-invalid`, `not-reported`); `crash`, `hang`,
+/// `driver-contract` for the driver. Bodies only the lenient profile reads are not judged.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> crate::live::FuzzVerdict {
+    use crate::live::FuzzVerdict;
+    let n = placeholder_calls(input);
+    let plan = if n == 1 {
+        single(call("m0", Some(json!([0]))))
+    } else {
+        batch(
+            (0..n)
+                .map(|i| call(&format!("m{i}"), Some(json!([i]))))
+                .collect(),
+        )
+    };
+    let mut tr = Trace::default();
+    let played = match play(t, &mut tr, "fuzz", &plan, &|_, ids| {
+        Reply::Body(substitute(input, ids))
+    }) {
+        Ok(p) => p,
+        Err(o) => return FuzzVerdict::Broken("no-request", format!("{o:?}")),
+    };
+    if let Some(v) = client::fuzz_driver_verdict(&played.run) {
+        return v;
+    }
+    if let Err(e) = check_request(&played, &plan) {
+        return FuzzVerdict::Broken("bad-request", e);
+    }
+    let body = substitute(input, &played.ids);
+    let a = attribute(&played);
+    let strict = crate::forms::decode("jsonrpc", &body, "strict").unwrap_or_else(|| {
+        crate::forms::Decoding {
+            docs: Vec::new(),
+            error: None,
+        }
+    });
+    if let Some(e) = strict.error {
+        let lenient = crate::forms::decode("jsonrpc", &body, "lenient");
+        if lenient.is_some_and(|l| l.error.is_none()) {
+            return FuzzVerdict::Skipped;
+        }
+        let delivered = a
+            .per_call
+            .iter()
+            .flatten()
+            .chain(a.stray.iter().map(|(_, s)| s))
+            .chain(&a.whole)
+            .any(|s| matches!(s, Surfaced::Result(_) | Surfaced::Error { .. }));
+        if delivered {
+            return FuzzVerdict::Keyed(
+                "accepted-invalid",
+                e.kind.clone(),
+                format!(
+                    "msgwire refuses the response ({e}); the library delivered it: {}",
+                    a.describe()
+                ),
+            );
+        }
+        if let Some(i) = (0..n).find(|&i| a.per_call[i].is_empty() && a.whole.is_empty()) {
+            return FuzzVerdict::Keyed(
+                "not-reported",
+                e.kind.clone(),
+                format!(
+                    "msgwire refuses the response ({e}); call {i} neither failed nor returned: {}",
+                    a.describe()
+                ),
+            );
+        }
+        return FuzzVerdict::Ok;
+    }
+    let Some(doc) = strict.docs.first() else {
+        return FuzzVerdict::Skipped;
+    };
+    let items: Vec<&Value> = match doc["type"].as_str() {
+        Some("batch") => {
+            if n == 1 {
+                // A batch for a single request: how a library reads it is not settled by §5.
+                return FuzzVerdict::Skipped;
+            }
+            doc["items"]
+                .as_array()
+                .map_or(Vec::new(), |v| v.iter().collect())
+        }
+        Some("response" | "error") => vec![doc],
+        _ => Vec::new(),
+    };
+    if items.is_empty() {
+        // A request or notification sent as the answer: nothing to deliver.
+        let delivered = a
+            .per_call
+            .iter()
+            .flatten()
+            .any(|s| matches!(s, Surfaced::Result(_) | Surfaced::Error { .. }));
+        return if delivered {
+            FuzzVerdict::Keyed(
+                "accepted-invalid",
+                "request-as-response".into(),
+                format!(
+                    "the server answered with a request; the library delivered it: {}",
+                    a.describe()
+                ),
+            )
+        } else {
+            FuzzVerdict::Ok
+        };
+    }
+    for (i, id) in played.ids.iter().enumerate() {
+        let Some(id) = id else { continue };
+        let answering: Vec<&&Value> = items
+            .iter()
+            .filter(|it| {
+                it["id"]
+                    .as_str()
+                    .and_then(|raw| serde_json::from_str::<Value>(raw).ok())
+                    .as_ref()
+                    == Some(id)
+            })
+            .collect();
+        let owed = match answering.as_slice() {
+            [] => Owed::Nothing,
+            [one] => match one["type"].as_str() {
+                Some("response") => match one["result"]
+                    .as_str()
+                    .and_then(|raw| serde_json::from_str::<Value>(raw).ok())
+                {
+                    Some(v) => Owed::Result(v),
+                    None => Owed::Either,
+                },
+                _ => match one["code"].as_i64() {
+                    Some(c) => Owed::Error(c),
+                    None => Owed::Either,
+                },
+            },
+            _ => Owed::Either,
+        };
+        let got = &a.per_call[i];
+        let delivered: Vec<&Surfaced> = got
+            .iter()
+            .filter(|s| matches!(s, Surfaced::Result(_) | Surfaced::Error { .. }))
+            .collect();
+        let verdict = match (&owed, delivered.as_slice()) {
+            (Owed::Either, _) => None,
+            (Owed::Nothing, []) => None,
+            (Owed::Nothing, _) => Some(FuzzVerdict::Broken(
+                "mismatched-id",
+                format!(
+                    "no response carries call {i}'s id {}; the library delivered one to it: {}",
+                    short(id),
+                    a.describe()
+                ),
+            )),
+            (Owed::Result(want), [Surfaced::Result(v)]) => {
+                client::same_value(want, v).err().map(|k| {
+                    FuzzVerdict::Keyed(
+                        "wrong-value",
+                        k.into(),
+                        format!(
+                            "call {i} is owed the result {}; the library delivered {}",
+                            short(want),
+                            a.describe()
+                        ),
+                    )
+                })
+            }
+            (Owed::Error(c), [Surfaced::Error { code, .. }]) => (*code != Some(*c)).then(|| {
+                FuzzVerdict::Broken(
+                    "wrong-error",
+                    format!(
+                        "call {i} is owed the error code {c}; the library delivered {}",
+                        a.describe()
+                    ),
+                )
+            }),
+            (_, []) => Some(FuzzVerdict::Broken(
+                "not-delivered",
+                format!(
+                    "call {i} is owed {}; the library delivered nothing: {}",
+                    match &owed {
+                        Owed::Result(v) => format!("the result {}", short(v)),
+                        Owed::Error(c) => format!("the error {c}"),
+                        _ => String::new(),
+                    },
+                    a.describe()
+                ),
+            )),
+            (_, _) => Some(FuzzVerdict::Broken(
+                "wrong-value",
+                format!(
+                    "call {i} is owed {owed:?}; the library delivered {}",
+                    a.describe()
+                ),
+            )),
+        };
+        if let Some(v) = verdict {
+            return v;
+        }
+    }
+    FuzzVerdict::Ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,7 +187,7 @@ fn play(
     tr: &mut Trace,
     scenario: &str,
     plan: &Json,
-    script: Script,
+    script: &dyn Fn(&mut Wire<'_>, &Requests),
 ) -> Result<Played, Outcome> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .map_err(|e| Outcome::Fail(format!("internal: cannot listen on 127.0.0.1: {e}")))?;
@@ -405,7 +405,7 @@ fn case(
         tr,
         id.strip_prefix("msgpack-rpc-client/").unwrap_or(id),
         &plan,
-        script,
+        &script,
     ) {
         Ok(p) => p,
         Err(o) => return o,
@@ -644,6 +644,268 @@ pub fn cases() -> Vec<Case<Target>> {
             },
         },
     ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// `msgwire fuzz msgpack-rpc-client`: one generated or mutated server message at a time.
+
+/// How many calls a client input is made for: one more than the highest msgid placeholder
+/// in it (1 to 8; 1 when it holds none).
+fn placeholder_calls(input: &[u8]) -> usize {
+    (0..8u32)
+        .rev()
+        .find(|&i| {
+            let p = placeholder(i);
+            input.windows(5).any(|w| w == p)
+        })
+        .map_or(1, |i| i as usize + 1)
+}
+
+fn placeholder(i: u32) -> [u8; 5] {
+    let b = (crate::fuzz::MSGPACK_MSGID_PLACEHOLDER + i).to_be_bytes();
+    [0xce, b[0], b[1], b[2], b[3]]
+}
+
+/// `input` with each msgid placeholder (`ce 6d 77 00 0i`) swapped for the msgid of call i's
+/// request (as a uint32 of the same width).
+fn substitute(input: &[u8], msgids: &[u32]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for (i, id) in msgids.iter().enumerate() {
+        let p = placeholder(i as u32);
+        let b = id.to_be_bytes();
+        let with = [0xce, b[0], b[1], b[2], b[3]];
+        let mut at = 0;
+        while at + 5 <= out.len() {
+            if out[at..at + 5] == p {
+                out[at..at + 5].copy_from_slice(&with);
+                at += 5;
+            } else {
+                at += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Plays `input` (server messages with msgid placeholders, see
+/// [`crate::fuzz::client_seeds`]) to the client once its requests for calls `m0..mN` are in
+/// (N from the placeholders), and judges what the library surfaced against msgwire's strict
+/// reading of the stream (msgids swapped in): a call answered by one response gets its result
+/// or its error, by value (`not-delivered`, `wrong-value`, `wrong-error`); a call no response
+/// answers gets nothing delivered (`mismatched-id`); the client never sends a response to
+/// our response (`answered-response`). After bytes msgwire refuses (both profiles), calls may
+/// fail or stay open, but a call no valid response answers gets nothing delivered
+/// (`accepted-invalid`; a whole object that is no message may be skipped, and the messages
+/// after it read); `crash`, `hang`, `driver-contract`. Streams only the lenient
+/// profile reads are not judged.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> crate::live::FuzzVerdict {
+    use crate::live::FuzzVerdict;
+    let n = placeholder_calls(input);
+    let plan = json!({
+        "calls": (0..n).map(|i| json!({"method": format!("m{i}"), "params": [i]})).collect::<Vec<_>>()
+    });
+    let mut tr = Trace::default();
+    let played = match play(t, &mut tr, "fuzz", &plan, &|w, reqs| {
+        let ids = msgids(&plan, reqs);
+        w.send_raw(&substitute(input, &ids), "the fuzz input");
+    }) {
+        Ok(p) => p,
+        Err(o) => return FuzzVerdict::Broken("no-request", format!("{o:?}")),
+    };
+    if let Some(v) = client::fuzz_driver_verdict(&played.run) {
+        return v;
+    }
+    if let Some(p) = &played.problem {
+        return FuzzVerdict::Broken("bad-request", p.clone());
+    }
+    let ids = msgids(&plan, &played.requests);
+    let body = substitute(input, &ids);
+    // msgwire's strict reading: the messages before the first refused byte.
+    let mut msgs = Vec::new();
+    let mut refused = None;
+    let mut at = 0;
+    while at < body.len() {
+        match Message::decode(&body[at..]) {
+            Ok(Decoded::Complete { value, used }) => {
+                msgs.push(value.into_owned());
+                at += used;
+            }
+            Ok(Decoded::NeedMore { .. }) => {
+                refused = Some("truncated".to_string());
+                break;
+            }
+            Err(e) => {
+                let lenient_reads = matches!(
+                    Message::decode_with(&body[at..], &Limits::default(), Profile::Lenient),
+                    Ok(Decoded::Complete { .. })
+                );
+                if lenient_reads {
+                    return FuzzVerdict::Skipped;
+                }
+                let kind = crate::forms::decode("msgpack-rpc", &body[at..], "strict")
+                    .and_then(|d| d.error)
+                    .map_or_else(|| e.to_string(), |f| f.kind);
+                refused.get_or_insert(kind);
+                // A whole MessagePack object that is no message (the stream's framing is
+                // intact): a client may skip it and read the messages after it.
+                match msgwire::msgpack_rpc::ValueRef::decode(&body[at..]) {
+                    Ok(Decoded::Complete { used, .. }) if used > 0 => at += used,
+                    _ => break,
+                }
+            }
+        }
+    }
+    for (msgid, _, _) in &played.responses {
+        if msgs
+            .iter()
+            .any(|m| matches!(m, OwnedMessage::Response { msgid: r, .. } if r == msgid))
+        {
+            return FuzzVerdict::Broken(
+                "answered-response",
+                format!(
+                    "the client answered the server's response {msgid} with a response: {}",
+                    surfaced(&played.run)
+                ),
+            );
+        }
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let answering: Vec<(&Value, &Value)> = msgs
+            .iter()
+            .filter_map(|m| match m {
+                OwnedMessage::Response {
+                    msgid,
+                    error,
+                    result,
+                } if msgid == id => Some((error, result)),
+                _ => None,
+            })
+            .collect();
+        let results = results_of(&played.run, i as u64);
+        let errors: Vec<&Json> = played
+            .run
+            .named("error")
+            .into_iter()
+            .filter(|e| e["call"].as_u64() == Some(i as u64))
+            .filter_map(|e| e.get("error"))
+            .collect();
+        let delivered = results.len() + errors.len();
+        let verdict = match answering.as_slice() {
+            [] if delivered > 0 => Some(match &refused {
+                Some(kind) => FuzzVerdict::Keyed(
+                    "accepted-invalid",
+                    kind.clone(),
+                    format!(
+                        "msgwire refuses the stream before any response to call {i} ({kind}); the library delivered one: {}",
+                        surfaced(&played.run)
+                    ),
+                ),
+                None => FuzzVerdict::Broken(
+                    "mismatched-id",
+                    format!(
+                        "no response carries call {i}'s msgid {id}; the library delivered one to it: {}",
+                        surfaced(&played.run)
+                    ),
+                ),
+            }),
+            [] => None,
+            [(error, result)] => {
+                let (want, got, class) = if matches!(error, Value::Nil) {
+                    (contract_form(result), results.first().copied(), "wrong-value")
+                } else {
+                    (contract_form(error), errors.first().copied(), "wrong-error")
+                };
+                let Some(want) = want else {
+                    continue;
+                };
+                match got {
+                    _ if delivered > 1 => Some(FuzzVerdict::Broken(
+                        "wrong-value",
+                        format!("call {i} got {delivered} deliveries: {}", surfaced(&played.run)),
+                    )),
+                    Some(g) => client::same_value(&want, g).err().map(|k| {
+                        FuzzVerdict::Keyed(
+                            class,
+                            k.into(),
+                            format!(
+                                "call {i} is owed {want}; the library surfaced {}",
+                                surfaced(&played.run)
+                            ),
+                        )
+                    }),
+                    None if delivered > 0 => Some(FuzzVerdict::Broken(
+                        class,
+                        format!(
+                            "call {i} is owed {} {want}; the library surfaced {}",
+                            if class == "wrong-value" { "the result" } else { "the error" },
+                            surfaced(&played.run)
+                        ),
+                    )),
+                    // The stream broke after the response: failing the call is allowed.
+                    None if refused.is_some() => None,
+                    None => Some(FuzzVerdict::Broken(
+                        "not-delivered",
+                        format!(
+                            "call {i} is owed {want}; the library surfaced {}",
+                            surfaced(&played.run)
+                        ),
+                    )),
+                }
+            }
+            // Two responses with one msgid: not judged.
+            _ => None,
+        };
+        if let Some(v) = verdict {
+            return v;
+        }
+    }
+    FuzzVerdict::Ok
+}
+
+/// A value as the driver contract prints it (bytes that are valid UTF-8 as a string: many
+/// libraries read str and bin alike, and drivers print bytes as text when they can; ext as
+/// `{"ext":T,"data":HEX}`); `None` for what the contract has no form for (a timestamp, which
+/// older libraries read as an ext of type -1; a NaN or an infinity), not judged.
+fn contract_form(v: &Value) -> Option<Json> {
+    Some(match v {
+        Value::RawStr(b) | Value::Bin(b) => match std::str::from_utf8(b) {
+            Ok(s) => json!(s),
+            Err(_) => json!({ "bin": hex::encode(b) }),
+        },
+        Value::Timestamp(_) => return None,
+        Value::F32(f) if !f.is_finite() => return None,
+        Value::F64(f) if !f.is_finite() => return None,
+        Value::Array(a) => Json::Array(a.iter().map(contract_form).collect::<Option<_>>()?),
+        Value::Map(m) => {
+            let mut o = serde_json::Map::new();
+            for (k, x) in m {
+                let key = match contract_form(k)? {
+                    Json::String(s) => s,
+                    other => other.to_string(),
+                };
+                o.insert(key, contract_form(x)?);
+            }
+            Json::Object(o)
+        }
+        other => to_json(other),
+    })
+}
+
+/// The msgid of each plan call's request (by method; 0 when none came).
+fn msgids(plan: &Json, reqs: &Requests) -> Vec<u32> {
+    plan["calls"]
+        .as_array()
+        .map(|calls| {
+            calls
+                .iter()
+                .map(|c| {
+                    reqs.iter()
+                        .find(|(_, m, _)| Some(m.as_str()) == c["method"].as_str())
+                        .map_or(0, |r| r.0)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Live checks of an Apache Thrift server of the test service
 //! (`conformance/live/thrift/conformance.thrift`, documented in docs/live/thrift.md), over TCP,
-//! in the binary or compact protocol, framed or buffered (unframed), using only msgwire's codec.
+//! in the binary or compact protocol, framed, buffered (unframed) or in THeader frames
+//! (`doc/specs/HeaderFormat.md`), using only msgwire's codec.
 //!
 //! Spec: Apache Thrift's `doc/specs/thrift-rpc.md` (the message exchange: seqid echoed, name
 //! copied, `Reply` for results and declared exceptions, `Exception` carrying a
@@ -21,11 +22,11 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use msgwire::thrift::{
-    ApplicationExceptionType, Decoder, Framing, List, Map, Message, MessageType, OwnedMessage,
-    Profile, Protocol, Splitter, Struct, TType, Value,
+    header, ApplicationExceptionType, Decoder, Framing, HeaderFrame, List, Map, Message,
+    MessageType, OwnedHeaderFrame, OwnedMessage, Profile, Protocol, Splitter, Struct, TType, Value,
 };
 
-use super::{left, Case, Level, Outcome, Trace};
+use super::{left, Case, FuzzVerdict, Level, Outcome, Trace};
 
 /// The server to check.
 #[derive(Debug, Clone)]
@@ -62,7 +63,8 @@ impl Target {
         let framing = match transport.unwrap_or("buffered") {
             "buffered" | "unframed" => Framing::Unframed,
             "framed" => Framing::Framed,
-            f => return Err(format!("--transport {f}: framed or buffered")),
+            "header" => Framing::Header,
+            f => return Err(format!("--transport {f}: framed, buffered or header")),
         };
         Ok(Target {
             addr,
@@ -83,6 +85,7 @@ impl Target {
             match self.framing {
                 Framing::Framed => "framed",
                 Framing::Unframed => "buffered",
+                Framing::Header => "header",
             }
         )
     }
@@ -97,10 +100,12 @@ impl Target {
         match self.framing {
             Framing::Framed => m.to_framed_vec(self.protocol),
             Framing::Unframed => m.to_vec(self.protocol),
+            Framing::Header => OwnedHeaderFrame::new(m.clone(), self.protocol).to_vec(),
         }
     }
 
-    /// `payload` (a message, or bytes standing for one) with the frame length when framed.
+    /// `payload` (a message, or bytes standing for one) with the frame length when framed, in a
+    /// THeader frame (the target's protocol id, seqid 0) under THeader.
     fn framed(&self, payload: &[u8]) -> Vec<u8> {
         match self.framing {
             Framing::Framed => {
@@ -109,6 +114,11 @@ impl Target {
                 v
             }
             Framing::Unframed => payload.to_vec(),
+            Framing::Header => {
+                let mut v = Vec::with_capacity(payload.len() + 16);
+                header::encode_payload(self.protocol, 0, payload, &mut v);
+                v
+            }
         }
     }
 }
@@ -130,6 +140,16 @@ struct Conn<'t> {
     trace: &'t mut Trace,
     timeout: Duration,
     protocol: Protocol,
+    framing: Framing,
+}
+
+/// The reader thread holds a clone of the stream: shut the socket down so its read ends (a
+/// server that keeps the connection open would otherwise keep one thread per connection alive,
+/// and `msgwire fuzz thrift-server` opens thousands: it ran out of threads after some minutes).
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
 }
 
 enum Got {
@@ -219,6 +239,7 @@ impl<'t> Conn<'t> {
             trace,
             timeout: t.timeout,
             protocol: t.protocol,
+            framing: t.framing,
         })
     }
 
@@ -246,21 +267,23 @@ impl<'t> Conn<'t> {
         loop {
             match self.splitter.next_frame() {
                 Ok(Some(frame)) => {
-                    let strict = match Message::decode_with(
-                        &frame,
-                        self.protocol,
-                        &msgwire::thrift::Limits::default(),
-                        Profile::Strict,
-                    ) {
+                    let limits = msgwire::thrift::Limits::default();
+                    // Under THeader the frame is the header and the message: the header names
+                    // the reply's protocol.
+                    let decode = |profile| match self.framing {
+                        Framing::Header => HeaderFrame::read(&frame, &limits, profile).map(|f| {
+                            msgwire::Decoded::Complete {
+                                value: f.message,
+                                used: frame.len(),
+                            }
+                        }),
+                        _ => Message::decode_with(&frame, self.protocol, &limits, profile),
+                    };
+                    let strict = match decode(Profile::Strict) {
                         Ok(_) => None,
                         Err(e) => Some(e.to_string()),
                     };
-                    let lenient = Message::decode_with(
-                        &frame,
-                        self.protocol,
-                        &msgwire::thrift::Limits::default(),
-                        Profile::Lenient,
-                    );
+                    let lenient = decode(Profile::Lenient);
                     return match lenient.map(|d| d.complete()) {
                         Ok(Some((m, _))) => {
                             let m = m.into_owned();
@@ -918,7 +941,7 @@ fn other_protocol(t: &Target, tr: &mut Trace) -> Outcome {
 }
 
 fn oversized_frame(t: &Target, tr: &mut Trace) -> Outcome {
-    if t.framing != Framing::Framed {
+    if t.framing == Framing::Unframed {
         return Outcome::Unimplemented("a buffered transport has no frames".into());
     }
     let mut bad = 0x7fff_fff0u32.to_be_bytes().to_vec();
@@ -933,7 +956,7 @@ fn oversized_frame(t: &Target, tr: &mut Trace) -> Outcome {
 }
 
 fn negative_frame(t: &Target, tr: &mut Trace) -> Outcome {
-    if t.framing != Framing::Framed {
+    if t.framing == Framing::Unframed {
         return Outcome::Unimplemented("a buffered transport has no frames".into());
     }
     let mut bad = (-1i32).to_be_bytes().to_vec();
@@ -971,7 +994,7 @@ fn truncated(t: &Target, tr: &mut Trace) -> Outcome {
     let half = &whole[..whole.len() / 2];
     match t.framing {
         // The frame is whole; the message in it is not.
-        Framing::Framed => refused(
+        Framing::Framed | Framing::Header => refused(
             t,
             tr,
             &t.framed(half),
@@ -1397,9 +1420,312 @@ pub fn cases() -> Vec<Case<Target>> {
     ]
 }
 
+// ---------------------------------------------------------------------------------------------
+// msgwire fuzz thrift-server
+
+/// What an input sent to a server is owed, as msgwire's strict decoder reads it in the target's
+/// protocol and transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owed {
+    /// The calls, in order: name, seqid, and whether the reply may be missing (a `Call` of the
+    /// test service's oneway method `note`: whether a server answers it is not fixed).
+    pub calls: Vec<(String, i32, bool)>,
+    /// The names and seqids of the oneway messages (owed nothing).
+    pub oneways: Vec<(String, i32)>,
+    /// What follows the messages above is not a call msgwire reads (bytes it rejects, a message
+    /// cut short, a `Reply` or `Exception` sent to the server): the server owes an exception or
+    /// a close, within the timeout.
+    pub refused: Option<String>,
+}
+
+/// What `input` is owed by a server speaking `t`'s protocol and transport.
+pub fn owed_by(t: &Target, input: &[u8]) -> Owed {
+    let limits = msgwire::thrift::Limits::default();
+    let decoder = Decoder {
+        profile: Profile::Strict,
+        ..Decoder::new(t.protocol, t.framing)
+    };
+    let mut owed = Owed {
+        calls: Vec::new(),
+        oneways: Vec::new(),
+        refused: None,
+    };
+    let mut pos = 0;
+    while pos < input.len() && owed.refused.is_none() {
+        let rest = &input[pos..];
+        let step = match t.framing {
+            Framing::Header => HeaderFrame::decode_with(rest, &limits, Profile::Strict)
+                .map(|d| d.map(|f| f.message)),
+            _ => decoder.decode(rest),
+        };
+        match step {
+            Ok(msgwire::Decoded::Complete { value: m, used }) => {
+                match m.kind {
+                    MessageType::Call => {
+                        owed.calls
+                            .push((m.name.to_string(), m.seqid, m.name == "note"))
+                    }
+                    MessageType::Oneway => owed.oneways.push((m.name.to_string(), m.seqid)),
+                    k => {
+                        owed.refused = Some(format!(
+                            "a {} message (seqid {}) sent to the server",
+                            k.name(),
+                            m.seqid
+                        ))
+                    }
+                }
+                pos += used;
+            }
+            Ok(msgwire::Decoded::NeedMore { .. }) => {
+                owed.refused = Some(format!("a message cut short at byte {}", input.len()))
+            }
+            Err(e) => {
+                owed.refused = Some(format!(
+                    "bytes msgwire rejects at {}: {e}",
+                    pos + e.offset()
+                ))
+            }
+        }
+    }
+    owed
+}
+
+/// `msgwire fuzz thrift-server`: sends `input` on a new connection, ends our side of the
+/// stream, and judges what comes back against [`owed_by`]: each call exactly one well-formed
+/// `Reply` or `Exception` with the call's name and seqid, in order; oneway messages none; an
+/// `Exception` carrying a `TApplicationException` of a type the spec has (0-10); after bytes
+/// msgwire refuses, an exception or a close within the timeout, not silence (every server
+/// closes at the end of our stream; one that keeps the connection open past the timeout
+/// hangs); and a `ping` on
+/// a new connection answered afterwards. Classes: `no-reply` (keyed `closed`, `timeout`),
+/// `wrong-reply` (keyed `seqid`,
+/// `name`, `extra`, `not-a-response`), `reply-to-oneway`, `code-not-in-spec` (keyed by the
+/// type), `malformed-reply` (bytes msgwire rejects, or only a lenient decoder reads), `hang`,
+/// `server-down`.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
+    let owed = owed_by(t, input);
+    let mut tr = Trace::default();
+    let mut c = match Conn::open(t, &mut tr) {
+        Ok(c) => c,
+        Err(e) => return FuzzVerdict::Broken("server-down", e),
+    };
+    let required = |from: usize| {
+        owed.calls[from.min(owed.calls.len())..]
+            .iter()
+            .any(|c| !c.2)
+    };
+    if let Err(e) = c.send_raw(input, "fuzz input") {
+        drop(c);
+        if let Err(d) = still_serves(t) {
+            return FuzzVerdict::Broken("server-down", format!("{e}; {d}"));
+        }
+        // A server may close on bytes it refuses before reading the rest.
+        return if owed.refused.is_some() || !required(0) {
+            FuzzVerdict::Ok
+        } else {
+            FuzzVerdict::Broken(
+                "no-reply",
+                format!("the server closed before the input's calls were sent: {e}"),
+            )
+        };
+    }
+    c.half_close();
+    let mut next = 0usize;
+    let limit = owed.calls.len() + 64;
+    let mut closed = false;
+    // Until the server closes (it reads the end of our stream after the input): the replies
+    // owed, nothing more (a reply to a oneway message, a second reply, is seen here).
+    for _ in 0..limit {
+        match c.recv_within(t.timeout) {
+            Got::Message(m, Some(e)) => {
+                return FuzzVerdict::Broken(
+                    "malformed-reply",
+                    format!(
+                        "{} breaks the protocol ({e}); only a lenient decoder reads it",
+                        describe(&m)
+                    ),
+                )
+            }
+            Got::Message(m, None) => {
+                match m.kind {
+                    MessageType::Exception => match m.application_exception_ref() {
+                        Some((_, k)) if k.name().is_some() => {}
+                        Some((_, k)) => {
+                            return FuzzVerdict::Keyed(
+                                "code-not-in-spec",
+                                k.0.to_string(),
+                                format!(
+                                    "{}: the spec's TApplicationException types are 0-10",
+                                    describe(&m)
+                                ),
+                            )
+                        }
+                        None => {
+                            return FuzzVerdict::Broken(
+                                "malformed-reply",
+                                format!(
+                                "{}: an Exception message whose body is no TApplicationException",
+                                describe(&m)
+                            ),
+                            )
+                        }
+                    },
+                    MessageType::Reply => {}
+                    _ => {
+                        return FuzzVerdict::Keyed(
+                            "wrong-reply",
+                            "not-a-response".into(),
+                            format!("the server sent {}", describe(&m)),
+                        )
+                    }
+                }
+                // Calls whose reply may be missing are passed over when this is not theirs.
+                while next < owed.calls.len()
+                    && owed.calls[next].2
+                    && !(owed.calls[next].1 == m.seqid && owed.calls[next].0 == m.name)
+                {
+                    next += 1;
+                }
+                let to_oneway = owed.oneways.iter().any(|o| o.1 == m.seqid && o.0 == m.name)
+                    && owed
+                        .calls
+                        .get(next)
+                        .is_none_or(|c| c.1 != m.seqid || c.0 != m.name);
+                if to_oneway && owed.refused.is_none() {
+                    return FuzzVerdict::Broken(
+                        "reply-to-oneway",
+                        format!("a response to a oneway message: {}", describe(&m)),
+                    );
+                }
+                if let Some((name, seqid, _)) = owed.calls.get(next) {
+                    if m.seqid != *seqid {
+                        return FuzzVerdict::Keyed(
+                            "wrong-reply",
+                            "seqid".into(),
+                            format!("the call {name:?} had seqid {seqid}; came {}", describe(&m)),
+                        );
+                    }
+                    if m.name != *name {
+                        return FuzzVerdict::Keyed(
+                            "wrong-reply",
+                            "name".into(),
+                            format!("the call {name:?} (seqid {seqid}); came {}", describe(&m)),
+                        );
+                    }
+                    next += 1;
+                } else if owed.refused.is_some() {
+                    // An answer to what msgwire refuses (an exception, or a lenient reading).
+                } else {
+                    return FuzzVerdict::Keyed(
+                        "wrong-reply",
+                        "extra".into(),
+                        format!(
+                            "{} after every call of the input was answered",
+                            describe(&m)
+                        ),
+                    );
+                }
+            }
+            Got::Bad(e) => return FuzzVerdict::Broken("malformed-reply", e),
+            g @ (Got::Closed | Got::Timeout) => {
+                let timeout = matches!(g, Got::Timeout);
+                if required(next) {
+                    drop(c);
+                    if let Err(d) = still_serves(t) {
+                        return FuzzVerdict::Broken("server-down", d);
+                    }
+                    let (name, seqid, _) = &owed.calls[next];
+                    return FuzzVerdict::Keyed(
+                        "no-reply",
+                        if timeout { "timeout" } else { "closed" }.into(),
+                        format!(
+                            "{} before the reply to {name:?} (seqid {seqid})",
+                            if timeout {
+                                format!("nothing within {:?}", t.timeout)
+                            } else {
+                                "the server closed the connection".into()
+                            }
+                        ),
+                    );
+                }
+                if timeout {
+                    return FuzzVerdict::Broken(
+                        "hang",
+                        format!(
+                            "{}, then the end of our stream: neither an exception nor a close within {:?}",
+                            owed.refused.as_deref().unwrap_or("the input"),
+                            t.timeout
+                        ),
+                    );
+                }
+                closed = true;
+                break;
+            }
+        }
+    }
+    if !closed {
+        return FuzzVerdict::Broken(
+            "hang",
+            format!(
+                "{}: more than {limit} messages and no close",
+                owed.refused.as_deref().unwrap_or("the input")
+            ),
+        );
+    }
+    drop(c);
+    match still_serves(t) {
+        Ok(()) => FuzzVerdict::Ok,
+        Err(d) => FuzzVerdict::Broken("server-down", d),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Threads of this process (Linux; `None` elsewhere).
+    fn threads() -> Option<usize> {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()?
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    #[test]
+    fn a_dropped_connection_ends_its_reader_thread() {
+        // A server that keeps every connection open and never writes: before Conn shut its
+        // socket down on drop, each connection left a reader thread blocked in read, and
+        // `msgwire fuzz thrift-server` ran out of threads ("failed to spawn thread").
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in l.incoming().take(200) {
+                held.push(s);
+            }
+            std::thread::sleep(Duration::from_secs(30));
+        });
+        let t = Target {
+            addr,
+            protocol: Protocol::Binary,
+            framing: Framing::Framed,
+            timeout: Duration::from_secs(2),
+        };
+        let Some(before) = threads() else { return };
+        for _ in 0..100 {
+            let mut trace = Trace::default();
+            drop(Conn::open(&t, &mut trace).unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let after = threads().unwrap();
+        assert!(
+            after < before + 60,
+            "{before} threads before, {after} after"
+        );
+    }
 
     #[test]
     fn sets_and_maps_compare_in_any_order_lists_do_not() {
@@ -1458,5 +1784,41 @@ mod tests {
             let m = Decoder::new(p, Framing::Unframed).decode_whole(&c).unwrap();
             assert_eq!((m.name, m.kind, m.seqid), ("x", MessageType::Call, 3));
         }
+    }
+
+    #[test]
+    fn what_a_fuzz_input_is_owed() {
+        let t = Target::new(
+            Some("127.0.0.1:1"),
+            None,
+            Some("framed"),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let call =
+            |n: &str, s| OwnedMessage::call(n, s, Struct::new()).to_framed_vec(Protocol::Binary);
+        let one = OwnedMessage::new("o", MessageType::Oneway, 9, Struct::new())
+            .to_framed_vec(Protocol::Binary);
+        let input = [call("a", 1), one, call("note", 2), call("b", -3)].concat();
+        let o = owed_by(&t, &input);
+        assert_eq!(
+            o.calls,
+            vec![
+                ("a".into(), 1, false),
+                ("note".into(), 2, true),
+                ("b".into(), -3, false)
+            ]
+        );
+        assert_eq!((o.oneways, o.refused), (vec![("o".into(), 9)], None));
+        let cut = [call("a", 1), call("b", 2)[..7].to_vec()].concat();
+        let o = owed_by(&t, &cut);
+        assert_eq!(o.calls.len(), 1);
+        assert!(o.refused.unwrap().contains("cut short"));
+        let reply = OwnedMessage::reply("a", 1, 5i32).to_framed_vec(Protocol::Binary);
+        assert!(owed_by(&t, &reply).refused.unwrap().contains("reply"));
+        let mut bad = call("a", 1);
+        bad[0] = 0xff; // a negative frame length
+        let o = owed_by(&t, &bad);
+        assert!(o.calls.is_empty() && o.refused.unwrap().contains("rejects"));
     }
 }

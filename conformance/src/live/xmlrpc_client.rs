@@ -576,6 +576,118 @@ pub fn cases() -> Vec<Case<Target>> {
     ]
 }
 
+// ---------------------------------------------------------------------------------------------
+// `msgwire fuzz xmlrpc-client`: one generated or mutated methodResponse at a time.
+
+/// Plays `input` as the HTTP body (200, text/xml) answering the client's call `m(1)` and
+/// judges what the library surfaced against msgwire's reading of it: a response msgwire's
+/// strict decoder reads is owed its one value (compared as the check suite compares,
+/// `wrong-value` keyed by the value's tag) or its fault code (`wrong-fault`), exactly once
+/// (`not-delivered` when the library raised or returned nothing); a document both profiles
+/// refuse, or a methodCall, is owed a refusal (`accepted-invalid` keyed by msgwire's error
+/// kind, `not-reported` when the call neither raised nor returned); `crash`, `hang`,
+/// `driver-contract`. Documents only the lenient profile reads are not judged.
+pub fn fuzz_exchange(t: &Target, input: &[u8]) -> crate::live::FuzzVerdict {
+    use crate::live::FuzzVerdict;
+    let plan = call_plan("m", json!([{ "int": 1 }]));
+    let mut tr = Trace::default();
+    let played = match play(t, &mut tr, "fuzz", &plan, Reply::Raw(http_200(input))) {
+        Ok(p) => p,
+        Err(o) => return FuzzVerdict::Broken("no-request", format!("{o:?}")),
+    };
+    if let Some(v) = client::fuzz_driver_verdict(&played.run) {
+        return v;
+    }
+    if let Err(e) = request_matches(&played, &plan) {
+        return FuzzVerdict::Broken("bad-request", e);
+    }
+    let got = results(&played.run);
+    let faults = played.run.named("fault");
+    let raised = played.run.first("raised").is_some();
+    let refused = |kind: String, why: String| {
+        if !got.is_empty() || !faults.is_empty() {
+            FuzzVerdict::Keyed(
+                "accepted-invalid",
+                kind,
+                format!(
+                    "msgwire refuses the response ({why}); the library read it: {}",
+                    surfaced(&played.run)
+                ),
+            )
+        } else if !raised {
+            FuzzVerdict::Keyed(
+                "not-reported",
+                kind,
+                format!(
+                    "msgwire refuses the response ({why}); the call neither raised nor returned: {}",
+                    surfaced(&played.run)
+                ),
+            )
+        } else {
+            FuzzVerdict::Ok
+        }
+    };
+    match xmlrpc::decode(input) {
+        Err(e) => {
+            let lenient = xmlrpc::decode_with(input, xmlrpc::Profile::Lenient, &Default::default());
+            if lenient.is_ok() {
+                return FuzzVerdict::Skipped;
+            }
+            let kind = crate::forms::decode("xmlrpc", input, "strict")
+                .and_then(|d| d.error)
+                .map_or("error".to_string(), |f| f.kind);
+            refused(kind, e.to_string())
+        }
+        Ok(Message::Call(_)) => refused("method-call".into(), "a methodCall as the answer".into()),
+        Ok(Message::Response(r)) => {
+            let Some(v) = r.params.first() else {
+                return FuzzVerdict::Skipped;
+            };
+            let want = tagged(v);
+            match (got.as_slice(), faults.is_empty()) {
+                ([g], true) if same(&want, g) => FuzzVerdict::Ok,
+                ([], true) => FuzzVerdict::Broken(
+                    "not-delivered",
+                    format!(
+                        "the call is owed the result {want}; the library surfaced {}",
+                        surfaced(&played.run)
+                    ),
+                ),
+                _ => FuzzVerdict::Keyed(
+                    "wrong-value",
+                    want.as_object()
+                        .and_then(|m| m.keys().next().cloned())
+                        .unwrap_or_default(),
+                    format!(
+                        "the call is owed the result {want}; the library surfaced {}",
+                        surfaced(&played.run)
+                    ),
+                ),
+            }
+        }
+        Ok(Message::Fault(f)) => {
+            let code = i64::from(f.code());
+            match (faults.as_slice(), got.is_empty()) {
+                ([one], true) if one["code"].as_i64() == Some(code) => FuzzVerdict::Ok,
+                ([], true) => FuzzVerdict::Broken(
+                    "not-delivered",
+                    format!(
+                        "the call is owed the fault {code}; the library surfaced {}",
+                        surfaced(&played.run)
+                    ),
+                ),
+                _ => FuzzVerdict::Broken(
+                    "wrong-fault",
+                    format!(
+                        "the call is owed the fault {code}; the library surfaced {}",
+                        surfaced(&played.run)
+                    ),
+                ),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,7 +83,7 @@ fn parse_answer(text: &str) -> Result<Value, String> {
 /// `text` with each `\uD800`..`\uDFFF` escape that is not half of a pair replaced by
 /// `\uFFFD`. JSON's grammar allows such escapes (RFC 8259 §8.2) and `JSON.stringify` writes
 /// them for a lone surrogate; serde_json refuses them; our decoders read one as U+FFFD.
-fn lone_surrogates_replaced(text: &str) -> String {
+pub(crate) fn lone_surrogates_replaced(text: &str) -> String {
     let b = text.as_bytes();
     // The code unit of a `\uXXXX` escape at `i`.
     let esc = |i: usize| -> Option<u16> {

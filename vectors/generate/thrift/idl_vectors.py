@@ -14,6 +14,13 @@ Every message is then read back with the Python library's own generic protocol r
 (readMessageBegin / readFieldBegin / readListBegin ... , no generated code): that reading is the
 expected canonical document (docs/forms/thrift.md), so no expectation comes from msgwire.
 Writes OUT_DIR/idl-python.json and OUT_DIR/idl-cpp.json (format msgwire-vectors/1).
+
+THeader (header-python.json, header-cpp.json): a few of the same calls written by each
+library's generated client through its THeaderProtocol (binary and compact protocol ids, an
+info header set on some), and the replies its generated processor writes through a
+THeaderProtocol that read the call; expected documents read back with Python's
+THeaderProtocol (the header's flags, sequence number and info headers) and the same generic
+reader.
 """
 import importlib.metadata
 import logging
@@ -23,7 +30,9 @@ import sys
 
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
 from thrift.Thrift import TApplicationException, TMessageType, TType
+from thrift.protocol.THeaderProtocol import THeaderProtocol
 from thrift.transport import TTransport
+from thrift.transport.THeaderTransport import THeaderClientType
 
 GEN_PY, CPP_OUTPUT, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, GEN_PY)
@@ -145,6 +154,66 @@ def python_messages():
     return out
 
 
+# The calls made again over THeader, and the info headers the client sets on each.
+HEADER_CALLS = {
+    "ping": {},
+    "add": {b"trace": b"abc"},
+    "echo-everything": {b"a": b"", b"": b"\x00\xff"},
+    "lookup-not-found": {b"trace": b"x" * 130},
+    "unknown-method": {},
+}
+HEADER_IDS = {"binary": 0, "compact": 2}
+
+
+class Duplex(TTransport.TTransportBase):
+    """Reads one buffer, writes another: a connection's two directions, in memory."""
+
+    def __init__(self, data):
+        self.rbuf = TTransport.TMemoryBuffer(data)
+        self.wbuf = TTransport.TMemoryBuffer()
+
+    def isOpen(self):
+        return True
+
+    def read(self, sz):
+        return self.rbuf.read(sz)
+
+    def write(self, buf):
+        self.wbuf.write(buf)
+
+    def flush(self):
+        pass
+
+
+def python_header_messages():
+    """(id, protocol, bytes) of each THeader call and reply."""
+    out = []
+    for pname, pid in HEADER_IDS.items():
+        for cid, method, args in CALLS:
+            if cid not in HEADER_CALLS:
+                continue
+            buf = TTransport.TMemoryBuffer()
+            oprot = THeaderProtocol(buf, [THeaderClientType.HEADERS], pid)
+            for k, val in HEADER_CALLS[cid].items():
+                oprot.set_header(k, val)
+            if method == "nosuch":
+                oprot.writeMessageBegin("nosuch", TMessageType.CALL, 0)
+                oprot.writeStructBegin("nosuch_args")
+                oprot.writeFieldStop()
+                oprot.writeStructEnd()
+                oprot.writeMessageEnd()
+                oprot.trans.flush()
+            else:
+                getattr(Conformance.Client(oprot), "send_" + method)(*args)
+            call = buf.getvalue()
+            out.append((cid + "/call", pname, call))
+            conn = Duplex(call)
+            prot = THeaderProtocol(conn, [THeaderClientType.HEADERS])
+            Conformance.Processor(Handler()).process(prot, prot)
+            out.append((cid + "/reply", pname, conn.wbuf.getvalue()))
+    return out
+
+
 def cpp_messages():
     """The C++ program's messages, and the replies its processor refused to make
     (`id protocol refused:<what>`): (id, protocol, what)."""
@@ -153,11 +222,24 @@ def cpp_messages():
         for line in f:
             if line.strip():
                 cid, pname, hx = line.split()
+                if cid.startswith("header-"):
+                    continue
                 if hx.startswith("refused:"):
                     refused.append((cid, pname, hx[len("refused:"):].replace("_", " ")))
                 else:
                     out.append((cid, pname, bytes.fromhex(hx)))
     return out, refused
+
+
+def cpp_header_messages():
+    """The C++ program's THeader messages (`header-<id> protocol hex`)."""
+    out = []
+    with open(CPP_OUTPUT) as f:
+        for line in f:
+            if line.startswith("header-"):
+                cid, pname, hx = line.split()
+                out.append((cid[len("header-"):], pname, bytes.fromhex(hx)))
+    return out
 
 
 def v(t, x, **kw):
@@ -220,6 +302,47 @@ def read_message(pname, data):
     p.readMessageEnd()
     assert buf.read(1) == b"", "trailing bytes"
     return {"protocol": pname, "name": name, "type": KINDS[kind], "seqid": seqid, "body": body}
+
+
+def read_header_message(data):
+    """The canonical document of one THeader frame, as Python's THeaderProtocol reads it."""
+    buf = TTransport.TMemoryBuffer(data)
+    p = THeaderProtocol(buf, [THeaderClientType.HEADERS])
+    name, kind, seqid = p.readMessageBegin()
+    body = read_fields(p)
+    p.readMessageEnd()
+    assert buf.read(1) == b"", "trailing bytes"
+    pname = {0: "binary", 2: "compact"}[p.trans.protocol_id]
+    info = [[k.hex(), val.hex()] for k, val in p.get_headers().items()]
+    return {"protocol": pname, "name": name, "type": KINDS[kind], "seqid": seqid, "body": body,
+            "header": {"flags": p.trans.flags, "seqid": p.trans.sequence_id, "info": info}}
+
+
+HEADER_SPEC = ("Thrift THeader (doc/specs/HeaderFormat.md): frame, header (protocol id, transforms, "
+               "key/value info headers, padding) and the message in the protocol it names")
+
+
+def header_file(group, description, provenance, messages):
+    cases = []
+    for cid, pname, data in messages:
+        doc = read_header_message(data)
+        cases.append({
+            "id": f"thrift/{group}/{cid.replace('/', '-')}-{pname}",
+            "description": f"{doc['type']} {doc['name']!r} in a THeader frame, {pname} protocol"
+                           f", {len(doc['header']['info'])} info headers",
+            "spec": HEADER_SPEC,
+            "verdict": {"header": "y"},
+            "input": {"hex": data.hex()},
+            "expect": [doc],
+        })
+    return {
+        "format": "msgwire-vectors/1",
+        "protocol": "thrift",
+        "group": group,
+        "description": description,
+        "provenance": provenance,
+        "cases": cases,
+    }
 
 
 SPEC = {
@@ -292,6 +415,28 @@ def main():
         {"peer": "libthrift-dev (Debian, C++)", "version": f"{cppv}, code from thrift-compiler {compiler}",
          "generator": "vectors/generate/thrift/idl_cpp.cpp"},
         cpp))
+    pyh = python_header_messages()
+    cpph = cpp_header_messages()
+    assert sorted(f"{c}/{p}" for c, p, _ in pyh) == sorted(f"{c}/{p}" for c, p, _ in cpph), \
+        "the C++ program made other THeader messages"
+    write("header-python.json", header_file(
+        "header-python",
+        "THeader frames: calls written by the Python library's generated client through "
+        "THeaderProtocol (binary and compact, with info headers), and the replies its generated "
+        "processor writes through the THeaderProtocol that read each call; expected documents "
+        "read back with the library's THeaderProtocol and generic protocol reader",
+        {"peer": "thrift (PyPI)", "version": f"{pyv}, code from thrift-compiler {compiler}",
+         "generator": "vectors/generate/thrift/idl_vectors.py"},
+        pyh))
+    write("header-cpp.json", header_file(
+        "header-cpp",
+        "THeader frames: the same calls written by the C++ library's generated client through "
+        "THeaderProtocol, and the replies its generated processor writes through the "
+        "THeaderProtocol that read each call; expected documents read back with the Python "
+        "library's THeaderProtocol and generic protocol reader",
+        {"peer": "libthrift-dev (Debian, C++)", "version": f"{cppv}, code from thrift-compiler {compiler}",
+         "generator": "vectors/generate/thrift/idl_cpp.cpp"},
+        cpph))
 
 
 main()

@@ -17,21 +17,35 @@ import sys
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
 from thrift.protocol.TProtocol import TProtocolException
 from thrift.Thrift import TType
+from thrift.protocol.THeaderProtocol import THeaderProtocol
 from thrift.transport import TTransport
+from thrift.transport.THeaderTransport import THeaderClientType
 
 OUT = sys.argv[1]
 BIN = "Thrift binary protocol spec (doc/specs/thrift-binary-protocol.md)"
 CMP = "Thrift compact protocol spec (doc/specs/thrift-compact-protocol.md)"
 JSON = "Thrift TJSONProtocol (lib/cpp/src/thrift/protocol/TJSONProtocol.h)"
 FRAMED = "Thrift framed transport (TFramedTransport: a 4-byte big-endian length, then the message); TConfiguration's max frame size 16384000"
+HEADER = "Thrift THeader (doc/specs/HeaderFormat.md: LENGTH, 0x0FFF, FLAGS, SEQUENCE NUMBER, HEADER SIZE in 4-byte words, then PROTOCOL ID, NUM TRANSFORMS, TRANSFORM IDs and INFO headers as var ints inside the header)"
 LIMITS = "Apache Thrift TConfiguration defaults (max message size 100 MiB, recursion depth 64)"
 
 # A strict binary call header for method "x", seqid 0; a compact one.
 BH = "80010001 00000001 78 00000000"
 CH = "82 21 00 01 78"
 
+# A THeader frame's fixed part (magic, flags 0, seqid 0) and the strict binary call above, with
+# a 14-byte frame length for a one-word header: THF(words) + header + BM.
+BM = "80010001 00000001 78 00000000 00"
+
+
+def thf(words, header, payload=BM, length=None):
+    body = bytes.fromhex(("0fff0000 00000000 %04x " % words + header + " " + payload).replace(" ", ""))
+    n = len(body) if length is None else length
+    return "%08x " % n + body.hex()
+
+
 # (name, input hex, profile, expected kind, code, spec, description). Profile None: every
-# unframed profile; "framed": the framed profile only.
+# unframed profile; "framed": the framed profile only; "header": the THeader profile only.
 CASES = [
     # -- negative and oversize lengths
     ("binary-negative-string-length", BH + " 0b0001 ffffffff 00", None, "negative-length", 2, BIN + ": binary length is a signed int32; negative is invalid", "a string field of length -1"),
@@ -93,6 +107,25 @@ CASES = [
     ("framed-message-longer-than-frame", "00000005 80010001 00000001 78 00000000 00", "framed", "truncated", 1, FRAMED, "a 5-byte frame holding the first 5 bytes of a 14-byte message"),
     ("framed-bytes-after-message", "0000000f 80010001 00000001 78 00000000 00 00", "framed", "trailing-bytes", 1, FRAMED, "a frame one byte longer than its message"),
     ("framed-cut-short", "00000011 80010001 0000", "framed", "truncated", 1, FRAMED, "the input ends inside a frame"),
+    # -- THeader frames
+    ("header-bad-magic", thf(1, "00000000").replace("0fff0000", "0ffe0000", 1), "header", "header-magic", 4, HEADER + ": the magic is 0x0FFF", "a second word 0x0ffe0000"),
+    ("header-binary-in-frame", "0000000e " + BM, "header", "header-magic", 4, HEADER + ": the magic is 0x0FFF (a framed binary message is another client type, not a THeader frame)", "a framed strict binary call where a THeader frame is expected"),
+    ("header-frame-too-short", "00000004 0fff0000", "header", "header-size", 3, HEADER + ": 10 bytes of magic, flags, sequence number and header size", "a 4-byte frame"),
+    ("header-size-past-frame", thf(0x10, "00000000"), "header", "header-size", 3, HEADER + ": the header lies inside the frame", "a header of 16 words in a 28-byte frame"),
+    ("header-zlib-transform", thf(1, "00010100"), "header", "unsupported-transform", 5, HEADER + ": transform 1 is zlib (msgwire does not inflate: docs/thrift.md)", "a frame naming the zlib transform over an uncompressed payload"),
+    ("header-unknown-transform", thf(1, "00010700"), "header", "unknown-transform", 5, HEADER + ": transform ids (1 zlib)", "transform id 7"),
+    ("header-json-protocol-id", thf(1, "01000000"), "header", "header-protocol", 5, HEADER + ": protocol ids 0 binary, 2 compact (1, JSON, is spoken by neither peer)", "protocol id 1"),
+    ("header-unknown-protocol-id", thf(1, "03000000"), "header", "header-protocol", 5, HEADER + ": protocol ids 0 binary, 2 compact", "protocol id 3"),
+    ("header-negative-length", "ffffffff 0fff0000", "header", "frame-size", 3, FRAMED, "a THeader frame length of -1"),
+    ("header-oversize-frame", "7fffffff 0fff0000", "header", "frame-size", 3, FRAMED + "; THeader's own ceiling 0x3FFFFFFF", "a frame length of 2^31-1, refused from the length alone"),
+    ("header-above-default-limit", "00fa0001 0fff0000", "header", "frame-size", 3, FRAMED, "a THeader frame length of 16384001"),
+    ("header-truncated-varint", thf(1, "80808080"), "header", "header-truncated", 1, HEADER + ": var ints inside the header", "a protocol id var int running to the header's end"),
+    ("header-overlong-varint", thf(2, "00808080 80808001"), "header", "overlong-varint", 1, HEADER + ": 32-bit var ints take 1 to 5 bytes", "a transform count of 7 bytes"),
+    ("header-info-key-past-header", thf(2, "00000101 056b0000"), "header", "header-truncated", 1, HEADER + ": info headers lie inside the header", "an info key of 5 bytes with 2 left in the header"),
+    ("header-info-count-past-header", thf(1, "00000105"), "header", "header-truncated", 1, HEADER + ": info headers lie inside the header", "5 info header pairs declared, none in the header"),
+    ("header-no-message", thf(1, "00000000", ""), "header", "truncated", 1, HEADER + ": the payload is one message", "a THeader frame with an empty payload"),
+    ("header-bytes-after-message", thf(1, "00000000", BM + " 00"), "header", "trailing-bytes", 1, HEADER + ": the payload is one message", "a payload one byte longer than its message"),
+    ("header-cut-short", thf(1, "00000000", length=28)[:29], "header", "truncated", 1, FRAMED, "the input ends inside a THeader frame"),
 ]
 
 # Accepted by the specs' lenient readers, refused by the strict profile.
@@ -107,6 +140,16 @@ LENIENT = [
 
 
 def peer_verdict(proto, data, framed):
+    if framed == "header":
+        # As a THeader server reads: THeaderProtocol (headers only), readMessageBegin, skip.
+        p = THeaderProtocol(TTransport.TMemoryBuffer(data), [THeaderClientType.HEADERS])
+        try:
+            p.readMessageBegin()
+            p.skip(TType.STRUCT)
+            p.readMessageEnd()
+        except Exception as e:
+            return False, f"{type(e).__name__}: {e}"
+        return True, "read the message and skipped its body"
     buf = TTransport.TMemoryBuffer(data)
     trans = TTransport.TFramedTransport(buf) if framed else buf
     p = (TBinaryProtocol.TBinaryProtocol(trans, strictRead=True) if proto == "binary"
@@ -133,12 +176,13 @@ def main():
                  "json" if name.startswith("json") else "binary")
         data = hx.encode() if proto == "json" else bytes.fromhex(hx.replace(" ", ""))
         framed = profile == "framed"
-        accepted, says = peer_verdict(proto, data, framed)
+        accepted, says = peer_verdict(proto, data, "header" if profile == "header" else framed)
         case = {
             "id": f"thrift/must-reject/{name}",
             "description": desc,
             "spec": spec,
             "verdict": ({"framed": "n"} if framed else
+                        {"header": "n"} if profile == "header" else
                         {"strict": "n", "lenient": "y"} if lenient else
                         {"strict": "n", "lenient": "n"}),
             "input": {"hex": data.hex()},
@@ -152,7 +196,9 @@ def main():
         if accepted and not lenient:
             case["findings"] = [{"peer": version, "peer_says": says,
                                  "spec_says": f"refuse: {kind}",
-                                 "note": "readMessageBegin + skip(STRUCT) as a server reads an unknown message"}]
+                                 "note": ("THeaderProtocol (client type HEADERS): readMessageBegin + skip(STRUCT)"
+                                          if profile == "header" else
+                                          "readMessageBegin + skip(STRUCT) as a server reads an unknown message")}]
         cases.append(case)
     doc = {
         "format": "msgwire-vectors/1",
