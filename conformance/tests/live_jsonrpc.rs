@@ -566,6 +566,8 @@ enum Quirk {
     DiesAfterLarge,
     /// On a stream, every reply sent twice.
     RepliesTwice,
+    /// Error objects without `jsonrpc` and `id`, as Perl's JSON::RPC writes them.
+    BareErrors,
     // -- correct but unusual --
     /// Batch responses in reverse order, every reply pretty-printed with non-ASCII escaped.
     ReversedAndPretty,
@@ -722,6 +724,12 @@ fn answer(quirk: Quirk, body: &[u8]) -> Reply {
         Quirk::ErrorNextToResult => each(&mut v, &mut |r| {
             if r.get("result").is_some() {
                 r["error"] = Value::Null;
+            }
+        }),
+        Quirk::BareErrors => each(&mut v, &mut |r| {
+            if let Some(o) = r.as_object_mut().filter(|o| o.contains_key("error")) {
+                o.remove("jsonrpc");
+                o.remove("id");
             }
         }),
         Quirk::LossyEcho => each(&mut v, &mut |r| {
@@ -989,6 +997,29 @@ fn correct_but_unusual_servers_pass_every_case() {
         ROOMY * 3,
     );
     assert!(r.observed.contains("HTTP 413"), "{}", r.observed);
+}
+
+/// Over HTTP the liveness probe after a limits case needs an answer, not a perfect one: a
+/// server whose errors lack `id` (so the probe, an unknown method, gets one) is alive, and its
+/// answer to the large call is judged alone; the missing ids fail the id cases. On a stream the
+/// probe's reply must carry its id, since it is told from the input's reply by it.
+#[test]
+fn an_http_probe_answered_with_a_bare_error_shows_a_live_server() {
+    let (code, failed, text) = check_must(&start(Quirk::BareErrors, true), false);
+    assert_eq!(code, 1, "{text}");
+    for ok in ["limits/large-params", "limits/deep-nesting"] {
+        let id = format!("jsonrpc-server/{ok}");
+        assert!(!failed.contains(&id), "{id} failed:\n{text}");
+    }
+    assert!(
+        failed.contains(&"jsonrpc-server/method/unknown".to_string()),
+        "{failed:?}\n{text}"
+    );
+    let (_, failed, text) = check_must(&start(Quirk::BareErrors, false), false);
+    assert!(
+        failed.contains(&"jsonrpc-server/limits/large-params".to_string()),
+        "{failed:?}\n{text}"
+    );
 }
 
 #[test]

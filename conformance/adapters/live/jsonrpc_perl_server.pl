@@ -6,8 +6,8 @@
 #
 #   perl jsonrpc_perl_server.pl PORT        # http://127.0.0.1:PORT/
 #
-# One method, `echo`, returning its params (also under the fuzzer's probe name, below).
-# Loopback only; exits after MSGWIRE_LIVE_LIFETIME seconds (default 600).
+# One method, `echo`, returning its params. Loopback only; exits after MSGWIRE_LIVE_LIFETIME
+# seconds (default 600).
 use strict;
 use warnings;
 use JSON::RPC::Dispatch;
@@ -25,11 +25,6 @@ alarm($ENV{MSGWIRE_LIVE_LIFETIME} || 600);
 $SIG{PIPE} = 'IGNORE';    # as for the RPC::XML server: one client hanging up does not end it
 my $router = Router::Simple->new;
 $router->connect(echo => { handler => MsgwireEcho->new, action => 'echo' });
-# `msgwire fuzz jsonrpc-server` checks after each input, with a call of `msgwire.check.probe`
-# (id "msgwire-probe"), that the server still answers; JSON::RPC answers an unknown method with
-# an error that has no id (docs/findings.md), which the probe cannot tell from a dead server, so
-# the probe is served here, as echo. `msgwire check jsonrpc-server` over HTTP does not send it.
-$router->connect('msgwire.check.probe' => { handler => MsgwireEcho->new, action => 'echo' });
 my $dispatch = JSON::RPC::Dispatch->new(router => $router);
 my $app = sub { $dispatch->handle_psgi(@_) };
 $| = 1;

@@ -518,8 +518,13 @@ fn exchange(t: &Target, tr: &mut Trace, body: &[u8]) -> Answer {
 /// Sends `body`, waits for one reply, then checks with a probe that the server still answers
 /// (same stream; over HTTP a new connection).
 fn exchange_then_probe(t: &Target, tr: &mut Trace, body: &[u8]) -> (Answer, Result<(), String>) {
+    let http = matches!(t.transport, Transport::Http(_));
     let check_probe = |a: Answer| match a {
         Answer::Reply(b, _) if reply_to_probe(&b) => Ok(()),
+        // Over HTTP the probe has a connection of its own, so any JSON-RPC answer to it shows a
+        // server that still serves, even one whose error lacks the id §5 asks for (that fault
+        // is judged by the cases about ids, not taken for a dead server).
+        Answer::Reply(b, _) if http && answers_json_rpc(&b) => Ok(()),
         Answer::Reply(b, _) => Err(format!("the probe got {:?}", preview(&b))),
         Answer::Empty(s) | Answer::Status(s) => Err(format!("the probe got HTTP {s}")),
         Answer::Broken(e) => Err(format!("the probe got no answer: {e}")),
@@ -559,6 +564,14 @@ fn exchange_then_probe(t: &Target, tr: &mut Trace, body: &[u8]) -> (Answer, Resu
 
 fn is_notification(body: &[u8]) -> bool {
     matches!(lenient(body), Ok(Payload::Single(Message::Request(r))) if r.id.is_none())
+}
+
+/// A JSON object with `result` or `error`: an answer from a JSON-RPC layer, however faulty.
+fn answers_json_rpc(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.as_object().map(|o| o.contains_key("result") || o.contains_key("error")))
+        .unwrap_or(false)
 }
 
 fn reply_to_probe(body: &[u8]) -> bool {
