@@ -18,7 +18,7 @@ use crate::vectors::{Corpus, InputSource, PROTOCOLS};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Success.
 pub const EXIT_OK: i32 = 0;
@@ -1947,6 +1947,9 @@ pub struct ServerTarget {
     /// `msgwire fuzz <protocol>-client`: the driver that runs the client library (msgwire
     /// plays the server; the driver contract of `check <protocol>-client`).
     pub driver: Option<String>,
+    /// `msgwire fuzz <protocol>-server --restart CMD`: a shell command that brings the server
+    /// back after it went down, and how long to wait for it to answer again.
+    pub restart: Option<(String, Duration)>,
 }
 
 /// A live target's exchange (send one input, judge the answer, check the target still
@@ -2287,20 +2290,37 @@ pub fn fuzz_server(
             Err(e) => write_failed = Some(format!("cannot write {}: {e}", file.display())),
         }
     };
-    let run = if s.driver.is_some() {
-        fuzz::run_client
+    let mut restart = s.restart.as_ref().map(|(cmd, wait)| {
+        let cmd = cmd.clone();
+        let wait = *wait;
+        move || {
+            restart_server(&cmd, wait, || {
+                server_exchange(protocol, s, o.timeout).map(|_| ())
+            })
+        }
+    });
+    let outcome = if s.driver.is_some() {
+        fuzz::run_client(
+            &corpus,
+            &plan,
+            protocol,
+            &mode,
+            &mut |input| exchange(input),
+            &mut found,
+            &mut |_| {},
+        )
     } else {
-        fuzz::run_server
+        fuzz::run_server(
+            &corpus,
+            &plan,
+            protocol,
+            &mode,
+            &mut |input| exchange(input),
+            restart.as_mut().map(|r| r as &mut fuzz::Restart<'_>),
+            &mut found,
+            &mut |_| {},
+        )
     };
-    let outcome = run(
-        &corpus,
-        &plan,
-        protocol,
-        &mode,
-        &mut |input| exchange(input),
-        &mut found,
-        &mut |_| {},
-    );
     if let Some(e) = write_failed {
         let _ = writeln!(err, "msgwire: fuzz {mode}: {e}");
         return EXIT_USAGE;
@@ -2317,6 +2337,53 @@ pub fn fuzz_server(
         out,
         err,
     )
+}
+
+/// Runs `cmd` through `sh -c` (stdin, stdout and stderr closed; a server it starts in the
+/// background outlives it), then calls `probe` until the target answers; all within `wait`.
+fn restart_server(
+    cmd: &str,
+    wait: Duration,
+    mut probe: impl FnMut() -> Result<(), String>,
+) -> Result<(), String> {
+    use std::process::{Command, Stdio};
+    let deadline = Instant::now() + wait;
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run `{cmd}`: {e}"))?;
+    loop {
+        match child.try_wait() {
+            Ok(Some(st)) if st.success() => break,
+            Ok(Some(st)) => return Err(format!("`{cmd}` failed ({st})")),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`{cmd}` did not finish within {} s",
+                    wait.as_secs_f64()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("`{cmd}`: {e}")),
+        }
+    }
+    loop {
+        match probe() {
+            Ok(()) => return Ok(()),
+            Err(e) if Instant::now() >= deadline => {
+                return Err(format!(
+                    "the server did not answer within {} s of `{cmd}`: {e}",
+                    wait.as_secs_f64()
+                ))
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
 }
 
 /// The end of a `msgwire fuzz` run: the report (files and terminal), the `--write-baseline`

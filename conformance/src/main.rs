@@ -453,7 +453,39 @@ struct FuzzServerArgs {
     #[arg(long, value_name = "NAME")]
     echo_method: Option<String>,
     #[command(flatten)]
+    restart: RestartArgs,
+    #[command(flatten)]
     live: FuzzLiveArgs,
+}
+
+/// Keeping a run going against a server that goes down.
+#[derive(Args)]
+struct RestartArgs {
+    /// A shell command (`sh -c`) that brings the server back after an input took it down (it
+    /// may start the server in the background); the run waits until the target answers, then
+    /// goes on, and minimizes the input that took it down too. Without it the run ends at the
+    /// first `server-down`. URL targets only.
+    #[arg(long, value_name = "CMD")]
+    restart: Option<String>,
+    /// Seconds the restart command and the server's first answer may take together.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30.0,
+        requires = "restart"
+    )]
+    restart_wait: f64,
+}
+
+impl RestartArgs {
+    fn get(&self) -> Option<(String, Duration)> {
+        if !(self.restart_wait > 0.0 && self.restart_wait <= 3600.0) {
+            eprintln!("msgwire: --restart-wait is a number of seconds in (0, 3600]");
+            std::process::exit(cli::EXIT_USAGE);
+        }
+        let wait = Duration::from_secs_f64(self.restart_wait);
+        self.restart.clone().map(|c| (c, wait))
+    }
 }
 
 #[derive(Args)]
@@ -466,6 +498,8 @@ struct FuzzThriftArgs {
     /// The transport: buffered (unframed), framed (TFramedTransport) or header (THeader).
     #[arg(long, default_value = "buffered", value_parser = ["buffered", "framed", "header"])]
     transport: String,
+    #[command(flatten)]
+    restart: RestartArgs,
     #[command(flatten)]
     live: FuzzLiveArgs,
 }
@@ -953,6 +987,7 @@ fn main() {
                     framing: Some(a.transport),
                     wire: Some(a.protocol),
                     replay: a.live.replay.clone(),
+                    restart: a.restart.get(),
                     ..Default::default()
                 };
                 fuzz_live(a.live, &s, "thrift", &mut out, &mut err)
@@ -982,7 +1017,14 @@ fn fuzz_server(
         replay: a.live.replay.clone(),
         driver: None,
         wire: None,
+        restart: a.restart.get(),
     };
+    if s.restart.is_some() && s.command.is_some() {
+        eprintln!(
+            "msgwire: --restart is for a server at a URL (a --command child is not restarted)"
+        );
+        std::process::exit(cli::EXIT_USAGE);
+    }
     fuzz_live(a.live, &s, protocol, out, err)
 }
 

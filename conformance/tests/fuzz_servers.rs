@@ -174,6 +174,171 @@ fn fuzz_xmlrpc_server_clean_buggy_minimized_replayed() {
     assert_eq!(o.status.code(), Some(2), "{}", both(&o));
 }
 
+/// An XML-RPC server over HTTP on a loopback port that dies of any methodResponse it is sent
+/// (as the npm xmlrpc server dies of an empty fault): that connection is closed without a
+/// reply and the port stops listening, until the file `revive` appears (what the test's
+/// `--restart` command makes), when it listens again on the same port. Calls get a fault.
+fn dying_xmlrpc_server(revive: PathBuf) -> String {
+    use msgwire::xmlrpc::{decode_with, Fault, Limits, Message, Profile};
+    let first = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = first.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut listener = Some(first);
+        loop {
+            let Some(l) = &listener else {
+                if std::fs::remove_file(&revive).is_ok() {
+                    listener = Some(TcpListener::bind(addr).unwrap());
+                } else {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                continue;
+            };
+            l.set_nonblocking(true).unwrap();
+            let mut s = match l.accept() {
+                Ok((s, _)) => s,
+                Err(_) => {
+                    std::thread::sleep(Duration::from_millis(2));
+                    continue;
+                }
+            };
+            s.set_nonblocking(false).unwrap();
+            let Some(body) = common::read_request(&mut s) else {
+                continue;
+            };
+            let reply = match decode_with(&body, Profile::Lenient, &Limits::default()) {
+                Ok(Message::Response(_) | Message::Fault(_)) => {
+                    listener = None;
+                    continue;
+                }
+                _ => Message::Fault(Fault::new(-32601, "no such method")).to_vec(),
+            };
+            let _ = s
+                .write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+                        reply.len()
+                    )
+                    .as_bytes(),
+                )
+                .and_then(|_| s.write_all(&reply));
+        }
+    });
+    format!("http://{addr}/RPC2")
+}
+
+/// `--restart CMD`: a server that dies keeps being fuzzed (the run uses its whole budget, the
+/// restarts are counted in the report), the input that killed it is minimized through
+/// restarts and replays; without `--restart` the run ends at the death; a restart that does
+/// not bring the server back ends the run with exit 2 even when the death is baselined.
+#[test]
+fn fuzz_server_restarted_after_it_dies() {
+    let dir = scratch("restart");
+    let _ = std::fs::create_dir_all(&dir);
+    let revive = dir.join("revive");
+    let url = dying_xmlrpc_server(revive.clone());
+    // Brings the server back by hand, and waits until it has taken the file (it listens then).
+    let bring_back = || {
+        std::fs::write(&revive, "").unwrap();
+        for _ in 0..500 {
+            if !revive.exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the fake did not come back");
+    };
+    let fuzz = |extra: &[&str], json: &PathBuf| {
+        let mut args = vec![
+            "fuzz",
+            "xmlrpc-server",
+            &url,
+            "--runs",
+            "200",
+            "--timeout",
+            "2",
+            "--json",
+            json.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        let rep: Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+        let detail = rep["suites"][0]["items"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (o, detail)
+    };
+    // Without --restart: one death, and the run ends there.
+    let (o, detail) = fuzz(&[], &dir.join("once.json"));
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(
+        text(&o.stdout).contains("xmlrpc-server:server-down"),
+        "{}",
+        both(&o)
+    );
+    assert!(
+        detail.contains("the run stopped before its budget"),
+        "{detail}"
+    );
+    assert!(!text(&o.stdout).contains("200 inputs"), "{}", both(&o));
+    bring_back();
+
+    // With it: the whole budget, several deaths, the killer minimized and written.
+    let restart = format!("touch {}", revive.display());
+    let found = dir.join("found");
+    let (o, detail) = fuzz(
+        &["--restart", &restart, "--out", found.to_str().unwrap()],
+        &dir.join("restarted.json"),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(text(&o.stdout).contains("200 inputs"), "{}", both(&o));
+    let restarts: u64 = detail
+        .split("restarted ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no restart count: {detail}"));
+    assert!(restarts >= 2, "{detail}");
+    let s = scripts(&found, "xmlrpc-server");
+    let (file, down) = s
+        .iter()
+        .find(|(_, d)| d["class"] == "server-down")
+        .unwrap_or_else(|| panic!("no server-down script: {s:?}"));
+    let sent = down["send"][0]["text"].as_str().unwrap().len();
+    let original = down["x-fuzz"]["original_hex"].as_str().unwrap().len() / 2;
+    assert!(sent < original, "not minimized: {sent} of {original} bytes");
+    let again = run(&[
+        "fuzz",
+        "xmlrpc-server",
+        &url,
+        "--replay",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1), "{}", both(&again));
+    assert!(
+        text(&again.stdout).contains("FAILED server-down"),
+        "{}",
+        both(&again)
+    );
+    bring_back();
+
+    // Baselined, but the restart fails: the run stopped early, which is not clean.
+    let baseline = dir.join("baseline");
+    std::fs::write(&baseline, "xmlrpc-server:server-down\n").unwrap();
+    let (o, detail) = fuzz(
+        &[
+            "--restart",
+            "false",
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+        &dir.join("failed.json"),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    assert!(detail.contains("--restart after input"), "{detail}");
+    assert!(both(&o).contains("the run stopped early"), "{}", both(&o));
+}
+
 /// A MessagePack-RPC server on a loopback TCP port, in this process, built on msgwire's
 /// codec: a request gets `[1, msgid, nil, params]` for `echo` and an error for every other
 /// method, a notification nothing, bytes it cannot read close the connection. With `bug`,

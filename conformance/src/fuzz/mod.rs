@@ -131,6 +131,13 @@ pub struct Outcome {
     pub millis: u64,
     /// Set when the implementation could not be run at all.
     pub startup_failure: Option<String>,
+    /// Live servers: times the server was restarted (`--restart`) after it went down.
+    pub restarts: u64,
+    /// Live servers: why the run ended before its budget (the server went down and no
+    /// `--restart` was given, or the restart did not bring it back).
+    pub stopped: Option<String>,
+    /// `stopped` because a `--restart` failed.
+    pub restart_failed: bool,
 }
 
 fn tag(e: &FormError) -> String {
@@ -702,6 +709,19 @@ pub fn report(o: &Outcome, name: &str, meta: report::Meta) -> report::Report {
             micros: 0,
         });
     }
+    if let Some(item) = items.first_mut() {
+        if o.restarts > 0 {
+            item.detail.push_str(&format!(
+                "; the server was restarted {} time{} after going down",
+                o.restarts,
+                plural(o.restarts)
+            ));
+        }
+        if let Some(why) = &o.stopped {
+            item.detail
+                .push_str(&format!("; the run stopped before its budget: {why}"));
+        }
+    }
     let new = o.findings.iter().filter(|f| !f.known).count() as u64;
     let compared: u64 = o.tallies.iter().map(|t| t.2.compared).sum();
     let mut reasons = Vec::new();
@@ -718,6 +738,14 @@ pub fn report(o: &Outcome, name: &str, meta: report::Meta) -> report::Report {
             plural(new)
         ));
         code = 1;
+    }
+    // A server that `--restart` did not bring back checked less than the budget asked for:
+    // not a clean run, whatever was baselined.
+    if let Some(why) = o.stopped.as_ref().filter(|_| o.restart_failed) {
+        reasons.push(format!("the run stopped early: {why}"));
+        if code == 0 {
+            code = 2;
+        }
     }
     report::Report {
         format: report::model::FORMAT.into(),
@@ -775,12 +803,14 @@ pub type ServerVerdict = crate::live::FuzzVerdict;
 /// spec owes. A broken invariant is minimized (structure, then bytes) while the same failure
 /// (class and key) shows, except `server-down`, after which the run stops (the target is
 /// gone). `target` prefixes every signature (`jsonrpc-server`, `amqp-server`, ...).
+#[allow(clippy::too_many_arguments)]
 pub fn run_server(
     corpus: &Corpus,
     plan: &Plan,
     protocol: &str,
     target: &str,
     exchange: &mut dyn FnMut(&[u8]) -> ServerVerdict,
+    restart: Option<&mut Restart<'_>>,
     found: &mut dyn FnMut(&mut Finding),
     progress: &mut dyn FnMut(&Outcome),
 ) -> Outcome {
@@ -800,11 +830,13 @@ pub fn run_server(
             .collect();
         let seeds = thrift::server_seeds(&docs, &spec);
         return run_live(
-            seeds, plan, protocol, &spec, target, exchange, found, progress,
+            seeds, plan, protocol, &spec, target, exchange, restart, found, progress,
         );
     }
     let seeds = seeds(corpus, protocol, &profile);
-    run_live(seeds, plan, protocol, "", target, exchange, found, progress)
+    run_live(
+        seeds, plan, protocol, "", target, exchange, restart, found, progress,
+    )
 }
 
 /// `msgwire fuzz <protocol>-client`: as [`run_server`], with the seeds of
@@ -821,7 +853,9 @@ pub fn run_client(
     progress: &mut dyn FnMut(&Outcome),
 ) -> Outcome {
     let seeds = client_seeds(corpus, protocol);
-    run_live(seeds, plan, protocol, "", target, exchange, found, progress)
+    run_live(
+        seeds, plan, protocol, "", target, exchange, None, found, progress,
+    )
 }
 
 /// The placeholder of call `i`'s id in a JSON-RPC client input: the JSON string
@@ -944,8 +978,21 @@ pub fn client_seeds(corpus: &Corpus, protocol: &str) -> Vec<Seed> {
     out
 }
 
+/// Brings a server that went down back (`msgwire fuzz <protocol>-server --restart CMD`): runs
+/// the command and waits until the target answers again; `Err` says why it did not.
+pub type Restart<'a> = dyn FnMut() -> Result<(), String> + 'a;
+
+/// Exchanges tried while minimizing an input that takes the server down: each that does costs
+/// a restart.
+const MINIMIZE_DOWN_TRIES: usize = 60;
+
 /// The loop of [`run_server`] and [`run_client`] over `seeds`; `shape` is the profile inputs
 /// are made and minimized under (Thrift: the target's `transport/protocol`; else `""`).
+///
+/// Without `restart` the run ends at the first `server-down`. With it, the server is restarted
+/// whenever an exchange (an input, a minimization candidate, the check of the minimized
+/// input) leaves it down, and the run goes on; an input that takes it down is minimized too,
+/// in at most [`MINIMIZE_DOWN_TRIES`] exchanges. A restart that fails ends the run.
 #[allow(clippy::too_many_arguments)]
 fn run_live(
     seeds: Vec<Seed>,
@@ -954,6 +1001,7 @@ fn run_live(
     shape: &str,
     target: &str,
     exchange: &mut dyn FnMut(&[u8]) -> ServerVerdict,
+    mut restart: Option<&mut Restart<'_>>,
     found: &mut dyn FnMut(&mut Finding),
     progress: &mut dyn FnMut(&Outcome),
 ) -> Outcome {
@@ -1001,14 +1049,53 @@ fn run_live(
             format!("{target}:{class}:{key}")
         };
         let down = class == "server-down";
+        let is_down = |v: &ServerVerdict| v.broken().is_some_and(|(c, _, _)| c == "server-down");
+        // After an exchange that left the server down: restart it, or say why the run ends.
+        let mut revive = |v: &ServerVerdict, out: &mut Outcome| -> bool {
+            if !is_down(v) {
+                return true;
+            }
+            let Some(r) = restart.as_mut() else {
+                out.stopped = Some(format!(
+                    "the server went down at input {at_run} (no --restart)"
+                ));
+                return false;
+            };
+            match r() {
+                Ok(()) => {
+                    out.restarts += 1;
+                    true
+                }
+                Err(e) => {
+                    out.stopped = Some(format!("--restart after input {at_run}: {e}"));
+                    out.restart_failed = true;
+                    false
+                }
+            }
+        };
+        let mut alive = revive(&verdict, &mut out);
         if seen.insert(signature.clone()) {
             let same =
                 |v: &ServerVerdict| v.broken().is_some_and(|(c, k, _)| c == class && k == key);
-            let mut keeps = |c: &[u8]| same(&exchange(c));
-            let tries = if down { 0 } else { plan.minimize_tries };
+            let tries = match (down, alive) {
+                (false, true) => plan.minimize_tries,
+                (true, true) => plan.minimize_tries.min(MINIMIZE_DOWN_TRIES),
+                (_, false) => 0,
+            };
+            let mut keeps = |c: &[u8]| {
+                if !alive {
+                    return false;
+                }
+                let v = exchange(c);
+                alive = revive(&v, &mut out);
+                same(&v)
+            };
             let small = minimize::minimize_for(protocol, shape, &input, tries, &mut keeps);
-            let again = exchange(&small);
-            let (small, detail) = match again.broken() {
+            let again = if alive { Some(exchange(&small)) } else { None };
+            if let Some(v) = &again {
+                alive = revive(v, &mut out);
+            }
+            let (small, detail) = match again.as_ref().and_then(|v| v.broken()) {
                 Some((c, k, d)) if c == class && k == key => (small, d.to_string()),
                 _ => (input.clone(), detail),
             };
@@ -1034,7 +1121,7 @@ fn run_live(
             out.findings.push(f);
         }
         progress(&out);
-        if down {
+        if !alive {
             break;
         }
     }

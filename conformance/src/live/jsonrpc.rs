@@ -570,7 +570,10 @@ fn is_notification(body: &[u8]) -> bool {
 fn answers_json_rpc(body: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| v.as_object().map(|o| o.contains_key("result") || o.contains_key("error")))
+        .and_then(|v| {
+            v.as_object()
+                .map(|o| o.contains_key("result") || o.contains_key("error"))
+        })
         .unwrap_or(false)
 }
 
