@@ -1591,7 +1591,13 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
                         .calls
                         .get(next)
                         .is_none_or(|c| c.1 != m.seqid || c.0 != m.name);
-                if to_oneway && owed.refused.is_none() {
+                // After bytes msgwire refuses, a message with a oneway's name and seqid might
+                // answer those bytes instead (a copy of the oneway's header, say): an
+                // UNKNOWN_METHOD exception can only be about the oneway's method, read whole.
+                let unknown_method = m.kind == MessageType::Exception
+                    && m.application_exception_ref()
+                        .is_some_and(|(_, k)| k == ApplicationExceptionType::UNKNOWN_METHOD);
+                if to_oneway && (owed.refused.is_none() || unknown_method) {
                     return FuzzVerdict::Broken(
                         "reply-to-oneway",
                         format!("a response to a oneway message: {}", describe(&m)),
