@@ -345,7 +345,7 @@ fn xmlrpc_clients_clean_and_lenient() {
 #[cfg(feature = "msgpack-rpc")]
 mod msgpack_rpc {
     use super::*;
-    use msgwire::msgpack_rpc::{Message, OwnedMessage, Value, ValueRef};
+    use msgwire::msgpack_rpc::{Limits, Message, OwnedMessage, Profile, Value, ValueRef};
     use msgwire::Decoded;
     use msgwire_conformance::live::msgpack_rpc_client;
     use serde_json::Value as Json;
@@ -358,6 +358,9 @@ mod msgpack_rpc {
         /// Reads any MessagePack array `[1, msgid, error, result...]` as a response: no check
         /// of its length or of the msgid's type, and bytes msgwire refuses are read.
         NoValidation,
+        /// Reads leniently, and a response with a result is a success even when it also
+        /// carries an error.
+        ResultDespiteError,
     }
 
     /// A value as the driver contract prints it: bytes as text when they are UTF-8, else
@@ -411,7 +414,11 @@ mod msgpack_rpc {
                 Err(e) => Err(e.to_string()),
             };
         }
-        match Message::decode(buf) {
+        let profile = match flaw {
+            Flaw::ResultDespiteError => Profile::Lenient,
+            _ => Profile::Strict,
+        };
+        match Message::decode_with(buf, &Limits::default(), profile) {
             Ok(Decoded::Complete { value, used }) => Ok(Some((
                 match value.into_owned() {
                     OwnedMessage::Response {
@@ -496,7 +503,9 @@ mod msgpack_rpc {
                             continue;
                         };
                         delivered[i] = true;
-                        if error == Value::Nil {
+                        let success = error == Value::Nil
+                            || flaw == Flaw::ResultDespiteError && result != Value::Nil;
+                        if success {
                             emit(
                                 w,
                                 json!({"event":"result","call":i,"value":contract(&result)}),
@@ -596,5 +605,27 @@ mod msgpack_rpc {
                 .any(|s| s.starts_with("msgpack-rpc-client:accepted-invalid:")),
             "{sigs:?}"
         );
+    }
+
+    /// A response with both an error and a result is read only by the lenient profile; a
+    /// client may deliver its error or refuse it, but one that delivers its result as a
+    /// success is caught, in a stream the strict decoder refuses.
+    #[test]
+    fn a_result_delivered_despite_an_error_is_caught() {
+        // [1, <call 0's msgid>, "oops", 7]
+        let input = hex::decode("9401ce6d770000a46f6f707307").unwrap();
+        let bad = target(|inv, w| client(Flaw::ResultDespiteError, inv, w));
+        let v = msgpack_rpc_client::fuzz_exchange(&bad, &input);
+        assert_eq!(
+            v.broken().map(|(c, k, _)| (c, k.to_string())),
+            Some(("accepted-invalid", "error-with-result".to_string())),
+            "{v:?}"
+        );
+        // The error delivered (or the response refused): not judged a failure.
+        for flaw in [Flaw::None, Flaw::NoValidation] {
+            let good = target(move |inv, w| client(flaw, inv, w));
+            let v = msgpack_rpc_client::fuzz_exchange(&good, &input);
+            assert!(v.broken().is_none(), "{flaw:?}: {v:?}");
+        }
     }
 }

@@ -740,7 +740,7 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> crate::live::FuzzVerdict {
                     Ok(Decoded::Complete { .. })
                 );
                 if lenient_reads {
-                    return FuzzVerdict::Skipped;
+                    return lenient_verdict(&body, &ids, &played.run);
                 }
                 let kind = crate::forms::decode("msgpack-rpc", &body[at..], "strict")
                     .and_then(|d| d.error)
@@ -860,6 +860,49 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> crate::live::FuzzVerdict {
         }
     }
     FuzzVerdict::Ok
+}
+
+/// A stream only the lenient profile reads (invalid UTF-8 in a str, a malformed timestamp, a
+/// bin method name, a response with both error and result): a client may deliver or refuse
+/// most of it, but a response that carries an error is not a success, so a library that hands
+/// its result to the call as one is caught (`accepted-invalid:error-with-result`); anything
+/// else of such a stream is not judged.
+fn lenient_verdict(body: &[u8], ids: &[u32], run: &DriverRun) -> crate::live::FuzzVerdict {
+    use crate::live::FuzzVerdict;
+    let mut at = 0;
+    while at < body.len() {
+        let Ok(Decoded::Complete { value, used }) =
+            Message::decode_with(&body[at..], &Limits::default(), Profile::Lenient)
+        else {
+            break;
+        };
+        at += used;
+        let Message::Response {
+            msgid,
+            error,
+            result,
+        } = value
+        else {
+            continue;
+        };
+        if error.is_nil() || result.is_nil() {
+            continue;
+        }
+        let Some(i) = ids.iter().position(|id| *id == msgid) else {
+            continue;
+        };
+        if !results_of(run, i as u64).is_empty() {
+            return FuzzVerdict::Keyed(
+                "accepted-invalid",
+                "error-with-result".into(),
+                format!(
+                    "the response to call {i} carries both an error and a result (\"If an error occurred, error is not nil\" and then result is nil: an error); the library delivered the result as a success: {}",
+                    surfaced(run)
+                ),
+            );
+        }
+    }
+    FuzzVerdict::Skipped
 }
 
 /// A value as the driver contract prints it (bytes that are valid UTF-8 as a string: many
