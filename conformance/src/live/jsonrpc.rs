@@ -22,8 +22,8 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError, Sender}
 use std::time::{Duration, Instant};
 
 use msgwire::jsonrpc::{
-    self, framing, Decoder, ErrorCode, ErrorObject, Id, Limits, Message, Outcome as RpcOutcome,
-    Payload, Profile, Raw, Request, Response,
+    self, framing, Decoder, ErrorCode, ErrorObject, Id, IdKind, Limits, Message,
+    Outcome as RpcOutcome, Payload, Profile, Raw, Request, Response,
 };
 use msgwire::Decoded;
 
@@ -772,6 +772,49 @@ enum Cmp {
     Differ(String),
 }
 
+/// What makes two ids the same for §5's "MUST be the same as the value of the id member":
+/// strings by value (escapes resolved), numbers by their exact decimal value (`0`, `-0`, `0e0`
+/// and `0.0` are one value, as they are to every JSON reader; `9007199254740993` and
+/// `9007199254740992` are two), null.
+fn id_key(id: &Id<'_>) -> (IdKind, String) {
+    let (kind, text) = id.match_key();
+    if kind != IdKind::Number {
+        return (kind, text.into_owned());
+    }
+    (
+        kind,
+        decimal_key(&text).unwrap_or_else(|| text.into_owned()),
+    )
+}
+
+/// A JSON number's exact value as `<sign><digits>e<exponent>`, digits without leading or
+/// trailing zeros (`0` for every zero); `None` if `text` is no JSON number.
+fn decimal_key(text: &str) -> Option<String> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let all = format!("{int}{frac}");
+    let digits = all.trim_start_matches('0');
+    let trimmed = digits.trim_end_matches('0');
+    if trimmed.is_empty() {
+        return Some("0".into());
+    }
+    let exponent = exp - frac.len() as i64 + (digits.len() - trimmed.len()) as i64;
+    Some(format!(
+        "{}{trimmed}e{exponent}",
+        if negative { "-" } else { "" }
+    ))
+}
+
 fn compare_response(owed: &Response<'_>, got: &Response<'_>, readable: &[Id<'_>]) -> Cmp {
     let outcome = match (&owed.outcome, &got.outcome) {
         (RpcOutcome::Error(e), RpcOutcome::Error(g)) if e.code == g.code => None,
@@ -793,10 +836,10 @@ fn compare_response(owed: &Response<'_>, got: &Response<'_>, readable: &[Id<'_>]
     if let Some(d) = outcome {
         return Cmp::Differ(d);
     }
-    if owed.id.match_key() == got.id.match_key() {
+    if id_key(&owed.id) == id_key(&got.id) {
         return Cmp::Same(None);
     }
-    if owed.id == Id::NULL && readable.iter().any(|r| r.match_key() == got.id.match_key()) {
+    if owed.id == Id::NULL && readable.iter().any(|r| id_key(r) == id_key(&got.id)) {
         // §5 has two rules that meet on an invalid request whose id is readable: "It MUST be
         // the same as the value of the id member in the Request Object" and "If there was an
         // error in detecting the id in the Request object (e.g. Parse error/Invalid Request),
@@ -879,6 +922,47 @@ fn judge(input: &[u8], owed: &[u8], answer: Answer) -> Outcome {
     }
 }
 
+/// What kind of wrong reply `answer` is to an input owed `owed` (the key of a `wrong-reply`
+/// signature, so that a baseline listing one kind does not hide the others): `http-5xx`,
+/// `empty` (a bodiless 2xx), `not-json-rpc`, `code:<owed>-><got>`, `result-for-error:<owed
+/// code>`, `error-for-result:<got code>`, `result` (another value), `id`, `array-for-object`,
+/// `object-for-array`, `batch`, `request`.
+fn wrong_reply_key(owed: &[u8], answer: &Answer) -> String {
+    let body = match answer {
+        Answer::Reply(b, _) => b,
+        Answer::Empty(_) => return "empty".into(),
+        Answer::Status(s) => return format!("http-{}xx", s / 100),
+        Answer::Broken(_) => return "broken".into(),
+    };
+    let (Ok(o), Ok(g)) = (lenient(owed), lenient(body)) else {
+        return "not-json-rpc".into();
+    };
+    match (&o, &g) {
+        (Payload::Single(Message::Response(o)), Payload::Single(Message::Response(g))) => {
+            match (&o.outcome, &g.outcome) {
+                (RpcOutcome::Error(e), RpcOutcome::Error(f)) if e.code != f.code => {
+                    format!("code:{}->{}", e.code, f.code)
+                }
+                (RpcOutcome::Error(e), RpcOutcome::Result(_)) => {
+                    format!("result-for-error:{}", e.code)
+                }
+                (RpcOutcome::Result(_), RpcOutcome::Error(f)) => {
+                    format!("error-for-result:{}", f.code)
+                }
+                (RpcOutcome::Result(a), RpcOutcome::Result(b)) if !same_json(a.get(), b.get()) => {
+                    "result".into()
+                }
+                _ => "id".into(),
+            }
+        }
+        (Payload::Single(Message::Response(_)), Payload::Batch(_)) => "array-for-object".into(),
+        (Payload::Batch(_), Payload::Single(Message::Response(_))) => "object-for-array".into(),
+        (Payload::Batch(_), Payload::Batch(_)) => "batch".into(),
+        (_, Payload::Single(Message::Request(_))) => "request".into(),
+        _ => "other".into(),
+    }
+}
+
 /// Every owed response exactly once, in any order (§6 "MAY be returned in any order"), and
 /// nothing else.
 fn compare_batches(
@@ -897,7 +981,7 @@ fn compare_batches(
     // Owed responses by id, so that a 1000-item batch is matched in linear time.
     let mut by_id: std::collections::HashMap<_, Vec<usize>> = std::collections::HashMap::new();
     for (j, r) in owed.iter().enumerate() {
-        by_id.entry(r.id.match_key()).or_default().push(j);
+        by_id.entry(id_key(&r.id)).or_default().push(j);
     }
     let mut notes = Vec::new();
     for (i, item) in got.iter().enumerate() {
@@ -908,11 +992,8 @@ fn compare_batches(
         };
         // The same id first (responses may come in any order), then a null-id slot (an invalid
         // item whose readable id was echoed).
-        let same_id = by_id.get(&g.id.match_key()).cloned().unwrap_or_default();
-        let nulls = by_id
-            .get(&Id::NULL.match_key())
-            .cloned()
-            .unwrap_or_default();
+        let same_id = by_id.get(&id_key(&g.id)).cloned().unwrap_or_default();
+        let nulls = by_id.get(&id_key(&Id::NULL)).cloned().unwrap_or_default();
         let pick = same_id
             .into_iter()
             .chain(nulls)
@@ -930,7 +1011,7 @@ fn compare_batches(
                 let again = owed
                     .iter()
                     .zip(&used)
-                    .any(|(o, u)| *u && o.id.match_key() == g.id.match_key());
+                    .any(|(o, u)| *u && id_key(&o.id) == id_key(&g.id));
                 return Cmp::Differ(format!(
                     "item {i} ({}) {}",
                     describe_response(&g),
@@ -1030,7 +1111,7 @@ fn allowed_refusal(body: &[u8], call_id: Option<&str>) -> Option<String> {
     };
     let its_id = call_id
         .and_then(Id::parse)
-        .is_some_and(|id| id.match_key() == r.id.match_key());
+        .is_some_and(|id| id_key(&id) == id_key(&r.id));
     if (r.id == Id::NULL && e.code == ErrorCode::PARSE_ERROR.0) || its_id {
         Some(describe_response(&r))
     } else {
@@ -1514,13 +1595,14 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
         Some(o) => {
             let (answer, probe) = exchange_then_probe(t, &mut tr, input);
             let no_reply = matches!(answer, Answer::Broken(_));
+            let key = wrong_reply_key(&o, &answer);
             match judge(input, &o, answer) {
                 Outcome::Pass(_) => match probe {
                     Ok(()) => FuzzVerdict::Ok,
                     Err(p) => FuzzVerdict::Broken("server-down", p),
                 },
                 Outcome::Fail(d) if no_reply => FuzzVerdict::Broken("no-reply", d),
-                Outcome::Fail(d) => FuzzVerdict::Broken("wrong-reply", d),
+                Outcome::Fail(d) => FuzzVerdict::Keyed("wrong-reply", key, d),
                 o => FuzzVerdict::Broken("wrong-reply", format!("{o:?}")),
             }
         }
@@ -1530,6 +1612,65 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeric_ids_are_the_same_by_value() {
+        let same = |a: &str, b: &str| decimal_key(a).unwrap() == decimal_key(b).unwrap();
+        for (a, b) in [
+            ("0", "-0"),
+            ("0", "0e0"),
+            ("0", "0.0"),
+            ("1", "1.0"),
+            ("10", "1e1"),
+            ("1.5", "15e-1"),
+            ("-2", "-2.00"),
+        ] {
+            assert!(same(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("9007199254740993", "9007199254740992"),
+            ("1", "-1"),
+            ("1.5", "1.05"),
+            ("10", "1"),
+        ] {
+            assert!(!same(a, b), "{a} {b}");
+        }
+        assert_eq!(decimal_key("\"1\""), None);
+    }
+
+    #[test]
+    fn a_wrong_reply_is_keyed_by_what_is_wrong() {
+        let reply = |b: &str| Answer::Reply(b.as_bytes().to_vec(), Some(200));
+        let err = |code: i64| {
+            format!(r#"{{"jsonrpc":"2.0","error":{{"code":{code},"message":"m"}},"id":1}}"#)
+        };
+        let ok = |v: &str| format!(r#"{{"jsonrpc":"2.0","result":{v},"id":1}}"#);
+        let key = |owed: &str, a: &Answer| wrong_reply_key(owed.as_bytes(), a);
+        assert_eq!(
+            key(&err(-32601), &reply(&err(-32000))),
+            "code:-32601->-32000"
+        );
+        assert_eq!(
+            key(&err(-32600), &reply(&ok("1"))),
+            "result-for-error:-32600"
+        );
+        assert_eq!(
+            key(&ok("[]"), &reply(&err(-32602))),
+            "error-for-result:-32602"
+        );
+        assert_eq!(key(&ok("[]"), &reply(&ok("null"))), "result");
+        assert_eq!(
+            key(&ok("[]"), &reply(r#"{"jsonrpc":"2.0","result":[],"id":2}"#)),
+            "id"
+        );
+        assert_eq!(
+            key(&ok("[]"), &reply(&format!("[{}]", ok("[]")))),
+            "array-for-object"
+        );
+        assert_eq!(key(&ok("[]"), &reply("SyntaxError")), "not-json-rpc");
+        assert_eq!(key(&ok("[]"), &Answer::Status(500)), "http-5xx");
+        assert_eq!(key(&ok("[]"), &Answer::Empty(204)), "empty");
+    }
 
     fn target(echo: Option<&str>) -> Target {
         Target {
