@@ -106,12 +106,16 @@ pub fn walk(v: ValueRef<'_>) -> usize {
     }
 }
 
-/// msgwire: every message of `wire`, fully walked; a node + string-byte count.
+/// msgwire: every message of `wire`, fully walked; a node + string-byte count. It stops where
+/// the input ends, as [`thrift_decode`] does (no decode of an empty rest).
 pub fn msgwire_decode(wire: &[u8], protocol: Protocol) -> usize {
     let d = Decoder::new(protocol, Framing::Unframed);
     let mut pos = 0;
     let mut n = 0;
-    while let Ok(Decoded::Complete { value, used }) = d.decode(&wire[pos..]) {
+    while pos < wire.len() {
+        let Ok(Decoded::Complete { value, used }) = d.decode(&wire[pos..]) else {
+            break;
+        };
         n += value.name.len() + walk(ValueRef::Struct(value.body));
         pos += used;
     }

@@ -319,7 +319,7 @@ fn read_compact_compound(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'
 
 /// The compound value of type `t` at `pos` whose end the validating pass found (`end`; for a
 /// struct, `inner` its own first compound field's end): its view, built without a skip.
-#[inline(never)]
+#[inline(always)]
 fn compound_at(
     buf: &[u8],
     pos: usize,
@@ -530,53 +530,119 @@ impl<'a> Iterator for FieldIter<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        match self.protocol {
+            Protocol::Binary => self.next_binary(),
+            Protocol::Compact => self.next_compact(),
+        }
+    }
+}
+
+impl<'a> FieldIter<'a> {
+    /// A binary field: dispatched on the wire's type byte itself (one match, no [`TType`] in
+    /// between), primitives read in place, compound values out of line ([`FieldIter::compound`]).
+    #[inline(always)]
+    fn next_binary(&mut self) -> Option<(i16, ValueRef<'a>)> {
+        let (&t, rest) = self.bytes.get(self.pos..)?.split_first()?;
+        if t == 0 {
+            return None;
+        }
+        let (id, rest) = rest.split_first_chunk::<2>()?;
+        let id = i16::from_be_bytes(*id);
+        let at = self.pos + 3;
+        let (v, used) = match t {
+            // Lenient reading of what the scan accepted: non-zero is true (as C++ reads it).
+            2 => (ValueRef::Bool(*rest.first()? != 0), 1),
+            3 => (ValueRef::Byte(*rest.first()? as i8), 1),
+            4 => (ValueRef::Double(f64::from_be_bytes(*rest.first_chunk()?)), 8),
+            6 => (ValueRef::I16(i16::from_be_bytes(*rest.first_chunk()?)), 2),
+            8 => (ValueRef::I32(i32::from_be_bytes(*rest.first_chunk()?)), 4),
+            10 => (ValueRef::I64(i64::from_be_bytes(*rest.first_chunk()?)), 8),
+            11 => {
+                // A negative length (which the scan refused) is beyond any buffer as a `u32`.
+                let (len, tail) = rest.split_first_chunk::<4>()?;
+                let n = u32::from_be_bytes(*len) as usize;
+                (ValueRef::Binary(tail.get(..n)?), 4 + n)
+            }
+            16 => (ValueRef::Uuid(*rest.first_chunk()?), 16),
+            _ => {
+                let (v, end) = self.compound(TType::from_binary_id(t)?, at)?;
+                self.pos = end;
+                return Some((id, v));
+            }
+        };
+        self.pos = at + used;
+        Some((id, v))
+    }
+
+    /// A compact field, as [`FieldIter::next_binary`].
+    #[inline(always)]
+    fn next_compact(&mut self) -> Option<(i16, ValueRef<'a>)> {
         let buf = self.bytes;
         let b = *buf.get(self.pos)?;
         if b == 0 {
             return None;
         }
-        let (id, (v, end)) = match self.protocol {
-            Protocol::Binary => {
-                let t = TType::from_binary_id(b)?;
-                let id = i16::from_be_bytes(bytes_at(buf, self.pos + 1)?);
-                if t.is_compound() && self.first != 0 {
-                    let (end, inner) = self.take_hint(t);
-                    let p = Protocol::Binary;
-                    (id, compound_at(buf, self.pos + 3, end, t, inner, p)?)
+        let mut pos = self.pos + 1;
+        let delta = b >> 4;
+        let id = if delta == 0 {
+            let (n, end) = varint_at(buf, pos)?;
+            pos = end;
+            unzigzag(n) as i16
+        } else {
+            self.last_id.checked_add(i16::from(delta))?
+        };
+        let (v, end) = match b & 0x0f {
+            1 => (ValueRef::Bool(true), pos),
+            2 => (ValueRef::Bool(false), pos),
+            3 => (ValueRef::Byte(*buf.get(pos)? as i8), pos + 1),
+            4 => {
+                let (n, end) = varint_at(buf, pos)?;
+                (ValueRef::I16(unzigzag(n) as i16), end)
+            }
+            5 => {
+                let (n, end) = varint_at(buf, pos)?;
+                (ValueRef::I32(unzigzag(n) as i32), end)
+            }
+            6 => {
+                let (n, end) = varint_at(buf, pos)?;
+                (ValueRef::I64(unzigzag(n)), end)
+            }
+            7 => (
+                ValueRef::Double(f64::from_le_bytes(bytes_at(buf, pos)?)),
+                pos + 8,
+            ),
+            8 => {
+                let (&n, tail) = buf.get(pos..)?.split_first()?;
+                if n < 0x80 {
+                    let n = usize::from(n);
+                    (ValueRef::Binary(tail.get(..n)?), pos + 1 + n)
                 } else {
-                    (id, read_binary(buf, self.pos + 3, t)?)
+                    read_compact(buf, pos, TType::Binary)?
                 }
             }
-            Protocol::Compact => {
-                let delta = b >> 4;
-                let tn = b & 0x0f;
-                let mut pos = self.pos + 1;
-                let id = if delta == 0 {
-                    let (n, end) = varint_at(buf, pos)?;
-                    pos = end;
-                    unzigzag(n) as i16
-                } else {
-                    self.last_id.checked_add(i16::from(delta))?
-                };
-                match tn {
-                    1 | 2 => (id, (ValueRef::Bool(tn == 1), pos)),
-                    9..=12 if self.first != 0 => {
-                        let t = TType::from_compact_id(tn)?;
-                        let (end, inner) = self.take_hint(t);
-                        let p = Protocol::Compact;
-                        (id, compound_at(buf, pos, end, t, inner, p)?)
-                    }
-                    _ => (id, read_compact(buf, pos, TType::from_compact_id(tn)?)?),
-                }
-            }
+            13 => (ValueRef::Uuid(bytes_at(buf, pos)?), pos + 16),
+            tn => self.compound(TType::from_compact_id(tn)?, pos)?,
         };
         self.last_id = id;
         self.pos = end;
         Some((id, v))
     }
-}
 
-impl FieldIter<'_> {
+    /// The compound field of type `t` at `at`: its view from the [`Hint`] while it holds one,
+    /// else found by skipping it.
+    #[inline(never)]
+    fn compound(&mut self, t: TType, at: usize) -> Option<(ValueRef<'a>, usize)> {
+        let p = self.protocol;
+        if self.first != 0 {
+            let (end, inner) = self.take_hint(t);
+            return compound_at(self.bytes, at, end, t, inner, p);
+        }
+        match p {
+            Protocol::Binary => read_binary_compound(self.bytes, at, t),
+            Protocol::Compact => read_compact_compound(self.bytes, at, t),
+        }
+    }
+
     /// The end of the compound field of type `t` the hint holds (and, for a struct, its own
     /// first compound field's end); the hint moves on to the second compound field.
     #[inline(always)]
