@@ -1184,7 +1184,10 @@ fn note<const TWO: bool>(
 ) {
     if let Some(h) = hint.as_deref_mut() {
         if !TWO {
-            h.first = u32::try_from(end - start).unwrap_or(0);
+            h.first = u32::try_from(end - start)
+                .ok()
+                .filter(|&n| n < Hint::FIRST_LIMIT)
+                .unwrap_or(0);
             *hint = None;
         } else if !h.record(start, end, is_struct, inner) {
             *hint = None;

@@ -334,7 +334,7 @@ fn compound_at(
             p,
             Hint {
                 first: u32::from(inner),
-                inner: 0,
+                ..Hint::default()
             },
         )),
         TType::List | TType::Set => {
@@ -395,25 +395,34 @@ fn compound_at(
 #[derive(Clone, Copy)]
 pub struct StructRef<'a> {
     bytes: &'a [u8],
-    protocol: Protocol,
-    /// Extents the validating pass already found, so reading does not walk those bytes again
-    /// ([`Hint`], its two fields side by side so that a view stays three words).
-    first: u32,
-    inner: u16,
+    /// The protocol ([`COMPACT`] set for compact) and the [`Hint`]'s `first`, in one word so
+    /// that a view stays three words with the hint's two 16-bit ends beside it.
+    meta: u32,
+    second: u16,
+    third: u16,
 }
 
-/// Extents a [`StructRef`] knows: where its first compound field ends (offset in its bytes);
-/// when that field is a struct, where that struct's own first compound field ends (offset in
-/// its bytes), otherwise how far past the first the second compound field ends. 0 is unknown
-/// (the field's end is then found by skipping it).
+/// [`StructRef::meta`]'s protocol bit (the hint's `first` takes the 31 bits below it).
+const COMPACT: u32 = 1 << 31;
+
+/// Extents a [`StructRef`] knows, so that reading does not walk those bytes again: where its
+/// first compound field ends (offset in its bytes); when that field is a struct, `third` is
+/// where that struct's own first compound field ends (offset in its bytes) and nothing more is
+/// known; otherwise `second` and `third` are how far past the previous one the second and third
+/// compound fields end. 0 is unknown (the field's end is then found by skipping it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Hint {
+    /// Below 2^31 (a farther end is skipped to instead).
     pub(crate) first: u32,
     /// 16 bits, so that a view stays three words (a farther end is skipped to instead).
-    pub(crate) inner: u16,
+    pub(crate) second: u16,
+    pub(crate) third: u16,
 }
 
 impl Hint {
+    /// `first` stays below this (the bit above is [`StructRef`]'s protocol).
+    pub(crate) const FIRST_LIMIT: u32 = COMPACT;
+
     /// Records the end of the next compound field of the struct at `start` (for a struct
     /// field, `inner` its own first compound field's end): whether the hint takes another.
     #[inline(always)]
@@ -421,9 +430,13 @@ impl Hint {
         if self.first == 0 {
             *self = Hint::new(start, end, if is_struct { inner } else { 0 });
             self.first != 0 && !is_struct
-        } else {
+        } else if self.second == 0 {
             let first_end = start + self.first as usize;
-            self.inner = u16::try_from(end - first_end).unwrap_or(0);
+            self.second = u16::try_from(end - first_end).unwrap_or(0);
+            self.second != 0
+        } else {
+            let second_end = start + self.first as usize + usize::from(self.second);
+            self.third = u16::try_from(end - second_end).unwrap_or(0);
             false
         }
     }
@@ -432,15 +445,19 @@ impl Hint {
     #[inline(always)]
     pub(crate) fn new(start: usize, end: usize, inner: u32) -> Hint {
         Hint {
-            first: u32::try_from(end - start).unwrap_or(0),
-            inner: u16::try_from(inner).unwrap_or(0),
+            first: u32::try_from(end - start)
+                .ok()
+                .filter(|&n| n < Hint::FIRST_LIMIT)
+                .unwrap_or(0),
+            second: 0,
+            third: u16::try_from(inner).unwrap_or(0),
         }
     }
 }
 
 impl PartialEq for StructRef<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.bytes == other.bytes && self.protocol == other.protocol
+        self.bytes == other.bytes && self.protocol() == other.protocol()
     }
 }
 
@@ -457,11 +474,16 @@ impl<'a> StructRef<'a> {
 
     /// A struct whose first compound fields' extents the validating pass found.
     pub(crate) fn with_hint(bytes: &'a [u8], protocol: Protocol, hint: Hint) -> Self {
+        debug_assert!(hint.first < COMPACT, "a hint's first end takes 31 bits");
+        let compact = match protocol {
+            Protocol::Binary => 0,
+            Protocol::Compact => COMPACT,
+        };
         StructRef {
             bytes,
-            protocol,
-            first: hint.first,
-            inner: hint.inner,
+            meta: compact | (hint.first & !COMPACT),
+            second: hint.second,
+            third: hint.third,
         }
     }
 
@@ -472,7 +494,11 @@ impl<'a> StructRef<'a> {
 
     /// The protocol the bytes are in.
     pub fn protocol(&self) -> Protocol {
-        self.protocol
+        if self.meta & COMPACT == 0 {
+            Protocol::Binary
+        } else {
+            Protocol::Compact
+        }
     }
 
     /// The fields in wire order: (field id, value).
@@ -481,9 +507,10 @@ impl<'a> StructRef<'a> {
             bytes: self.bytes,
             pos: 0,
             last_id: 0,
-            protocol: self.protocol,
-            first: self.first,
-            inner: self.inner,
+            protocol: self.protocol(),
+            first: self.meta & !COMPACT,
+            second: self.second,
+            third: self.third,
         }
     }
 
@@ -520,9 +547,10 @@ pub struct FieldIter<'a> {
     pos: usize,
     last_id: i16,
     protocol: Protocol,
-    /// The struct's [`Hint`], cleared once the first compound field is read.
+    /// What is left of the struct's [`Hint`]: `first` is the next compound field's end.
     first: u32,
-    inner: u16,
+    second: u16,
+    third: u16,
 }
 
 impl<'a> Iterator for FieldIter<'a> {
@@ -644,21 +672,18 @@ impl<'a> FieldIter<'a> {
     }
 
     /// The end of the compound field of type `t` the hint holds (and, for a struct, its own
-    /// first compound field's end); the hint moves on to the second compound field.
+    /// first compound field's end: `third`, which is 0 but for the first of a struct's compound
+    /// fields when it is a struct); the hint moves on to the next compound field.
     #[inline(always)]
     fn take_hint(&mut self, t: TType) -> (usize, u16) {
         let end = self.first;
-        let inner = std::mem::take(&mut self.inner);
-        if t == TType::Struct {
-            self.first = 0;
-            (end as usize, inner)
-        } else {
-            self.first = match inner {
-                0 => 0,
-                n => end.checked_add(u32::from(n)).unwrap_or(0),
-            };
-            (end as usize, 0)
-        }
+        let inner = if t == TType::Struct { self.third } else { 0 };
+        self.first = match self.second {
+            0 => 0,
+            n => end.checked_add(u32::from(n)).unwrap_or(0),
+        };
+        self.second = std::mem::take(&mut self.third);
+        (end as usize, inner)
     }
 }
 
