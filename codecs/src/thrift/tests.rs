@@ -676,3 +676,63 @@ fn fast_scan_agrees_with_the_resumable_scan() {
     // Both verdicts occur: the comparison is not vacuous.
     assert!(fast_wins > 100, "{fast_wins}");
 }
+
+/// Views read through the extents the validating pass recorded (the body's first three
+/// compound fields, a first struct's own first compound field) give what views without them
+/// give, and the original values, whatever the compound fields' order and nesting.
+#[test]
+fn hinted_views_read_as_unhinted_ones() {
+    let strings = |n: usize| {
+        let items = (0..n).map(|i| Value::from(format!("s{i}"))).collect();
+        Value::List(List::new(TType::Binary, items).unwrap())
+    };
+    let ints = Value::Set(List::new(TType::I64, vec![1i64.into(), (-9i64).into()]).unwrap());
+    let map =
+        |v: Value| Value::Map(Map::new(TType::Binary, v.ttype(), vec![("k".into(), v)]).unwrap());
+    let inner = Struct::new()
+        .with(1, strings(2))
+        .with(2, "x")
+        .with(3, ints.clone());
+    let bodies = [
+        // Three compound fields and more, none of them first a struct.
+        Struct::new()
+            .with(1, strings(3))
+            .with(2, 7i32)
+            .with(3, map(Value::I32(4)))
+            .with(4, inner.clone())
+            .with(5, ints.clone())
+            .with(6, Struct::new().with(1, inner.clone())),
+        // A struct first (its own first compound field recorded), then others.
+        Struct::new()
+            .with(0, inner.clone())
+            .with(1, strings(1))
+            .with(2, Struct::new()),
+        // Structs second and third, a list of structs, a map of structs.
+        Struct::new()
+            .with(1, ints.clone())
+            .with(2, inner.clone())
+            .with(3, Struct::new().with(1, ints.clone()).with(2, strings(2)))
+            .with(
+                4,
+                Value::List(List::new(TType::Struct, vec![inner.clone().into(); 2]).unwrap()),
+            )
+            .with(5, map(Value::Struct(inner.clone()))),
+        // One compound field only, nested three deep.
+        Struct::new().with(9, Struct::new().with(1, Struct::new().with(1, strings(2)))),
+    ];
+    for p in [Protocol::Binary, Protocol::Compact] {
+        for body in &bodies {
+            let wire = OwnedMessage::call("m", 1, body.clone()).to_vec(p);
+            let msg = dec(p).decode_whole(&wire).unwrap();
+            let plain = StructRef::new(msg.body.as_bytes(), p);
+            assert_eq!(msg.body.into_owned(), *body, "{p:?}");
+            assert_eq!(plain.into_owned(), *body, "{p:?}");
+            for (id, v) in body.fields.iter() {
+                assert_eq!(
+                    msg.body.get(*id).map(ValueRef::into_owned).as_ref(),
+                    Some(v)
+                );
+            }
+        }
+    }
+}
