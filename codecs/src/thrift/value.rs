@@ -581,7 +581,10 @@ impl<'a> FieldIter<'a> {
             // Lenient reading of what the scan accepted: non-zero is true (as C++ reads it).
             2 => (ValueRef::Bool(*rest.first()? != 0), 1),
             3 => (ValueRef::Byte(*rest.first()? as i8), 1),
-            4 => (ValueRef::Double(f64::from_be_bytes(*rest.first_chunk()?)), 8),
+            4 => (
+                ValueRef::Double(f64::from_be_bytes(*rest.first_chunk()?)),
+                8,
+            ),
             6 => (ValueRef::I16(i16::from_be_bytes(*rest.first_chunk()?)), 2),
             8 => (ValueRef::I32(i32::from_be_bytes(*rest.first_chunk()?)), 4),
             10 => (ValueRef::I64(i64::from_be_bytes(*rest.first_chunk()?)), 8),
