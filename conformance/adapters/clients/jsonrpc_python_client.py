@@ -12,13 +12,28 @@ import os
 import sys
 
 
+def finite(v):
+    if isinstance(v, float) and v != v or v in (float("inf"), float("-inf")):
+        return None
+    if isinstance(v, dict):
+        return {k: finite(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [finite(x) for x in v]
+    return v
+
+
 def emit(**event):
     # Printing a deeply nested result needs Python's recursion limit raised for the
     # driver's own json.dumps only (the library parsed it under the default limit).
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 20000))
     try:
-        line = json.dumps(event)
+        try:
+            line = json.dumps(event, allow_nan=False)
+        except ValueError:
+            # A number past a double's range reaches the library as an infinity; JSON has no
+            # form for it, so it is printed as null, as JSON.stringify prints it.
+            line = json.dumps(finite(event), allow_nan=False)
     finally:
         sys.setrecursionlimit(old)
     sys.stdout.write(line + "\n")
