@@ -192,17 +192,13 @@ fn fast_message<'a>(
         utf8: profile.is_strict(),
     };
     if kind == 1 {
-        let (e_len, e_min) = scan_whole(&buf[pos..], &inner, profile.is_strict())?;
-        let r_at = pos + e_len;
-        let inner = Limits {
-            max_message_size: size - r_at,
-            ..inner
-        };
-        let (r_len, r_min) = scan_whole(&buf[r_at..], &inner, profile.is_strict())?;
-        let end = r_at + r_len;
-        let f = facts(minimal && e_min && r_min);
-        let error = read_whole(&buf[pos..r_at], f)?;
-        let result = read_whole(&buf[r_at..end], f)?;
+        // Error and result in one scan; the error's end is where reading it stops (one byte
+        // for the usual nil; a container is stepped over).
+        let (len, min) = scan_whole::<2>(&buf[pos..], &inner, profile.is_strict())?;
+        let end = pos + len;
+        let f = facts(minimal && min);
+        let (error, e_len) = read(&buf[pos..end], f)?;
+        let result = read_whole(&buf[pos + e_len..end], f)?;
         if profile.is_strict() && !error.is_nil() && !result.is_nil() {
             return None;
         }
@@ -230,7 +226,7 @@ fn fast_message<'a>(
         max_message_size: size.checked_sub(p_at)?,
         ..inner
     };
-    let (p_len, p_min) = scan_whole(&buf[p_at..], &inner, profile.is_strict())?;
+    let (p_len, p_min) = scan_whole::<1>(&buf[p_at..], &inner, profile.is_strict())?;
     let end = p_at + p_len;
     let ValueRef::Array(params) = read_whole(&buf[p_at..end], facts(minimal && p_min))? else {
         return None;

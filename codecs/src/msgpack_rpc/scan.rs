@@ -158,7 +158,6 @@ fn is_minimal(h: Head, hlen: usize, payload: &[u8]) -> bool {
 /// str that is not ASCII goes on to [`utf8`].
 #[inline]
 pub(crate) fn ascii(d: &[u8]) -> bool {
-    let word = |b: &[u8]| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
     if d.len() < 8 {
         return d.iter().fold(0u8, |acc, &b| acc | b) < 0x80;
     }
@@ -174,7 +173,16 @@ pub(crate) fn ascii(d: &[u8]) -> bool {
             acc |= word(rest);
         }
     }
-    acc & 0x8080_8080_8080_8080 == 0
+    acc & HIGH_BITS == 0
+}
+
+/// The high bit of each byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The first 8 bytes of `b` as a little-endian word.
+#[inline(always)]
+fn word(b: &[u8]) -> u64 {
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
 }
 
 /// UTF-8 validation: `simdutf8` (SIMD where the CPU has it) from 64 bytes on, `core`'s check
@@ -265,7 +273,7 @@ pub(crate) fn scan_minimal(
     profile: Profile,
 ) -> Result<(Decoded<usize>, Facts), Error> {
     let strict = profile.is_strict();
-    if let Some((used, minimal)) = scan_whole(buf, limits, strict) {
+    if let Some((used, minimal)) = scan_whole::<1>(buf, limits, strict) {
         let facts = Facts {
             minimal,
             utf8: strict,
@@ -284,23 +292,29 @@ pub(crate) fn scan_minimal(
 /// Nesting levels [`scan_whole`] keeps (deeper values take [`scan_from`]).
 const WHOLE_DEPTH: usize = 24;
 
-/// The length of the one whole valid value at the start of `buf` and whether it is minimal,
-/// or `None` when it is not both whole and valid within [`WHOLE_DEPTH`] levels (then
-/// [`scan_from`] says what it is).
+/// The length of the `VALUES` whole valid values back to back at the start of `buf` (one, or
+/// a response's error and result: one scan, one stack) and whether they are minimal, or `None`
+/// when they are not all whole and valid within [`WHOLE_DEPTH`] levels (then [`scan_from`]
+/// says what they are). Each value is held to `limits` as if scanned alone (depth counted
+/// from its own top); `max_message_size` bounds their total.
 ///
 /// Each item costs one match on its marker: one-byte items, fixstrs and fixarrays/fixmaps are
 /// read there; other headers by [`head`]. Limits hold by construction: the value is looked for
 /// only in the first `max_message_size` bytes, every declared count is compared with
 /// `max_elements` and every level with `max_depth`. A str's bytes are checked once (ASCII
 /// first, then `simdutf8`).
-pub(crate) fn scan_whole(buf: &[u8], limits: &Limits, strict: bool) -> Option<(usize, bool)> {
+pub(crate) fn scan_whole<const VALUES: u64>(
+    buf: &[u8],
+    limits: &Limits,
+    strict: bool,
+) -> Option<(usize, bool)> {
     let buf = &buf[..buf.len().min(limits.max_message_size)];
     let max_depth = limits.max_depth.min(Limits::HARD_MAX_DEPTH);
     let text_ok = |d: &[u8]| !strict || ascii(d) || utf8(d).is_some();
     // Elements not yet started in each enclosing container; `left` is the innermost's.
     let mut stack = [0u64; WHOLE_DEPTH];
     let mut depth = 0usize;
-    let mut left: u64 = 1;
+    let mut left: u64 = VALUES;
     let mut pos = 0usize;
     let mut minimal = true;
     // Opens a container of `n` declared elements (`items`: pairs doubled): it is no longer
@@ -323,8 +337,15 @@ pub(crate) fn scan_whole(buf: &[u8], limits: &Limits, strict: bool) -> Option<(u
         match m {
             0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => pos += 1,
             0xa0..=0xbf => {
-                let end = pos + 1 + usize::from(m & 0x1f);
-                if !text_ok(buf.get(pos + 1..end)?) {
+                let len = usize::from(m & 0x1f);
+                let end = pos + 1 + len;
+                // A str under 8 bytes (map keys, names) with 8 bytes of input after its
+                // marker: its bytes are the low `len` bytes of one word, checked at once.
+                let ascii_word = match buf.get(pos + 1..pos + 9) {
+                    Some(w) if len < 8 => word(w) & ((1u64 << (8 * len)) - 1) & HIGH_BITS == 0,
+                    _ => false,
+                };
+                if !ascii_word && !text_ok(buf.get(pos + 1..end)?) {
                     return None;
                 }
                 pos = end;
@@ -332,6 +353,19 @@ pub(crate) fn scan_whole(buf: &[u8], limits: &Limits, strict: bool) -> Option<(u
             0x90..=0x9f => {
                 pos += 1;
                 open!(u32::from(m & 0x0f), u64::from(m & 0x0f))
+            }
+            // uint 8/16/32/64: the smallest form when the value needs the width (uint 8 from
+            // 128 on, the wider ones when the high half of their bytes is not all zero).
+            0xcc..=0xcf => {
+                let n = 1usize << (m - 0xcc);
+                let d = buf.get(pos + 1..pos + 1 + n)?;
+                minimal &= match n {
+                    1 => d[0] >= 0x80,
+                    2 => d[0] != 0,
+                    4 => d[0] | d[1] != 0,
+                    _ => d[..4] != [0; 4],
+                };
+                pos += 1 + n;
             }
             0x80..=0x8f => {
                 pos += 1;
