@@ -957,6 +957,12 @@ fn sample_messages() -> Vec<Vec<u8>> {
         h("94 01 01 a1 61 a1 62"),
         h("94 00 01 c4 01 61 91 01"),
         h("93 02 a1 61 91 d7 ff 00000000 00000001"),
+        // A response's error and result are scanned together: uints of every width, each
+        // in and out of smallest form, and short strs (one masked word) ASCII and not.
+        h("94 01 02 c0 98 cc05 cc80 cd00ff cd0100 ce0000ffff ce00010000 cf00000000ffffffff cf0000000100000000"),
+        h("94 01 03 c0 82 a3 6b c3 a9 01 a2 6f 6b c3"),
+        h("94 01 04 81 a4 636f6465 d0 80 c0"),
+        h("94 01 05 c0 98 a2 fffe 01 02 03 04 05 06 07"),
     ]
 }
 
@@ -991,7 +997,7 @@ proptest::proptest! {
     /// under every profile and tight limits.
     #[test]
     fn the_head_first_path_agrees_with_the_general_one(
-        i in 0usize..12,
+        i in 0usize..16,
         at in proptest::prelude::any::<proptest::sample::Index>(),
         byte in proptest::prelude::any::<u8>(),
         cut in proptest::prelude::any::<proptest::sample::Index>(),
@@ -1022,7 +1028,7 @@ proptest::proptest! {
     /// params when they fit, a type error (with an offset inside the input) when they do not.
     #[test]
     fn call_agrees_with_decode_then_params_as(
-        i in 0usize..12,
+        i in 0usize..16,
         at in proptest::prelude::any::<proptest::sample::Index>(),
         byte in proptest::prelude::any::<u8>(),
         cut in proptest::prelude::any::<proptest::sample::Index>(),
@@ -1139,4 +1145,31 @@ fn call_errors_are_typed_with_offsets() {
     let bad = h("94 00 01 a1 61 92 01 91 a2 c328");
     let e = Call::<(i64, serde::de::IgnoredAny)>::decode(&bad).unwrap_err();
     assert_eq!(e, TypedError::Decode(Error::InvalidUtf8 { offset: 8 }));
+}
+
+/// The head-first path reads a response's error and result from one scan: the error's end is
+/// where reading it stops, whatever it is, and the result is what follows.
+#[test]
+fn a_response_splits_where_its_error_ends() {
+    let b = h("94 01 04 81 a4 636f6465 d0 80 c0");
+    let Ok(Decoded::Complete { value, used }) = Message::decode(&b) else {
+        panic!("decodes")
+    };
+    assert_eq!(used, b.len());
+    let Message::Response { error, result, .. } = value else {
+        panic!("a response")
+    };
+    assert_eq!(error.to_vec(), h("81 a4 636f6465 d0 80"));
+    assert!(result.is_nil());
+    // A short str that is not UTF-8, with 8 bytes after its marker (the word check): refused
+    // in strict mode, a raw str otherwise; uints out of smallest form re-encode smaller.
+    let b = h("94 01 05 c0 98 a2 fffe 01 02 03 04 05 06 07");
+    assert!(matches!(
+        Message::decode(&b),
+        Err(Error::InvalidUtf8 { offset: 5 })
+    ));
+    assert!(Message::decode_with(&b, &Limits::default(), Profile::Lenient).is_ok());
+    let b = h("94 01 02 c0 92 cc05 ce00010000");
+    let m = Message::from_slice(&b).unwrap();
+    assert_eq!(m.to_vec(), h("94 01 02 c0 92 05 ce00010000"));
 }
