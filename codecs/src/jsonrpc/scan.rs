@@ -519,7 +519,10 @@ mod tests {
                 ]
             })
             .collect();
-        for text in cases.into_iter().chain(around_64.iter().map(String::as_str)) {
+        for text in cases
+            .into_iter()
+            .chain(around_64.iter().map(String::as_str))
+        {
             let ours = check(text, 128).is_ok();
             let theirs = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
             assert_eq!(ours, theirs, "{text:?}");
