@@ -184,6 +184,52 @@ fn read_binary(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'_>, usize)
     })
 }
 
+/// A list or set (`t`) of `len` elements of type `elem` from `first`, skipped to its end.
+#[inline(always)]
+fn seq_value(
+    buf: &[u8],
+    t: TType,
+    elem: TType,
+    len: u32,
+    first: usize,
+    p: Protocol,
+) -> Option<(ValueRef<'_>, usize)> {
+    let end = skip_elements(buf, first, len as usize, elem, None, p)?;
+    let l = ListRef {
+        elem,
+        len,
+        bytes: buf.get(first..end)?,
+        protocol: p,
+    };
+    let v = if t == TType::List {
+        ValueRef::List(l)
+    } else {
+        ValueRef::Set(l)
+    };
+    Some((v, end))
+}
+
+/// A map of `len` entries from `first`, skipped to its end.
+#[inline(always)]
+fn map_value(
+    buf: &[u8],
+    key: TType,
+    value: TType,
+    len: u32,
+    first: usize,
+    p: Protocol,
+) -> Option<(ValueRef<'_>, usize)> {
+    let end = skip_elements(buf, first, len as usize, key, Some(value), p)?;
+    let m = MapRef {
+        key,
+        value,
+        len,
+        bytes: buf.get(first..end)?,
+        protocol: p,
+    };
+    Some((ValueRef::Map(m), end))
+}
+
 #[inline(never)]
 fn read_binary_compound(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'_>, usize)> {
     let p = Protocol::Binary;
@@ -194,33 +240,13 @@ fn read_binary_compound(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'_
         }
         TType::List | TType::Set => {
             let (elem, len, first) = binary_seq_header(buf, pos)?;
-            let end = skip_elements(buf, first, len as usize, elem, None, p)?;
-            let l = ListRef {
-                elem,
-                len,
-                bytes: buf.get(first..end)?,
-                protocol: p,
-            };
-            let v = if t == TType::List {
-                ValueRef::List(l)
-            } else {
-                ValueRef::Set(l)
-            };
-            (v, end)
+            return seq_value(buf, t, elem, len, first, p);
         }
         TType::Map => {
             let [k, v] = bytes_at(buf, pos)?;
             let (key, value) = (TType::from_binary_id(k)?, TType::from_binary_id(v)?);
             let len = u32::try_from(binary_len(buf, pos + 2)?).ok()?;
-            let end = skip_elements(buf, pos + 6, len as usize, key, Some(value), p)?;
-            let m = MapRef {
-                key,
-                value,
-                len,
-                bytes: buf.get(pos + 6..end)?,
-                protocol: p,
-            };
-            (ValueRef::Map(m), end)
+            return map_value(buf, key, value, len, pos + 6, p);
         }
         _ => return None,
     })
@@ -276,19 +302,7 @@ fn read_compact_compound(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'
         }
         TType::List | TType::Set => {
             let (elem, len, first) = compact_seq_header(buf, pos)?;
-            let end = skip_elements(buf, first, len as usize, elem, None, p)?;
-            let l = ListRef {
-                elem,
-                len,
-                bytes: buf.get(first..end)?,
-                protocol: p,
-            };
-            let v = if t == TType::List {
-                ValueRef::List(l)
-            } else {
-                ValueRef::Set(l)
-            };
-            (v, end)
+            return seq_value(buf, t, elem, len, first, p);
         }
         TType::Map => {
             let (n, after) = varint_at(buf, pos)?;
@@ -303,15 +317,7 @@ fn read_compact_compound(buf: &[u8], pos: usize, t: TType) -> Option<(ValueRef<'
                     after + 1,
                 )
             };
-            let end = skip_elements(buf, first, len as usize, key, Some(value), p)?;
-            let m = MapRef {
-                key,
-                value,
-                len,
-                bytes: buf.get(first..end)?,
-                protocol: p,
-            };
-            (ValueRef::Map(m), end)
+            return map_value(buf, key, value, len, first, p);
         }
         _ => return None,
     })
