@@ -38,11 +38,24 @@ fn scripts(dir: &std::path::Path, mode: &str) -> Vec<(PathBuf, Value)> {
     v
 }
 
+/// How a test server goes wrong.
+#[derive(Clone, Copy, PartialEq)]
+enum Bug {
+    /// It does not.
+    None,
+    /// It takes what it cannot read (XML-RPC: a successful response to an input that is no
+    /// methodCall; MessagePack-RPC: a response to a notification).
+    TakesInvalid,
+    /// Two kinds of wrong reply (XML-RPC: a call's fault comes with HTTP 403, and an input that
+    /// is no methodCall's with HTTP 500; MessagePack-RPC: a request with an even msgid is answered
+    /// twice, one with an odd msgid with another msgid).
+    WrongReplies,
+}
+
 /// An XML-RPC server over HTTP on a loopback port, in this process, built on msgwire's
 /// codec: `echo` returns its params as an array, every other method faults, and an input that
-/// is no methodCall gets a fault (200 OK). With `bug`, such an input gets a successful
-/// response instead (a server that takes what it cannot read).
-fn xmlrpc_server(bug: bool) -> String {
+/// is no methodCall gets a fault (200 OK). See [`Bug`] for how it goes wrong.
+fn xmlrpc_server(bug: Bug) -> String {
     use msgwire::xmlrpc::{decode_with, Fault, Limits, Message, MethodResponse, Profile, Value};
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/RPC2", l.local_addr().unwrap());
@@ -52,19 +65,31 @@ fn xmlrpc_server(bug: bool) -> String {
             let Some(body) = common::read_request(&mut s) else {
                 continue;
             };
+            let mut status = "200 OK";
             let reply = match decode_with(&body, Profile::Lenient, &Limits::default()) {
+                Ok(Message::Call(_)) if bug == Bug::WrongReplies => {
+                    status = "403 Forbidden";
+                    Message::Fault(Fault::new(-32601, "no such method"))
+                }
                 Ok(Message::Call(c)) if c.method == "echo" => {
                     Message::Response(MethodResponse::new(Value::Array(c.params)))
                 }
                 Ok(Message::Call(_)) => Message::Fault(Fault::new(-32601, "no such method")),
-                _ if bug => Message::Response(MethodResponse::new(Value::Boolean(true))),
-                _ => Message::Fault(Fault::new(-32700, "not a methodCall")),
+                _ if bug == Bug::TakesInvalid => {
+                    Message::Response(MethodResponse::new(Value::Boolean(true)))
+                }
+                _ => {
+                    if bug == Bug::WrongReplies {
+                        status = "500 Internal Server Error";
+                    }
+                    Message::Fault(Fault::new(-32700, "not a methodCall"))
+                }
             }
             .to_vec();
             let _ = s
                 .write_all(
                     format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+                        "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
                         reply.len()
                     )
                     .as_bytes(),
@@ -78,7 +103,7 @@ fn xmlrpc_server(bug: bool) -> String {
 #[test]
 fn fuzz_xmlrpc_server_clean_buggy_minimized_replayed() {
     let dir = scratch("xmlrpc");
-    let good = xmlrpc_server(false);
+    let good = xmlrpc_server(Bug::None);
     let json = dir.join("good.json");
     let o = run(&[
         "fuzz",
@@ -98,7 +123,7 @@ fn fuzz_xmlrpc_server_clean_buggy_minimized_replayed() {
     assert_eq!(rep["title"], "fuzz xmlrpc-server");
     assert!(!dir.join("good").exists());
 
-    let bad = xmlrpc_server(true);
+    let bad = xmlrpc_server(Bug::TakesInvalid);
     let found = dir.join("found");
     let o = run(&[
         "fuzz",
@@ -341,9 +366,9 @@ fn fuzz_server_restarted_after_it_dies() {
 
 /// A MessagePack-RPC server on a loopback TCP port, in this process, built on msgwire's
 /// codec: a request gets `[1, msgid, nil, params]` for `echo` and an error for every other
-/// method, a notification nothing, bytes it cannot read close the connection. With `bug`,
-/// a notification is answered too (msgid 0).
-fn msgpack_rpc_server(bug: bool) -> String {
+/// method, a notification nothing, bytes it cannot read close the connection. See [`Bug`]
+/// for how it goes wrong (a notification answered with msgid 0).
+fn msgpack_rpc_server(bug: Bug) -> String {
     use msgwire::msgpack_rpc::{Limits, Message, OwnedMessage, Profile, Value};
     use msgwire::Decoded;
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -359,24 +384,37 @@ fn msgpack_rpc_server(bug: bool) -> String {
                     loop {
                         match Message::decode_with(&buf, &Limits::default(), Profile::Lenient) {
                             Ok(Decoded::Complete { value, used }) => {
-                                let reply = match value {
+                                let wrong = bug == Bug::WrongReplies;
+                                let (reply, times) = match value {
+                                    // Wrong: an even msgid answered twice, an odd one with
+                                    // another msgid.
+                                    Message::Request { msgid, .. } if wrong && msgid % 2 == 0 => {
+                                        (Some(OwnedMessage::error(msgid, Value::from("no"))), 2)
+                                    }
+                                    Message::Request { msgid, .. } if wrong => {
+                                        let id = msgid ^ 0x8000_0000;
+                                        (Some(OwnedMessage::error(id, Value::from("no"))), 1)
+                                    }
                                     Message::Request { msgid, method, .. }
                                         if method.as_str() == Some("echo") =>
                                     {
-                                        Some(OwnedMessage::result(msgid, Value::Nil))
+                                        (Some(OwnedMessage::result(msgid, Value::Nil)), 1)
                                     }
-                                    Message::Request { msgid, .. } => {
-                                        Some(OwnedMessage::error(msgid, Value::from("no method")))
+                                    Message::Request { msgid, .. } => (
+                                        Some(OwnedMessage::error(msgid, Value::from("no method"))),
+                                        1,
+                                    ),
+                                    Message::Notification { .. } if bug == Bug::TakesInvalid => {
+                                        (Some(OwnedMessage::result(0, Value::Nil)), 1)
                                     }
-                                    Message::Notification { .. } if bug => {
-                                        Some(OwnedMessage::result(0, Value::Nil))
-                                    }
-                                    _ => None,
+                                    _ => (None, 0),
                                 };
                                 buf.drain(..used);
                                 if let Some(r) = reply {
-                                    if s.write_all(&r.to_vec()).is_err() {
-                                        return;
+                                    for _ in 0..times {
+                                        if s.write_all(&r.to_vec()).is_err() {
+                                            return;
+                                        }
                                     }
                                 }
                             }
@@ -398,7 +436,7 @@ fn msgpack_rpc_server(bug: bool) -> String {
 #[test]
 fn fuzz_msgpack_rpc_server_clean_buggy_minimized_replayed() {
     let dir = scratch("msgpack");
-    let good = msgpack_rpc_server(false);
+    let good = msgpack_rpc_server(Bug::None);
     let o = run(&[
         "fuzz",
         "msgpack-rpc-server",
@@ -413,7 +451,7 @@ fn fuzz_msgpack_rpc_server_clean_buggy_minimized_replayed() {
     assert_eq!(o.status.code(), Some(0), "{}", both(&o));
     assert!(text(&o.stdout).contains("300 inputs"), "{}", both(&o));
 
-    let bad = msgpack_rpc_server(true);
+    let bad = msgpack_rpc_server(Bug::TakesInvalid);
     let found = dir.join("found");
     let o = run(&[
         "fuzz",
@@ -449,6 +487,87 @@ fn fuzz_msgpack_rpc_server_clean_buggy_minimized_replayed() {
     };
     assert_eq!(replay(&bad).status.code(), Some(1));
     assert_eq!(replay(&good).status.code(), Some(0));
+}
+
+/// The signatures of the `wrong-reply` scripts `fuzz <mode>` wrote into `dir`, sorted.
+fn wrong_reply_signatures(dir: &std::path::Path, mode: &str) -> Vec<String> {
+    let mut v: Vec<String> = scripts(dir, mode)
+        .iter()
+        .filter(|(_, d)| d["class"] == "wrong-reply")
+        .map(|(_, d)| d["signature"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A `wrong-reply` is keyed by what is wrong, so that two kinds are two signatures (two scripts,
+/// two minimizations) and a baseline listing one does not hide the other.
+#[test]
+fn xmlrpc_and_msgpack_rpc_wrong_replies_are_keyed_by_what_is_wrong() {
+    let dir = scratch("keyed");
+    let url = xmlrpc_server(Bug::WrongReplies);
+    let found = dir.join("xmlrpc");
+    let fuzz = |extra: &[&str]| {
+        let mut args = vec![
+            "fuzz",
+            "xmlrpc-server",
+            &url,
+            "--echo-method",
+            "echo",
+            "--runs",
+            "300",
+            "--out",
+            found.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = fuzz(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert_eq!(
+        wrong_reply_signatures(&found, "xmlrpc-server"),
+        [
+            "xmlrpc-server:wrong-reply:fault-http-403",
+            "xmlrpc-server:wrong-reply:fault-http-500"
+        ],
+        "{}",
+        both(&o)
+    );
+    // A baseline that lists the HTTP 500 alone still fails the run on the 403.
+    let baseline = dir.join("xmlrpc.baseline");
+    std::fs::write(&baseline, "xmlrpc-server:wrong-reply:fault-http-500\n").unwrap();
+    std::fs::remove_dir_all(&found).unwrap();
+    let o = fuzz(&["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(
+        text(&o.stdout).contains("wrong-reply:fault-http-403"),
+        "{}",
+        both(&o)
+    );
+
+    let url = msgpack_rpc_server(Bug::WrongReplies);
+    let found = dir.join("msgpack");
+    let o = run(&[
+        "fuzz",
+        "msgpack-rpc-server",
+        &url,
+        "--runs",
+        "300",
+        "--timeout",
+        "2",
+        "--out",
+        found.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert_eq!(
+        wrong_reply_signatures(&found, "msgpack-rpc-server"),
+        [
+            "msgpack-rpc-server:wrong-reply:msgid",
+            "msgpack-rpc-server:wrong-reply:second"
+        ],
+        "{}",
+        both(&o)
+    );
 }
 
 #[test]

@@ -913,8 +913,9 @@ pub enum FuzzVerdict {
     /// (`accepted-invalid`, `no-close`, `code-not-in-spec`, `malformed-reply`).
     Broken(&'static str, String),
     /// An invariant broke in a way a key tells apart (`other-code` with the reply codes,
-    /// `501->505`): the signature is `target:class:key`, so a baseline can list one pair of
-    /// codes without hiding another.
+    /// `501->505`; `wrong-reply` with what is wrong, `code:-32600->-32700`, `http-5xx`, `echo`,
+    /// `msgid`, `seqid`): the signature is `target:class:key`, so a baseline can list one kind
+    /// without hiding another.
     Keyed(&'static str, String, String),
 }
 

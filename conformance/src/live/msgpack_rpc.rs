@@ -829,7 +829,8 @@ fn serves(t: &Target) -> Result<(), String> {
 /// serving: a probe request sent after the input is answered (responses may come in any
 /// order, so the probe's may come first). An input we refuse may be answered, ignored or end
 /// the connection; then only a new connection's call is judged. Classes: `no-reply`,
-/// `wrong-reply` (a response with a msgid no request had, or a second one),
+/// `wrong-reply` (keyed: `msgid`, a response with a msgid no request had; `second`, a second
+/// response to one request),
 /// `reply-to-notification`, `malformed-reply` (bytes our decoder refuses, or a response only a
 /// lenient decoder reads), `server-down`.
 pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
@@ -871,6 +872,7 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
     }
     let mut probe_seen = !whole;
     let owed_count = missing.len();
+    let owed_ids = missing.clone();
     for _ in 0..owed_count + 64 {
         if missing.is_empty() && probe_seen {
             break;
@@ -892,10 +894,17 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
                         "reply-to-notification",
                         format!("a response (msgid {msgid}) where only notifications were sent"),
                     );
-                } else {
-                    return FuzzVerdict::Broken(
+                } else if owed_ids.contains(&msgid) || msgid == probe {
+                    return FuzzVerdict::Keyed(
                         "wrong-reply",
-                        format!("a response with msgid {msgid}, which no request of the input had (or a second one)"),
+                        "second".into(),
+                        format!("a second response with msgid {msgid}, whose request was answered already"),
+                    );
+                } else {
+                    return FuzzVerdict::Keyed(
+                        "wrong-reply",
+                        "msgid".into(),
+                        format!("a response with msgid {msgid}, which no request of the input had"),
                     );
                 }
             }

@@ -1059,7 +1059,10 @@ pub use super::FuzzVerdict;
 /// (a second connection) that the server still answers a call:
 /// - a methodCall our strict decoder reads is owed exactly one well-formed response: a value
 ///   (for `--echo-method`, the params it was sent: `[p...]`, or `p` for one param), a fault
-///   with 200 OK, or HTTP 404 (no such method); anything else is `wrong-reply`;
+///   with 200 OK, or HTTP 404 (no such method); anything else is `wrong-reply`, keyed by what
+///   is wrong (`fault-http-<status>`: a fault with another status than 200; `http-5xx`; `http-4xx`
+///   and the like: another status for a valid call; `echo`: `--echo-method` echoed other params),
+///   so that a baseline listing one kind does not hide the others;
 /// - an input no decoder of ours reads as a methodCall (not XML, a response, a broken value) is
 ///   owed a fault with 200 OK or a "lower-level error" (HTTP 4xx); a successful response is
 ///   `accepted-invalid`, keyed by our decoder's error kind (`accepted-invalid:unexpected-text`);
@@ -1085,13 +1088,16 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
     };
     let verdict = match (&strict, reply) {
         (_, Reply::Broken(e)) => FuzzVerdict::Broken("malformed-reply", e),
-        (_, Reply::Fault(code, text, status)) if status != 200 => FuzzVerdict::Broken(
+        (_, Reply::Fault(code, text, status)) if status != 200 => FuzzVerdict::Keyed(
             "wrong-reply",
+            format!("fault-http-{status}"),
             format!("fault {code} {text:?} with HTTP {status} (the spec: \"Unless there's a lower-level error, always return 200 OK\")"),
         ),
-        (_, Reply::Status(s, b)) if s >= 500 => {
-            FuzzVerdict::Broken("wrong-reply", format!("HTTP {s} (a server error): {b:?}"))
-        }
+        (_, Reply::Status(s, b)) if s >= 500 => FuzzVerdict::Keyed(
+            "wrong-reply",
+            "http-5xx".into(),
+            format!("HTTP {s} (a server error): {b:?}"),
+        ),
         (Ok(Message::Call(c)), Reply::Value(got)) => {
             let want = match (&t.echo, c.params.as_slice()) {
                 (Some(e), params) if *e == c.method => Some(params),
@@ -1104,8 +1110,9 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
                     if got == all || one.as_ref() == Some(&got) {
                         FuzzVerdict::Ok
                     } else {
-                        FuzzVerdict::Broken(
+                        FuzzVerdict::Keyed(
                             "wrong-reply",
+                            "echo".into(),
                             format!("echoed {}, sent {}", show(&got), show(&all)),
                         )
                     }
@@ -1113,8 +1120,9 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
                 None => FuzzVerdict::Ok,
             }
         }
-        (Ok(Message::Call(_)), Reply::Status(s, b)) if s != 404 => FuzzVerdict::Broken(
+        (Ok(Message::Call(_)), Reply::Status(s, b)) if s != 404 => FuzzVerdict::Keyed(
             "wrong-reply",
+            format!("http-{}xx", s / 100),
             format!("HTTP {s} for a valid methodCall: {b:?}"),
         ),
         (Ok(Message::Call(_)), _) => FuzzVerdict::Ok,
