@@ -18,21 +18,89 @@ pub(crate) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+/// The string bitmasks from 64-bit words (SWAR): the build on targets without SSE2, and
+/// checked against the SSE2 one by the tests on x86-64.
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+mod words {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 
-/// The high bit of each byte of `v` (eight bytes of a string, little-endian) that a string
-/// cannot hold as is: `"`, `\\` or a control character (RFC 8259 §7). With `x = byte ^ 0x02`
-/// the quote (0x22) becomes 0x20 and the controls stay below 0x20, so "control or quote" is
-/// `x < 0x21`, one borrow; the backslash is `(byte ^ b'\\') - 1` borrowing. A byte is flagged
-/// when one of them borrows and its own high bit is clear; borrows only run upwards, so the
-/// lowest flag is always exact.
+    /// The high bit of each byte of `v` (eight bytes of a string, little-endian) that a string
+    /// cannot hold as is: `"`, `\\` or a control character (RFC 8259 §7), exact for every byte
+    /// (no borrow crosses a byte: the sums stay below 0x100). With `x = byte ^ 0x02` the quote
+    /// (0x22) becomes 0x20 and the controls stay below 0x20, so "control or quote" is `x < 0x21`:
+    /// the low seven bits plus 0x5f do not reach the high bit, and the high bit of `x` is clear.
+    /// The backslash is `byte ^ b'\\' == 0`.
+    #[inline(always)]
+    fn special(v: u64) -> u64 {
+        let x = v ^ (ONES * 0x02);
+        let quote_or_control = !(((x & LOW7) + ONES * (0x80 - 0x21)) | x);
+        let y = v ^ (ONES * u64::from(b'\\'));
+        let backslash = !(((y & LOW7) + LOW7) | y);
+        (quote_or_control | backslash) & HIGHS
+    }
+
+    /// The high bits of the eight bytes of `m` as eight bits, byte `j` at bit `j`: each
+    /// `1 << 8j` times `1 << (56 - 7j)` lands on bit `56 + j`, every other product below bit 56
+    /// or past bit 63, and no two on the same bit (so no carries).
+    #[inline(always)]
+    fn movemask(m: u64) -> u64 {
+        ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+    }
+
+    /// [`mask16`](super::mask16) from two words ([`special`], [`movemask`]).
+    #[inline(always)]
+    pub(super) fn mask16_words(block: &[u8; 16]) -> u64 {
+        let (lo, hi) = block.split_at(8);
+        let lo = special(u64::from_le_bytes(lo.try_into().expect("eight")));
+        let hi = special(u64::from_le_bytes(hi.try_into().expect("eight")));
+        movemask(lo) | movemask(hi) << 8
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+use words::mask16_words as mask16;
+
+/// One bit per byte of `block` (bit `k` for byte `k`) that a string cannot hold as is: SSE2's
+/// byte compares and `pmovmskb` (every x86-64 has them), through `safe_arch`'s safe wrappers.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn special(v: u64) -> u64 {
-    ((v ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21)
-        | (v ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES))
-        & !v
-        & HIGHS
+fn mask16(block: &[u8; 16]) -> u64 {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let v = load_unaligned_m128i(block);
+    let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
+    let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8));
+    // A control character: `min(byte, 0x1f) == byte`.
+    let control = cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x1f)), v);
+    let any = bitor_m128i(bitor_m128i(quote, backslash), control);
+    u64::from(move_mask_i8_m128i(any) as u16)
+}
+
+/// One bit per byte of the 64 bytes at `at` (bit `k` for byte `at + k`) that a string
+/// cannot hold as is; bytes past the text count as ordinary. Built without a branch on the
+/// bytes.
+#[inline(always)]
+fn block_mask(b: &[u8], at: usize) -> u64 {
+    let Some(block) = b.get(at..).and_then(|rest| rest.first_chunk::<64>()) else {
+        return tail_mask(b, at);
+    };
+    let (q, _) = block.as_chunks::<16>();
+    mask16(&q[0]) | mask16(&q[1]) << 16 | mask16(&q[2]) << 32 | mask16(&q[3]) << 48
+}
+
+/// [`block_mask`] for the last, short block of the text (copied into spaces), or past it.
+#[cold]
+#[inline(never)]
+fn tail_mask(b: &[u8], at: usize) -> u64 {
+    let mut block = [b' '; 64];
+    if let Some(rest) = b.get(at..) {
+        block[..rest.len()].copy_from_slice(rest);
+    }
+    block_mask(&block, 0)
 }
 
 /// Which containers are open: one bit per level (set for an object), the first 64 levels in
@@ -99,6 +167,12 @@ pub(crate) struct Scanner<'a> {
     max_depth: usize,
     /// Where the scan stopped and why (`None`: the depth limit).
     stopped: (usize, Option<&'static str>),
+    /// The string index: the offset of a 64-byte block (a multiple of 64) and, for it and the
+    /// next one, one bit per byte that ends a run of string text ([`block_mask`]). Built
+    /// lazily, block by block, as strings are stepped over, so a string's end is a
+    /// trailing-zeros count instead of a loop over its bytes.
+    base: usize,
+    bits: u128,
 }
 
 impl<'a> Scanner<'a> {
@@ -110,6 +184,10 @@ impl<'a> Scanner<'a> {
             depth: 0,
             max_depth,
             stopped: (0, Some("no error")),
+            // Far from any offset (texts are shorter than `isize::MAX`): the first string
+            // builds the index where it starts.
+            base: usize::MAX / 2,
+            bits: 0,
         }
     }
 
@@ -212,32 +290,27 @@ impl<'a> Scanner<'a> {
     /// well-formed (§8.2 leaves its meaning open), as in serde_json's own skipping.
     #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<bool, Stop> {
-        let b = self.bytes;
         let mut i = self.pos + 1;
         let mut escaped = false;
         loop {
-            // Sixteen bytes at a time, as two words, to the first quote, backslash or control
-            // character (see `special`); the last few bytes of the text one by one.
-            while let Some(block) = b.get(i..i + 16) {
-                let lo = special(u64::from_le_bytes(block[..8].try_into().expect("eight")));
-                let hi = special(u64::from_le_bytes(block[8..].try_into().expect("eight")));
-                if lo | hi != 0 {
-                    // Which byte, without a branch on which half (one less misprediction
-                    // per string).
-                    let both = u128::from(lo) | (u128::from(hi) << 64);
-                    let k = (both.trailing_zeros() / 8) as usize;
-                    i += k;
-                    // The usual end, the closing quote, read from the block in hand (no
-                    // bounds check); a backslash or control character goes on below.
-                    if block[k & 15] == b'"' {
-                        self.pos = i + 1;
-                        return Ok(escaped);
-                    }
-                    break;
-                }
-                i += 16;
+            let mut off = i.wrapping_sub(self.base);
+            if off >= 64 {
+                self.index(i);
+                off = i - self.base;
             }
-            match b.get(i) {
+            // At least 64 bytes of index from `i`: every string of up to 64 bytes ends here
+            // without a loop.
+            let rest = self.bits >> off;
+            if rest == 0 {
+                i = self.base + 128;
+                if i >= self.bytes.len() {
+                    let end = self.bytes.len();
+                    return Err(self.stop(end, "EOF while parsing a string"));
+                }
+                continue;
+            }
+            i += rest.trailing_zeros() as usize;
+            match self.bytes.get(i) {
                 Some(b'"') => {
                     self.pos = i + 1;
                     return Ok(escaped);
@@ -246,15 +319,28 @@ impl<'a> Scanner<'a> {
                     escaped = true;
                     i = self.escape(i)?;
                 }
-                Some(0..=0x1f) => {
+                _ => {
                     return Err(self.stop(
                         i,
                         "control character (\\u0000-\\u001F) found while parsing a string",
                     ))
                 }
-                Some(_) => i += 1,
-                None => return Err(self.stop(i, "EOF while parsing a string")),
             }
+        }
+    }
+
+    /// Moves the string index so that its first block holds `i`: one block further (the
+    /// usual step, as the scan moves forward) or rebuilt where `i` is.
+    #[inline(never)]
+    fn index(&mut self, i: usize) {
+        let b = self.bytes;
+        if i.wrapping_sub(self.base) < 128 {
+            self.base += 64;
+            self.bits = (self.bits >> 64) | (u128::from(block_mask(b, self.base + 64)) << 64);
+        } else {
+            self.base = i & !63;
+            self.bits = u128::from(block_mask(b, self.base))
+                | (u128::from(block_mask(b, self.base + 64)) << 64);
         }
     }
 
@@ -527,6 +613,69 @@ mod tests {
             let theirs = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
             assert_eq!(ours, theirs, "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_string_index_flags_exactly_quotes_backslashes_and_controls() {
+        let flagged = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
+        // Every byte value at every position of a block, beside every other in the next
+        // position (a flag must not leak into its neighbour).
+        for c in 0..=255u8 {
+            for d in [
+                0u8, 0x1f, b' ', b'!', b'"', b'#', b'[', b'\\', b']', 0x7f, 0x80, 0xff,
+            ] {
+                for at in 0..63 {
+                    let mut block = [b'a'; 70];
+                    block[at] = c;
+                    block[at + 1] = d;
+                    let want = (0..64).fold(0u64, |m, k| m | u64::from(flagged(block[k])) << k);
+                    assert_eq!(block_mask(&block, 0), want, "{c:#x} {d:#x} at {at}");
+                    let words = (0..4).fold(0u64, |m, q| {
+                        let quarter = block[16 * q..][..16].try_into().unwrap();
+                        m | words::mask16_words(quarter) << (16 * q)
+                    });
+                    assert_eq!(words, want, "words: {c:#x} {d:#x} at {at}");
+                }
+            }
+        }
+        // The short last block and past the end.
+        assert_eq!(block_mask(b"ab\\\"c", 0), 0b1100);
+        assert_eq!(block_mask(b"ab\\\"c", 2), 0b11);
+        assert_eq!(block_mask(b"ab\\\"c", 9), 0);
+    }
+
+    #[test]
+    fn strings_end_across_index_blocks() {
+        // Strings of every length from every start, with text before them (the index moves
+        // forward, or is rebuilt where a string starts), escapes on block edges.
+        for lead in [0, 1, 60, 63, 64, 65, 127, 128, 130] {
+            for len in [0, 1, 62, 63, 64, 65, 127, 128, 129, 200] {
+                let body = "x".repeat(len);
+                let text = format!("{}\"{body}\" ", " ".repeat(lead));
+                let mut s = Scanner::new(&text, 1);
+                s.pos = lead;
+                assert_eq!(s.string(), Ok(false), "{lead} {len}");
+                assert_eq!(s.pos, lead + len + 2);
+                let text = format!("{}\"{body}\\\"{body}\"", " ".repeat(lead));
+                let mut s = Scanner::new(&text, 1);
+                s.pos = lead;
+                assert_eq!(s.string(), Ok(true), "{lead} {len}");
+                assert_eq!(s.pos, text.len());
+                let text = format!("{}\"{body}", " ".repeat(lead));
+                let mut s = Scanner::new(&text, 1);
+                s.pos = lead;
+                assert_eq!(s.string(), Err(Stop));
+                assert_eq!(s.stopped.0, text.len());
+            }
+        }
+        // Several strings in one text, read in order and then again from the start.
+        let text = format!("[{}]", vec!["\"0123456789abcdef0123456789\""; 20].join(","));
+        assert!(check(&text, 2).is_ok());
+        let mut s = Scanner::new(&text, 2);
+        s.value().unwrap();
+        s.pos = 1;
+        assert_eq!(s.string(), Ok(false));
+        assert_eq!(s.pos, 29);
     }
 
     #[test]
