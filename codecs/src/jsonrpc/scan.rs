@@ -298,11 +298,11 @@ impl<'a> Scanner<'a> {
                 self.index(i);
                 off = i - self.base;
             }
-            // At least 64 bytes of index from `i`: every string of up to 64 bytes ends here
-            // without a loop.
-            let rest = self.bits >> off;
+            // The 64 bytes from `i` (the index holds at least that many): every string of
+            // up to 63 bytes ends here without a loop.
+            let rest = (self.bits >> off) as u64;
             if rest == 0 {
-                i = self.base + 128;
+                i += 64;
                 if i >= self.bytes.len() {
                     let end = self.bytes.len();
                     return Err(self.stop(end, "EOF while parsing a string"));
