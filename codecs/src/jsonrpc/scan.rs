@@ -92,15 +92,29 @@ fn block_mask(b: &[u8], at: usize) -> u64 {
     mask16(&q[0]) | mask16(&q[1]) << 16 | mask16(&q[2]) << 32 | mask16(&q[3]) << 48
 }
 
-/// [`block_mask`] for the last, short block of the text (copied into spaces), or past it.
+/// [`block_mask`] for the last, short block of the text, or past it: whole 16-byte pieces as
+/// they are, the last piece from the text's last 16 bytes moved down (no copy), a text
+/// shorter than 16 bytes copied into spaces.
 #[cold]
 #[inline(never)]
 fn tail_mask(b: &[u8], at: usize) -> u64 {
-    let mut block = [b' '; 64];
-    if let Some(rest) = b.get(at..) {
-        block[..rest.len()].copy_from_slice(rest);
+    let mut m = 0;
+    for q in 0..4 {
+        let start = at + 16 * q;
+        let piece = if let Some(piece) = b.get(start..).and_then(|r| r.first_chunk::<16>()) {
+            mask16(piece)
+        } else if start >= b.len() {
+            break;
+        } else if let Some(last) = b.last_chunk::<16>() {
+            mask16(last) >> (start + 16 - b.len())
+        } else {
+            let mut piece = [b' '; 16];
+            piece[..b.len() - start].copy_from_slice(&b[start..]);
+            mask16(&piece)
+        };
+        m |= piece << (16 * q);
     }
-    block_mask(&block, 0)
+    m
 }
 
 /// Which containers are open: one bit per level (set for an object), the first 64 levels in
@@ -638,7 +652,17 @@ mod tests {
                 }
             }
         }
-        // The short last block and past the end.
+        // The short last block and past the end, shorter and longer than 16 bytes.
+        for len in 0..80 {
+            let text: Vec<u8> = (0..len)
+                .map(|k| if k % 7 == 3 { b'"' } else { b'a' })
+                .collect();
+            for at in 0..len + 2 {
+                let want =
+                    (at..len.min(at + 64)).fold(0u64, |m, k| m | u64::from(k % 7 == 3) << (k - at));
+                assert_eq!(block_mask(&text, at), want, "{len} {at}");
+            }
+        }
         assert_eq!(block_mask(b"ab\\\"c", 0), 0b1100);
         assert_eq!(block_mask(b"ab\\\"c", 2), 0b11);
         assert_eq!(block_mask(b"ab\\\"c", 9), 0);
