@@ -8,6 +8,14 @@
 //!
 //! Nesting is tracked with an explicit stack of bits (one word for the first 64 levels), never
 //! with recursion, so a deep input costs neither stack nor more than linear time.
+//!
+//! Strings end where a bitmask says: the scanner keeps a string index of two 64-byte blocks,
+//! one bit per byte that is a quote, a backslash or a control character, built without a branch
+//! on the bytes (SSE2 compares through `safe_arch` on x86-64, exact word arithmetic elsewhere)
+//! and moved one block on as strings further in the text ask for it. A string's end is then a
+//! trailing-zeros count, not a loop over 16-byte pieces whose exit the CPU has to guess once per
+//! string. Every bit is exact, so errors keep their offsets, and the index is built only where
+//! strings are read (a text without strings builds none).
 
 use super::error::Error;
 
