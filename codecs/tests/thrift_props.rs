@@ -47,9 +47,13 @@ fn value(t: TType, depth: u32) -> BoxedStrategy<Value> {
         TType::I32 => any::<i32>().prop_map(Value::I32).boxed(),
         TType::I64 => any::<i64>().prop_map(Value::I64).boxed(),
         TType::Double => double().prop_map(Value::Double).boxed(),
-        TType::Binary => prop::collection::vec(any::<u8>(), 0..20)
-            .prop_map(Value::Binary)
-            .boxed(),
+        // Now and then longer than the encoder's 512-byte stage.
+        TType::Binary => prop_oneof![
+            8 => prop::collection::vec(any::<u8>(), 0..20),
+            1 => prop::collection::vec(any::<u8>(), 0..1100),
+        ]
+        .prop_map(Value::Binary)
+        .boxed(),
         TType::Uuid => any::<[u8; 16]>().prop_map(Value::Uuid).boxed(),
         TType::Struct => strukt(depth).prop_map(Value::Struct).boxed(),
         TType::List | TType::Set => ttype(d)

@@ -1,12 +1,154 @@
 //! Writing values in either protocol, from owned values or borrowed views alike (so a message
 //! can be re-encoded, or moved to the other protocol, without an owned copy).
+//!
+//! Every writer goes through [`Out`], a 512-byte stage on the stack in front of the caller's
+//! `BufMut`: the write position travels by value through the writers (a register, not a `Vec`
+//! length stored and reloaded between writes: one `put_u8`/`put_i32` per field, each a capacity
+//! check and a length round trip through memory, made the old writer slower in time than its
+//! instruction count said), one room check covers a whole piece (a field header with its scalar
+//! value, a list header, a string's length), strings up to 64 bytes are copied without a call,
+//! and the stage reaches the destination in one `put_slice` per 512 bytes. Strings that do not
+//! fit the stage go to the destination directly. The stage is borrowed, not owned, by [`Out`]:
+//! moving a 512-byte struct cost a `memcpy` per message.
 
-use super::value::{ListRef, Map, MapRef, Struct, StructRef, Value, ValueRef};
-use super::wire::{put_varint, varint_len, zigzag32, zigzag64, TType};
+use super::value::{ListRef, MapRef, Struct, StructRef, Value, ValueRef};
+use super::wire::{varint_len, zigzag32, zigzag64, TType};
 use super::Protocol;
 use bytes::BufMut;
 
-/// A primitive, for the writers both value models share.
+/// The stage's size: most messages in one `put_slice`, for a 512-byte zeroing per encode.
+pub(crate) const STAGE: usize = 512;
+/// The most one piece writes after one room check: a compact field header (1 + a 3-byte id)
+/// with a 10-byte var int, or a binary field header (3) with a uuid (16).
+const PIECE: usize = 32;
+
+/// The stage in front of a `BufMut`; see the module doc. Writers take the position `at` (at
+/// most [`STAGE`]) and return the position after what they wrote.
+pub(crate) struct Out<'s, 'd, B: BufMut> {
+    stage: &'s mut [u8; STAGE],
+    dst: &'d mut B,
+}
+
+/// A stage for [`Out::new`].
+pub(crate) type Stage = [u8; STAGE];
+
+impl<'s, 'd, B: BufMut> Out<'s, 'd, B> {
+    pub(crate) fn new(stage: &'s mut Stage, dst: &'d mut B) -> Self {
+        Out { stage, dst }
+    }
+
+    /// Writes the staged bytes out; the position to write at next (0).
+    #[inline(never)]
+    fn flush(&mut self, at: usize) -> usize {
+        self.dst.put_slice(&self.stage[..at]);
+        0
+    }
+
+    /// Writes what is staged (`at` bytes) to the destination.
+    pub(crate) fn finish(mut self, at: usize) {
+        self.flush(at);
+    }
+
+    /// Room for one piece of up to [`PIECE`] bytes: where it starts and the bytes to write it.
+    #[inline(always)]
+    fn piece(&mut self, at: usize) -> (usize, &mut [u8; PIECE]) {
+        let at = if at <= STAGE - PIECE {
+            at
+        } else {
+            self.flush(at)
+        };
+        let piece = self.stage[at..]
+            .first_chunk_mut::<PIECE>()
+            .expect("room for a piece");
+        (at, piece)
+    }
+
+    #[inline(always)]
+    pub(crate) fn u8(&mut self, at: usize, b: u8) -> usize {
+        let (at, p) = self.piece(at);
+        p[0] = b;
+        at + 1
+    }
+
+    #[inline(always)]
+    pub(crate) fn array<const N: usize>(&mut self, at: usize, b: [u8; N]) -> usize {
+        let (at, p) = self.piece(at);
+        p[..N].copy_from_slice(&b);
+        at + N
+    }
+
+    #[inline(always)]
+    pub(crate) fn varint(&mut self, at: usize, v: u64) -> usize {
+        let (at, p) = self.piece(at);
+        at + put_varint(p, 0, v)
+    }
+
+    /// A string's or binary's bytes (after its length).
+    #[inline(always)]
+    pub(crate) fn bytes(&mut self, at: usize, b: &[u8]) -> usize {
+        let n = b.len();
+        // Up to 64 bytes: two overlapping fixed-size copies, no call.
+        if let Some(room) = self
+            .stage
+            .get_mut(at..)
+            .and_then(|r| r.first_chunk_mut::<64>())
+        {
+            if n >= 32 && n <= 64 {
+                room[..32].copy_from_slice(&b[..32]);
+                room[n - 32..n].copy_from_slice(&b[n - 32..]);
+                return at + n;
+            }
+            if n >= 16 && n < 32 {
+                room[..16].copy_from_slice(&b[..16]);
+                room[n - 16..n].copy_from_slice(&b[n - 16..]);
+                return at + n;
+            }
+            if n >= 8 && n < 16 {
+                room[..8].copy_from_slice(&b[..8]);
+                room[n - 8..n].copy_from_slice(&b[n - 8..]);
+                return at + n;
+            }
+            if n >= 4 && n < 8 {
+                room[..4].copy_from_slice(&b[..4]);
+                room[n - 4..n].copy_from_slice(&b[n - 4..]);
+                return at + n;
+            }
+        }
+        if let Some(room) = self.stage.get_mut(at..at + n) {
+            room.copy_from_slice(b);
+            return at + n;
+        }
+        self.long_bytes(at, b)
+    }
+
+    /// [`Out::bytes`] past the stage's end: staged after a flush, or written directly.
+    #[inline(never)]
+    fn long_bytes(&mut self, at: usize, b: &[u8]) -> usize {
+        self.flush(at);
+        if b.len() <= STAGE {
+            self.stage[..b.len()].copy_from_slice(b);
+            b.len()
+        } else {
+            self.dst.put_slice(b);
+            0
+        }
+    }
+}
+
+/// Writes `v` as an unsigned LEB128 var int into `p` at `i`; the bytes written (at most 10).
+#[inline(always)]
+fn put_varint(p: &mut [u8; PIECE], i: usize, mut v: u64) -> usize {
+    let mut n = i;
+    while v >= 0x80 {
+        p[n] = (v as u8) | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    p[n] = v as u8;
+    n + 1 - i
+}
+
+/// A primitive, for the writers of borrowed views.
 enum Prim<'x> {
     Bool(bool),
     Byte(i8),
@@ -18,35 +160,45 @@ enum Prim<'x> {
     Uuid([u8; 16]),
 }
 
-fn put_prim(p: Prim<'_>, protocol: Protocol, dst: &mut impl BufMut) {
+/// Writes `p` into the piece at `i` (all but a binary's bytes, which the caller writes after);
+/// the bytes written.
+#[inline(always)]
+fn put_prim(p: &Prim<'_>, protocol: Protocol, piece: &mut [u8; PIECE], i: usize) -> usize {
     let binary = protocol == Protocol::Binary;
-    match p {
+    match *p {
         // Compact elements: 1 true, 2 false, as the reference implementations write them
         // (the spec text says 0 for false; both are read).
-        Prim::Bool(b) => dst.put_u8(match (binary, b) {
-            (_, true) => 1,
-            (true, false) => 0,
-            (false, false) => 2,
-        }),
-        Prim::Byte(n) => dst.put_i8(n),
-        Prim::I16(n) if binary => dst.put_i16(n),
-        Prim::I32(n) if binary => dst.put_i32(n),
-        Prim::I64(n) if binary => dst.put_i64(n),
-        Prim::I16(n) => put_varint(dst, zigzag32(i32::from(n))),
-        Prim::I32(n) => put_varint(dst, zigzag32(n)),
-        Prim::I64(n) => put_varint(dst, zigzag64(n)),
-        Prim::Double(f) if binary => dst.put_f64(f),
-        Prim::Double(f) => dst.put_f64_le(f),
-        Prim::Binary(b) => {
-            if binary {
-                dst.put_i32(b.len() as i32);
-            } else {
-                put_varint(dst, b.len() as u64);
-            }
-            dst.put_slice(b);
+        Prim::Bool(b) => {
+            piece[i] = match (binary, b) {
+                (_, true) => 1,
+                (true, false) => 0,
+                (false, false) => 2,
+            };
+            1
         }
-        Prim::Uuid(u) => dst.put_slice(&u),
+        Prim::Byte(n) => {
+            piece[i] = n as u8;
+            1
+        }
+        Prim::I16(n) if binary => put_at(piece, i, n.to_be_bytes()),
+        Prim::I32(n) if binary => put_at(piece, i, n.to_be_bytes()),
+        Prim::I64(n) if binary => put_at(piece, i, n.to_be_bytes()),
+        Prim::I16(n) => put_varint(piece, i, zigzag32(i32::from(n))),
+        Prim::I32(n) => put_varint(piece, i, zigzag32(n)),
+        Prim::I64(n) => put_varint(piece, i, zigzag64(n)),
+        Prim::Double(f) if binary => put_at(piece, i, f.to_be_bytes()),
+        Prim::Double(f) => put_at(piece, i, f.to_le_bytes()),
+        Prim::Binary(b) if binary => put_at(piece, i, (b.len() as i32).to_be_bytes()),
+        Prim::Binary(b) => put_varint(piece, i, b.len() as u64),
+        Prim::Uuid(u) => put_at(piece, i, u),
     }
+}
+
+/// Copies `b` into the piece at `i`; its length.
+#[inline(always)]
+fn put_at<const N: usize>(piece: &mut [u8; PIECE], i: usize, b: [u8; N]) -> usize {
+    piece[i..i + N].copy_from_slice(&b);
+    N
 }
 
 fn prim_len(p: Prim<'_>, protocol: Protocol) -> usize {
@@ -66,19 +218,21 @@ fn prim_len(p: Prim<'_>, protocol: Protocol) -> usize {
     }
 }
 
-/// A field header; for a compact bool field the value is the header (`bool_value`).
+/// A field header into the piece; for a compact bool field the value is the header
+/// (`bool_value`). The bytes written (at most 4).
+#[inline(always)]
 fn put_field_header(
     t: TType,
     id: i16,
     last_id: i16,
     bool_value: Option<bool>,
     protocol: Protocol,
-    dst: &mut impl BufMut,
-) {
+    piece: &mut [u8; PIECE],
+) -> usize {
     match protocol {
         Protocol::Binary => {
-            dst.put_u8(t.binary_id());
-            dst.put_i16(id);
+            piece[0] = t.binary_id();
+            put_at(piece, 1, id.to_be_bytes()) + 1
         }
         Protocol::Compact => {
             let tn = match bool_value {
@@ -86,14 +240,22 @@ fn put_field_header(
                 Some(false) => 2,
                 None => t.compact_id(),
             };
-            let delta = i32::from(id) - i32::from(last_id);
-            if (1..=15).contains(&delta) {
-                dst.put_u8(((delta as u8) << 4) | tn);
-            } else {
-                dst.put_u8(tn);
-                put_varint(dst, zigzag32(i32::from(id)));
-            }
+            compact_field_header(tn, id, last_id, piece)
         }
+    }
+}
+
+/// A compact field header of type number `tn`: the id as a delta from `last_id` in the high
+/// nibble when it is 1 to 15, otherwise after the type as a zigzag var int.
+#[inline(always)]
+fn compact_field_header(tn: u8, id: i16, last_id: i16, piece: &mut [u8; PIECE]) -> usize {
+    let delta = i32::from(id) - i32::from(last_id);
+    if (1..=15).contains(&delta) {
+        piece[0] = ((delta as u8) << 4) | tn;
+        1
+    } else {
+        piece[0] = tn;
+        1 + put_varint(piece, 1, zigzag32(i32::from(id)))
     }
 }
 
@@ -111,16 +273,28 @@ fn field_header_len(id: i16, last_id: i16, protocol: Protocol) -> usize {
     }
 }
 
-fn put_seq_header(elem: TType, n: usize, protocol: Protocol, dst: &mut impl BufMut) {
-    match protocol {
+/// A list or set header; the position after it.
+#[inline(always)]
+fn put_seq_header<B: BufMut>(
+    elem: TType,
+    n: usize,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    at: usize,
+) -> usize {
+    let (at, p) = o.piece(at);
+    at + match protocol {
         Protocol::Binary => {
-            dst.put_u8(elem.binary_id());
-            dst.put_i32(n as i32);
+            p[0] = elem.binary_id();
+            put_at(p, 1, (n as i32).to_be_bytes()) + 1
         }
-        Protocol::Compact if n < 15 => dst.put_u8(((n as u8) << 4) | elem.compact_id()),
+        Protocol::Compact if n < 15 => {
+            p[0] = ((n as u8) << 4) | elem.compact_id();
+            1
+        }
         Protocol::Compact => {
-            dst.put_u8(0xf0 | elem.compact_id());
-            put_varint(dst, n as u64);
+            p[0] = 0xf0 | elem.compact_id();
+            put_varint(p, 1, n as u64) + 1
         }
     }
 }
@@ -133,17 +307,30 @@ fn seq_header_len(n: usize, protocol: Protocol) -> usize {
     }
 }
 
-fn put_map_header(k: TType, v: TType, n: usize, protocol: Protocol, dst: &mut impl BufMut) {
-    match protocol {
+/// A map header; the position after it.
+#[inline(always)]
+fn put_map_header<B: BufMut>(
+    k: TType,
+    v: TType,
+    n: usize,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    at: usize,
+) -> usize {
+    let (at, p) = o.piece(at);
+    at + match protocol {
         Protocol::Binary => {
-            dst.put_u8(k.binary_id());
-            dst.put_u8(v.binary_id());
-            dst.put_i32(n as i32);
+            p[0] = k.binary_id();
+            p[1] = v.binary_id();
+            put_at(p, 2, (n as i32).to_be_bytes()) + 2
         }
         Protocol::Compact => {
-            put_varint(dst, n as u64);
+            let i = put_varint(p, 0, n as u64);
             if n > 0 {
-                dst.put_u8((k.compact_id() << 4) | v.compact_id());
+                p[i] = (k.compact_id() << 4) | v.compact_id();
+                i + 1
+            } else {
+                i
             }
         }
     }
@@ -159,79 +346,196 @@ fn map_header_len(n: usize, protocol: Protocol) -> usize {
 
 // ---- owned values ----
 
-pub(crate) fn put_value(v: &Value, protocol: Protocol, dst: &mut impl BufMut) {
+pub(crate) fn put_value<B: BufMut>(
+    v: &Value,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    at: usize,
+) -> usize {
     match protocol {
-        Protocol::Binary => put_value_binary(v, dst),
-        Protocol::Compact => put_value_compact(v, dst),
+        Protocol::Binary => put_value_binary(v, o, at),
+        Protocol::Compact => put_value_compact(v, o, at),
     }
+}
+
+/// A scalar or string value into the piece at `i` (a string's bytes excepted), in the binary
+/// protocol: the bytes written, or `None` for a compound value.
+#[inline(always)]
+fn scalar_binary(v: &Value, p: &mut [u8; PIECE], i: usize) -> Option<usize> {
+    Some(match v {
+        Value::Bool(b) => {
+            p[i] = u8::from(*b);
+            1
+        }
+        Value::Byte(n) => {
+            p[i] = *n as u8;
+            1
+        }
+        Value::I16(n) => put_at(p, i, n.to_be_bytes()),
+        Value::I32(n) => put_at(p, i, n.to_be_bytes()),
+        Value::I64(n) => put_at(p, i, n.to_be_bytes()),
+        Value::Double(f) => put_at(p, i, f.to_be_bytes()),
+        Value::Binary(b) => put_at(p, i, (b.len() as i32).to_be_bytes()),
+        Value::Uuid(u) => put_at(p, i, *u),
+        _ => return None,
+    })
+}
+
+/// [`put_value`] in the binary protocol: scalars in one piece, strings as their length and
+/// their bytes, compound values out of line.
+#[inline(always)]
+fn put_value_binary<B: BufMut>(v: &Value, o: &mut Out<'_, '_, B>, at: usize) -> usize {
+    let (at, p) = o.piece(at);
+    match scalar_binary(v, p, 0) {
+        Some(n) => match v {
+            Value::Binary(b) => o.bytes(at + n, b),
+            _ => at + n,
+        },
+        None => put_compound_binary(v, o, at),
+    }
+}
+
+/// A struct, list, set or map in the binary protocol.
+#[inline(never)]
+fn put_compound_binary<B: BufMut>(v: &Value, o: &mut Out<'_, '_, B>, at: usize) -> usize {
+    match v {
+        Value::Struct(s) => put_struct_binary(s, o, at),
+        Value::List(l) | Value::Set(l) => {
+            let mut at = put_seq_header(l.elem_type(), l.items().len(), Protocol::Binary, o, at);
+            for x in l.items() {
+                at = put_value_binary(x, o, at);
+            }
+            at
+        }
+        Value::Map(m) => {
+            let (k, v) = (m.key_type(), m.value_type());
+            let mut at = put_map_header(k, v, m.entries().len(), Protocol::Binary, o, at);
+            for (k, v) in m.entries() {
+                at = put_value_binary(k, o, at);
+                at = put_value_binary(v, o, at);
+            }
+            at
+        }
+        _ => put_value_binary(v, o, at),
+    }
+}
+
+/// A struct's fields and STOP, binary: each field header in one piece with its scalar value.
+fn put_struct_binary<B: BufMut>(s: &Struct, o: &mut Out<'_, '_, B>, mut at: usize) -> usize {
+    for (id, v) in &s.fields {
+        let (start, p) = o.piece(at);
+        p[0] = v.ttype().binary_id();
+        put_at(p, 1, id.to_be_bytes());
+        at = match scalar_binary(v, p, 3) {
+            Some(n) => match v {
+                Value::Binary(b) => o.bytes(start + 3 + n, b),
+                _ => start + 3 + n,
+            },
+            None => put_compound_binary(v, o, start + 3),
+        };
+    }
+    o.u8(at, 0)
+}
+
+/// A scalar or string value into the piece at `i` (a string's bytes excepted), in the compact
+/// protocol: the bytes written, or `None` for a compound value.
+#[inline(always)]
+fn scalar_compact(v: &Value, p: &mut [u8; PIECE], i: usize) -> Option<usize> {
+    Some(match v {
+        // Elements: 1 true, 2 false (see `put_prim`).
+        Value::Bool(b) => {
+            p[i] = if *b { 1 } else { 2 };
+            1
+        }
+        Value::Byte(n) => {
+            p[i] = *n as u8;
+            1
+        }
+        Value::I16(n) => put_varint(p, i, zigzag32(i32::from(*n))),
+        Value::I32(n) => put_varint(p, i, zigzag32(*n)),
+        Value::I64(n) => put_varint(p, i, zigzag64(*n)),
+        Value::Double(f) => put_at(p, i, f.to_le_bytes()),
+        Value::Binary(b) => put_varint(p, i, b.len() as u64),
+        Value::Uuid(u) => put_at(p, i, *u),
+        _ => return None,
+    })
 }
 
 /// [`put_value`] in the compact protocol.
-fn put_value_compact(v: &Value, dst: &mut impl BufMut) {
-    match v {
-        Value::Bool(b) => dst.put_u8(if *b { 1 } else { 2 }),
-        Value::Byte(n) => dst.put_i8(*n),
-        Value::I16(n) => put_varint(dst, zigzag32(i32::from(*n))),
-        Value::I32(n) => put_varint(dst, zigzag32(*n)),
-        Value::I64(n) => put_varint(dst, zigzag64(*n)),
-        Value::Double(f) => dst.put_f64_le(*f),
-        Value::Binary(b) => {
-            put_varint(dst, b.len() as u64);
-            dst.put_slice(b);
-        }
-        Value::Uuid(u) => dst.put_slice(u),
-        Value::Struct(s) => put_struct(s, Protocol::Compact, dst),
-        Value::List(l) | Value::Set(l) => {
-            put_seq_header(l.elem_type(), l.items().len(), Protocol::Compact, dst);
-            for x in l.items() {
-                put_value_compact(x, dst);
-            }
-        }
-        Value::Map(m) => put_map(m, Protocol::Compact, dst),
+#[inline(always)]
+fn put_value_compact<B: BufMut>(v: &Value, o: &mut Out<'_, '_, B>, at: usize) -> usize {
+    let (at, p) = o.piece(at);
+    match scalar_compact(v, p, 0) {
+        Some(n) => match v {
+            Value::Binary(b) => o.bytes(at + n, b),
+            _ => at + n,
+        },
+        None => put_compound_compact(v, o, at),
     }
 }
 
-/// [`put_value`] in the binary protocol: one match, no detour through [`Prim`].
-fn put_value_binary(v: &Value, dst: &mut impl BufMut) {
+/// A struct, list, set or map in the compact protocol.
+#[inline(never)]
+fn put_compound_compact<B: BufMut>(v: &Value, o: &mut Out<'_, '_, B>, at: usize) -> usize {
     match v {
-        Value::Bool(b) => dst.put_u8(u8::from(*b)),
-        Value::Byte(n) => dst.put_i8(*n),
-        Value::I16(n) => dst.put_i16(*n),
-        Value::I32(n) => dst.put_i32(*n),
-        Value::I64(n) => dst.put_i64(*n),
-        Value::Double(f) => dst.put_f64(*f),
-        Value::Binary(b) => {
-            dst.put_i32(b.len() as i32);
-            dst.put_slice(b);
-        }
-        Value::Uuid(u) => dst.put_slice(u),
-        Value::Struct(s) => put_struct_binary(s, dst),
+        Value::Struct(s) => put_struct_compact(s, o, at),
         Value::List(l) | Value::Set(l) => {
-            dst.put_u8(l.elem_type().binary_id());
-            dst.put_i32(l.items().len() as i32);
+            let mut at = put_seq_header(l.elem_type(), l.items().len(), Protocol::Compact, o, at);
             for x in l.items() {
-                put_value_binary(x, dst);
+                at = put_value_compact(x, o, at);
             }
+            at
         }
         Value::Map(m) => {
-            dst.put_u8(m.key_type().binary_id());
-            dst.put_u8(m.value_type().binary_id());
-            dst.put_i32(m.entries().len() as i32);
+            let (k, v) = (m.key_type(), m.value_type());
+            let mut at = put_map_header(k, v, m.entries().len(), Protocol::Compact, o, at);
             for (k, v) in m.entries() {
-                put_value_binary(k, dst);
-                put_value_binary(v, dst);
+                at = put_value_compact(k, o, at);
+                at = put_value_compact(v, o, at);
             }
+            at
         }
+        _ => put_value_compact(v, o, at),
     }
 }
 
-fn put_struct_binary(s: &Struct, dst: &mut impl BufMut) {
+/// A struct's fields and STOP, compact: each field header in one piece with its scalar value,
+/// a bool field's value in its header.
+fn put_struct_compact<B: BufMut>(s: &Struct, o: &mut Out<'_, '_, B>, mut at: usize) -> usize {
+    let mut last = 0;
     for (id, v) in &s.fields {
-        dst.put_u8(v.ttype().binary_id());
-        dst.put_i16(*id);
-        put_value_binary(v, dst);
+        let (start, p) = o.piece(at);
+        let tn = match v {
+            Value::Bool(true) => 1,
+            Value::Bool(false) => 2,
+            v => v.ttype().compact_id(),
+        };
+        let h = compact_field_header(tn, *id, last, p);
+        at = match v {
+            Value::Bool(_) => start + h,
+            v => match scalar_compact(v, p, h) {
+                Some(n) => match v {
+                    Value::Binary(b) => o.bytes(start + h + n, b),
+                    _ => start + h + n,
+                },
+                None => put_compound_compact(v, o, start + h),
+            },
+        };
+        last = *id;
     }
-    dst.put_u8(0);
+    o.u8(at, 0)
+}
+
+pub(crate) fn put_struct<B: BufMut>(
+    s: &Struct,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    at: usize,
+) -> usize {
+    match protocol {
+        Protocol::Binary => put_struct_binary(s, o, at),
+        Protocol::Compact => put_struct_compact(s, o, at),
+    }
 }
 
 pub(crate) fn value_len(v: &Value, protocol: Protocol) -> usize {
@@ -240,7 +544,6 @@ pub(crate) fn value_len(v: &Value, protocol: Protocol) -> usize {
         Protocol::Compact => value_len_compact(v),
     }
 }
-
 /// [`value_len`] in the binary protocol: one match per value, no detour through [`Prim`].
 fn value_len_binary(v: &Value) -> usize {
     match v {
@@ -345,43 +648,10 @@ fn struct_len_compact(s: &Struct) -> usize {
     n
 }
 
-pub(crate) fn put_struct(s: &Struct, protocol: Protocol, dst: &mut impl BufMut) {
-    if protocol == Protocol::Binary {
-        return put_struct_binary(s, dst);
-    }
-    let mut last = 0;
-    for (id, v) in &s.fields {
-        let bool_value = match (protocol, v) {
-            (Protocol::Compact, Value::Bool(b)) => Some(*b),
-            _ => None,
-        };
-        put_field_header(v.ttype(), *id, last, bool_value, protocol, dst);
-        if bool_value.is_none() {
-            put_value_compact(v, dst);
-        }
-        last = *id;
-    }
-    dst.put_u8(0);
-}
-
 pub(crate) fn struct_len(s: &Struct, protocol: Protocol) -> usize {
     match protocol {
         Protocol::Binary => struct_len_binary(s),
         Protocol::Compact => struct_len_compact(s),
-    }
-}
-
-fn put_map(m: &Map, protocol: Protocol, dst: &mut impl BufMut) {
-    put_map_header(
-        m.key_type(),
-        m.value_type(),
-        m.entries().len(),
-        protocol,
-        dst,
-    );
-    for (k, v) in m.entries() {
-        put_value(k, protocol, dst);
-        put_value(v, protocol, dst);
     }
 }
 
@@ -401,15 +671,38 @@ fn ref_prim<'x>(v: &ValueRef<'x>) -> Option<Prim<'x>> {
     })
 }
 
-pub(crate) fn put_value_ref(v: ValueRef<'_>, protocol: Protocol, dst: &mut impl BufMut) {
+/// A primitive after `i` bytes already in the piece at `start`; the position after it.
+#[inline(always)]
+fn finish_prim<B: BufMut>(
+    p: &Prim<'_>,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    start: usize,
+    i: usize,
+) -> usize {
+    let (_, piece) = o.piece(start);
+    let n = put_prim(p, protocol, piece, i);
+    match *p {
+        Prim::Binary(b) => o.bytes(start + i + n, b),
+        _ => start + i + n,
+    }
+}
+
+pub(crate) fn put_value_ref<B: BufMut>(
+    v: ValueRef<'_>,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    at: usize,
+) -> usize {
     if let Some(p) = ref_prim(&v) {
-        return put_prim(p, protocol, dst);
+        let (start, _) = o.piece(at);
+        return finish_prim(&p, protocol, o, start, 0);
     }
     match v {
-        ValueRef::Struct(s) => put_struct_ref(s, protocol, dst),
-        ValueRef::List(l) | ValueRef::Set(l) => put_list_ref(l, protocol, dst),
-        ValueRef::Map(m) => put_map_ref(m, protocol, dst),
-        _ => {}
+        ValueRef::Struct(s) => put_struct_ref(s, protocol, o, at),
+        ValueRef::List(l) | ValueRef::Set(l) => put_list_ref(l, protocol, o, at),
+        ValueRef::Map(m) => put_map_ref(m, protocol, o, at),
+        _ => at,
     }
 }
 
@@ -433,11 +726,15 @@ pub(crate) fn value_ref_len(v: ValueRef<'_>, protocol: Protocol) -> usize {
     }
 }
 
-pub(crate) fn put_struct_ref(s: StructRef<'_>, protocol: Protocol, dst: &mut impl BufMut) {
+pub(crate) fn put_struct_ref<B: BufMut>(
+    s: StructRef<'_>,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    mut at: usize,
+) -> usize {
     if s.protocol() == protocol {
         // Already in this protocol, and validated: the bytes are the encoding.
-        dst.put_slice(s.as_bytes());
-        return;
+        return o.bytes(at, s.as_bytes());
     }
     let mut last = 0;
     for (id, v) in s.iter() {
@@ -445,13 +742,16 @@ pub(crate) fn put_struct_ref(s: StructRef<'_>, protocol: Protocol, dst: &mut imp
             (Protocol::Compact, ValueRef::Bool(b)) => Some(b),
             _ => None,
         };
-        put_field_header(v.ttype(), id, last, bool_value, protocol, dst);
-        if bool_value.is_none() {
-            put_value_ref(v, protocol, dst);
-        }
+        let (start, p) = o.piece(at);
+        let h = put_field_header(v.ttype(), id, last, bool_value, protocol, p);
+        at = match (bool_value, ref_prim(&v)) {
+            (Some(_), _) => start + h,
+            (None, Some(prim)) => finish_prim(&prim, protocol, o, start, h),
+            (None, None) => put_value_ref(v, protocol, o, start + h),
+        };
         last = id;
     }
-    dst.put_u8(0);
+    o.u8(at, 0)
 }
 
 pub(crate) fn struct_ref_len(s: StructRef<'_>, protocol: Protocol) -> usize {
@@ -470,25 +770,40 @@ pub(crate) fn struct_ref_len(s: StructRef<'_>, protocol: Protocol) -> usize {
     n
 }
 
-fn put_list_ref(l: ListRef<'_>, protocol: Protocol, dst: &mut impl BufMut) {
-    put_seq_header(l.elem_type(), l.len(), protocol, dst);
+fn put_list_ref<B: BufMut>(
+    l: ListRef<'_>,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    at: usize,
+) -> usize {
+    let mut at = put_seq_header(l.elem_type(), l.len(), protocol, o, at);
     for x in l.iter() {
-        put_value_ref(x, protocol, dst);
+        at = put_value_ref(x, protocol, o, at);
     }
+    at
 }
 
-fn put_map_ref(m: MapRef<'_>, protocol: Protocol, dst: &mut impl BufMut) {
-    put_map_header(m.key_type(), m.value_type(), m.len(), protocol, dst);
+fn put_map_ref<B: BufMut>(
+    m: MapRef<'_>,
+    protocol: Protocol,
+    o: &mut Out<'_, '_, B>,
+    at: usize,
+) -> usize {
+    let mut at = put_map_header(m.key_type(), m.value_type(), m.len(), protocol, o, at);
     for (k, v) in m.iter() {
-        put_value_ref(k, protocol, dst);
-        put_value_ref(v, protocol, dst);
+        at = put_value_ref(k, protocol, o, at);
+        at = put_value_ref(v, protocol, o, at);
     }
+    at
 }
 
 impl Value {
     /// Writes the value (without a field header) in `protocol`.
     pub fn encode(&self, protocol: Protocol, dst: &mut impl BufMut) {
-        put_value(self, protocol, dst);
+        let mut stage = [0; STAGE];
+        let mut o = Out::new(&mut stage, dst);
+        let at = put_value(self, protocol, &mut o, 0);
+        o.finish(at);
     }
 
     /// The value's encoding in `protocol`.
@@ -507,7 +822,10 @@ impl Value {
 impl ValueRef<'_> {
     /// Writes the value (without a field header) in `protocol`.
     pub fn encode(&self, protocol: Protocol, dst: &mut impl BufMut) {
-        put_value_ref(*self, protocol, dst);
+        let mut stage = [0; STAGE];
+        let mut o = Out::new(&mut stage, dst);
+        let at = put_value_ref(*self, protocol, &mut o, 0);
+        o.finish(at);
     }
 
     /// The value's encoding in `protocol`.
@@ -526,7 +844,10 @@ impl ValueRef<'_> {
 impl Struct {
     /// Writes the struct's fields and STOP in `protocol`.
     pub fn encode(&self, protocol: Protocol, dst: &mut impl BufMut) {
-        put_struct(self, protocol, dst);
+        let mut stage = [0; STAGE];
+        let mut o = Out::new(&mut stage, dst);
+        let at = put_struct(self, protocol, &mut o, 0);
+        o.finish(at);
     }
 
     /// The struct's encoding in `protocol`.

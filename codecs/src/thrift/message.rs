@@ -1,8 +1,9 @@
 //! The message envelope (name, type, sequence id) and `TApplicationException`.
 
+use super::encode::Out;
 use super::scan::{Fast, Scanner};
 use super::value::{Struct, StructRef, Value, ValueRef};
-use super::wire::{put_varint, varint_len, Cur, Stop};
+use super::wire::{varint_len, Cur, Stop};
 use super::{Error, Limits, Profile, Protocol};
 use crate::Decoded;
 use std::borrow::Cow;
@@ -334,8 +335,11 @@ impl<'a> Message<'a> {
 
     /// Encodes the message in `protocol` (which need not be the one it was read in).
     pub fn encode(&self, protocol: Protocol, dst: &mut impl bytes::BufMut) {
-        write_header(self.name, self.kind, self.seqid, protocol, dst);
-        super::encode::put_struct_ref(self.body, protocol, dst);
+        let mut stage = [0; super::encode::STAGE];
+        let mut o = Out::new(&mut stage, dst);
+        let at = write_header(self.name, self.kind, self.seqid, protocol, &mut o);
+        let at = super::encode::put_struct_ref(self.body, protocol, &mut o, at);
+        o.finish(at);
     }
 
     /// The encoding in `protocol`.
@@ -401,8 +405,11 @@ impl OwnedMessage {
 
     /// The borrowed-view twin's encoder, for this owned message.
     pub fn encode(&self, protocol: Protocol, dst: &mut impl bytes::BufMut) {
-        write_header(&self.name, self.kind, self.seqid, protocol, dst);
-        super::encode::put_struct(&self.body, protocol, dst);
+        let mut stage = [0; super::encode::STAGE];
+        let mut o = Out::new(&mut stage, dst);
+        let at = write_header(&self.name, self.kind, self.seqid, protocol, &mut o);
+        let at = super::encode::put_struct(&self.body, protocol, &mut o, at);
+        o.finish(at);
     }
 
     /// The encoding in `protocol`.
@@ -441,27 +448,27 @@ impl OwnedMessage {
     }
 }
 
-fn write_header(
+/// The envelope, at the start of the stage; the position after it.
+fn write_header<B: bytes::BufMut>(
     name: &str,
     kind: MessageType,
     seqid: i32,
     protocol: Protocol,
-    dst: &mut impl bytes::BufMut,
-) {
+    o: &mut Out<'_, '_, B>,
+) -> usize {
     match protocol {
         Protocol::Binary => {
             // Always the strict header: every current writer uses it.
-            dst.put_u32(0x8001_0000 | kind as u32);
-            dst.put_i32(name.len() as i32);
-            dst.put_slice(name.as_bytes());
-            dst.put_i32(seqid);
+            let at = o.array(0, (0x8001_0000 | kind as u32).to_be_bytes());
+            let at = o.array(at, (name.len() as i32).to_be_bytes());
+            let at = o.bytes(at, name.as_bytes());
+            o.array(at, seqid.to_be_bytes())
         }
         Protocol::Compact => {
-            dst.put_u8(super::COMPACT_PROTOCOL_ID);
-            dst.put_u8(((kind as u8) << 5) | 1);
-            put_varint(dst, u64::from(seqid as u32));
-            put_varint(dst, name.len() as u64);
-            dst.put_slice(name.as_bytes());
+            let at = o.array(0, [super::COMPACT_PROTOCOL_ID, ((kind as u8) << 5) | 1]);
+            let at = o.varint(at, u64::from(seqid as u32));
+            let at = o.varint(at, name.len() as u64);
+            o.bytes(at, name.as_bytes())
         }
     }
 }
