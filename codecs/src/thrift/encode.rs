@@ -87,30 +87,20 @@ impl<'s, 'd, B: BufMut> Out<'s, 'd, B> {
     #[inline(always)]
     pub(crate) fn bytes(&mut self, at: usize, b: &[u8]) -> usize {
         let n = b.len();
-        // Up to 64 bytes: two overlapping fixed-size copies, no call.
+        // 4 to 64 bytes: two overlapping fixed-size copies, no call.
         if let Some(room) = self
             .stage
             .get_mut(at..)
             .and_then(|r| r.first_chunk_mut::<64>())
         {
-            if n >= 32 && n <= 64 {
-                room[..32].copy_from_slice(&b[..32]);
-                room[n - 32..n].copy_from_slice(&b[n - 32..]);
-                return at + n;
-            }
-            if n >= 16 && n < 32 {
-                room[..16].copy_from_slice(&b[..16]);
-                room[n - 16..n].copy_from_slice(&b[n - 16..]);
-                return at + n;
-            }
-            if n >= 8 && n < 16 {
-                room[..8].copy_from_slice(&b[..8]);
-                room[n - 8..n].copy_from_slice(&b[n - 8..]);
-                return at + n;
-            }
-            if n >= 4 && n < 8 {
-                room[..4].copy_from_slice(&b[..4]);
-                room[n - 4..n].copy_from_slice(&b[n - 4..]);
+            let copied = match n {
+                32..=64 => overlapping::<32>(room, b),
+                16..=31 => overlapping::<16>(room, b),
+                8..=15 => overlapping::<8>(room, b),
+                4..=7 => overlapping::<4>(room, b),
+                _ => false,
+            };
+            if copied {
                 return at + n;
             }
         }
@@ -133,6 +123,16 @@ impl<'s, 'd, B: BufMut> Out<'s, 'd, B> {
             0
         }
     }
+}
+
+/// Copies `b` (`K` to `2K` bytes, at most 64) to the start of `room` as its first `K` bytes
+/// and its last `K` (which overlap); true.
+#[inline(always)]
+fn overlapping<const K: usize>(room: &mut [u8; 64], b: &[u8]) -> bool {
+    let n = b.len();
+    room[..K].copy_from_slice(&b[..K]);
+    room[n - K..n].copy_from_slice(&b[n - K..]);
+    true
 }
 
 /// Writes `v` as an unsigned LEB128 var int into `p` at `i`; the bytes written (at most 10).
