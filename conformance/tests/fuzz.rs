@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{run, text};
+use common::{fuzz_server, run, text};
 use msgwire_conformance::forms::{self, Decoding};
 use msgwire_conformance::fuzz::{self, Budget, Plan};
 use msgwire_conformance::runner::codec::Ours;
@@ -534,19 +534,20 @@ fn fuzz_jsonrpc_server_clean_buggy_minimized_replayed() {
     let good = http_server(false);
     let dir = scratch("server");
     let json = dir.join("good.json");
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "jsonrpc-server",
         &good,
-        "--echo-method",
-        "echo",
-        "--runs",
-        "300",
-        "--json",
-        json.to_str().unwrap(),
-        "--out",
-        dir.join("good").to_str().unwrap(),
-    ]);
+        &[
+            "--echo-method",
+            "echo",
+            "--runs",
+            "300",
+            "--json",
+            json.to_str().unwrap(),
+            "--out",
+            dir.join("good").to_str().unwrap(),
+        ],
+    );
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -564,17 +565,18 @@ fn fuzz_jsonrpc_server_clean_buggy_minimized_replayed() {
     // written as a wire script that replays (fails against it, passes against the good one).
     let bad = http_server(true);
     let found = dir.join("found");
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "jsonrpc-server",
         &bad,
-        "--echo-method",
-        "echo",
-        "--runs",
-        "300",
-        "--out",
-        found.to_str().unwrap(),
-    ]);
+        &[
+            "--echo-method",
+            "echo",
+            "--runs",
+            "300",
+            "--out",
+            found.to_str().unwrap(),
+        ],
+    );
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -594,15 +596,16 @@ fn fuzz_jsonrpc_server_clean_buggy_minimized_replayed() {
     assert!(sent.len() <= 40 && !sent.contains("\"id\""), "{sent}");
     assert!(script["reproduce"].as_str().unwrap().contains("--replay"));
     let replay = |url: &str| {
-        run(&[
-            "fuzz",
+        fuzz_server(
             "jsonrpc-server",
             url,
-            "--echo-method",
-            "echo",
-            "--replay",
-            scripts[0].to_str().unwrap(),
-        ])
+            &[
+                "--echo-method",
+                "echo",
+                "--replay",
+                scripts[0].to_str().unwrap(),
+            ],
+        )
     };
     let again = replay(&bad);
     assert_eq!(again.status.code(), Some(1), "{}", text(&again.stdout));
@@ -610,12 +613,6 @@ fn fuzz_jsonrpc_server_clean_buggy_minimized_replayed() {
     assert_eq!(replay(&good).status.code(), Some(0));
 
     // Nobody there: exit 2 at once.
-    let gone = run(&[
-        "fuzz",
-        "jsonrpc-server",
-        "http://127.0.0.1:9/",
-        "--runs",
-        "5",
-    ]);
+    let gone = fuzz_server("jsonrpc-server", "http://127.0.0.1:9/", &["--runs", "5"]);
     assert_eq!(gone.status.code(), Some(2), "{}", text(&gone.stderr));
 }

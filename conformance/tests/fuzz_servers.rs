@@ -6,7 +6,7 @@
 mod common;
 mod fake_amqp;
 
-use common::{run, text};
+use common::{fuzz_server, text};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -105,19 +105,20 @@ fn fuzz_xmlrpc_server_clean_buggy_minimized_replayed() {
     let dir = scratch("xmlrpc");
     let good = xmlrpc_server(Bug::None);
     let json = dir.join("good.json");
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "xmlrpc-server",
         &good,
-        "--echo-method",
-        "echo",
-        "--runs",
-        "300",
-        "--json",
-        json.to_str().unwrap(),
-        "--out",
-        dir.join("good").to_str().unwrap(),
-    ]);
+        &[
+            "--echo-method",
+            "echo",
+            "--runs",
+            "300",
+            "--json",
+            json.to_str().unwrap(),
+            "--out",
+            dir.join("good").to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", both(&o));
     let rep: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(rep["title"], "fuzz xmlrpc-server");
@@ -125,17 +126,18 @@ fn fuzz_xmlrpc_server_clean_buggy_minimized_replayed() {
 
     let bad = xmlrpc_server(Bug::TakesInvalid);
     let found = dir.join("found");
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "xmlrpc-server",
         &bad,
-        "--echo-method",
-        "echo",
-        "--runs",
-        "300",
-        "--out",
-        found.to_str().unwrap(),
-    ]);
+        &[
+            "--echo-method",
+            "echo",
+            "--runs",
+            "300",
+            "--out",
+            found.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", both(&o));
     assert!(
         text(&o.stdout).contains("xmlrpc-server:accepted-invalid"),
@@ -161,13 +163,11 @@ fn fuzz_xmlrpc_server_clean_buggy_minimized_replayed() {
     s.sort_by_key(|(_, d)| len(d));
     assert!(len(&s[0].1) <= 16, "{:?}", s[0].1);
     let replay = |url: &str| {
-        run(&[
-            "fuzz",
+        fuzz_server(
             "xmlrpc-server",
             url,
-            "--replay",
-            s[0].0.to_str().unwrap(),
-        ])
+            &["--replay", s[0].0.to_str().unwrap()],
+        )
     };
     let again = replay(&bad);
     assert_eq!(again.status.code(), Some(1), "{}", both(&again));
@@ -179,23 +179,13 @@ fn fuzz_xmlrpc_server_clean_buggy_minimized_replayed() {
     assert_eq!(replay(&good).status.code(), Some(0));
 
     // Options another protocol's target takes are refused; nobody there is exit 2.
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "xmlrpc-server",
         &good,
-        "--framing",
-        "ndjson",
-        "--runs",
-        "5",
-    ]);
+        &["--framing", "ndjson", "--runs", "5"],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", both(&o));
-    let o = run(&[
-        "fuzz",
-        "xmlrpc-server",
-        "http://127.0.0.1:9/",
-        "--runs",
-        "5",
-    ]);
+    let o = fuzz_server("xmlrpc-server", "http://127.0.0.1:9/", &["--runs", "5"]);
     assert_eq!(o.status.code(), Some(2), "{}", both(&o));
 }
 
@@ -274,9 +264,6 @@ fn fuzz_server_restarted_after_it_dies() {
     };
     let fuzz = |extra: &[&str], json: &PathBuf| {
         let mut args = vec![
-            "fuzz",
-            "xmlrpc-server",
-            &url,
             "--runs",
             "200",
             "--timeout",
@@ -285,7 +272,7 @@ fn fuzz_server_restarted_after_it_dies() {
             json.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let o = run(&args);
+        let o = fuzz_server("xmlrpc-server", &url, &args);
         let rep: Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
         let detail = rep["suites"][0]["items"][0]["detail"]
             .as_str()
@@ -332,13 +319,7 @@ fn fuzz_server_restarted_after_it_dies() {
     let sent = down["send"][0]["text"].as_str().unwrap().len();
     let original = down["x-fuzz"]["original_hex"].as_str().unwrap().len() / 2;
     assert!(sent < original, "not minimized: {sent} of {original} bytes");
-    let again = run(&[
-        "fuzz",
-        "xmlrpc-server",
-        &url,
-        "--replay",
-        file.to_str().unwrap(),
-    ]);
+    let again = fuzz_server("xmlrpc-server", &url, &["--replay", file.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1), "{}", both(&again));
     assert!(
         text(&again.stdout).contains("FAILED server-down"),
@@ -437,33 +418,35 @@ fn msgpack_rpc_server(bug: Bug) -> String {
 fn fuzz_msgpack_rpc_server_clean_buggy_minimized_replayed() {
     let dir = scratch("msgpack");
     let good = msgpack_rpc_server(Bug::None);
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "msgpack-rpc-server",
         &good,
-        "--runs",
-        "300",
-        "--timeout",
-        "2",
-        "--out",
-        dir.join("good").to_str().unwrap(),
-    ]);
+        &[
+            "--runs",
+            "300",
+            "--timeout",
+            "2",
+            "--out",
+            dir.join("good").to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", both(&o));
     assert!(text(&o.stdout).contains("300 inputs"), "{}", both(&o));
 
     let bad = msgpack_rpc_server(Bug::TakesInvalid);
     let found = dir.join("found");
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "msgpack-rpc-server",
         &bad,
-        "--runs",
-        "300",
-        "--timeout",
-        "2",
-        "--out",
-        found.to_str().unwrap(),
-    ]);
+        &[
+            "--runs",
+            "300",
+            "--timeout",
+            "2",
+            "--out",
+            found.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", both(&o));
     assert!(
         text(&o.stdout).contains("msgpack-rpc-server:reply-to-notification"),
@@ -477,13 +460,11 @@ fn fuzz_msgpack_rpc_server_clean_buggy_minimized_replayed() {
     assert!(hex.starts_with("9302"), "{hex}");
     assert!(hex.len() <= 2 * 12, "{hex}");
     let replay = |url: &str| {
-        run(&[
-            "fuzz",
+        fuzz_server(
             "msgpack-rpc-server",
             url,
-            "--replay",
-            s[0].0.to_str().unwrap(),
-        ])
+            &["--replay", s[0].0.to_str().unwrap()],
+        )
     };
     assert_eq!(replay(&bad).status.code(), Some(1));
     assert_eq!(replay(&good).status.code(), Some(0));
@@ -509,9 +490,6 @@ fn xmlrpc_and_msgpack_rpc_wrong_replies_are_keyed_by_what_is_wrong() {
     let found = dir.join("xmlrpc");
     let fuzz = |extra: &[&str]| {
         let mut args = vec![
-            "fuzz",
-            "xmlrpc-server",
-            &url,
             "--echo-method",
             "echo",
             "--runs",
@@ -520,7 +498,7 @@ fn xmlrpc_and_msgpack_rpc_wrong_replies_are_keyed_by_what_is_wrong() {
             found.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        run(&args)
+        fuzz_server("xmlrpc-server", &url, &args)
     };
     let o = fuzz(&[]);
     assert_eq!(o.status.code(), Some(1), "{}", both(&o));
@@ -547,17 +525,18 @@ fn xmlrpc_and_msgpack_rpc_wrong_replies_are_keyed_by_what_is_wrong() {
 
     let url = msgpack_rpc_server(Bug::WrongReplies);
     let found = dir.join("msgpack");
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "msgpack-rpc-server",
         &url,
-        "--runs",
-        "300",
-        "--timeout",
-        "2",
-        "--out",
-        found.to_str().unwrap(),
-    ]);
+        &[
+            "--runs",
+            "300",
+            "--timeout",
+            "2",
+            "--out",
+            found.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", both(&o));
     assert_eq!(
         wrong_reply_signatures(&found, "msgpack-rpc-server"),
@@ -584,38 +563,40 @@ fn fuzz_amqp_server_clean_and_a_dropped_socket_found() {
         format!("amqp://guest:guest@{}/", b.start())
     };
     let good = many(None);
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "amqp-server",
         &good,
-        "--runs",
-        "120",
-        "--timeout",
-        "2",
-        "--minimize-tries",
-        "20",
-        "--out",
-        dir.join("good").to_str().unwrap(),
-    ]);
+        &[
+            "--runs",
+            "120",
+            "--timeout",
+            "2",
+            "--minimize-tries",
+            "20",
+            "--out",
+            dir.join("good").to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", both(&o));
     assert!(text(&o.stdout).contains("120 inputs"), "{}", both(&o));
 
     // A broker that drops the socket on an unknown method instead of connection.close 540.
     let bad = many(Some(Fault::UnknownMethodCrash));
     let found = dir.join("found");
-    let o = run(&[
-        "fuzz",
+    let o = fuzz_server(
         "amqp-server",
         &bad,
-        "--runs",
-        "120",
-        "--timeout",
-        "2",
-        "--minimize-tries",
-        "40",
-        "--out",
-        found.to_str().unwrap(),
-    ]);
+        &[
+            "--runs",
+            "120",
+            "--timeout",
+            "2",
+            "--minimize-tries",
+            "40",
+            "--out",
+            found.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", both(&o));
     assert!(
         text(&o.stdout).contains("amqp-server:no-close"),
@@ -632,15 +613,11 @@ fn fuzz_amqp_server_clean_and_a_dropped_socket_found() {
     assert!(hex.starts_with("01"), "{hex}");
     assert!(hex.len() <= 2 * 24, "{hex}");
     let replay = |url: &str| {
-        run(&[
-            "fuzz",
+        fuzz_server(
             "amqp-server",
             url,
-            "--timeout",
-            "2",
-            "--replay",
-            nc.0.to_str().unwrap(),
-        ])
+            &["--timeout", "2", "--replay", nc.0.to_str().unwrap()],
+        )
     };
     let again = replay(&bad);
     assert!(

@@ -94,6 +94,13 @@ pub fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `msgwire fuzz MODE URL ARGS...` (a live-server target), as [`run`].
+pub fn fuzz_server(mode: &str, url: &str, args: &[&str]) -> Output {
+    let mut all = vec!["fuzz", mode, url];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
 /// Bytes as text (lossy).
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
