@@ -769,7 +769,9 @@ fn readable_ids(input: &[u8]) -> Vec<Id<'static>> {
 enum Cmp {
     /// As owed (with a note when one of two readings of the spec was taken).
     Same(Option<String>),
-    Differ(String),
+    /// Not as owed: what kind of difference (the key of a `wrong-reply` signature, see
+    /// [`judge_keyed`]) and what it is.
+    Differ(String, String),
 }
 
 /// What makes two ids the same for §5's "MUST be the same as the value of the id member":
@@ -816,25 +818,30 @@ fn decimal_key(text: &str) -> Option<String> {
 }
 
 fn compare_response(owed: &Response<'_>, got: &Response<'_>, readable: &[Id<'_>]) -> Cmp {
-    let outcome = match (&owed.outcome, &got.outcome) {
+    let key = match (&owed.outcome, &got.outcome) {
         (RpcOutcome::Error(e), RpcOutcome::Error(g)) if e.code == g.code => None,
-        (RpcOutcome::Result(e), RpcOutcome::Result(g)) => {
-            (!same_json(e.get(), g.get())).then(|| {
-                format!(
-                    "{}, owed {}",
-                    describe_response(got),
-                    describe_response(owed)
-                )
-            })
+        (RpcOutcome::Error(e), RpcOutcome::Error(g)) => {
+            Some(format!("code:{}->{}", e.code, g.code))
         }
-        _ => Some(format!(
-            "{}, owed {}",
-            describe_response(got),
-            describe_response(owed)
-        )),
+        (RpcOutcome::Error(e), RpcOutcome::Result(_)) => {
+            Some(format!("result-for-error:{}", e.code))
+        }
+        (RpcOutcome::Result(_), RpcOutcome::Error(g)) => {
+            Some(format!("error-for-result:{}", g.code))
+        }
+        (RpcOutcome::Result(e), RpcOutcome::Result(g)) => {
+            (!same_json(e.get(), g.get())).then(|| "result".to_string())
+        }
     };
-    if let Some(d) = outcome {
-        return Cmp::Differ(d);
+    if let Some(key) = key {
+        return Cmp::Differ(
+            key,
+            format!(
+                "{}, owed {}",
+                describe_response(got),
+                describe_response(owed)
+            ),
+        );
     }
     if id_key(&owed.id) == id_key(&got.id) {
         return Cmp::Same(None);
@@ -850,7 +857,7 @@ fn compare_response(owed: &Response<'_>, got: &Response<'_>, readable: &[Id<'_>]
             describe_response(got)
         )));
     }
-    Cmp::Differ(format!(
+    Cmp::Differ("id".into(), format!(
         "id {} where the request's id was {} (§5: \"It MUST be the same as the value of the id member in the Request Object\"{})",
         got.id.raw(),
         owed.id.raw(),
@@ -865,18 +872,33 @@ fn compare_response(owed: &Response<'_>, got: &Response<'_>, readable: &[Id<'_>]
 /// Compares what came for `input` with what is owed (`owed` is our own encoding: strictly
 /// valid): the whole reply, every response exactly once.
 fn judge(input: &[u8], owed: &[u8], answer: Answer) -> Outcome {
+    judge_keyed(input, owed, answer).0
+}
+
+/// [`judge`], and when the reply is wrong, what kind of wrong (the key of a `wrong-reply`
+/// signature, so that a baseline listing one kind does not hide the others): `http-5xx` (a
+/// status with no JSON-RPC body), `empty` (a bodiless 2xx), `broken`, `not-json-rpc`,
+/// `code:<owed>-><got>`, `result-for-error:<owed code>`, `error-for-result:<got code>`, `result`
+/// (another value), `id`, `array-for-object`, `object-for-array`, `batch`, `request`, `other`.
+fn judge_keyed(input: &[u8], owed: &[u8], answer: Answer) -> (Outcome, Option<String>) {
+    let fail = |key: String, d: String| (Outcome::Fail(d), Some(key));
     let (body, status) = match answer {
         Answer::Reply(b, s) => (b, s),
         Answer::Empty(s) => {
-            return Outcome::Fail(format!("HTTP {s} with no body; owed {}", summarize(owed)))
+            return fail(
+                "empty".into(),
+                format!("HTTP {s} with no body; owed {}", summarize(owed)),
+            )
         }
         Answer::Status(s) => {
-            return Outcome::Fail(format!(
-                "HTTP {s} with no JSON-RPC body; owed {}",
-                summarize(owed)
-            ))
+            return fail(
+                format!("http-{}xx", s / 100),
+                format!("HTTP {s} with no JSON-RPC body; owed {}", summarize(owed)),
+            )
         }
-        Answer::Broken(e) => return Outcome::Fail(format!("{e}; owed {}", summarize(owed))),
+        Answer::Broken(e) => {
+            return fail("broken".into(), format!("{e}; owed {}", summarize(owed)))
+        }
     };
     let http_note = match status {
         Some(s) if !(200..300).contains(&s) => format!(" (HTTP {s})"),
@@ -885,14 +907,20 @@ fn judge(input: &[u8], owed: &[u8], answer: Answer) -> Outcome {
     let got = match lenient(&body) {
         Ok(p) => p,
         Err(e) => {
-            return Outcome::Fail(format!(
-                "the reply is not JSON-RPC 2.0 ({e}){http_note}: {}",
-                preview(&body)
-            ))
+            return fail(
+                "not-json-rpc".into(),
+                format!(
+                    "the reply is not JSON-RPC 2.0 ({e}){http_note}: {}",
+                    preview(&body)
+                ),
+            )
         }
     };
     let Ok(owed_p) = lenient(owed) else {
-        return Outcome::Fail("internal: the owed reply does not decode".into());
+        return fail(
+            "other".into(),
+            "internal: the owed reply does not decode".into(),
+        );
     };
     let readable = readable_ids(input);
     let seen = summarize(&body);
@@ -900,66 +928,25 @@ fn judge(input: &[u8], owed: &[u8], answer: Answer) -> Outcome {
         (Payload::Single(Message::Response(o)), Payload::Single(Message::Response(g))) => {
             compare_response(o, g, &readable)
         }
-        (Payload::Single(Message::Response(o)), Payload::Batch(_)) => Cmp::Differ(format!(
+        (Payload::Single(Message::Response(o)), Payload::Batch(_)) => Cmp::Differ("array-for-object".into(), format!(
             "an array came ({seen}) where one Response object is owed ({}): §5 \"The Response is expressed as a single JSON Object\"",
             describe_response(o)
         )),
         (Payload::Batch(o), Payload::Batch(g)) => compare_batches(o, g, &readable),
-        (Payload::Batch(o), Payload::Single(Message::Response(_))) => Cmp::Differ(format!(
+        (Payload::Batch(o), Payload::Single(Message::Response(_))) => Cmp::Differ("object-for-array".into(), format!(
             "one object came ({seen}) where an array of {} responses is owed",
             o.len()
         )),
-        (_, Payload::Single(Message::Request(r))) => Cmp::Differ(format!(
+        (_, Payload::Single(Message::Request(r))) => Cmp::Differ("request".into(), format!(
             "the server sent a request ({:?}), not a response",
             r.method
         )),
-        _ => Cmp::Differ(format!("{seen}; owed {}", summarize(owed))),
+        _ => Cmp::Differ("other".into(), format!("{seen}; owed {}", summarize(owed))),
     };
     match cmp {
-        Cmp::Same(None) => Outcome::Pass(format!("{seen}{http_note}")),
-        Cmp::Same(Some(n)) => Outcome::Pass(format!("{n}{http_note}")),
-        Cmp::Differ(d) => Outcome::Fail(format!("{d}{http_note}")),
-    }
-}
-
-/// What kind of wrong reply `answer` is to an input owed `owed` (the key of a `wrong-reply`
-/// signature, so that a baseline listing one kind does not hide the others): `http-5xx`,
-/// `empty` (a bodiless 2xx), `not-json-rpc`, `code:<owed>-><got>`, `result-for-error:<owed
-/// code>`, `error-for-result:<got code>`, `result` (another value), `id`, `array-for-object`,
-/// `object-for-array`, `batch`, `request`.
-fn wrong_reply_key(owed: &[u8], answer: &Answer) -> String {
-    let body = match answer {
-        Answer::Reply(b, _) => b,
-        Answer::Empty(_) => return "empty".into(),
-        Answer::Status(s) => return format!("http-{}xx", s / 100),
-        Answer::Broken(_) => return "broken".into(),
-    };
-    let (Ok(o), Ok(g)) = (lenient(owed), lenient(body)) else {
-        return "not-json-rpc".into();
-    };
-    match (&o, &g) {
-        (Payload::Single(Message::Response(o)), Payload::Single(Message::Response(g))) => {
-            match (&o.outcome, &g.outcome) {
-                (RpcOutcome::Error(e), RpcOutcome::Error(f)) if e.code != f.code => {
-                    format!("code:{}->{}", e.code, f.code)
-                }
-                (RpcOutcome::Error(e), RpcOutcome::Result(_)) => {
-                    format!("result-for-error:{}", e.code)
-                }
-                (RpcOutcome::Result(_), RpcOutcome::Error(f)) => {
-                    format!("error-for-result:{}", f.code)
-                }
-                (RpcOutcome::Result(a), RpcOutcome::Result(b)) if !same_json(a.get(), b.get()) => {
-                    "result".into()
-                }
-                _ => "id".into(),
-            }
-        }
-        (Payload::Single(Message::Response(_)), Payload::Batch(_)) => "array-for-object".into(),
-        (Payload::Batch(_), Payload::Single(Message::Response(_))) => "object-for-array".into(),
-        (Payload::Batch(_), Payload::Batch(_)) => "batch".into(),
-        (_, Payload::Single(Message::Request(_))) => "request".into(),
-        _ => "other".into(),
+        Cmp::Same(None) => (Outcome::Pass(format!("{seen}{http_note}")), None),
+        Cmp::Same(Some(n)) => (Outcome::Pass(format!("{n}{http_note}")), None),
+        Cmp::Differ(key, d) => fail(key, format!("{d}{http_note}")),
     }
 }
 
@@ -987,8 +974,10 @@ fn compare_batches(
     for (i, item) in got.iter().enumerate() {
         let g = match item {
             Ok(Message::Response(r)) => r,
-            Ok(Message::Request(_)) => return Cmp::Differ(format!("item {i} is a request")),
-            Err(e) => return Cmp::Differ(format!("item {i} is no response: {e}")),
+            Ok(Message::Request(_)) => {
+                return Cmp::Differ("batch".into(), format!("item {i} is a request"))
+            }
+            Err(e) => return Cmp::Differ("batch".into(), format!("item {i} is no response: {e}")),
         };
         // The same id first (responses may come in any order), then a null-id slot (an invalid
         // item whose readable id was echoed).
@@ -1012,15 +1001,18 @@ fn compare_batches(
                     .iter()
                     .zip(&used)
                     .any(|(o, u)| *u && id_key(&o.id) == id_key(&g.id));
-                return Cmp::Differ(format!(
-                    "item {i} ({}) {}",
-                    describe_response(&g),
-                    if again {
-                        "answers a request a second time (one response per request id, exactly once)"
-                    } else {
-                        "answers nothing that was owed"
-                    }
-                ));
+                return Cmp::Differ(
+                    "batch".into(),
+                    format!(
+                        "item {i} ({}) {}",
+                        describe_response(&g),
+                        if again {
+                            "answers a request a second time (one response per request id, exactly once)"
+                        } else {
+                            "answers nothing that was owed"
+                        }
+                    ),
+                );
             }
         }
     }
@@ -1032,7 +1024,7 @@ fn compare_batches(
         .collect();
     if !missing.is_empty() {
         let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
-        return Cmp::Differ(format!(
+        return Cmp::Differ("batch".into(), format!(
             "{} of {} owed responses missing (§5: \"When a rpc call is made, the Server MUST reply with a Response\"): {}{}",
             missing.len(),
             owed.len(),
@@ -1595,15 +1587,16 @@ pub fn fuzz_exchange(t: &Target, input: &[u8]) -> FuzzVerdict {
         Some(o) => {
             let (answer, probe) = exchange_then_probe(t, &mut tr, input);
             let no_reply = matches!(answer, Answer::Broken(_));
-            let key = wrong_reply_key(&o, &answer);
-            match judge(input, &o, answer) {
-                Outcome::Pass(_) => match probe {
+            match judge_keyed(input, &o, answer) {
+                (Outcome::Pass(_), _) => match probe {
                     Ok(()) => FuzzVerdict::Ok,
                     Err(p) => FuzzVerdict::Broken("server-down", p),
                 },
-                Outcome::Fail(d) if no_reply => FuzzVerdict::Broken("no-reply", d),
-                Outcome::Fail(d) => FuzzVerdict::Keyed("wrong-reply", key, d),
-                o => FuzzVerdict::Broken("wrong-reply", format!("{o:?}")),
+                (Outcome::Fail(d), _) if no_reply => FuzzVerdict::Broken("no-reply", d),
+                (Outcome::Fail(d), key) => {
+                    FuzzVerdict::Keyed("wrong-reply", key.unwrap_or_else(|| "other".into()), d)
+                }
+                (o, _) => FuzzVerdict::Broken("wrong-reply", format!("{o:?}")),
             }
         }
     }
@@ -1645,31 +1638,45 @@ mod tests {
             format!(r#"{{"jsonrpc":"2.0","error":{{"code":{code},"message":"m"}},"id":1}}"#)
         };
         let ok = |v: &str| format!(r#"{{"jsonrpc":"2.0","result":{v},"id":1}}"#);
-        let key = |owed: &str, a: &Answer| wrong_reply_key(owed.as_bytes(), a);
+        let key =
+            |owed: &str, a: Answer| judge_keyed(b"{}", owed.as_bytes(), a).1.unwrap_or_default();
         assert_eq!(
-            key(&err(-32601), &reply(&err(-32000))),
+            key(&err(-32601), reply(&err(-32000))),
             "code:-32601->-32000"
         );
         assert_eq!(
-            key(&err(-32600), &reply(&ok("1"))),
+            key(&err(-32600), reply(&ok("1"))),
             "result-for-error:-32600"
         );
         assert_eq!(
-            key(&ok("[]"), &reply(&err(-32602))),
+            key(&ok("[]"), reply(&err(-32602))),
             "error-for-result:-32602"
         );
-        assert_eq!(key(&ok("[]"), &reply(&ok("null"))), "result");
+        assert_eq!(key(&ok("[]"), reply(&ok("null"))), "result");
         assert_eq!(
-            key(&ok("[]"), &reply(r#"{"jsonrpc":"2.0","result":[],"id":2}"#)),
+            key(&ok("[]"), reply(r#"{"jsonrpc":"2.0","result":[],"id":2}"#)),
             "id"
         );
         assert_eq!(
-            key(&ok("[]"), &reply(&format!("[{}]", ok("[]")))),
+            key(&ok("[]"), reply(&format!("[{}]", ok("[]")))),
             "array-for-object"
         );
-        assert_eq!(key(&ok("[]"), &reply("SyntaxError")), "not-json-rpc");
-        assert_eq!(key(&ok("[]"), &Answer::Status(500)), "http-5xx");
-        assert_eq!(key(&ok("[]"), &Answer::Empty(204)), "empty");
+        assert_eq!(key(&ok("[]"), reply("SyntaxError")), "not-json-rpc");
+        assert_eq!(key(&ok("[]"), Answer::Status(500)), "http-5xx");
+        assert_eq!(key(&ok("[]"), Answer::Empty(204)), "empty");
+        let batch = format!("[{}]", ok("[]"));
+        assert_eq!(key(&batch, reply(&ok("[]"))), "object-for-array");
+        assert_eq!(
+            key(&batch, reply(r#"[{"jsonrpc":"2.0","result":[],"id":2}]"#)),
+            "batch"
+        );
+        assert_eq!(
+            key(&ok("[]"), reply(r#"{"jsonrpc":"2.0","method":"m","id":1}"#)),
+            "request"
+        );
+        // What is as owed has no key, and its verdict is judge's.
+        let (verdict, k) = judge_keyed(b"{}", ok("[]").as_bytes(), reply(&ok("[]")));
+        assert!(matches!(verdict, Outcome::Pass(_)) && k.is_none());
     }
 
     fn target(echo: Option<&str>) -> Target {
