@@ -4,7 +4,8 @@
 //! ```text
 //! thrift_icount OP INPUT IMPL N
 //! ```
-//! runs one operation (`decode` or `encode`) of one implementation (`msgwire`, `thrift`) N times
+//! runs one operation (`decode` or `encode`) of one implementation (`msgwire`, `thrift`; for
+//! decode also `views`, msgwire walking its views instead of visiting) N times
 //! on one of the bench inputs (`binary-call`, ...); the per-iteration count is the difference
 //! between N and 0 iterations, over N.
 
@@ -26,6 +27,9 @@ fn main() {
     match (op.as_str(), imp.as_str()) {
         ("decode", "msgwire") => {
             (0..n).for_each(|_| sink += msgwire_decode(black_box(&wire), protocol))
+        }
+        ("decode", "views") => {
+            (0..n).for_each(|_| sink += msgwire_decode_views(black_box(&wire), protocol))
         }
         ("decode", "thrift") => {
             (0..n).for_each(|_| sink += thrift_decode(black_box(&wire), protocol))

@@ -50,6 +50,7 @@ mod message;
 mod scan;
 mod stream;
 mod value;
+mod visit;
 mod wire;
 
 pub use de::{from_struct, from_value, DeError};
@@ -65,6 +66,7 @@ pub use value::{
     ElemIter, EntryIter, FieldIter, List, ListRef, Map, MapRef, Struct, StructRef, TypeMismatch,
     Value, ValueRef,
 };
+pub use visit::Visit;
 pub use wire::TType;
 
 use crate::Decoded;

@@ -727,6 +727,11 @@ impl<'a> ListRef<'a> {
         self.len == 0
     }
 
+    /// The elements' bytes and their protocol.
+    pub(crate) fn parts(&self) -> (&'a [u8], Protocol) {
+        (self.bytes, self.protocol)
+    }
+
     /// The elements in wire order.
     pub fn iter(&self) -> ElemIter<'a> {
         ElemIter {
@@ -850,6 +855,11 @@ impl<'a> MapRef<'a> {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// The entries' bytes and their protocol.
+    pub(crate) fn parts(&self) -> (&'a [u8], Protocol) {
+        (self.bytes, self.protocol)
     }
 
     /// The entries in wire order.
