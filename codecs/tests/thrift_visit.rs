@@ -6,8 +6,8 @@
 #![cfg(all(feature = "thrift", feature = "jsonrpc"))]
 
 use msgwire::thrift::{
-    Decoder, Error, Framing, Limits, List, Map, Profile, Protocol, Struct, StructRef, TType,
-    Value, ValueRef, Visit,
+    Decoder, Error, Framing, Limits, List, Map, Profile, Protocol, Struct, StructRef, TType, Value,
+    ValueRef, Visit,
 };
 use msgwire::Decoded;
 use proptest::prelude::*;

@@ -17,6 +17,8 @@
 //!   ([`Message`], [`StructRef`], [`ListRef`], [`MapRef`], [`ValueRef`]) then read the validated
 //!   bytes lazily: walking them never fails and never allocates. The body's view keeps where
 //!   the pass found its first compound fields end, so reading them does not walk them again.
+//!   A reader that takes every value uses a [`Visit`]or instead: one pass over the validated
+//!   bytes, one callback per value, strings borrowed, no view built per value.
 //! - **Never trust a declared length.** A string length, element count or frame length is
 //!   checked against [`Limits`] and against the fewest bytes the declared elements can take
 //!   before anything is sliced, buffered or waited for.

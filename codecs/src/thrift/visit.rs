@@ -633,3 +633,122 @@ impl<'a, 'v, V: Visit<'a>> Walk<'a, 'v, V> {
         Some(pos)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::thrift::{OwnedMessage, Struct, Value};
+
+    /// Counts callbacks; never fails itself.
+    struct Count(usize);
+
+    impl Visit<'_> for Count {
+        type Error = Error;
+        fn i32(&mut self, _: i32) -> Result<(), Error> {
+            self.0 += 1;
+            Ok(())
+        }
+        fn binary(&mut self, _: &[u8]) -> Result<(), Error> {
+            self.0 += 1;
+            Ok(())
+        }
+    }
+
+    fn visit(bytes: &[u8], p: Protocol) -> Result<usize, Error> {
+        let mut c = Count(0);
+        StructRef::new(bytes, p).visit(&mut c)?;
+        Ok(c.0)
+    }
+
+    /// Bytes that are not a whole struct (which no decoded view holds) stop the walk with the
+    /// decoder's error kinds, offsets inside the bytes, and never panic.
+    #[test]
+    fn bytes_that_are_not_whole_stop_with_a_typed_error() {
+        let list = crate::thrift::List::new(TType::I32, vec![1i32.into(); 20]).unwrap();
+        let body = Struct::new()
+            .with(1, "text")
+            .with(2, Value::List(list))
+            .with(3, Struct::new().with(1, vec![7u8; 200]));
+        for p in [Protocol::Binary, Protocol::Compact] {
+            let wire = OwnedMessage::call("m", 1, body.clone()).to_vec(p);
+            let m = crate::thrift::Decoder::new(p, crate::thrift::Framing::Unframed)
+                .decode_whole(&wire)
+                .unwrap();
+            let bytes = m.body.as_bytes();
+            assert_eq!(visit(bytes, p), Ok(22));
+            for cut in 0..bytes.len() {
+                let e = visit(&bytes[..cut], p).unwrap_err();
+                assert!(e.offset() <= cut, "{p:?} {cut}: {e}");
+                assert!(
+                    matches!(
+                        e.kind(),
+                        "truncated" | "negative-length" | "overlong-varint"
+                    ),
+                    "{p:?} {cut}: {e}"
+                );
+            }
+            // Every single-byte change: an answer, never a panic, offsets inside.
+            for i in 0..bytes.len() {
+                for b in [0x00, 0x01, 0x0f, 0x7f, 0x80, 0xff] {
+                    let mut m = bytes.to_vec();
+                    m[i] = b;
+                    if let Err(e) = visit(&m, p) {
+                        assert!(e.offset() <= m.len(), "{p:?} {i} {b}: {e}");
+                    }
+                }
+            }
+            let mut trailing = bytes.to_vec();
+            trailing.push(0);
+            assert_eq!(
+                visit(&trailing, p),
+                Err(Error::TrailingBytes {
+                    offset: bytes.len(),
+                    count: 1
+                })
+            );
+        }
+        // An unknown type id, a negative binary length.
+        assert_eq!(
+            visit(&[0x01, 0x00, 0x01, 0x00], Protocol::Binary),
+            Err(Error::UnknownType { offset: 0, id: 1 })
+        );
+        assert_eq!(
+            visit(
+                &[0x0b, 0x00, 0x01, 0xff, 0xff, 0xff, 0xff, 0x00],
+                Protocol::Binary
+            ),
+            Err(Error::NegativeLength {
+                offset: 3,
+                length: -1
+            })
+        );
+        assert_eq!(
+            visit(&[0x1e, 0x00], Protocol::Compact),
+            Err(Error::UnknownType { offset: 0, id: 14 })
+        );
+    }
+
+    /// Structs nested past the ceiling stop with `depth-limit` (the recursion is bounded
+    /// whatever the bytes); at the ceiling they are walked.
+    #[test]
+    fn nesting_is_bounded_by_the_hard_ceiling() {
+        for p in [Protocol::Binary, Protocol::Compact] {
+            let nested = |levels: usize| {
+                let mut bytes = Vec::new();
+                for _ in 1..levels {
+                    match p {
+                        Protocol::Binary => bytes.extend([0x0c, 0x00, 0x01]),
+                        Protocol::Compact => bytes.push(0x1c),
+                    }
+                }
+                bytes.extend(std::iter::repeat_n(0u8, levels));
+                bytes
+            };
+            let at = nested(Limits::HARD_MAX_DEPTH);
+            assert_eq!(visit(&at, p), Ok(0));
+            let past = nested(Limits::HARD_MAX_DEPTH + 1);
+            let e = visit(&past, p).unwrap_err();
+            assert_eq!(e.kind(), "depth-limit", "{p:?}");
+        }
+    }
+}
