@@ -93,36 +93,34 @@ fn mask16(block: &[u8; 16]) -> u64 {
 /// bytes.
 #[inline(always)]
 fn block_mask(b: &[u8], at: usize) -> u64 {
-    let Some(block) = b.get(at..).and_then(|rest| rest.first_chunk::<64>()) else {
-        return tail_mask(b, at);
-    };
+    match b.get(at..).and_then(|rest| rest.first_chunk::<64>()) {
+        Some(block) => block_bits(block),
+        None => tail_mask(b, at),
+    }
+}
+
+/// [`block_mask`] of a whole block.
+#[inline(always)]
+fn block_bits(block: &[u8; 64]) -> u64 {
     let (q, _) = block.as_chunks::<16>();
     mask16(&q[0]) | mask16(&q[1]) << 16 | mask16(&q[2]) << 32 | mask16(&q[3]) << 48
 }
 
-/// [`block_mask`] for the last, short block of the text, or past it: whole 16-byte pieces as
-/// they are, the last piece from the text's last 16 bytes moved down (no copy), a text
-/// shorter than 16 bytes copied into spaces.
+/// [`block_mask`] for the last, short block of the text, or past it: a text of 64 bytes or
+/// more takes its last 64 bytes and moves their bits down (no copy); a shorter one is copied
+/// into spaces.
 #[cold]
 #[inline(never)]
 fn tail_mask(b: &[u8], at: usize) -> u64 {
-    let mut m = 0;
-    for q in 0..4 {
-        let start = at + 16 * q;
-        let piece = if let Some(piece) = b.get(start..).and_then(|r| r.first_chunk::<16>()) {
-            mask16(piece)
-        } else if start >= b.len() {
-            break;
-        } else if let Some(last) = b.last_chunk::<16>() {
-            mask16(last) >> (start + 16 - b.len())
-        } else {
-            let mut piece = [b' '; 16];
-            piece[..b.len() - start].copy_from_slice(&b[start..]);
-            mask16(&piece)
-        };
-        m |= piece << (16 * q);
+    if at >= b.len() {
+        return 0;
     }
-    m
+    if let Some(last) = b.last_chunk::<64>() {
+        return block_bits(last) >> (at + 64 - b.len());
+    }
+    let mut block = [b' '; 64];
+    block[..b.len() - at].copy_from_slice(&b[at..]);
+    block_bits(&block)
 }
 
 /// Which containers are open: one bit per level (set for an object), the first 64 levels in
