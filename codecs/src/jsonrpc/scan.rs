@@ -26,6 +26,21 @@ pub(crate) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// The byte at `pos`, 0 past the end (a byte no token starts with).
+#[inline(always)]
+fn byte(b: &[u8], pos: usize) -> u8 {
+    b.get(pos).copied().unwrap_or(0)
+}
+
+/// The first offset from `pos` that is not whitespace.
+#[inline(always)]
+fn ws_from(b: &[u8], mut pos: usize) -> usize {
+    while b.get(pos).is_some_and(|&c| is_ws(c)) {
+        pos += 1;
+    }
+    pos
+}
+
 /// The string bitmasks from 64-bit words (SWAR): the build on targets without SSE2, and
 /// checked against the SSE2 one by the tests on x86-64.
 #[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
@@ -310,7 +325,16 @@ impl<'a> Scanner<'a> {
     /// well-formed (§8.2 leaves its meaning open), as in serde_json's own skipping.
     #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<bool, Stop> {
-        let mut i = self.pos + 1;
+        let (end, escaped) = self.string_at(self.pos)?;
+        self.pos = end;
+        Ok(escaped)
+    }
+
+    /// [`string`](Self::string) for the string whose opening quote is at `open`: returns
+    /// the offset after its closing quote and whether it holds an escape.
+    #[inline(always)]
+    fn string_at(&mut self, open: usize) -> Result<(usize, bool), Stop> {
+        let mut i = open + 1;
         let mut escaped = false;
         loop {
             let mut off = i.wrapping_sub(self.base);
@@ -331,10 +355,7 @@ impl<'a> Scanner<'a> {
             }
             i += rest.trailing_zeros() as usize;
             match self.bytes.get(i) {
-                Some(b'"') => {
-                    self.pos = i + 1;
-                    return Ok(escaped);
-                }
+                Some(b'"') => return Ok((i + 1, escaped)),
                 Some(b'\\') => {
                     escaped = true;
                     i = self.escape(i)?;
@@ -395,35 +416,10 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    #[inline]
-    fn literal(&mut self, word: &[u8]) -> Result<(), Stop> {
-        let end = self.pos + word.len();
-        if self.bytes.get(self.pos..end) == Some(word) {
-            self.pos = end;
-            return Ok(());
-        }
-        // Where it stops matching (serde_json's offset for the same error).
-        let same = word
-            .iter()
-            .zip(&self.bytes[self.pos..])
-            .take_while(|(a, b)| a == b)
-            .count();
-        Err(self.stop(self.pos + same, "expected ident"))
-    }
-
-    /// Steps over the member name and colon at `pos` (after whitespace) of an object
-    /// being skipped.
-    #[inline(always)]
-    fn key(&mut self) -> Result<(), Stop> {
-        if self.next() != Some(b'"') {
-            return Err(self.stop(self.pos, "key must be a string"));
-        }
-        self.string()?;
-        self.expect(b':', "expected `:`")
-    }
-
     /// Steps over one whole value (after optional whitespace), checking it; returns where it
-    /// starts. Iterative: nesting costs a bit per level, not a stack frame.
+    /// starts. Iterative: nesting costs a bit per level, not a stack frame. The cursor and the
+    /// depth stay in locals until the value ends (the scanner's own are set then, and are not
+    /// meaningful after an error), and compact text (`,"name":value`) takes no whitespace loop.
     pub(crate) fn value(&mut self) -> Result<usize, Stop> {
         self.ws();
         let start = self.pos;
@@ -433,71 +429,127 @@ impl<'a> Scanner<'a> {
             Some(b'-' | b'0'..=b'9') => return self.number().map(|()| start),
             _ => {}
         }
-        let base = self.depth;
+        // Open levels inside the value, and how many the depth limit leaves room for (the
+        // scanner is at depth `self.depth`, at most the limit).
+        let mut level = 0;
+        let room = self.max_depth - self.depth;
+        let mut pos = start;
         let mut levels = Levels::new();
         // Whether the innermost open container is an object.
         let mut object = false;
         'value: loop {
-            match self.next() {
-                Some(b'"') => {
-                    self.string()?;
+            let mut c = byte(self.bytes, pos);
+            if c <= b' ' {
+                pos = ws_from(self.bytes, pos);
+                c = byte(self.bytes, pos);
+            }
+            match c {
+                b'"' => pos = self.string_at(pos)?.0,
+                b'-' | b'0'..=b'9' => {
+                    pos = number_end(self.bytes, pos)
+                        .map_err(|at| self.stop(at, "invalid number"))?;
                 }
-                Some(b'-' | b'0'..=b'9') => self.number()?,
-                Some(c @ (b'[' | b'{')) => {
+                b'[' | b'{' => {
+                    level += 1;
+                    if level > room {
+                        self.stopped = (pos, None);
+                        return Err(Stop);
+                    }
                     object = c == b'{';
-                    self.open()?;
-                    levels.set(self.depth - base, object);
-                    if self.next() == Some(c + 2) {
-                        // `[]` or `{}` (`]` and `}` follow their openers by two).
-                        self.pos += 1;
-                        self.depth -= 1;
-                        if self.depth == base {
-                            return Ok(start);
-                        }
-                        object = levels.is_object(self.depth - base);
-                    } else {
+                    levels.set(level, object);
+                    pos += 1;
+                    let mut d = byte(self.bytes, pos);
+                    if d <= b' ' {
+                        pos = ws_from(self.bytes, pos);
+                        d = byte(self.bytes, pos);
+                    }
+                    if d != c + 2 {
+                        // Not `[]` or `{}` (`]` and `}` follow their openers by two).
                         if object {
-                            self.key()?;
+                            pos = self.key_at(pos)?;
                         }
                         continue 'value;
                     }
+                    pos += 1;
+                    level -= 1;
+                    if level > 0 {
+                        object = levels.is_object(level);
+                    }
                 }
-                Some(b't') => self.literal(b"true")?,
-                Some(b'f') => self.literal(b"false")?,
-                Some(b'n') => self.literal(b"null")?,
-                _ => return Err(self.stop(self.pos, "expected value")),
+                b't' => pos = self.literal_at(pos, b"true")?,
+                b'f' => pos = self.literal_at(pos, b"false")?,
+                b'n' => pos = self.literal_at(pos, b"null")?,
+                _ => return Err(self.stop(pos, "expected value")),
             }
             // After a value: a comma and the next one, or closers.
             loop {
-                if self.depth == base {
+                if level == 0 {
+                    self.pos = pos;
                     return Ok(start);
                 }
-                match self.next() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        if object {
-                            self.key()?;
-                        }
-                        continue 'value;
-                    }
-                    Some(b'}') if object => {}
-                    Some(b']') if !object => {}
-                    _ => {
-                        let what = if object {
-                            "expected `,` or `}`"
-                        } else {
-                            "expected `,` or `]`"
-                        };
-                        return Err(self.stop(self.pos, what));
-                    }
+                let mut c = byte(self.bytes, pos);
+                if c <= b' ' {
+                    pos = ws_from(self.bytes, pos);
+                    c = byte(self.bytes, pos);
                 }
-                self.pos += 1;
-                self.depth -= 1;
-                if self.depth > base {
-                    object = levels.is_object(self.depth - base);
+                if c == b',' {
+                    pos += 1;
+                    if object {
+                        pos = self.key_at(pos)?;
+                    }
+                    continue 'value;
+                }
+                if c != if object { b'}' } else { b']' } {
+                    let what = if object {
+                        "expected `,` or `}`"
+                    } else {
+                        "expected `,` or `]`"
+                    };
+                    return Err(self.stop(pos, what));
+                }
+                pos += 1;
+                level -= 1;
+                if level > 0 {
+                    object = levels.is_object(level);
                 }
             }
         }
+    }
+
+    /// Steps over the member name at `pos` (after whitespace) and its colon; returns the
+    /// offset after the colon.
+    #[inline(always)]
+    fn key_at(&mut self, mut pos: usize) -> Result<usize, Stop> {
+        if byte(self.bytes, pos) != b'"' {
+            pos = ws_from(self.bytes, pos);
+            if byte(self.bytes, pos) != b'"' {
+                return Err(self.stop(pos, "key must be a string"));
+            }
+        }
+        pos = self.string_at(pos)?.0;
+        if byte(self.bytes, pos) != b':' {
+            pos = ws_from(self.bytes, pos);
+            if byte(self.bytes, pos) != b':' {
+                return Err(self.stop(pos, "expected `:`"));
+            }
+        }
+        Ok(pos + 1)
+    }
+
+    /// Steps over the literal `word` at `pos`; returns the offset after it.
+    #[inline]
+    fn literal_at(&mut self, pos: usize, word: &[u8]) -> Result<usize, Stop> {
+        let end = pos + word.len();
+        if self.bytes.get(pos..end) == Some(word) {
+            return Ok(end);
+        }
+        // Where it stops matching (serde_json's offset for the same error).
+        let same = word
+            .iter()
+            .zip(&self.bytes[pos..])
+            .take_while(|(a, b)| a == b)
+            .count();
+        Err(self.stop(pos + same, "expected ident"))
     }
 
     /// Whitespace to the end of the text, or a parse error.
