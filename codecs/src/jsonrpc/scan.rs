@@ -344,7 +344,8 @@ impl<'a> Scanner<'a> {
             }
             // The 64 bytes from `i` (the index holds at least that many): every string of
             // up to 63 bytes ends here without a loop.
-            let rest = (self.bits >> off) as u64;
+            // `off` < 64: the low word of the shift is one double shift (`shrd`).
+            let rest = (self.bits >> (off & 63)) as u64;
             if rest == 0 {
                 i += 64;
                 if i >= self.bytes.len() {
@@ -443,43 +444,47 @@ impl<'a> Scanner<'a> {
                 pos = ws_from(self.bytes, pos);
                 c = byte(self.bytes, pos);
             }
-            match c {
-                b'"' => pos = self.string_at(pos)?.0,
-                b'-' | b'0'..=b'9' => {
-                    pos = number_end(self.bytes, pos)
-                        .map_err(|at| self.stop(at, "invalid number"))?;
-                }
-                b'[' | b'{' => {
-                    level += 1;
-                    if level > room {
-                        self.stopped = (pos, None);
-                        return Err(Stop);
+            // Strings first (most values in JSON-RPC results), before the jump table.
+            if c == b'"' {
+                pos = self.string_at(pos)?.0;
+            } else {
+                match c {
+                    b'-' | b'0'..=b'9' => {
+                        pos = number_end(self.bytes, pos)
+                            .map_err(|at| self.stop(at, "invalid number"))?;
                     }
-                    object = c == b'{';
-                    levels.set(level, object);
-                    pos += 1;
-                    let mut d = byte(self.bytes, pos);
-                    if d <= b' ' {
-                        pos = ws_from(self.bytes, pos);
-                        d = byte(self.bytes, pos);
-                    }
-                    if d != c + 2 {
-                        // Not `[]` or `{}` (`]` and `}` follow their openers by two).
-                        if object {
-                            pos = self.key_at(pos)?;
+                    b'[' | b'{' => {
+                        level += 1;
+                        if level > room {
+                            self.stopped = (pos, None);
+                            return Err(Stop);
                         }
-                        continue 'value;
+                        object = c == b'{';
+                        levels.set(level, object);
+                        pos += 1;
+                        let mut d = byte(self.bytes, pos);
+                        if d <= b' ' {
+                            pos = ws_from(self.bytes, pos);
+                            d = byte(self.bytes, pos);
+                        }
+                        if d != c + 2 {
+                            // Not `[]` or `{}` (`]` and `}` follow their openers by two).
+                            if object {
+                                pos = self.key_at(pos)?;
+                            }
+                            continue 'value;
+                        }
+                        pos += 1;
+                        level -= 1;
+                        if level > 0 {
+                            object = levels.is_object(level);
+                        }
                     }
-                    pos += 1;
-                    level -= 1;
-                    if level > 0 {
-                        object = levels.is_object(level);
-                    }
+                    b't' => pos = self.literal_at(pos, b"true")?,
+                    b'f' => pos = self.literal_at(pos, b"false")?,
+                    b'n' => pos = self.literal_at(pos, b"null")?,
+                    _ => return Err(self.stop(pos, "expected value")),
                 }
-                b't' => pos = self.literal_at(pos, b"true")?,
-                b'f' => pos = self.literal_at(pos, b"false")?,
-                b'n' => pos = self.literal_at(pos, b"null")?,
-                _ => return Err(self.stop(pos, "expected value")),
             }
             // After a value: a comma and the next one, or closers.
             loop {
