@@ -626,6 +626,213 @@ mod tests {
         Ok((escaped, s.pos))
     }
 
+    /// The reference: the grammar byte by byte, recursively, with no index and no fast path
+    /// (the scanner's own errors, recorded through the same `stop`, so offsets and details
+    /// compare exactly).
+    mod reference {
+        use super::*;
+
+        pub(super) fn check(text: &str, max_depth: usize) -> Result<usize, Error> {
+            let mut s = Scanner::new(text, max_depth);
+            value(&mut s)
+                .and_then(|()| s.end())
+                .map_err(|Stop| s.fail())?;
+            Ok(s.pos)
+        }
+
+        pub(super) fn string(s: &mut Scanner<'_>) -> Result<bool, Stop> {
+            let mut i = s.pos + 1;
+            let mut escaped = false;
+            loop {
+                match s.bytes.get(i) {
+                    None => {
+                        let end = s.bytes.len();
+                        return Err(s.stop(end, "EOF while parsing a string"));
+                    }
+                    Some(b'"') => {
+                        s.pos = i + 1;
+                        return Ok(escaped);
+                    }
+                    Some(b'\\') => {
+                        escaped = true;
+                        i = s.escape(i)?;
+                    }
+                    Some(&c) if c < 0x20 => {
+                        return Err(s.stop(
+                            i,
+                            "control character (\\u0000-\\u001F) found while parsing a string",
+                        ))
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+        }
+
+        fn value(s: &mut Scanner<'_>) -> Result<(), Stop> {
+            s.ws();
+            match s.peek() {
+                Some(b'"') => string(s).map(|_| ()),
+                Some(b'-' | b'0'..=b'9') => s.number(),
+                Some(b't') => literal(s, b"true"),
+                Some(b'f') => literal(s, b"false"),
+                Some(b'n') => literal(s, b"null"),
+                Some(b'[') => {
+                    s.open()?;
+                    s.ws();
+                    if s.peek() == Some(b']') {
+                        s.pos += 1;
+                        s.depth -= 1;
+                        return Ok(());
+                    }
+                    loop {
+                        value(s)?;
+                        s.ws();
+                        match s.peek() {
+                            Some(b',') => s.pos += 1,
+                            Some(b']') => {
+                                s.pos += 1;
+                                s.depth -= 1;
+                                return Ok(());
+                            }
+                            _ => return Err(s.stop(s.pos, "expected `,` or `]`")),
+                        }
+                    }
+                }
+                Some(b'{') => {
+                    s.open()?;
+                    s.ws();
+                    if s.peek() == Some(b'}') {
+                        s.pos += 1;
+                        s.depth -= 1;
+                        return Ok(());
+                    }
+                    loop {
+                        s.ws();
+                        if s.peek() != Some(b'"') {
+                            return Err(s.stop(s.pos, "key must be a string"));
+                        }
+                        string(s)?;
+                        s.ws();
+                        if s.peek() != Some(b':') {
+                            return Err(s.stop(s.pos, "expected `:`"));
+                        }
+                        s.pos += 1;
+                        value(s)?;
+                        s.ws();
+                        match s.peek() {
+                            Some(b',') => s.pos += 1,
+                            Some(b'}') => {
+                                s.pos += 1;
+                                s.depth -= 1;
+                                return Ok(());
+                            }
+                            _ => return Err(s.stop(s.pos, "expected `,` or `}`")),
+                        }
+                    }
+                }
+                _ => Err(s.stop(s.pos, "expected value")),
+            }
+        }
+
+        fn literal(s: &mut Scanner<'_>, word: &[u8]) -> Result<(), Stop> {
+            s.pos = s.literal_at(s.pos, word)?;
+            Ok(())
+        }
+    }
+
+    /// Texts made of JSON's pieces, well-formed or not: brackets, separators, strings long and
+    /// short with escapes and control characters, numbers, literals, whitespace.
+    fn jsonish() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            4 => prop::sample::select(vec![
+                "{", "}", "[", "]", ":", ",", "\"", "\\", "\\\"", "\\n", "\\u00e9", "\\u12",
+                "\\x", " ", "\n", "\t", "\u{1}", "\u{1f}", "1", "-0.5e+3", "01", "1.", "true",
+                "fals", "null", "é", "\"a\":", "{\"k\":", "\"x\",", "[[", "]]",
+            ])
+            .prop_map(String::from),
+            1 => "[a-z0-9]{0,150}",
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_scanner_agrees_with_the_byte_by_byte_reference(
+            text in jsonish(),
+            lead in "[ a\"]{0,70}",
+            max_depth in 1usize..80,
+        ) {
+            // As it is, and after a lead that moves the text across the index's blocks.
+            for text in [text.clone(), format!("{lead}{text}"), format!("[{text}]")] {
+                proptest::prop_assert_eq!(
+                    check(&text, max_depth),
+                    reference::check(&text, max_depth),
+                    "{:?}", text
+                );
+            }
+        }
+
+        #[test]
+        fn strings_end_where_the_byte_by_byte_reference_ends_them(
+            body in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => proptest::prelude::Just(b'a'),
+                    1 => proptest::prelude::Just(b'"'),
+                    1 => proptest::prelude::Just(b'\\'),
+                    1 => proptest::prelude::Just(b'n'),
+                    1 => 0u8..0x20,
+                ],
+                0..300,
+            ),
+            lead in 0usize..140,
+        ) {
+            let text = format!("{}\"{}", " ".repeat(lead), String::from_utf8(body).unwrap());
+            let mut ours = Scanner::new(&text, 1);
+            ours.pos = lead;
+            let mut theirs = Scanner::new(&text, 1);
+            theirs.pos = lead;
+            let (a, b) = (ours.string(), reference::string(&mut theirs));
+            proptest::prop_assert_eq!(a, b);
+            if a.is_ok() {
+                proptest::prop_assert_eq!(ours.pos, theirs.pos);
+            } else {
+                proptest::prop_assert_eq!(ours.fail(), theirs.fail());
+            }
+        }
+    }
+
+    #[test]
+    fn deep_and_wide_texts_agree_with_the_reference() {
+        // Nesting on both sides of the 64 levels kept in one word, every kind of closer,
+        // with and without whitespace, strings across blocks.
+        let long = "y".repeat(100);
+        for n in [1, 2, 62, 63, 64, 65, 66, 130] {
+            for body in [
+                format!("{{\"a\":[1,\"{long}\",{{}}],\"b\":null}}"),
+                format!("{{ \"a\" : [ 1 , \"{long}\" ] }}"),
+                "[1,]".to_string(),
+                "{\"a\":1]".to_string(),
+                "\"\\q\"".to_string(),
+            ] {
+                let text = format!("{}{body}{}", "[".repeat(n), "]".repeat(n));
+                for max_depth in [n, n + 1, n + 2, 200] {
+                    assert_eq!(
+                        check(&text, max_depth),
+                        reference::check(&text, max_depth),
+                        "{n} {body}"
+                    );
+                }
+                let text = format!("{}{body}{}", "{\"k\":".repeat(n), "}".repeat(n));
+                assert_eq!(
+                    check(&text, 300),
+                    reference::check(&text, 300),
+                    "{n} {body}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn agrees_with_serde_json_on_well_formedness() {
         let cases = [
