@@ -11,73 +11,9 @@ use msgwire::thrift::{
 use msgwire::Decoded;
 use proptest::prelude::*;
 
-fn ttype(depth: u32) -> BoxedStrategy<TType> {
-    if depth == 0 {
-        prop::sample::select(&TType::ALL[..7]).boxed()
-    } else {
-        prop::sample::select(&TType::ALL[..]).boxed()
-    }
-}
-
-fn double() -> impl Strategy<Value = f64> {
-    prop::num::f64::NORMAL
-        | prop::num::f64::SUBNORMAL
-        | prop::num::f64::ZERO
-        | prop::num::f64::INFINITE
-}
-
-fn strukt(depth: u32) -> BoxedStrategy<Struct> {
-    prop::collection::vec((any::<i16>(), ttype(depth.saturating_sub(1))), 0..5)
-        .prop_flat_map(move |fields| {
-            fields
-                .into_iter()
-                .map(|(id, t)| value(t, depth.saturating_sub(1)).prop_map(move |v| (id, v)))
-                .collect::<Vec<_>>()
-        })
-        .prop_map(|fields| Struct { fields })
-        .boxed()
-}
-
-fn value(t: TType, depth: u32) -> BoxedStrategy<Value> {
-    let d = depth.saturating_sub(1);
-    match t {
-        TType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
-        TType::Byte => any::<i8>().prop_map(Value::Byte).boxed(),
-        TType::I16 => any::<i16>().prop_map(Value::I16).boxed(),
-        TType::I32 => any::<i32>().prop_map(Value::I32).boxed(),
-        TType::I64 => any::<i64>().prop_map(Value::I64).boxed(),
-        TType::Double => double().prop_map(Value::Double).boxed(),
-        // Now and then longer than the encoder's 512-byte stage.
-        TType::Binary => prop_oneof![
-            8 => prop::collection::vec(any::<u8>(), 0..20),
-            1 => prop::collection::vec(any::<u8>(), 0..1100),
-        ]
-        .prop_map(Value::Binary)
-        .boxed(),
-        TType::Uuid => any::<[u8; 16]>().prop_map(Value::Uuid).boxed(),
-        TType::Struct => strukt(depth).prop_map(Value::Struct).boxed(),
-        TType::List | TType::Set => ttype(d)
-            .prop_flat_map(move |elem| {
-                prop::collection::vec(value(elem, d), 0..18)
-                    .prop_map(move |items| List::new(elem, items).unwrap())
-            })
-            .prop_map(move |l| {
-                if t == TType::List {
-                    Value::List(l)
-                } else {
-                    Value::Set(l)
-                }
-            })
-            .boxed(),
-        TType::Map => (ttype(d), ttype(d))
-            .prop_flat_map(move |(k, v)| {
-                prop::collection::vec((value(k, d), value(v, d)), 0..4)
-                    .prop_map(move |e| Map::new(k, v, e).unwrap())
-            })
-            .prop_map(Value::Map)
-            .boxed(),
-    }
-}
+#[path = "support/thrift_values.rs"]
+mod values;
+use values::{strukt, Doubles};
 
 fn message() -> impl Strategy<Value = OwnedMessage> {
     (
@@ -89,7 +25,7 @@ fn message() -> impl Strategy<Value = OwnedMessage> {
             MessageType::Oneway,
         ]),
         any::<i32>(),
-        strukt(3),
+        strukt(3, Doubles::Comparable),
     )
         .prop_map(|(name, kind, seqid, body)| OwnedMessage::new(name, kind, seqid, body))
 }

@@ -12,151 +12,9 @@ use msgwire::thrift::{
 use msgwire::Decoded;
 use proptest::prelude::*;
 
-/// One callback of a walk (doubles as bits: NaN).
-#[derive(Debug, Clone, PartialEq)]
-enum Ev<'a> {
-    Bool(bool),
-    Byte(i8),
-    I16(i16),
-    I32(i32),
-    I64(i64),
-    Double(u64),
-    Binary(&'a [u8]),
-    Uuid([u8; 16]),
-    StructBegin,
-    Field(i16, TType),
-    StructEnd,
-    ListBegin(TType, usize),
-    ListEnd,
-    SetBegin(TType, usize),
-    SetEnd,
-    MapBegin(TType, TType, usize),
-    MapEnd,
-}
-
-/// The events the views give.
-fn view_events<'a>(v: ValueRef<'a>, out: &mut Vec<Ev<'a>>) {
-    match v {
-        ValueRef::Bool(b) => out.push(Ev::Bool(b)),
-        ValueRef::Byte(n) => out.push(Ev::Byte(n)),
-        ValueRef::I16(n) => out.push(Ev::I16(n)),
-        ValueRef::I32(n) => out.push(Ev::I32(n)),
-        ValueRef::I64(n) => out.push(Ev::I64(n)),
-        ValueRef::Double(f) => out.push(Ev::Double(f.to_bits())),
-        ValueRef::Binary(b) => out.push(Ev::Binary(b)),
-        ValueRef::Uuid(u) => out.push(Ev::Uuid(u)),
-        ValueRef::Struct(s) => {
-            out.push(Ev::StructBegin);
-            for (id, v) in s.iter() {
-                out.push(Ev::Field(id, v.ttype()));
-                view_events(v, out);
-            }
-            out.push(Ev::StructEnd);
-        }
-        ValueRef::List(l) => {
-            out.push(Ev::ListBegin(l.elem_type(), l.len()));
-            l.iter().for_each(|v| view_events(v, out));
-            out.push(Ev::ListEnd);
-        }
-        ValueRef::Set(l) => {
-            out.push(Ev::SetBegin(l.elem_type(), l.len()));
-            l.iter().for_each(|v| view_events(v, out));
-            out.push(Ev::SetEnd);
-        }
-        ValueRef::Map(m) => {
-            out.push(Ev::MapBegin(m.key_type(), m.value_type(), m.len()));
-            for (k, v) in m.iter() {
-                view_events(k, out);
-                view_events(v, out);
-            }
-            out.push(Ev::MapEnd);
-        }
-    }
-}
-
-/// The events the visitor gives; with `stop_at`, the callback of that index fails.
-#[derive(Default)]
-struct Recorder<'a> {
-    events: Vec<Ev<'a>>,
-    stop_at: Option<usize>,
-}
-
-#[derive(Debug, PartialEq)]
-enum RecError {
-    Stopped(usize),
-    Codec(Error),
-}
-
-impl From<Error> for RecError {
-    fn from(e: Error) -> Self {
-        RecError::Codec(e)
-    }
-}
-
-impl<'a> Recorder<'a> {
-    fn push(&mut self, e: Ev<'a>) -> Result<(), RecError> {
-        if self.stop_at == Some(self.events.len()) {
-            return Err(RecError::Stopped(self.events.len()));
-        }
-        self.events.push(e);
-        Ok(())
-    }
-}
-
-impl<'a> Visit<'a> for Recorder<'a> {
-    type Error = RecError;
-    fn bool(&mut self, v: bool) -> Result<(), RecError> {
-        self.push(Ev::Bool(v))
-    }
-    fn byte(&mut self, v: i8) -> Result<(), RecError> {
-        self.push(Ev::Byte(v))
-    }
-    fn i16(&mut self, v: i16) -> Result<(), RecError> {
-        self.push(Ev::I16(v))
-    }
-    fn i32(&mut self, v: i32) -> Result<(), RecError> {
-        self.push(Ev::I32(v))
-    }
-    fn i64(&mut self, v: i64) -> Result<(), RecError> {
-        self.push(Ev::I64(v))
-    }
-    fn double(&mut self, v: f64) -> Result<(), RecError> {
-        self.push(Ev::Double(v.to_bits()))
-    }
-    fn binary(&mut self, v: &'a [u8]) -> Result<(), RecError> {
-        self.push(Ev::Binary(v))
-    }
-    fn uuid(&mut self, v: [u8; 16]) -> Result<(), RecError> {
-        self.push(Ev::Uuid(v))
-    }
-    fn struct_begin(&mut self) -> Result<(), RecError> {
-        self.push(Ev::StructBegin)
-    }
-    fn field(&mut self, id: i16, t: TType) -> Result<(), RecError> {
-        self.push(Ev::Field(id, t))
-    }
-    fn struct_end(&mut self) -> Result<(), RecError> {
-        self.push(Ev::StructEnd)
-    }
-    fn list_begin(&mut self, elem: TType, len: usize) -> Result<(), RecError> {
-        self.push(Ev::ListBegin(elem, len))
-    }
-    fn list_end(&mut self) -> Result<(), RecError> {
-        self.push(Ev::ListEnd)
-    }
-    fn set_begin(&mut self, elem: TType, len: usize) -> Result<(), RecError> {
-        self.push(Ev::SetBegin(elem, len))
-    }
-    fn set_end(&mut self) -> Result<(), RecError> {
-        self.push(Ev::SetEnd)
-    }
-    fn map_begin(&mut self, k: TType, v: TType, len: usize) -> Result<(), RecError> {
-        self.push(Ev::MapBegin(k, v, len))
-    }
-    fn map_end(&mut self) -> Result<(), RecError> {
-        self.push(Ev::MapEnd)
-    }
-}
+#[path = "support/thrift_events.rs"]
+mod events;
+use events::{of_views as view_events, Ev, RecError, Recorder};
 
 fn visited<'a>(v: ValueRef<'a>) -> Vec<Ev<'a>> {
     let mut r = Recorder::default();
@@ -348,73 +206,15 @@ fn defaults_do_nothing() {
     }
 }
 
-fn ttype(depth: u32) -> BoxedStrategy<TType> {
-    if depth == 0 {
-        prop::sample::select(&TType::ALL[..7]).boxed()
-    } else {
-        prop::sample::select(&TType::ALL[..]).boxed()
-    }
-}
-
-fn strukt(depth: u32) -> BoxedStrategy<Struct> {
-    prop::collection::vec((any::<i16>(), ttype(depth.saturating_sub(1))), 0..6)
-        .prop_flat_map(move |fields| {
-            fields
-                .into_iter()
-                .map(|(id, t)| value(t, depth.saturating_sub(1)).prop_map(move |v| (id, v)))
-                .collect::<Vec<_>>()
-        })
-        .prop_map(|fields| Struct { fields })
-        .boxed()
-}
-
-fn value(t: TType, depth: u32) -> BoxedStrategy<Value> {
-    let d = depth.saturating_sub(1);
-    match t {
-        TType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
-        TType::Byte => any::<i8>().prop_map(Value::Byte).boxed(),
-        TType::I16 => any::<i16>().prop_map(Value::I16).boxed(),
-        TType::I32 => any::<i32>().prop_map(Value::I32).boxed(),
-        TType::I64 => any::<i64>().prop_map(Value::I64).boxed(),
-        TType::Double => any::<f64>().prop_map(Value::Double).boxed(),
-        // Now and then past the compact one-byte length (127).
-        TType::Binary => prop_oneof![
-            8 => prop::collection::vec(any::<u8>(), 0..20),
-            1 => prop::collection::vec(any::<u8>(), 100..300),
-        ]
-        .prop_map(Value::Binary)
-        .boxed(),
-        TType::Uuid => any::<[u8; 16]>().prop_map(Value::Uuid).boxed(),
-        TType::Struct => strukt(depth).prop_map(Value::Struct).boxed(),
-        // Now and then past the compact short count (14).
-        TType::List | TType::Set => (ttype(d), prop_oneof![4 => 0..6usize, 1 => 15..20usize])
-            .prop_flat_map(move |(elem, n)| {
-                prop::collection::vec(value(elem, d), n)
-                    .prop_map(move |items| List::new(elem, items).unwrap())
-            })
-            .prop_map(move |l| {
-                if t == TType::List {
-                    Value::List(l)
-                } else {
-                    Value::Set(l)
-                }
-            })
-            .boxed(),
-        TType::Map => (ttype(d), ttype(d))
-            .prop_flat_map(move |(k, v)| {
-                prop::collection::vec((value(k, d), value(v, d)), 0..4)
-                    .prop_map(move |e| Map::new(k, v, e).unwrap())
-            })
-            .prop_map(Value::Map)
-            .boxed(),
-    }
-}
+#[path = "support/thrift_values.rs"]
+mod values;
+use values::{strukt, Doubles};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn visitor_events_equal_the_views(body in strukt(4), seqid in any::<i32>()) {
+    fn visitor_events_equal_the_views(body in strukt(4, Doubles::AnyBits), seqid in any::<i32>()) {
         let msg = msgwire::thrift::OwnedMessage::call("visit", seqid, body);
         for p in [Protocol::Binary, Protocol::Compact] {
             let wire = msg.to_vec(p);
