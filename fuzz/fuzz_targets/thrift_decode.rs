@@ -10,19 +10,10 @@
 use libfuzzer_sys::fuzz_target;
 use msgwire::thrift::{json, scan, Decoder, Framing, HeaderFrame, Limits, Profile, Protocol};
 use msgwire::Decoded;
+use msgwire_fuzz::thrift;
 
 fuzz_target!(|data: &[u8]| {
-    let limits = if data.first().is_some_and(|b| b & 1 == 1) {
-        Limits {
-            max_depth: 4,
-            max_container: 8,
-            max_string: 16,
-            max_message_size: 256,
-            max_frame_size: 128,
-        }
-    } else {
-        Limits::default()
-    };
+    let limits = thrift::limits(data.first().is_some_and(|b| b & 1 == 1), Limits::default());
     for protocol in [Protocol::Binary, Protocol::Compact] {
         for framing in [Framing::Unframed, Framing::Framed] {
             let mut strict_used = None;

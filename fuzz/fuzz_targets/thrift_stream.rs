@@ -6,6 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use msgwire::thrift::{Decoder, Framing, HeaderFrame, Limits, Profile, Protocol, Splitter};
 use msgwire::Decoded;
+use msgwire_fuzz::thrift;
 
 fn messages(
     d: &Decoder,
@@ -42,17 +43,7 @@ fn messages(
 fuzz_target!(|input: (u8, Vec<u8>, Vec<u8>)| {
     let (mode, sizes, data) = input;
     let d = Decoder {
-        limits: if mode & 4 != 0 {
-            Limits {
-                max_depth: 4,
-                max_container: 8,
-                max_string: 16,
-                max_message_size: 256,
-                max_frame_size: 128,
-            }
-        } else {
-            Limits::default()
-        },
+        limits: thrift::limits(mode & 4 != 0, Limits::default()),
         profile: if mode & 8 != 0 {
             Profile::Lenient
         } else {

@@ -7,6 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use msgwire::thrift::{Decoder, Framing, Limits, Profile, Protocol, ValueRef};
 use msgwire::Decoded;
+use msgwire_fuzz::thrift;
 use msgwire_fuzz::thrift::events::{of_views, RecError, Recorder};
 
 fn check_nested(v: ValueRef<'_>) {
@@ -27,20 +28,13 @@ fn check_nested(v: ValueRef<'_>) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let limits = if data.first().is_some_and(|b| b & 1 == 1) {
-        Limits {
-            max_depth: 4,
-            max_container: 8,
-            max_string: 16,
-            max_message_size: 256,
-            max_frame_size: 128,
-        }
-    } else {
+    let limits = thrift::limits(
+        data.first().is_some_and(|b| b & 1 == 1),
         Limits {
             max_depth: Limits::HARD_MAX_DEPTH,
             ..Limits::default()
-        }
-    };
+        },
+    );
     let stop_pick = data.last().copied().unwrap_or(0) as usize;
     for protocol in [Protocol::Binary, Protocol::Compact] {
         for framing in [Framing::Unframed, Framing::Framed] {

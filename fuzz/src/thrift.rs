@@ -2,7 +2,7 @@
 //! containers whose elements all have the declared type.
 
 use arbitrary::{Result, Unstructured};
-use msgwire::thrift::{List, Map, MessageType, OwnedMessage, Struct, TType, Value};
+use msgwire::thrift::{Limits, List, Map, MessageType, OwnedMessage, Struct, TType, Value};
 
 fn ttype(u: &mut Unstructured<'_>, depth: usize) -> Result<TType> {
     let n = if depth == 0 { 7 } else { TType::ALL.len() };
@@ -58,6 +58,22 @@ pub fn strukt(u: &mut Unstructured<'_>, depth: usize) -> Result<Struct> {
         s = s.with(u.arbitrary()?, value(u, t, depth)?);
     }
     Ok(s)
+}
+
+/// The limits a target decodes under: small ones (so that every limit is reached) when `small`,
+/// else `otherwise`.
+pub fn limits(small: bool, otherwise: Limits) -> Limits {
+    if small {
+        Limits {
+            max_depth: 4,
+            max_container: 8,
+            max_string: 16,
+            max_message_size: 256,
+            max_frame_size: 128,
+        }
+    } else {
+        otherwise
+    }
 }
 
 /// A message of any type around a struct up to 8 deep (non-empty maps only: an empty compact
