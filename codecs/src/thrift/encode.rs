@@ -402,6 +402,9 @@ fn put_compound_binary<B: BufMut>(v: &Value, o: &mut Out<'_, '_, B>, at: usize) 
         Value::Struct(s) => put_struct_binary(s, o, at),
         Value::List(l) | Value::Set(l) => {
             let mut at = put_seq_header(l.elem_type(), l.items().len(), Protocol::Binary, o, at);
+            if l.elem_type() == TType::Binary {
+                return put_strings_binary(l.items(), o, at);
+            }
             for x in l.items() {
                 at = put_value_binary(x, o, at);
             }
@@ -420,21 +423,65 @@ fn put_compound_binary<B: BufMut>(v: &Value, o: &mut Out<'_, '_, B>, at: usize) 
     }
 }
 
+/// A list of strings, the common list, binary: without a jump through each element's type
+/// (they are all strings: `List::new` checks them). Out of line, so that the frame of
+/// [`put_compound_binary`], which recurses, stays small in a debug build.
+#[inline(never)]
+fn put_strings_binary<B: BufMut>(items: &[Value], o: &mut Out<'_, '_, B>, mut at: usize) -> usize {
+    for x in items {
+        at = match x {
+            Value::Binary(b) => {
+                let at = o.array(at, (b.len() as i32).to_be_bytes());
+                o.bytes(at, b)
+            }
+            x => put_value_binary(x, o, at),
+        };
+    }
+    at
+}
+
 /// A struct's fields and STOP, binary: each field header in one piece with its scalar value.
 fn put_struct_binary<B: BufMut>(s: &Struct, o: &mut Out<'_, '_, B>, mut at: usize) -> usize {
     for (id, v) in &s.fields {
-        let (start, p) = o.piece(at);
-        p[0] = v.ttype().binary_id();
-        put_at(p, 1, id.to_be_bytes());
-        at = match scalar_binary(v, p, 3) {
-            Some(n) => match v {
-                Value::Binary(b) => o.bytes(start + 3 + n, b),
-                _ => start + 3 + n,
-            },
-            None => put_compound_binary(v, o, start + 3),
-        };
+        at = put_field_binary(*id, v, o, at);
     }
     o.u8(at, 0)
+}
+
+/// One field, binary: its header with a scalar value in one piece, after one match on the
+/// value (the header's type byte a constant in each arm: a type looked up and then a jump
+/// through a table per field cost more than the writes); a string's bytes after it, a
+/// compound value out of line.
+#[inline(always)]
+fn put_field_binary<B: BufMut>(id: i16, v: &Value, o: &mut Out<'_, '_, B>, at: usize) -> usize {
+    let (start, p) = o.piece(at);
+    put_at(p, 1, id.to_be_bytes());
+    let (t, n) = match v {
+        Value::Bool(b) => {
+            p[3] = u8::from(*b);
+            (TType::Bool, 1)
+        }
+        Value::Byte(n) => {
+            p[3] = *n as u8;
+            (TType::Byte, 1)
+        }
+        Value::I16(n) => (TType::I16, put_at(p, 3, n.to_be_bytes())),
+        Value::I32(n) => (TType::I32, put_at(p, 3, n.to_be_bytes())),
+        Value::I64(n) => (TType::I64, put_at(p, 3, n.to_be_bytes())),
+        Value::Double(f) => (TType::Double, put_at(p, 3, f.to_be_bytes())),
+        Value::Uuid(u) => (TType::Uuid, put_at(p, 3, *u)),
+        Value::Binary(b) => {
+            p[0] = TType::Binary.binary_id();
+            put_at(p, 3, (b.len() as i32).to_be_bytes());
+            return o.bytes(start + 7, b);
+        }
+        v => {
+            p[0] = v.ttype().binary_id();
+            return put_compound_binary(v, o, start + 3);
+        }
+    };
+    p[0] = t.binary_id();
+    start + 3 + n
 }
 
 /// A scalar or string value into the piece at `i` (a string's bytes excepted), in the compact
@@ -481,6 +528,9 @@ fn put_compound_compact<B: BufMut>(v: &Value, o: &mut Out<'_, '_, B>, at: usize)
         Value::Struct(s) => put_struct_compact(s, o, at),
         Value::List(l) | Value::Set(l) => {
             let mut at = put_seq_header(l.elem_type(), l.items().len(), Protocol::Compact, o, at);
+            if l.elem_type() == TType::Binary {
+                return put_strings_compact(l.items(), o, at);
+            }
             for x in l.items() {
                 at = put_value_compact(x, o, at);
             }
@@ -497,6 +547,21 @@ fn put_compound_compact<B: BufMut>(v: &Value, o: &mut Out<'_, '_, B>, at: usize)
         }
         _ => put_value_compact(v, o, at),
     }
+}
+
+/// [`put_strings_binary`] in the compact protocol.
+#[inline(never)]
+fn put_strings_compact<B: BufMut>(items: &[Value], o: &mut Out<'_, '_, B>, mut at: usize) -> usize {
+    for x in items {
+        at = match x {
+            Value::Binary(b) => {
+                let at = o.varint(at, b.len() as u64);
+                o.bytes(at, b)
+            }
+            x => put_value_compact(x, o, at),
+        };
+    }
+    at
 }
 
 /// A struct's fields and STOP, compact: each field header in one piece with its scalar value,

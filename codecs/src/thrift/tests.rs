@@ -882,3 +882,30 @@ fn staged_writes_equal_the_reference() {
         }
     }
 }
+
+#[test]
+fn into_owned_allocates_a_struct_at_its_size() {
+    for n in [0usize, 1, 7, 8, 9, 16, 20] {
+        let strings = List::new(TType::Binary, vec!["a".into(), "bb".into()]).unwrap();
+        let mut body = Struct::new();
+        for i in 0..n {
+            body = match i {
+                0 => body.with(1, Value::List(strings.clone())),
+                _ => body.with(i as i16 + 1, i as i64),
+            };
+        }
+        for p in [Protocol::Binary, Protocol::Compact] {
+            let wire = OwnedMessage::call("m", 1, body.clone()).to_vec(p);
+            let owned = dec(p).decode_whole(&wire).unwrap().into_owned();
+            assert_eq!(owned.body, body, "{p:?} {n}");
+            // Counted ahead up to eight fields, so exact below eight; from eight, room for
+            // eight more, then the `Vec`'s own growth.
+            let want = match n {
+                0..=7 => n,
+                8..=16 => 16,
+                _ => 32,
+            };
+            assert_eq!(owned.body.fields.capacity(), want, "{p:?} {n}");
+        }
+    }
+}

@@ -530,11 +530,31 @@ impl<'a> StructRef<'a> {
         self.bytes.first().is_none_or(|&b| b == 0)
     }
 
-    /// An owned copy.
+    /// An owned copy. Every container in it is allocated once, at its size, before what it
+    /// holds (up to [`OWNED_AHEAD`] fields of a struct are read ahead to count them), so that
+    /// a tree lies in memory in the order its encoding reads it back.
     pub fn into_owned(self) -> Struct {
-        Struct {
-            fields: self.iter().map(|(id, v)| (id, v.into_owned())).collect(),
+        let mut iter = self.iter();
+        let mut ahead = [(0, ValueRef::Bool(false)); OWNED_AHEAD];
+        let mut n = 0;
+        while n < OWNED_AHEAD {
+            match iter.next() {
+                Some(field) => ahead[n] = field,
+                None => break,
+            }
+            n += 1;
         }
+        let more = if n == OWNED_AHEAD { OWNED_AHEAD } else { 0 };
+        let mut fields = Vec::with_capacity(n + more);
+        // Loops, not iterator adapters: a debug build's frame per adapter would take the
+        // stack a nesting as deep as the depth ceiling needs.
+        for &(id, v) in &ahead[..n] {
+            fields.push((id, v.into_owned()));
+        }
+        for (id, v) in iter {
+            fields.push((id, v.into_owned()));
+        }
+        Struct { fields }
     }
 }
 
@@ -545,6 +565,9 @@ impl<'a> IntoIterator for StructRef<'a> {
         self.iter()
     }
 }
+
+/// Fields of a struct [`StructRef::into_owned`] counts before it allocates their `Vec`.
+const OWNED_AHEAD: usize = 8;
 
 /// The fields of a [`StructRef`].
 #[derive(Debug, Clone)]
@@ -743,9 +766,14 @@ impl<'a> ListRef<'a> {
 
     /// An owned copy.
     pub fn into_owned(self) -> List {
+        // At its size (every element takes at least a byte), before the elements' own data.
+        let mut items = Vec::with_capacity(self.len().min(self.bytes.len()));
+        for v in self.iter() {
+            items.push(v.into_owned());
+        }
         List {
             elem: self.elem,
-            items: self.iter().map(ValueRef::into_owned).collect(),
+            items,
         }
     }
 }
@@ -876,10 +904,14 @@ impl<'a> MapRef<'a> {
         Map {
             key: self.key,
             value: self.value,
-            entries: self
-                .iter()
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
+            entries: {
+                // As [`ListRef::into_owned`]'s items.
+                let mut entries = Vec::with_capacity(self.len().min(self.bytes.len()));
+                for (k, v) in self.iter() {
+                    entries.push((k.into_owned(), v.into_owned()));
+                }
+                entries
+            },
         }
     }
 }
