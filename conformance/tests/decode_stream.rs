@@ -89,7 +89,10 @@ fn compare(protocol: &str, framing: &str) -> Option<usize> {
     let corpus = msgwire_conformance::corpus::open(None).ok()?;
     let p = protocol;
     let profiles = forms::profiles(p)?;
-    assert!(cli::framings(p).contains(&framing), "{p}: no framing {framing}");
+    assert!(
+        cli::framings(p).contains(&framing),
+        "{p}: no framing {framing}"
+    );
     // "single" is read whole, then decoded by `decode` itself: nothing to compare.
     assert_ne!(framing, "single");
     let cases: Vec<_> = corpus

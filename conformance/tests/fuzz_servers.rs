@@ -563,40 +563,47 @@ fn fuzz_amqp_server_clean_and_a_dropped_socket_found() {
         format!("amqp://guest:guest@{}/", b.start())
     };
     let good = many(None);
-    let o = fuzz_server(
-        "amqp-server",
-        &good,
-        &[
-            "--runs",
-            "120",
-            "--timeout",
-            "2",
-            "--minimize-tries",
-            "20",
-            "--out",
-            dir.join("good").to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
-    assert!(text(&o.stdout).contains("120 inputs"), "{}", both(&o));
-
     // A broker that drops the socket on an unknown method instead of connection.close 540.
     let bad = many(Some(Fault::UnknownMethodCrash));
     let found = dir.join("found");
-    let o = fuzz_server(
-        "amqp-server",
-        &bad,
-        &[
-            "--runs",
-            "120",
-            "--timeout",
-            "2",
-            "--minimize-tries",
-            "40",
-            "--out",
-            found.to_str().unwrap(),
-        ],
-    );
+    // Both runs at once: each mostly waits on its broker (30 s one after the other).
+    let (o, bad_o) = std::thread::scope(|s| {
+        let bad_run = s.spawn(|| {
+            fuzz_server(
+                "amqp-server",
+                &bad,
+                &[
+                    "--runs",
+                    "120",
+                    "--timeout",
+                    "2",
+                    "--minimize-tries",
+                    "40",
+                    "--out",
+                    found.to_str().unwrap(),
+                ],
+            )
+        });
+        let o = fuzz_server(
+            "amqp-server",
+            &good,
+            &[
+                "--runs",
+                "120",
+                "--timeout",
+                "2",
+                "--minimize-tries",
+                "20",
+                "--out",
+                dir.join("good").to_str().unwrap(),
+            ],
+        );
+        (o, bad_run.join().unwrap())
+    });
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    assert!(text(&o.stdout).contains("120 inputs"), "{}", both(&o));
+
+    let o = bad_o;
     assert_eq!(o.status.code(), Some(1), "{}", both(&o));
     assert!(
         text(&o.stdout).contains("amqp-server:no-close"),

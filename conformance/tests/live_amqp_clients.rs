@@ -720,7 +720,11 @@ fn fuzz_amqp_client_clean_and_lenient() {
             &mut |_| {},
         )
     };
-    let clean = go(Flaw::None);
+    // Both runs at once (each mostly waits on its client, about a second an input).
+    let (clean, lenient) = std::thread::scope(|s| {
+        let lenient = s.spawn(|| go(Flaw::Lenient));
+        (go(Flaw::None), lenient.join().unwrap())
+    });
     let sigs: Vec<&str> = clean
         .findings
         .iter()
@@ -732,7 +736,6 @@ fn fuzz_amqp_client_clean_and_lenient() {
         "{:?}",
         clean.tallies[0].2
     );
-    let lenient = go(Flaw::Lenient);
     let sigs: Vec<&str> = lenient
         .findings
         .iter()
@@ -805,17 +808,29 @@ fn broken_clients_fail_with_the_expected_case_ids() {
             &["amqp-client/content/interleaved-channels"],
         ),
     ];
-    for (flaw, ids) in expect {
-        // The heartbeat cases wait seconds each and no flaw here is about heartbeats.
-        let results = live::run(
-            &amqp_client::cases(),
-            &target(*flaw),
-            &Selection {
-                strict: true,
-                skip: vec!["amqp-client/heartbeat/*".into()],
-                ..Default::default()
-            },
-        );
+    // The clients side by side, one thread each (a run mostly waits on its client: 51 s one
+    // after the other); each case listens on its own ephemeral port. Judged in order below.
+    let runs: Vec<Vec<CaseResult>> = std::thread::scope(|s| {
+        let handles: Vec<_> = expect
+            .iter()
+            .map(|&(flaw, _)| {
+                s.spawn(move || {
+                    // The heartbeat cases wait seconds each and no flaw here is about heartbeats.
+                    live::run(
+                        &amqp_client::cases(),
+                        &target(flaw),
+                        &Selection {
+                            strict: true,
+                            skip: vec!["amqp-client/heartbeat/*".into()],
+                            ..Default::default()
+                        },
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for ((flaw, ids), results) in expect.iter().zip(runs) {
         assert_eq!(
             failed(&results),
             *ids,
