@@ -530,8 +530,8 @@ impl<'a> StructRef<'a> {
         self.bytes.first().is_none_or(|&b| b == 0)
     }
 
-    /// An owned copy. Every container in it is allocated once, at its size, before what it
-    /// holds (up to [`OWNED_AHEAD`] fields of a struct are read ahead to count them), so that
+    /// An owned copy. Every list and map in it is allocated once, at its length, before what
+    /// it holds, and a struct of up to 8 fields likewise (more grow as a `Vec` does), so that
     /// a tree lies in memory in the order its encoding reads it back.
     pub fn into_owned(self) -> Struct {
         let mut iter = self.iter();
